@@ -1,0 +1,314 @@
+/*
+ * libpaper - the broker: orders, fills and the account.
+ *
+ * A paper_broker simulates one account at one broker. Feed it market data (quotes and bars),
+ * submit orders; it fills them against later data as a real broker would (no look-ahead,
+ * gaps, slippage, commission, volume caps) and keeps cash, positions, open orders, fills and
+ * round-trip trades. Money is kept in integer fixed-point (PAPER_FIXED_SCALE), so
+ * starting cash + realized P&L - fees == cash whenever the account is flat, exactly.
+ *
+ * Every state change is an event (paper_event); the account is a pure function of its events.
+ *
+ * Ownership: objects returned through **out belong to the caller. Info structs are copies.
+ * Thread-safety: a broker is not thread-safe; use one from one thread at a time. Distinct
+ * brokers are independent. Errors leave the broker exactly as it was.
+ *
+ * Info structs carry a version: initialise them with their *_INIT macro before a call.
+ */
+#ifndef PAPER_BROKER_H
+#define PAPER_BROKER_H
+
+#include "common.h"
+#include "config.h"
+#include "types.h"
+
+PAPER_BEGIN_DECLS
+
+/** Opaque broker handle. */
+typedef struct paper_broker paper_broker;
+
+/** An order to submit. Initialise with PAPER_ORDER_REQUEST_INIT, then set fields. */
+typedef struct paper_order_request {
+	unsigned int version;       /**< PAPER_ORDER_REQUEST_VERSION */
+	const char *symbol;         /**< required; copied */
+	paper_side side;
+	paper_order_type type;
+	paper_tif tif;
+	double qty;                 /**< > 0 */
+	double limit_price;         /**< LIMIT and STOP_LIMIT; ignored otherwise */
+	double stop_price;          /**< STOP and STOP_LIMIT; ignored otherwise */
+	paper_ts ts;                /**< submission time; 0 means the broker's clock */
+	const char *client_id;      /**< optional, <= PAPER_ID_MAX bytes, copied */
+	const char *strategy;       /**< optional tag, <= PAPER_TAG_MAX bytes, copied */
+	const char *signal_id;      /**< optional decision/signal id, <= PAPER_ID_MAX bytes */
+	double confidence;          /**< the signal's confidence in [0, 1]; negative = none */
+	paper_exit_reason exit_reason; /**< recorded on the trade if this order closes it */
+} paper_order_request;
+
+#define PAPER_ORDER_REQUEST_VERSION 1
+#define PAPER_ORDER_REQUEST_INIT                                                             \
+	{ PAPER_ORDER_REQUEST_VERSION, NULL, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, PAPER_TIF_GTC, \
+	  0.0, 0.0, 0.0, 0, NULL, NULL, NULL, -1.0, PAPER_EXIT_NONE }
+
+/** An order as the broker holds it. */
+typedef struct paper_order_info {
+	unsigned int version; /**< PAPER_ORDER_INFO_VERSION */
+	uint64_t id;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	paper_side side;
+	paper_order_type type;
+	paper_tif tif;
+	paper_order_status status;
+	paper_reject_reason reason; /**< why rejected, cancelled or expired */
+	double qty;
+	double filled_qty;
+	double avg_fill_price; /**< 0 until the first fill */
+	double limit_price;
+	double stop_price;
+	double fees;
+	paper_ts submitted_ts;
+	paper_ts updated_ts;
+	char client_id[PAPER_ID_MAX + 1];
+	char strategy[PAPER_TAG_MAX + 1];
+	char signal_id[PAPER_ID_MAX + 1];
+	double confidence;
+	paper_exit_reason exit_reason;
+} paper_order_info;
+
+#define PAPER_ORDER_INFO_VERSION 1
+#define PAPER_ORDER_INFO_INIT { .version = PAPER_ORDER_INFO_VERSION }
+
+/** One execution. */
+typedef struct paper_fill_info {
+	unsigned int version; /**< PAPER_FILL_INFO_VERSION */
+	uint64_t seq;         /**< 1, 2, 3 ... per broker */
+	uint64_t order_id;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	paper_side side;
+	paper_ts ts;
+	double qty;
+	double price;         /**< after slippage */
+	double fee;
+	double slippage;      /**< |price - reference price| per unit */
+	paper_fill_reason reason;
+	uint32_t flags;       /**< PAPER_FILL_FLAG_* */
+	int64_t qty_e8, price_e8, fee_e8; /**< exact values */
+} paper_fill_info;
+
+#define PAPER_FILL_INFO_VERSION 1
+#define PAPER_FILL_INFO_INIT { .version = PAPER_FILL_INFO_VERSION }
+
+/** A net position in one symbol. qty is negative for a short. */
+typedef struct paper_position_info {
+	unsigned int version; /**< PAPER_POSITION_INFO_VERSION */
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	paper_direction direction;
+	double qty;           /**< signed */
+	double avg_price;     /**< average cost of the open quantity */
+	double cost_basis;    /**< |qty| * avg_price, exact */
+	double market_price;  /**< last mark */
+	double market_value;  /**< signed: qty * market_price */
+	double unrealized_pnl;
+	double realized_pnl;  /**< realized so far in the round trip still open */
+	paper_ts opened_ts;
+	paper_ts marked_ts;
+	int64_t qty_e8, cost_basis_e8;
+} paper_position_info;
+
+#define PAPER_POSITION_INFO_VERSION 1
+#define PAPER_POSITION_INFO_INIT { .version = PAPER_POSITION_INFO_VERSION }
+
+/** A closed round trip: from the position leaving zero to its return to zero. */
+typedef struct paper_trade_info {
+	unsigned int version; /**< PAPER_TRADE_INFO_VERSION */
+	uint64_t id;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	paper_direction direction;
+	paper_ts entry_ts;
+	paper_ts exit_ts;
+	double qty;           /**< total quantity entered */
+	double entry_price;   /**< average entry price */
+	double exit_price;    /**< average exit price */
+	double pnl_gross;
+	double fees;          /**< entry and exit fees */
+	double pnl_net;       /**< pnl_gross - fees */
+	paper_exit_reason exit_reason;
+	char strategy[PAPER_TAG_MAX + 1];   /**< of the opening order */
+	char signal_id[PAPER_ID_MAX + 1];   /**< of the opening order */
+	double confidence;                  /**< of the opening order; negative = none */
+	int64_t pnl_gross_e8, fees_e8;
+} paper_trade_info;
+
+#define PAPER_TRADE_INFO_VERSION 1
+#define PAPER_TRADE_INFO_INIT { .version = PAPER_TRADE_INFO_VERSION }
+
+/** The account at the broker's clock. */
+typedef struct paper_account_info {
+	unsigned int version; /**< PAPER_ACCOUNT_INFO_VERSION */
+	paper_ts ts;          /**< broker clock: newest market data time seen */
+	double starting_cash;
+	double cash;
+	double equity;        /**< cash + long market value - short market value */
+	double long_value;
+	double short_value;   /**< positive number */
+	double realized_pnl;  /**< gross of fees */
+	double unrealized_pnl;
+	double fees;
+	double buying_power;
+	double day_start_equity;
+	uint64_t open_orders;
+	uint64_t open_positions;
+	uint64_t fills;       /**< since the account opened */
+	uint64_t closed_trades;
+	uint64_t rejections;
+	bool halted;          /**< new entries refused (kill switch or daily loss limit) */
+	int64_t starting_cash_e8, cash_e8, realized_pnl_e8, fees_e8;
+} paper_account_info;
+
+#define PAPER_ACCOUNT_INFO_VERSION 1
+#define PAPER_ACCOUNT_INFO_INIT { .version = PAPER_ACCOUNT_INFO_VERSION }
+
+/** Kinds of event. */
+typedef enum paper_event_type {
+	PAPER_EVENT_ORDER_ACCEPTED = 1,
+	PAPER_EVENT_ORDER_REJECTED = 2,
+	PAPER_EVENT_ORDER_CANCELLED = 3,
+	PAPER_EVENT_ORDER_EXPIRED = 4,
+	PAPER_EVENT_ORDER_REPLACED = 5,
+	PAPER_EVENT_FILL = 6,
+	PAPER_EVENT_TRADE_CLOSED = 7,
+	PAPER_EVENT_SNAPSHOT = 8,
+	PAPER_EVENT_HALT = 9,          /**< reason 1: halted, 0: resumed */
+	PAPER_EVENT_ORDER_TRIGGERED = 10, /**< a stop-limit's stop was reached; it now rests as a limit */
+} paper_event_type;
+
+/**
+ * An event as the broker records it. Borrowed: valid only during the callback.
+ * Fields that do not apply to the type are zero.
+ */
+typedef struct paper_event {
+	unsigned int version; /**< PAPER_EVENT_VERSION */
+	paper_event_type type;
+	uint64_t seq;         /**< 1, 2, 3 ... per broker */
+	paper_ts ts;
+	uint64_t order_id;    /**< orders and fills; trade id for TRADE_CLOSED */
+	const char *symbol;
+	paper_side side;
+	double qty;
+	double price;
+	double fee;
+	int reason;           /**< paper_reject_reason, paper_fill_reason or paper_exit_reason */
+	double equity;        /**< SNAPSHOT: equity; TRADE_CLOSED: net P&L */
+} paper_event;
+
+#define PAPER_EVENT_VERSION 1
+
+/** Called after each event is recorded. Must not call back into the same broker. */
+typedef void (*paper_event_cb)(const paper_event *event, void *payload);
+
+/**
+ * Create a broker from a config (NULL: defaults). The config is validated and copied: later
+ * changes to cfg do not reach the broker.
+ * @param out receives the broker, owned by the caller (paper_broker_free()).
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_ECONFIG or PAPER_ESAFETY (the config does not
+ *         validate; see paper_config_violation_get()), PAPER_ENOMEM.
+ */
+PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg);
+
+/** Release a broker. NULL is a harmless no-op. */
+PAPER_API void paper_broker_free(paper_broker *b);
+
+/**
+ * Submit an order. It is accepted and rests until market data stamped at or after its
+ * submission time arrives (no look-ahead), or rejected at once.
+ * @param order_id_out if not NULL, receives the new order's id (0 when rejected).
+ * @return PAPER_OK (accepted); for bad input, nothing recorded: PAPER_EINVAL, PAPER_EQTY,
+ *         PAPER_EPRICE, PAPER_ETIME (ts before the clock); for a rejection, recorded as an
+ *         ORDER_REJECTED event: PAPER_ENODATA, PAPER_EFUNDS, PAPER_ELIMIT, PAPER_EHALTED.
+ */
+PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *req,
+				  uint64_t *order_id_out);
+
+/** Cancel an open order. @return PAPER_OK, PAPER_ENOTFOUND, PAPER_ESTATE (already closed). */
+PAPER_API int paper_broker_cancel(paper_broker *b, uint64_t order_id);
+
+/**
+ * Amend an open order in place, keeping its id and time priority.
+ * @param qty new total quantity (>= the filled quantity; > filled to stay open)
+ * @param limit_price, stop_price new prices where the order type uses them (ignored otherwise)
+ * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_ESTATE, PAPER_EQTY, PAPER_EPRICE, PAPER_EFUNDS.
+ */
+PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qty,
+				   double limit_price, double stop_price);
+
+/**
+ * A quote for a symbol. bid/ask may be 0 when unknown (last is used then); last may be 0
+ * when unknown (the mid is used). Resting orders of the symbol are matched against it.
+ * @return PAPER_OK, PAPER_EINVAL (bad symbol), PAPER_EPRICE, PAPER_ETIME (older than the
+ *         symbol's last data).
+ */
+PAPER_API int paper_broker_on_quote(paper_broker *b, const char *symbol, paper_ts ts, double bid,
+				    double ask, double last);
+
+/**
+ * An OHLCV bar stamped with its open time. Resting orders fill inside it by the bar rules in
+ * docs/semantics.md; the close becomes the symbol's mark.
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EPRICE (NaN, <= 0, high < low, open/close outside
+ *         [low, high]), PAPER_EQTY (negative or NaN volume), PAPER_ETIME (not after the
+ *         symbol's last bar).
+ */
+PAPER_API int paper_broker_on_bar(paper_broker *b, const char *symbol, paper_ts ts, double open,
+				  double high, double low, double close, double volume);
+
+/**
+ * Mark a symbol to a price without matching orders, then record a portfolio snapshot.
+ * @return as paper_broker_on_quote().
+ */
+PAPER_API int paper_broker_mark(paper_broker *b, const char *symbol, paper_ts ts, double price);
+
+/** Record a portfolio snapshot now (an event: time, cash, positions value, equity). */
+PAPER_API int paper_broker_snapshot(paper_broker *b);
+
+/**
+ * Kill switch: while halted, orders that open or increase a position are refused with
+ * PAPER_EHALTED; orders that reduce a position are allowed.
+ */
+PAPER_API int paper_broker_set_halted(paper_broker *b, bool halted);
+
+/** Register the event callback (NULL to remove). One per broker. */
+PAPER_API int paper_broker_set_event_callback(paper_broker *b, paper_event_cb cb, void *payload);
+
+/** The account now. */
+PAPER_API int paper_broker_account(const paper_broker *b, paper_account_info *out);
+
+/** The position in a symbol. @return PAPER_OK, PAPER_ENOTFOUND (no open position). */
+PAPER_API int paper_broker_position(const paper_broker *b, const char *symbol,
+				    paper_position_info *out);
+
+/** Number of open positions; index them with paper_broker_position_at(). */
+PAPER_API size_t paper_broker_position_count(const paper_broker *b);
+PAPER_API int paper_broker_position_at(const paper_broker *b, size_t index,
+				       paper_position_info *out);
+
+/**
+ * An order by id: open orders, and closed ones still in the recent history
+ * (engine.order_history). @return PAPER_OK, PAPER_ENOTFOUND.
+ */
+PAPER_API int paper_broker_order(const paper_broker *b, uint64_t order_id, paper_order_info *out);
+
+/** Number of open orders; index them (oldest first) with paper_broker_open_order_at(). */
+PAPER_API size_t paper_broker_open_order_count(const paper_broker *b);
+PAPER_API int paper_broker_open_order_at(const paper_broker *b, size_t index,
+					 paper_order_info *out);
+
+/** Closed trades kept in memory (engine.trade_history; 0 keeps all), oldest first. */
+PAPER_API size_t paper_broker_trade_count(const paper_broker *b);
+PAPER_API int paper_broker_trade_at(const paper_broker *b, size_t index, paper_trade_info *out);
+
+/** Recent fills kept in memory (engine.fill_history), oldest first. */
+PAPER_API size_t paper_broker_fill_count(const paper_broker *b);
+PAPER_API int paper_broker_fill_at(const paper_broker *b, size_t index, paper_fill_info *out);
+
+PAPER_END_DECLS
+
+#endif /* PAPER_BROKER_H */

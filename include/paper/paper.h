@@ -1,0 +1,14 @@
+/*
+ * libpaper - umbrella header. #include <paper/paper.h> and link with -lpaper
+ * (pkg-config --cflags --libs libpaper).
+ */
+#ifndef PAPER_PAPER_H
+#define PAPER_PAPER_H
+
+#include "common.h"
+#include "error.h"
+#include "types.h"
+#include "config.h"
+#include "broker.h"
+
+#endif /* PAPER_PAPER_H */

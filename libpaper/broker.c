@@ -1,0 +1,707 @@
+/*
+ * The broker: validates requests, turns them and market data into events, and applies events.
+ * broker_record() is the single path by which state changes: it applies an event and tells the
+ * listener. Commands compute events from the state before them, so a broker replayed from its
+ * events reaches the same state.
+ */
+#include "broker.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "account.h"
+#include "engine.h"
+#include "error.h"
+#include "fixed.h"
+#include "orders.h"
+#include "risk.h"
+
+#define DAY_US (INT64_C(86400) * PAPER_TS_PER_SECOND)
+
+static int64_t day_of(paper_ts ts)
+{
+	return ts >= 0 ? ts / DAY_US : -((-ts + DAY_US - 1) / DAY_US);
+}
+
+/* ---- events ---- */
+
+static void notify(paper_broker *b, const event *ev, const trade *t)
+{
+	if (b->cb == NULL)
+		return;
+	paper_event pe = { .version = PAPER_EVENT_VERSION, .type = ev->type, .seq = b->seq,
+			   .ts = ev->ts, .order_id = ev->order_id };
+	switch (ev->type) {
+	case PAPER_EVENT_FILL:
+		pe.symbol = b->syms[ev->f.sym].name;
+		pe.side = ev->f.side;
+		pe.qty = fx_to_double(ev->f.qty);
+		pe.price = fx_to_double(ev->f.price);
+		pe.fee = fx_to_double(ev->f.fee);
+		pe.reason = ev->f.reason;
+		break;
+	case PAPER_EVENT_TRADE_CLOSED:
+		pe.order_id = t->id;
+		pe.symbol = b->syms[t->sym].name;
+		pe.side = t->direction == PAPER_LONG ? PAPER_SIDE_BUY : PAPER_SIDE_SELL;
+		pe.qty = fx_to_double(t->qty);
+		pe.fee = fx_to_double(t->fees);
+		pe.reason = t->exit_reason;
+		pe.equity = fx_to_double(t->pnl - t->fees);
+		break;
+	case PAPER_EVENT_SNAPSHOT:
+		pe.equity = fx_to_double(ev->equity);
+		break;
+	case PAPER_EVENT_HALT:
+		pe.reason = ev->reason;
+		break;
+	default:
+		pe.symbol = ev->ord.sym < b->n_syms ? b->syms[ev->ord.sym].name : ev->sym_name;
+		pe.side = ev->ord.side;
+		pe.qty = fx_to_double(ev->type == PAPER_EVENT_ORDER_REPLACED ? ev->qty : ev->ord.qty);
+		pe.reason = ev->reason;
+		break;
+	}
+	b->cb(&pe, b->cb_payload);
+}
+
+static void apply_fill(paper_broker *b, const event *ev)
+{
+	order *o = orders_find_open(b, ev->order_id);
+	const fill *f = &ev->f;
+	trade t;
+
+	o->filled += f->qty;
+	o->fill_notional += fx_mul(f->qty, f->price);
+	o->fees += f->fee;
+	o->updated = f->ts;
+	o->status = o->filled == o->qty ? PAPER_STATUS_FILLED : PAPER_STATUS_PARTIALLY_FILLED;
+	b->n_fills++;
+	*(fill *)ring_push(&b->fills) = *f;
+	bool closed = account_apply_fill(b, o, f, &t);
+	if (o->status == PAPER_STATUS_FILLED)
+		orders_close(b, o);
+	if (closed) {
+		*(trade *)ring_push(&b->trades) = t;
+		b->closed_trade = t;
+		b->has_closed_trade = true;
+	}
+}
+
+static void apply_close(paper_broker *b, const event *ev)
+{
+	order *o = orders_find_open(b, ev->order_id);
+
+	o->status = ev->status;
+	o->reason = ev->reason;
+	o->updated = ev->ts;
+	if (ev->status == PAPER_STATUS_REJECTED)
+		b->n_rejections++;
+	orders_close(b, o);
+}
+
+/* The only function that changes a broker's account and orders. */
+static void broker_apply(paper_broker *b, const event *ev)
+{
+	order *o;
+
+	switch (ev->type) {
+	case PAPER_EVENT_ORDER_ACCEPTED:
+		orders_open(b, &ev->ord);
+		if (ev->ord.id >= b->next_order_id)
+			b->next_order_id = ev->ord.id + 1;
+		break;
+	case PAPER_EVENT_ORDER_REJECTED:
+		if (ev->order_id)
+			apply_close(b, ev);
+		else
+			b->n_rejections++;
+		break;
+	case PAPER_EVENT_ORDER_CANCELLED:
+	case PAPER_EVENT_ORDER_EXPIRED:
+		apply_close(b, ev);
+		break;
+	case PAPER_EVENT_ORDER_REPLACED:
+		o = orders_find_open(b, ev->order_id);
+		o->qty = ev->qty;
+		o->limit = ev->limit;
+		o->stop = ev->stop;
+		o->updated = ev->ts;
+		break;
+	case PAPER_EVENT_ORDER_TRIGGERED:
+		o = orders_find_open(b, ev->order_id);
+		o->triggered = true;
+		o->updated = ev->ts;
+		break;
+	case PAPER_EVENT_FILL:
+		apply_fill(b, ev);
+		break;
+	case PAPER_EVENT_SNAPSHOT:
+		if (ev->day_start) {
+			b->day = day_of(ev->ts);
+			b->day_start_equity = ev->equity;
+			b->halted_daily = false;
+		}
+		break;
+	case PAPER_EVENT_HALT:
+		if (ev->halt_kind)
+			b->halted_daily = ev->reason;
+		else
+			b->halted_manual = ev->reason;
+		break;
+	}
+}
+
+static int broker_record(paper_broker *b, const event *ev)
+{
+	b->seq++;
+	broker_apply(b, ev);
+	notify(b, ev, NULL);
+	if (b->has_closed_trade) {
+		/* Derived from the fill, told after it. */
+		b->has_closed_trade = false;
+		b->seq++;
+		event te = { .type = PAPER_EVENT_TRADE_CLOSED, .ts = ev->ts };
+		notify(b, &te, &b->closed_trade);
+	}
+	return PAPER_OK;
+}
+
+/* ---- symbols ---- */
+
+static int64_t sym_find(const paper_broker *b, const char *name)
+{
+	if (b->n_syms && strcmp(b->syms[b->last_sym].name, name) == 0)
+		return b->last_sym;
+	gpointer v = g_hash_table_lookup(b->sym_index, name);
+	if (v == NULL)
+		return -1;
+	((paper_broker *)b)->last_sym = GPOINTER_TO_UINT(v) - 1;
+	return b->last_sym;
+}
+
+static uint32_t sym_add(paper_broker *b, const char *name)
+{
+	if (b->n_syms == b->cap_syms) {
+		b->cap_syms = b->cap_syms ? b->cap_syms * 2 : 16;
+		b->syms = g_renew(instrument, b->syms, b->cap_syms);
+		b->positions = g_renew(uint32_t, b->positions, b->cap_syms);
+	}
+	uint32_t i = b->n_syms++;
+	instrument *s = &b->syms[i];
+	memset(s, 0, sizeof *s);
+	g_strlcpy(s->name, name, sizeof s->name);
+	s->head = s->tail = NO_SLOT;
+	s->pos.index = NO_SLOT;
+	g_hash_table_insert(b->sym_index, s->name, GUINT_TO_POINTER(i + 1));
+	return i;
+}
+
+/* ---- creation ---- */
+
+static int64_t fx_of(double x)
+{
+	int64_t v = 0;
+	fx_from_double(x, &v);
+	return v;
+}
+
+static void params_load(params *p, const paper_config *c)
+{
+	p->starting_cash = fx_of(cfg_double(c, K_ACCOUNT_STARTING_CASH));
+	p->margin = strcmp(cfg_str(c, K_ACCOUNT_TYPE), "margin") == 0;
+	p->initial_margin = fx_of(cfg_double(c, K_ACCOUNT_INITIAL_MARGIN));
+	const char *model = cfg_str(c, K_COSTS_COMMISSION_MODEL);
+	p->commission_model = strcmp(model, "per_share") == 0 ? 1 : strcmp(model, "fixed") == 0 ? 2 : 0;
+	p->commission_rate = fx_of(cfg_double(c, K_COSTS_COMMISSION_PCT) / 100.0);
+	p->commission_min = fx_of(cfg_double(c, K_COSTS_COMMISSION_MIN));
+	p->commission_per_share = fx_of(cfg_double(c, K_COSTS_COMMISSION_PER_SHARE));
+	p->commission_fixed = fx_of(cfg_double(c, K_COSTS_COMMISSION_FIXED));
+	p->slip_base = cfg_double(c, K_COSTS_SLIPPAGE_PCT) / 100.0;
+	p->slip_market = cfg_double(c, K_COSTS_SLIPPAGE_MARKET_MULT);
+	p->slip_limit = cfg_double(c, K_COSTS_SLIPPAGE_LIMIT_MULT);
+	p->slip_impact = cfg_double(c, K_COSTS_SLIPPAGE_SIZE_IMPACT);
+	p->slip_jitter = cfg_double(c, K_COSTS_SLIPPAGE_JITTER);
+	p->seed = (uint64_t)cfg_int(c, K_COSTS_SEED);
+	p->participation = cfg_double(c, K_ENGINE_VOLUME_PARTICIPATION);
+	p->max_order_qty = fx_of(cfg_double(c, K_LIMITS_MAX_ORDER_QTY));
+	p->max_order_notional = fx_of(cfg_double(c, K_LIMITS_MAX_ORDER_NOTIONAL));
+	p->max_position_fraction = cfg_double(c, K_LIMITS_MAX_POSITION_FRACTION);
+	p->min_confidence = cfg_bool(c, K_LIMITS_AGGRESSIVE) ? 0.0 : cfg_double(c, K_LIMITS_MIN_CONFIDENCE);
+	p->daily_loss_limit = cfg_double(c, K_LIMITS_DAILY_LOSS_LIMIT);
+	p->max_open_positions = cfg_int(c, K_LIMITS_MAX_OPEN_POSITIONS);
+	p->allowed_symbols = g_strdup(cfg_str(c, K_LIMITS_ALLOWED_SYMBOLS));
+}
+
+PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
+{
+	PAPER__CHECK_NULL(out, "out");
+	paper_config *copy = NULL;
+	int rc = cfg ? paper_config_copy(&copy, cfg) : paper_config_new(&copy);
+	if (rc == PAPER_OK)
+		rc = paper_config_validate(copy);
+	if (rc != PAPER_OK) {
+		paper_config_free(copy);
+		return rc;
+	}
+	paper_broker *b = g_new0(paper_broker, 1);
+	b->cfg = copy;
+	params_load(&b->p, copy);
+	b->sym_index = g_hash_table_new(g_str_hash, g_str_equal);
+	orders_init(b, (uint32_t)cfg_int(copy, K_ENGINE_ORDER_HISTORY));
+	ring_init(&b->fills, sizeof(fill), (size_t)cfg_int(copy, K_ENGINE_FILL_HISTORY));
+	ring_init(&b->trades, sizeof(trade), (size_t)cfg_int(copy, K_ENGINE_TRADE_HISTORY));
+	b->cash = b->p.starting_cash;
+	b->day_start_equity = b->cash;
+	b->day = INT64_MIN;
+	b->next_order_id = 1;
+	*out = b;
+	return PAPER_OK;
+}
+
+PAPER_API void paper_broker_free(paper_broker *b)
+{
+	if (b == NULL)
+		return;
+	orders_free(b);
+	ring_clear(&b->fills);
+	ring_clear(&b->trades);
+	g_hash_table_unref(b->sym_index);
+	g_free(b->syms);
+	g_free(b->positions);
+	g_free(b->p.allowed_symbols);
+	paper_config_free(b->cfg);
+	g_free(b);
+}
+
+/* ---- submitting ---- */
+
+static int copy_tag(char *dst, size_t cap, const char *src, const char *name)
+{
+	if (src == NULL) {
+		dst[0] = '\0';
+		return PAPER_OK;
+	}
+	if (strlen(src) >= cap)
+		return paper__error(PAPER_EINVAL, "%s '%.20s...' longer than %zu bytes", name, src,
+				    cap - 1);
+	memcpy(dst, src, strlen(src) + 1);
+	return PAPER_OK;
+}
+
+static int price_arg(double v, const char *name, int64_t *out)
+{
+	if (!fx_from_double(v, out) || *out <= 0)
+		return paper__error(PAPER_EPRICE, "%s must be a finite price > 0 (got %g)", name, v);
+	return PAPER_OK;
+}
+
+static int qty_arg(double v, int64_t *out)
+{
+	if (!fx_from_double(v, out) || *out <= 0)
+		return paper__error(PAPER_EQTY, "qty must be a finite number > 0 (got %g)", v);
+	return PAPER_OK;
+}
+
+static int check_enums(const paper_order_request *r)
+{
+	if (r->side != PAPER_SIDE_BUY && r->side != PAPER_SIDE_SELL)
+		return paper__error(PAPER_EINVAL, "side %d is not buy or sell", (int)r->side);
+	if (r->type < PAPER_ORDER_MARKET || r->type > PAPER_ORDER_STOP_LIMIT)
+		return paper__error(PAPER_EINVAL, "order type %d unknown", (int)r->type);
+	if (r->tif < PAPER_TIF_GTC || r->tif > PAPER_TIF_FOK)
+		return paper__error(PAPER_EINVAL, "time in force %d unknown", (int)r->tif);
+	if (r->exit_reason < PAPER_EXIT_NONE || r->exit_reason > PAPER_EXIT_FORCE)
+		return paper__error(PAPER_EINVAL, "exit reason %d unknown", (int)r->exit_reason);
+	if (isnan(r->confidence) || r->confidence > 1.0)
+		return paper__error(PAPER_EINVAL, "confidence must be in [0, 1] or negative for "
+				    "none (got %g)", r->confidence);
+	return PAPER_OK;
+}
+
+/* Validate a request into an order record (no state touched). */
+static int order_from_request(const paper_broker *b, const paper_order_request *r, order *o)
+{
+	int rc;
+
+	PAPER__CHECK_NULL(r, "req");
+	if (r->version != PAPER_ORDER_REQUEST_VERSION)
+		return paper__error(PAPER_EVERSION, "paper_order_request version %u unsupported "
+				    "(expected %u)", r->version, PAPER_ORDER_REQUEST_VERSION);
+	if (!paper__symbol_valid(r->symbol))
+		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol",
+				    r->symbol ? r->symbol : "(null)");
+	if ((rc = check_enums(r)) || (rc = qty_arg(r->qty, &o->qty)))
+		return rc;
+	bool has_limit = r->type == PAPER_ORDER_LIMIT || r->type == PAPER_ORDER_STOP_LIMIT;
+	bool has_stop = r->type == PAPER_ORDER_STOP || r->type == PAPER_ORDER_STOP_LIMIT;
+	if ((has_limit && (rc = price_arg(r->limit_price, "limit_price", &o->limit))) ||
+	    (has_stop && (rc = price_arg(r->stop_price, "stop_price", &o->stop))))
+		return rc;
+	if (r->ts != 0 && r->ts < b->clock)
+		return paper__error(PAPER_ETIME, "order time %" G_GINT64_FORMAT " is before the "
+				    "broker clock %" G_GINT64_FORMAT, r->ts, b->clock);
+	if ((rc = copy_tag(o->client_id, sizeof o->client_id, r->client_id, "client_id")) ||
+	    (rc = copy_tag(o->strategy, sizeof o->strategy, r->strategy, "strategy")) ||
+	    (rc = copy_tag(o->signal_id, sizeof o->signal_id, r->signal_id, "signal_id")))
+		return rc;
+	o->side = (uint8_t)r->side;
+	o->type = (uint8_t)r->type;
+	o->tif = (uint8_t)r->tif;
+	o->exit_reason = (uint8_t)r->exit_reason;
+	o->confidence = r->confidence < 0 ? -1.0 : r->confidence;
+	o->submitted = o->updated = r->ts ? r->ts : b->clock;
+	o->status = PAPER_STATUS_ACCEPTED;
+	return PAPER_OK;
+}
+
+static int record_rejection(paper_broker *b, const order *o, const char *symbol, uint8_t reason,
+			    int code)
+{
+	event ev = { .type = PAPER_EVENT_ORDER_REJECTED, .ts = o->submitted, .reason = reason,
+		     .status = PAPER_STATUS_REJECTED, .ord = *o, .sym_name = symbol };
+	ev.ord.status = PAPER_STATUS_REJECTED;
+	ev.ord.reason = reason;
+	ev.ord.id = 0;
+	/* Keep the message of the rejection, not of anything the recording may raise. */
+	char msg[1024];
+	g_strlcpy(msg, paper_last_error(), sizeof msg);
+	broker_record(b, &ev);
+	return paper__error(code, "%s", msg);
+}
+
+PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *req,
+				  uint64_t *order_id_out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	order o;
+	memset(&o, 0, sizeof o);
+	int rc = order_from_request(b, req, &o);
+	if (rc != PAPER_OK)
+		return rc;
+	if (order_id_out)
+		*order_id_out = 0;
+
+	int64_t s = sym_find(b, req->symbol);
+	if (s < 0 || !b->syms[s].has_data) {
+		paper__error(PAPER_ENODATA, "no market data for symbol %s", req->symbol);
+		o.sym = UINT32_MAX;
+		return record_rejection(b, &o, req->symbol, PAPER_REJECT_NO_MARKET_DATA, PAPER_ENODATA);
+	}
+	o.sym = (uint32_t)s;
+	uint8_t reason = 0;
+	rc = risk_check_order(b, &o, engine_reference_price(&o, &b->syms[s]), &reason);
+	if (rc != PAPER_OK)
+		return record_rejection(b, &o, req->symbol, reason, rc);
+
+	o.id = b->next_order_id;
+	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = o };
+	rc = broker_record(b, &ev);
+	if (rc == PAPER_OK && order_id_out)
+		*order_id_out = o.id;
+	return rc;
+}
+
+static int find_open_or_explain(const paper_broker *b, uint64_t id, order **out)
+{
+	*out = orders_find_open(b, id);
+	if (*out)
+		return PAPER_OK;
+	if (id == 0 || id >= b->next_order_id)
+		return paper__error(PAPER_ENOTFOUND, "no order with id %" G_GUINT64_FORMAT, id);
+	return paper__error(PAPER_ESTATE, "order %" G_GUINT64_FORMAT " is no longer open", id);
+}
+
+PAPER_API int paper_broker_cancel(paper_broker *b, uint64_t order_id)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	order *o;
+	int rc = find_open_or_explain(b, order_id, &o);
+	if (rc != PAPER_OK)
+		return rc;
+	event ev = { .type = PAPER_EVENT_ORDER_CANCELLED, .ts = b->clock, .order_id = order_id,
+		     .status = PAPER_STATUS_CANCELLED, .reason = PAPER_REJECT_USER_CANCEL };
+	ev.ord.sym = o->sym;
+	ev.ord.side = o->side;
+	ev.ord.id = o->id;
+	ev.ord.qty = o->qty;
+	return broker_record(b, &ev);
+}
+
+PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qty,
+				   double limit_price, double stop_price)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	order *o;
+	int rc = find_open_or_explain(b, order_id, &o);
+	if (rc != PAPER_OK)
+		return rc;
+	order n = *o;
+	if ((rc = qty_arg(qty, &n.qty)))
+		return rc;
+	if (n.qty <= o->filled)
+		return paper__error(PAPER_EQTY, "new qty %g must exceed the filled %g", qty,
+				    fx_to_double(o->filled));
+	if ((o->type == PAPER_ORDER_LIMIT || o->type == PAPER_ORDER_STOP_LIMIT) &&
+	    (rc = price_arg(limit_price, "limit_price", &n.limit)))
+		return rc;
+	if ((o->type == PAPER_ORDER_STOP || o->type == PAPER_ORDER_STOP_LIMIT) &&
+	    (rc = price_arg(stop_price, "stop_price", &n.stop)))
+		return rc;
+	uint8_t reason = 0;
+	n.qty -= o->filled; /* check what is still to fill */
+	rc = risk_check_order(b, &n, engine_reference_price(&n, &b->syms[o->sym]), &reason);
+	if (rc != PAPER_OK)
+		return rc;
+	event ev = { .type = PAPER_EVENT_ORDER_REPLACED, .ts = b->clock, .order_id = order_id,
+		     .qty = n.qty + o->filled, .limit = n.limit, .stop = n.stop };
+	ev.ord.sym = o->sym;
+	ev.ord.side = o->side;
+	ev.ord.id = o->id;
+	return broker_record(b, &ev);
+}
+
+/* ---- market data ---- */
+
+static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t type, uint8_t status,
+		       uint8_t reason)
+{
+	event ev = { .type = type, .ts = ts, .order_id = o->id, .status = status, .reason = reason };
+	ev.ord.sym = o->sym;
+	ev.ord.side = o->side;
+	ev.ord.id = o->id;
+	ev.ord.qty = o->qty;
+	return broker_record(b, &ev);
+}
+
+/* A new UTC day: expire DAY orders and open the day's equity baseline. */
+static int roll_day(paper_broker *b, paper_ts ts)
+{
+	int rc = PAPER_OK;
+
+	for (uint32_t i = 0; i < b->n_open && rc == PAPER_OK;) {
+		const order *o = &b->slots[b->open[i]];
+		if (o->tif == PAPER_TIF_DAY && day_of(o->submitted) < day_of(ts))
+			rc = close_order(b, o, ts, PAPER_EVENT_ORDER_EXPIRED, PAPER_STATUS_EXPIRED, 0);
+		else
+			i++;
+	}
+	if (rc == PAPER_OK) {
+		event ev = { .type = PAPER_EVENT_SNAPSHOT, .ts = ts, .day_start = true,
+			     .equity = account_equity(b) };
+		rc = broker_record(b, &ev);
+	}
+	return rc;
+}
+
+/* Halt entries once the day's loss passes the limit. */
+static int check_daily_loss(paper_broker *b, paper_ts ts)
+{
+	if (b->halted_daily)
+		return PAPER_OK;
+	int64_t equity = account_equity(b);
+	double loss = fx_to_double(b->day_start_equity - equity);
+	if (loss <= b->p.daily_loss_limit * fx_to_double(b->day_start_equity))
+		return PAPER_OK;
+	event ev = { .type = PAPER_EVENT_HALT, .ts = ts, .reason = 1, .halt_kind = 1 };
+	return broker_record(b, &ev);
+}
+
+static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts)
+{
+	int64_t fee = engine_commission(&b->p, o, m->qty, m->price);
+	uint8_t reason = 0;
+	if (risk_check_fill(b, o, m->qty, m->price, fee, &reason) != PAPER_OK)
+		return close_order(b, o, ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED, reason);
+	event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id };
+	ev.f = (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
+		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
+		       .price = m->price, .fee = fee, .ref_price = m->ref };
+	return broker_record(b, &ev);
+}
+
+/* What one open order does on event m; it may close (its slot is then reused). */
+static int match_one(paper_broker *b, order *o, const mkt *m)
+{
+	fill_match mt;
+	match_kind k = engine_match(&b->p, o, m, b->n_fills, &mt);
+	bool fok = o->tif == PAPER_TIF_FOK, ioc = o->tif == PAPER_TIF_IOC;
+
+	if (k == MATCH_TRIGGER) {
+		event ev = { .type = PAPER_EVENT_ORDER_TRIGGERED, .ts = m->ts, .order_id = o->id };
+		ev.ord.sym = o->sym;
+		ev.ord.id = o->id;
+		int rc = broker_record(b, &ev);
+		if (rc != PAPER_OK || !(fok || ioc))
+			return rc;
+	}
+	if (k != MATCH_FILL || (fok && mt.qty < o->qty - o->filled)) {
+		if (fok || ioc)
+			return close_order(b, o, m->ts, PAPER_EVENT_ORDER_CANCELLED, PAPER_STATUS_CANCELLED,
+					   fok ? PAPER_REJECT_FOK_UNFILLABLE : PAPER_REJECT_IOC_REMAINDER);
+		return PAPER_OK;
+	}
+	uint64_t id = o->id;
+	int rc = fill_order(b, o, &mt, m->ts);
+	o = orders_find_open(b, id);
+	if (rc == PAPER_OK && o && ioc)
+		rc = close_order(b, o, m->ts, PAPER_EVENT_ORDER_CANCELLED, PAPER_STATUS_CANCELLED,
+				 PAPER_REJECT_IOC_REMAINDER);
+	return rc;
+}
+
+static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
+{
+	uint32_t s = b->syms[sym].head;
+	int rc = PAPER_OK;
+
+	while (s != NO_SLOT && rc == PAPER_OK) {
+		order *o = &b->slots[s];
+		uint32_t next = o->next;
+		/* Orders stamped after this data must wait: no look-ahead. */
+		if (o->submitted <= m->ts)
+			rc = match_one(b, o, m);
+		s = next;
+	}
+	return rc;
+}
+
+/* Shared by quotes and bars: clock, day roll, matching, marks. */
+static int market_event(paper_broker *b, const char *name, const mkt *m, int64_t mark, bool match)
+{
+	int64_t found = sym_find(b, name);
+	uint32_t sym = found < 0 ? sym_add(b, name) : (uint32_t)found;
+	instrument *s = &b->syms[sym];
+	int rc = PAPER_OK;
+
+	if (day_of(m->ts) > b->day)
+		rc = roll_day(b, m->ts);
+	if (m->ts > b->clock)
+		b->clock = m->ts;
+	s->has_data = true;
+	s->last_ts = m->ts;
+	if (m->is_bar)
+		s->has_bar = true;
+	else {
+		s->bid = m->bid;
+		s->ask = m->ask;
+		s->last = m->last;
+	}
+	if (rc == PAPER_OK && match && s->head != NO_SLOT)
+		rc = match_symbol(b, sym, m);
+	s = &b->syms[sym];
+	s->mark = mark;
+	s->mark_ts = m->ts;
+	if (rc == PAPER_OK && s->pos.qty != 0)
+		rc = check_daily_loss(b, m->ts);
+	return rc;
+}
+
+static int check_symbol_time(const paper_broker *b, const char *symbol, paper_ts ts, bool bar)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	if (!paper__symbol_valid(symbol))
+		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol",
+				    symbol ? symbol : "(null)");
+	int64_t s = sym_find(b, symbol);
+	if (s < 0 || !b->syms[s].has_data)
+		return PAPER_OK;
+	const instrument *sy = &b->syms[s];
+	if (ts < sy->last_ts || (bar && sy->has_bar && ts == sy->last_ts))
+		return paper__error(PAPER_ETIME, "%s: time %" G_GINT64_FORMAT " is %s the last "
+				    "data at %" G_GINT64_FORMAT, symbol, ts,
+				    ts == sy->last_ts ? "a duplicate of" : "before", sy->last_ts);
+	return PAPER_OK;
+}
+
+static bool quote_price(double v, int64_t *out)
+{
+	if (v == 0.0) {
+		*out = 0;
+		return true;
+	}
+	return fx_from_double(v, out) && *out > 0;
+}
+
+PAPER_API int paper_broker_on_quote(paper_broker *b, const char *symbol, paper_ts ts, double bid,
+				    double ask, double last)
+{
+	int rc = check_symbol_time(b, symbol, ts, false);
+	if (rc != PAPER_OK)
+		return rc;
+	mkt m = { .ts = ts };
+	if (!quote_price(bid, &m.bid) || !quote_price(ask, &m.ask) || !quote_price(last, &m.last))
+		return paper__error(PAPER_EPRICE, "%s: quote prices must be finite and >= 0 "
+				    "(bid %g ask %g last %g)", symbol, bid, ask, last);
+	if (m.bid && m.ask && m.bid > m.ask)
+		return paper__error(PAPER_EPRICE, "%s: bid %g above ask %g", symbol, bid, ask);
+	if (!m.last)
+		m.last = m.bid && m.ask ? (m.bid + m.ask) / 2 : m.bid ? m.bid : m.ask;
+	if (!m.last)
+		return paper__error(PAPER_EPRICE, "%s: quote has no price", symbol);
+	if (!m.bid)
+		m.bid = m.last;
+	if (!m.ask)
+		m.ask = m.last;
+	return market_event(b, symbol, &m, m.last, true);
+}
+
+PAPER_API int paper_broker_on_bar(paper_broker *b, const char *symbol, paper_ts ts, double open,
+				  double high, double low, double close, double volume)
+{
+	int rc = check_symbol_time(b, symbol, ts, true);
+	if (rc != PAPER_OK)
+		return rc;
+	mkt m = { .ts = ts, .is_bar = true };
+	if ((rc = price_arg(open, "open", &m.open)) || (rc = price_arg(high, "high", &m.high)) ||
+	    (rc = price_arg(low, "low", &m.low)) || (rc = price_arg(close, "close", &m.close)))
+		return rc;
+	if (m.high < m.low || m.open > m.high || m.open < m.low || m.close > m.high || m.close < m.low)
+		return paper__error(PAPER_EPRICE, "%s: bar prices inconsistent (open %g high %g low %g "
+				    "close %g)", symbol, open, high, low, close);
+	if (!fx_from_double(volume, &m.volume) || m.volume < 0)
+		return paper__error(PAPER_EQTY, "%s: volume must be finite and >= 0 (got %g)", symbol,
+				    volume);
+	return market_event(b, symbol, &m, m.close, true);
+}
+
+PAPER_API int paper_broker_mark(paper_broker *b, const char *symbol, paper_ts ts, double price)
+{
+	int rc = check_symbol_time(b, symbol, ts, false);
+	if (rc != PAPER_OK)
+		return rc;
+	mkt m = { .ts = ts };
+	if ((rc = price_arg(price, "price", &m.last)))
+		return rc;
+	int64_t found = sym_find(b, symbol);
+	const instrument *s = found < 0 ? NULL : &b->syms[found];
+	m.bid = s ? s->bid : m.last;
+	m.ask = s ? s->ask : m.last;
+	if ((rc = market_event(b, symbol, &m, m.last, false)))
+		return rc;
+	return paper_broker_snapshot(b);
+}
+
+PAPER_API int paper_broker_snapshot(paper_broker *b)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	event ev = { .type = PAPER_EVENT_SNAPSHOT, .ts = b->clock, .equity = account_equity(b) };
+	return broker_record(b, &ev);
+}
+
+PAPER_API int paper_broker_set_halted(paper_broker *b, bool halted)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	if (b->halted_manual == halted)
+		return PAPER_OK;
+	event ev = { .type = PAPER_EVENT_HALT, .ts = b->clock, .reason = halted, .halt_kind = 0 };
+	return broker_record(b, &ev);
+}
+
+PAPER_API int paper_broker_set_event_callback(paper_broker *b, paper_event_cb cb, void *payload)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	b->cb = cb;
+	b->cb_payload = payload;
+	return PAPER_OK;
+}

@@ -1,0 +1,79 @@
+/* Private: the config's key table and fast typed access for the library's own use. */
+#ifndef PAPER_PRIV_CONFIG_H
+#define PAPER_PRIV_CONFIG_H
+
+#include <glib.h>
+#include <paper/config.h>
+#include <paper/types.h>
+
+/* One entry per key, in the order of the key table in config.c. */
+typedef enum cfg_key {
+	K_ACCOUNT_NAME,
+	K_ACCOUNT_STARTING_CASH,
+	K_ACCOUNT_CURRENCY,
+	K_ACCOUNT_TYPE,
+	K_ACCOUNT_INITIAL_MARGIN,
+	K_LIMITS_MAX_OPEN_POSITIONS,
+	K_LIMITS_MAX_OPEN_POSITIONS_CEILING,
+	K_LIMITS_MAX_ORDER_QTY,
+	K_LIMITS_MAX_ORDER_NOTIONAL,
+	K_LIMITS_MAX_POSITION_FRACTION,
+	K_LIMITS_ALLOWED_SYMBOLS,
+	K_LIMITS_MIN_CONFIDENCE,
+	K_LIMITS_AGGRESSIVE,
+	K_LIMITS_DAILY_LOSS_LIMIT,
+	K_COSTS_COMMISSION_MODEL,
+	K_COSTS_COMMISSION_PCT,
+	K_COSTS_COMMISSION_MIN,
+	K_COSTS_COMMISSION_PER_SHARE,
+	K_COSTS_COMMISSION_FIXED,
+	K_COSTS_SLIPPAGE_PCT,
+	K_COSTS_SLIPPAGE_MARKET_MULT,
+	K_COSTS_SLIPPAGE_LIMIT_MULT,
+	K_COSTS_SLIPPAGE_SIZE_IMPACT,
+	K_COSTS_SLIPPAGE_JITTER,
+	K_COSTS_SEED,
+	K_ENGINE_VOLUME_PARTICIPATION,
+	K_ENGINE_INTRABAR,
+	K_ENGINE_ORDER_HISTORY,
+	K_ENGINE_FILL_HISTORY,
+	K_ENGINE_TRADE_HISTORY,
+	K_CONNECTION_IB_PORT,
+	K_CONNECTION_IB_ACCOUNT,
+	K_CONNECTION_ALPACA_BASE_URL,
+	K_LOGGING_LOG_FILE,
+	K__COUNT
+} cfg_key;
+
+typedef union cfg_value {
+	bool b;
+	int64_t i;
+	double d;
+	char *s;
+} cfg_value;
+
+typedef struct cfg_violation {
+	int code;
+	char *key;
+	char *value;
+	char *reason;
+} cfg_violation;
+
+struct paper_config {
+	cfg_value v[K__COUNT];
+	GPtrArray *pending;    /* cfg_violation *: recorded by the loaders */
+	GPtrArray *violations; /* cfg_violation *: result of the last validate */
+};
+
+static inline int64_t cfg_int(const paper_config *c, cfg_key k) { return c->v[k].i; }
+static inline double cfg_double(const paper_config *c, cfg_key k) { return c->v[k].d; }
+static inline bool cfg_bool(const paper_config *c, cfg_key k) { return c->v[k].b; }
+static inline const char *cfg_str(const paper_config *c, cfg_key k) { return c->v[k].s; }
+
+/* True when symbol has a valid form: 1..PAPER_SYMBOL_MAX of [A-Za-z0-9._/:^=-]. */
+bool paper__symbol_valid(const char *symbol);
+
+/* True when symbol is allowed by the comma-separated whitelist ("" allows all). */
+bool paper__symbol_allowed(const char *whitelist, const char *symbol);
+
+#endif

@@ -1,0 +1,18 @@
+/* Private: the paper-only rules. One table of live and paper endpoints, in safety.c. */
+#ifndef PAPER_PRIV_SAFETY_H
+#define PAPER_PRIV_SAFETY_H
+
+#include <stdbool.h>
+
+#include "config.h"
+
+/* Rules for connection.* keys. PAPER_OK, or PAPER_ESAFETY with *why allocated. */
+int paper__safety_check_key(int key, cfg_value v, char **why);
+
+/* True for key names that try to switch modes ("live", "dry_run", "mode", ...). */
+bool paper__safety_key_is_live(const char *key);
+
+/* True for values that name live trading ("live", "real", "production"). */
+bool paper__safety_value_is_live(const char *value);
+
+#endif

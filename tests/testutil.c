@@ -1,0 +1,92 @@
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+void tu_assert_ok(int rc)
+{
+	ck_assert_msg(rc == PAPER_OK, "expected PAPER_OK, got %d (%s): %s", rc, paper_strerror(rc),
+		      paper_last_error());
+}
+
+paper_config *tu_config_plain(void)
+{
+	paper_config *cfg = NULL;
+	ck_ok(paper_config_new(&cfg));
+	ck_ok(paper_config_set(cfg, "costs.commission_pct", "0"));
+	ck_ok(paper_config_set(cfg, "costs.commission_min", "0"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_pct", "0"));
+	ck_ok(paper_config_set(cfg, "limits.max_position_fraction", "100"));
+	ck_ok(paper_config_set(cfg, "limits.daily_loss_limit", "1"));
+	ck_ok(paper_config_set(cfg, "limits.max_open_positions_ceiling", "1000"));
+	ck_ok(paper_config_set(cfg, "limits.max_open_positions", "1000"));
+	ck_ok(paper_config_set(cfg, "limits.max_order_notional", "10000000000"));
+	return cfg;
+}
+
+paper_broker *tu_broker(paper_config *cfg)
+{
+	paper_broker *b = NULL;
+	ck_ok(paper_broker_new(&b, cfg));
+	paper_config_free(cfg);
+	return b;
+}
+
+paper_broker *tu_broker_plain(void)
+{
+	return tu_broker(tu_config_plain());
+}
+
+int tu_submit_rc(paper_broker *b, const char *sym, paper_side side, paper_order_type type,
+		 double qty, double limit, double stop, paper_ts ts)
+{
+	paper_order_request r = PAPER_ORDER_REQUEST_INIT;
+	r.symbol = sym;
+	r.side = side;
+	r.type = type;
+	r.qty = qty;
+	r.limit_price = limit;
+	r.stop_price = stop;
+	r.ts = ts;
+	return paper_broker_submit(b, &r, NULL);
+}
+
+uint64_t tu_submit(paper_broker *b, const char *sym, paper_side side, paper_order_type type,
+		   double qty, double limit, double stop, paper_ts ts)
+{
+	paper_order_request r = PAPER_ORDER_REQUEST_INIT;
+	uint64_t id = 0;
+	r.symbol = sym;
+	r.side = side;
+	r.type = type;
+	r.qty = qty;
+	r.limit_price = limit;
+	r.stop_price = stop;
+	r.ts = ts;
+	ck_ok(paper_broker_submit(b, &r, &id));
+	ck_assert_uint_gt(id, 0);
+	return id;
+}
+
+paper_order_info tu_order(paper_broker *b, uint64_t id)
+{
+	paper_order_info o = PAPER_ORDER_INFO_INIT;
+	ck_ok(paper_broker_order(b, id, &o));
+	return o;
+}
+
+paper_account_info tu_account(paper_broker *b)
+{
+	paper_account_info a = PAPER_ACCOUNT_INFO_INIT;
+	ck_ok(paper_broker_account(b, &a));
+	return a;
+}
+
+int tu_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
