@@ -5,8 +5,8 @@
 
 void tu_assert_ok(int rc)
 {
-	ck_assert_msg(rc == PAPER_OK, "expected PAPER_OK, got %d (%s): %s", rc, paper_strerror(rc),
-		      paper_last_error());
+	tu_require(rc == PAPER_OK, "expected PAPER_OK, got %d (%s): %s", rc, paper_strerror(rc),
+		   paper_last_error());
 }
 
 paper_config *tu_config_plain(void)
