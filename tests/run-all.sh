@@ -1,0 +1,37 @@
+#!/bin/sh
+# Every test, from a fresh Debian 12 machine: install missing packages, configure, build,
+# run the whole suite (Check + pytest + ABI checks), then build again with AddressSanitizer
+# and UndefinedBehaviorSanitizer and run the suite there too. Exits non-zero on any failure.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+"$root/tests/setup-deps.sh"
+
+# Debian's python3 (with python3-cffi) even when another python3 comes first on PATH.
+export PATH="/usr/bin:$PATH"
+jobs=${PAPER_JOBS:-2}
+
+configure() { # dir, options...
+	dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson setup --reconfigure "$dir" "$@" > /dev/null
+	else
+		meson setup "$dir" "$@" > /dev/null
+	fi
+}
+
+echo "== build (debugoptimized)"
+configure build
+ninja -C build -j "$jobs"
+echo "== test"
+meson test -C build --num-processes "$jobs" --print-errorlogs
+
+echo "== build (ASan + UBSan)"
+configure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dabi_check=false
+ninja -C build-asan -j "$jobs"
+echo "== test under sanitizers"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson test -C build-asan --num-processes "$jobs" --print-errorlogs

@@ -1,0 +1,82 @@
+/* White-box: the fixed-point primitives against straightforward 128-bit arithmetic. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "../libpaper/fixed.h"
+#include "testutil.h"
+
+static uint64_t state = 88172645463325252u;
+
+static uint64_t next(void)
+{
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return state;
+}
+
+START_TEST(mul_matches_wide_division)
+{
+	const int64_t edges[] = { 0, 1, -1, 49999999, 50000000, -50000000, 99999999, 100000000,
+				  INT64_C(9000000000000000000), -INT64_C(9000000000000000000) };
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		for (size_t j = 0; j < sizeof edges / sizeof edges[0]; j++) {
+			fx_wide p = (fx_wide)edges[i] * edges[j];
+			fx_wide q = p / FX_SCALE;
+			if (q > INT64_MAX || q < -INT64_MAX)
+				continue;
+			tu_require(fx_mul(edges[i], edges[j]) == fx_muldiv(edges[i], edges[j], FX_SCALE),
+				   "edge %zu x %zu", i, j);
+		}
+	for (int i = 0; i < 2000000; i++) {
+		int64_t a = (int64_t)(next() >> (1 + next() % 40)) * (next() % 2 ? 1 : -1);
+		int64_t b = (int64_t)(next() >> (24 + next() % 30));
+		fx_wide q = (fx_wide)a * b / FX_SCALE;
+		if (q > INT64_MAX / 2 || q < -INT64_MAX / 2)
+			continue;
+		tu_require(fx_mul(a, b) == fx_muldiv(a, b, FX_SCALE), "%lld x %lld", (long long)a,
+			   (long long)b);
+	}
+}
+END_TEST
+
+START_TEST(round_matches_llround)
+{
+	const double edges[] = { 0.5, -0.5, 1.5, -1.5, 2.5, 0.49999999999999994, -0.49999999999999994,
+				 4503599627370495.5, 9007199254740993.0, 1e18, -1e18, 123.456e8 };
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
+		tu_require(fx_round(edges[i]) == llround(edges[i]), "edge %.17g", edges[i]);
+	for (int i = 0; i < 2000000; i++) {
+		double x = ((double)(int64_t)next() / 9.2e18) * pow(10.0, (double)(next() % 19));
+		tu_require(fx_round(x) == llround(x), "%.17g", x);
+	}
+}
+END_TEST
+
+START_TEST(double_conversion_bounds)
+{
+	int64_t v = 0;
+	ck_assert(fx_from_double(100.07, &v));
+	ck_assert_int_eq(v, INT64_C(10007000000));
+	ck_assert(!fx_from_double(NAN, &v));
+	ck_assert(!fx_from_double(INFINITY, &v));
+	ck_assert(!fx_from_double(1e11, &v));
+	ck_assert(fx_from_double(-9e10, &v));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("fixed");
+	TCase *tc = tcase_create("fixed");
+	tcase_add_test(tc, mul_matches_wide_division);
+	tcase_add_test(tc, round_matches_llround);
+	tcase_add_test(tc, double_conversion_bounds);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_run(suite());
+}
