@@ -83,12 +83,15 @@ static const keydef keys[K__COUNT] = {
 	    "largest fraction of a bar's volume one order may take (0 = no cap)"),
 	STR("engine.intrabar", "pessimistic", intrabar_rules,
 	    "when a bar touches both take-profit and stop-loss: pessimistic = stop first"),
-	NUM("engine.order_history", PAPER_CONFIG_INT, "10000", 16, 100000000,
+	/* The closed-order history is allocated whole at creation: keep it allocatable. */
+	NUM("engine.order_history", PAPER_CONFIG_INT, "10000", 16, 1000000,
 	    "closed orders kept in memory for paper_broker_order()"),
 	NUM("engine.fill_history", PAPER_CONFIG_INT, "10000", 16, 100000000,
 	    "recent fills kept in memory"),
 	NUM("engine.trade_history", PAPER_CONFIG_INT, "0", 0, 1000000000,
 	    "closed trades kept in memory (0 = all)"),
+	NUM("engine.equity_history", PAPER_CONFIG_INT, "0", 0, 1000000000,
+	    "equity snapshots kept in memory for the equity curve (0 = all)"),
 	NUM("connection.ib_port", PAPER_CONFIG_INT, "0", 0, 65535,
 	    "Interactive Brokers port a runtime uses (0 = none); paper ports only"),
 	STR("connection.ib_account", "", NULL, "Interactive Brokers account id; paper (DU...) only"),
@@ -172,7 +175,13 @@ static char *format_value(paper_config_type t, cfg_value v)
 	case PAPER_CONFIG_INT:
 		return g_strdup_printf("%" G_GINT64_FORMAT, v.i);
 	case PAPER_CONFIG_DOUBLE:
-		return g_strdup(g_ascii_dtostr(buf, sizeof buf, v.d));
+		/* The shortest text that reads back exactly: 0.7, not 0.69999999999999996. */
+		g_ascii_formatd(buf, sizeof buf, "%.15g", v.d);
+		if (g_ascii_strtod(buf, NULL) != v.d)
+			g_ascii_formatd(buf, sizeof buf, "%.16g", v.d);
+		if (g_ascii_strtod(buf, NULL) != v.d)
+			g_ascii_formatd(buf, sizeof buf, "%.17g", v.d);
+		return g_strdup(buf);
 	case PAPER_CONFIG_STRING:
 		return g_strdup(v.s);
 	}
@@ -244,7 +253,8 @@ static int check_value(int k, cfg_value v, char **why)
 
 	switch (d->type) {
 	case PAPER_CONFIG_INT:
-		if ((double)v.i < d->min || (double)v.i > d->max) {
+		/* Compare as integers: above 2^53 a double rounds, and max + 1 would pass. */
+		if (v.i < (int64_t)d->min || v.i > (int64_t)d->max) {
 			*why = g_strdup_printf("must be in [%.17g, %.17g]", d->min, d->max);
 			return PAPER_ECONFIG;
 		}
@@ -260,10 +270,12 @@ static int check_value(int k, cfg_value v, char **why)
 			for (int i = 0; d->choices[i]; i++)
 				if (strcmp(v.s, d->choices[i]) == 0)
 					return PAPER_OK;
+			bool live = paper__safety_value_is_live(v.s);
 			gchar *list = g_strjoinv(", ", (gchar **)d->choices);
-			*why = g_strdup_printf("must be one of: %s", list);
+			*why = g_strdup_printf("must be one of: %s%s", list,
+					       live ? " (libpaper is paper only)" : "");
 			g_free(list);
-			return paper__safety_value_is_live(v.s) ? PAPER_ESAFETY : PAPER_ECONFIG;
+			return live ? PAPER_ESAFETY : PAPER_ECONFIG;
 		}
 		{
 			int rc = check_string_form(k, v.s, why);
@@ -285,8 +297,8 @@ static void value_free(int k, cfg_value *v)
 	}
 }
 
-/* Parse text into a value of key k's type; on failure *why is set. */
-static int parse_value(int k, const char *text, cfg_value *out, char **why)
+/* Parse already-stripped text into a value of key k's type; on failure *why is set. */
+static int parse_stripped(int k, const char *text, cfg_value *out, char **why)
 {
 	switch (keys[k].type) {
 	case PAPER_CONFIG_BOOL:
@@ -308,10 +320,24 @@ static int parse_value(int k, const char *text, cfg_value *out, char **why)
 		}
 		return PAPER_OK;
 	case PAPER_CONFIG_STRING:
-		out->s = g_strstrip(g_strdup(text));
+		out->s = g_strdup(text);
 		return PAPER_OK;
 	}
 	return PAPER_ECONFIG;
+}
+
+/*
+ * Parse text into a value of key k's type; on failure *why is set. Surrounding white space
+ * is dropped for every type, as the INI parser already does, so "3 " from the environment
+ * means what it does in a file.
+ */
+static int parse_value(int k, const char *text, cfg_value *out, char **why)
+{
+	char *t = g_strstrip(g_strdup(text));
+	int rc = parse_stripped(k, t, out, why);
+
+	g_free(t);
+	return rc;
 }
 
 /* ---- violations ---- */
@@ -351,11 +377,7 @@ static cfg_violation *violation_dup(const cfg_violation *v)
 
 /* ---- store a value ---- */
 
-/*
- * Set key k from text. With record == NULL the first problem is returned as an error;
- * otherwise it is also recorded as a pending violation.
- */
-int paper__config_set_text(paper_config *cfg, int k, const char *text, bool record)
+int paper__config_set_text(paper_config *cfg, int k, const char *text, const char *record_as)
 {
 	cfg_value v = { 0 };
 	char *why = NULL;
@@ -364,8 +386,8 @@ int paper__config_set_text(paper_config *cfg, int k, const char *text, bool reco
 	if (rc == PAPER_OK)
 		rc = check_value(k, v, &why);
 	if (rc != PAPER_OK) {
-		if (record)
-			paper__config_add_pending(cfg, rc, keys[k].name, text, why);
+		if (record_as)
+			paper__config_add_pending(cfg, rc, record_as, text, why);
 		paper__error(rc, "%s = '%s': %s", keys[k].name, text, why);
 		g_free(why);
 		value_free(k, &v);
@@ -376,12 +398,25 @@ int paper__config_set_text(paper_config *cfg, int k, const char *text, bool reco
 	return PAPER_OK;
 }
 
+/* No such key. A spelling of "go live" is refused as unsafe, not merely as a typo. */
+static int unknown_key(const char *key, const char *value)
+{
+	if (key && paper__safety_unknown_is_live(key, value))
+		return paper__error(PAPER_ESAFETY, "'%s' = '%s' is %s", key, value,
+				    PAPER__SAFETY_NOT_A_SETTING);
+	return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+}
+
 static int set_checked(paper_config *cfg, const char *key, paper_config_type type, cfg_value v)
 {
 	PAPER__CHECK_NULL(cfg, "cfg");
 	int k = key_find(key);
-	if (k < 0)
-		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+	if (k < 0) {
+		char *text = format_value(type, v);
+		int rc = unknown_key(key, text);
+		g_free(text);
+		return rc;
+	}
 	if (keys[k].type != type)
 		return paper__error(PAPER_ECONFIG, "config key '%s' is not of that type", key);
 	char *why = NULL;
@@ -456,13 +491,9 @@ PAPER_API int paper_config_set(paper_config *cfg, const char *key, const char *v
 	PAPER__CHECK_NULL(cfg, "cfg");
 	PAPER__CHECK_NULL(value, "value");
 	int k = key_find(key);
-	if (k < 0) {
-		if (key && paper__safety_key_is_live(key))
-			return paper__error(PAPER_ESAFETY, "'%s' is not a setting: libpaper is paper "
-					    "only and cannot be switched to live trading", key);
-		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
-	}
-	return paper__config_set_text(cfg, k, value, false);
+	if (k < 0)
+		return unknown_key(key, value);
+	return paper__config_set_text(cfg, k, value, NULL);
 }
 
 PAPER_API int paper_config_set_int(paper_config *cfg, const char *key, int64_t value)
@@ -548,7 +579,7 @@ PAPER_API int paper_config_reset(paper_config *cfg, const char *key)
 	int k = key_find(key);
 	if (k < 0)
 		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
-	return paper__config_set_text(cfg, k, keys[k].def, false);
+	return paper__config_set_text(cfg, k, keys[k].def, NULL);
 }
 
 PAPER_API size_t paper_config_key_count(void)
@@ -669,12 +700,16 @@ bool paper__symbol_valid(const char *s)
 	return n > 0;
 }
 
+/*
+ * Items are trimmed of the same white space as when the list is validated (g_strstrip), so a
+ * symbol that validates after a tab is also found after a tab.
+ */
 bool paper__symbol_allowed(const char *list, const char *symbol)
 {
 	size_t len = strlen(symbol);
 	const char *p = list;
 
-	while (*p == ' ' || *p == ',')
+	while (g_ascii_isspace(*p) || *p == ',')
 		p++;
 	if (*p == '\0')
 		return true;
@@ -683,12 +718,12 @@ bool paper__symbol_allowed(const char *list, const char *symbol)
 		while (*e && *e != ',')
 			e++;
 		const char *t = e;
-		while (t > p && t[-1] == ' ')
+		while (t > p && g_ascii_isspace(t[-1]))
 			t--;
 		if ((size_t)(t - p) == len && memcmp(p, symbol, len) == 0)
 			return true;
 		p = *e ? e + 1 : e;
-		while (*p == ' ')
+		while (g_ascii_isspace(*p))
 			p++;
 	}
 	return false;

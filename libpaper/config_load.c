@@ -31,13 +31,11 @@ static void apply_one(paper_config *cfg, const char *name, const char *text)
 	int k = paper__config_key_index(name);
 
 	if (k >= 0) {
-		paper__config_set_text(cfg, k, text, true);
+		paper__config_set_text(cfg, k, text, name);
 		return;
 	}
-	if (paper__safety_key_is_live(name))
-		paper__config_add_pending(cfg, PAPER_ESAFETY, name, text,
-					  "not a setting: libpaper is paper only and cannot be "
-					  "switched to live trading");
+	if (paper__safety_unknown_is_live(name, text))
+		paper__config_add_pending(cfg, PAPER_ESAFETY, name, text, PAPER__SAFETY_NOT_A_SETTING);
 	else
 		paper__config_add_pending(cfg, PAPER_ECONFIG, name, text, "unknown key");
 }
@@ -106,12 +104,13 @@ PAPER_API int paper_config_load_file(paper_config *cfg, const char *path)
 	for (gsize g = 0; g < ngroups; g++) {
 		if (group_exact(groups[g])) {
 			load_group(cfg, kf, groups[g]);
-		} else if (paper__safety_key_is_live(groups[g])) {
-			paper__config_add_pending(cfg, PAPER_ESAFETY, groups[g], "",
-						  "not a group: libpaper is paper only");
 		} else {
+			bool live = paper__safety_key_is_live(groups[g]);
 			gchar *key = g_strdup_printf("[%s]", groups[g]);
-			paper__config_add_pending(cfg, PAPER_ECONFIG, key, "", "unknown group");
+			paper__config_add_pending(cfg, live ? PAPER_ESAFETY : PAPER_ECONFIG, key, "",
+						  live ? "not a group: libpaper is paper only and "
+							 "cannot be switched to live trading"
+						       : "unknown group");
 			g_free(key);
 		}
 	}
@@ -136,7 +135,7 @@ static void env_one(paper_config *cfg, const char *entry)
 	if (strcmp(name, "APCA_API_BASE_URL") == 0) {
 		/* Alpaca's own variable: a runtime here would trade wherever it points. */
 		int k = paper__config_key_index("connection.alpaca_base_url");
-		paper__config_set_text(cfg, k, value, true);
+		paper__config_set_text(cfg, k, value, name);
 	} else if (g_str_has_prefix(name, "PAPER_")) {
 		const char *rest = name + 6;
 		const char *us = strchr(rest, '_');
@@ -146,9 +145,9 @@ static void env_one(paper_config *cfg, const char *entry)
 			lower[glen] = '.';
 			apply_one(cfg, lower, value);
 		} else if (paper__safety_key_is_live(lower)) {
+			/* Not a group: only a mode switch is ours (PAPER_LEDGER=... is not). */
 			paper__config_add_pending(cfg, PAPER_ESAFETY, name, value,
-						  "not a setting: libpaper is paper only and cannot "
-						  "be switched to live trading");
+						  PAPER__SAFETY_NOT_A_SETTING);
 		}
 		g_free(lower);
 	}

@@ -29,16 +29,22 @@ static int reject(uint8_t *reason, uint8_t why, int code, const char *fmt, doubl
 	return paper__error(code, fmt, sym, a, b);
 }
 
-static int check_halts(const paper_broker *b, uint8_t *reason)
+static int check_halts(const paper_broker *b, const instrument *s, uint8_t *reason)
 {
 	if (b->halted_manual) {
 		*reason = PAPER_REJECT_KILL_SWITCH;
-		return paper__error(PAPER_EHALTED, "new entries are halted by the kill switch");
+		return paper__error(PAPER_EHALTED, "%s: new entries are halted by the kill switch "
+				    "(paper_broker_set_halted); orders that reduce a position are "
+				    "still accepted", s->name);
 	}
 	if (b->halted_daily) {
+		double start = fx_to_double(b->day_start_equity);
 		*reason = PAPER_REJECT_DAILY_LOSS_HALT;
-		return paper__error(PAPER_EHALTED, "new entries are halted for the day: daily loss "
-				    "limit %.4g of start-of-day equity reached", b->p.daily_loss_limit);
+		return paper__error(PAPER_EHALTED, "%s: new entries are halted until the next UTC "
+				    "day: the loss passed limits.daily_loss_limit %.4g of start-of-day "
+				    "equity %.2f (%.2f); equity is %.2f", s->name,
+				    b->p.daily_loss_limit, start, b->p.daily_loss_limit * start,
+				    fx_to_double(account_equity(b)));
 	}
 	return PAPER_OK;
 }
@@ -59,24 +65,29 @@ static int check_limits(const paper_broker *b, const order *o, const instrument 
 			      o->confidence, p->min_confidence, s->name);
 	if (o->qty > p->max_order_qty)
 		return reject(reason, PAPER_REJECT_MAX_ORDER_QTY, PAPER_ELIMIT,
-			      "%s: qty %.8g exceeds limits.max_order_qty %.8g", fx_to_double(o->qty),
+			      "%s: qty %.15g exceeds limits.max_order_qty %.15g", fx_to_double(o->qty),
 			      fx_to_double(p->max_order_qty), s->name);
-	int64_t notional = fx_mul(o->qty, ref);
+	/* Wide: qty and price may each be near the fixed-point limit; the product is not. */
+	fx_wide notional = (fx_wide)o->qty * ref / FX_SCALE;
 	if (notional > p->max_order_notional)
 		return reject(reason, PAPER_REJECT_MAX_ORDER_NOTIONAL, PAPER_ELIMIT,
 			      "%s: notional %.2f exceeds limits.max_order_notional %.2f",
-			      fx_to_double(notional), fx_to_double(p->max_order_notional), s->name);
+			      (double)notional / (double)FX_SCALE,
+			      fx_to_double(p->max_order_notional), s->name);
 	if (s->pos.qty == 0 && b->n_positions >= p->max_open_positions)
 		return reject(reason, PAPER_REJECT_MAX_OPEN_POSITIONS, PAPER_ELIMIT,
 			      "%s: %.0f open positions already, limits.max_open_positions is %.0f",
 			      (double)b->n_positions, (double)p->max_open_positions, s->name);
 	int64_t after = fx_abs(account_after(s->pos.qty, o->side, o->qty));
-	double value = fx_to_double(fx_mul(after, ref));
+	double value = fx_to_double(after) * fx_to_double(ref);
 	double equity = fx_to_double(account_equity(b));
-	if (open_qty > 0 && value > p->max_position_fraction * equity)
-		return reject(reason, PAPER_REJECT_MAX_POSITION_FRACTION, PAPER_ELIMIT,
-			      "%s: position value %.2f would exceed limits.max_position_fraction "
-			      "of equity (%.2f)", value, p->max_position_fraction * equity, s->name);
+	if (open_qty > 0 && value > p->max_position_fraction * equity) {
+		*reason = PAPER_REJECT_MAX_POSITION_FRACTION;
+		return paper__error(PAPER_ELIMIT, "%s: position value %.2f would exceed "
+				    "limits.max_position_fraction %.4g of equity %.2f (%.2f)", s->name,
+				    value, p->max_position_fraction, equity,
+				    p->max_position_fraction * equity);
+	}
 	return PAPER_OK;
 }
 
@@ -118,7 +129,7 @@ int risk_check_order(const paper_broker *b, const order *o, int64_t ref, uint8_t
 
 	if (open_qty == 0)
 		return PAPER_OK;
-	int rc = check_halts(b, reason);
+	int rc = check_halts(b, s, reason);
 	if (rc == PAPER_OK)
 		rc = check_limits(b, o, s, open_qty, ref, reason);
 	if (rc == PAPER_OK) {
@@ -132,6 +143,21 @@ int risk_check_fill(const paper_broker *b, const order *o, int64_t qty, int64_t 
 		    int64_t fee, uint8_t *reason)
 {
 	const instrument *s = &b->syms[o->sym];
+	int64_t open_qty = opening_qty(s->pos.qty, o->side, qty);
 
-	return check_funds(b, s, o->side, opening_qty(s->pos.qty, o->side, qty), price, fee, reason);
+	/* An entry that rested through a halt must not open once halted; exits still fill. */
+	if (open_qty > 0) {
+		int rc = check_halts(b, s, reason);
+		if (rc != PAPER_OK)
+			return rc;
+	}
+	/*
+	 * Entries accepted while flat in several symbols may fill together; the count checked at
+	 * submission is stale by now, so a fill that opens a position counts again.
+	 */
+	if (s->pos.qty == 0 && b->n_positions >= b->p.max_open_positions)
+		return reject(reason, PAPER_REJECT_MAX_OPEN_POSITIONS, PAPER_ELIMIT,
+			      "%s: %.0f open positions already, limits.max_open_positions is %.0f",
+			      (double)b->n_positions, (double)b->p.max_open_positions, s->name);
+	return check_funds(b, s, o->side, open_qty, price, fee, reason);
 }

@@ -109,19 +109,42 @@ int paper__safety_check_key(int key, cfg_value v, char **why)
 	}
 }
 
+/* Whole names (after the last '.', '-' read as '_') that switch modes. */
+static const char *const live_names[] = { "live", "live_trading", "livetrading", "dry_run", "dryrun",
+					  "paper", "paper_trading", "paper_only", "mode",
+					  "trading_mode", "environment", "env", "real_money",
+					  "sandbox", "simulate", "simulation", "golive", "islive",
+					  "uselive", "enablelive", NULL };
+
+/* Words that make any name a mode switch: go_live, enable_live, is_live, live_url ... */
+static bool has_live_word(const char *name)
+{
+	gchar **words = g_strsplit(name, "_", -1);
+	bool live = false;
+
+	for (int i = 0; words[i] && !live; i++) {
+		live = strcmp(words[i], "live") == 0;
+		if (words[i + 1] && !live)
+			live = (strcmp(words[i], "dry") == 0 && strcmp(words[i + 1], "run") == 0) ||
+			       (strcmp(words[i], "real") == 0 && strcmp(words[i + 1], "money") == 0);
+	}
+	g_strfreev(words);
+	return live;
+}
+
 bool paper__safety_key_is_live(const char *key)
 {
-	static const char *const names[] = { "live", "live_trading", "livetrading", "dry_run", "dryrun",
-					     "paper", "paper_trading", "paper_only", "mode",
-					     "trading_mode", "environment", "env", "real_money",
-					     "sandbox", "simulate", "simulation", NULL };
 	const char *dot = strrchr(key, '.');
-	const char *last = dot ? dot + 1 : key;
+	gchar *name = g_ascii_strdown(dot ? dot + 1 : key, -1);
+	bool live = false;
 
-	for (int i = 0; names[i]; i++)
-		if (g_ascii_strcasecmp(last, names[i]) == 0)
-			return true;
-	return false;
+	g_strdelimit(name, "-", '_');
+	for (int i = 0; live_names[i] && !live; i++)
+		live = strcmp(name, live_names[i]) == 0;
+	if (!live)
+		live = has_live_word(name);
+	g_free(name);
+	return live;
 }
 
 bool paper__safety_value_is_live(const char *value)
@@ -134,4 +157,9 @@ bool paper__safety_value_is_live(const char *value)
 		live = g_ascii_strcasecmp(v, values[i]) == 0;
 	g_free(v);
 	return live;
+}
+
+bool paper__safety_unknown_is_live(const char *key, const char *value)
+{
+	return paper__safety_key_is_live(key) || (value && paper__safety_value_is_live(value));
 }

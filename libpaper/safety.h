@@ -15,4 +15,14 @@ bool paper__safety_key_is_live(const char *key);
 /* True for values that name live trading ("live", "real", "production"). */
 bool paper__safety_value_is_live(const char *value);
 
+/*
+ * For a name that is not a key: is it an attempt to go live (the name is a mode switch, or
+ * the value names live trading)? value may be NULL.
+ */
+bool paper__safety_unknown_is_live(const char *key, const char *value);
+
+/* The reason given for every refused spelling of "go live". */
+#define PAPER__SAFETY_NOT_A_SETTING \
+	"not a setting: libpaper is paper only and cannot be switched to live trading"
+
 #endif

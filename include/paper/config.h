@@ -53,8 +53,10 @@ PAPER_API int paper_config_copy(paper_config **out, const paper_config *cfg);
 
 /**
  * Set a key from its text form, parsed by the key's type ("true"/"false", "5", "0.25", "USD").
+ * Surrounding white space is ignored.
  * @return PAPER_OK; PAPER_ECONFIG for an unknown key, a value that does not parse or lies
- *         outside the key's range; PAPER_ESAFETY for a value that could reach a live account.
+ *         outside the key's range; PAPER_ESAFETY for a value that could reach a live account,
+ *         or a name that tries to switch modes ("live", "dry_run", "mode", ...: docs/safety.md).
  *         The message names the key, the value and the rule. On error nothing changes.
  */
 PAPER_API int paper_config_set(paper_config *cfg, const char *key, const char *value);
@@ -132,7 +134,10 @@ PAPER_API int paper_config_load_envp(paper_config *cfg, const char *const *envp)
  */
 PAPER_API int paper_config_validate(paper_config *cfg);
 
-/** One violation found by the last paper_config_validate(). Strings live as long as the config. */
+/**
+ * One violation found by the last paper_config_validate(). The strings belong to the config and
+ * stay valid until its next paper_config_validate() or paper_config_free().
+ */
 typedef struct paper_config_violation {
 	unsigned int version; /**< PAPER_CONFIG_VIOLATION_VERSION */
 	int code;             /**< PAPER_ECONFIG or PAPER_ESAFETY */
