@@ -230,3 +230,26 @@ PAPER_API int paper_broker_fill_at(const paper_broker *b, size_t index, paper_fi
 	out->fee_e8 = f->fee;
 	return PAPER_OK;
 }
+
+PAPER_API size_t paper_broker_equity_count(const paper_broker *b)
+{
+	return b ? b->equity.len : 0;
+}
+
+PAPER_API int paper_broker_equity_at(const paper_broker *b, size_t index,
+				     paper_equity_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	CHECK_OUT(out, PAPER_EQUITY_INFO_VERSION, "paper_equity_info");
+	const equity_point *p = ring_at(&b->equity, index);
+	if (p == NULL)
+		return paper__error(PAPER_ERANGE, "equity index %zu >= %zu", index, b->equity.len);
+	memset(out, 0, sizeof *out);
+	out->version = PAPER_EQUITY_INFO_VERSION;
+	out->ts = p->ts;
+	out->equity = fx_to_double(p->equity);
+	out->cash = fx_to_double(p->cash);
+	out->equity_e8 = p->equity;
+	out->cash_e8 = p->cash;
+	return PAPER_OK;
+}

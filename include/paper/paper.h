@@ -10,5 +10,6 @@
 #include "types.h"
 #include "config.h"
 #include "broker.h"
+#include "metrics.h"
 
 #endif /* PAPER_PAPER_H */
