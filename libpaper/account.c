@@ -27,10 +27,9 @@ static void position_list_remove(paper_broker *b, uint32_t sym)
 }
 
 /* Start a round trip with the opening part of a fill. */
-static void open_trip(paper_broker *b, uint32_t sym, const order *o, const fill *f, int64_t qty,
-		      int64_t notional, int64_t fee)
+static void open_trip(position *p, const order *o, const fill *f, int64_t qty, int64_t notional,
+		      int64_t fee)
 {
-	position *p = &b->syms[sym].pos;
 	uint32_t index = p->index;
 
 	memset(p, 0, sizeof *p);
@@ -40,8 +39,6 @@ static void open_trip(paper_broker *b, uint32_t sym, const order *o, const fill 
 	p->confidence = o->confidence;
 	memcpy(p->strategy, o->strategy, sizeof p->strategy);
 	memcpy(p->signal_id, o->signal_id, sizeof p->signal_id);
-	if (index == NO_SLOT)
-		position_list_add(b, sym);
 	p->qty = o->side == PAPER_SIDE_BUY ? qty : -qty;
 	p->basis = notional;
 	p->entry_qty = qty;
@@ -58,9 +55,8 @@ static void add_to_trip(position *p, const order *o, int64_t qty, int64_t notion
 	p->fees += fee;
 }
 
-/* Reduce the position by qty; returns true if it reached zero. */
-static bool reduce_trip(paper_broker *b, position *p, const order *o, int64_t qty,
-			int64_t notional, int64_t fee)
+/* Reduce the position by qty; returns the realized P&L. */
+static int64_t reduce_trip(position *p, const order *o, int64_t qty, int64_t notional, int64_t fee)
 {
 	int64_t held = fx_abs(p->qty);
 	int64_t removed = qty == held ? p->basis : fx_muldiv(p->basis, qty, held);
@@ -72,16 +68,14 @@ static bool reduce_trip(paper_broker *b, position *p, const order *o, int64_t qt
 	p->exit_notional += notional;
 	p->realized += pnl;
 	p->fees += fee;
-	b->realized += pnl;
-	return p->qty == 0;
+	return pnl;
 }
 
-static void close_trip(paper_broker *b, uint32_t sym, const order *o, const fill *f, trade *t)
+static void close_trip(const paper_broker *b, uint32_t sym, const position *p, const order *o,
+		       const fill *f, trade *t)
 {
-	position *p = &b->syms[sym].pos;
-
 	memset(t, 0, sizeof *t);
-	t->id = ++b->n_trades;
+	t->id = b->n_trades + 1;
 	t->sym = sym;
 	t->direction = p->direction;
 	t->exit_reason = o->exit_reason ? o->exit_reason : PAPER_EXIT_MANUAL;
@@ -96,44 +90,66 @@ static void close_trip(paper_broker *b, uint32_t sym, const order *o, const fill
 	t->confidence = p->confidence;
 	memcpy(t->strategy, p->strategy, sizeof t->strategy);
 	memcpy(t->signal_id, p->signal_id, sizeof t->signal_id);
-	position_list_remove(b, sym);
-	uint32_t index = p->index;
-	memset(p, 0, sizeof *p);
-	p->index = index;
 }
 
-bool account_apply_fill(paper_broker *b, const order *o, const fill *f, trade *closed)
+void account_plan_fill(const paper_broker *b, const order *o, const fill *f, fill_effect *e)
 {
-	position *p = &b->syms[f->sym].pos;
+	const position *cur = &b->syms[f->sym].pos;
+	position *p = &e->pos;
 	int64_t notional = fx_mul(f->qty, f->price);
 	bool buy = f->side == PAPER_SIDE_BUY;
 
-	b->cash += (buy ? -notional : notional) - f->fee;
-	b->fees += f->fee;
-
+	*p = *cur;
+	e->cash_delta = (buy ? -notional : notional) - f->fee;
+	e->realized_delta = 0;
+	e->closed = false;
 	if (p->qty == 0) {
-		open_trip(b, f->sym, o, f, f->qty, notional, f->fee);
-		return false;
+		open_trip(p, o, f, f->qty, notional, f->fee);
+		return;
 	}
 	if ((p->qty > 0) == buy) {
 		add_to_trip(p, o, f->qty, notional, f->fee);
-		return false;
+		return;
 	}
-
 	int64_t held = fx_abs(p->qty);
 	if (f->qty <= held) {
-		if (!reduce_trip(b, p, o, f->qty, notional, f->fee))
-			return false;
-		close_trip(b, f->sym, o, f, closed);
-		return true;
+		e->realized_delta = reduce_trip(p, o, f->qty, notional, f->fee);
+		if (p->qty == 0) {
+			close_trip(b, f->sym, p, o, f, &e->trade);
+			e->closed = true;
+		}
+		return;
 	}
 	/* A flip: split the fill's notional and fee exactly between the two round trips. */
 	int64_t close_notional = fx_muldiv(notional, held, f->qty);
 	int64_t close_fee = fx_muldiv(f->fee, held, f->qty);
-	reduce_trip(b, p, o, held, close_notional, close_fee);
-	close_trip(b, f->sym, o, f, closed);
-	open_trip(b, f->sym, o, f, f->qty - held, notional - close_notional, f->fee - close_fee);
-	return true;
+	e->realized_delta = reduce_trip(p, o, held, close_notional, close_fee);
+	close_trip(b, f->sym, p, o, f, &e->trade);
+	e->closed = true;
+	open_trip(p, o, f, f->qty - held, notional - close_notional, f->fee - close_fee);
+}
+
+void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e)
+{
+	position *p = &b->syms[f->sym].pos;
+	bool was_open = p->qty != 0, now_open = e->pos.qty != 0;
+	uint32_t index = p->index;
+
+	b->cash += e->cash_delta;
+	b->fees += f->fee;
+	b->realized += e->realized_delta;
+	if (e->closed)
+		b->n_trades++;
+	*p = e->pos;
+	p->index = index;
+	if (!was_open && now_open)
+		position_list_add(b, f->sym);
+	else if (was_open && !now_open)
+		position_list_remove(b, f->sym);
+	if (!now_open) {
+		memset(p, 0, sizeof *p);
+		p->index = NO_SLOT;
+	}
 }
 
 void account_values(const paper_broker *b, int64_t *long_value, int64_t *short_value,
@@ -157,10 +173,11 @@ void account_values(const paper_broker *b, int64_t *long_value, int64_t *short_v
 	*unrealized = u;
 }
 
-int64_t account_equity(const paper_broker *b)
+void account_revalue(paper_broker *b, uint32_t sym)
 {
-	int64_t lv, sv, u;
+	instrument *s = &b->syms[sym];
+	int64_t v = s->pos.qty ? fx_mul(s->pos.qty, s->mark) : 0;
 
-	account_values(b, &lv, &sv, &u);
-	return b->cash + lv - sv;
+	b->net_value += v - s->value;
+	s->value = v;
 }

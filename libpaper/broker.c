@@ -5,6 +5,7 @@
  * events reaches the same state.
  */
 #include "broker.h"
+#include "broker_store.h"
 
 #include <math.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "engine.h"
 #include "error.h"
 #include "fixed.h"
+#include "log.h"
 #include "orders.h"
 #include "risk.h"
 
@@ -55,10 +57,19 @@ static void notify(paper_broker *b, const event *ev, const trade *t)
 	case PAPER_EVENT_HALT:
 		pe.reason = ev->reason;
 		break;
+	case PAPER_EVENT_ACCOUNT_RESTORED:
+		pe.equity = fx_to_double(ev->cash);
+		pe.fee = fx_to_double(ev->fees);
+		break;
+	case PAPER_EVENT_POSITION_RESTORED:
+		pe.symbol = b->syms[ev->sym].name;
+		pe.side = ev->pos->qty > 0 ? PAPER_SIDE_BUY : PAPER_SIDE_SELL;
+		pe.qty = fx_to_double(fx_abs(ev->pos->qty));
+		break;
 	default:
-		pe.symbol = ev->ord.sym < b->n_syms ? b->syms[ev->ord.sym].name : ev->sym_name;
-		pe.side = ev->ord.side;
-		pe.qty = fx_to_double(ev->type == PAPER_EVENT_ORDER_REPLACED ? ev->qty : ev->ord.qty);
+		pe.symbol = ev->ord->sym < b->n_syms ? b->syms[ev->ord->sym].name : ev->sym_name;
+		pe.side = ev->ord->side;
+		pe.qty = fx_to_double(ev->type == PAPER_EVENT_ORDER_REPLACED ? ev->qty : ev->ord->qty);
 		pe.reason = ev->reason;
 		break;
 	}
@@ -69,8 +80,13 @@ static void apply_fill(paper_broker *b, const event *ev)
 {
 	order *o = orders_find_open(b, ev->order_id);
 	const fill *f = &ev->f;
-	trade t;
+	fill_effect planned;
+	const fill_effect *e = ev->effect;
 
+	if (e == NULL) { /* replaying a log: plan it here */
+		account_plan_fill(b, o, f, &planned);
+		e = &planned;
+	}
 	o->filled += f->qty;
 	o->fill_notional += fx_mul(f->qty, f->price);
 	o->fees += f->fee;
@@ -78,12 +94,16 @@ static void apply_fill(paper_broker *b, const event *ev)
 	o->status = o->filled == o->qty ? PAPER_STATUS_FILLED : PAPER_STATUS_PARTIALLY_FILLED;
 	b->n_fills++;
 	*(fill *)ring_push(&b->fills) = *f;
-	bool closed = account_apply_fill(b, o, f, &t);
+	account_commit_fill(b, f, e);
+	instrument *s = &b->syms[f->sym];
+	if (s->mark == 0) /* rebuilding from a log: no market data yet */
+		s->mark = f->price;
+	account_revalue(b, f->sym);
 	if (o->status == PAPER_STATUS_FILLED)
 		orders_close(b, o);
-	if (closed) {
-		*(trade *)ring_push(&b->trades) = t;
-		b->closed_trade = t;
+	if (e->closed) {
+		*(trade *)ring_push(&b->trades) = e->trade;
+		b->closed_trade = e->trade;
 		b->has_closed_trade = true;
 	}
 }
@@ -100,6 +120,22 @@ static void apply_close(paper_broker *b, const event *ev)
 	orders_close(b, o);
 }
 
+static void apply_position(paper_broker *b, const event *ev)
+{
+	instrument *s = &b->syms[ev->sym];
+	uint32_t index = s->pos.index;
+
+	s->pos = *ev->pos;
+	s->pos.index = index;
+	if (index == NO_SLOT) {
+		s->pos.index = b->n_positions;
+		b->positions[b->n_positions++] = ev->sym;
+	}
+	if (s->mark == 0)
+		s->mark = fx_muldiv(s->pos.basis, FX_SCALE, fx_abs(s->pos.qty));
+	account_revalue(b, ev->sym);
+}
+
 /* The only function that changes a broker's account and orders. */
 static void broker_apply(paper_broker *b, const event *ev)
 {
@@ -107,9 +143,9 @@ static void broker_apply(paper_broker *b, const event *ev)
 
 	switch (ev->type) {
 	case PAPER_EVENT_ORDER_ACCEPTED:
-		orders_open(b, &ev->ord);
-		if (ev->ord.id >= b->next_order_id)
-			b->next_order_id = ev->ord.id + 1;
+		orders_open(b, ev->ord);
+		if (ev->ord->id >= b->next_order_id)
+			b->next_order_id = ev->ord->id + 1;
 		break;
 	case PAPER_EVENT_ORDER_REJECTED:
 		if (ev->order_id)
@@ -137,9 +173,12 @@ static void broker_apply(paper_broker *b, const event *ev)
 		apply_fill(b, ev);
 		break;
 	case PAPER_EVENT_SNAPSHOT:
+		*(equity_point *)ring_push(&b->equity) =
+			(equity_point){ .ts = ev->ts, .equity = ev->equity, .cash = b->cash };
 		if (ev->day_start) {
 			b->day = day_of(ev->ts);
 			b->day_start_equity = ev->equity;
+			b->day_loss_allowed = fx_mul(ev->equity, b->p.daily_loss_limit_fx);
 			b->halted_daily = false;
 		}
 		break;
@@ -149,14 +188,30 @@ static void broker_apply(paper_broker *b, const event *ev)
 		else
 			b->halted_manual = ev->reason;
 		break;
+	case PAPER_EVENT_ACCOUNT_RESTORED:
+		b->cash = ev->cash;
+		b->realized = ev->realized;
+		b->fees = ev->fees;
+		break;
+	case PAPER_EVENT_POSITION_RESTORED:
+		apply_position(b, ev);
+		break;
 	}
 }
 
 static int broker_record(paper_broker *b, const event *ev)
 {
+	if (b->failed)
+		return paper__error(b->failed, "%s", b->failed_why);
+	if (b->sink) {
+		int rc = b->sink(b->sink_ctx, b, ev);
+		if (rc != PAPER_OK)
+			return rc;
+	}
 	b->seq++;
 	broker_apply(b, ev);
 	notify(b, ev, NULL);
+	paper__log_event(b, ev);
 	if (b->has_closed_trade) {
 		/* Derived from the fill, told after it. */
 		b->has_closed_trade = false;
@@ -164,6 +219,14 @@ static int broker_record(paper_broker *b, const event *ev)
 		event te = { .type = PAPER_EVENT_TRADE_CLOSED, .ts = ev->ts };
 		notify(b, &te, &b->closed_trade);
 	}
+	return PAPER_OK;
+}
+
+/* A broker whose ledger failed a group commit must be reopened before it changes again. */
+static int check_alive(const paper_broker *b)
+{
+	if (b->failed)
+		return paper__error(b->failed, "%s", b->failed_why);
 	return PAPER_OK;
 }
 
@@ -229,6 +292,7 @@ static void params_load(params *p, const paper_config *c)
 	p->max_position_fraction = cfg_double(c, K_LIMITS_MAX_POSITION_FRACTION);
 	p->min_confidence = cfg_bool(c, K_LIMITS_AGGRESSIVE) ? 0.0 : cfg_double(c, K_LIMITS_MIN_CONFIDENCE);
 	p->daily_loss_limit = cfg_double(c, K_LIMITS_DAILY_LOSS_LIMIT);
+	p->daily_loss_limit_fx = fx_of(p->daily_loss_limit);
 	p->max_open_positions = cfg_int(c, K_LIMITS_MAX_OPEN_POSITIONS);
 	p->allowed_symbols = g_strdup(cfg_str(c, K_LIMITS_ALLOWED_SYMBOLS));
 }
@@ -237,22 +301,30 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 {
 	PAPER__CHECK_NULL(out, "out");
 	paper_config *copy = NULL;
+	FILE *log = NULL;
 	int rc = cfg ? paper_config_copy(&copy, cfg) : paper_config_new(&copy);
 	if (rc == PAPER_OK)
 		rc = paper_config_validate(copy);
+	if (rc == PAPER_OK)
+		rc = paper__log_open(cfg_str(copy, K_LOGGING_LOG_FILE), &log);
 	if (rc != PAPER_OK) {
 		paper_config_free(copy);
 		return rc;
 	}
 	paper_broker *b = g_new0(paper_broker, 1);
 	b->cfg = copy;
+	b->log_file = log;
+	b->log_structured = paper__log_structured_wanted();
 	params_load(&b->p, copy);
 	b->sym_index = g_hash_table_new(g_str_hash, g_str_equal);
 	orders_init(b, (uint32_t)cfg_int(copy, K_ENGINE_ORDER_HISTORY));
 	ring_init(&b->fills, sizeof(fill), (size_t)cfg_int(copy, K_ENGINE_FILL_HISTORY));
 	ring_init(&b->trades, sizeof(trade), (size_t)cfg_int(copy, K_ENGINE_TRADE_HISTORY));
+	ring_init(&b->equity, sizeof(equity_point),
+		  (size_t)cfg_int(copy, K_ENGINE_EQUITY_HISTORY));
 	b->cash = b->p.starting_cash;
 	b->day_start_equity = b->cash;
+	b->day_loss_allowed = fx_mul(b->cash, b->p.daily_loss_limit_fx);
 	b->day = INT64_MIN;
 	b->next_order_id = 1;
 	*out = b;
@@ -263,13 +335,18 @@ PAPER_API void paper_broker_free(paper_broker *b)
 {
 	if (b == NULL)
 		return;
+	if (b->detach)
+		b->detach(b->sink_ctx, b);
 	orders_free(b);
 	ring_clear(&b->fills);
 	ring_clear(&b->trades);
+	ring_clear(&b->equity);
 	g_hash_table_unref(b->sym_index);
 	g_free(b->syms);
 	g_free(b->positions);
 	g_free(b->p.allowed_symbols);
+	if (b->log_file)
+		fclose(b->log_file);
 	paper_config_free(b->cfg);
 	g_free(b);
 }
@@ -328,7 +405,7 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 	if (r->version != PAPER_ORDER_REQUEST_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_order_request version %u unsupported "
 				    "(expected %u)", r->version, PAPER_ORDER_REQUEST_VERSION);
-	if (!paper__symbol_valid(r->symbol))
+	if (r->symbol == NULL || (sym_find(b, r->symbol) < 0 && !paper__symbol_valid(r->symbol)))
 		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol",
 				    r->symbol ? r->symbol : "(null)");
 	if ((rc = check_enums(r)) || (rc = qty_arg(r->qty, &o->qty)))
@@ -358,11 +435,12 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 static int record_rejection(paper_broker *b, const order *o, const char *symbol, uint8_t reason,
 			    int code)
 {
+	order rejected = *o;
+	rejected.status = PAPER_STATUS_REJECTED;
+	rejected.reason = reason;
+	rejected.id = 0;
 	event ev = { .type = PAPER_EVENT_ORDER_REJECTED, .ts = o->submitted, .reason = reason,
-		     .status = PAPER_STATUS_REJECTED, .ord = *o, .sym_name = symbol };
-	ev.ord.status = PAPER_STATUS_REJECTED;
-	ev.ord.reason = reason;
-	ev.ord.id = 0;
+		     .status = PAPER_STATUS_REJECTED, .ord = &rejected, .sym_name = symbol };
 	/* Keep the message of the rejection, not of anything the recording may raise. */
 	char msg[1024];
 	g_strlcpy(msg, paper_last_error(), sizeof msg);
@@ -374,6 +452,8 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 				  uint64_t *order_id_out)
 {
 	PAPER__CHECK_NULL(b, "broker");
+	if (b->failed)
+		return check_alive(b);
 	order o;
 	memset(&o, 0, sizeof o);
 	int rc = order_from_request(b, req, &o);
@@ -383,6 +463,13 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 		*order_id_out = 0;
 
 	int64_t s = sym_find(b, req->symbol);
+	if ((s < 0 || b->syms[s].pos.qty == 0) &&
+	    !paper__symbol_allowed(b->p.allowed_symbols, req->symbol)) {
+		paper__error(PAPER_ELIMIT, "%s is not in limits.allowed_symbols (%s)", req->symbol,
+			     b->p.allowed_symbols);
+		o.sym = s < 0 ? UINT32_MAX : (uint32_t)s;
+		return record_rejection(b, &o, req->symbol, PAPER_REJECT_SYMBOL_NOT_ALLOWED, PAPER_ELIMIT);
+	}
 	if (s < 0 || !b->syms[s].has_data) {
 		paper__error(PAPER_ENODATA, "no market data for symbol %s", req->symbol);
 		o.sym = UINT32_MAX;
@@ -395,11 +482,21 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 		return record_rejection(b, &o, req->symbol, reason, rc);
 
 	o.id = b->next_order_id;
-	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = o };
+	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = &o };
 	rc = broker_record(b, &ev);
 	if (rc == PAPER_OK && order_id_out)
 		*order_id_out = o.id;
 	return rc;
+}
+
+static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t type, uint8_t status,
+		       uint8_t reason)
+{
+	/* A copy: applying the event frees the order's slot, and listeners read it after. */
+	order before = *o;
+	event ev = { .type = type, .ts = ts, .order_id = o->id, .status = status, .reason = reason,
+		     .ord = &before };
+	return broker_record(b, &ev);
 }
 
 static int find_open_or_explain(const paper_broker *b, uint64_t id, order **out)
@@ -415,23 +512,22 @@ static int find_open_or_explain(const paper_broker *b, uint64_t id, order **out)
 PAPER_API int paper_broker_cancel(paper_broker *b, uint64_t order_id)
 {
 	PAPER__CHECK_NULL(b, "broker");
+	if (b->failed)
+		return check_alive(b);
 	order *o;
 	int rc = find_open_or_explain(b, order_id, &o);
 	if (rc != PAPER_OK)
 		return rc;
-	event ev = { .type = PAPER_EVENT_ORDER_CANCELLED, .ts = b->clock, .order_id = order_id,
-		     .status = PAPER_STATUS_CANCELLED, .reason = PAPER_REJECT_USER_CANCEL };
-	ev.ord.sym = o->sym;
-	ev.ord.side = o->side;
-	ev.ord.id = o->id;
-	ev.ord.qty = o->qty;
-	return broker_record(b, &ev);
+	return close_order(b, o, b->clock, PAPER_EVENT_ORDER_CANCELLED, PAPER_STATUS_CANCELLED,
+			   PAPER_REJECT_USER_CANCEL);
 }
 
 PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qty,
 				   double limit_price, double stop_price)
 {
 	PAPER__CHECK_NULL(b, "broker");
+	if (b->failed)
+		return check_alive(b);
 	order *o;
 	int rc = find_open_or_explain(b, order_id, &o);
 	if (rc != PAPER_OK)
@@ -453,26 +549,13 @@ PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qt
 	rc = risk_check_order(b, &n, engine_reference_price(&n, &b->syms[o->sym]), &reason);
 	if (rc != PAPER_OK)
 		return rc;
+	order before = *o;
 	event ev = { .type = PAPER_EVENT_ORDER_REPLACED, .ts = b->clock, .order_id = order_id,
-		     .qty = n.qty + o->filled, .limit = n.limit, .stop = n.stop };
-	ev.ord.sym = o->sym;
-	ev.ord.side = o->side;
-	ev.ord.id = o->id;
+		     .qty = n.qty + o->filled, .limit = n.limit, .stop = n.stop, .ord = &before };
 	return broker_record(b, &ev);
 }
 
 /* ---- market data ---- */
-
-static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t type, uint8_t status,
-		       uint8_t reason)
-{
-	event ev = { .type = type, .ts = ts, .order_id = o->id, .status = status, .reason = reason };
-	ev.ord.sym = o->sym;
-	ev.ord.side = o->side;
-	ev.ord.id = o->id;
-	ev.ord.qty = o->qty;
-	return broker_record(b, &ev);
-}
 
 /* A new UTC day: expire DAY orders and open the day's equity baseline. */
 static int roll_day(paper_broker *b, paper_ts ts)
@@ -499,9 +582,8 @@ static int check_daily_loss(paper_broker *b, paper_ts ts)
 {
 	if (b->halted_daily)
 		return PAPER_OK;
-	int64_t equity = account_equity(b);
-	double loss = fx_to_double(b->day_start_equity - equity);
-	if (loss <= b->p.daily_loss_limit * fx_to_double(b->day_start_equity))
+	/* Runs on every market event: integers only, against the day's cached threshold. */
+	if (b->day_start_equity - account_equity(b) <= b->day_loss_allowed)
 		return PAPER_OK;
 	event ev = { .type = PAPER_EVENT_HALT, .ts = ts, .reason = 1, .halt_kind = 1 };
 	return broker_record(b, &ev);
@@ -513,10 +595,13 @@ static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts t
 	uint8_t reason = 0;
 	if (risk_check_fill(b, o, m->qty, m->price, fee, &reason) != PAPER_OK)
 		return close_order(b, o, ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED, reason);
-	event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id };
+	fill_effect effect;
+	event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id, .effect = &effect };
 	ev.f = (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
 		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
 		       .price = m->price, .fee = fee, .ref_price = m->ref };
+	/* Planned first, so the ledger can write the fill and the trade it closes together. */
+	account_plan_fill(b, o, &ev.f, &effect);
 	return broker_record(b, &ev);
 }
 
@@ -528,9 +613,9 @@ static int match_one(paper_broker *b, order *o, const mkt *m)
 	bool fok = o->tif == PAPER_TIF_FOK, ioc = o->tif == PAPER_TIF_IOC;
 
 	if (k == MATCH_TRIGGER) {
-		event ev = { .type = PAPER_EVENT_ORDER_TRIGGERED, .ts = m->ts, .order_id = o->id };
-		ev.ord.sym = o->sym;
-		ev.ord.id = o->id;
+		order before = *o;
+		event ev = { .type = PAPER_EVENT_ORDER_TRIGGERED, .ts = m->ts, .order_id = o->id,
+			     .ord = &before };
 		int rc = broker_record(b, &ev);
 		if (rc != PAPER_OK || !(fok || ioc))
 			return rc;
@@ -592,7 +677,8 @@ static int market_event(paper_broker *b, const char *name, const mkt *m, int64_t
 	s = &b->syms[sym];
 	s->mark = mark;
 	s->mark_ts = m->ts;
-	if (rc == PAPER_OK && s->pos.qty != 0)
+	account_revalue(b, sym);
+	if (rc == PAPER_OK)
 		rc = check_daily_loss(b, m->ts);
 	return rc;
 }
@@ -600,10 +686,13 @@ static int market_event(paper_broker *b, const char *name, const mkt *m, int64_t
 static int check_symbol_time(const paper_broker *b, const char *symbol, paper_ts ts, bool bar)
 {
 	PAPER__CHECK_NULL(b, "broker");
-	if (!paper__symbol_valid(symbol))
-		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol",
-				    symbol ? symbol : "(null)");
+	PAPER__CHECK_NULL(symbol, "symbol");
+	if (b->failed)
+		return check_alive(b);
+	/* A symbol already known passed validation when it was added. */
 	int64_t s = sym_find(b, symbol);
+	if (s < 0 && !paper__symbol_valid(symbol))
+		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol", symbol);
 	if (s < 0 || !b->syms[s].has_data)
 		return PAPER_OK;
 	const instrument *sy = &b->syms[s];
@@ -704,4 +793,130 @@ PAPER_API int paper_broker_set_event_callback(paper_broker *b, paper_event_cb cb
 	b->cb = cb;
 	b->cb_payload = payload;
 	return PAPER_OK;
+}
+
+/* ---- for the ledger (broker_store.h) ---- */
+
+void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach, void *ctx)
+{
+	b->sink = sink;
+	b->detach = detach;
+	b->sink_ctx = ctx;
+}
+
+uint32_t paper__broker_symbol(paper_broker *b, const char *name)
+{
+	int64_t found = sym_find(b, name);
+	return found < 0 ? sym_add(b, name) : (uint32_t)found;
+}
+
+const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym)
+{
+	return sym < b->n_syms ? b->syms[sym].name : NULL;
+}
+
+static int corrupt(const event *ev, const char *why)
+{
+	return paper__error(PAPER_ECORRUPT, "event %s at %" G_GINT64_FORMAT " for order %"
+			    G_GUINT64_FORMAT ": %s", paper_event_type_str((paper_event_type)ev->type), ev->ts,
+			    ev->order_id, why);
+}
+
+static int check_order_event(const paper_broker *b, const event *ev)
+{
+	const order *o = orders_find_open(b, ev->order_id);
+
+	if (ev->type == PAPER_EVENT_ORDER_ACCEPTED) {
+		if (ev->ord == NULL || ev->ord->id == 0 || ev->ord->id != ev->order_id)
+			return corrupt(ev, "no order record");
+		if (o != NULL || ev->ord->id < b->next_order_id)
+			return corrupt(ev, "order id reused");
+		if (ev->ord->sym >= b->n_syms || ev->ord->qty <= 0 || ev->ord->filled != 0)
+			return corrupt(ev, "order record inconsistent");
+		return PAPER_OK;
+	}
+	if (o == NULL)
+		return corrupt(ev, "the order is not open");
+	if (ev->type == PAPER_EVENT_FILL) {
+		const fill *f = &ev->f;
+		if (f->sym != o->sym || f->side != o->side || f->qty <= 0 ||
+		    f->qty > o->qty - o->filled || f->price <= 0 || f->fee < 0)
+			return corrupt(ev, "the fill does not fit the order");
+	}
+	if (ev->type == PAPER_EVENT_ORDER_REPLACED && (ev->qty <= o->filled || ev->qty <= 0))
+		return corrupt(ev, "replaced quantity below the filled quantity");
+	return PAPER_OK;
+}
+
+static int check_replay(const paper_broker *b, const event *ev)
+{
+	switch (ev->type) {
+	case PAPER_EVENT_ORDER_REJECTED:
+		return ev->order_id ? check_order_event(b, ev) : PAPER_OK;
+	case PAPER_EVENT_ORDER_ACCEPTED:
+	case PAPER_EVENT_ORDER_CANCELLED:
+	case PAPER_EVENT_ORDER_EXPIRED:
+	case PAPER_EVENT_ORDER_REPLACED:
+	case PAPER_EVENT_ORDER_TRIGGERED:
+	case PAPER_EVENT_FILL:
+		return check_order_event(b, ev);
+	case PAPER_EVENT_SNAPSHOT:
+	case PAPER_EVENT_HALT:
+	case PAPER_EVENT_ACCOUNT_RESTORED:
+		return PAPER_OK;
+	case PAPER_EVENT_POSITION_RESTORED:
+		if (ev->pos == NULL || ev->sym >= b->n_syms || ev->pos->qty == 0 || ev->pos->basis < 0)
+			return corrupt(ev, "restored position inconsistent");
+		return PAPER_OK;
+	default:
+		return corrupt(ev, "unknown event type");
+	}
+}
+
+int paper__broker_replay(paper_broker *b, const event *ev)
+{
+	int rc = check_replay(b, ev);
+	if (rc != PAPER_OK)
+		return rc;
+	b->seq++;
+	broker_apply(b, ev);
+	if (b->has_closed_trade) {
+		b->has_closed_trade = false;
+		b->seq++;
+	}
+	if (ev->type != PAPER_EVENT_ORDER_ACCEPTED && ev->type != PAPER_EVENT_ORDER_REJECTED &&
+	    ev->ts > b->clock)
+		b->clock = ev->ts;
+	return PAPER_OK;
+}
+
+void paper__broker_restore_mark(paper_broker *b, uint32_t sym, int64_t price, paper_ts ts)
+{
+	instrument *s = &b->syms[sym];
+
+	s->mark = price;
+	s->mark_ts = ts;
+	s->last = price;
+	s->has_data = true;
+	if (ts > s->last_ts)
+		s->last_ts = ts;
+	if (ts > b->clock)
+		b->clock = ts;
+	account_revalue(b, sym);
+}
+
+void paper__broker_fail(paper_broker *b, int code, const char *why)
+{
+	b->failed = code;
+	g_strlcpy(b->failed_why, why, sizeof b->failed_why);
+}
+
+const paper_config *paper__broker_config(const paper_broker *b)
+{
+	return b->cfg;
+}
+
+int64_t paper__broker_equity(const paper_broker *b)
+{
+	return account_equity(b);
 }

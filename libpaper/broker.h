@@ -7,6 +7,7 @@
 
 #include <glib.h>
 #include <paper/broker.h>
+#include <stdio.h>
 
 #include "config.h"
 #include "ring.h"
@@ -50,6 +51,7 @@ typedef struct instrument {
 	paper_ts last_ts;
 	int64_t bid, ask, last; /* latest quote, 0 = unknown */
 	int64_t mark;           /* price positions are valued at */
+	int64_t value;          /* signed market value of the position at the mark */
 	paper_ts mark_ts;
 	uint32_t head, tail;    /* open orders */
 	position pos;
@@ -75,10 +77,18 @@ typedef struct fill {
 	int64_t qty, price, fee, ref_price;
 } fill;
 
+/* A SNAPSHOT as the equity curve keeps it. */
+typedef struct equity_point {
+	paper_ts ts;
+	int64_t equity, cash;
+} equity_point;
+
 /*
  * An event as recorded: the only input to broker_apply(), so a broker rebuilt from its events
  * equals the original. Fields not used by the type are zero.
  */
+typedef struct fill_effect fill_effect; /* account.h */
+
 typedef struct event {
 	uint8_t type;          /* paper_event_type */
 	uint8_t status;        /* CANCELLED/EXPIRED/REJECTED: the order's final status */
@@ -87,12 +97,22 @@ typedef struct event {
 	bool day_start;        /* SNAPSHOT: opens a new trading day */
 	paper_ts ts;
 	uint64_t order_id;
-	order ord;             /* ACCEPTED and submit-time REJECTED: the order */
+	const order *ord;      /* order events: the order as it was before the event (borrowed) */
 	fill f;                /* FILL */
+	const fill_effect *effect; /* FILL: what it does to the account, when already planned */
 	int64_t qty, limit, stop; /* REPLACED */
 	int64_t equity;        /* SNAPSHOT */
+	int64_t cash, realized, fees; /* ACCOUNT_RESTORED */
+	uint32_t sym;          /* POSITION_RESTORED */
+	const position *pos;   /* POSITION_RESTORED: the position (index ignored) */
 	const char *sym_name;  /* submit-time REJECTED: the symbol asked for (maybe unknown) */
 } event;
+
+/*
+ * Where events go before they are applied (the ledger). A non-zero return refuses the event:
+ * it is not applied and the broker call fails with that code.
+ */
+typedef int (*event_sink)(void *ctx, const paper_broker *b, const event *ev);
 
 /* Settings converted once at creation to the forms the hot path wants. */
 typedef struct params {
@@ -107,6 +127,7 @@ typedef struct params {
 	double participation;
 	int64_t max_order_qty, max_order_notional;
 	double max_position_fraction, min_confidence, daily_loss_limit;
+	int64_t daily_loss_limit_fx;
 	int64_t max_open_positions;
 	char *allowed_symbols;
 } params;
@@ -125,6 +146,7 @@ struct paper_broker {
 
 	GHashTable *sym_index; /* name -> index + 1 */
 	instrument *syms;
+	int64_t net_value;     /* sum of the signed market values of all positions */
 	uint32_t n_syms, cap_syms;
 	uint32_t last_sym;     /* one-entry lookup cache */
 
@@ -140,12 +162,14 @@ struct paper_broker {
 	uint32_t n_positions;
 
 	ring fills, trades;
+	ring equity;           /* equity_point of each SNAPSHOT (engine.equity_history) */
 
 	int64_t cash, realized, fees;
 	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
 	paper_ts clock;
 	int64_t day;
 	int64_t day_start_equity;
+	int64_t day_loss_allowed; /* day_start_equity x daily_loss_limit, exact */
 	bool halted_manual, halted_daily;
 
 	trade closed_trade;    /* closed by the event being recorded */
@@ -153,6 +177,14 @@ struct paper_broker {
 
 	paper_event_cb cb;
 	void *cb_payload;
+	event_sink sink;
+	void *sink_ctx;
+	void (*detach)(void *ctx, paper_broker *b);
+	int failed;            /* non-zero: refuse changes (paper__broker_fail) */
+	char failed_why[256];
+
+	FILE *log_file;        /* logging.log_file, or NULL (log.c) */
+	bool log_structured;   /* GLib structured logging wanted, decided at creation */
 };
 
 #endif

@@ -33,7 +33,7 @@ static int64_t slip(const params *p, const order *o, const mkt *m, int64_t ref, 
 	if (p->slip_jitter > 0.0)
 		frac *= 1.0 + p->slip_jitter * rng_symmetric(p->seed, draw);
 	double px = fx_to_double(ref) * (is_buy(o) ? 1.0 + frac : 1.0 - frac);
-	int64_t price = llround(px * (double)FX_SCALE);
+	int64_t price = fx_round(px * (double)FX_SCALE);
 	if (price < 1)
 		price = 1;
 	if (limit_fill)

@@ -13,16 +13,33 @@
 #include <paper/types.h>
 
 __extension__ typedef __int128 fx_wide;
+__extension__ typedef unsigned __int128 fx_uwide;
 
 #define FX_SCALE PAPER_FIXED_SCALE
 /* Largest magnitude accepted from a double: 9e10 units keeps every sum we form in int64. */
 #define FX_MAX_DOUBLE 9.0e10
 
+/*
+ * llround(x) for |x| < 2^63, inline: the fraction x - trunc(x) is exact in double, so this
+ * rounds half away from zero exactly as llround does, without the libm call.
+ */
+static inline int64_t fx_round(double x)
+{
+	int64_t t = (int64_t)x;
+	double f = x - (double)t;
+
+	if (f >= 0.5)
+		t++;
+	else if (f <= -0.5)
+		t--;
+	return t;
+}
+
 static inline bool fx_from_double(double x, int64_t *out)
 {
 	if (!isfinite(x) || fabs(x) > FX_MAX_DOUBLE)
 		return false;
-	*out = llround(x * (double)FX_SCALE);
+	*out = fx_round(x * (double)FX_SCALE);
 	return true;
 }
 
@@ -39,10 +56,34 @@ static inline int64_t fx_muldiv(int64_t a, int64_t b, int64_t c)
 	return (int64_t)(p >= 0 ? (p + half) / c : -((-p + half) / c));
 }
 
-/* Money value of qty at price: round(qty * price / scale). */
+/*
+ * round(p / FX_SCALE) for p >= 0. Typical products (a price times a quantity, both scaled by
+ * 1e8) fit in 64 unsigned bits, where dividing by the constant compiles to a multiplication;
+ * only larger ones pay for the 128-bit division call.
+ */
+static inline uint64_t fx_div_scale(fx_uwide p)
+{
+	const uint64_t d = (uint64_t)FX_SCALE;
+	uint64_t q, r;
+
+	if ((p >> 64) == 0) {
+		uint64_t lo = (uint64_t)p;
+		q = lo / d;
+		r = lo % d;
+	} else {
+		fx_uwide qq = p / d;
+		q = (uint64_t)qq;
+		r = (uint64_t)(p - qq * d);
+	}
+	return q + (r >= d / 2);
+}
+
+/* Money value of qty at price: round(a * b / scale), half away from zero. */
 static inline int64_t fx_mul(int64_t a, int64_t b)
 {
-	return fx_muldiv(a, b, FX_SCALE);
+	fx_wide p = (fx_wide)a * b;
+	return p >= 0 ? (int64_t)fx_div_scale((fx_uwide)p)
+		      : -(int64_t)fx_div_scale((fx_uwide)-p);
 }
 
 static inline int64_t fx_abs(int64_t v)

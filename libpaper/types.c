@@ -1,4 +1,5 @@
 /* Names of the public enumerations, as the CSV, JSON and ledger spell them. */
+#include <paper/broker.h>
 #include <paper/types.h>
 #include <string.h>
 
@@ -54,6 +55,22 @@ static const char *const exit_reasons[] = {
 	[PAPER_EXIT_FORCE] = "force_exit",
 };
 
+static const char *const event_types[] = {
+	[PAPER_EVENT_ORDER_ACCEPTED] = "order_accepted",
+	[PAPER_EVENT_ORDER_REJECTED] = "order_rejected",
+	[PAPER_EVENT_ORDER_CANCELLED] = "order_cancelled",
+	[PAPER_EVENT_ORDER_EXPIRED] = "order_expired",
+	[PAPER_EVENT_ORDER_REPLACED] = "order_replaced",
+	[PAPER_EVENT_FILL] = "fill",
+	[PAPER_EVENT_TRADE_CLOSED] = "trade_closed",
+	[PAPER_EVENT_SNAPSHOT] = "snapshot",
+	[PAPER_EVENT_HALT] = "halt",
+	[PAPER_EVENT_ORDER_TRIGGERED] = "order_triggered",
+	[PAPER_EVENT_ACCOUNT_RESTORED] = "account_restored",
+	[PAPER_EVENT_POSITION_RESTORED] = "position_restored",
+};
+
+PAPER_API const char *paper_event_type_str(paper_event_type v) { return NAME_OF(event_types, (int)v); }
 PAPER_API const char *paper_side_str(paper_side v) { return NAME_OF(sides, (int)v); }
 PAPER_API const char *paper_direction_str(paper_direction v) { return NAME_OF(directions, (int)v); }
 PAPER_API const char *paper_order_type_str(paper_order_type v) { return NAME_OF(order_types, (int)v); }

@@ -452,6 +452,45 @@ START_TEST(kill_switch_allows_exits)
 }
 END_TEST
 
+START_TEST(halt_stops_resting_entries_at_fill)
+{
+	paper_broker *b = tu_broker_plain();
+	ck_ok(paper_broker_on_quote(b, "X", T0, 0, 0, 10));
+	tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 5, 0, 0, 0);
+	ck_ok(paper_broker_on_quote(b, "X", T0 + 1, 0, 0, 10));
+	uint64_t entry = tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_LIMIT, 3, 9, 0, 0);
+	uint64_t exit = tu_submit(b, "X", PAPER_SIDE_SELL, PAPER_ORDER_LIMIT, 5, 8.5, 0, 0);
+	ck_ok(paper_broker_set_halted(b, true));
+	ck_ok(paper_broker_on_quote(b, "X", T0 + 2, 0, 0, 8.9)); /* the entry's limit is reached */
+	paper_order_info o = tu_order(b, entry);
+	ck_assert_int_eq(o.status, PAPER_STATUS_REJECTED);
+	ck_assert_int_eq(o.reason, PAPER_REJECT_KILL_SWITCH);
+	ck_assert_double_eq(o.filled_qty, 0);
+	ck_assert_int_eq(tu_order(b, exit).status, PAPER_STATUS_FILLED); /* the exit still fills */
+	ck_assert_uint_eq(tu_account(b).open_positions, 0);
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(daily_loss_checked_after_closing_fill)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "limits.daily_loss_limit", "0.05"));
+	paper_broker *b = tu_broker(cfg);
+	ck_ok(paper_broker_on_bar(b, "X", T0, 100, 100, 100, 100, 1e6));
+	tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 600, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "X", T0 + 60, 100, 100, 100, 100, 1e6));
+	tu_submit(b, "X", PAPER_SIDE_SELL, PAPER_ORDER_STOP, 600, 0, 95, 0);
+	/* Gaps through the stop: the last position closes at 80, a 12% loss of the day. */
+	ck_ok(paper_broker_on_bar(b, "X", T0 + 120, 80, 81, 79, 80, 1e6));
+	paper_account_info a = tu_account(b);
+	ck_assert_uint_eq(a.open_positions, 0);
+	ck_assert(a.halted);
+	ck_assert_int_eq(tu_submit_rc(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0), PAPER_EHALTED);
+	paper_broker_free(b);
+}
+END_TEST
+
 START_TEST(config_is_copied_in)
 {
 	paper_config *cfg = tu_config_plain();
@@ -510,6 +549,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, time_in_force);
 	tcase_add_test(tc, every_transition_is_an_event);
 	tcase_add_test(tc, kill_switch_allows_exits);
+	tcase_add_test(tc, halt_stops_resting_entries_at_fill);
+	tcase_add_test(tc, daily_loss_checked_after_closing_fill);
 	tcase_add_test(tc, config_is_copied_in);
 	tcase_add_test(tc, order_history_is_bounded);
 	suite_add_tcase(s, tc);

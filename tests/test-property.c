@@ -110,7 +110,8 @@ static void random_order(paper_broker *b, const double *px, paper_ts ts)
 	r.confidence = next() % 2 ? -1 : uniform();
 	uint64_t id = 0;
 	int rc = paper_broker_submit(b, &r, &id);
-	tu_require(rc == PAPER_OK || rc == PAPER_EFUNDS || rc == PAPER_ELIMIT || rc == PAPER_ENODATA,
+	tu_require(rc == PAPER_OK || rc == PAPER_EFUNDS || rc == PAPER_ELIMIT || rc == PAPER_ENODATA ||
+			   rc == PAPER_EHALTED,
 		   "unexpected %d: %s", rc, paper_last_error());
 	if (rc == PAPER_OK && next() % 8 == 0)
 		ck_ok(paper_broker_cancel(b, id));

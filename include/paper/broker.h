@@ -168,6 +168,18 @@ typedef struct paper_account_info {
 #define PAPER_ACCOUNT_INFO_VERSION 1
 #define PAPER_ACCOUNT_INFO_INIT { .version = PAPER_ACCOUNT_INFO_VERSION }
 
+/** A point of the equity curve: the account at a SNAPSHOT event. */
+typedef struct paper_equity_info {
+	unsigned int version; /**< PAPER_EQUITY_INFO_VERSION */
+	paper_ts ts;
+	double equity;        /**< cash + long market value - short market value */
+	double cash;
+	int64_t equity_e8, cash_e8; /**< exact values */
+} paper_equity_info;
+
+#define PAPER_EQUITY_INFO_VERSION 1
+#define PAPER_EQUITY_INFO_INIT { .version = PAPER_EQUITY_INFO_VERSION }
+
 /** Kinds of event. */
 typedef enum paper_event_type {
 	PAPER_EVENT_ORDER_ACCEPTED = 1,
@@ -180,6 +192,8 @@ typedef enum paper_event_type {
 	PAPER_EVENT_SNAPSHOT = 8,
 	PAPER_EVENT_HALT = 9,          /**< reason 1: halted, 0: resumed */
 	PAPER_EVENT_ORDER_TRIGGERED = 10, /**< a stop-limit's stop was reached; it now rests as a limit */
+	PAPER_EVENT_ACCOUNT_RESTORED = 11, /**< cash, realized P&L and fees set from a saved state */
+	PAPER_EVENT_POSITION_RESTORED = 12, /**< a position set from a saved state */
 } paper_event_type;
 
 /**
@@ -202,6 +216,9 @@ typedef struct paper_event {
 } paper_event;
 
 #define PAPER_EVENT_VERSION 1
+
+/** Static lower-case name of an event type ("fill", "order_accepted", ...); "unknown" if invalid. */
+PAPER_API const char *paper_event_type_str(paper_event_type type);
 
 /** Called after each event is recorded. Must not call back into the same broker. */
 typedef void (*paper_event_cb)(const paper_event *event, void *payload);
@@ -308,6 +325,25 @@ PAPER_API int paper_broker_trade_at(const paper_broker *b, size_t index, paper_t
 /** Recent fills kept in memory (engine.fill_history), oldest first. */
 PAPER_API size_t paper_broker_fill_count(const paper_broker *b);
 PAPER_API int paper_broker_fill_at(const paper_broker *b, size_t index, paper_fill_info *out);
+
+/**
+ * The equity curve: one point per SNAPSHOT event (each new UTC day's first data, each
+ * paper_broker_mark() and paper_broker_snapshot()), oldest first; the newest
+ * engine.equity_history points are kept (0 keeps all).
+ * @param b the broker; NULL gives 0.
+ * @return the number of points held.
+ */
+PAPER_API size_t paper_broker_equity_count(const paper_broker *b);
+
+/**
+ * Equity point number index (0 = oldest held).
+ * @param b the broker.
+ * @param index 0 .. paper_broker_equity_count() - 1.
+ * @param out receives the point; its version must be set (PAPER_EQUITY_INFO_INIT).
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ERANGE.
+ */
+PAPER_API int paper_broker_equity_at(const paper_broker *b, size_t index,
+				     paper_equity_info *out);
 
 PAPER_END_DECLS
 
