@@ -287,6 +287,7 @@ static void params_load(params *p, const paper_config *c)
 	p->slip_jitter = cfg_double(c, K_COSTS_SLIPPAGE_JITTER);
 	p->seed = (uint64_t)cfg_int(c, K_COSTS_SEED);
 	p->participation = cfg_double(c, K_ENGINE_VOLUME_PARTICIPATION);
+	p->intrabar_optimistic = strcmp(cfg_str(c, K_ENGINE_INTRABAR), "optimistic") == 0;
 	p->max_order_qty = fx_of(cfg_double(c, K_LIMITS_MAX_ORDER_QTY));
 	p->max_order_notional = fx_of(cfg_double(c, K_LIMITS_MAX_ORDER_NOTIONAL));
 	p->max_position_fraction = cfg_double(c, K_LIMITS_MAX_POSITION_FRACTION);
@@ -426,6 +427,7 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 	o->type = (uint8_t)r->type;
 	o->tif = (uint8_t)r->tif;
 	o->exit_reason = (uint8_t)r->exit_reason;
+	o->oco_group = r->oco_group;
 	o->confidence = r->confidence < 0 ? -1.0 : r->confidence;
 	o->submitted = o->updated = r->ts ? r->ts : b->clock;
 	o->status = PAPER_STATUS_ACCEPTED;
@@ -497,6 +499,148 @@ static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t typ
 	event ev = { .type = type, .ts = ts, .order_id = o->id, .status = status, .reason = reason,
 		     .ord = &before };
 	return broker_record(b, &ev);
+}
+
+static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
+		      int64_t alt_price);
+
+PAPER_API int paper_broker_cancel_all(paper_broker *b, const char *symbol)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	if (b->failed)
+		return check_alive(b);
+	int64_t sym = symbol ? sym_find(b, symbol) : -1;
+	if (symbol && sym < 0)
+		return PAPER_OK;
+	int rc = PAPER_OK;
+	/* Closing swaps the last open order into the freed place: scan from the end. */
+	for (uint32_t i = b->n_open; i > 0 && rc == PAPER_OK; i--) {
+		if (i > b->n_open)
+			continue;
+		const order *o = &b->slots[b->open[i - 1]];
+		if (sym < 0 || o->sym == (uint32_t)sym)
+			rc = close_order(b, o, b->clock, PAPER_EVENT_ORDER_CANCELLED,
+					 PAPER_STATUS_CANCELLED, PAPER_REJECT_USER_CANCEL);
+	}
+	return rc;
+}
+
+/* Accept a closing market order for qty and fill it at once as m says. */
+static int exit_now(paper_broker *b, uint32_t sym, int64_t qty, uint8_t reason, fill_match *m,
+		    int64_t alt_price, uint64_t *order_id_out)
+{
+	const instrument *s = &b->syms[sym];
+	order o;
+	memset(&o, 0, sizeof o);
+	o.id = b->next_order_id;
+	o.sym = sym;
+	o.side = s->pos.qty > 0 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY;
+	o.type = PAPER_ORDER_MARKET;
+	o.tif = PAPER_TIF_IOC;
+	o.qty = qty;
+	o.exit_reason = reason;
+	o.confidence = -1.0;
+	o.submitted = o.updated = b->clock;
+	o.status = PAPER_STATUS_ACCEPTED;
+	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = &o };
+	int rc = broker_record(b, &ev);
+	if (rc != PAPER_OK)
+		return rc;
+	m->qty = qty;
+	rc = fill_order(b, orders_find_open(b, o.id), m, b->clock, alt_price);
+	if (rc == PAPER_OK && order_id_out)
+		*order_id_out = o.id;
+	return rc;
+}
+
+static int position_symbol(const paper_broker *b, const char *symbol, int64_t *sym)
+{
+	*sym = sym_find(b, symbol);
+	if (*sym < 0 || b->syms[*sym].pos.qty == 0)
+		return paper__error(PAPER_ENOTFOUND, "no open position in %s", symbol);
+	return PAPER_OK;
+}
+
+PAPER_API int paper_broker_close_position(paper_broker *b, const char *symbol,
+					  paper_exit_reason reason, uint64_t *order_id_out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	PAPER__CHECK_NULL(symbol, "symbol");
+	if (b->failed)
+		return check_alive(b);
+	if (reason < PAPER_EXIT_NONE || reason > PAPER_EXIT_FORCE)
+		return paper__error(PAPER_EINVAL, "exit reason %d unknown", (int)reason);
+	int64_t sym;
+	int rc = position_symbol(b, symbol, &sym);
+	if (rc != PAPER_OK)
+		return rc;
+	const instrument *s = &b->syms[sym];
+	fill_match m = { .ref = s->mark, .price = s->mark, .reason = PAPER_FILL_AT_MARK };
+	return exit_now(b, (uint32_t)sym, fx_abs(s->pos.qty), (uint8_t)reason, &m, 0, order_id_out);
+}
+
+/* Is price one the symbol's latest data reached? */
+static int check_reached(const instrument *s, int64_t price)
+{
+	int64_t lo = s->last_is_bar ? s->bar_low : s->bid;
+	int64_t hi = s->last_is_bar ? s->bar_high : s->ask;
+
+	if (!s->has_data || (!s->last_is_bar && !s->bid))
+		return paper__error(PAPER_ENODATA, "%s: no bar or quote to exit inside", s->name);
+	if (price < lo || price > hi)
+		return paper__error(PAPER_EPRICE, "%s: exit price %.8g outside the latest %s's range "
+				    "[%.8g, %.8g]", s->name, fx_to_double(price),
+				    s->last_is_bar ? "bar" : "quote", fx_to_double(lo), fx_to_double(hi));
+	return PAPER_OK;
+}
+
+static int check_exit_request(const paper_exit_request *r)
+{
+	PAPER__CHECK_NULL(r, "req");
+	PAPER__CHECK_NULL(r->symbol, "req->symbol");
+	if (r->version != PAPER_EXIT_REQUEST_VERSION)
+		return paper__error(PAPER_EVERSION, "paper_exit_request version %u unsupported",
+				    r->version);
+	if (r->style < PAPER_EXIT_STYLE_MARKET || r->style > PAPER_EXIT_STYLE_STOP ||
+	    r->reason < PAPER_EXIT_NONE || r->reason > PAPER_EXIT_FORCE ||
+	    r->fill_reason < PAPER_FILL_MARKET_QUOTE || r->fill_reason > PAPER_FILL_AT_MARK ||
+	    (r->flags & ~(PAPER_FILL_FLAG_PARTIAL_VOLUME | PAPER_FILL_FLAG_AMBIGUOUS)))
+		return paper__error(PAPER_EINVAL, "exit request for %s: unknown style, reason or flags",
+				    r->symbol);
+	return PAPER_OK;
+}
+
+PAPER_API int paper_broker_exit_at(paper_broker *b, const paper_exit_request *r,
+				   uint64_t *order_id_out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	if (b->failed)
+		return check_alive(b);
+	int rc = check_exit_request(r);
+	int64_t sym, price, alt = 0, qty = 0;
+	if (rc == PAPER_OK)
+		rc = position_symbol(b, r->symbol, &sym);
+	if (rc != PAPER_OK)
+		return rc;
+	const instrument *s = &b->syms[sym];
+	int64_t held = fx_abs(s->pos.qty);
+	if (r->qty != 0.0 && ((rc = qty_arg(r->qty, &qty)) != PAPER_OK))
+		return rc;
+	if (qty > held)
+		return paper__error(PAPER_EQTY, "%s: exit qty %g exceeds the position %g", r->symbol,
+				    r->qty, fx_to_double(held));
+	if ((rc = price_arg(r->price, "price", &price)) || (rc = check_reached(s, price)))
+		return rc;
+	if ((r->flags & PAPER_FILL_FLAG_AMBIGUOUS) && (rc = price_arg(r->alt_price, "alt_price", &alt)))
+		return rc;
+	qty = qty ? qty : held;
+	/* Priced like the order it stands for: a limit at price, or a market/stop fill from it. */
+	order like = { .side = s->pos.qty > 0 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY, .limit = price };
+	mkt m = { .ts = b->clock, .is_bar = s->last_is_bar, .volume = s->bar_volume };
+	bool limit = r->style == PAPER_EXIT_STYLE_LIMIT;
+	fill_match fm = { .ref = price, .reason = (uint8_t)r->fill_reason, .flags = r->flags,
+			  .price = engine_slip(&b->p, &like, &m, price, qty, limit, b->n_fills) };
+	return exit_now(b, (uint32_t)sym, qty, (uint8_t)r->reason, &fm, alt, order_id_out);
 }
 
 static int find_open_or_explain(const paper_broker *b, uint64_t id, order **out)
@@ -589,7 +733,8 @@ static int check_daily_loss(paper_broker *b, paper_ts ts)
 	return broker_record(b, &ev);
 }
 
-static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts)
+static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
+		      int64_t alt_price)
 {
 	int64_t fee = engine_commission(&b->p, o, m->qty, m->price);
 	uint8_t reason = 0;
@@ -599,55 +744,175 @@ static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts t
 	event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id, .effect = &effect };
 	ev.f = (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
 		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
-		       .price = m->price, .fee = fee, .ref_price = m->ref };
+		       .price = m->price, .fee = fee, .ref_price = m->ref, .alt_price = alt_price };
 	/* Planned first, so the ledger can write the fill and the trade it closes together. */
 	account_plan_fill(b, o, &ev.f, &effect);
 	return broker_record(b, &ev);
+}
+
+static int record_trigger(paper_broker *b, const order *o, paper_ts ts)
+{
+	order before = *o;
+	event ev = { .type = PAPER_EVENT_ORDER_TRIGGERED, .ts = ts, .order_id = o->id, .ord = &before };
+	return broker_record(b, &ev);
+}
+
+/* IOC and FOK orders that did not fill (in full) on their first eligible data. */
+static int cancel_unfilled(paper_broker *b, uint64_t id, paper_ts ts)
+{
+	order *o = orders_find_open(b, id);
+	if (o == NULL || (o->tif != PAPER_TIF_IOC && o->tif != PAPER_TIF_FOK))
+		return PAPER_OK;
+	return close_order(b, o, ts, PAPER_EVENT_ORDER_CANCELLED, PAPER_STATUS_CANCELLED,
+			   o->tif == PAPER_TIF_FOK ? PAPER_REJECT_FOK_UNFILLABLE : PAPER_REJECT_IOC_REMAINDER);
 }
 
 /* What one open order does on event m; it may close (its slot is then reused). */
 static int match_one(paper_broker *b, order *o, const mkt *m)
 {
 	fill_match mt;
-	match_kind k = engine_match(&b->p, o, m, b->n_fills, &mt);
-	bool fok = o->tif == PAPER_TIF_FOK, ioc = o->tif == PAPER_TIF_IOC;
-
-	if (k == MATCH_TRIGGER) {
-		order before = *o;
-		event ev = { .type = PAPER_EVENT_ORDER_TRIGGERED, .ts = m->ts, .order_id = o->id,
-			     .ord = &before };
-		int rc = broker_record(b, &ev);
-		if (rc != PAPER_OK || !(fok || ioc))
-			return rc;
-	}
-	if (k != MATCH_FILL || (fok && mt.qty < o->qty - o->filled)) {
-		if (fok || ioc)
-			return close_order(b, o, m->ts, PAPER_EVENT_ORDER_CANCELLED, PAPER_STATUS_CANCELLED,
-					   fok ? PAPER_REJECT_FOK_UNFILLABLE : PAPER_REJECT_IOC_REMAINDER);
-		return PAPER_OK;
-	}
 	uint64_t id = o->id;
-	int rc = fill_order(b, o, &mt, m->ts);
-	o = orders_find_open(b, id);
-	if (rc == PAPER_OK && o && ioc)
-		rc = close_order(b, o, m->ts, PAPER_EVENT_ORDER_CANCELLED, PAPER_STATUS_CANCELLED,
-				 PAPER_REJECT_IOC_REMAINDER);
+	match_kind k = engine_match(&b->p, o, m, b->n_fills, &mt);
+	int rc = PAPER_OK;
+
+	if (k == MATCH_TRIGGER)
+		rc = record_trigger(b, o, m->ts);
+	if (rc == PAPER_OK && k == MATCH_FILL &&
+	    !(o->tif == PAPER_TIF_FOK && mt.qty < o->qty - o->filled))
+		rc = fill_order(b, o, &mt, m->ts, 0);
+	return rc == PAPER_OK ? cancel_unfilled(b, id, m->ts) : rc;
+}
+
+/* Did the fill happen at the bar's open (a gap or a market order), before anything inside it? */
+static bool at_open(const mkt *m, const fill_match *mt)
+{
+	return !m->is_bar || mt->reason == PAPER_FILL_MARKET_OPEN || mt->reason == PAPER_FILL_LIMIT_GAP ||
+	       mt->reason == PAPER_FILL_STOP_GAP || mt->ref == m->open;
+}
+
+/* Is price a worse than b for an order on side? */
+static bool worse(uint8_t side, int64_t a, int64_t b)
+{
+	return side == PAPER_SIDE_BUY ? a > b : a < b;
+}
+
+typedef struct group_pick {
+	uint64_t id;          /* winner */
+	fill_match mt;
+	bool open;            /* decided at the open */
+	int inside;           /* candidates inside the bar */
+	int64_t alt;          /* the other rule's price, when ambiguous */
+} group_pick;
+
+/* Weigh one candidate member of a group against the pick so far. */
+static void group_consider(const paper_broker *b, group_pick *g, const order *o,
+			   const fill_match *mt, const mkt *m)
+{
+	bool o_open = at_open(m, mt);
+	if (g->id && g->open)
+		return; /* a fill at the open already happened first */
+	if (o_open) {
+		*g = (group_pick){ .id = o->id, .mt = *mt, .open = true };
+		return;
+	}
+	g->inside++;
+	if (g->id == 0) {
+		*g = (group_pick){ .id = o->id, .mt = *mt, .inside = g->inside };
+		return;
+	}
+	/* Both inside one bar: no bar data says which came first. */
+	bool o_worse = worse(o->side, mt->price, g->mt.price);
+	bool take = b->p.intrabar_optimistic ? !o_worse : o_worse;
+	int64_t loser = take ? g->mt.price : mt->price;
+	if (take) {
+		g->id = o->id;
+		g->mt = *mt;
+	}
+	g->alt = loser;
+}
+
+/* Resolve a one-cancels-other group on event m: at most one member fills. */
+static int match_group(paper_broker *b, uint64_t group, uint32_t sym, const mkt *m)
+{
+	group_pick g = { 0 };
+	int rc = PAPER_OK;
+
+	for (uint32_t s = b->syms[sym].head; s != NO_SLOT && rc == PAPER_OK; s = b->slots[s].next) {
+		order *o = &b->slots[s];
+		if (o->oco_group != group || o->submitted > m->ts)
+			continue;
+		fill_match mt;
+		match_kind k = engine_match(&b->p, o, m, b->n_fills, &mt);
+		if (k == MATCH_TRIGGER)
+			rc = record_trigger(b, o, m->ts);
+		else if (k == MATCH_FILL && !(o->tif == PAPER_TIF_FOK && mt.qty < o->qty - o->filled))
+			group_consider(b, &g, o, &mt, m);
+	}
+	if (rc != PAPER_OK || g.id == 0)
+		return rc;
+	if (g.inside > 1 && !g.open)
+		g.mt.flags |= PAPER_FILL_FLAG_AMBIGUOUS;
+	order *w = orders_find_open(b, g.id);
+	int64_t before = w->filled;
+	rc = fill_order(b, w, &g.mt, m->ts, g.inside > 1 && !g.open ? g.alt : 0);
+	w = orders_find_open(b, g.id);
+	bool filled = w == NULL ? true : w->filled > before;
+	if (rc != PAPER_OK || !filled)
+		return rc;
+	/* One filled: the rest of the group is cancelled. */
+	for (uint32_t s = b->syms[sym].head; s != NO_SLOT && rc == PAPER_OK;) {
+		order *o = &b->slots[s];
+		s = o->next;
+		if (o->oco_group == group && o->id != g.id)
+			rc = close_order(b, o, m->ts, PAPER_EVENT_ORDER_CANCELLED, PAPER_STATUS_CANCELLED,
+					 PAPER_REJECT_OCO_SIBLING);
+	}
 	return rc;
 }
 
+/*
+ * Match every open order of a symbol. Their ids are taken first: matching closes orders and
+ * reuses their slots, so the list cannot be walked while it changes.
+ */
 static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
 {
-	uint32_t s = b->syms[sym].head;
+	uint64_t local[32], *ids = local, groups_local[8], *groups = groups_local;
+	size_t n = 0, cap = 32, ng = 0, gcap = 8;
 	int rc = PAPER_OK;
 
-	while (s != NO_SLOT && rc == PAPER_OK) {
-		order *o = &b->slots[s];
-		uint32_t next = o->next;
-		/* Orders stamped after this data must wait: no look-ahead. */
-		if (o->submitted <= m->ts)
-			rc = match_one(b, o, m);
-		s = next;
+	for (uint32_t s = b->syms[sym].head; s != NO_SLOT; s = b->slots[s].next) {
+		if (b->slots[s].submitted > m->ts)
+			continue; /* stamped after this data: no look-ahead */
+		if (n == cap) {
+			ids = ids == local ? g_memdup2(local, sizeof local) : ids;
+			ids = g_renew(uint64_t, ids, cap *= 2);
+		}
+		ids[n++] = b->slots[s].id;
 	}
+	for (size_t i = 0; i < n && rc == PAPER_OK; i++) {
+		order *o = orders_find_open(b, ids[i]);
+		if (o == NULL)
+			continue;
+		if (o->oco_group == 0) {
+			rc = match_one(b, o, m);
+			continue;
+		}
+		bool seen = false;
+		for (size_t j = 0; j < ng && !seen; j++)
+			seen = groups[j] == o->oco_group;
+		if (seen)
+			continue;
+		if (ng == gcap) {
+			groups = groups == groups_local ? g_memdup2(groups_local, sizeof groups_local) : groups;
+			groups = g_renew(uint64_t, groups, gcap *= 2);
+		}
+		groups[ng++] = o->oco_group;
+		rc = match_group(b, o->oco_group, sym, m);
+	}
+	if (ids != local)
+		g_free(ids);
+	if (groups != groups_local)
+		g_free(groups);
 	return rc;
 }
 
@@ -665,9 +930,15 @@ static int market_event(paper_broker *b, const char *name, const mkt *m, int64_t
 		b->clock = m->ts;
 	s->has_data = true;
 	s->last_ts = m->ts;
-	if (m->is_bar)
+	s->last_is_bar = m->is_bar;
+	if (m->is_bar) {
 		s->has_bar = true;
-	else {
+		s->bar_open = m->open;
+		s->bar_high = m->high;
+		s->bar_low = m->low;
+		s->bar_close = m->close;
+		s->bar_volume = m->volume;
+	} else {
 		s->bid = m->bid;
 		s->ask = m->ask;
 		s->last = m->last;

@@ -22,6 +22,7 @@ typedef struct order {
 	bool triggered; /* stop-limit: the stop was reached */
 	int64_t qty, filled, limit, stop;
 	int64_t fill_notional, fees;
+	uint64_t oco_group;
 	paper_ts submitted, updated;
 	double confidence;
 	uint32_t prev, next;   /* the symbol's open orders, oldest first */
@@ -50,6 +51,8 @@ typedef struct instrument {
 	bool has_data, has_bar;
 	paper_ts last_ts;
 	int64_t bid, ask, last; /* latest quote, 0 = unknown */
+	int64_t bar_open, bar_high, bar_low, bar_close, bar_volume; /* latest bar */
+	bool last_is_bar;       /* the latest data was a bar (else a quote or mark) */
 	int64_t mark;           /* price positions are valued at */
 	int64_t value;          /* signed market value of the position at the mark */
 	paper_ts mark_ts;
@@ -75,6 +78,7 @@ typedef struct fill {
 	uint32_t flags;
 	paper_ts ts;
 	int64_t qty, price, fee, ref_price;
+	int64_t alt_price; /* AMBIGUOUS fills: the opposite intrabar rule's price */
 } fill;
 
 /* A SNAPSHOT as the equity curve keeps it. */
@@ -123,6 +127,7 @@ typedef struct params {
 	int64_t commission_rate;  /* fraction of notional, fixed-point */
 	int64_t commission_min, commission_per_share, commission_fixed;
 	double slip_base, slip_market, slip_limit, slip_impact, slip_jitter;
+	bool intrabar_optimistic;
 	uint64_t seed;
 	double participation;
 	int64_t max_order_qty, max_order_notional;

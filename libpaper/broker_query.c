@@ -134,6 +134,7 @@ static void order_info(const paper_broker *b, const order *o, paper_order_info *
 	memcpy(out->signal_id, o->signal_id, sizeof out->signal_id);
 	out->confidence = o->confidence;
 	out->exit_reason = o->exit_reason;
+	out->oco_group = o->oco_group;
 }
 
 PAPER_API int paper_broker_order(const paper_broker *b, uint64_t order_id, paper_order_info *out)
@@ -228,6 +229,7 @@ PAPER_API int paper_broker_fill_at(const paper_broker *b, size_t index, paper_fi
 	out->qty_e8 = f->qty;
 	out->price_e8 = f->price;
 	out->fee_e8 = f->fee;
+	out->alt_price = fx_to_double(f->alt_price);
 	return PAPER_OK;
 }
 

@@ -22,7 +22,7 @@ static bool is_buy(const order *o)
 }
 
 /* Slipped price for a fill at ref; limit fills are capped at the limit. */
-static int64_t slip(const params *p, const order *o, const mkt *m, int64_t ref, int64_t qty,
+int64_t engine_slip(const params *p, const order *o, const mkt *m, int64_t ref, int64_t qty,
 		    bool limit_fill, uint64_t draw)
 {
 	double frac = p->slip_base * (limit_fill ? p->slip_limit : p->slip_market);
@@ -170,7 +170,7 @@ match_kind engine_match(const params *p, const order *o, const mkt *m, uint64_t 
 	out->qty = qty;
 	out->reason = reason;
 	out->flags = flags;
-	out->price = slip(p, o, m, ref, qty, limit_fill, draw);
+	out->price = engine_slip(p, o, m, ref, qty, limit_fill, draw);
 	return MATCH_FILL;
 }
 

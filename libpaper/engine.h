@@ -28,6 +28,10 @@ typedef struct match {
  */
 match_kind engine_match(const params *p, const order *o, const mkt *m, uint64_t draw, fill_match *out);
 
+/* Price after slippage for a fill of qty at ref (draw: the jitter draw number). */
+int64_t engine_slip(const params *p, const order *o, const mkt *m, int64_t ref, int64_t qty,
+		    bool limit_fill, uint64_t draw);
+
 /* Commission of a fill of qty at price, for order o (fixed model charges the first fill). */
 int64_t engine_commission(const params *p, const order *o, int64_t qty, int64_t price);
 

@@ -36,12 +36,14 @@ static const char *const reject_reasons[] = {
 	[PAPER_REJECT_FOK_UNFILLABLE] = "fok_unfillable",
 	[PAPER_REJECT_IOC_REMAINDER] = "ioc_remainder",
 	[PAPER_REJECT_USER_CANCEL] = "user_cancel",
+	[PAPER_REJECT_OCO_SIBLING] = "oco_sibling",
 };
 static const char *const fill_reasons[] = {
 	[PAPER_FILL_MARKET_QUOTE] = "market_quote", [PAPER_FILL_MARKET_OPEN] = "market_open",
 	[PAPER_FILL_LIMIT_TOUCHED] = "limit_touched", [PAPER_FILL_LIMIT_GAP] = "limit_gap",
 	[PAPER_FILL_STOP_TRIGGERED] = "stop_triggered", [PAPER_FILL_STOP_GAP] = "stop_gap",
 	[PAPER_FILL_LIMIT_QUOTE] = "limit_quote", [PAPER_FILL_STOP_QUOTE] = "stop_quote",
+	[PAPER_FILL_AT_MARK] = "at_mark",
 };
 static const char *const exit_reasons[] = {
 	[PAPER_EXIT_NONE] = "none",

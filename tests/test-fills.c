@@ -264,6 +264,225 @@ START_TEST(duplicate_bar_refused)
 }
 END_TEST
 
+/* A long of 10 at 100 with a take-profit at 110 and a stop at 95 in one OCO group. */
+static paper_broker *bracket(const char *intrabar, uint64_t *tp, uint64_t *sl)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "engine.intrabar", intrabar));
+	paper_broker *b = tu_broker(cfg);
+	BAR(b, T0, 100, 100, 100, 100);
+	tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 10, 0, 0, 0);
+	BAR(b, T0 + HOUR_US, 100, 100, 100, 100);
+	paper_order_request r = PAPER_ORDER_REQUEST_INIT;
+	r.symbol = "X";
+	r.side = PAPER_SIDE_SELL;
+	r.qty = 10;
+	r.oco_group = 7;
+	r.type = PAPER_ORDER_LIMIT;
+	r.limit_price = 110;
+	r.exit_reason = PAPER_EXIT_TAKE_PROFIT;
+	ck_ok(paper_broker_submit(b, &r, tp));
+	r.type = PAPER_ORDER_STOP;
+	r.stop_price = 95;
+	r.exit_reason = PAPER_EXIT_STOP_LOSS;
+	ck_ok(paper_broker_submit(b, &r, sl));
+	return b;
+}
+
+START_TEST(oco_both_inside_one_bar_pessimistic)
+{
+	uint64_t tp, sl;
+	paper_broker *b = bracket("pessimistic", &tp, &sl);
+	BAR(b, T0 + 2 * HOUR_US, 100, 111, 94, 100); /* touches both */
+	paper_fill_info f = last_fill(b);
+	ck_assert_uint_eq(f.order_id, sl);
+	ck_assert_double_eq(f.price, 95);
+	ck_assert_uint_ne(f.flags & PAPER_FILL_FLAG_AMBIGUOUS, 0);
+	ck_assert_double_eq(f.alt_price, 110);
+	ck_assert_int_eq(tu_order(b, tp).status, PAPER_STATUS_CANCELLED);
+	ck_assert_int_eq(tu_order(b, tp).reason, PAPER_REJECT_OCO_SIBLING);
+	paper_trade_info t = PAPER_TRADE_INFO_INIT;
+	ck_ok(paper_broker_trade_at(b, 0, &t));
+	ck_assert_int_eq(t.exit_reason, PAPER_EXIT_STOP_LOSS);
+	ck_assert_uint_eq(tu_account(b).open_positions, 0);
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(oco_both_inside_one_bar_optimistic)
+{
+	uint64_t tp, sl;
+	paper_broker *b = bracket("optimistic", &tp, &sl);
+	BAR(b, T0 + 2 * HOUR_US, 100, 111, 94, 100);
+	paper_fill_info f = last_fill(b);
+	ck_assert_uint_eq(f.order_id, tp);
+	ck_assert_double_eq(f.price, 110);
+	ck_assert_uint_ne(f.flags & PAPER_FILL_FLAG_AMBIGUOUS, 0);
+	ck_assert_double_eq(f.alt_price, 95);
+	ck_assert_int_eq(tu_order(b, sl).status, PAPER_STATUS_CANCELLED);
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(oco_gap_at_open_wins_unambiguously)
+{
+	uint64_t tp, sl;
+	paper_broker *b = bracket("pessimistic", &tp, &sl);
+	/* Opens above the target: the limit fills at the (better) open before anything else. */
+	BAR(b, T0 + 2 * HOUR_US, 112, 113, 90, 100);
+	paper_fill_info f = last_fill(b);
+	ck_assert_uint_eq(f.order_id, tp);
+	ck_assert_double_eq(f.price, 112);
+	ck_assert_int_eq(f.reason, PAPER_FILL_LIMIT_GAP);
+	ck_assert_uint_eq(f.flags & PAPER_FILL_FLAG_AMBIGUOUS, 0);
+	ck_assert_int_eq(tu_order(b, sl).status, PAPER_STATUS_CANCELLED);
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(oco_one_side_only)
+{
+	uint64_t tp, sl;
+	paper_broker *b = bracket("pessimistic", &tp, &sl);
+	BAR(b, T0 + 2 * HOUR_US, 100, 105, 96, 101); /* neither */
+	ck_assert_uint_eq(paper_broker_open_order_count(b), 2);
+	BAR(b, T0 + 3 * HOUR_US, 101, 112, 100, 111); /* only the target */
+	paper_fill_info f = last_fill(b);
+	ck_assert_uint_eq(f.order_id, tp);
+	ck_assert_uint_eq(f.flags & PAPER_FILL_FLAG_AMBIGUOUS, 0);
+	ck_assert_uint_eq(paper_broker_open_order_count(b), 0);
+	ck_assert_uint_eq(tu_account(b).open_positions, 0); /* the stop never opened a short */
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(close_position_at_mark)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "costs.commission_pct", "0.1"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_pct", "0.05"));
+	paper_broker *b = tu_broker(cfg);
+	BAR(b, T0, 100, 100, 100, 100);
+	tu_submit(b, "X", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 10, 0, 0, 0);
+	BAR(b, T0 + HOUR_US, 100, 104, 99, 103);
+	tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_LIMIT, 10, 50, 0, 0);
+	uint64_t id = 0;
+	ck_ok(paper_broker_close_position(b, "X", PAPER_EXIT_END_OF_DATA, &id));
+	paper_fill_info f = last_fill(b);
+	ck_assert_uint_eq(f.order_id, id);
+	ck_assert_double_eq(f.price, 103); /* the last close, no slippage */
+	ck_assert_int_eq(f.reason, PAPER_FILL_AT_MARK);
+	ck_assert_int_eq(f.side, PAPER_SIDE_BUY);
+	paper_trade_info t = PAPER_TRADE_INFO_INIT;
+	ck_ok(paper_broker_trade_at(b, 0, &t));
+	ck_assert_int_eq(t.exit_reason, PAPER_EXIT_END_OF_DATA);
+	ck_assert_int_eq(paper_broker_close_position(b, "X", PAPER_EXIT_END_OF_DATA, NULL), PAPER_ENOTFOUND);
+	ck_assert_uint_eq(paper_broker_open_order_count(b), 1);
+	ck_ok(paper_broker_cancel_all(b, NULL));
+	ck_assert_uint_eq(paper_broker_open_order_count(b), 0);
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(a.cash_e8, a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8);
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(cancel_all_by_symbol)
+{
+	paper_broker *b = tu_broker_plain();
+	BAR(b, T0, 100, 100, 100, 100);
+	ck_ok(paper_broker_on_bar(b, "Y", T0, 10, 10, 10, 10, 1e6));
+	for (int i = 0; i < 5; i++) {
+		tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_LIMIT, 1, 50 + i, 0, 0);
+		tu_submit(b, "Y", PAPER_SIDE_BUY, PAPER_ORDER_LIMIT, 1, 5 + i, 0, 0);
+	}
+	ck_ok(paper_broker_cancel_all(b, "X"));
+	ck_assert_uint_eq(paper_broker_open_order_count(b), 5);
+	for (size_t i = 0; i < 5; i++) {
+		paper_order_info o = PAPER_ORDER_INFO_INIT;
+		ck_ok(paper_broker_open_order_at(b, i, &o));
+		ck_assert_str_eq(o.symbol, "Y");
+	}
+	ck_ok(paper_broker_cancel_all(b, "NOPE"));
+	ck_ok(paper_broker_cancel_all(b, NULL));
+	ck_assert_uint_eq(paper_broker_open_order_count(b), 0);
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(exit_at_a_price_the_bar_reached)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "costs.slippage_pct", "0.05"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_jitter", "0"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_size_impact", "0"));
+	paper_broker *b = tu_broker(cfg);
+	BAR(b, T0, 100, 100, 100, 100);
+	tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 10, 0, 0, 0);
+	BAR(b, T0 + HOUR_US, 100, 105, 90, 95); /* entry at the open; the range is after it */
+
+	paper_exit_request r = PAPER_EXIT_REQUEST_INIT;
+	r.symbol = "X";
+	r.price = 89; /* below the bar's low: never seen */
+	r.style = PAPER_EXIT_STYLE_STOP;
+	r.reason = PAPER_EXIT_STOP_LOSS;
+	r.fill_reason = PAPER_FILL_STOP_TRIGGERED;
+	paper_account_info before = tu_account(b);
+	ck_assert_int_eq(paper_broker_exit_at(b, &r, NULL), PAPER_EPRICE);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "outside the latest bar"));
+	r.price = 92;
+	r.qty = 11;
+	ck_assert_int_eq(paper_broker_exit_at(b, &r, NULL), PAPER_EQTY);
+	ck_assert_int_eq(tu_account(b).cash_e8, before.cash_e8);
+
+	r.qty = 4; /* part of it, at the stop, with market slippage */
+	ck_ok(paper_broker_exit_at(b, &r, NULL));
+	paper_fill_info f = last_fill(b);
+	ck_assert_double_eq_tol(f.price, 92 * (1 - 0.001), 1e-9);
+	ck_assert_int_eq(f.reason, PAPER_FILL_STOP_TRIGGERED);
+	ck_assert_double_eq(f.qty, 4);
+
+	r.qty = 0; /* the rest, a take profit flagged ambiguous */
+	r.price = 105;
+	r.style = PAPER_EXIT_STYLE_LIMIT;
+	r.reason = PAPER_EXIT_TAKE_PROFIT;
+	r.fill_reason = PAPER_FILL_LIMIT_TOUCHED;
+	r.flags = PAPER_FILL_FLAG_AMBIGUOUS;
+	r.alt_price = 92;
+	ck_ok(paper_broker_exit_at(b, &r, NULL));
+	f = last_fill(b);
+	ck_assert_double_eq(f.price, 105); /* limit slippage never past the limit */
+	ck_assert_uint_ne(f.flags & PAPER_FILL_FLAG_AMBIGUOUS, 0);
+	ck_assert_double_eq(f.alt_price, 92);
+	paper_trade_info t = PAPER_TRADE_INFO_INIT;
+	ck_ok(paper_broker_trade_at(b, 0, &t));
+	ck_assert_int_eq(t.exit_reason, PAPER_EXIT_TAKE_PROFIT);
+	ck_assert_int_eq(paper_broker_exit_at(b, &r, NULL), PAPER_ENOTFOUND);
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(a.cash_e8, a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8);
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(exit_at_inside_a_quote)
+{
+	paper_broker *b = tu_broker_plain();
+	ck_ok(paper_broker_on_quote(b, "X", T0, 9.9, 10.1, 10));
+	tu_submit(b, "X", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 3, 0, 0, 0);
+	ck_ok(paper_broker_on_quote(b, "X", T0 + 1, 9.9, 10.1, 10));
+	paper_exit_request r = PAPER_EXIT_REQUEST_INIT;
+	r.symbol = "X";
+	r.price = 10.2;
+	r.fill_reason = PAPER_FILL_MARKET_QUOTE;
+	ck_assert_int_eq(paper_broker_exit_at(b, &r, NULL), PAPER_EPRICE);
+	r.price = 10.1;
+	ck_ok(paper_broker_exit_at(b, &r, NULL));
+	ck_assert_uint_eq(tu_account(b).open_positions, 0);
+	r.version = 9;
+	ck_assert_int_eq(paper_broker_exit_at(b, &r, NULL), PAPER_EVERSION);
+	paper_broker_free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fills");
@@ -278,6 +497,14 @@ static Suite *suite(void)
 	tcase_add_test(tc, same_seed_same_fills);
 	tcase_add_test(tc, volume_cap_partial_fills_across_bars);
 	tcase_add_test(tc, duplicate_bar_refused);
+	tcase_add_test(tc, oco_both_inside_one_bar_pessimistic);
+	tcase_add_test(tc, oco_both_inside_one_bar_optimistic);
+	tcase_add_test(tc, oco_gap_at_open_wins_unambiguously);
+	tcase_add_test(tc, oco_one_side_only);
+	tcase_add_test(tc, close_position_at_mark);
+	tcase_add_test(tc, cancel_all_by_symbol);
+	tcase_add_test(tc, exit_at_a_price_the_bar_reached);
+	tcase_add_test(tc, exit_at_inside_a_quote);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -108,6 +108,7 @@ static void random_order(paper_broker *b, const double *px, paper_ts ts)
 	r.stop_price = px[k] * (0.97 + 0.06 * uniform());
 	r.ts = next() % 4 ? 0 : ts + (paper_ts)(next() % 3);
 	r.confidence = next() % 2 ? -1 : uniform();
+	r.oco_group = next() % 4 == 0 ? 1 + next() % 3 : 0;
 	uint64_t id = 0;
 	int rc = paper_broker_submit(b, &r, &id);
 	tu_require(rc == PAPER_OK || rc == PAPER_EFUNDS || rc == PAPER_ELIMIT || rc == PAPER_ENODATA ||
@@ -115,6 +116,12 @@ static void random_order(paper_broker *b, const double *px, paper_ts ts)
 		   "unexpected %d: %s", rc, paper_last_error());
 	if (rc == PAPER_OK && next() % 8 == 0)
 		ck_ok(paper_broker_cancel(b, id));
+	if (next() % 64 == 0) {
+		rc = paper_broker_close_position(b, symbols[next() % NSYM], PAPER_EXIT_END_OF_DATA, NULL);
+		tu_require(rc == PAPER_OK || rc == PAPER_ENOTFOUND || rc == PAPER_EFUNDS ||
+				   rc == PAPER_ELIMIT || rc == PAPER_EHALTED,
+			   "close_position: %d %s", rc, paper_last_error());
+	}
 }
 
 static void bad_call(paper_broker *b)

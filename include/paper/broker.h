@@ -43,12 +43,19 @@ typedef struct paper_order_request {
 	const char *signal_id;      /**< optional decision/signal id, <= PAPER_ID_MAX bytes */
 	double confidence;          /**< the signal's confidence in [0, 1]; negative = none */
 	paper_exit_reason exit_reason; /**< recorded on the trade if this order closes it */
+	/**
+	 * One-cancels-other group, 0 for none. Open orders of one symbol with the same group: when
+	 * one fills, the others are cancelled; when one bar could fill several, the fill at the
+	 * open wins, else the engine.intrabar rule picks one (pessimistic: the worse price for the
+	 * order, e.g. the stop of a take-profit/stop-loss bracket) and flags the fill ambiguous.
+	 */
+	uint64_t oco_group;
 } paper_order_request;
 
 #define PAPER_ORDER_REQUEST_VERSION 1
 #define PAPER_ORDER_REQUEST_INIT                                                             \
 	{ PAPER_ORDER_REQUEST_VERSION, NULL, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, PAPER_TIF_GTC, \
-	  0.0, 0.0, 0.0, 0, NULL, NULL, NULL, -1.0, PAPER_EXIT_NONE }
+	  0.0, 0.0, 0.0, 0, NULL, NULL, NULL, -1.0, PAPER_EXIT_NONE, 0 }
 
 /** An order as the broker holds it. */
 typedef struct paper_order_info {
@@ -73,6 +80,7 @@ typedef struct paper_order_info {
 	char signal_id[PAPER_ID_MAX + 1];
 	double confidence;
 	paper_exit_reason exit_reason;
+	uint64_t oco_group;
 } paper_order_info;
 
 #define PAPER_ORDER_INFO_VERSION 1
@@ -93,6 +101,9 @@ typedef struct paper_fill_info {
 	paper_fill_reason reason;
 	uint32_t flags;       /**< PAPER_FILL_FLAG_* */
 	int64_t qty_e8, price_e8, fee_e8; /**< exact values */
+	/** PAPER_FILL_FLAG_AMBIGUOUS fills: the price the opposite intrabar rule would have
+	 *  given (its order is then cancelled instead); 0 otherwise. */
+	double alt_price;
 } paper_fill_info;
 
 #define PAPER_FILL_INFO_VERSION 1
@@ -245,6 +256,62 @@ PAPER_API void paper_broker_free(paper_broker *b);
  */
 PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *req,
 				  uint64_t *order_id_out);
+
+/**
+ * Close the whole position in a symbol at once at its mark (the last close or last price
+ * seen), with commission and without slippage: a market order filled on the spot with fill
+ * reason PAPER_FILL_AT_MARK. Meant for settling at the end of data ("closed at the last
+ * close"); open orders of the symbol are left as they are.
+ * @param order_id_out may be NULL.
+ * @return PAPER_OK, PAPER_ENOTFOUND (no open position), PAPER_EINVAL.
+ */
+PAPER_API int paper_broker_close_position(paper_broker *b, const char *symbol,
+					  paper_exit_reason reason, uint64_t *order_id_out);
+
+/**
+ * Cancel every open order of a symbol, or of every symbol when symbol is NULL.
+ * @return PAPER_OK (also when there was nothing to cancel), PAPER_EINVAL.
+ */
+PAPER_API int paper_broker_cancel_all(paper_broker *b, const char *symbol);
+
+/** How paper_broker_exit_at() prices an exit: which slippage applies. */
+typedef enum paper_exit_style {
+	PAPER_EXIT_STYLE_MARKET = 1, /**< market slippage (a time exit at the open) */
+	PAPER_EXIT_STYLE_LIMIT = 2,  /**< limit slippage, never worse than the price (take profit) */
+	PAPER_EXIT_STYLE_STOP = 3,   /**< market slippage from the stop price (stop loss) */
+} paper_exit_style;
+
+/** An exit decided by the caller's own rules on the latest data. */
+typedef struct paper_exit_request {
+	unsigned int version;      /**< PAPER_EXIT_REQUEST_VERSION */
+	const char *symbol;
+	double qty;                /**< 0: the whole position */
+	double price;              /**< a price the symbol's latest data reached (see below) */
+	paper_exit_style style;
+	paper_exit_reason reason;  /**< recorded on the trade it closes */
+	paper_fill_reason fill_reason; /**< recorded on the fill */
+	uint32_t flags;            /**< PAPER_FILL_FLAG_* to record (e.g. AMBIGUOUS) */
+	double alt_price;          /**< with PAPER_FILL_FLAG_AMBIGUOUS: the other rule's price */
+} paper_exit_request;
+
+#define PAPER_EXIT_REQUEST_VERSION 1
+#define PAPER_EXIT_REQUEST_INIT                                                             \
+	{ .version = PAPER_EXIT_REQUEST_VERSION, .symbol = NULL, .qty = 0.0, .price = 0.0,      \
+	  .style = PAPER_EXIT_STYLE_MARKET, .reason = PAPER_EXIT_MANUAL,                        \
+	  .fill_reason = PAPER_FILL_MARKET_OPEN, .flags = 0, .alt_price = 0.0 }
+
+/**
+ * Reduce or close a position now, inside the symbol's latest data, at a price that data
+ * reached: within [low, high] of the latest bar, or between the bid and the ask of the latest
+ * quote. For exit rules a caller evaluates itself on each bar (take profit, stop loss, time
+ * exit: see the session API), which may fire inside the very bar an entry filled at the open
+ * of. Slippage follows the style and the fill is recorded with the given reasons; it can never
+ * use a price the data did not show, so there is no look-ahead.
+ * @return PAPER_OK; PAPER_ENOTFOUND (no position); PAPER_EQTY (more than held);
+ *         PAPER_EPRICE (a price the latest data did not reach); PAPER_ENODATA; PAPER_EINVAL.
+ */
+PAPER_API int paper_broker_exit_at(paper_broker *b, const paper_exit_request *req,
+				   uint64_t *order_id_out);
 
 /** Cancel an open order. @return PAPER_OK, PAPER_ENOTFOUND, PAPER_ESTATE (already closed). */
 PAPER_API int paper_broker_cancel(paper_broker *b, uint64_t order_id);

@@ -68,6 +68,7 @@ typedef enum paper_reject_reason {
 	PAPER_REJECT_FOK_UNFILLABLE = 12,
 	PAPER_REJECT_IOC_REMAINDER = 13,
 	PAPER_REJECT_USER_CANCEL = 14,
+	PAPER_REJECT_OCO_SIBLING = 15, /**< another order of its one-cancels-other group filled */
 } paper_reject_reason;
 
 /** How a fill's price was decided (machine-readable, recorded on every fill). */
@@ -80,6 +81,7 @@ typedef enum paper_fill_reason {
 	PAPER_FILL_STOP_GAP = 6,       /**< price opened through the stop: filled at the worse open */
 	PAPER_FILL_LIMIT_QUOTE = 7,    /**< limit order marketable against the quote */
 	PAPER_FILL_STOP_QUOTE = 8,     /**< stop triggered by the quote, filled against it */
+	PAPER_FILL_AT_MARK = 9,        /**< settled at the symbol's mark (paper_broker_close_position) */
 } paper_fill_reason;
 
 /** Fill flags (bit set). */
