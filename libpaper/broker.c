@@ -5,6 +5,7 @@
  * events reaches the same state.
  */
 #include "broker.h"
+#include "broker_fast.h"
 #include "broker_store.h"
 
 #include <math.h>
@@ -917,10 +918,8 @@ static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
 }
 
 /* Shared by quotes and bars: clock, day roll, matching, marks. */
-static int market_event(paper_broker *b, const char *name, const mkt *m, int64_t mark, bool match)
+static int market_event(paper_broker *b, uint32_t sym, const mkt *m, int64_t mark, bool match)
 {
-	int64_t found = sym_find(b, name);
-	uint32_t sym = found < 0 ? sym_add(b, name) : (uint32_t)found;
 	instrument *s = &b->syms[sym];
 	int rc = PAPER_OK;
 
@@ -1003,7 +1002,7 @@ PAPER_API int paper_broker_on_quote(paper_broker *b, const char *symbol, paper_t
 		m.bid = m.last;
 	if (!m.ask)
 		m.ask = m.last;
-	return market_event(b, symbol, &m, m.last, true);
+	return market_event(b, paper__broker_symbol(b, symbol), &m, m.last, true);
 }
 
 PAPER_API int paper_broker_on_bar(paper_broker *b, const char *symbol, paper_ts ts, double open,
@@ -1022,7 +1021,7 @@ PAPER_API int paper_broker_on_bar(paper_broker *b, const char *symbol, paper_ts 
 	if (!fx_from_double(volume, &m.volume) || m.volume < 0)
 		return paper__error(PAPER_EQTY, "%s: volume must be finite and >= 0 (got %g)", symbol,
 				    volume);
-	return market_event(b, symbol, &m, m.close, true);
+	return market_event(b, paper__broker_symbol(b, symbol), &m, m.close, true);
 }
 
 PAPER_API int paper_broker_mark(paper_broker *b, const char *symbol, paper_ts ts, double price)
@@ -1037,7 +1036,7 @@ PAPER_API int paper_broker_mark(paper_broker *b, const char *symbol, paper_ts ts
 	const instrument *s = found < 0 ? NULL : &b->syms[found];
 	m.bid = s ? s->bid : m.last;
 	m.ask = s ? s->ask : m.last;
-	if ((rc = market_event(b, symbol, &m, m.last, false)))
+	if ((rc = market_event(b, paper__broker_symbol(b, symbol), &m, m.last, false)))
 		return rc;
 	return paper_broker_snapshot(b);
 }
@@ -1190,4 +1189,27 @@ const paper_config *paper__broker_config(const paper_broker *b)
 int64_t paper__broker_equity(const paper_broker *b)
 {
 	return account_equity(b);
+}
+
+/* ---- for in-library drivers (broker_fast.h) ---- */
+
+int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_ts ts, const int64_t ohlcv[5])
+{
+	const instrument *s = &b->syms[sym];
+	if (b->failed)
+		return check_alive(b);
+	if (s->has_data && (ts < s->last_ts || (s->has_bar && ts == s->last_ts)))
+		return paper__error(PAPER_ETIME, "%s: time %" G_GINT64_FORMAT " is %s the last data at %"
+				    G_GINT64_FORMAT, s->name, ts, ts == s->last_ts ? "a duplicate of" : "before",
+				    s->last_ts);
+	mkt m = { .ts = ts, .is_bar = true, .open = ohlcv[0], .high = ohlcv[1], .low = ohlcv[2],
+		  .close = ohlcv[3], .volume = ohlcv[4] };
+	if (m.low <= 0 || m.high < m.low || m.open > m.high || m.open < m.low || m.close > m.high ||
+	    m.close < m.low)
+		return paper__error(PAPER_EPRICE, "%s: bar prices inconsistent (open %.8g high %.8g low "
+				    "%.8g close %.8g)", s->name, fx_to_double(m.open), fx_to_double(m.high),
+				    fx_to_double(m.low), fx_to_double(m.close));
+	if (m.volume < 0)
+		return paper__error(PAPER_EQTY, "%s: negative volume", s->name);
+	return market_event(b, sym, &m, m.close, true);
 }
