@@ -231,6 +231,14 @@ static int check_alive(const paper_broker *b)
 	return PAPER_OK;
 }
 
+/* The start of every public call that may change the broker. */
+#define BROKER_ENTRY(b)                              \
+	do {                                         \
+		PAPER__CHECK_NULL((b), "broker");    \
+		if ((b)->failed)                     \
+			return check_alive(b);       \
+	} while (0)
+
 /* ---- symbols ---- */
 
 static int64_t sym_find(const paper_broker *b, const char *name)
@@ -454,9 +462,7 @@ static int record_rejection(paper_broker *b, const order *o, const char *symbol,
 PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *req,
 				  uint64_t *order_id_out)
 {
-	PAPER__CHECK_NULL(b, "broker");
-	if (b->failed)
-		return check_alive(b);
+	BROKER_ENTRY(b);
 	order o;
 	memset(&o, 0, sizeof o);
 	int rc = order_from_request(b, req, &o);
@@ -507,9 +513,7 @@ static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts t
 
 PAPER_API int paper_broker_cancel_all(paper_broker *b, const char *symbol)
 {
-	PAPER__CHECK_NULL(b, "broker");
-	if (b->failed)
-		return check_alive(b);
+	BROKER_ENTRY(b);
 	int64_t sym = symbol ? sym_find(b, symbol) : -1;
 	if (symbol && sym < 0)
 		return PAPER_OK;
@@ -614,9 +618,7 @@ static int check_exit_request(const paper_exit_request *r)
 PAPER_API int paper_broker_exit_at(paper_broker *b, const paper_exit_request *r,
 				   uint64_t *order_id_out)
 {
-	PAPER__CHECK_NULL(b, "broker");
-	if (b->failed)
-		return check_alive(b);
+	BROKER_ENTRY(b);
 	int rc = check_exit_request(r);
 	int64_t sym, price, alt = 0, qty = 0;
 	if (rc == PAPER_OK)
@@ -656,9 +658,7 @@ static int find_open_or_explain(const paper_broker *b, uint64_t id, order **out)
 
 PAPER_API int paper_broker_cancel(paper_broker *b, uint64_t order_id)
 {
-	PAPER__CHECK_NULL(b, "broker");
-	if (b->failed)
-		return check_alive(b);
+	BROKER_ENTRY(b);
 	order *o;
 	int rc = find_open_or_explain(b, order_id, &o);
 	if (rc != PAPER_OK)
@@ -670,9 +670,7 @@ PAPER_API int paper_broker_cancel(paper_broker *b, uint64_t order_id)
 PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qty,
 				   double limit_price, double stop_price)
 {
-	PAPER__CHECK_NULL(b, "broker");
-	if (b->failed)
-		return check_alive(b);
+	BROKER_ENTRY(b);
 	order *o;
 	int rc = find_open_or_explain(b, order_id, &o);
 	if (rc != PAPER_OK)

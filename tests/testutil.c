@@ -37,8 +37,8 @@ paper_broker *tu_broker_plain(void)
 	return tu_broker(tu_config_plain());
 }
 
-int tu_submit_rc(paper_broker *b, const char *sym, paper_side side, paper_order_type type,
-		 double qty, double limit, double stop, paper_ts ts)
+static int submit(paper_broker *b, const char *sym, paper_side side, paper_order_type type,
+		  double qty, double limit, double stop, paper_ts ts, uint64_t *id)
 {
 	paper_order_request r = PAPER_ORDER_REQUEST_INIT;
 	r.symbol = sym;
@@ -48,23 +48,21 @@ int tu_submit_rc(paper_broker *b, const char *sym, paper_side side, paper_order_
 	r.limit_price = limit;
 	r.stop_price = stop;
 	r.ts = ts;
-	return paper_broker_submit(b, &r, NULL);
+	return paper_broker_submit(b, &r, id);
+}
+
+int tu_submit_rc(paper_broker *b, const char *sym, paper_side side, paper_order_type type,
+		 double qty, double limit, double stop, paper_ts ts)
+{
+	return submit(b, sym, side, type, qty, limit, stop, ts, NULL);
 }
 
 uint64_t tu_submit(paper_broker *b, const char *sym, paper_side side, paper_order_type type,
 		   double qty, double limit, double stop, paper_ts ts)
 {
-	paper_order_request r = PAPER_ORDER_REQUEST_INIT;
 	uint64_t id = 0;
-	r.symbol = sym;
-	r.side = side;
-	r.type = type;
-	r.qty = qty;
-	r.limit_price = limit;
-	r.stop_price = stop;
-	r.ts = ts;
-	ck_ok(paper_broker_submit(b, &r, &id));
-	ck_assert_uint_gt(id, 0);
+	ck_ok(submit(b, sym, side, type, qty, limit, stop, ts, &id));
+	tu_require(id > 0, "no order id");
 	return id;
 }
 
