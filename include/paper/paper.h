@@ -11,5 +11,6 @@
 #include "config.h"
 #include "broker.h"
 #include "metrics.h"
+#include "report.h"
 
 #endif /* PAPER_PAPER_H */

@@ -1,0 +1,64 @@
+/*
+ * libpaper - reports: the self-contained HTML dashboard of a paper account.
+ *
+ * The dashboard is ONE HTML file with inline CSS and SVG: no scripts, fonts or images from
+ * anywhere, readable offline, laid out for a desktop (1280 px) and a phone. It shows KPI cards,
+ * the equity curve with the drawdown under it, the distribution of exit reasons, open
+ * positions, recent fills, the trade history, a per-symbol table and a readiness checklist.
+ * Every KPI carries its exact value in a data-value attribute for tools that read the page.
+ *
+ * Thread-safety: reads the broker only; do not change the broker meanwhile.
+ */
+#ifndef PAPER_REPORT_H
+#define PAPER_REPORT_H
+
+#include "broker.h"
+#include "common.h"
+#include "metrics.h"
+
+PAPER_BEGIN_DECLS
+
+/** What the dashboard shows and the readiness criteria it checks. */
+typedef struct paper_report_options {
+	unsigned int version;      /**< PAPER_REPORT_OPTIONS_VERSION */
+	const char *title;         /**< NULL: "Paper account <account.name>" */
+	uint32_t refresh_seconds;  /**< reload the page every N seconds; 0: never */
+	uint32_t recent_fills;     /**< rows of recent fills (default 20) */
+	uint32_t recent_trades;    /**< rows of trade history (default 50) */
+	double periods_per_year;   /**< for Sharpe over daily returns (default 252) */
+	/* Readiness checklist: each criterion passes or fails. */
+	uint32_t min_trades;       /**< at least this many closed trades (default 20) */
+	double min_win_rate;       /**< win rate at least this fraction (default 0.55) */
+	double min_sharpe;         /**< Sharpe ratio at least (default 1.5) */
+	double max_drawdown;       /**< max drawdown at most this fraction, positive (default 0.10) */
+	uint32_t max_errors;       /**< rejected orders and halts at most (default 0: "no errors") */
+} paper_report_options;
+
+#define PAPER_REPORT_OPTIONS_VERSION 1
+#define PAPER_REPORT_OPTIONS_INIT                                                            \
+	{ .version = PAPER_REPORT_OPTIONS_VERSION, .title = NULL, .refresh_seconds = 0,        \
+	  .recent_fills = 20, .recent_trades = 50, .periods_per_year = 252.0, .min_trades = 20, \
+	  .min_win_rate = 0.55, .min_sharpe = 1.5, .max_drawdown = 0.10, .max_errors = 0 }
+
+/**
+ * Render the dashboard of a broker's account.
+ * @param out receives the NUL-terminated HTML, owned by the caller (paper_string_free()).
+ * @param len_out if not NULL, receives its length.
+ * @param b the broker (paper_ledger_load_broker() gives one for a stored account).
+ * @param opts NULL for the defaults.
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ENOMEM.
+ */
+PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
+				const paper_report_options *opts);
+
+/**
+ * Render the dashboard into a file, replaced atomically (written beside it, then renamed), so
+ * a browser refreshing it never sees half a page.
+ * @return as paper_report_html(), or PAPER_EIO.
+ */
+PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
+				      const char *path);
+
+PAPER_END_DECLS
+
+#endif /* PAPER_REPORT_H */
