@@ -235,11 +235,13 @@ PAPER_API const char *paper_event_type_str(paper_event_type type);
 typedef void (*paper_event_cb)(const paper_event *event, void *payload);
 
 /**
- * Create a broker from a config (NULL: defaults). The config is validated and copied: later
- * changes to cfg do not reach the broker.
+ * Create a broker from a config (NULL: defaults). A copy of the config is validated and kept:
+ * later changes to cfg do not reach the broker, and cfg itself is not modified (call
+ * paper_config_validate() on it first to list the violations one by one; on failure here
+ * paper_last_error() joins them all).
  * @param out receives the broker, owned by the caller (paper_broker_free()).
  * @return PAPER_OK, PAPER_EINVAL, PAPER_ECONFIG or PAPER_ESAFETY (the config does not
- *         validate; see paper_config_violation_get()), PAPER_ENOMEM.
+ *         validate), PAPER_EIO (logging.log_file cannot be opened), PAPER_ENOMEM.
  */
 PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg);
 
