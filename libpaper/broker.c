@@ -452,10 +452,13 @@ static int record_rejection(paper_broker *b, const order *o, const char *symbol,
 	rejected.id = 0;
 	event ev = { .type = PAPER_EVENT_ORDER_REJECTED, .ts = o->submitted, .reason = reason,
 		     .status = PAPER_STATUS_REJECTED, .ord = &rejected, .sym_name = symbol };
-	/* Keep the message of the rejection, not of anything the recording may raise. */
+	/* Keep the message of the rejection, unless the ledger could not record it: then the
+	 * caller must hear about the ledger. */
 	char msg[1024];
 	g_strlcpy(msg, paper_last_error(), sizeof msg);
-	broker_record(b, &ev);
+	int rc = broker_record(b, &ev);
+	if (rc != PAPER_OK)
+		return rc;
 	return paper__error(code, "%s", msg);
 }
 
@@ -919,6 +922,7 @@ static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
 static int market_event(paper_broker *b, uint32_t sym, const mkt *m, int64_t mark, bool match)
 {
 	instrument *s = &b->syms[sym];
+	uint64_t fills_before = b->n_fills;
 	int rc = PAPER_OK;
 
 	if (day_of(m->ts) > b->day)
@@ -945,8 +949,10 @@ static int market_event(paper_broker *b, uint32_t sym, const mkt *m, int64_t mar
 	s = &b->syms[sym];
 	s->mark = mark;
 	s->mark_ts = m->ts;
-	account_revalue(b, sym);
-	if (rc == PAPER_OK)
+	/* Equity moves only with a position here or a fill just now; most bars have neither. */
+	if (s->pos.qty != 0 || s->value != 0)
+		account_revalue(b, sym);
+	if (rc == PAPER_OK && (s->pos.qty != 0 || b->n_fills != fills_before))
 		rc = check_daily_loss(b, m->ts);
 	return rc;
 }
@@ -1162,9 +1168,12 @@ void paper__broker_restore_mark(paper_broker *b, uint32_t sym, int64_t price, pa
 {
 	instrument *s = &b->syms[sym];
 
+	/* The log keeps marks, not quotes or bars: until new data arrives the mark stands in for
+	 * the latest quote, so buying-power checks and paper_broker_exit_at() work after a reopen. */
 	s->mark = price;
 	s->mark_ts = ts;
-	s->last = price;
+	s->bid = s->ask = s->last = price;
+	s->last_is_bar = false;
 	s->has_data = true;
 	if (ts > s->last_ts)
 		s->last_ts = ts;
@@ -1210,4 +1219,29 @@ int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_ts ts, const in
 	if (m.volume < 0)
 		return paper__error(PAPER_EQTY, "%s: negative volume", s->name);
 	return market_event(b, sym, &m, m.close, true);
+}
+
+int paper__broker_exit_at_fx(paper_broker *b, uint32_t sym, const exit_fx *x, uint64_t *order_id_out)
+{
+	if (b->failed)
+		return check_alive(b);
+	const instrument *s = &b->syms[sym];
+	int64_t held = fx_abs(s->pos.qty);
+	if (held == 0)
+		return paper__error(PAPER_ENOTFOUND, "no open position in %s", s->name);
+	if (x->qty < 0 || x->qty > held)
+		return paper__error(PAPER_EQTY, "%s: exit qty %.8g exceeds the position %.8g", s->name,
+				    fx_to_double(x->qty), fx_to_double(held));
+	int rc = check_reached(s, x->price);
+	if (rc != PAPER_OK)
+		return rc;
+	int64_t qty = x->qty ? x->qty : held;
+	/* As paper_broker_exit_at(): priced like the order it stands for. */
+	order like = { .side = s->pos.qty > 0 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY, .limit = x->price };
+	mkt m = { .ts = b->clock, .is_bar = s->last_is_bar, .volume = s->bar_volume };
+	fill_match fm = { .ref = x->price, .reason = x->fill_reason, .flags = x->flags,
+			  .price = engine_slip(&b->p, &like, &m, x->price, qty,
+					       x->style == PAPER_EXIT_STYLE_LIMIT, b->n_fills) };
+	int64_t alt = (x->flags & PAPER_FILL_FLAG_AMBIGUOUS) ? x->alt : 0;
+	return exit_now(b, sym, qty, x->reason, &fm, alt, order_id_out);
 }

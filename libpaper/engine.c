@@ -199,6 +199,9 @@ int64_t engine_reference_price(const order *o, const instrument *s)
 	case PAPER_ORDER_STOP:
 		return o->stop;
 	default:
+		/* The latest data decides: after a bar, an older quote's ask is stale. */
+		if (s->last_is_bar)
+			return s->mark;
 		if (o->side == PAPER_SIDE_BUY && s->ask)
 			return s->ask;
 		if (o->side == PAPER_SIDE_SELL && s->bid)

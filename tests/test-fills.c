@@ -483,6 +483,21 @@ START_TEST(exit_at_inside_a_quote)
 }
 END_TEST
 
+START_TEST(reference_price_follows_the_latest_data)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "limits.max_order_notional", "1500"));
+	paper_broker *b = tu_broker(cfg);
+	ck_ok(paper_broker_on_quote(b, "X", T0, 99, 100, 99.5));
+	ck_ok(paper_broker_on_bar(b, "X", T0 + HOUR_US, 200, 200, 200, 200, 1e6));
+	/* 10 x 200 = 2000 > 1500: the bar, not the older quote's ask of 100, prices the check. */
+	ck_assert_int_eq(tu_submit_rc(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 10, 0, 0, 0), PAPER_ELIMIT);
+	ck_ok(paper_broker_on_quote(b, "X", T0 + 2 * HOUR_US, 99, 100, 99.5));
+	tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 10, 0, 0, 0);
+	paper_broker_free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("fills");
@@ -505,6 +520,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, cancel_all_by_symbol);
 	tcase_add_test(tc, exit_at_a_price_the_bar_reached);
 	tcase_add_test(tc, exit_at_inside_a_quote);
+	tcase_add_test(tc, reference_price_follows_the_latest_data);
 	suite_add_tcase(s, tc);
 	return s;
 }

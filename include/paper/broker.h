@@ -11,7 +11,9 @@
  *
  * Ownership: objects returned through **out belong to the caller. Info structs are copies.
  * Thread-safety: a broker is not thread-safe; use one from one thread at a time. Distinct
- * brokers are independent. Errors leave the broker exactly as it was.
+ * brokers are independent. Errors in the arguments leave the broker exactly as it was. When a
+ * ledger refuses to record an event (a full disk), the account and orders stay equal to what is
+ * on disk; the market data that call brought (marks, the clock) is still taken in.
  *
  * Info structs carry a version: initialise them with their *_INIT macro before a call.
  */
