@@ -1,0 +1,246 @@
+/*
+ * libpaper - the durable ledger.
+ *
+ * A paper_ledger stores the event log of one or more paper accounts, in a SQLite file (the
+ * embedded default) or a PostgreSQL database (several hosts, SQL tools and dashboards). A broker attached to a ledger hands every event to it before it changes its state;
+ * opening the account again replays the log and rebuilds cash, positions, open orders, trades
+ * and snapshots exactly. docs/ledger.md describes the schema, what each durability mode can
+ * lose, locking, exports and the decisions inbox.
+ *
+ * One account is driven by at most one broker at a time, across processes: a second
+ * paper_ledger_open_broker() on the same account fails with PAPER_EBUSY (or waits up to
+ * busy_timeout_ms). Readers (paper_ledger_load_broker(), exports) never take the account and
+ * always see a consistent state.
+ *
+ * Ownership: a broker opened from a ledger borrows it; close the broker before the ledger.
+ * Thread-safety: a ledger and its brokers belong to one thread at a time.
+ */
+#ifndef PAPER_LEDGER_H
+#define PAPER_LEDGER_H
+
+#include "broker.h"
+#include "common.h"
+#include "config.h"
+
+PAPER_BEGIN_DECLS
+
+/** Opaque ledger handle. */
+typedef struct paper_ledger paper_ledger;
+
+/** What a crash or power loss may take. See docs/ledger.md. */
+typedef enum paper_durability {
+	/** Every event is committed (SQLite: synchronous=FULL; PostgreSQL: synchronous_commit
+	 *  on) before the call returns: nothing acknowledged is ever lost, not even to a power
+	 *  loss. Bounded by fsync (and a round trip to the server). */
+	PAPER_DURABLE = 1,
+	/** Events are committed in groups: when batch_events are waiting, when an event comes
+	 *  batch_ms or more after the group's first, and on paper_ledger_flush(), when a broker is
+	 *  freed and on paper_ledger_close(). A crash of the process loses the events not yet
+	 *  committed; on SQLite a power loss may also lose groups committed since the last
+	 *  checkpoint (synchronous=NORMAL; PostgreSQL commits each group with synchronous_commit
+	 *  on). An event is never torn and the rebuilt account always satisfies every invariant.
+	 *  A failed group commit fails its brokers (they refuse changes with PAPER_EIO until the
+	 *  account is reopened); on PostgreSQL one that failed because the connection was lost is
+	 *  first retried once on a new connection. */
+	PAPER_BATCHED = 2,
+} paper_durability;
+
+typedef struct paper_ledger_options {
+	unsigned int version;       /**< PAPER_LEDGER_OPTIONS_VERSION */
+	paper_durability durability; /**< default PAPER_DURABLE */
+	uint32_t batch_events;      /**< PAPER_BATCHED: events per group, 1..10^7 (default 1000) */
+	uint32_t batch_ms;          /**< PAPER_BATCHED: a group this old commits with the next
+				     *   event (default 50) */
+	uint32_t busy_timeout_ms;   /**< wait this long for an account in use (default 0: refuse) */
+	bool create;                /**< create the ledger if it does not exist (default true) */
+	bool read_only;             /**< open for reading only, never writing (default false) */
+} paper_ledger_options;
+
+#define PAPER_LEDGER_OPTIONS_VERSION 1
+#define PAPER_LEDGER_OPTIONS_INIT                                                        \
+	{ .version = PAPER_LEDGER_OPTIONS_VERSION, .durability = PAPER_DURABLE,            \
+	  .batch_events = 1000, .batch_ms = 50, .busy_timeout_ms = 0, .create = true,      \
+	  .read_only = false }
+
+/**
+ * Open (or create) a ledger.
+ * @param out receives the ledger, owned by the caller (paper_ledger_close()).
+ * @param location a file path (SQLite); or a `postgresql://` / `postgres://` URI or a libpq
+ *        keyword string (`host=db1 dbname=paper`) naming a PostgreSQL database, whose current
+ *        schema (search_path) holds the ledger (docs/ledger.md, "Backends").
+ * @param opts NULL for the defaults.
+ * @return PAPER_OK; PAPER_ENOTFOUND (no such file, or an empty schema, and create is false or
+ *         read_only is set); PAPER_EIO (cannot open or create it, a directory, read-only media
+ *         without read_only, a server that cannot be reached — the message never shows a
+ *         password); PAPER_ECORRUPT (not a paper ledger: empty, truncated, garbage, a foreign
+ *         SQLite database or a schema holding other tables — never modified); PAPER_EVERSION
+ *         (written by a newer libpaper, or a bad opts->version); PAPER_EUNSUPPORTED (a
+ *         PostgreSQL location and a build without libpq); PAPER_EINVAL.
+ */
+PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
+				const paper_ledger_options *opts);
+
+/**
+ * Flush and close. NULL is a harmless no-op. Free the brokers opened from it first: one still
+ * open is cut loose (its events so far are flushed; it then refuses changes with PAPER_ESTATE).
+ */
+PAPER_API void paper_ledger_close(paper_ledger *l);
+
+/**
+ * Commit everything written so far (PAPER_BATCHED). @return PAPER_OK or PAPER_EIO (the group
+ * is lost and the brokers that applied it are failed).
+ */
+PAPER_API int paper_ledger_flush(paper_ledger *l);
+
+/**
+ * Create an account named by the config's account.name, recording the config it runs with.
+ * @return PAPER_OK; PAPER_ESTATE (the account exists, or the ledger is read-only);
+ *         PAPER_ECONFIG/PAPER_ESAFETY (the config does not validate); PAPER_EIO.
+ */
+PAPER_API int paper_ledger_create_account(paper_ledger *l, const paper_config *cfg);
+
+/**
+ * Number of accounts (0 on error); their names by index, in creation order (copied into buf,
+ * NUL-terminated; PAPER_ERANGE for an index past the end or a buffer too small).
+ */
+PAPER_API size_t paper_ledger_account_count(const paper_ledger *l);
+PAPER_API int paper_ledger_account_name(const paper_ledger *l, size_t index, char *buf,
+					size_t cap);
+
+/**
+ * The config an account runs with.
+ * @param out receives a new config owned by the caller.
+ */
+PAPER_API int paper_ledger_account_config(paper_ledger *l, const char *account,
+					  paper_config **out);
+
+/**
+ * Take an account and rebuild its broker from the log. From then on every event of the broker
+ * is written to the ledger before it is applied. Freeing the broker releases the account.
+ * @param out receives the broker (paper_broker_free()).
+ * @return PAPER_OK; PAPER_ENOTFOUND (no such account); PAPER_EBUSY (another broker drives it,
+ *         in this process or another); PAPER_ECORRUPT (the log breaks an invariant);
+ *         PAPER_ESTATE (the ledger is open read-only); PAPER_EIO.
+ */
+PAPER_API int paper_ledger_open_broker(paper_ledger *l, const char *account, paper_broker **out);
+
+/**
+ * Rebuild an account's broker from the log without taking the account (for status, reports,
+ * exports), inside one read transaction: a consistent state even while another process
+ * trades. Events this ledger's own brokers have not committed yet are committed first. The
+ * broker is detached: what it does is not written anywhere.
+ * @return as paper_ledger_open_broker(), without PAPER_EBUSY and PAPER_ESTATE.
+ */
+PAPER_API int paper_ledger_load_broker(paper_ledger *l, const char *account, paper_broker **out);
+
+/** Files paper_ledger_export() writes. */
+#define PAPER_EXPORT_ORDERS 0x01u    /**< orders.csv */
+#define PAPER_EXPORT_FILLS 0x02u     /**< fills.csv */
+#define PAPER_EXPORT_POSITIONS 0x04u /**< positions.csv */
+#define PAPER_EXPORT_PNL 0x08u       /**< pnl_ledger.csv: daily P&L */
+#define PAPER_EXPORT_STATE 0x10u     /**< state.json: a snapshot paper_ledger_import() reads */
+#define PAPER_EXPORT_TRADES 0x20u    /**< trades.csv */
+#define PAPER_EXPORT_ALL 0x3fu
+
+/**
+ * Write an account's records into directory dir (created if missing), read in one transaction
+ * so the files agree with each other. Each file replaces any of the same name atomically.
+ * Every file is marked paper. Columns: docs/ledger.md.
+ * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EINVAL (what is 0 or has unknown bits), PAPER_EIO.
+ */
+PAPER_API int paper_ledger_export(paper_ledger *l, const char *account, const char *dir,
+				  unsigned int what);
+
+/**
+ * Start a new account from a state.json written by paper_ledger_export(): its config, cash,
+ * realized P&L, fees and open positions. The new account is named new_account (NULL: the name
+ * in the file). The saved state must reconcile exactly (cash == starting cash + realized P&L -
+ * fees - long cost basis + short cost basis). Nothing is created unless everything succeeds.
+ * @return PAPER_OK; PAPER_EFORMAT (malformed or inconsistent file; the message names the
+ *         field); PAPER_EVERSION (a format_version this library does not read); PAPER_ESAFETY
+ *         (its config could reach a live account); PAPER_EINVAL (new_account is not a valid
+ *         name); PAPER_ESTATE (the account exists, or the ledger is read-only); PAPER_EIO.
+ */
+PAPER_API int paper_ledger_import(paper_ledger *l, const char *state_json,
+				  const char *new_account);
+
+/**
+ * Copy accounts from one ledger into another, typically between backends (a SQLite file and a
+ * PostgreSQL database, either way): each account's config, its whole event log, its marks and
+ * its decisions. Each account is copied in one transaction of `to`, and only committed once
+ * the account rebuilt from `to` equals the account rebuilt from `from` (cash, realized P&L,
+ * fees, every position, open order, trade and fill): on any error nothing of that account is
+ * kept. Every destination account is checked before anything is written: an account `to`
+ * already has must have no events and the same config (as `paper init` leaves it), else
+ * nothing is copied. Decisions keep their status, order and times but get new ids; reasoning
+ * longer than 255 bytes is cut. docs/ledger.md, "Copying a ledger".
+ * @param account the account to copy, or NULL for all of them (in creation order).
+ * @param copied may be NULL; receives the number of accounts copied (when an account fails,
+ *        those before it stay copied).
+ * @return PAPER_OK; PAPER_ENOTFOUND (no such account in from); PAPER_ESTATE (`to` has the
+ *         account with events or another config, or is read-only); PAPER_EBUSY (a broker
+ *         drives the existing destination account); PAPER_ECORRUPT (the source log breaks an
+ *         invariant, or the copy does not rebuild to the same state); PAPER_EINVAL (from ==
+ *         to); PAPER_EIO.
+ */
+PAPER_API int paper_ledger_copy(paper_ledger *from, paper_ledger *to, const char *account,
+				size_t *copied);
+
+/** Status of a decision in the inbox. */
+typedef enum paper_decision_status {
+	PAPER_DECISION_PENDING = 0,
+	PAPER_DECISION_EXECUTED = 1,
+	PAPER_DECISION_SKIPPED = 2,
+	PAPER_DECISION_REJECTED = 3,
+} paper_decision_status;
+
+/**
+ * A row of the decisions inbox: a decision any program may INSERT (SQL) or add here; the
+ * orchestrator executes or skips it and marks it, never deletes it.
+ */
+typedef struct paper_decision {
+	unsigned int version;      /**< PAPER_DECISION_VERSION */
+	int64_t id;                /**< set by the ledger */
+	paper_ts created_ts;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	paper_side side;           /**< BUY: go long; SELL: go short */
+	double confidence;         /**< [0, 1] */
+	double take_profit;        /**< absolute price, 0 = none */
+	double stop_loss;          /**< absolute price, 0 = none */
+	char reasoning[256];       /**< free text, truncated to fit */
+	paper_decision_status status;
+	uint64_t order_id;         /**< the entry order, when executed */
+} paper_decision;
+
+#define PAPER_DECISION_VERSION 1
+#define PAPER_DECISION_INIT { .version = PAPER_DECISION_VERSION }
+
+/**
+ * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit.
+ * @param id_out may be NULL.
+ * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence); PAPER_EPRICE (a negative or
+ *         non-finite target); PAPER_ENOTFOUND (no such account); PAPER_EVERSION; PAPER_ESTATE
+ *         (read-only ledger); PAPER_EIO.
+ */
+PAPER_API int paper_ledger_decision_add(paper_ledger *l, const char *account,
+					const paper_decision *d, int64_t *id_out);
+
+/**
+ * The oldest pending decisions of an account (by created_ts, then id), at most cap, into
+ * out[0..*count). Each out[i].version must be PAPER_DECISION_VERSION.
+ * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EVERSION, PAPER_EINVAL, PAPER_EIO.
+ */
+PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *account,
+					     paper_decision *out, size_t cap, size_t *count);
+
+/**
+ * Mark a pending decision executed, skipped or rejected (it is never deleted).
+ * @return PAPER_OK; PAPER_ENOTFOUND (no such id); PAPER_ESTATE (already processed, or the
+ *         ledger is read-only); PAPER_EINVAL (status PENDING or unknown).
+ */
+PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
+					 paper_decision_status status, uint64_t order_id);
+
+PAPER_END_DECLS
+
+#endif /* PAPER_LEDGER_H */
