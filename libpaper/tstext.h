@@ -1,0 +1,51 @@
+/*
+ * Private: timestamps as text. Input accepts ISO-8601 UTC with a Z
+ * (2024-01-02T14:30:00Z, optionally .f up to 6 digits) or epoch seconds (1704205800, optionally
+ * .f up to 6 digits); output is always ISO-8601 UTC with a Z, with microseconds only when
+ * they are not zero. Calendar: proleptic Gregorian, no leap seconds.
+ */
+#ifndef PAPER_PRIV_TSTEXT_H
+#define PAPER_PRIV_TSTEXT_H
+
+#include <paper/common.h>
+
+#define TS_DAY_US (INT64_C(86400) * PAPER_TS_PER_SECOND)
+
+/* The last date parsed, so rows of one day skip the calendar arithmetic. */
+typedef struct ts_cache {
+	char date[10];
+	int64_t days;
+} ts_cache;
+
+typedef enum ts_parse_status {
+	TSP_OK = 0,
+	TSP_FORM, /* neither form */
+	TSP_DATE, /* the right form, but not a real date or time of day */
+} ts_parse_status;
+
+/* Days since 1970-01-01 of a civil date; m 1..12, d 1..31. */
+int64_t ts_days_from_civil(int64_t y, unsigned m, unsigned d);
+void ts_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+/* UTC day number of ts (floor). */
+static inline int64_t ts_day(paper_ts ts)
+{
+	return ts >= 0 ? ts / TS_DAY_US : -((-ts + TS_DAY_US - 1) / TS_DAY_US);
+}
+
+/* Parse s[0..n) as one of the two forms; cache may be NULL. */
+ts_parse_status ts_parse(const char *s, size_t n, paper_ts *out, ts_cache *cache);
+
+/* A message for a refused timestamp, naming the text (static buffer per thread). */
+const char *ts_parse_why(ts_parse_status st, const char *s, size_t n);
+
+/* Parse a date "YYYY-MM-DD" as its 00:00 UTC. */
+ts_parse_status ts_parse_date(const char *s, size_t n, paper_ts *out);
+
+#define TS_TEXT_CAP 40
+/* ISO-8601 UTC with Z into buf (TS_TEXT_CAP bytes); returns the length. */
+size_t ts_format(char *buf, paper_ts ts);
+/* "YYYY-MM-DD" of ts's UTC day into buf (TS_TEXT_CAP bytes); returns the length. */
+size_t ts_format_date(char *buf, paper_ts ts);
+
+#endif
