@@ -1,0 +1,160 @@
+"""paperlib: Python bindings of libpaper, the paper-trading engine.
+
+A thin CFFI layer over libpaper's public C API (``<paper/paper.h>``): every rule - fills,
+slippage, fees, accounting, risk limits, metrics - is the C library's; paperlib converts
+arguments and results and turns status codes into exceptions.
+
+    >>> import paperlib
+    >>> with paperlib.Broker(account__starting_cash=50_000) as broker:
+    ...     broker.on_bar("AAPL", 1_700_000_000_000_000, 189.0, 190.5, 188.2, 190.1, 1e6)
+    ...     order_id = broker.submit("AAPL", paperlib.Side.BUY, 10)
+    ...     broker.on_bar("AAPL", 1_700_003_600_000_000, 190.2, 191.0, 189.9, 190.8, 1e6)
+    ...     broker.position("AAPL").qty
+    10.0
+
+Modules: :mod:`paperlib.broker` (:class:`Broker`), :mod:`paperlib.config` (:class:`Config`),
+:mod:`paperlib.metrics` (empyrical-named functions, :class:`~paperlib.metrics.Metrics`),
+:mod:`paperlib.ledger` (:class:`Ledger`, the durable SQLite ledger),
+:mod:`paperlib.session` (:class:`Session`: signals in, entries and managed exits out),
+:mod:`paperlib.replay` (:class:`Replay`, :func:`replay`: history through a session),
+:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.enums`,
+:mod:`paperlib.errors`, :mod:`paperlib.timeutil`. docs/python.md is the guide.
+"""
+
+from ._paperlib import ffi as _ffi
+from ._paperlib import lib as _lib
+from . import metrics
+from .broker import Broker, EventCallback
+from .config import Config, ConfigValue
+from .enums import (
+    ConfigType,
+    DecisionStatus,
+    Direction,
+    Durability,
+    EventType,
+    ExitReason,
+    ExitStyle,
+    ExportFlag,
+    FillFlag,
+    FillReason,
+    MetricsGroup,
+    OrderStatus,
+    OrderType,
+    PnlBasis,
+    RejectReason,
+    Side,
+    TimeInForce,
+    Verdict,
+    WinRateBasis,
+    YearsBasis,
+)
+from .errors import (
+    ConfigError,
+    ErrorCode,
+    InvalidArgument,
+    LedgerError,
+    NotFound,
+    OrderRejected,
+    PaperError,
+    PaperMemoryError,
+    SafetyError,
+    StateError,
+    UnsupportedError,
+    check,
+)
+from .ledger import Decision, Ledger
+from .metrics import Metrics, MetricsOptions, SeriesAccumulator
+from .replay import DayInfo, Replay, ReplayStats, replay
+from .session import EntryResult, Intent, Session, SessionPosition, SessionStats, Signal, read_plan
+from .results import (
+    Account,
+    ConfigKey,
+    ConfigViolation,
+    EquityPoint,
+    Event,
+    Fill,
+    Order,
+    Position,
+    ReportPoint,
+    Trade,
+)
+from .timeutil import TS_PER_SECOND, Timestamp, from_ts, to_ts
+
+#: The version of the libpaper library loaded at run time (``paper_version()``).
+__version__: str = _ffi.string(_lib.paper_version()).decode()
+#: The run-time version as a number, major * 1000000 + minor * 1000 + patch.
+LIBRARY_VERSION_NUMBER: int = _lib.paper_version_number()
+#: The version of the headers the extension was built against (``PAPER_VERSION_NUMBER``).
+HEADER_VERSION_NUMBER: int = _lib.PAPER_VERSION_NUMBER
+
+__all__ = [
+    "DayInfo",
+    "EntryResult",
+    "Intent",
+    "Replay",
+    "ReplayStats",
+    "Session",
+    "SessionPosition",
+    "SessionStats",
+    "Signal",
+    "Verdict",
+    "read_plan",
+    "replay",
+    "Account",
+    "Broker",
+    "Config",
+    "ConfigError",
+    "ConfigKey",
+    "ConfigType",
+    "ConfigValue",
+    "ConfigViolation",
+    "Decision",
+    "DecisionStatus",
+    "Direction",
+    "Durability",
+    "EquityPoint",
+    "ErrorCode",
+    "Event",
+    "EventCallback",
+    "EventType",
+    "ExitReason",
+    "ExitStyle",
+    "ExportFlag",
+    "Fill",
+    "FillFlag",
+    "FillReason",
+    "HEADER_VERSION_NUMBER",
+    "InvalidArgument",
+    "LIBRARY_VERSION_NUMBER",
+    "Ledger",
+    "LedgerError",
+    "Metrics",
+    "MetricsGroup",
+    "MetricsOptions",
+    "NotFound",
+    "Order",
+    "OrderRejected",
+    "OrderStatus",
+    "OrderType",
+    "PaperError",
+    "PaperMemoryError",
+    "PnlBasis",
+    "Position",
+    "RejectReason",
+    "ReportPoint",
+    "SafetyError",
+    "SeriesAccumulator",
+    "Side",
+    "StateError",
+    "TS_PER_SECOND",
+    "TimeInForce",
+    "Timestamp",
+    "Trade",
+    "UnsupportedError",
+    "WinRateBasis",
+    "YearsBasis",
+    "check",
+    "from_ts",
+    "metrics",
+    "to_ts",
+]
