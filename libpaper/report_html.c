@@ -29,9 +29,13 @@ static const char css[] =
 	".meta{color:#c5cbd6;font-size:12px}"
 	"main{max-width:1280px;margin:0 auto;padding:16px 24px 40px}"
 	".kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(125px,1fr));gap:12px}"
-	".kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px}"
-	".kpi .label{color:var(--mute);font-size:12px;text-transform:uppercase;letter-spacing:.04em}"
-	".kpi .value{font-size:20px;font-weight:600;margin-top:4px;font-variant-numeric:tabular-nums}"
+	/* Labels may wrap to two lines; the values still line up along the bottom of the row. */
+	".kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px;"
+	"display:flex;flex-direction:column}"
+	".kpi .label{color:var(--mute);font-size:11px;line-height:1.3;text-transform:uppercase;"
+	"letter-spacing:.04em}"
+	".kpi .value{font-size:20px;font-weight:600;margin-top:auto;padding-top:6px;"
+	"font-variant-numeric:tabular-nums;white-space:nowrap}"
 	".up{color:var(--up)}.down{color:var(--down)}"
 	"section{background:var(--card);border:1px solid var(--line);border-radius:8px;"
 	"padding:14px 16px;margin-top:16px}"
@@ -40,12 +44,24 @@ static const char css[] =
 	".grid2 section{margin-top:16px}"
 	"@media (max-width:800px){.grid2{grid-template-columns:1fr}main{padding:12px}"
 	"header{padding:12px}.kpi .value{font-size:18px}}"
+	"@media (max-width:560px){.kpis{grid-template-columns:1fr 1fr}"
+	".kpi:last-child:nth-child(odd){grid-column:1/-1}}"
 	"svg{width:100%;height:auto;display:block}"
+	/* Chart labels are in SVG units, which shrink with the chart: larger on narrow screens
+	 * keeps them near 11-13 px on the screen. The white halo keeps them legible over lines. */
+	".chart .lab{font-size:13px;fill:#667085;paint-order:stroke;stroke:#fff;stroke-width:3px;"
+	"stroke-linejoin:round}"
+	"@media (max-width:800px){.chart .lab{font-size:15px}}"
+	"@media (max-width:600px){.chart .lab{font-size:20px}}"
+	"@media (max-width:480px){.chart .lab{font-size:26px}}"
+	".facts{display:grid;grid-template-columns:1fr auto;gap:6px 12px;margin:16px 0 0;"
+	"padding-top:12px;border-top:1px solid var(--line);font-variant-numeric:tabular-nums}"
+	".facts dt{color:var(--mute)}.facts dd{margin:0;text-align:right;font-weight:600}"
 	".scroll{overflow-x:auto}"
 	"table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}"
 	"th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}"
 	"th{color:var(--mute);font-weight:600;font-size:12px;text-transform:uppercase}"
-	"th:first-child,td:first-child{text-align:left}"
+	"th:first-child,td:first-child,th.t,td.t{text-align:left}"
 	".empty{color:var(--mute);padding:8px 0}"
 	".check{list-style:none;padding:0;margin:0}"
 	".check li{padding:6px 0;border-bottom:1px solid var(--line);display:flex;gap:10px}"
@@ -191,7 +207,9 @@ static void kpis(page *p)
 	g_string_append(p->s, "<div class=\"kpis\">");
 	kpi(p, "equity", "Equity", p->a.equity, KPI_MONEY);
 	kpi(p, "cash", "Cash", p->a.cash, KPI_MONEY);
-	kpi(p, "realized_pnl", "Realized P&amp;L", p->a.realized_pnl - p->a.fees, KPI_SIGNED);
+	/* Net of every fee paid, open positions' entry fees included: the cash it has made. The
+	 * id says so, since paper_account_info.realized_pnl is before fees. */
+	kpi(p, "realized_pnl_net", "Realized P&amp;L", p->a.realized_pnl - p->a.fees, KPI_SIGNED);
 	kpi(p, "unrealized_pnl", "Unrealized P&amp;L", p->a.unrealized_pnl, KPI_SIGNED);
 	kpi(p, "open_positions", "Open positions", (double)p->a.open_positions, KPI_COUNT);
 	kpi(p, "win_rate", "Win rate", metric(p, "win_rate"), KPI_PERCENT);
@@ -201,20 +219,49 @@ static void kpis(page *p)
 	g_string_append(p->s, "</div>\n");
 }
 
+static void fact(page *p, const char *name, double v, bool sign)
+{
+	g_string_append_printf(p->s, "<dt>%s</dt><dd class=\"%s\">", name,
+			       !sign || !isfinite(v) || v == 0 ? "" : v > 0 ? "up" : "down");
+	if (sign && isfinite(v) && v > 0)
+		g_string_append_c(p->s, '+');
+	money(p->s, v, 2);
+	g_string_append(p->s, "</dd>");
+}
+
+/* The trade statistics behind the exit reasons, under their chart. */
+static void trade_facts(page *p)
+{
+	double n = metric(p, "total_trades");
+	if (!(n > 0))
+		return;
+	g_string_append_printf(p->s, "<dl class=\"facts\"><dt>Closed trades</dt><dd>%.0f</dd>"
+			       "<dt>Won / lost</dt><dd>%.0f / %.0f</dd>", n, metric(p, "wins"),
+			       metric(p, "losses"));
+	fact(p, "Average win", metric(p, "avg_win"), true);
+	fact(p, "Average loss", metric(p, "avg_loss"), true);
+	fact(p, "Expectancy per trade", metric(p, "expectancy"), true);
+	fact(p, "Fees paid", metric(p, "total_fees"), false);
+	g_string_append(p->s, "</dl>");
+}
+
 static void charts(page *p)
 {
 	g_string_append(p->s, "<div class=\"grid2\"><section><h2>Equity and drawdown</h2>");
 	paper__report_equity_svg(p->s, p->b);
 	g_string_append(p->s, "</section><section><h2>Exit reasons</h2>");
 	paper__report_exits_svg(p->s, p->m);
+	trade_facts(p);
 	g_string_append(p->s, "</section></div>\n");
 }
 
 static void table_open(GString *s, const char *title, const char *const *cols)
 {
 	g_string_append_printf(s, "<section><h2>%s</h2><div class=\"scroll\"><table><thead><tr>", title);
+	/* A leading '<' marks a text column: left-aligned, where numbers are right-aligned. */
 	for (size_t i = 0; cols[i]; i++)
-		g_string_append_printf(s, "<th>%s</th>", cols[i]);
+		g_string_append_printf(s, cols[i][0] == '<' ? "<th class=\"t\">%s</th>" : "<th>%s</th>",
+				       cols[i] + (cols[i][0] == '<'));
 	g_string_append(s, "</tr></thead><tbody>");
 }
 
@@ -248,7 +295,7 @@ static void cell_time(GString *s, paper_ts ts)
 
 static void positions(page *p)
 {
-	static const char *const cols[] = { "Symbol", "Side", "Qty", "Avg price", "Mark",
+	static const char *const cols[] = { "Symbol", "<Side", "Qty", "Avg price", "Mark",
 					    "Market value", "Unrealized", "Opened", NULL };
 	size_t n = paper_broker_position_count(p->b);
 	table_open(p->s, "Open positions", cols);
@@ -258,7 +305,7 @@ static void positions(page *p)
 			continue;
 		g_string_append(p->s, "<tr><td>");
 		esc(p->s, pos.symbol);
-		g_string_append_printf(p->s, "</td><td>%s</td>", pos.qty > 0 ? "long" : "short");
+		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", pos.qty > 0 ? "long" : "short");
 		cell_num(p->s, fabs(pos.qty));
 		cell_money(p->s, pos.avg_price, false);
 		cell_money(p->s, pos.market_price, false);
@@ -272,7 +319,7 @@ static void positions(page *p)
 
 static void fills(page *p)
 {
-	static const char *const cols[] = { "Time", "Symbol", "Side", "Qty", "Price", "Fee", "How",
+	static const char *const cols[] = { "Time", "<Symbol", "<Side", "Qty", "Price", "Fee", "<How",
 					    "Order", NULL };
 	size_t n = paper_broker_fill_count(p->b);
 	size_t first = n > p->o->recent_fills ? n - p->o->recent_fills : 0;
@@ -283,13 +330,13 @@ static void fills(page *p)
 			continue;
 		g_string_append(p->s, "<tr>");
 		cell_time(p->s, f.ts);
-		g_string_append(p->s, "<td>");
+		g_string_append(p->s, "<td class=\"t\">");
 		esc(p->s, f.symbol);
-		g_string_append_printf(p->s, "</td><td>%s</td>", paper_side_str(f.side));
+		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", paper_side_str(f.side));
 		cell_num(p->s, f.qty);
 		cell_money(p->s, f.price, false);
 		cell_money(p->s, f.fee, false);
-		g_string_append_printf(p->s, "<td>%s%s</td><td>%" G_GUINT64_FORMAT "</td></tr>",
+		g_string_append_printf(p->s, "<td class=\"t\">%s%s</td><td>%" G_GUINT64_FORMAT "</td></tr>",
 				       paper_fill_reason_str(f.reason),
 				       f.flags & PAPER_FILL_FLAG_AMBIGUOUS ? " (ambiguous)" : "",
 				       f.order_id);
@@ -299,8 +346,8 @@ static void fills(page *p)
 
 static void trades(page *p)
 {
-	static const char *const cols[] = { "Symbol", "Side", "Entry", "Entry price", "Exit",
-					    "Exit price", "Qty", "Net P&amp;L", "Exit reason", NULL };
+	static const char *const cols[] = { "Symbol", "<Side", "Entry", "Entry price", "Exit",
+					    "Exit price", "Qty", "Net P&amp;L", "<Exit reason", NULL };
 	size_t n = paper_broker_trade_count(p->b);
 	size_t first = n > p->o->recent_trades ? n - p->o->recent_trades : 0;
 	table_open(p->s, "Trade history", cols);
@@ -310,14 +357,14 @@ static void trades(page *p)
 			continue;
 		g_string_append(p->s, "<tr><td>");
 		esc(p->s, t.symbol);
-		g_string_append_printf(p->s, "</td><td>%s</td>", paper_direction_str(t.direction));
+		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", paper_direction_str(t.direction));
 		cell_time(p->s, t.entry_ts);
 		cell_money(p->s, t.entry_price, false);
 		cell_time(p->s, t.exit_ts);
 		cell_money(p->s, t.exit_price, false);
 		cell_num(p->s, t.qty);
 		cell_money(p->s, t.pnl_net, true);
-		g_string_append_printf(p->s, "<td>%s</td></tr>", paper_exit_reason_str(t.exit_reason));
+		g_string_append_printf(p->s, "<td class=\"t\">%s</td></tr>", paper_exit_reason_str(t.exit_reason));
 	}
 	table_close(p->s, n - first, "No closed trades yet.");
 }
@@ -356,6 +403,18 @@ static bool check(GString *s, const char *id, bool pass, const char *what)
 	return pass;
 }
 
+/* A measured value in a checklist line: "n/a" when it does not exist yet. */
+static const char *measured(char *buf, size_t cap, double v, bool pct)
+{
+	if (isnan(v))
+		g_strlcpy(buf, "n/a", cap);
+	else if (isinf(v))
+		g_strlcpy(buf, v > 0 ? "&#8734;" : "-&#8734;", cap);
+	else
+		g_snprintf(buf, cap, pct ? "%.2f%%" : "%.2f", pct ? v * 100 : v);
+	return buf;
+}
+
 static void readiness(page *p)
 {
 	const paper_report_options *o = p->o;
@@ -363,22 +422,26 @@ static void readiness(page *p)
 	double trades_n = metric(p, "total_trades"), win = metric(p, "win_rate");
 	double sharpe = metric(p, "sharpe_ratio"), mdd = metric(p, "max_drawdown");
 	double errors = (double)p->a.rejections;
-	char what[160];
+	char what[160], v[32];
 	bool all = true;
 
 	g_string_append(s, "<section><h2>Readiness</h2><ul class=\"check\">");
 	g_snprintf(what, sizeof what, "At least %u closed trades (%.0f)", o->min_trades, trades_n);
 	all &= check(s, "min_trades", trades_n >= o->min_trades, what);
-	g_snprintf(what, sizeof what, "Win rate at least %.1f%% (%.1f%%)", o->min_win_rate * 100,
-		   win * 100);
+	g_snprintf(what, sizeof what, "Win rate at least %.1f%% (%s)", o->min_win_rate * 100,
+		   measured(v, sizeof v, win, true));
 	all &= check(s, "min_win_rate", isfinite(win) && win >= o->min_win_rate, what);
-	g_snprintf(what, sizeof what, "Sharpe ratio at least %.2f (%.2f)", o->min_sharpe, sharpe);
+	g_snprintf(what, sizeof what, "Sharpe ratio at least %.2f (%s)", o->min_sharpe,
+		   measured(v, sizeof v, sharpe, false));
 	all &= check(s, "min_sharpe", !isnan(sharpe) && sharpe >= o->min_sharpe, what);
-	g_snprintf(what, sizeof what, "Max drawdown at most %.1f%% (%.1f%%)", o->max_drawdown * 100,
-		   isfinite(mdd) ? -mdd * 100 : 0.0);
+	g_snprintf(what, sizeof what, "Max drawdown at most %.1f%% (%s)", o->max_drawdown * 100,
+		   measured(v, sizeof v, isfinite(mdd) ? -mdd : 0.0, true));
 	all &= check(s, "max_drawdown", !isfinite(mdd) || -mdd <= o->max_drawdown, what);
-	g_snprintf(what, sizeof what, "At most %u errors: rejected orders (%.0f)", o->max_errors,
-		   errors);
+	if (o->max_errors == 0)
+		g_snprintf(what, sizeof what, "No errors: no rejected orders (%.0f)", errors);
+	else
+		g_snprintf(what, sizeof what, "At most %u errors: rejected orders (%.0f)", o->max_errors,
+			   errors);
 	all &= check(s, "errors", errors <= o->max_errors, what);
 	g_string_append_printf(s, "</ul><div class=\"verdict %s\" data-ready=\"%s\">%s</div></section>\n",
 			       all ? "up" : "down", all ? "true" : "false",

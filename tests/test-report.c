@@ -49,7 +49,7 @@ START_TEST(kpis_equal_the_account)
 	paper_account_info a = tu_account(b);
 	ck_assert_double_eq_tol(kpi_value(html, "equity"), a.equity, 1e-6);
 	ck_assert_double_eq_tol(kpi_value(html, "cash"), a.cash, 1e-6);
-	ck_assert_double_eq_tol(kpi_value(html, "realized_pnl"), a.realized_pnl - a.fees, 1e-6);
+	ck_assert_double_eq_tol(kpi_value(html, "realized_pnl_net"), a.realized_pnl - a.fees, 1e-6);
 	ck_assert_double_eq_tol(kpi_value(html, "unrealized_pnl"), a.unrealized_pnl, 1e-6);
 	ck_assert_double_eq(kpi_value(html, "open_positions"), (double)a.open_positions);
 
