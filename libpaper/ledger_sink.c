@@ -407,6 +407,22 @@ static bool batch_due(const paper_ledger *l)
 
 /* ---- the broker's side ---- */
 
+/* A backend that holds text as UTF-8 would fail the commit on other bytes: refuse the event
+ * now, before the broker applies it, in either durability mode. */
+static int check_text(const paper_ledger *l, const store_rec *r)
+{
+	const char *const texts[] = { r->ord.client_id, r->ord.strategy, r->ord.signal_id,
+				      r->trade.strategy, r->trade.signal_id, r->pos.strategy,
+				      r->pos.signal_id };
+	for (size_t i = 0; l->ops->utf8_text && i < G_N_ELEMENTS(texts); i++)
+		if (!g_utf8_validate(texts[i], -1, NULL))
+			return paper__error(PAPER_EINVAL, "ledger '%s' stores text as UTF-8: a client "
+					    "id, strategy tag or signal id of this %s event is not",
+					    l->location,
+					    paper_event_type_str((paper_event_type)r->type));
+	return PAPER_OK;
+}
+
 static int sink(void *ctx, const paper_broker *b, const event *ev)
 {
 	attachment *a = ctx;
@@ -416,7 +432,10 @@ static int sink(void *ctx, const paper_broker *b, const event *ev)
 	if (n == 0)
 		l->batch_start = ledger_monotonic_us();
 	g_array_set_size(l->batch, n + 1);
-	int rc = ledger_record(a->account, a->next_seq, b, ev, &g_array_index(l->batch, store_rec, n));
+	store_rec *r = &g_array_index(l->batch, store_rec, n);
+	int rc = ledger_record(a->account, a->next_seq, b, ev, r);
+	if (rc == PAPER_OK)
+		rc = check_text(l, r);
 	if (rc != PAPER_OK) {
 		g_array_set_size(l->batch, n);
 		return rc;

@@ -101,6 +101,7 @@ typedef struct store_open_options {
 
 typedef struct store_ops {
 	const char *backend;
+	bool utf8_text;          /* text columns hold only UTF-8 (a server's text type) */
 
 	/* Refuses (PAPER_ECORRUPT, nothing written) anything that is not a ledger of its kind. */
 	int (*open)(store **out, const char *location, const store_open_options *o);

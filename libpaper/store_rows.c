@@ -10,7 +10,8 @@
 #include "error.h"
 #include "fixed.h"
 
-#define EV_ID "INSERT INTO events (id, account, seq, type, ts, "
+/* Every event's row starts with these: a type that does not use the last three stores 0. */
+#define EV_ID "INSERT INTO events (id, account, seq, type, ts, order_id, status, reason, "
 #define EVENT_COLS                                                                             \
 	"seq, type, ts, order_id, status, reason, symbol, side, order_type, tif, order_status, " \
 	"order_reason, exit_reason, triggered, qty_e8, filled_e8, limit_e8, stop_e8, "          \
@@ -24,30 +25,30 @@
 	"status, processed_ts"
 
 const char *const store_sql_text[SQL__COUNT] = {
-	[SQL_INS_ORDER_FULL] = EV_ID "order_id, status, reason, symbol, side, order_type, tif, "
-		"order_status, order_reason, exit_reason, triggered, qty_e8, filled_e8, limit_e8, "
-		"stop_e8, fill_notional_e8, order_fees_e8, oco_group, submitted_ts, updated_ts, "
-		"confidence, client_id, strategy, signal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[SQL_INS_FILL] = EV_ID "order_id, symbol, side, qty_e8, price_e8, fee_e8, ref_price_e8, "
+	[SQL_INS_ORDER_FULL] = EV_ID "symbol, side, order_type, tif, order_status, "
+		"order_reason, exit_reason, triggered, qty_e8, filled_e8, limit_e8, stop_e8, "
+		"fill_notional_e8, order_fees_e8, oco_group, submitted_ts, updated_ts, confidence, "
+		"client_id, strategy, signal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[SQL_INS_FILL] = EV_ID "symbol, side, qty_e8, price_e8, fee_e8, ref_price_e8, "
 		"alt_price_e8, fill_seq, fill_reason, fill_flags, realized_e8) VALUES (?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[SQL_INS_FILL_TRADE] = EV_ID "order_id, symbol, side, qty_e8, price_e8, fee_e8, "
-		"ref_price_e8, alt_price_e8, fill_seq, fill_reason, fill_flags, realized_e8, trade_id, "
-		"direction, entry_ts, entry_qty_e8, entry_notional_e8, exit_qty_e8, exit_notional_e8, "
-		"pnl_e8, fees_e8, exit_reason, confidence, strategy, signal_id) VALUES (?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[SQL_INS_ORDER_CHANGE] = EV_ID "order_id, status, reason, symbol, side, qty_e8, limit_e8, "
-		"stop_e8) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[SQL_INS_FILL_TRADE] = EV_ID "symbol, side, qty_e8, price_e8, fee_e8, ref_price_e8, "
+		"alt_price_e8, fill_seq, fill_reason, fill_flags, realized_e8, trade_id, direction, "
+		"entry_ts, entry_qty_e8, entry_notional_e8, exit_qty_e8, exit_notional_e8, pnl_e8, "
+		"fees_e8, exit_reason, confidence, strategy, signal_id) VALUES (?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[SQL_INS_ORDER_CHANGE] = EV_ID "symbol, side, qty_e8, limit_e8, stop_e8) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[SQL_INS_SNAPSHOT] = EV_ID "day_start, equity_e8, cash_e8, value_e8) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[SQL_INS_HALT] = EV_ID "reason, halt_kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[SQL_INS_HALT] = EV_ID "halt_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[SQL_INS_ACCOUNT_RESTORED] = EV_ID "cash_e8, realized_e8, fees_e8) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[SQL_INS_POSITION_RESTORED] = EV_ID "symbol, qty_e8, basis_e8, entry_ts, entry_qty_e8, "
 		"entry_notional_e8, exit_qty_e8, exit_notional_e8, realized_e8, fees_e8, direction, "
 		"confidence, strategy, signal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?)",
+		"?, ?, ?, ?, ?, ?, ?, ?)",
 	[SQL_INS_ORDER_ROW] = "INSERT INTO order_state (key, account, id, accepted, status, "
 		"reason, triggered, qty_e8, filled_e8, limit_e8, stop_e8, fill_notional_e8, fees_e8, "
 		"updated_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -117,14 +118,14 @@ static void bind_head(row_out *o, const store_rec *r)
 	u64(o, r->seq);
 	o->i64(o, r->type);
 	o->i64(o, r->ts);
+	u64(o, r->order_id);
+	o->i64(o, r->status);
+	o->i64(o, r->reason);
 }
 
 static void bind_order_full(row_out *o, const store_rec *r)
 {
 	const order *x = &r->ord;
-	u64(o, r->order_id);
-	o->i64(o, r->status);
-	o->i64(o, r->reason);
 	o->text(o, r->symbol);
 	o->i64(o, x->side);
 	o->i64(o, x->type);
@@ -151,7 +152,6 @@ static void bind_order_full(row_out *o, const store_rec *r)
 static void bind_fill(row_out *o, const store_rec *r)
 {
 	const fill *f = &r->f;
-	u64(o, r->order_id);
 	o->text(o, r->symbol);
 	o->i64(o, f->side);
 	o->i64(o, f->qty);
@@ -187,9 +187,6 @@ static void bind_trade(row_out *o, const trade *t)
 static void bind_order_change(row_out *o, const store_rec *r)
 {
 	bool replaced = r->type == PAPER_EVENT_ORDER_REPLACED;
-	u64(o, r->order_id);
-	o->i64(o, r->status);
-	o->i64(o, r->reason);
 	o->text(o, r->symbol);
 	o->i64(o, r->ord.side);
 	o->i64(o, replaced ? r->qty : r->ord.qty);
@@ -259,7 +256,6 @@ void store_bind_event(row_out *o, store_sql id, const store_rec *r)
 		o->i64(o, r->value);
 		break;
 	case SQL_INS_HALT:
-		o->i64(o, r->reason);
 		o->i64(o, r->halt_kind);
 		break;
 	case SQL_INS_ACCOUNT_RESTORED:

@@ -112,7 +112,8 @@ static char *pg_location(void)
 	static unsigned n;
 	const char *server = getenv("PAPER_TEST_PG");
 	char schema[64];
-	g_snprintf(schema, sizeof schema, "t%ld_%u", (long)getpid(), ++n);
+	/* Unique within a server's life even when process ids come round again. */
+	g_snprintf(schema, sizeof schema, "t%ld_%u_%08x", (long)getpid(), ++n, g_random_int());
 	PGconn *c = pg_connect(server);
 	char *sql = g_strdup_printf("CREATE SCHEMA %s", schema);
 	PGresult *res = PQexec(c, sql);

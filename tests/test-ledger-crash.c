@@ -153,6 +153,13 @@ static void assert_not_torn(const paper_account_info *a)
 				 "o.id WHERE o.filled_e8 != coalesce(f.q, 0)"), 0);
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM events WHERE type = 1"),
 			 sql_int(db, "SELECT count(*) FROM orders"));
+	/* The account and position rows were written with the event that set them. */
+	ck_assert_int_eq(sql_int(db, "SELECT cash_e8 FROM account_state"), a->cash_e8);
+	ck_assert_int_eq(sql_int(db, "SELECT fills FROM account_state"), (int64_t)a->fills);
+	ck_assert_int_eq(sql_int(db, "SELECT max(seq) - (SELECT event_seq FROM account_state) "
+				 "FROM events"), 0);
+	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM position_state WHERE qty_e8 <> 0"),
+			 (int64_t)a->open_positions);
 	sqlite3_close(db);
 }
 

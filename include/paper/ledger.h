@@ -181,7 +181,7 @@ PAPER_API int paper_ledger_import(paper_ledger *l, const char *state_json,
  *         account with events or another config, or is read-only); PAPER_EBUSY (a broker
  *         drives the existing destination account); PAPER_ECORRUPT (the source log breaks an
  *         invariant, or the copy does not rebuild to the same state); PAPER_EINVAL (from ==
- *         to); PAPER_EIO.
+ *         to; or a tag that is not UTF-8, into PostgreSQL); PAPER_EIO.
  */
 PAPER_API int paper_ledger_copy(paper_ledger *from, paper_ledger *to, const char *account,
 				size_t *copied);

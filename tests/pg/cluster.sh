@@ -5,6 +5,7 @@
 #                                   listening only on a Unix socket in DIR; prints the
 #                                   connection string (postgresql:///paper?host=DIR&port=...)
 #   tests/pg/cluster.sh stop DIR    stop it and remove DIR
+#   tests/pg/cluster.sh restart DIR restart its server (fast shutdown: clients are cut off)
 #   tests/pg/cluster.sh run CMD...  start a cluster in a temporary directory, run CMD with
 #                                   PAPER_TEST_PG set to its connection string, then stop and
 #                                   remove it whatever CMD did; exits with CMD's status
@@ -56,6 +57,13 @@ start() {
 	echo "postgresql:///paper?host=$dir&port=$port&user=paper"
 }
 
+restart() {
+	dir=$1
+	bin=$(bindir)
+	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart > /dev/null ||
+		{ cat "$dir/server.log" >&2; exit 1; }
+}
+
 stop() {
 	dir=$1
 	bin=$(bindir) || return 0
@@ -68,6 +76,7 @@ stop() {
 case "${1:-}" in
 start) start "$2" ;;
 stop) stop "$2" ;;
+restart) restart "$2" ;;
 run)
 	shift
 	dir=$(mktemp -d /tmp/paper-pg.XXXXXX)
@@ -81,7 +90,7 @@ run)
 	exit $status
 	;;
 *)
-	echo "usage: $0 start DIR | stop DIR | run CMD..." >&2
+	echo "usage: $0 start DIR | stop DIR | restart DIR | run CMD..." >&2
 	exit 2
 	;;
 esac
