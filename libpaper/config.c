@@ -26,6 +26,9 @@ typedef struct keydef {
 static const char *const account_types[] = { "cash", "margin", NULL };
 static const char *const commission_models[] = { "percent", "per_share", "fixed", NULL };
 static const char *const intrabar_rules[] = { "pessimistic", "optimistic", NULL };
+static const char *const sizing_modes[] = { "notional", "fraction", "qty", NULL };
+static const char *const exits_from_bars[] = { "entry_bar", "next_bar", NULL };
+static const char *const reverse_actions[] = { "exit", "ignore", NULL };
 
 #define NUM(name, type, def, lo, hi, doc) { name, type, def, lo, hi, NULL, doc }
 #define STR(name, def, choices, doc) { name, PAPER_CONFIG_STRING, def, 0, 0, choices, doc }
@@ -97,10 +100,38 @@ static const keydef keys[K__COUNT] = {
 	STR("connection.ib_account", "", NULL, "Interactive Brokers account id; paper (DU...) only"),
 	STR("connection.alpaca_base_url", "", NULL, "Alpaca trading endpoint; the paper one only"),
 	STR("logging.log_file", "", NULL, "also write the PAPER log lines to this file"),
+	STR("ledger.location", "", NULL,
+	    "the ledger: a file path or a postgresql:// URI (the paper command's --ledger and "
+	    "PAPER_LEDGER come first)"),
+	STR("session.sizing", "notional", sizing_modes,
+	    "entry size: notional (fixed amount), fraction (of equity, by confidence and risk) or qty"),
+	NUM("session.notional", PAPER_CONFIG_DOUBLE, "1000", 0.01, 1e10,
+	    "sizing = notional: amount per entry in the account currency"),
+	NUM("session.qty", PAPER_CONFIG_DOUBLE, "1", 1e-8, 1e9, "sizing = qty: units per entry"),
+	NUM("session.fraction_base", PAPER_CONFIG_DOUBLE, "0.2", 0.0001, 100.0,
+	    "sizing = fraction: equity x this x confidence / 0.8 x (1 - 0.5 x risk), capped"),
+	NUM("session.tp_pct", PAPER_CONFIG_DOUBLE, "2", 0.0, 1000.0,
+	    "take profit in percent from the entry fill (0 = none)"),
+	NUM("session.sl_pct", PAPER_CONFIG_DOUBLE, "1.5", 0.0, 99.99,
+	    "stop loss in percent from the entry fill (0 = none)"),
+	NUM("session.trailing_pct", PAPER_CONFIG_DOUBLE, "0", 0.0, 99.99,
+	    "trailing stop in percent from the best price since entry (0 = off)"),
+	NUM("session.max_hold_minutes", PAPER_CONFIG_INT, "240", 0, 52596000,
+	    "time exit this many minutes after the entry fill, measured in time (0 = none)"),
+	NUM("session.use_signal_targets", PAPER_CONFIG_BOOL, "true", 0, 1,
+	    "use a signal's own absolute take_profit / stop_loss prices when it gives them"),
+	STR("session.exits_from", "entry_bar", exits_from_bars,
+	    "exit rules apply from the entry bar (filled at its open) or from the next bar"),
+	STR("session.on_reverse", "exit", reverse_actions,
+	    "an opposite signal for a symbol with a position: exit it, or ignore the signal"),
+	NUM("session.lot_size", PAPER_CONFIG_DOUBLE, "1", 1e-8, 1e9,
+	    "entry quantities are rounded down to a multiple of this"),
+	NUM("session.fractional", PAPER_CONFIG_BOOL, "false", 0, 1,
+	    "allow a lot_size below one unit or not a whole number"),
 };
 
 static const char *const groups[] = { "account", "limits", "costs", "engine",
-				      "connection", "logging", NULL };
+				      "connection", "logging", "ledger", "session", NULL };
 
 /* ---- key lookup and value parsing ---- */
 
@@ -605,9 +636,31 @@ PAPER_API int paper_config_key_info_get(size_t index, paper_config_key_info *out
 	return PAPER_OK;
 }
 
+static void add_cross_violation(paper_config *cfg, const char *key, const char *val,
+				const char *why)
+{
+	cfg_violation v = { PAPER_ECONFIG, (char *)key, (char *)val, (char *)why };
+	g_ptr_array_add(cfg->violations, violation_dup(&v));
+}
+
+/* A lot of a fraction of a unit is only allowed when asked for, so a typo cannot split shares. */
+static void check_lot(paper_config *cfg)
+{
+	double lot = cfg->v[K_SESSION_LOT_SIZE].d;
+
+	if (cfg->v[K_SESSION_FRACTIONAL].b || lot == floor(lot))
+		return;
+	char *val = format_value(PAPER_CONFIG_DOUBLE, cfg->v[K_SESSION_LOT_SIZE]);
+	add_cross_violation(cfg, "session.lot_size", val,
+			    "is not a whole number of units; set session.fractional = true to "
+			    "trade fractions");
+	g_free(val);
+}
+
 /* Rules that span keys. */
 static void check_cross(paper_config *cfg)
 {
+	check_lot(cfg);
 	int64_t maxpos = cfg->v[K_LIMITS_MAX_OPEN_POSITIONS].i;
 	int64_t ceiling = cfg->v[K_LIMITS_MAX_OPEN_POSITIONS_CEILING].i;
 

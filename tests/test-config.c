@@ -144,7 +144,8 @@ END_TEST
 START_TEST(key_table_is_well_formed)
 {
 	static const char *const groups[] = { "account", "limits", "costs", "engine", "connection",
-					      "logging" };
+					      "ledger",
+					      "logging", "session" };
 	size_t n = paper_config_key_count();
 	ck_assert_uint_ge(n, 30);
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -213,9 +214,11 @@ static void assert_edge(const paper_config *cfg, const char *key, edge e)
 static void check_edge_set(const paper_config_key_info *ki, edge e, int want)
 {
 	paper_config *cfg = new_config();
-	/* Keep the cross-key rule (positions <= ceiling) out of the way of either key's edges. */
+	/* Keep the cross-key rules (positions <= ceiling, a fractional lot needs fractional)
+	 * out of the way of either key's edges. */
 	ck_ok(paper_config_set(cfg, "limits.max_open_positions_ceiling", "1000"));
 	ck_ok(paper_config_set(cfg, "limits.max_open_positions", "1"));
+	ck_ok(paper_config_set(cfg, "session.fractional", "true"));
 	char *before = get_text(cfg, ki->name);
 	char *text = edge_text(e);
 	int rc = paper_config_set(cfg, ki->name, text);
@@ -322,6 +325,7 @@ START_TEST(broker_at_range_edges)
 {
 	for (int at_max = 0; at_max < 2; at_max++) {
 		paper_config *cfg = new_config();
+		ck_ok(paper_config_set(cfg, "session.fractional", "true"));
 		for (size_t i = 0; i < paper_config_key_count(); i++) {
 			paper_config_key_info ki = key_info(i);
 			if ((ki.type != PAPER_CONFIG_INT && ki.type != PAPER_CONFIG_DOUBLE) ||
@@ -338,6 +342,25 @@ START_TEST(broker_at_range_edges)
 		paper_broker_free(b);
 		paper_config_free(cfg);
 	}
+}
+END_TEST
+
+/* A lot of a fraction of a unit needs session.fractional, so a typo cannot split shares. */
+START_TEST(fractional_lot_needs_fractional)
+{
+	paper_config *cfg = new_config();
+	ck_ok(paper_config_set(cfg, "session.lot_size", "0.001"));
+	ck_assert_int_eq(paper_config_validate(cfg), PAPER_ECONFIG);
+	ck_assert_int_ge(find_violation(cfg, "session.lot_size"), 0);
+	ck_assert_msg(strstr(paper_last_error(), "session.fractional"), "%s", paper_last_error());
+	paper_broker *b = NULL;
+	ck_assert_int_eq(paper_broker_new(&b, cfg), PAPER_ECONFIG);
+	ck_ok(paper_config_set(cfg, "session.fractional", "true"));
+	ck_ok(paper_config_validate(cfg));
+	ck_ok(paper_config_set(cfg, "session.fractional", "false"));
+	ck_ok(paper_config_set(cfg, "session.lot_size", "100"));
+	ck_ok(paper_config_validate(cfg));
+	paper_config_free(cfg);
 }
 END_TEST
 
@@ -861,7 +884,7 @@ START_TEST(unknown_groups_and_keys_are_errors)
 	paper_config_free(cfg);
 	/* PAPER_ variables that name no group belong to the command, not the config. */
 	cfg = new_config();
-	ck_ok(load_env1(cfg, "PAPER_LEDGER_DIR=/tmp"));
+	ck_ok(load_env1(cfg, "PAPER_CACHE_DIR=/tmp"));
 	ck_ok(paper_config_validate(cfg));
 	paper_config_free(cfg);
 }
@@ -1158,6 +1181,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, int_range_is_exact_beyond_2_pow_53);
 	tcase_add_test(tc, broker_at_range_edges);
 	tcase_add_test(tc, values_that_do_not_parse);
+	tcase_add_test(tc, fractional_lot_needs_fractional);
 	tcase_add_test(tc, values_that_parse);
 	tcase_add_test(tc, typed_access_and_errors);
 	tcase_add_test(tc, copy_is_deep);

@@ -1,6 +1,7 @@
 /*
  * The ledger and the account a sub-command works on. The path comes from --ledger, else the
- * PAPER_LEDGER environment variable; there is no config key for it (docs/cli.md says why).
+ * PAPER_LEDGER environment variable, else the config's ledger.location (from the environment:
+ * PAPER_LEDGER_LOCATION; `init --config FILE` also reads it from the file).
  * The account is --account, else PAPER_ACCOUNT_NAME (the variable that names the account in
  * the config), else the ledger's only account.
  */
@@ -32,12 +33,65 @@ int cli_ledger_option(cli_ledger_args *a, int id, const char *value)
 	}
 }
 
+/* ledger.location from the config in the environment (PAPER_LEDGER_LOCATION), or NULL. */
+static const char *config_location(void)
+{
+	static char location[4096];
+	paper_config *cfg = NULL;
+	size_t len = 0;
+
+	if (paper_config_new(&cfg) != PAPER_OK)
+		return NULL;
+	if (paper_config_load_env(cfg) == PAPER_OK &&
+	    paper_config_get_string(cfg, "ledger.location", location, sizeof location, &len) ==
+		    PAPER_OK && len > 0 && len < sizeof location) {
+		paper_config_free(cfg);
+		return location;
+	}
+	paper_config_free(cfg);
+	return NULL;
+}
+
+const char *cli_ledger_redact(char *buf, size_t cap, const char *location)
+{
+	/* postgresql://user:secret@host/db -> postgresql://user:***@host/db;
+	 * "host=h password=secret" -> "host=h password=***". */
+	size_t n = 0;
+	const char *p = location;
+	const char *scheme = strstr(location, "://");
+	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+
+	while (*p && n + 4 < cap) {
+		if (colon && p == colon + 1) {
+			memcpy(buf + n, "***", 3);
+			n += 3;
+			p = at;
+			continue;
+		}
+		if (strncmp(p, "password=", 9) == 0 && (p == location || p[-1] == ' ' || p[-1] == '&' ||
+							 p[-1] == '?')) {
+			size_t k = strcspn(p + 9, " &");
+			if (n + 12 >= cap)
+				break;
+			memcpy(buf + n, "password=***", 12);
+			n += 12;
+			p += 9 + k;
+			continue;
+		}
+		buf[n++] = *p++;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
 const char *cli_ledger_path(const char *cmd, const cli_ledger_args *a)
 {
 	const char *env = getenv("PAPER_LEDGER");
-	const char *path = a->path ? a->path : env && *env ? env : NULL;
+	const char *path = a->path ? a->path : env && *env ? env : config_location();
 	if (path == NULL)
-		cli_fail(cmd, EXIT_INPUT, "no ledger: give --ledger PATH or set PAPER_LEDGER");
+		cli_fail(cmd, EXIT_INPUT, "no ledger: give --ledger PATH, or set PAPER_LEDGER or the "
+			 "config's ledger.location (PAPER_LEDGER_LOCATION)");
 	return path;
 }
 

@@ -18,7 +18,8 @@ void cli_account_json(cli_json *j, const cli_account *a)
 {
 	paper_account_info ai = account_of(a->b);
 	cj_str(j, "account", a->name);
-	cj_str(j, "ledger", a->path);
+	char shown[4096];
+	cj_str(j, "ledger", cli_ledger_redact(shown, sizeof shown, a->path));
 	cj_time(j, "ts", ai.ts);
 	cj_e8(j, "starting_cash", ai.starting_cash_e8);
 	cj_e8(j, "cash", ai.cash_e8);

@@ -1,6 +1,7 @@
 /* paper init: a new paper account in a ledger, with the config it will run with. */
 #include "cli_ops.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -82,12 +83,14 @@ static void print_result(const init_args *a, const char *path, const paper_confi
 	paper_config_get_string(cfg, "account.currency", currency, sizeof currency, NULL);
 	paper_config_get_string(cfg, "account.type", type, sizeof type, NULL);
 	paper_config_get_double(cfg, "account.starting_cash", &cash);
+	char shown[4096];
+	cli_ledger_redact(shown, sizeof shown, path);
 	if (a->json) {
 		cli_json j;
 		cj_init(&j);
 		cj_open(&j, NULL, '{');
 		cj_str(&j, "account", name);
-		cj_str(&j, "ledger", path);
+		cj_str(&j, "ledger", shown);
 		cj_num(&j, "starting_cash", cash);
 		cj_str(&j, "currency", currency);
 		cj_str(&j, "type", type);
@@ -95,7 +98,7 @@ static void print_result(const init_args *a, const char *path, const paper_confi
 		cj_print(&j, stdout);
 		return;
 	}
-	printf("created paper account '%s' in %s: starting cash %s %s, %s account\n", name, path,
+	printf("created paper account '%s' in %s: starting cash %s %s, %s account\n", name, shown,
 	       cli_money(m, cash), currency, type);
 }
 
@@ -132,13 +135,23 @@ int cmd_init(int argc, char **argv)
 		cli_config_clear(&a.cfg);
 		return EXIT_OK;
 	}
-	const char *path = code == EXIT_OK ? cli_ledger_path("init", &a.ledger) : NULL;
 	paper_config *cfg = NULL;
-	if (code == EXIT_OK && path == NULL)
-		code = EXIT_INPUT;
 	/* Validated before the ledger is touched: a bad config creates nothing. */
 	if (code == EXIT_OK)
 		code = cli_make_config("init", &a.cfg, &cfg);
+	/* After --ledger and PAPER_LEDGER, the config being created may name its ledger. */
+	char location[4096];
+	size_t len = 0;
+	const char *env = getenv("PAPER_LEDGER");
+	const char *path = NULL;
+	if (code == EXIT_OK && !a.ledger.path && !(env && *env) &&
+	    paper_config_get_string(cfg, "ledger.location", location, sizeof location, &len) ==
+		    PAPER_OK && len > 0 && len < sizeof location)
+		path = location;
+	else if (code == EXIT_OK)
+		path = cli_ledger_path("init", &a.ledger);
+	if (code == EXIT_OK && path == NULL)
+		code = EXIT_INPUT;
 	if (code == EXIT_OK)
 		code = create(&a, path, cfg);
 	paper_config_free(cfg);

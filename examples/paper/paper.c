@@ -42,7 +42,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nThe account commands (init to export) work on a ledger: --ledger PATH, else the\n"
-	      "PAPER_LEDGER environment variable; the account is --account NAME, else\n"
+	      "PAPER_LEDGER environment variable, else the config's ledger.location\n"
+	      "(PAPER_LEDGER_LOCATION); the account is --account NAME, else\n"
 	      "PAPER_ACCOUNT_NAME, else the ledger's only one. --json prints what they show as JSON.\n"
 	      "Paper trading only: no setting can reach a live account (docs/safety.md, docs/cli.md).\n\n"
 	      CLI_EXIT_HELP, out);

@@ -102,7 +102,8 @@ PAPER_API size_t paper_config_key_count(void);
 PAPER_API int paper_config_key_info_get(size_t index, paper_config_key_info *out);
 
 /**
- * Load an INI file (groups [account], [limits], [costs], [engine], [connection], [logging]).
+ * Load an INI file (groups [account], [limits], [costs], [engine], [connection], [logging],
+ * [session]).
  * Values it holds override the config's. Every problem (unknown group or key, bad value,
  * any attempt to enable live trading) is recorded as a violation; valid keys are still applied.
  * @return PAPER_OK if the file had no problem; PAPER_EIO if it cannot be read (nothing changes);

@@ -10,7 +10,10 @@
 #include "types.h"
 #include "config.h"
 #include "broker.h"
+#include "ledger.h"
 #include "metrics.h"
 #include "report.h"
+#include "session.h"
+#include "replay.h"
 
 #endif /* PAPER_PAPER_H */

@@ -26,7 +26,7 @@ done
 out_has "paper --help: ledger precedence" "PAPER_LEDGER"
 
 # ---- init: a bad config creates nothing, naming every violation ----
-expect "init without a ledger" 2 "no ledger: give --ledger PATH or set PAPER_LEDGER" init
+expect "init without a ledger" 2 "no ledger: give --ledger PATH, or set PAPER_LEDGER or the config" init
 printf '[limits]\nmax_open_positions = 5000\n[account]\ntype = live\nstarting_cash = -5\n[costs]\nbogus = 1\n' > "$tmp/bad.ini"
 expect "init: bad config" 2 "invalid configuration (4 problems)" init --config "$tmp/bad.ini" --ledger "$L"
 for v in "limits.max_open_positions = '5000'" "account.type = 'live'" \
@@ -38,8 +38,20 @@ expect "init: bad --cash" 2 "account.starting_cash" init --ledger "$L" --cash ab
 check "init: a bad --cash creates no ledger" test ! -e "$L"
 PAPER_LIVE=1 "$paper" init --ledger "$L" > "$tmp/out" 2> "$tmp/err"
 check "init: PAPER_LIVE refused with exit 2" test $? -eq 2
+
 check "init: PAPER_LIVE named" grep -qF "PAPER_LIVE" "$tmp/err"
 check "init: PAPER_LIVE creates no ledger" test ! -e "$L"
+
+# The ledger from the config: [ledger] location in --config FILE, or PAPER_LEDGER_LOCATION.
+printf '[ledger]\nlocation = %s\n' "$tmp/from-config.db" > "$tmp/where.ini"
+expect "init: ledger from the config file" 0 "" init --config "$tmp/where.ini"
+check "init: the config's ledger.location was created" test -e "$tmp/from-config.db"
+PAPER_LEDGER_LOCATION="$tmp/from-env.db" "$paper" init > "$tmp/out" 2> "$tmp/err"
+check "init: ledger from PAPER_LEDGER_LOCATION" test $? -eq 0 -a -e "$tmp/from-env.db"
+PAPER_LEDGER_LOCATION="$tmp/from-env.db" "$paper" status --json > "$tmp/out" 2> "$tmp/err"
+check "status: ledger from PAPER_LEDGER_LOCATION" grep -qF "from-env.db" "$tmp/out"
+"$paper" init --ledger 'postgresql://me:s3cret@/none?host=/nonexistent' > "$tmp/out" 2> "$tmp/err"
+check "init: a password in a URI is never printed" test -s "$tmp/err" -a -z "$(grep -F s3cret "$tmp/out" "$tmp/err")"
 expect "init: --lot is not config" 2 "--lot is not part of an account's config" init --ledger "$L" --lot AAPL=1
 expect "init: missing config file" 2 "--config" init --ledger "$L" --config "$tmp/nope.ini"
 check "init: a missing config file creates no ledger" test ! -e "$L"
@@ -73,7 +85,7 @@ for cmd in status positions orders history stats "export --dir $tmp/x" "report -
 done
 check "no command wrote to the garbage ledger" cmp -s "$tmp/garbage.db" "$tmp/garbage.orig"
 check "no command created the missing ledger" test ! -e "$tmp/missing.db"
-expect "status: no ledger given" 2 "no ledger: give --ledger PATH or set PAPER_LEDGER" status
+expect "status: no ledger given" 2 "no ledger: give --ledger PATH, or set PAPER_LEDGER or the config" status
 
 # ---- choosing the account ----
 expect "two accounts, none chosen" 2 "holds 2 accounts (default, second): choose one with --account" status --ledger "$L"
