@@ -1,6 +1,7 @@
 """The durable ledger: :class:`Ledger`, a ``paper_ledger`` handle.
 
-A ledger stores the event log of one or more paper accounts in an SQLite file. A broker
+A ledger stores the event log of one or more paper accounts in an SQLite file (a path) or a
+PostgreSQL database (a ``postgresql://`` URI or a libpq keyword string). A broker
 opened from it (:meth:`Ledger.open_broker`) writes every event before it changes its state;
 opening the account again replays the log and rebuilds cash, positions, open orders, trades
 and snapshots exactly. One account is driven by at most one broker at a time, across
@@ -82,7 +83,8 @@ def _decision_from_c(d: Any) -> Decision:
 
 
 class Ledger:
-    """A durable ledger of paper accounts (``paper_ledger``), an SQLite file.
+    """A durable ledger of paper accounts (``paper_ledger``): an SQLite file path, or a
+    PostgreSQL ``postgresql://`` URI or libpq keyword string when libpaper has PostgreSQL.
 
     ``Ledger(location, *, durability=None, batch_events=None, batch_ms=None,
     busy_timeout_ms=None, create=None, read_only=None)``: options left None take libpaper's
