@@ -1177,30 +1177,11 @@ static int pg_each_config(store *s, int64_t account, store_kv_cb cb, void *ctx)
 	return walk_small(s, SQL_EACH_CONFIG, &o, config_row, &w, "reading the account's config");
 }
 
-typedef struct rec_walk {
-	int64_t account;
-	store_rec_cb cb;
-	void *ctx;
-	store_rec rec;
-} rec_walk;
-
-static int event_row(const row_in *in, void *ctx)
-{
-	rec_walk *w = ctx;
-	memset(&w->rec, 0, sizeof w->rec);
-	w->rec.account = w->account;
-	int rc = store_read_event(in, &w->rec);
-	return rc ? rc : w->cb(w->ctx, &w->rec);
-}
-
 static int pg_each_event(store *s, int64_t account, uint64_t from_seq, store_rec_cb cb,
 			 void *ctx)
 {
-	rec_walk *w = g_new(rec_walk, 1);
-	w->account = account;
-	w->cb = cb;
-	w->ctx = ctx;
-	int rc = walk_range(s, SQL_EACH_EVENT, account, from_seq, event_row, w,
+	store_event_walk *w = store_event_walk_new(account, cb, ctx);
+	int rc = walk_range(s, SQL_EACH_EVENT, account, from_seq, store_event_walk_row, w,
 			    "reading the event log");
 	g_free(w);
 	return rc;

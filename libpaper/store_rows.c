@@ -523,6 +523,24 @@ static void read_terms(const row_in *in, store_rec *r)
 	r->ord.stop = in->i64(in, E_STOP);
 }
 
+store_event_walk *store_event_walk_new(int64_t account, store_rec_cb cb, void *ctx)
+{
+	store_event_walk *w = g_new(store_event_walk, 1);
+	w->account = account;
+	w->cb = cb;
+	w->ctx = ctx;
+	return w;
+}
+
+int store_event_walk_row(const row_in *in, void *walk)
+{
+	store_event_walk *w = walk;
+	memset(&w->rec, 0, sizeof w->rec);
+	w->rec.account = w->account;
+	int rc = store_read_event(in, &w->rec);
+	return rc ? rc : w->cb(w->ctx, &w->rec);
+}
+
 int store_read_event(const row_in *in, store_rec *r)
 {
 	r->seq = (uint64_t)in->i64(in, E_SEQ);

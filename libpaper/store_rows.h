@@ -110,6 +110,21 @@ char *store_event_text(const store_rec *r);
 /* ---- reading ---- */
 
 int store_read_event(const row_in *in, store_rec *r);                   /* SQL_EACH_EVENT */
+
+/*
+ * Walking SQL_EACH_EVENT rows into a callback: one record reused for every row, so memory
+ * stays flat however long the log is. Allocate with store_event_walk_new, pass
+ * store_event_walk_row as the row callback, free with g_free.
+ */
+typedef struct store_event_walk {
+	int64_t account;
+	store_rec_cb cb;
+	void *ctx;
+	store_rec rec;
+} store_event_walk;
+
+store_event_walk *store_event_walk_new(int64_t account, store_rec_cb cb, void *ctx);
+int store_event_walk_row(const row_in *in, void *walk);
 int store_read_order(const row_in *in, order *o, char *symbol);         /* SQL_EACH_ORDER */
 int store_read_trade(const row_in *in, trade *t, char *symbol);         /* SQL_EACH_TRADE */
 int store_read_mark(const row_in *in, int64_t account, store_mark *m);  /* SQL_EACH_MARK */
