@@ -1187,67 +1187,25 @@ static int pg_each_event(store *s, int64_t account, uint64_t from_seq, store_rec
 	return rc;
 }
 
-typedef struct mark_walk {
-	int64_t account;
-	store_mark_cb cb;
-	void *ctx;
-} mark_walk;
-
-static int mark_row(const row_in *in, void *ctx)
-{
-	const mark_walk *w = ctx;
-	store_mark m;
-	int rc = store_read_mark(in, w->account, &m);
-	return rc ? rc : w->cb(w->ctx, &m);
-}
-
 static int pg_each_mark(store *s, int64_t account, store_mark_cb cb, void *ctx)
 {
 	pg_out o;
-	mark_walk w = { account, cb, ctx };
+	store_mark_walk w = { account, cb, ctx };
 	out_init(&o);
 	o_i64(&o.base, account);
-	return walk_small(s, SQL_EACH_MARK, &o, mark_row, &w, "reading marks");
-}
-
-/* The callback of a walk, by kind: function pointers do not convert to void * in ISO C. */
-typedef struct item_walk {
-	union {
-		store_order_cb order;
-		store_trade_cb trade;
-		store_decision_cb decision;
-	} cb;
-	void *ctx;
-} item_walk;
-
-static int order_row(const row_in *in, void *ctx)
-{
-	const item_walk *w = ctx;
-	order x;
-	char symbol[PAPER_SYMBOL_MAX + 1];
-	int rc = store_read_order(in, &x, symbol);
-	return rc ? rc : w->cb.order(w->ctx, &x, symbol);
+	return walk_small(s, SQL_EACH_MARK, &o, store_mark_walk_row, &w, "reading marks");
 }
 
 static int pg_each_order(store *s, int64_t account, store_order_cb cb, void *ctx)
 {
-	item_walk w = { .cb.order = cb, .ctx = ctx };
-	return walk_range(s, SQL_EACH_ORDER, account, 1, order_row, &w, "reading orders");
-}
-
-static int trade_row(const row_in *in, void *ctx)
-{
-	const item_walk *w = ctx;
-	trade t;
-	char symbol[PAPER_SYMBOL_MAX + 1];
-	int rc = store_read_trade(in, &t, symbol);
-	return rc ? rc : w->cb.trade(w->ctx, &t, symbol);
+	store_item_walk w = { .cb.order = cb, .ctx = ctx };
+	return walk_range(s, SQL_EACH_ORDER, account, 1, store_order_walk_row, &w, "reading orders");
 }
 
 static int pg_each_trade(store *s, int64_t account, store_trade_cb cb, void *ctx)
 {
-	item_walk w = { .cb.trade = cb, .ctx = ctx };
-	return walk_range(s, SQL_EACH_TRADE, account, 1, trade_row, &w, "reading trades");
+	store_item_walk w = { .cb.trade = cb, .ctx = ctx };
+	return walk_range(s, SQL_EACH_TRADE, account, 1, store_trade_walk_row, &w, "reading trades");
 }
 
 static int pg_last_seq(store *s, int64_t account, uint64_t *out)
@@ -1312,21 +1270,13 @@ static int pg_decisions_pending(store *s, const char *account, paper_decision *o
 	return rc;
 }
 
-static int decision_row(const row_in *in, void *ctx)
-{
-	const item_walk *w = ctx;
-	store_decision d;
-	int rc = store_read_decision(in, &d);
-	return rc ? rc : w->cb.decision(w->ctx, &d);
-}
-
 static int pg_each_decision(store *s, const char *account, store_decision_cb cb, void *ctx)
 {
 	pg_out o;
-	item_walk w = { .cb.decision = cb, .ctx = ctx };
+	store_item_walk w = { .cb.decision = cb, .ctx = ctx };
 	out_init(&o);
 	o_text(&o.base, account);
-	return walk(s, SQL_EACH_DECISION, &o, decision_row, &w, "reading decisions");
+	return walk(s, SQL_EACH_DECISION, &o, store_decision_walk_row, &w, "reading decisions");
 }
 
 static int pg_decision_put(store *s, const char *account, const store_decision *d)

@@ -541,6 +541,40 @@ int store_event_walk_row(const row_in *in, void *walk)
 	return rc ? rc : w->cb(w->ctx, &w->rec);
 }
 
+int store_mark_walk_row(const row_in *in, void *walk)
+{
+	const store_mark_walk *w = walk;
+	store_mark m;
+	int rc = store_read_mark(in, w->account, &m);
+	return rc ? rc : w->cb(w->ctx, &m);
+}
+
+int store_order_walk_row(const row_in *in, void *walk)
+{
+	const store_item_walk *w = walk;
+	order o;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	int rc = store_read_order(in, &o, symbol);
+	return rc ? rc : w->cb.order(w->ctx, &o, symbol);
+}
+
+int store_trade_walk_row(const row_in *in, void *walk)
+{
+	const store_item_walk *w = walk;
+	trade t;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	int rc = store_read_trade(in, &t, symbol);
+	return rc ? rc : w->cb.trade(w->ctx, &t, symbol);
+}
+
+int store_decision_walk_row(const row_in *in, void *walk)
+{
+	const store_item_walk *w = walk;
+	store_decision d;
+	int rc = store_read_decision(in, &d);
+	return rc ? rc : w->cb.decision(w->ctx, &d);
+}
+
 int store_read_event(const row_in *in, store_rec *r)
 {
 	r->seq = (uint64_t)in->i64(in, E_SEQ);

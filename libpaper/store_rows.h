@@ -125,6 +125,29 @@ typedef struct store_event_walk {
 
 store_event_walk *store_event_walk_new(int64_t account, store_rec_cb cb, void *ctx);
 int store_event_walk_row(const row_in *in, void *walk);
+
+/* Walking marks, orders, trades and decisions into a callback; pass the *_walk_row function
+ * as the row callback and the walk as its context. */
+typedef struct store_mark_walk {
+	int64_t account;
+	store_mark_cb cb;
+	void *ctx;
+} store_mark_walk;
+
+/* The callback by kind: function pointers do not convert to void * in ISO C. */
+typedef struct store_item_walk {
+	union {
+		store_order_cb order;
+		store_trade_cb trade;
+		store_decision_cb decision;
+	} cb;
+	void *ctx;
+} store_item_walk;
+
+int store_mark_walk_row(const row_in *in, void *walk);     /* store_mark_walk */
+int store_order_walk_row(const row_in *in, void *walk);    /* store_item_walk, .cb.order */
+int store_trade_walk_row(const row_in *in, void *walk);    /* store_item_walk, .cb.trade */
+int store_decision_walk_row(const row_in *in, void *walk); /* store_item_walk, .cb.decision */
 int store_read_order(const row_in *in, order *o, char *symbol);         /* SQL_EACH_ORDER */
 int store_read_trade(const row_in *in, trade *t, char *symbol);         /* SQL_EACH_TRADE */
 int store_read_mark(const row_in *in, int64_t account, store_mark *m);  /* SQL_EACH_MARK */

@@ -764,64 +764,22 @@ static int sqlite_each_event(store *s, int64_t account, uint64_t from_seq, store
 	return rc;
 }
 
-typedef struct mark_walk {
-	int64_t account;
-	store_mark_cb cb;
-	void *ctx;
-} mark_walk;
-
-static int mark_row(const row_in *in, void *ctx)
-{
-	const mark_walk *w = ctx;
-	store_mark m;
-	int rc = store_read_mark(in, w->account, &m);
-	return rc ? rc : w->cb(w->ctx, &m);
-}
-
 static int sqlite_each_mark(store *s, int64_t account, store_mark_cb cb, void *ctx)
 {
-	mark_walk w = { account, cb, ctx };
-	return walk_account(s, SQL_EACH_MARK, account, NULL, mark_row, &w, "reading marks");
-}
-
-/* The callback of a walk, by kind: function pointers do not convert to void * in ISO C. */
-typedef struct item_walk {
-	union {
-		store_order_cb order;
-		store_trade_cb trade;
-		store_decision_cb decision;
-	} cb;
-	void *ctx;
-} item_walk;
-
-static int order_row(const row_in *in, void *ctx)
-{
-	const item_walk *w = ctx;
-	order o;
-	char symbol[PAPER_SYMBOL_MAX + 1];
-	int rc = store_read_order(in, &o, symbol);
-	return rc ? rc : w->cb.order(w->ctx, &o, symbol);
+	store_mark_walk w = { account, cb, ctx };
+	return walk_account(s, SQL_EACH_MARK, account, NULL, store_mark_walk_row, &w, "reading marks");
 }
 
 static int sqlite_each_order(store *s, int64_t account, store_order_cb cb, void *ctx)
 {
-	item_walk w = { .cb.order = cb, .ctx = ctx };
-	return walk_account(s, SQL_EACH_ORDER, account, NULL, order_row, &w, "reading orders");
-}
-
-static int trade_row(const row_in *in, void *ctx)
-{
-	const item_walk *w = ctx;
-	trade t;
-	char symbol[PAPER_SYMBOL_MAX + 1];
-	int rc = store_read_trade(in, &t, symbol);
-	return rc ? rc : w->cb.trade(w->ctx, &t, symbol);
+	store_item_walk w = { .cb.order = cb, .ctx = ctx };
+	return walk_account(s, SQL_EACH_ORDER, account, NULL, store_order_walk_row, &w, "reading orders");
 }
 
 static int sqlite_each_trade(store *s, int64_t account, store_trade_cb cb, void *ctx)
 {
-	item_walk w = { .cb.trade = cb, .ctx = ctx };
-	return walk_account(s, SQL_EACH_TRADE, account, NULL, trade_row, &w, "reading trades");
+	store_item_walk w = { .cb.trade = cb, .ctx = ctx };
+	return walk_account(s, SQL_EACH_TRADE, account, NULL, store_trade_walk_row, &w, "reading trades");
 }
 
 static int seq_row(const row_in *in, void *ctx)
@@ -886,18 +844,10 @@ static int sqlite_decisions_pending(store *s, const char *account, paper_decisio
 	return rc;
 }
 
-static int decision_row(const row_in *in, void *ctx)
-{
-	const item_walk *w = ctx;
-	store_decision d;
-	int rc = store_read_decision(in, &d);
-	return rc ? rc : w->cb.decision(w->ctx, &d);
-}
-
 static int sqlite_each_decision(store *s, const char *account, store_decision_cb cb, void *ctx)
 {
-	item_walk w = { .cb.decision = cb, .ctx = ctx };
-	return walk_account(s, SQL_EACH_DECISION, 0, account, decision_row, &w,
+	store_item_walk w = { .cb.decision = cb, .ctx = ctx };
+	return walk_account(s, SQL_EACH_DECISION, 0, account, store_decision_walk_row, &w,
 			    "reading decisions");
 }
 
