@@ -521,7 +521,7 @@ PAPER_API int paper_broker_cancel_all(paper_broker *b, const char *symbol)
 	if (symbol && sym < 0)
 		return PAPER_OK;
 	int rc = PAPER_OK;
-	/* Closing swaps the last open order into the freed place: scan from the end. */
+	/* Closing shifts the later open orders down: scan from the end. */
 	for (uint32_t i = b->n_open; i > 0 && rc == PAPER_OK; i--) {
 		if (i > b->n_open)
 			continue;

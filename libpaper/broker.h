@@ -158,7 +158,7 @@ struct paper_broker {
 	order *slots;          /* open orders */
 	uint32_t n_slots, cap_slots, free_slot;
 	idmap ids;
-	uint32_t *open;        /* slots of open orders */
+	uint32_t *open;        /* slots of open orders, in submission order */
 	uint32_t n_open;
 	order *closed;         /* recent closed orders, at id % closed_cap */
 	uint32_t closed_cap;

@@ -151,9 +151,12 @@ void orders_close(paper_broker *b, order *o)
 	else
 		sym->tail = o->prev;
 
-	uint32_t last = b->open[--b->n_open];
-	b->open[o->open_index] = last;
-	b->slots[last].open_index = o->open_index;
+	/* Shift, not swap: the open list stays in submission order (open orders are few). */
+	for (uint32_t j = o->open_index; j + 1 < b->n_open; j++) {
+		b->open[j] = b->open[j + 1];
+		b->slots[b->open[j]].open_index = j;
+	}
+	b->n_open--;
 
 	idmap_del(&b->ids, o->id);
 	b->closed[o->id % b->closed_cap] = *o;

@@ -531,6 +531,26 @@ START_TEST(order_history_is_bounded)
 }
 END_TEST
 
+START_TEST(open_orders_stay_in_submission_order)
+{
+	paper_broker *b = tu_broker_plain();
+	ck_ok(paper_broker_on_quote(b, "X", T0, 0, 0, 10));
+	uint64_t ids[6];
+	for (int i = 0; i < 6; i++)
+		ids[i] = tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_LIMIT, 1, 1 + i, 0, 0);
+	ck_ok(paper_broker_cancel(b, ids[1]));
+	ck_ok(paper_broker_cancel(b, ids[4]));
+	const uint64_t want[] = { ids[0], ids[2], ids[3], ids[5] };
+	ck_assert_uint_eq(paper_broker_open_order_count(b), 4);
+	for (size_t i = 0; i < 4; i++) {
+		paper_order_info o = PAPER_ORDER_INFO_INIT;
+		ck_ok(paper_broker_open_order_at(b, i, &o));
+		ck_assert_uint_eq(o.id, want[i]);
+	}
+	paper_broker_free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("broker");
@@ -553,6 +573,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, daily_loss_checked_after_closing_fill);
 	tcase_add_test(tc, config_is_copied_in);
 	tcase_add_test(tc, order_history_is_bounded);
+	tcase_add_test(tc, open_orders_stay_in_submission_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
