@@ -749,18 +749,22 @@ class Broker:
             self._fail(rc)
         return position_from_c(p)
 
-    def positions(self) -> List[Position]:
-        """Every open position."""
+    def _collect(self, ctype: str, version: int, count: Any, at: Any, convert: Any) -> list:
+        """Every item of a count/index pair of the C API, converted, in index order."""
         b = self._ptr()
-        p = ffi.new("paper_position_info *")
+        item = ffi.new(ctype + " *")
         out = []
-        for i in range(lib.paper_broker_position_count(b)):
-            p.version = lib.PAPER_POSITION_INFO_VERSION
-            rc = lib.paper_broker_position_at(b, i, p)
+        for i in range(count(b)):
+            item.version = version
+            rc = at(b, i, item)
             if rc:
                 self._fail(rc)
-            out.append(position_from_c(p))
+            out.append(convert(item))
         return out
+
+    def positions(self) -> List[Position]:
+        """Every open position."""
+        return self._collect("paper_position_info", lib.PAPER_POSITION_INFO_VERSION, lib.paper_broker_position_count, lib.paper_broker_position_at, position_from_c)
 
     def order(self, order_id: int) -> Order:
         """An order by id: open orders, and closed ones still in the recent history
@@ -779,57 +783,21 @@ class Broker:
 
     def orders(self) -> List[Order]:
         """The open orders, oldest first."""
-        b = self._ptr()
-        o = ffi.new("paper_order_info *")
-        out = []
-        for i in range(lib.paper_broker_open_order_count(b)):
-            o.version = lib.PAPER_ORDER_INFO_VERSION
-            rc = lib.paper_broker_open_order_at(b, i, o)
-            if rc:
-                self._fail(rc)
-            out.append(order_from_c(o))
-        return out
+        return self._collect("paper_order_info", lib.PAPER_ORDER_INFO_VERSION, lib.paper_broker_open_order_count, lib.paper_broker_open_order_at, order_from_c)
 
     def trades(self) -> List[Trade]:
         """The closed round-trip trades kept in memory (``engine.trade_history``; all by
         default), oldest first."""
-        b = self._ptr()
-        t = ffi.new("paper_trade_info *")
-        out = []
-        for i in range(lib.paper_broker_trade_count(b)):
-            t.version = lib.PAPER_TRADE_INFO_VERSION
-            rc = lib.paper_broker_trade_at(b, i, t)
-            if rc:
-                self._fail(rc)
-            out.append(trade_from_c(t))
-        return out
+        return self._collect("paper_trade_info", lib.PAPER_TRADE_INFO_VERSION, lib.paper_broker_trade_count, lib.paper_broker_trade_at, trade_from_c)
 
     def fills(self) -> List[Fill]:
         """The recent fills kept in memory (``engine.fill_history``), oldest first."""
-        b = self._ptr()
-        f = ffi.new("paper_fill_info *")
-        out = []
-        for i in range(lib.paper_broker_fill_count(b)):
-            f.version = lib.PAPER_FILL_INFO_VERSION
-            rc = lib.paper_broker_fill_at(b, i, f)
-            if rc:
-                self._fail(rc)
-            out.append(fill_from_c(f))
-        return out
+        return self._collect("paper_fill_info", lib.PAPER_FILL_INFO_VERSION, lib.paper_broker_fill_count, lib.paper_broker_fill_at, fill_from_c)
 
     def equity_curve(self) -> List[EquityPoint]:
         """The equity curve: one point per SNAPSHOT event (each new UTC day's first data,
         each :meth:`mark` and :meth:`snapshot`), oldest first."""
-        b = self._ptr()
-        e = ffi.new("paper_equity_info *")
-        out = []
-        for i in range(lib.paper_broker_equity_count(b)):
-            e.version = lib.PAPER_EQUITY_INFO_VERSION
-            rc = lib.paper_broker_equity_at(b, i, e)
-            if rc:
-                self._fail(rc)
-            out.append(equity_from_c(e))
-        return out
+        return self._collect("paper_equity_info", lib.PAPER_EQUITY_INFO_VERSION, lib.paper_broker_equity_count, lib.paper_broker_equity_at, equity_from_c)
 
     # ---- the dashboard ----
 
