@@ -2,7 +2,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../libpaper/fixed.h"
+#include "base/fixed.h"
 #include "testutil.h"
 
 static uint64_t state = 88172645463325252u;

@@ -2,7 +2,7 @@
 #include <float.h>
 #include <string.h>
 
-#include "../libpaper/json.h"
+#include "base/json.h"
 #include "testutil.h"
 
 static json_value *parse_ok(const char *text)

@@ -1,12 +1,12 @@
 /*
  * paper: the libpaper command-line harness. `paper COMMAND [options]`; each command has
- * --help. Commands live one per file (cmd_*.c); this file only dispatches.
+ * --help. Commands live one per file (cmd/cmd_*.c); this file only dispatches.
  */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <string.h>
 
-#include "commands.h"
+#include "cmd/commands.h"
 
 typedef struct command {
 	const char *name;

@@ -1,0 +1,243 @@
+/*
+ * paper run: the long-running orchestrator. A GLib main loop runs one cycle (run_cycle.c)
+ * every --interval seconds. SIGINT and SIGTERM are GLib sources too, so they are handled
+ * between cycles: the cycle under way finishes, the ledger is flushed, the read position of
+ * the price file is saved, and the process exits 0. Started again, it takes the account up
+ * where the ledger left it (docs/cli.md, "paper run").
+ */
+#include "run/run.h"
+
+#include <glib-unix.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+
+enum { RN_PRICES = 1, RN_INTERVAL, RN_MAX_AGE, RN_STRATEGY, RN_LOT };
+
+static const cli_opt run_opts[] = {
+	{ "--prices", "FILE", false, RN_PRICES, "prices CSV another program appends to, or - (stdin)" },
+	{ "--interval", "SECONDS", false, RN_INTERVAL, "seconds between cycles (default 60)" },
+	{ "--max-age", "SECONDS", false, RN_MAX_AGE, "skip decisions created longer ago than this (default: no limit)" },
+	{ "--strategy", "TAG", false, RN_STRATEGY, "strategy tag of the entry orders (default: inbox)" },
+	{ "--lot", "SYMBOL=SIZE", false, RN_LOT, "lot size of one symbol's entries, e.g. BTC-USD=0.0001 (repeatable)" },
+	{ NULL, NULL, false, 0, NULL },
+};
+
+static const char synopsis[] = "--prices FILE|- [--interval SECONDS] [--ledger PATH] [--account NAME]";
+
+static const char description[] =
+	"Drive a paper account: every --interval seconds, read the new lines of the price feed and\n"
+	"give them to the account's session (resting orders fill, exit rules fire: take profit,\n"
+	"stop loss, trailing stop, time limit), then act on the pending decisions of the ledger's\n"
+	"inbox (enter above the confidence threshold, or skip or reject; each is marked), then\n"
+	"record an equity snapshot. Each action is printed as a PAPER line. SIGINT or SIGTERM\n"
+	"finish the current cycle, flush the ledger and exit 0; started again, it resumes: the\n"
+	"account comes back from the ledger, processed decisions stay processed, and the price file\n"
+	"is read on from the first line not applied yet (kept in LEDGER.run-ACCOUNT). With\n"
+	"--prices - it also stops when standard input ends.";
+
+static const char epilog[] =
+	"The prices CSV is timestamp,symbol,price (quotes) or timestamp,symbol,open,high,low,close\n"
+	"[,volume] (bars). docs/cli.md has the cycle, the decisions' outcomes, the PAPER lines and\n"
+	"what carries over a restart.\n";
+
+static int on_option(void *ctx, int id, const char *v)
+{
+	run_ctx *r = ctx;
+	double x = 0;
+	switch (id) {
+	case RN_PRICES:
+		r->prices_path = v;
+		return EXIT_OK;
+	case RN_INTERVAL:
+		if (!cli_number("run", "--interval", v, &x))
+			return EXIT_INPUT;
+		if (x < 1 || x > 86400 || x != floor(x))
+			return cli_fail("run", EXIT_INPUT, "--interval: '%s' is not a whole number of "
+					"seconds in [1, 86400]", v);
+		r->interval = (unsigned int)x;
+		return EXIT_OK;
+	case RN_MAX_AGE:
+		if (!cli_number("run", "--max-age", v, &x))
+			return EXIT_INPUT;
+		if (x <= 0)
+			return cli_fail("run", EXIT_INPUT, "--max-age must be > 0 seconds");
+		r->max_age = (paper_ts)(x * 1e6);
+		return EXIT_OK;
+	case RN_STRATEGY:
+		r->strategy = v;
+		return EXIT_OK;
+	case RN_LOT:
+		if (r->lots.n_lots == CLI_MAX_LOTS)
+			return cli_fail("run", EXIT_INPUT, "--lot: at most %d symbols", CLI_MAX_LOTS);
+		r->lots.lots[r->lots.n_lots++] = v;
+		return EXIT_OK;
+	default:
+		return EXIT_INPUT;
+	}
+}
+
+typedef struct parse_ctx {
+	run_ctx *r;
+	cli_ledger_args ledger;
+} parse_ctx;
+
+static int on_any_option(void *ctx, int id, const char *v)
+{
+	parse_ctx *p = ctx;
+	int rc = cli_ledger_option(&p->ledger, id, v);
+	return rc >= 0 ? rc : on_option(p->r, id, v);
+}
+
+static gboolean on_tick(gpointer data)
+{
+	run_ctx *r = data;
+	/* The sources stay until loop() removes them, so each is removed exactly once. */
+	if (r->stopping)
+		return G_SOURCE_CONTINUE; /* a signal came in the same loop iteration */
+	int code = run_cycle(r);
+	/* Standard input that has ended brings no more prices: nothing more could fill. */
+	if (code != EXIT_OK || r->feed.closed) {
+		r->exit_code = code;
+		r->stopping = true;
+		g_main_loop_quit(r->loop);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* Dispatched by the main loop between cycles, never in the middle of one. */
+static gboolean on_signal(gpointer data)
+{
+	run_ctx *r = data;
+	r->stopping = true;
+	run_log(r, "INFO", "signal received: stopping");
+	g_main_loop_quit(r->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static void log_start(run_ctx *r)
+{
+	paper_account_info ai = PAPER_ACCOUNT_INFO_INIT;
+	char m[CLI_TEXT_MAX], q[CLI_TEXT_MAX];
+	paper_broker_account(r->acct.b, &ai);
+	run_log(r, "START", "account %s ledger %s prices %s every %u s: equity %s, %llu open "
+		"positions, %llu open orders", r->acct.name, r->acct.path, r->feed.name, r->interval,
+		cli_money(m, ai.equity), (unsigned long long)ai.open_positions,
+		(unsigned long long)ai.open_orders);
+	/* The session adopts what the account holds (docs/cli.md, "Resuming"): say so. */
+	for (size_t i = 0; i < paper_broker_position_count(r->acct.b); i++) {
+		paper_position_info p = PAPER_POSITION_INFO_INIT;
+		if (paper_broker_position_at(r->acct.b, i, &p) == PAPER_OK)
+			run_log(r, "INFO", "%s %s %s held from before: managed with this session's take "
+				"profit, stop loss and time limit from its average price %s",
+				p.symbol, p.qty > 0 ? "LONG" : "SHORT", cli_qty(q, fabs(p.qty)),
+				cli_money(m, p.avg_price));
+	}
+}
+
+static void log_stop(run_ctx *r)
+{
+	paper_account_info ai = PAPER_ACCOUNT_INFO_INIT;
+	char m[CLI_TEXT_MAX];
+	paper_broker_account(r->acct.b, &ai);
+	run_log(r, "STOP", "account %s after %llu cycles: %llu prices (%llu older ones skipped, "
+		"%llu bad), %llu entries, %llu exits, %llu skipped, %llu rejected; equity %s",
+		r->acct.name, (unsigned long long)r->cycles, (unsigned long long)r->prices,
+		(unsigned long long)r->stale, (unsigned long long)r->bad,
+		(unsigned long long)r->entries, (unsigned long long)r->exits,
+		(unsigned long long)r->skipped, (unsigned long long)r->rejected, cli_money(m, ai.equity));
+}
+
+static int start(run_ctx *r, const cli_ledger_args *ledger)
+{
+	int code = cli_account_open(&r->acct, "run", ledger, false);
+	if (code != EXIT_OK)
+		return code;
+	int rc = paper_session_new(&r->s, r->acct.b);
+	if (rc != PAPER_OK)
+		return cli_lib_fail("run", rc, "paper_session_new");
+	code = cli_apply_lots("run", &r->lots, r->s);
+	if (code == EXIT_OK)
+		code = run_state_open_feed(r);
+	if (code != EXIT_OK)
+		return code;
+	r->waiting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	run_decisions_recover(r);
+	run_log_init(r);
+	log_start(r);
+	r->started = true;
+	return EXIT_OK;
+}
+
+static void loop(run_ctx *r)
+{
+	r->loop = g_main_loop_new(NULL, FALSE);
+	guint sources[3] = {
+		g_unix_signal_add(SIGINT, on_signal, r),
+		g_unix_signal_add(SIGTERM, on_signal, r),
+		0,
+	};
+	/* The first cycle at once, then one every interval. */
+	on_tick(r);
+	if (!r->stopping) {
+		sources[2] = g_timeout_add_seconds(r->interval, on_tick, r);
+		g_main_loop_run(r->loop);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(sources); i++)
+		if (sources[i])
+			g_source_remove(sources[i]);
+	g_main_loop_unref(r->loop);
+}
+
+/* The ledger flushed, the read position saved, everything released. */
+static int finish(run_ctx *r, int code)
+{
+	if (r->started) {
+		int rc = paper_ledger_flush(r->acct.l);
+		if (rc != PAPER_OK && code == EXIT_OK)
+			code = cli_fail("run", cli_exit_code(rc), "flush: %s", paper_last_error());
+		if (code == EXIT_OK)
+			code = run_state_save(r);
+		log_stop(r);
+	}
+	paper_session_free(r->s);
+	cli_account_close(&r->acct);
+	cli_feed_close(&r->feed);
+	g_free(r->state_path);
+	if (r->waiting)
+		g_hash_table_unref(r->waiting);
+	if (r->recovered)
+		g_hash_table_unref(r->recovered);
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const cli_opt *const tables[] = { run_opts, cli_ledger_opts, NULL };
+	run_ctx r;
+	memset(&r, 0, sizeof r);
+	r.interval = 60;
+	r.strategy = "inbox";
+	r.feed.fd = -1;
+	parse_ctx p = { .r = &r };
+	bool help = false;
+	int code = cli_parse("run", argc, argv, tables, on_any_option, &p, &help);
+	if (code == EXIT_OK && help) {
+		cli_usage(stdout, "run", synopsis, description, tables, epilog);
+		return EXIT_OK;
+	}
+	if (code == EXIT_OK && r.prices_path == NULL)
+		code = cli_fail("run", EXIT_INPUT, "--prices FILE (or - for standard input) is required");
+	if (code != EXIT_OK)
+		return code;
+	/* Lines reach a pipe or a log file as they happen, not when a buffer fills. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	code = start(&r, &p.ledger);
+	if (code == EXIT_OK) {
+		loop(&r);
+		code = r.exit_code;
+	}
+	return finish(&r, code);
+}

@@ -1,0 +1,186 @@
+/* paper stats: the metrics report of the account, overall and per symbol (and strategy). */
+#include "cli/cli_ops.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+
+enum { SS_JSON = 1, SS_CURVE, SS_PPY, SS_BY_STRATEGY };
+
+static const cli_opt stats_opts[] = {
+	{ "--json", NULL, false, SS_JSON, "print the report as paper_metrics_to_json() writes it" },
+	{ "--equity-curve", NULL, false, SS_CURVE, "with --json: include the equity curve" },
+	{ "--by-strategy", NULL, false, SS_BY_STRATEGY, "also a table per strategy tag" },
+	{ "--periods-per-year", "N", false, SS_PPY, "annualization of the daily returns (default 252; 365 for crypto)" },
+	{ NULL, NULL, false, 0, NULL },
+};
+
+static const char description[] =
+	"The metrics report of the account (docs/metrics.md): trade statistics over the closed\n"
+	"round trips (net of fees), series statistics over the daily equity curve (Sharpe,\n"
+	"drawdown, returns), and the trade statistics per symbol. The names are the report's own\n"
+	"keys, the same in the text and in --json. Read only.";
+
+typedef struct stats_args {
+	cli_ledger_args ledger;
+	bool json, curve, by_strategy;
+	paper_metrics_options mo;
+} stats_args;
+
+static int on_option(void *ctx, int id, const char *value)
+{
+	stats_args *a = ctx;
+	switch (id) {
+	case SS_JSON:
+		a->json = true;
+		return EXIT_OK;
+	case SS_CURVE:
+		a->curve = true;
+		return EXIT_OK;
+	case SS_BY_STRATEGY:
+		a->by_strategy = true;
+		return EXIT_OK;
+	case SS_PPY:
+		if (!cli_number("stats", "--periods-per-year", value, &a->mo.periods_per_year))
+			return EXIT_INPUT;
+		return a->mo.periods_per_year > 0 ? EXIT_OK
+			: cli_fail("stats", EXIT_INPUT, "--periods-per-year must be > 0");
+	default: {
+		int rc = cli_ledger_option(&a->ledger, id, value);
+		return rc < 0 ? EXIT_INPUT : rc;
+	}
+	}
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+	return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+/* A statistic as people read it: counts whole, fractions as percentages, money, durations. */
+static const char *value_text(char buf[CLI_TEXT_MAX], const char *key, double v)
+{
+	static const char *const pct[] = { "win_rate", "total_return", "mean_return", "annual_return",
+					   "cagr", "annual_volatility", "downside_risk",
+					   "max_drawdown", NULL };
+	static const char *const count[] = { "total_trades", "wins", "losses", "breakevens",
+					     "longest_winning_streak", "longest_losing_streak",
+					     "equity_points", "periods", NULL };
+	if (!isfinite(v))
+		return strcpy(buf, isnan(v) ? "n/a" : v > 0 ? "inf" : "-inf");
+	for (size_t i = 0; pct[i]; i++)
+		if (strcmp(key, pct[i]) == 0)
+			return cli_pct(buf, v);
+	for (size_t i = 0; count[i]; i++)
+		if (strcmp(key, count[i]) == 0 || strncmp(key, "exit_reasons.", 13) == 0) {
+			snprintf(buf, CLI_TEXT_MAX, "%.0f", v);
+			return buf;
+		}
+	if (ends_with(key, "_ts"))
+		return cli_when(buf, (paper_ts)v);
+	if (ends_with(key, "duration")) {
+		snprintf(buf, CLI_TEXT_MAX, "%.0fd %02.0fh %02.0fm", floor(v / 86400),
+			 floor(fmod(v, 86400) / 3600), floor(fmod(v, 3600) / 60));
+		return buf;
+	}
+	if (strstr(key, "ratio") || strcmp(key, "profit_factor") == 0 || strcmp(key, "years") == 0) {
+		snprintf(buf, CLI_TEXT_MAX, "%.2f", v);
+		return buf;
+	}
+	return cli_money(buf, v);
+}
+
+static void print_report(const paper_metrics *m)
+{
+	char buf[CLI_TEXT_MAX];
+	bool series_started = false;
+	puts("trades (closed round trips, net of fees)");
+	for (size_t i = 0; i < paper_metrics_key_count(); i++) {
+		const char *key = paper_metrics_key_name(i);
+		double v = NAN;
+		paper_metrics_get(m, key, &v);
+		if (strncmp(key, "exit_reasons.", 13) == 0 && v == 0)
+			continue; /* reasons that never happened are noise here */
+		if (!paper_metrics_key_is_trade(key) && !series_started) {
+			puts("\nequity curve (daily closes)");
+			series_started = true;
+		}
+		printf("  %-28s %18s\n", key, value_text(buf, key, v));
+	}
+}
+
+static void print_groups(const paper_metrics *m, paper_metrics_group g, const char *title)
+{
+	static const char *const keys[] = { "total_trades", "win_rate", "total_pnl", "profit_factor",
+					    "avg_pnl", "total_fees" };
+	const char *cols[] = { title, ">total_trades", ">win_rate", ">total_pnl", ">profit_factor",
+			       ">avg_pnl", ">total_fees", NULL };
+	size_t n = paper_metrics_group_count(m, g);
+	printf("\nper %s\n", title);
+	if (n == 0) {
+		puts("  no closed trades");
+		return;
+	}
+	cli_table *t = cli_table_new(cols);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = paper_metrics_group_name(m, g, i);
+		cli_table_cell(t, "%s", *name ? name : "(none)");
+		for (size_t k = 0; k < G_N_ELEMENTS(keys); k++) {
+			double v = NAN;
+			char buf[CLI_TEXT_MAX];
+			paper_metrics_group_get(m, g, name, keys[k], &v);
+			cli_table_cell(t, "%s", value_text(buf, keys[k], v));
+		}
+	}
+	cli_table_print(t, stdout);
+	cli_table_free(t);
+}
+
+static int show(const stats_args *a, const paper_broker *b)
+{
+	paper_metrics *m = NULL;
+	int rc = paper_metrics_from_broker(&m, b, &a->mo);
+	if (rc != PAPER_OK)
+		return cli_lib_fail("stats", rc, "paper_metrics_from_broker");
+	if (a->json) {
+		char *json = NULL;
+		rc = paper_metrics_to_json(&json, m, a->curve ? PAPER_METRICS_JSON_EQUITY_CURVE : 0);
+		if (rc == PAPER_OK)
+			puts(json);
+		paper_string_free(json);
+	} else {
+		print_report(m);
+		print_groups(m, PAPER_METRICS_BY_SYMBOL, "symbol");
+		if (a->by_strategy)
+			print_groups(m, PAPER_METRICS_BY_STRATEGY, "strategy");
+	}
+	paper_metrics_free(m);
+	return rc == PAPER_OK ? EXIT_OK : cli_lib_fail("stats", rc, "paper_metrics_to_json");
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	const cli_opt *const tables[] = { stats_opts, cli_ledger_opts, NULL };
+	stats_args a;
+	memset(&a, 0, sizeof a);
+	paper_metrics_options_init(&a.mo, PAPER_METRICS_OPTIONS_VERSION);
+	bool help = false;
+	int code = cli_parse("stats", argc, argv, tables, on_option, &a, &help);
+	if (code == EXIT_OK && help) {
+		cli_usage(stdout, "stats", "[--ledger PATH] [--account NAME] [--json [--equity-curve]] "
+			  "[--by-strategy]", description, tables, NULL);
+		return EXIT_OK;
+	}
+	if (code == EXIT_OK && a.curve && !a.json)
+		code = cli_fail("stats", EXIT_INPUT, "--equity-curve goes with --json");
+	cli_account acct;
+	if (code == EXIT_OK)
+		code = cli_account_open(&acct, "stats", &a.ledger, true);
+	if (code != EXIT_OK)
+		return code;
+	code = show(&a, acct.b);
+	cli_account_close(&acct);
+	return code;
+}

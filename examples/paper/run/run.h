@@ -1,0 +1,62 @@
+/*
+ * paper run: the orchestrator's state, shared by its main loop (cmd_run.c), one polling cycle
+ * (run_cycle.c), the decisions inbox (run_decisions.c), what it prints (run_log.c) and the
+ * saved read position of the price feed (run_state.c).
+ */
+#ifndef PAPER_CLI_RUN_H
+#define PAPER_CLI_RUN_H
+
+#include "cli/cli_ops.h"
+
+typedef struct run_ctx {
+	/* settings */
+	const char *prices_path;   /* --prices: a file or "-" */
+	unsigned int interval;     /* seconds between cycles */
+	paper_ts max_age;          /* decisions older than this are skipped; 0: no limit */
+	const char *strategy;      /* tag of the entry orders */
+	cli_config lots;           /* --lot SYMBOL=SIZE */
+
+	/* what it drives */
+	cli_account acct;
+	paper_session *s;
+	cli_feed feed;
+	char *state_path;          /* where the feed's read position is kept; NULL for stdin */
+	GMainLoop *loop;
+	int exit_code;
+	bool started;              /* the account is open and the loop may run */
+	bool stopping;             /* SIGINT or SIGTERM came */
+	bool feed_closed_logged;
+	uint64_t saved_offset;     /* the read position last saved */
+	bool saved;
+
+	/* what was already printed */
+	uint64_t fill_seq;         /* newest fill printed */
+	uint64_t trade_id;         /* newest closed trade printed */
+	GHashTable *waiting;       /* decision ids printed as waiting for a price */
+	GHashTable *recovered;     /* "decision-N" -> order id, entered before a crash */
+
+	/* counters for the stop line */
+	uint64_t cycles, prices, stale, bad, entries, exits, skipped, rejected;
+} run_ctx;
+
+/* One cycle: new prices and exits, then new decisions, then a snapshot. EXIT_OK or fatal. */
+int run_cycle(run_ctx *r);
+
+/* The pending decisions: enter, skip or reject each one and mark it. EXIT_OK or fatal. */
+int run_decisions(run_ctx *r);
+
+/* Orders entered from decisions before a crash, so they are not entered twice. */
+void run_decisions_recover(run_ctx *r);
+
+/* Print fills and closed trades newer than the last ones printed. */
+void run_log_activity(run_ctx *r);
+/* Remember the newest fill and trade as printed (at start: history is not printed again). */
+void run_log_init(run_ctx *r);
+/* "PAPER <WHAT> <time> ..." with the account's clock; the rest printf-style. */
+void run_log(run_ctx *r, const char *what, const char *fmt, ...) CLI_PRINTF(3, 4);
+
+/* The feed's read position: saved after each cycle, found again at start. */
+int run_state_open_feed(run_ctx *r);
+int run_state_save(run_ctx *r);
+
+#endif

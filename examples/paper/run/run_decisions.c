@@ -1,0 +1,187 @@
+/*
+ * The decisions inbox (docs/ledger.md): rows any program adds; paper run turns each pending
+ * one into a signal for the session, which decides (confidence threshold, one position per
+ * symbol, sizing, the broker's limits), and marks the row executed, skipped or rejected. A
+ * row is marked after its order is recorded, so a crash in between leaves it pending with an
+ * order already placed: run_decisions_recover() finds such orders by their signal id
+ * ("decision-<id>") and the row is then marked executed instead of entered twice.
+ */
+#include "run/run.h"
+
+#include <string.h>
+
+/* At most this many pending rows per cycle (the oldest first). */
+#define BATCH 256
+
+static void remember(GHashTable *map, const paper_order_info *o)
+{
+	if (strncmp(o->signal_id, "decision-", 9) == 0 && o->exit_reason == PAPER_EXIT_NONE)
+		g_hash_table_insert(map, g_strdup(o->signal_id), g_memdup2(&o->id, sizeof o->id));
+}
+
+void run_decisions_recover(run_ctx *r)
+{
+	const paper_broker *b = r->acct.b;
+	r->recovered = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (size_t i = 0; i < paper_broker_open_order_count(b); i++) {
+		paper_order_info o = PAPER_ORDER_INFO_INIT;
+		if (paper_broker_open_order_at(b, i, &o) == PAPER_OK)
+			remember(r->recovered, &o);
+	}
+	for (size_t i = 0; i < paper_broker_fill_count(b); i++) {
+		paper_fill_info f = PAPER_FILL_INFO_INIT;
+		paper_order_info o = PAPER_ORDER_INFO_INIT;
+		if (paper_broker_fill_at(b, i, &f) == PAPER_OK &&
+		    paper_broker_order(b, f.order_id, &o) == PAPER_OK)
+			remember(r->recovered, &o);
+	}
+}
+
+static const char *dir_text(const paper_decision *d)
+{
+	return d->side == PAPER_SIDE_BUY ? "LONG" : "SHORT";
+}
+
+/* Mark a decision; a failure to write the ledger stops the run. */
+static int mark(run_ctx *r, const paper_decision *d, paper_decision_status st, uint64_t order_id)
+{
+	int rc = paper_ledger_decision_mark(r->acct.l, d->id, st, order_id);
+	if (rc == PAPER_ESTATE) { /* another program marked it meanwhile: its call */
+		run_log(r, "INFO", "decision %lld was marked by another program", (long long)d->id);
+		return EXIT_OK;
+	}
+	return rc == PAPER_OK ? EXIT_OK : cli_fail("run", cli_exit_code(rc), "decision %lld: %s",
+						    (long long)d->id, paper_last_error());
+}
+
+static int skip(run_ctx *r, const paper_decision *d, const char *why)
+{
+	run_log(r, "SKIP", "%s %s: %s decision %lld", d->symbol, dir_text(d), why, (long long)d->id);
+	r->skipped++;
+	return mark(r, d, PAPER_DECISION_SKIPPED, 0);
+}
+
+static int reject(run_ctx *r, const paper_decision *d, const char *why)
+{
+	run_log(r, "REJECT", "%s %s: %s decision %lld", d->symbol, dir_text(d), why, (long long)d->id);
+	r->rejected++;
+	return mark(r, d, PAPER_DECISION_REJECTED, 0);
+}
+
+static int entered(run_ctx *r, const paper_decision *d, paper_verdict v, uint64_t order_id)
+{
+	paper_order_info o = PAPER_ORDER_INFO_INIT;
+	char q[CLI_TEXT_MAX];
+	paper_broker_order(r->acct.b, order_id, &o);
+	if (v == PAPER_VERDICT_REVERSE_EXIT)
+		run_log(r, "ORDER", "%s %s %s to close: reverse_signal order %llu decision %lld",
+			d->symbol, o.side == PAPER_SIDE_BUY ? "BUY" : "SELL", cli_qty(q, o.qty),
+			(unsigned long long)order_id, (long long)d->id);
+	else
+		run_log(r, "ORDER", "%s %s %s conf %.2f order %llu decision %lld (fills on the next "
+			"%s price)", d->symbol, dir_text(d), cli_qty(q, o.qty), d->confidence,
+			(unsigned long long)order_id, (long long)d->id, d->symbol);
+	r->entries += v == PAPER_VERDICT_TRADE;
+	return mark(r, d, PAPER_DECISION_EXECUTED, order_id);
+}
+
+/* What the session made of the signal, as the decision's status. */
+static int verdict_outcome(run_ctx *r, const paper_decision *d, int rc, paper_verdict v,
+			   uint64_t order_id)
+{
+	char why[160];
+	switch (v) {
+	case PAPER_VERDICT_TRADE:
+	case PAPER_VERDICT_REVERSE_EXIT:
+		return rc == PAPER_OK ? entered(r, d, v, order_id) : reject(r, d, paper_last_error());
+	case PAPER_VERDICT_REJECTED:
+		return reject(r, d, paper_last_error());
+	case PAPER_VERDICT_SYMBOL_NOT_ALLOWED:
+		return reject(r, d, "symbol_not_allowed (limits.allowed_symbols)");
+	case PAPER_VERDICT_LOW_CONFIDENCE: {
+		double min = 0;
+		paper_config *cfg = NULL;
+		if (paper_ledger_account_config(r->acct.l, r->acct.name, &cfg) == PAPER_OK)
+			paper_config_get_double(cfg, "limits.min_confidence", &min);
+		paper_config_free(cfg);
+		snprintf(why, sizeof why, "low_confidence (%.2f < limits.min_confidence %.2f)",
+			 d->confidence, min);
+		return skip(r, d, why);
+	}
+	default:
+		return skip(r, d, paper_verdict_str(v));
+	}
+}
+
+static paper_signal signal_of(const run_ctx *r, const paper_decision *d, const char *id)
+{
+	paper_signal sig = PAPER_SIGNAL_INIT;
+	sig.symbol = d->symbol;
+	sig.direction = d->side == PAPER_SIDE_BUY ? PAPER_LONG : PAPER_SHORT;
+	sig.confidence = d->confidence;
+	sig.take_profit = d->take_profit;
+	sig.stop_loss = d->stop_loss;
+	sig.ts = 0; /* the account's clock: it fills on a price read after this moment */
+	sig.signal_id = id;
+	sig.strategy = r->strategy;
+	return sig;
+}
+
+/* A decision for a symbol without a price stays pending until one arrives. */
+static void wait_for_price(run_ctx *r, const paper_decision *d)
+{
+	if (g_hash_table_contains(r->waiting, &d->id))
+		return;
+	g_hash_table_add(r->waiting, g_memdup2(&d->id, sizeof d->id));
+	run_log(r, "WAIT", "%s %s: no price for %s yet; pending until one arrives decision %lld",
+		d->symbol, dir_text(d), d->symbol, (long long)d->id);
+}
+
+static int one(run_ctx *r, const paper_decision *d)
+{
+	char id[32];
+	snprintf(id, sizeof id, "decision-%lld", (long long)d->id);
+	const uint64_t *done = g_hash_table_lookup(r->recovered, id);
+	if (done) {
+		run_log(r, "INFO", "decision %lld was entered before a restart (order %llu): marked "
+			"executed", (long long)d->id, (unsigned long long)*done);
+		return mark(r, d, PAPER_DECISION_EXECUTED, *done);
+	}
+	if (r->max_age && cli_wall_clock() - d->created_ts > r->max_age)
+		return skip(r, d, "stale (older than --max-age)");
+	paper_signal sig = signal_of(r, d, id);
+	paper_verdict v = PAPER_VERDICT_TRADE;
+	int rc = paper_session_should_trade(r->s, &sig, &v);
+	if (rc != PAPER_OK)
+		return reject(r, d, paper_last_error()); /* e.g. targets on the wrong side */
+	/* Refused whatever the price: say so now rather than wait for one. */
+	if (v != PAPER_VERDICT_TRADE && v != PAPER_VERDICT_POSITION_OPEN)
+		return verdict_outcome(r, d, PAPER_OK, v, 0);
+	double qty = 0;
+	rc = paper_session_size(r->s, &sig, &qty);
+	if (rc == PAPER_ENODATA) {
+		wait_for_price(r, d);
+		return EXIT_OK;
+	}
+	uint64_t order_id = 0;
+	rc = paper_session_on_signal(r->s, &sig, &v, &order_id);
+	if (rc == PAPER_EIO || rc == PAPER_ESTATE || rc == PAPER_ENOMEM)
+		return cli_fail("run", cli_exit_code(rc), "decision %lld: %s", (long long)d->id,
+				paper_last_error());
+	return verdict_outcome(r, d, rc, v, order_id);
+}
+
+int run_decisions(run_ctx *r)
+{
+	paper_decision *ds = g_new(paper_decision, BATCH);
+	size_t n = 0;
+	for (size_t i = 0; i < BATCH; i++)
+		ds[i] = (paper_decision)PAPER_DECISION_INIT;
+	int rc = paper_ledger_decisions_pending(r->acct.l, r->acct.name, ds, BATCH, &n);
+	int code = rc == PAPER_OK ? EXIT_OK
+		   : cli_fail("run", cli_exit_code(rc), "decisions: %s", paper_last_error());
+	for (size_t i = 0; i < n && code == EXIT_OK; i++)
+		code = one(r, &ds[i]);
+	g_free(ds);
+	return code;
+}

@@ -1,0 +1,106 @@
+/* The streaming CSV reader (csvread.h). */
+#include "base/csvread.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/error.h"
+
+int csv_open(csv_reader *r, const char *path)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0)
+		return paper__error(PAPER_EIO, "%s: %s", path, g_strerror(errno));
+	struct stat st;
+	if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(r->fd);
+		r->fd = -1;
+		return paper__error(PAPER_EIO, "%s: is a directory", path);
+	}
+	r->size = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+#ifdef POSIX_FADV_SEQUENTIAL
+	posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	r->path = g_strdup(path);
+	r->buf = g_malloc(CSV_BUFFER);
+	return PAPER_OK;
+}
+
+void csv_close(csv_reader *r)
+{
+	if (r->fd >= 0 && r->buf)
+		close(r->fd);
+	g_free(r->buf);
+	g_free(r->path);
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+}
+
+/* Move the unread tail to the front and read more after it. */
+static int refill(csv_reader *r)
+{
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	while (r->len < CSV_BUFFER) {
+		ssize_t got = read(r->fd, r->buf + r->len, CSV_BUFFER - r->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return paper__error(PAPER_EIO, "%s: %s", r->path, g_strerror(errno));
+		if (got == 0) {
+			r->eof = true;
+			break;
+		}
+		r->len += (size_t)got;
+		/* One read is enough when it brought a line end. */
+		if (memchr(r->buf + r->len - (size_t)got, '\n', (size_t)got))
+			break;
+	}
+	return PAPER_OK;
+}
+
+int csv_next(csv_reader *r, const char **line, size_t *len)
+{
+	for (;;) {
+		char *start = r->buf + r->pos;
+		char *nl = memchr(start, '\n', r->len - r->pos);
+		size_t n;
+		if (nl == NULL) {
+			if (!r->eof) {
+				int rc = refill(r);
+				if (rc != PAPER_OK)
+					return rc;
+				if (r->len == CSV_BUFFER && !memchr(r->buf, '\n', r->len))
+					return paper__error(PAPER_EFORMAT, "%s:%" G_GUINT64_FORMAT ": line "
+							    "longer than %d bytes", r->path, r->line + 1,
+							    CSV_BUFFER);
+				continue;
+			}
+			if (r->pos == r->len)
+				return 0;
+			n = r->len - r->pos; /* a last line without its '\n' */
+			r->pos = r->len;
+			r->bytes += n;
+		} else {
+			n = (size_t)(nl - start);
+			r->pos += n + 1;
+			r->bytes += n + 1;
+		}
+		r->line++;
+		if (n > 0 && start[n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;
+		*line = start;
+		*len = n;
+		return 1;
+	}
+}

@@ -1,0 +1,56 @@
+#include "base/ring.h"
+
+#include <glib.h>
+#include <string.h>
+
+void ring_init(ring *r, size_t elem, size_t cap)
+{
+	memset(r, 0, sizeof *r);
+	r->elem = elem;
+	r->cap = cap;
+}
+
+void ring_clear(ring *r)
+{
+	g_free(r->data);
+	r->data = NULL;
+	r->alloc = r->head = r->len = 0;
+}
+
+static void grow(ring *r)
+{
+	size_t n = r->alloc ? r->alloc * 2 : 64;
+
+	if (r->cap && n > r->cap)
+		n = r->cap;
+	unsigned char *d = g_malloc(n * r->elem);
+	/* Unwrap so the oldest item is at 0 again. */
+	for (size_t i = 0; i < r->len; i++)
+		memcpy(d + i * r->elem, ring_at(r, i), r->elem);
+	g_free(r->data);
+	r->data = d;
+	r->alloc = n;
+	r->head = 0;
+}
+
+void *ring_push(ring *r)
+{
+	if (r->len == r->alloc && (r->cap == 0 || r->alloc < r->cap))
+		grow(r);
+	size_t slot;
+	if (r->len == r->alloc) { /* full and bounded: overwrite the oldest */
+		slot = r->head;
+		r->head = (r->head + 1) % r->alloc;
+	} else {
+		slot = (r->head + r->len) % r->alloc;
+		r->len++;
+	}
+	return r->data + slot * r->elem;
+}
+
+void *ring_at(const ring *r, size_t i)
+{
+	if (i >= r->len)
+		return NULL;
+	return r->data + ((r->head + i) % r->alloc) * r->elem;
+}

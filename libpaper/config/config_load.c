@@ -1,0 +1,173 @@
+/*
+ * Loading a config from an INI file (GLib key file) and from PAPER_<GROUP>_<KEY> environment
+ * variables. Loaders never stop at the first problem: every one is recorded as a violation
+ * for paper_config_validate(), and the valid keys are applied.
+ */
+#include <string.h>
+
+#include "config/config_load.h"
+#include "base/error.h"
+#include "config/safety.h"
+
+static int summarize(paper_config *cfg, guint before, const char *source)
+{
+	guint added = cfg->pending->len - before;
+	int code = PAPER_OK;
+
+	for (guint i = before; i < cfg->pending->len; i++) {
+		const cfg_violation *v = cfg->pending->pdata[i];
+		code = (v->code == PAPER_ESAFETY || code == PAPER_ESAFETY) ? PAPER_ESAFETY : PAPER_ECONFIG;
+	}
+	if (added == 0)
+		return PAPER_OK;
+	const cfg_violation *first = cfg->pending->pdata[before];
+	return paper__error(code, "%s: %u problem%s, first: %s = '%s': %s", source, added,
+			    added == 1 ? "" : "s", first->key, first->value, first->reason);
+}
+
+/* Apply "name = text" from a source; record whatever is wrong with it. */
+static void apply_one(paper_config *cfg, const char *name, const char *text)
+{
+	int k = paper__config_key_index(name);
+
+	if (k >= 0) {
+		paper__config_set_text(cfg, k, text, name);
+		return;
+	}
+	if (paper__safety_unknown_is_live(name, text))
+		paper__config_add_pending(cfg, PAPER_ESAFETY, name, text, PAPER__SAFETY_NOT_A_SETTING);
+	else
+		paper__config_add_pending(cfg, PAPER_ECONFIG, name, text, "unknown key");
+}
+
+/* INI groups are spelled exactly, in lower case. */
+static bool group_exact(const char *g)
+{
+	for (const char *p = g; *p; p++)
+		if (g_ascii_isupper(*p))
+			return false;
+	return paper__config_group_known(g, strlen(g));
+}
+
+static void load_group(paper_config *cfg, GKeyFile *kf, const char *group)
+{
+	gsize n = 0;
+	gchar **names = g_key_file_get_keys(kf, group, &n, NULL);
+
+	for (gsize i = 0; i < n; i++) {
+		gchar *full = g_strdup_printf("%s.%s", group, names[i]);
+		GError *err = NULL;
+		gchar *text = g_key_file_get_string(kf, group, names[i], &err);
+		if (text == NULL) {
+			paper__config_add_pending(cfg, PAPER_ECONFIG, full, "", err->message);
+			g_error_free(err);
+		} else {
+			apply_one(cfg, full, text);
+		}
+		g_free(text);
+		g_free(full);
+	}
+	g_strfreev(names);
+}
+
+PAPER_API int paper_config_load_file(paper_config *cfg, const char *path)
+{
+	PAPER__CHECK_NULL(cfg, "cfg");
+	PAPER__CHECK_NULL(path, "path");
+
+	gchar *data = NULL;
+	gsize len = 0;
+	GError *err = NULL;
+	if (!g_file_get_contents(path, &data, &len, &err)) {
+		int rc = paper__error(PAPER_EIO, "cannot read config file '%s': %s", path, err->message);
+		g_error_free(err);
+		return rc;
+	}
+	if (memchr(data, '\0', len) != NULL || !g_utf8_validate(data, (gssize)len, NULL)) {
+		g_free(data);
+		return paper__error(PAPER_EFORMAT, "config file '%s' is not UTF-8 text", path);
+	}
+	GKeyFile *kf = g_key_file_new();
+	if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &err)) {
+		int rc = paper__error(PAPER_EFORMAT, "config file '%s' is not an INI file: %s", path,
+				      err->message);
+		g_error_free(err);
+		g_key_file_free(kf);
+		g_free(data);
+		return rc;
+	}
+	g_free(data);
+
+	guint before = cfg->pending->len;
+	gsize ngroups = 0;
+	gchar **groups = g_key_file_get_groups(kf, &ngroups);
+	for (gsize g = 0; g < ngroups; g++) {
+		if (group_exact(groups[g])) {
+			load_group(cfg, kf, groups[g]);
+		} else {
+			bool live = paper__safety_key_is_live(groups[g]);
+			gchar *key = g_strdup_printf("[%s]", groups[g]);
+			paper__config_add_pending(cfg, live ? PAPER_ESAFETY : PAPER_ECONFIG, key, "",
+						  live ? "not a group: libpaper is paper only and "
+							 "cannot be switched to live trading"
+						       : "unknown group");
+			g_free(key);
+		}
+	}
+	g_strfreev(groups);
+	g_key_file_free(kf);
+	char *src = g_strdup_printf("config file '%s'", path);
+	int rc = summarize(cfg, before, src);
+	g_free(src);
+	return rc;
+}
+
+/* Handle one NAME=value if it belongs to us. */
+static void env_one(paper_config *cfg, const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+
+	if (eq == NULL)
+		return;
+	gchar *name = g_strndup(entry, (gsize)(eq - entry));
+	const char *value = eq + 1;
+
+	if (strcmp(name, "APCA_API_BASE_URL") == 0) {
+		/* Alpaca's own variable: a runtime here would trade wherever it points. */
+		int k = paper__config_key_index("connection.alpaca_base_url");
+		paper__config_set_text(cfg, k, value, name);
+	} else if (g_str_has_prefix(name, "PAPER_")) {
+		const char *rest = name + 6;
+		const char *us = strchr(rest, '_');
+		size_t glen = us ? (size_t)(us - rest) : strlen(rest);
+		gchar *lower = g_ascii_strdown(rest, -1);
+		if (us && paper__config_group_known(rest, glen)) {
+			lower[glen] = '.';
+			apply_one(cfg, lower, value);
+		} else if (paper__safety_key_is_live(lower)) {
+			/* Not a group: only a mode switch is ours (PAPER_LEDGER=... is not). */
+			paper__config_add_pending(cfg, PAPER_ESAFETY, name, value,
+						  PAPER__SAFETY_NOT_A_SETTING);
+		}
+		g_free(lower);
+	}
+	g_free(name);
+}
+
+PAPER_API int paper_config_load_envp(paper_config *cfg, const char *const *envp)
+{
+	PAPER__CHECK_NULL(cfg, "cfg");
+	PAPER__CHECK_NULL(envp, "envp");
+	guint before = cfg->pending->len;
+
+	for (size_t i = 0; envp[i]; i++)
+		env_one(cfg, envp[i]);
+	return summarize(cfg, before, "environment");
+}
+
+extern char **environ;
+
+PAPER_API int paper_config_load_env(paper_config *cfg)
+{
+	return paper_config_load_envp(cfg, (const char *const *)environ);
+}

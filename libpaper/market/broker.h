@@ -1,0 +1,195 @@
+/*
+ * Private: the broker's state. Everything here is owned by one paper_broker.
+ * Amounts ending in no suffix are fixed-point (fixed.h) unless they are counts or times.
+ */
+#ifndef PAPER_PRIV_BROKER_H
+#define PAPER_PRIV_BROKER_H
+
+#include <glib.h>
+#include <paper/broker.h>
+#include <stdio.h>
+
+#include "base/ring.h"
+#include "config/config.h"
+
+#define NO_SLOT UINT32_MAX
+
+typedef struct order {
+	uint64_t id;
+	uint32_t sym;
+	uint8_t side, type, tif, status;
+	uint8_t reason, exit_reason;
+	bool triggered; /* stop-limit: the stop was reached */
+	int64_t qty, filled, limit, stop;
+	int64_t fill_notional, fees;
+	uint64_t oco_group;
+	paper_ts submitted, updated;
+	double confidence;
+	uint32_t prev, next;   /* the symbol's open orders, oldest first */
+	uint32_t open_index;   /* position in broker.open */
+	char client_id[PAPER_ID_MAX + 1];
+	char strategy[PAPER_TAG_MAX + 1];
+	char signal_id[PAPER_ID_MAX + 1];
+} order;
+
+/* A net position and the round trip it belongs to. */
+typedef struct position {
+	int64_t qty;    /* signed */
+	int64_t basis;  /* money paid (long) or received (short) for the open qty, >= 0 */
+	uint32_t index; /* in broker.positions, NO_SLOT when flat */
+	paper_ts entry_ts;
+	int64_t entry_qty, entry_notional, exit_qty, exit_notional;
+	int64_t realized, fees;
+	uint8_t direction;
+	double confidence;
+	char strategy[PAPER_TAG_MAX + 1];
+	char signal_id[PAPER_ID_MAX + 1];
+} position;
+
+typedef struct instrument {
+	char name[PAPER_SYMBOL_MAX + 1];
+	bool has_data, has_bar;
+	paper_ts last_ts;
+	int64_t bid, ask, last; /* latest quote, 0 = unknown */
+	int64_t bar_open, bar_high, bar_low, bar_close, bar_volume; /* latest bar */
+	bool last_is_bar;       /* the latest data was a bar (else a quote or mark) */
+	int64_t mark;           /* price positions are valued at */
+	int64_t value;          /* signed market value of the position at the mark */
+	paper_ts mark_ts;
+	uint32_t head, tail;    /* open orders */
+	position pos;
+} instrument;
+
+typedef struct trade {
+	uint64_t id;
+	uint32_t sym;
+	uint8_t direction, exit_reason;
+	paper_ts entry_ts, exit_ts;
+	int64_t qty, entry_notional, exit_notional, exit_qty, pnl, fees;
+	double confidence;
+	char strategy[PAPER_TAG_MAX + 1];
+	char signal_id[PAPER_ID_MAX + 1];
+} trade;
+
+typedef struct fill {
+	uint64_t seq, order_id;
+	uint32_t sym;
+	uint8_t side, reason;
+	uint32_t flags;
+	paper_ts ts;
+	int64_t qty, price, fee, ref_price;
+	int64_t alt_price; /* AMBIGUOUS fills: the opposite intrabar rule's price */
+} fill;
+
+/* A SNAPSHOT as the equity curve keeps it. */
+typedef struct equity_point {
+	paper_ts ts;
+	int64_t equity, cash;
+} equity_point;
+
+/*
+ * An event as recorded: the only input to broker_apply(), so a broker rebuilt from its events
+ * equals the original. Fields not used by the type are zero.
+ */
+typedef struct fill_effect fill_effect; /* account.h */
+
+typedef struct event {
+	uint8_t type;          /* paper_event_type */
+	uint8_t status;        /* CANCELLED/EXPIRED/REJECTED: the order's final status */
+	uint8_t reason;        /* reject/cancel reason, or HALT: 1 halted 0 resumed */
+	uint8_t halt_kind;     /* HALT: 0 kill switch, 1 daily loss */
+	bool day_start;        /* SNAPSHOT: opens a new trading day */
+	paper_ts ts;
+	uint64_t order_id;
+	const order *ord;      /* order events: the order as it was before the event (borrowed) */
+	fill f;                /* FILL */
+	const fill_effect *effect; /* FILL: what it does to the account, when already planned */
+	int64_t qty, limit, stop; /* REPLACED */
+	int64_t equity;        /* SNAPSHOT */
+	int64_t cash, realized, fees; /* ACCOUNT_RESTORED */
+	uint32_t sym;          /* POSITION_RESTORED */
+	const position *pos;   /* POSITION_RESTORED: the position (index ignored) */
+	const char *sym_name;  /* submit-time REJECTED: the symbol asked for (maybe unknown) */
+} event;
+
+/*
+ * Where events go before they are applied (the ledger). A non-zero return refuses the event:
+ * it is not applied and the broker call fails with that code.
+ */
+typedef int (*event_sink)(void *ctx, const paper_broker *b, const event *ev);
+
+/* Settings converted once at creation to the forms the hot path wants. */
+typedef struct params {
+	int64_t starting_cash;
+	bool margin;
+	int64_t initial_margin;   /* fraction, fixed-point */
+	int commission_model;     /* 0 percent, 1 per share, 2 fixed */
+	int64_t commission_rate;  /* fraction of notional, fixed-point */
+	int64_t commission_min, commission_per_share, commission_fixed;
+	double slip_base, slip_market, slip_limit, slip_impact, slip_jitter;
+	bool intrabar_optimistic;
+	uint64_t seed;
+	double participation;
+	int64_t max_order_qty, max_order_notional;
+	double max_position_fraction, min_confidence, daily_loss_limit;
+	int64_t daily_loss_limit_fx;
+	int64_t max_open_positions;
+	char *allowed_symbols;
+} params;
+
+/* id -> slot, open addressing with linear probing and backward-shift deletion. */
+typedef struct idmap {
+	uint64_t *keys; /* 0 = empty */
+	uint32_t *vals;
+	uint32_t mask;
+	uint32_t len;
+} idmap;
+
+struct paper_broker {
+	paper_config *cfg;
+	params p;
+
+	GHashTable *sym_index; /* name -> index + 1 */
+	instrument *syms;
+	int64_t net_value;     /* sum of the signed market values of all positions */
+	uint32_t n_syms, cap_syms;
+	uint32_t last_sym;     /* one-entry lookup cache */
+
+	order *slots;          /* open orders */
+	uint32_t n_slots, cap_slots, free_slot;
+	idmap ids;
+	uint32_t *open;        /* slots of open orders, in submission order */
+	uint32_t n_open;
+	order *closed;         /* recent closed orders, at id % closed_cap */
+	uint32_t closed_cap;
+
+	uint32_t *positions;   /* symbols with a non-zero position */
+	uint32_t n_positions;
+
+	ring fills, trades;
+	ring equity;           /* equity_point of each SNAPSHOT (engine.equity_history) */
+
+	int64_t cash, realized, fees;
+	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
+	paper_ts clock;
+	int64_t day;
+	int64_t day_start_equity;
+	int64_t day_loss_allowed; /* day_start_equity x daily_loss_limit, exact */
+	bool halted_manual, halted_daily;
+
+	trade closed_trade;    /* closed by the event being recorded */
+	bool has_closed_trade;
+
+	paper_event_cb cb;
+	void *cb_payload;
+	event_sink sink;
+	void *sink_ctx;
+	void (*detach)(void *ctx, paper_broker *b);
+	int failed;            /* non-zero: refuse changes (paper__broker_fail) */
+	char failed_why[256];
+
+	FILE *log_file;        /* logging.log_file, or NULL (log.c) */
+	bool log_structured;   /* GLib structured logging wanted, decided at creation */
+};
+
+#endif

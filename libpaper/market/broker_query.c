@@ -1,0 +1,257 @@
+/* Reading a broker: copies of its account, positions, orders, trades and fills. */
+#include <string.h>
+
+#include "base/error.h"
+#include "base/fixed.h"
+#include "market/account.h"
+#include "market/broker.h"
+#include "market/orders.h"
+
+#define CHECK_OUT(out, VERSION, name)                                                        \
+	do {                                                                                 \
+		PAPER__CHECK_NULL(out, "out");                                               \
+		if ((out)->version != (VERSION))                                             \
+			return paper__error(PAPER_EVERSION, "%s version %u unsupported "     \
+					    "(expected %u)", name, (out)->version, VERSION); \
+	} while (0)
+
+/* Average price, rounded in fixed-point first so 7 fills at 9.55 read back as 9.55. */
+static double avg(int64_t notional, int64_t qty)
+{
+	return qty ? fx_to_double(fx_muldiv(notional, FX_SCALE, fx_abs(qty))) : 0.0;
+}
+
+PAPER_API int paper_broker_account(const paper_broker *b, paper_account_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	CHECK_OUT(out, PAPER_ACCOUNT_INFO_VERSION, "paper_account_info");
+	int64_t lv, sv, u;
+	account_values(b, &lv, &sv, &u);
+	int64_t equity = b->cash + lv - sv;
+
+	memset(out, 0, sizeof *out);
+	out->version = PAPER_ACCOUNT_INFO_VERSION;
+	out->ts = b->clock;
+	out->starting_cash = fx_to_double(b->p.starting_cash);
+	out->cash = fx_to_double(b->cash);
+	out->equity = fx_to_double(equity);
+	out->long_value = fx_to_double(lv);
+	out->short_value = fx_to_double(sv);
+	out->realized_pnl = fx_to_double(b->realized);
+	out->unrealized_pnl = fx_to_double(u);
+	out->fees = fx_to_double(b->fees);
+	out->buying_power = b->p.margin
+		? fx_to_double(equity - fx_mul(lv + sv, b->p.initial_margin)) /
+			  fx_to_double(b->p.initial_margin)
+		: fx_to_double(b->cash);
+	out->day_start_equity = fx_to_double(b->day_start_equity);
+	out->open_orders = b->n_open;
+	out->open_positions = b->n_positions;
+	out->fills = b->n_fills;
+	out->closed_trades = b->n_trades;
+	out->rejections = b->n_rejections;
+	out->halted = b->halted_manual || b->halted_daily;
+	out->starting_cash_e8 = b->p.starting_cash;
+	out->cash_e8 = b->cash;
+	out->realized_pnl_e8 = b->realized;
+	out->fees_e8 = b->fees;
+	return PAPER_OK;
+}
+
+static void position_info(const instrument *s, paper_position_info *out)
+{
+	const position *p = &s->pos;
+	int64_t held = fx_abs(p->qty);
+	int64_t value = fx_mul(held, s->mark);
+
+	memset(out, 0, sizeof *out);
+	out->version = PAPER_POSITION_INFO_VERSION;
+	memcpy(out->symbol, s->name, sizeof out->symbol);
+	out->direction = p->qty > 0 ? PAPER_LONG : PAPER_SHORT;
+	out->qty = fx_to_double(p->qty);
+	out->avg_price = avg(p->basis, held);
+	out->cost_basis = fx_to_double(p->basis);
+	out->market_price = fx_to_double(s->mark);
+	out->market_value = fx_to_double(p->qty > 0 ? value : -value);
+	out->unrealized_pnl = fx_to_double(p->qty > 0 ? value - p->basis : p->basis - value);
+	out->realized_pnl = fx_to_double(p->realized);
+	out->opened_ts = p->entry_ts;
+	out->marked_ts = s->mark_ts;
+	out->qty_e8 = p->qty;
+	out->cost_basis_e8 = p->basis;
+}
+
+PAPER_API int paper_broker_position(const paper_broker *b, const char *symbol,
+				    paper_position_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	PAPER__CHECK_NULL(symbol, "symbol");
+	CHECK_OUT(out, PAPER_POSITION_INFO_VERSION, "paper_position_info");
+	gpointer v = g_hash_table_lookup(b->sym_index, symbol);
+	if (v == NULL || b->syms[GPOINTER_TO_UINT(v) - 1].pos.qty == 0)
+		return paper__error(PAPER_ENOTFOUND, "no open position in %s", symbol);
+	position_info(&b->syms[GPOINTER_TO_UINT(v) - 1], out);
+	return PAPER_OK;
+}
+
+PAPER_API size_t paper_broker_position_count(const paper_broker *b)
+{
+	return b ? b->n_positions : 0;
+}
+
+PAPER_API int paper_broker_position_at(const paper_broker *b, size_t index,
+				       paper_position_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	CHECK_OUT(out, PAPER_POSITION_INFO_VERSION, "paper_position_info");
+	if (index >= b->n_positions)
+		return paper__error(PAPER_ERANGE, "position index %zu >= %u", index, b->n_positions);
+	position_info(&b->syms[b->positions[index]], out);
+	return PAPER_OK;
+}
+
+static void order_info(const paper_broker *b, const order *o, paper_order_info *out)
+{
+	memset(out, 0, sizeof *out);
+	out->version = PAPER_ORDER_INFO_VERSION;
+	out->id = o->id;
+	memcpy(out->symbol, b->syms[o->sym].name, sizeof out->symbol);
+	out->side = o->side;
+	out->type = o->type;
+	out->tif = o->tif;
+	out->status = o->status;
+	out->reason = o->reason;
+	out->qty = fx_to_double(o->qty);
+	out->filled_qty = fx_to_double(o->filled);
+	out->avg_fill_price = avg(o->fill_notional, o->filled);
+	out->limit_price = fx_to_double(o->limit);
+	out->stop_price = fx_to_double(o->stop);
+	out->fees = fx_to_double(o->fees);
+	out->submitted_ts = o->submitted;
+	out->updated_ts = o->updated;
+	memcpy(out->client_id, o->client_id, sizeof out->client_id);
+	memcpy(out->strategy, o->strategy, sizeof out->strategy);
+	memcpy(out->signal_id, o->signal_id, sizeof out->signal_id);
+	out->confidence = o->confidence;
+	out->exit_reason = o->exit_reason;
+	out->oco_group = o->oco_group;
+}
+
+PAPER_API int paper_broker_order(const paper_broker *b, uint64_t order_id, paper_order_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	CHECK_OUT(out, PAPER_ORDER_INFO_VERSION, "paper_order_info");
+	const order *o = orders_find_open(b, order_id);
+	if (o == NULL)
+		o = orders_find_closed(b, order_id);
+	if (o == NULL)
+		return paper__error(PAPER_ENOTFOUND, "no order with id %" G_GUINT64_FORMAT
+				    " in memory", order_id);
+	order_info(b, o, out);
+	return PAPER_OK;
+}
+
+PAPER_API size_t paper_broker_open_order_count(const paper_broker *b)
+{
+	return b ? b->n_open : 0;
+}
+
+PAPER_API int paper_broker_open_order_at(const paper_broker *b, size_t index,
+					 paper_order_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	CHECK_OUT(out, PAPER_ORDER_INFO_VERSION, "paper_order_info");
+	if (index >= b->n_open)
+		return paper__error(PAPER_ERANGE, "open order index %zu >= %u", index, b->n_open);
+	order_info(b, &b->slots[b->open[index]], out);
+	return PAPER_OK;
+}
+
+PAPER_API size_t paper_broker_trade_count(const paper_broker *b)
+{
+	return b ? b->trades.len : 0;
+}
+
+PAPER_API int paper_broker_trade_at(const paper_broker *b, size_t index, paper_trade_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	CHECK_OUT(out, PAPER_TRADE_INFO_VERSION, "paper_trade_info");
+	const trade *t = ring_at(&b->trades, index);
+	if (t == NULL)
+		return paper__error(PAPER_ERANGE, "trade index %zu >= %zu", index, b->trades.len);
+	memset(out, 0, sizeof *out);
+	out->version = PAPER_TRADE_INFO_VERSION;
+	out->id = t->id;
+	memcpy(out->symbol, b->syms[t->sym].name, sizeof out->symbol);
+	out->direction = t->direction;
+	out->entry_ts = t->entry_ts;
+	out->exit_ts = t->exit_ts;
+	out->qty = fx_to_double(t->qty);
+	out->entry_price = avg(t->entry_notional, t->qty);
+	out->exit_price = avg(t->exit_notional, t->exit_qty);
+	out->pnl_gross = fx_to_double(t->pnl);
+	out->fees = fx_to_double(t->fees);
+	out->pnl_net = fx_to_double(t->pnl - t->fees);
+	out->exit_reason = t->exit_reason;
+	memcpy(out->strategy, t->strategy, sizeof out->strategy);
+	memcpy(out->signal_id, t->signal_id, sizeof out->signal_id);
+	out->confidence = t->confidence;
+	out->pnl_gross_e8 = t->pnl;
+	out->fees_e8 = t->fees;
+	return PAPER_OK;
+}
+
+PAPER_API size_t paper_broker_fill_count(const paper_broker *b)
+{
+	return b ? b->fills.len : 0;
+}
+
+PAPER_API int paper_broker_fill_at(const paper_broker *b, size_t index, paper_fill_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	CHECK_OUT(out, PAPER_FILL_INFO_VERSION, "paper_fill_info");
+	const fill *f = ring_at(&b->fills, index);
+	if (f == NULL)
+		return paper__error(PAPER_ERANGE, "fill index %zu >= %zu", index, b->fills.len);
+	memset(out, 0, sizeof *out);
+	out->version = PAPER_FILL_INFO_VERSION;
+	out->seq = f->seq;
+	out->order_id = f->order_id;
+	memcpy(out->symbol, b->syms[f->sym].name, sizeof out->symbol);
+	out->side = f->side;
+	out->ts = f->ts;
+	out->qty = fx_to_double(f->qty);
+	out->price = fx_to_double(f->price);
+	out->fee = fx_to_double(f->fee);
+	out->slippage = fx_to_double(fx_abs(f->price - f->ref_price));
+	out->reason = f->reason;
+	out->flags = f->flags;
+	out->qty_e8 = f->qty;
+	out->price_e8 = f->price;
+	out->fee_e8 = f->fee;
+	out->alt_price = fx_to_double(f->alt_price);
+	return PAPER_OK;
+}
+
+PAPER_API size_t paper_broker_equity_count(const paper_broker *b)
+{
+	return b ? b->equity.len : 0;
+}
+
+PAPER_API int paper_broker_equity_at(const paper_broker *b, size_t index,
+				     paper_equity_info *out)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	CHECK_OUT(out, PAPER_EQUITY_INFO_VERSION, "paper_equity_info");
+	const equity_point *p = ring_at(&b->equity, index);
+	if (p == NULL)
+		return paper__error(PAPER_ERANGE, "equity index %zu >= %zu", index, b->equity.len);
+	memset(out, 0, sizeof *out);
+	out->version = PAPER_EQUITY_INFO_VERSION;
+	out->ts = p->ts;
+	out->equity = fx_to_double(p->equity);
+	out->cash = fx_to_double(p->cash);
+	out->equity_e8 = p->equity;
+	out->cash_e8 = p->cash;
+	return PAPER_OK;
+}

@@ -1,0 +1,42 @@
+/*
+ * Private: what a ledger needs from a broker. A ledger attaches a sink that sees every event
+ * before it is applied, replays a stored log into a fresh broker, and restores the marks the
+ * log does not carry.
+ */
+#ifndef PAPER_PRIV_BROKER_STORE_H
+#define PAPER_PRIV_BROKER_STORE_H
+
+#include "market/broker.h"
+
+/* Called when the broker is freed, so the ledger can release the account. */
+typedef void (*broker_detach)(void *ctx, paper_broker *b);
+
+void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach, void *ctx);
+
+/* The symbol's index, adding it when new (no market data yet). name must be valid. */
+uint32_t paper__broker_symbol(paper_broker *b, const char *name);
+const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym);
+
+/*
+ * Apply one stored event. The event is checked against the state first (the order exists,
+ * the fill fits it, ...): a log that breaks an invariant gives PAPER_ECORRUPT and changes
+ * nothing. The sink and the listener are not called.
+ */
+int paper__broker_replay(paper_broker *b, const event *ev);
+
+/* Set a symbol's mark and last data time as the log last saw them. */
+void paper__broker_restore_mark(paper_broker *b, uint32_t sym, int64_t price, paper_ts ts);
+
+/*
+ * The ledger could not make events durable that the broker has already applied (a failed
+ * group commit): from now on every call that could change the broker fails with code, until
+ * the account is reopened from the ledger.
+ */
+void paper__broker_fail(paper_broker *b, int code, const char *why);
+
+const paper_config *paper__broker_config(const paper_broker *b);
+
+/* Totals the ledger writes with a snapshot. */
+int64_t paper__broker_equity(const paper_broker *b);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * Entry limits apply only to the part of an order that opens or increases a position: an exit
+ * that reduces a position is never blocked by them. Buying power is checked when the order is
+ * accepted (at its reference price) and again at each fill (at the fill price), so a cash
+ * account never goes below zero and never goes short.
+ */
+#include "market/risk.h"
+
+#include "base/error.h"
+#include "base/fixed.h"
+#include "market/account.h"
+#include "market/engine.h"
+
+/* Quantity of o that opens or increases a position, given the signed position q. */
+static int64_t opening_qty(int64_t q, uint8_t side, int64_t qty)
+{
+	bool reduces = (side == PAPER_SIDE_BUY) ? q < 0 : q > 0;
+	int64_t held = fx_abs(q);
+
+	if (!reduces)
+		return qty;
+	return qty > held ? qty - held : 0;
+}
+
+static int reject(uint8_t *reason, uint8_t why, int code, const char *fmt, double a, double b,
+		  const char *sym)
+{
+	*reason = why;
+	return paper__error(code, fmt, sym, a, b);
+}
+
+static int check_halts(const paper_broker *b, const instrument *s, uint8_t *reason)
+{
+	if (b->halted_manual) {
+		*reason = PAPER_REJECT_KILL_SWITCH;
+		return paper__error(PAPER_EHALTED, "%s: new entries are halted by the kill switch "
+				    "(paper_broker_set_halted); orders that reduce a position are "
+				    "still accepted", s->name);
+	}
+	if (b->halted_daily) {
+		double start = fx_to_double(b->day_start_equity);
+		*reason = PAPER_REJECT_DAILY_LOSS_HALT;
+		return paper__error(PAPER_EHALTED, "%s: new entries are halted until the next UTC "
+				    "day: the loss passed limits.daily_loss_limit %.4g of start-of-day "
+				    "equity %.2f (%.2f); equity is %.2f", s->name,
+				    b->p.daily_loss_limit, start, b->p.daily_loss_limit * start,
+				    fx_to_double(account_equity(b)));
+	}
+	return PAPER_OK;
+}
+
+static int check_limits(const paper_broker *b, const order *o, const instrument *s, int64_t open_qty,
+			int64_t ref, uint8_t *reason)
+{
+	const params *p = &b->p;
+
+	if (!paper__symbol_allowed(p->allowed_symbols, s->name)) {
+		*reason = PAPER_REJECT_SYMBOL_NOT_ALLOWED;
+		return paper__error(PAPER_ELIMIT, "%s is not in limits.allowed_symbols (%s)", s->name,
+				    p->allowed_symbols);
+	}
+	if (o->confidence >= 0.0 && o->confidence < p->min_confidence)
+		return reject(reason, PAPER_REJECT_MIN_CONFIDENCE, PAPER_ELIMIT,
+			      "%s: confidence %.4g is below limits.min_confidence %.4g",
+			      o->confidence, p->min_confidence, s->name);
+	if (o->qty > p->max_order_qty)
+		return reject(reason, PAPER_REJECT_MAX_ORDER_QTY, PAPER_ELIMIT,
+			      "%s: qty %.15g exceeds limits.max_order_qty %.15g", fx_to_double(o->qty),
+			      fx_to_double(p->max_order_qty), s->name);
+	/* Wide: qty and price may each be near the fixed-point limit; the product is not. */
+	fx_wide notional = (fx_wide)o->qty * ref / FX_SCALE;
+	if (notional > p->max_order_notional)
+		return reject(reason, PAPER_REJECT_MAX_ORDER_NOTIONAL, PAPER_ELIMIT,
+			      "%s: notional %.2f exceeds limits.max_order_notional %.2f",
+			      (double)notional / (double)FX_SCALE,
+			      fx_to_double(p->max_order_notional), s->name);
+	if (s->pos.qty == 0 && b->n_positions >= p->max_open_positions)
+		return reject(reason, PAPER_REJECT_MAX_OPEN_POSITIONS, PAPER_ELIMIT,
+			      "%s: %.0f open positions already, limits.max_open_positions is %.0f",
+			      (double)b->n_positions, (double)p->max_open_positions, s->name);
+	int64_t after = fx_abs(account_after(s->pos.qty, o->side, o->qty));
+	double value = fx_to_double(after) * fx_to_double(ref);
+	double equity = fx_to_double(account_equity(b));
+	if (open_qty > 0 && value > p->max_position_fraction * equity) {
+		*reason = PAPER_REJECT_MAX_POSITION_FRACTION;
+		return paper__error(PAPER_ELIMIT, "%s: position value %.2f would exceed "
+				    "limits.max_position_fraction %.4g of equity %.2f (%.2f)", s->name,
+				    value, p->max_position_fraction, equity,
+				    p->max_position_fraction * equity);
+	}
+	return PAPER_OK;
+}
+
+/* Buying power for the opening part of a trade of qty at price. */
+static int check_funds(const paper_broker *b, const instrument *s, uint8_t side, int64_t open_qty,
+		       int64_t price, int64_t fee, uint8_t *reason)
+{
+	if (open_qty == 0)
+		return PAPER_OK;
+	int64_t cost = fx_mul(open_qty, price);
+	if (!b->p.margin) {
+		if (side == PAPER_SIDE_SELL)
+			return reject(reason, PAPER_REJECT_SHORT_NOT_ALLOWED, PAPER_EFUNDS,
+				      "%s: selling %.8g more than held would go short; "
+				      "a cash account cannot (held %.8g)", fx_to_double(open_qty),
+				      fx_to_double(s->pos.qty), s->name);
+		if (cost + fee > b->cash)
+			return reject(reason, PAPER_REJECT_INSUFFICIENT_FUNDS, PAPER_EFUNDS,
+				      "%s: cost %.2f with fees exceeds cash %.2f",
+				      fx_to_double(cost + fee), fx_to_double(b->cash), s->name);
+		return PAPER_OK;
+	}
+	int64_t lv, sv, u;
+	account_values(b, &lv, &sv, &u);
+	int64_t equity = b->cash + lv - sv;
+	int64_t available = equity - fx_mul(lv + sv, b->p.initial_margin) - fee;
+	int64_t required = fx_mul(cost, b->p.initial_margin);
+	if (required > available)
+		return reject(reason, PAPER_REJECT_INSUFFICIENT_FUNDS, PAPER_EFUNDS,
+			      "%s: margin required %.2f exceeds available %.2f",
+			      fx_to_double(required), fx_to_double(available), s->name);
+	return PAPER_OK;
+}
+
+int risk_check_order(const paper_broker *b, const order *o, int64_t ref, uint8_t *reason)
+{
+	const instrument *s = &b->syms[o->sym];
+	int64_t open_qty = opening_qty(s->pos.qty, o->side, o->qty);
+
+	if (open_qty == 0)
+		return PAPER_OK;
+	int rc = check_halts(b, s, reason);
+	if (rc == PAPER_OK)
+		rc = check_limits(b, o, s, open_qty, ref, reason);
+	if (rc == PAPER_OK) {
+		int64_t fee = engine_commission(&b->p, o, o->qty, ref);
+		rc = check_funds(b, s, o->side, open_qty, ref, fee, reason);
+	}
+	return rc;
+}
+
+int risk_check_fill(const paper_broker *b, const order *o, int64_t qty, int64_t price,
+		    int64_t fee, uint8_t *reason)
+{
+	const instrument *s = &b->syms[o->sym];
+	int64_t open_qty = opening_qty(s->pos.qty, o->side, qty);
+
+	/* An entry that rested through a halt must not open once halted; exits still fill. */
+	if (open_qty > 0) {
+		int rc = check_halts(b, s, reason);
+		if (rc != PAPER_OK)
+			return rc;
+	}
+	/*
+	 * Entries accepted while flat in several symbols may fill together; the count checked at
+	 * submission is stale by now, so a fill that opens a position counts again.
+	 */
+	if (s->pos.qty == 0 && b->n_positions >= b->p.max_open_positions)
+		return reject(reason, PAPER_REJECT_MAX_OPEN_POSITIONS, PAPER_ELIMIT,
+			      "%s: %.0f open positions already, limits.max_open_positions is %.0f",
+			      (double)b->n_positions, (double)b->p.max_open_positions, s->name);
+	return check_funds(b, s, o->side, open_qty, price, fee, reason);
+}

@@ -1,0 +1,526 @@
+/*
+ * The HTML dashboard: one self-contained page (inline CSS and SVG, no scripts). Sections are
+ * written in order by small functions over one GString; the charts are in report_svg.c.
+ */
+#include <paper/report.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/error.h"
+#include "config/config.h"
+#include "market/broker.h"
+#include "report/report.h"
+
+static const char css[] =
+	":root{--bg:#f5f6f8;--card:#fff;--ink:#1d2330;--mute:#667085;--line:#e3e6ec;"
+	"--up:#0f8a4b;--down:#c2362c;--accent:#2456c7}"
+	"*{box-sizing:border-box}"
+	"body{margin:0;background:var(--bg);color:var(--ink);"
+	"font:14px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
+	"header{background:#1d2330;color:#fff;padding:14px 24px;display:flex;flex-wrap:wrap;"
+	"gap:8px 16px;align-items:baseline;justify-content:space-between}"
+	"header h1{font-size:18px;margin:0;font-weight:600}"
+	".badge{background:#f2b705;color:#1d2330;font-weight:700;font-size:12px;padding:2px 8px;"
+	"border-radius:4px;letter-spacing:.05em}"
+	".meta{color:#c5cbd6;font-size:12px}"
+	"main{max-width:1280px;margin:0 auto;padding:16px 24px 40px}"
+	".kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(125px,1fr));gap:12px}"
+	/* Labels may wrap to two lines; the values still line up along the bottom of the row. */
+	".kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px;"
+	"display:flex;flex-direction:column}"
+	".kpi .label{color:var(--mute);font-size:11px;line-height:1.3;text-transform:uppercase;"
+	"letter-spacing:.04em}"
+	".kpi .value{font-size:20px;font-weight:600;margin-top:auto;padding-top:6px;"
+	"font-variant-numeric:tabular-nums;white-space:nowrap}"
+	".up{color:var(--up)}.down{color:var(--down)}"
+	"section{background:var(--card);border:1px solid var(--line);border-radius:8px;"
+	"padding:14px 16px;margin-top:16px}"
+	"section h2{font-size:15px;margin:0 0 10px}"
+	".grid2{display:grid;grid-template-columns:2fr 1fr;gap:16px}"
+	".grid2 section{margin-top:16px}"
+	"@media (max-width:800px){.grid2{grid-template-columns:1fr}main{padding:12px}"
+	"header{padding:12px}.kpi .value{font-size:18px}}"
+	"@media (max-width:560px){.kpis{grid-template-columns:1fr 1fr}"
+	".kpi:last-child:nth-child(odd){grid-column:1/-1}}"
+	"svg{width:100%;height:auto;display:block}"
+	/* Chart labels are in SVG units, which shrink with the chart: larger on narrow screens
+	 * keeps them near 11-13 px on the screen. The white halo keeps them legible over lines. */
+	".chart .lab{font-size:13px;fill:#667085;paint-order:stroke;stroke:#fff;stroke-width:3px;"
+	"stroke-linejoin:round}"
+	"@media (max-width:800px){.chart .lab{font-size:15px}}"
+	"@media (max-width:600px){.chart .lab{font-size:20px}}"
+	"@media (max-width:480px){.chart .lab{font-size:26px}}"
+	".facts{display:grid;grid-template-columns:1fr auto;gap:6px 12px;margin:16px 0 0;"
+	"padding-top:12px;border-top:1px solid var(--line);font-variant-numeric:tabular-nums}"
+	".facts dt{color:var(--mute)}.facts dd{margin:0;text-align:right;font-weight:600}"
+	".scroll{overflow-x:auto}"
+	"table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}"
+	"th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}"
+	"th{color:var(--mute);font-weight:600;font-size:12px;text-transform:uppercase}"
+	"th:first-child,td:first-child,th.t,td.t{text-align:left}"
+	".empty{color:var(--mute);padding:8px 0}"
+	".check{list-style:none;padding:0;margin:0}"
+	".check li{padding:6px 0;border-bottom:1px solid var(--line);display:flex;gap:10px}"
+	".pass::before{content:'PASS';color:var(--up);font-weight:700;width:40px}"
+	".fail::before{content:'FAIL';color:var(--down);font-weight:700;width:40px}"
+	".verdict{font-weight:700;margin-top:8px}"
+	"footer{color:var(--mute);font-size:12px;text-align:center;margin-top:24px}";
+
+typedef struct page {
+	GString *s;
+	const paper_broker *b;
+	const paper_report_options *o;
+	paper_metrics *m;
+	paper_account_info a;
+} page;
+
+/* ---- formatting ---- */
+
+static void esc(GString *s, const char *text)
+{
+	char *e = g_markup_escape_text(text, -1);
+	g_string_append(s, e);
+	g_free(e);
+}
+
+/* 1234567.891 -> "1,234,567.89" (decimals digits). */
+static void money(GString *s, double v, int decimals)
+{
+	if (!isfinite(v)) {
+		g_string_append(s, "n/a");
+		return;
+	}
+	char buf[64];
+	g_snprintf(buf, sizeof buf, "%.*f", decimals, fabs(v));
+	char *dot = strchr(buf, '.');
+	size_t int_len = dot ? (size_t)(dot - buf) : strlen(buf);
+	if (v < 0 && strspn(buf, "0.") != strlen(buf))
+		g_string_append_c(s, '-');
+	for (size_t i = 0; i < int_len; i++) {
+		if (i && (int_len - i) % 3 == 0)
+			g_string_append_c(s, ',');
+		g_string_append_c(s, buf[i]);
+	}
+	if (dot)
+		g_string_append(s, dot);
+}
+
+static void percent(GString *s, double fraction)
+{
+	if (!isfinite(fraction)) {
+		g_string_append(s, "n/a");
+		return;
+	}
+	/* Small values keep two decimals so a 0.04% drawdown does not read as 0.0%. */
+	g_string_append_printf(s, fabs(fraction) < 0.1 ? "%.2f%%" : "%.1f%%", fraction * 100.0);
+}
+
+static void ratio(GString *s, double v)
+{
+	if (isnan(v))
+		g_string_append(s, "n/a");
+	else if (isinf(v))
+		g_string_append(s, v > 0 ? "&#8734;" : "-&#8734;");
+	else
+		g_string_append_printf(s, "%.2f", v);
+}
+
+void paper__report_time(char *buf, size_t cap, paper_ts ts)
+{
+	time_t t = (time_t)(ts / PAPER_TS_PER_SECOND);
+	struct tm tm;
+	if (ts == 0 || gmtime_r(&t, &tm) == NULL) {
+		g_strlcpy(buf, "-", cap);
+		return;
+	}
+	strftime(buf, cap, "%Y-%m-%d %H:%M", &tm);
+}
+
+static double metric(const page *p, const char *key)
+{
+	double v = NAN;
+	if (p->m)
+		paper_metrics_get(p->m, key, &v);
+	return v;
+}
+
+/* ---- sections ---- */
+
+static void head(page *p, const char *title)
+{
+	GString *s = p->s;
+	g_string_append(s, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
+	if (p->o->refresh_seconds)
+		g_string_append_printf(s, "<meta http-equiv=\"refresh\" content=\"%u\">",
+				       p->o->refresh_seconds);
+	g_string_append(s, "<meta name=\"generator\" content=\"libpaper " PAPER_VERSION "\"><title>");
+	esc(s, title);
+	g_string_append_printf(s, "</title><style>%s</style></head><body>\n<header><h1>", css);
+	esc(s, title);
+	char when[32];
+	paper__report_time(when, sizeof when, p->a.ts);
+	g_string_append_printf(s, " <span class=\"badge\">PAPER</span></h1><span class=\"meta\">"
+			       "simulated account &#8212; no real money &#183; data as of %s UTC</span>"
+			       "</header>\n<main>\n", when);
+}
+
+typedef enum kpi_kind { KPI_MONEY, KPI_SIGNED, KPI_PERCENT, KPI_RATIO, KPI_COUNT } kpi_kind;
+
+static void kpi(page *p, const char *id, const char *label, double v, kpi_kind kind)
+{
+	GString *s = p->s;
+	const char *tone = "";
+	if (kind == KPI_SIGNED && isfinite(v) && v != 0)
+		tone = v > 0 ? " up" : " down";
+	g_string_append_printf(s, "<div class=\"kpi\" data-kpi=\"%s\" data-value=\"", id);
+	if (isfinite(v))
+		g_string_append_printf(s, kind == KPI_COUNT ? "%.0f" : "%.10g", v);
+	else
+		g_string_append(s, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+	g_string_append_printf(s, "\"><div class=\"label\">%s</div><div class=\"value%s\">", label,
+			       tone);
+	switch (kind) {
+	case KPI_MONEY:
+	case KPI_SIGNED:
+		money(s, v, 2);
+		break;
+	case KPI_PERCENT:
+		percent(s, v);
+		break;
+	case KPI_RATIO:
+		ratio(s, v);
+		break;
+	case KPI_COUNT:
+		g_string_append_printf(s, "%.0f", v);
+		break;
+	}
+	g_string_append(s, "</div></div>");
+}
+
+static void kpis(page *p)
+{
+	g_string_append(p->s, "<div class=\"kpis\">");
+	kpi(p, "equity", "Equity", p->a.equity, KPI_MONEY);
+	kpi(p, "cash", "Cash", p->a.cash, KPI_MONEY);
+	/* Net of every fee paid, open positions' entry fees included: the cash it has made. The
+	 * id says so, since paper_account_info.realized_pnl is before fees. */
+	kpi(p, "realized_pnl_net", "Realized P&amp;L", p->a.realized_pnl - p->a.fees, KPI_SIGNED);
+	kpi(p, "unrealized_pnl", "Unrealized P&amp;L", p->a.unrealized_pnl, KPI_SIGNED);
+	kpi(p, "open_positions", "Open positions", (double)p->a.open_positions, KPI_COUNT);
+	kpi(p, "win_rate", "Win rate", metric(p, "win_rate"), KPI_PERCENT);
+	kpi(p, "sharpe_ratio", "Sharpe", metric(p, "sharpe_ratio"), KPI_RATIO);
+	kpi(p, "max_drawdown", "Max drawdown", metric(p, "max_drawdown"), KPI_PERCENT);
+	kpi(p, "profit_factor", "Profit factor", metric(p, "profit_factor"), KPI_RATIO);
+	g_string_append(p->s, "</div>\n");
+}
+
+static void fact(page *p, const char *name, double v, bool sign)
+{
+	g_string_append_printf(p->s, "<dt>%s</dt><dd class=\"%s\">", name,
+			       !sign || !isfinite(v) || v == 0 ? "" : v > 0 ? "up" : "down");
+	if (sign && isfinite(v) && v > 0)
+		g_string_append_c(p->s, '+');
+	money(p->s, v, 2);
+	g_string_append(p->s, "</dd>");
+}
+
+/* The trade statistics behind the exit reasons, under their chart. */
+static void trade_facts(page *p)
+{
+	double n = metric(p, "total_trades");
+	if (!(n > 0))
+		return;
+	g_string_append_printf(p->s, "<dl class=\"facts\"><dt>Closed trades</dt><dd>%.0f</dd>"
+			       "<dt>Won / lost</dt><dd>%.0f / %.0f</dd>", n, metric(p, "wins"),
+			       metric(p, "losses"));
+	fact(p, "Average win", metric(p, "avg_win"), true);
+	fact(p, "Average loss", metric(p, "avg_loss"), true);
+	fact(p, "Expectancy per trade", metric(p, "expectancy"), true);
+	fact(p, "Fees paid", metric(p, "total_fees"), false);
+	g_string_append(p->s, "</dl>");
+}
+
+static void charts(page *p)
+{
+	g_string_append(p->s, "<div class=\"grid2\"><section><h2>Equity and drawdown</h2>");
+	paper__report_equity_svg(p->s, p->b);
+	g_string_append(p->s, "</section><section><h2>Exit reasons</h2>");
+	paper__report_exits_svg(p->s, p->m);
+	trade_facts(p);
+	g_string_append(p->s, "</section></div>\n");
+}
+
+static void table_open(GString *s, const char *title, const char *const *cols)
+{
+	g_string_append_printf(s, "<section><h2>%s</h2><div class=\"scroll\"><table><thead><tr>", title);
+	/* A leading '<' marks a text column: left-aligned, where numbers are right-aligned. */
+	for (size_t i = 0; cols[i]; i++)
+		g_string_append_printf(s, cols[i][0] == '<' ? "<th class=\"t\">%s</th>" : "<th>%s</th>",
+				       cols[i] + (cols[i][0] == '<'));
+	g_string_append(s, "</tr></thead><tbody>");
+}
+
+static void table_close(GString *s, size_t rows, const char *none)
+{
+	g_string_append(s, "</tbody></table>");
+	if (rows == 0)
+		g_string_append_printf(s, "<div class=\"empty\">%s</div>", none);
+	g_string_append(s, "</div></section>\n");
+}
+
+static void cell_money(GString *s, double v, bool signed_tone)
+{
+	const char *tone = signed_tone && v > 0 ? " class=\"up\"" : signed_tone && v < 0 ? " class=\"down\"" : "";
+	g_string_append_printf(s, "<td%s>", tone);
+	money(s, v, 2);
+	g_string_append(s, "</td>");
+}
+
+static void cell_num(GString *s, double v)
+{
+	g_string_append_printf(s, "<td>%.10g</td>", v);
+}
+
+static void cell_time(GString *s, paper_ts ts)
+{
+	char when[32];
+	paper__report_time(when, sizeof when, ts);
+	g_string_append_printf(s, "<td>%s</td>", when);
+}
+
+static void positions(page *p)
+{
+	static const char *const cols[] = { "Symbol", "<Side", "Qty", "Avg price", "Mark",
+					    "Market value", "Unrealized", "Opened", NULL };
+	size_t n = paper_broker_position_count(p->b);
+	table_open(p->s, "Open positions", cols);
+	for (size_t i = 0; i < n; i++) {
+		paper_position_info pos = PAPER_POSITION_INFO_INIT;
+		if (paper_broker_position_at(p->b, i, &pos) != PAPER_OK)
+			continue;
+		g_string_append(p->s, "<tr><td>");
+		esc(p->s, pos.symbol);
+		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", pos.qty > 0 ? "long" : "short");
+		cell_num(p->s, fabs(pos.qty));
+		cell_money(p->s, pos.avg_price, false);
+		cell_money(p->s, pos.market_price, false);
+		cell_money(p->s, pos.market_value, false);
+		cell_money(p->s, pos.unrealized_pnl, true);
+		cell_time(p->s, pos.opened_ts);
+		g_string_append(p->s, "</tr>");
+	}
+	table_close(p->s, n, "No open positions.");
+}
+
+static void fills(page *p)
+{
+	static const char *const cols[] = { "Time", "<Symbol", "<Side", "Qty", "Price", "Fee", "<How",
+					    "Order", NULL };
+	size_t n = paper_broker_fill_count(p->b);
+	size_t first = n > p->o->recent_fills ? n - p->o->recent_fills : 0;
+	table_open(p->s, "Recent fills", cols);
+	for (size_t i = n; i-- > first;) {
+		paper_fill_info f = PAPER_FILL_INFO_INIT;
+		if (paper_broker_fill_at(p->b, i, &f) != PAPER_OK)
+			continue;
+		g_string_append(p->s, "<tr>");
+		cell_time(p->s, f.ts);
+		g_string_append(p->s, "<td class=\"t\">");
+		esc(p->s, f.symbol);
+		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", paper_side_str(f.side));
+		cell_num(p->s, f.qty);
+		cell_money(p->s, f.price, false);
+		cell_money(p->s, f.fee, false);
+		g_string_append_printf(p->s, "<td class=\"t\">%s%s</td><td>%" G_GUINT64_FORMAT "</td></tr>",
+				       paper_fill_reason_str(f.reason),
+				       f.flags & PAPER_FILL_FLAG_AMBIGUOUS ? " (ambiguous)" : "",
+				       f.order_id);
+	}
+	table_close(p->s, n - first, "No fills yet.");
+}
+
+static void trades(page *p)
+{
+	static const char *const cols[] = { "Symbol", "<Side", "Entry", "Entry price", "Exit",
+					    "Exit price", "Qty", "Net P&amp;L", "<Exit reason", NULL };
+	size_t n = paper_broker_trade_count(p->b);
+	size_t first = n > p->o->recent_trades ? n - p->o->recent_trades : 0;
+	table_open(p->s, "Trade history", cols);
+	for (size_t i = n; i-- > first;) {
+		paper_trade_info t = PAPER_TRADE_INFO_INIT;
+		if (paper_broker_trade_at(p->b, i, &t) != PAPER_OK)
+			continue;
+		g_string_append(p->s, "<tr><td>");
+		esc(p->s, t.symbol);
+		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", paper_direction_str(t.direction));
+		cell_time(p->s, t.entry_ts);
+		cell_money(p->s, t.entry_price, false);
+		cell_time(p->s, t.exit_ts);
+		cell_money(p->s, t.exit_price, false);
+		cell_num(p->s, t.qty);
+		cell_money(p->s, t.pnl_net, true);
+		g_string_append_printf(p->s, "<td class=\"t\">%s</td></tr>", paper_exit_reason_str(t.exit_reason));
+	}
+	table_close(p->s, n - first, "No closed trades yet.");
+}
+
+static void per_symbol(page *p)
+{
+	static const char *const cols[] = { "Symbol", "Trades", "Win rate", "Net P&amp;L",
+					    "Profit factor", "Avg P&amp;L", NULL };
+	size_t n = p->m ? paper_metrics_group_count(p->m, PAPER_METRICS_BY_SYMBOL) : 0;
+	table_open(p->s, "Per symbol", cols);
+	for (size_t i = 0; i < n; i++) {
+		const char *sym = paper_metrics_group_name(p->m, PAPER_METRICS_BY_SYMBOL, i);
+		double v[5] = { NAN, NAN, NAN, NAN, NAN };
+		const char *keys[5] = { "total_trades", "win_rate", "total_pnl", "profit_factor", "avg_pnl" };
+		for (int k = 0; k < 5; k++)
+			paper_metrics_group_get(p->m, PAPER_METRICS_BY_SYMBOL, sym, keys[k], &v[k]);
+		g_string_append(p->s, "<tr><td>");
+		esc(p->s, sym);
+		g_string_append_printf(p->s, "</td><td>%.0f</td><td>", v[0]);
+		percent(p->s, v[1]);
+		g_string_append(p->s, "</td>");
+		cell_money(p->s, v[2], true);
+		g_string_append(p->s, "<td>");
+		ratio(p->s, v[3]);
+		g_string_append(p->s, "</td>");
+		cell_money(p->s, v[4], true);
+		g_string_append(p->s, "</tr>");
+	}
+	table_close(p->s, n, "No closed trades yet.");
+}
+
+static bool check(GString *s, const char *id, bool pass, const char *what)
+{
+	g_string_append_printf(s, "<li class=\"%s\" data-check=\"%s\" data-pass=\"%s\">%s</li>",
+			       pass ? "pass" : "fail", id, pass ? "true" : "false", what);
+	return pass;
+}
+
+/* A measured value in a checklist line: "n/a" when it does not exist yet. */
+static const char *measured(char *buf, size_t cap, double v, bool pct)
+{
+	if (isnan(v))
+		g_strlcpy(buf, "n/a", cap);
+	else if (isinf(v))
+		g_strlcpy(buf, v > 0 ? "&#8734;" : "-&#8734;", cap);
+	else
+		g_snprintf(buf, cap, pct ? "%.2f%%" : "%.2f", pct ? v * 100 : v);
+	return buf;
+}
+
+static void readiness(page *p)
+{
+	const paper_report_options *o = p->o;
+	GString *s = p->s;
+	double trades_n = metric(p, "total_trades"), win = metric(p, "win_rate");
+	double sharpe = metric(p, "sharpe_ratio"), mdd = metric(p, "max_drawdown");
+	double errors = (double)p->a.rejections;
+	char what[160], v[32];
+	bool all = true;
+
+	g_string_append(s, "<section><h2>Readiness</h2><ul class=\"check\">");
+	g_snprintf(what, sizeof what, "At least %u closed trades (%.0f)", o->min_trades, trades_n);
+	all &= check(s, "min_trades", trades_n >= o->min_trades, what);
+	g_snprintf(what, sizeof what, "Win rate at least %.1f%% (%s)", o->min_win_rate * 100,
+		   measured(v, sizeof v, win, true));
+	all &= check(s, "min_win_rate", isfinite(win) && win >= o->min_win_rate, what);
+	g_snprintf(what, sizeof what, "Sharpe ratio at least %.2f (%s)", o->min_sharpe,
+		   measured(v, sizeof v, sharpe, false));
+	all &= check(s, "min_sharpe", !isnan(sharpe) && sharpe >= o->min_sharpe, what);
+	g_snprintf(what, sizeof what, "Max drawdown at most %.1f%% (%s)", o->max_drawdown * 100,
+		   measured(v, sizeof v, isfinite(mdd) ? -mdd : 0.0, true));
+	all &= check(s, "max_drawdown", !isfinite(mdd) || -mdd <= o->max_drawdown, what);
+	if (o->max_errors == 0)
+		g_snprintf(what, sizeof what, "No errors: no rejected orders (%.0f)", errors);
+	else
+		g_snprintf(what, sizeof what, "At most %u errors: rejected orders (%.0f)", o->max_errors,
+			   errors);
+	all &= check(s, "errors", errors <= o->max_errors, what);
+	g_string_append_printf(s, "</ul><div class=\"verdict %s\" data-ready=\"%s\">%s</div></section>\n",
+			       all ? "up" : "down", all ? "true" : "false",
+			       all ? "Ready: every criterion passes." : "Not ready yet.");
+}
+
+static void footer(page *p)
+{
+	g_string_append_printf(p->s, "<footer>libpaper %s &#183; paper trading only &#183; "
+			       "fills are simulated (docs/semantics.md)</footer>\n</main></body></html>\n",
+			       PAPER_VERSION);
+}
+
+/* ---- entry points ---- */
+
+static int check_opts(const paper_report_options *o)
+{
+	if (o->version != PAPER_REPORT_OPTIONS_VERSION)
+		return paper__error(PAPER_EVERSION, "paper_report_options version %u unsupported",
+				    o->version);
+	if (!(o->periods_per_year > 0) || !isfinite(o->min_win_rate) || !isfinite(o->min_sharpe) ||
+	    !(o->max_drawdown >= 0))
+		return paper__error(PAPER_EINVAL, "paper_report_options: periods_per_year must be > 0 "
+				    "and the criteria finite");
+	return PAPER_OK;
+}
+
+PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
+				const paper_report_options *opts)
+{
+	static const paper_report_options defaults = PAPER_REPORT_OPTIONS_INIT;
+	PAPER__CHECK_NULL(out, "out");
+	PAPER__CHECK_NULL(b, "broker");
+	const paper_report_options *o = opts ? opts : &defaults;
+	int rc = check_opts(o);
+	if (rc != PAPER_OK)
+		return rc;
+
+	page p = { .s = g_string_sized_new(32768), .b = b, .o = o };
+	p.a = (paper_account_info)PAPER_ACCOUNT_INFO_INIT;
+	paper_broker_account(b, &p.a);
+	paper_metrics_options mo = PAPER_METRICS_OPTIONS_INIT;
+	mo.periods_per_year = o->periods_per_year;
+	if (paper_metrics_from_broker(&p.m, b, &mo) != PAPER_OK)
+		p.m = NULL; /* a section then shows n/a rather than no page at all */
+	char *title = o->title ? g_strdup(o->title)
+			       : g_strdup_printf("Paper account %s", cfg_str(b->cfg, K_ACCOUNT_NAME));
+	head(&p, title);
+	kpis(&p);
+	charts(&p);
+	positions(&p);
+	fills(&p);
+	trades(&p);
+	per_symbol(&p);
+	readiness(&p);
+	footer(&p);
+	g_free(title);
+	paper_metrics_free(p.m);
+	if (len_out)
+		*len_out = p.s->len;
+	*out = g_string_free(p.s, FALSE);
+	return PAPER_OK;
+}
+
+PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
+				      const char *path)
+{
+	PAPER__CHECK_NULL(path, "path");
+	char *html = NULL;
+	size_t len = 0;
+	int rc = paper_report_html(&html, &len, b, opts);
+	if (rc != PAPER_OK)
+		return rc;
+	GError *err = NULL;
+	/* g_file_set_contents writes a temporary file beside path and renames it. */
+	if (!g_file_set_contents(path, html, (gssize)len, &err)) {
+		rc = paper__error(PAPER_EIO, "cannot write dashboard '%s': %s", path, err->message);
+		g_error_free(err);
+	}
+	g_free(html);
+	return rc;
+}

@@ -1,0 +1,181 @@
+/*
+ * Private: the replay's state. replay.c drives the merge and the run, replay_bars.c reads
+ * bars (CSV files and in-memory columns), replay_signals.c reads signals, replay_out.c writes
+ * the trades file, the daily rows and the summaries.
+ */
+#ifndef PAPER_PRIV_REPLAY_H
+#define PAPER_PRIV_REPLAY_H
+
+#include <glib.h>
+#include <paper/error.h>
+#include <paper/replay.h>
+#include <stdio.h>
+
+#include "base/csvread.h"
+#include "base/tstext.h"
+#include "sim/session.h"
+
+/* One bar as the merge carries it: symbol index in the broker, values in 1e-8. */
+typedef struct bar_row {
+	paper_ts ts;
+	uint32_t sym;
+	int64_t v[5]; /* open, high, low, close, volume */
+	uint64_t line; /* line in its file, or row index of columns */
+} bar_row;
+
+typedef enum bar_col { COL_TS, COL_SYMBOL, COL_OPEN, COL_HIGH, COL_LOW, COL_CLOSE, COL_VOLUME,
+		       COL__N } bar_col;
+
+typedef enum src_kind { SRC_CSV, SRC_COLUMNS } src_kind;
+
+/* A symbol seen in a file with a symbol column, to skip the hash look-up. */
+typedef struct sym_hint {
+	char name[PAPER_SYMBOL_MAX + 1];
+	size_t len;
+	uint32_t sym;
+} sym_hint;
+
+#define SYM_HINTS 16
+
+typedef struct bar_src {
+	src_kind kind;
+	char *name;            /* the path, or "columns #N" */
+	uint32_t order;        /* ties between sources go to the one added first */
+	bar_row cur;           /* the row the merge sees next */
+	paper_ts prev_ts;      /* rows of one source are in time order (INT64_MIN: none yet) */
+	uint64_t prev_line;
+	/* CSV */
+	csv_reader csv;
+	int8_t role[CSV_MAX_FIELDS]; /* column -> bar_col */
+	uint8_t n_fields;
+	bool has_symbol;
+	uint32_t file_sym;     /* the file's symbol when it has no symbol column */
+	ts_cache tc;
+	sym_hint hints[SYM_HINTS];
+	uint32_t n_hints;
+	/* columns */
+	paper_bar_columns cols;
+	uint32_t *sym_map;     /* column symbol index -> broker index */
+	size_t row;
+	int64_t (*blk)[5];     /* double columns converted a block of rows at a time */
+	uint8_t *blk_bad;      /* the row of the block has a value that is not a price */
+	size_t blk_first, blk_len;
+} bar_src;
+
+#define COL_BLOCK 256
+
+/* Per broker symbol: the newest row seen, for duplicates and order within the symbol. */
+typedef struct sym_track {
+	paper_ts last_ts;      /* INT64_MIN: no row yet */
+	uint64_t last_line;
+} sym_track;
+
+typedef struct sig_row {
+	paper_ts ts;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	paper_direction dir;
+	double confidence, risk, tp, sl;
+	char id[PAPER_ID_MAX + 1];
+	char strategy[PAPER_TAG_MAX + 1];
+	uint64_t line;         /* line in its file, or index in the array given */
+} sig_row;
+
+typedef enum sig_col { SCOL_TS, SCOL_SYMBOL, SCOL_SIDE, SCOL_CONFIDENCE, SCOL_TP, SCOL_SL,
+		       SCOL_RISK, SCOL_ID, SCOL_STRATEGY, SCOL__N } sig_col;
+
+typedef struct sig_src {
+	bool is_file;
+	char *name;
+	sig_row cur;
+	bool has_cur;
+	bool has_prev;
+	paper_ts prev_ts;
+	uint64_t prev_line;
+	csv_reader csv;
+	int8_t role[CSV_MAX_FIELDS];
+	uint8_t n_fields;
+	ts_cache tc;
+	sig_row *rows;         /* in-memory signals, sorted */
+	size_t n, i;
+} sig_src;
+
+/* A signal whose symbol was unknown when it was due, checked again at the end. */
+typedef struct sig_unknown {
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	const sig_src *src;
+	uint64_t line;
+} sig_unknown;
+
+typedef struct day_acc {
+	bool open;
+	paper_day_info info;
+	int64_t start_fees;
+	uint64_t entries_base;
+} day_acc;
+
+typedef enum replay_state { R_NEW, R_RUNNING, R_DONE, R_FAILED } replay_state;
+
+struct paper_replay {
+	paper_broker *b;
+	paper_session *s;
+	paper_replay_options o;
+	char *trades_path;
+	paper_ts from, to;     /* [from, to); 0 and INT64_MAX when unbounded */
+	replay_state state;
+	paper_replay_stats st;
+
+	GPtrArray *bars;       /* bar_src * */
+	GPtrArray *sigs;       /* sig_src * */
+	GHashTable *declared;  /* symbol name -> the bar_src it comes from */
+	bool open_symbols;     /* a file with a symbol column: symbols not known up front */
+	bar_src **heap;        /* sources with a row, by (ts, order) */
+	size_t n_heap;
+	sym_track *track;      /* by broker symbol index */
+	uint32_t n_track;
+	GArray *unknown;       /* sig_unknown */
+
+	uint64_t rows_read, rows_total, next_progress, bytes_total;
+	paper_ts sig_next_ts;  /* time of the next signal of any source; INT64_MAX if none */
+	sig_src *sig_next;
+
+	FILE *trades;
+	bool trades_regular;   /* removed after a failed run */
+	GString *tbuf;
+	int trades_err;
+	bool daily;
+	day_acc day;
+	GArray *days;          /* paper_day_info */
+};
+
+/* replay_bars.c */
+int replay__add_bars_file(paper_replay *r, const char *path);
+int replay__add_bars_dir(paper_replay *r, const char *path);
+int replay__add_columns(paper_replay *r, const paper_bar_columns *cols);
+/* Read src's next good row into src->cur: 1, 0 at its end, or an error. */
+int replay__csv_next(paper_replay *r, bar_src *src);
+int replay__columns_next(paper_replay *r, bar_src *src);
+static inline int replay__bar_next(paper_replay *r, bar_src *src)
+{
+	return src->kind == SRC_CSV ? replay__csv_next(r, src) : replay__columns_next(r, src);
+}
+void replay__bar_src_free(gpointer p);
+sym_track *replay__track(paper_replay *r, uint32_t sym);
+/* "PATH:LINE" or "columns #N, row I" */
+void replay__where(const bar_src *src, uint64_t line, char *buf, size_t cap);
+
+/* replay_signals.c */
+int replay__add_signals_file(paper_replay *r, const char *path);
+int replay__add_signals(paper_replay *r, const paper_signal *sigs, size_t n);
+/* Read src's next good signal into src->cur (has_cur false at its end); 0 or an error. */
+int replay__sig_next(paper_replay *r, sig_src *src);
+void replay__sig_src_free(gpointer p);
+void replay__sig_where(const sig_src *src, uint64_t line, char *buf, size_t cap);
+
+/* replay_out.c */
+int replay__trades_open(paper_replay *r);
+int replay__trades_close(paper_replay *r, bool keep);
+void replay__on_trade(void *ctx, const paper_broker *b, const trade *t);
+void replay__day_roll(paper_replay *r, paper_ts ts);
+void replay__day_close(paper_replay *r);
+
+#endif
