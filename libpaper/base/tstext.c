@@ -146,26 +146,24 @@ ts_parse_status ts_parse_date(const char *s, size_t n, paper_ts *out)
 	return st;
 }
 
-size_t ts_format(char *buf, paper_ts ts)
+size_t ts_format_as(char *buf, paper_ts ts, ts_form form)
 {
 	int64_t day = ts_day(ts), y;
 	int64_t us = ts - day * TS_DAY_US;
 	unsigned m, d;
 	ts_civil_from_days(day, &y, &m, &d);
 	int64_t sec = us / PAPER_TS_PER_SECOND, frac = us % PAPER_TS_PER_SECOND;
-	int n = snprintf(buf, TS_TEXT_CAP, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d,
-			 (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
-	if (frac)
+	int n = snprintf(buf, TS_TEXT_CAP, "%04lld-%02u-%02u", (long long)y, m, d);
+	if (form == TS_DATE)
+		return (size_t)n;
+	if (form == TS_MINUTES)
+		return (size_t)(n + snprintf(buf + n, (size_t)(TS_TEXT_CAP - n), " %02d:%02d",
+					     (int)(sec / 3600), (int)(sec / 60 % 60)));
+	n += snprintf(buf + n, (size_t)(TS_TEXT_CAP - n), "T%02d:%02d:%02d", (int)(sec / 3600),
+		      (int)(sec / 60 % 60), (int)(sec % 60));
+	if (frac || form == TS_ISO_MICROS)
 		n += snprintf(buf + n, (size_t)(TS_TEXT_CAP - n), ".%06lld", (long long)frac);
 	buf[n++] = 'Z';
 	buf[n] = '\0';
 	return (size_t)n;
-}
-
-size_t ts_format_date(char *buf, paper_ts ts)
-{
-	int64_t y;
-	unsigned m, d;
-	ts_civil_from_days(ts_day(ts), &y, &m, &d);
-	return (size_t)snprintf(buf, TS_TEXT_CAP, "%04lld-%02u-%02u", (long long)y, m, d);
 }

@@ -43,9 +43,26 @@ const char *ts_parse_why(ts_parse_status st, const char *s, size_t n);
 ts_parse_status ts_parse_date(const char *s, size_t n, paper_ts *out);
 
 #define TS_TEXT_CAP 40
-/* ISO-8601 UTC with Z into buf (TS_TEXT_CAP bytes); returns the length. */
-size_t ts_format(char *buf, paper_ts ts);
-/* "YYYY-MM-DD" of ts's UTC day into buf (TS_TEXT_CAP bytes); returns the length. */
-size_t ts_format_date(char *buf, paper_ts ts);
+
+/* The shapes a timestamp is written in; all UTC. */
+typedef enum ts_form {
+	TS_ISO,        /* 2024-01-02T14:30:00Z, with .ffffff only when not zero (files, JSON) */
+	TS_ISO_MICROS, /* 2024-01-02T14:30:00.000000Z, fixed width (log lines line up) */
+	TS_MINUTES,    /* 2024-01-02 14:30 (people: the dashboard) */
+	TS_DATE,       /* 2024-01-02 */
+} ts_form;
+
+/* ts in form into buf (TS_TEXT_CAP bytes); returns the length. */
+size_t ts_format_as(char *buf, paper_ts ts, ts_form form);
+
+static inline size_t ts_format(char *buf, paper_ts ts)
+{
+	return ts_format_as(buf, ts, TS_ISO);
+}
+
+static inline size_t ts_format_date(char *buf, paper_ts ts)
+{
+	return ts_format_as(buf, ts, TS_DATE);
+}
 
 #endif

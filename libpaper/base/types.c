@@ -1,5 +1,6 @@
 /* Names of the public enumerations, as the CSV, JSON and ledger spell them. */
 #include <paper/broker.h>
+#include <paper/session.h>
 #include <paper/types.h>
 #include <string.h>
 
@@ -72,6 +73,19 @@ static const char *const event_types[] = {
 	[PAPER_EVENT_POSITION_RESTORED] = "position_restored",
 };
 
+static const char *const verdicts[PAPER_VERDICT_COUNT] = {
+	[PAPER_VERDICT_TRADE] = "trade",
+	[PAPER_VERDICT_DISABLED] = "disabled",
+	[PAPER_VERDICT_LOW_CONFIDENCE] = "low_confidence",
+	[PAPER_VERDICT_SYMBOL_NOT_ALLOWED] = "symbol_not_allowed",
+	[PAPER_VERDICT_POSITION_OPEN] = "position_open",
+	[PAPER_VERDICT_DUPLICATE_SIGNAL] = "duplicate_signal",
+	[PAPER_VERDICT_REVERSE_EXIT] = "reverse_exit",
+	[PAPER_VERDICT_REVERSE_IGNORED] = "reverse_ignored",
+	[PAPER_VERDICT_SIZE_ZERO] = "size_zero",
+	[PAPER_VERDICT_REJECTED] = "rejected",
+};
+
 PAPER_API const char *paper_event_type_str(paper_event_type v) { return NAME_OF(event_types, (int)v); }
 PAPER_API const char *paper_side_str(paper_side v) { return NAME_OF(sides, (int)v); }
 PAPER_API const char *paper_direction_str(paper_direction v) { return NAME_OF(directions, (int)v); }
@@ -81,6 +95,7 @@ PAPER_API const char *paper_order_status_str(paper_order_status v) { return NAME
 PAPER_API const char *paper_reject_reason_str(paper_reject_reason v) { return NAME_OF(reject_reasons, (int)v); }
 PAPER_API const char *paper_fill_reason_str(paper_fill_reason v) { return NAME_OF(fill_reasons, (int)v); }
 PAPER_API const char *paper_exit_reason_str(paper_exit_reason v) { return NAME_OF(exit_reasons, (int)v); }
+PAPER_API const char *paper_verdict_str(paper_verdict v) { return NAME_OF(verdicts, (int)v); }
 
 PAPER_API int paper_exit_reason_parse(const char *name, paper_exit_reason *out)
 {

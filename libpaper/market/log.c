@@ -9,10 +9,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/error.h"
 #include "base/fixed.h"
+#include "base/tstext.h"
 #include "market/account.h"
 
 int paper__log_open(const char *path, FILE **out)
@@ -53,26 +53,6 @@ static void put_fx(GString *s, int64_t v, int min_dec)
 	frac[n] = '\0';
 	g_string_append_printf(s, "%s%" PRIu64 "%s%s", v < 0 ? "-" : "", a / scale, n ? "." : "",
 			       frac);
-}
-
-/* ISO-8601 UTC with microseconds: 2023-11-14T22:13:20.000000Z. */
-static void iso_time(char *buf, size_t cap, paper_ts ts)
-{
-	int64_t sec = ts / PAPER_TS_PER_SECOND;
-	int64_t us = ts % PAPER_TS_PER_SECOND;
-	struct tm tm;
-
-	if (us < 0) {
-		us += PAPER_TS_PER_SECOND;
-		sec--;
-	}
-	time_t t = (time_t)sec;
-	if (gmtime_r(&t, &tm) == NULL) {
-		g_snprintf(buf, cap, "@%" PRId64 "us", ts);
-		return;
-	}
-	g_snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)us);
 }
 
 static const char *side_word(uint8_t side)
@@ -233,7 +213,7 @@ static void emit(const paper_broker *b, paper_ts ts, const char *kind, GString *
 	const char *account = cfg_str(b->cfg, K_ACCOUNT_NAME);
 
 	g_string_append_printf(line, " account %s", account);
-	iso_time(when, sizeof when, ts);
+	ts_format_as(when, ts, TS_ISO_MICROS);
 	if (b->log_file)
 		fprintf(b->log_file, "%s %s\n", when, line->str);
 	if (b->log_structured) {

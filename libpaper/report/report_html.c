@@ -129,17 +129,6 @@ static void ratio(GString *s, double v)
 		g_string_append_printf(s, "%.2f", v);
 }
 
-void paper__report_time(char *buf, size_t cap, paper_ts ts)
-{
-	time_t t = (time_t)(ts / PAPER_TS_PER_SECOND);
-	struct tm tm;
-	if (ts == 0 || gmtime_r(&t, &tm) == NULL) {
-		g_strlcpy(buf, "-", cap);
-		return;
-	}
-	strftime(buf, cap, "%Y-%m-%d %H:%M", &tm);
-}
-
 static double metric(const page *p, const char *key)
 {
 	double v = NAN;
@@ -162,8 +151,8 @@ static void head(page *p, const char *title)
 	esc(s, title);
 	g_string_append_printf(s, "</title><style>%s</style></head><body>\n<header><h1>", css);
 	esc(s, title);
-	char when[32];
-	paper__report_time(when, sizeof when, p->a.ts);
+	char when[TS_TEXT_CAP];
+	report_time(when, p->a.ts);
 	g_string_append_printf(s, " <span class=\"badge\">PAPER</span></h1><span class=\"meta\">"
 			       "simulated account &#8212; no real money &#183; data as of %s UTC</span>"
 			       "</header>\n<main>\n", when);
@@ -288,8 +277,8 @@ static void cell_num(GString *s, double v)
 
 static void cell_time(GString *s, paper_ts ts)
 {
-	char when[32];
-	paper__report_time(when, sizeof when, ts);
+	char when[TS_TEXT_CAP];
+	report_time(when, ts);
 	g_string_append_printf(s, "<td>%s</td>", when);
 }
 

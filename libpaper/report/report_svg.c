@@ -155,9 +155,9 @@ void paper__report_equity_svg(GString *s, const paper_broker *b)
 			lo -= fmax(fabs(lo) * 0.005, 0.01);
 			hi += fmax(fabs(hi) * 0.005, 0.01);
 		}
-		char from[32], to[32];
-		paper__report_time(from, sizeof from, c.ts[0]);
-		paper__report_time(to, sizeof to, c.ts[c.n - 1]);
+		char from[TS_TEXT_CAP], to[TS_TEXT_CAP];
+		report_time(from, c.ts[0]);
+		report_time(to, c.ts[c.n - 1]);
 		g_string_append_printf(s, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 				       "aria-label=\"Equity curve and drawdown\" data-points=\"%zu\">", W, H,
 				       c.n);

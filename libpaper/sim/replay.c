@@ -500,8 +500,6 @@ PAPER_API int paper_replay_stats_get(const paper_replay *r, paper_replay_stats *
 	if (out->version != PAPER_REPLAY_STATS_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_replay_stats version %u unsupported",
 				    out->version);
-	*out = r->st;
-	out->sources = r->bars->len;
-	out->symbols = g_hash_table_size(r->declared);
+	replay__stats(r, out);
 	return PAPER_OK;
 }

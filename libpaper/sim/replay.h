@@ -147,6 +147,15 @@ struct paper_replay {
 	GArray *days;          /* paper_day_info */
 };
 
+/* The counters so far, as paper_replay_stats_get() and the summary give them. */
+static inline void replay__stats(const paper_replay *r, paper_replay_stats *out)
+{
+	*out = r->st;
+	out->version = PAPER_REPLAY_STATS_VERSION;
+	out->sources = r->bars->len;
+	out->symbols = g_hash_table_size(r->declared);
+}
+
 /* replay_bars.c */
 int replay__add_bars_file(paper_replay *r, const char *path);
 int replay__add_bars_dir(paper_replay *r, const char *path);

@@ -140,8 +140,8 @@ static void counter(GString *g, const char *key, uint64_t v, bool first)
 static char *input_json(const paper_replay *r)
 {
 	GString *g = g_string_new(",\"input\":{");
-	paper_replay_stats st = PAPER_REPLAY_STATS_INIT;
-	paper_replay_stats_get(r, &st);
+	paper_replay_stats st;
+	replay__stats(r, &st);
 	counter(g, "sources", st.sources, true);
 	counter(g, "symbols", st.symbols, false);
 	counter(g, "bars", st.bars, false);

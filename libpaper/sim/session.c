@@ -23,24 +23,6 @@
 /* Sizes are clamped to the largest order quantity any config allows (1e9 units). */
 #define MAX_QTY (INT64_C(1000000000) * FX_SCALE)
 
-static const char *const verdict_names[PAPER_VERDICT_COUNT] = {
-	[PAPER_VERDICT_TRADE] = "trade",
-	[PAPER_VERDICT_DISABLED] = "disabled",
-	[PAPER_VERDICT_LOW_CONFIDENCE] = "low_confidence",
-	[PAPER_VERDICT_SYMBOL_NOT_ALLOWED] = "symbol_not_allowed",
-	[PAPER_VERDICT_POSITION_OPEN] = "position_open",
-	[PAPER_VERDICT_DUPLICATE_SIGNAL] = "duplicate_signal",
-	[PAPER_VERDICT_REVERSE_EXIT] = "reverse_exit",
-	[PAPER_VERDICT_REVERSE_IGNORED] = "reverse_ignored",
-	[PAPER_VERDICT_SIZE_ZERO] = "size_zero",
-	[PAPER_VERDICT_REJECTED] = "rejected",
-};
-
-PAPER_API const char *paper_verdict_str(paper_verdict v)
-{
-	return (unsigned)v < PAPER_VERDICT_COUNT ? verdict_names[v] : "unknown";
-}
-
 /* ---- creation ---- */
 
 static int64_t fx_of(double x)
@@ -129,17 +111,6 @@ PAPER_API int paper_session_set_symbol_lot(paper_session *s, const char *symbol,
 	*l = lot;
 	g_hash_table_replace(s->lots, g_strdup(symbol), l);
 	return PAPER_OK;
-}
-
-sess_pos *session__pos(paper_session *s, uint32_t sym)
-{
-	if (sym >= s->n_pos) {
-		uint32_t n = s->b->n_syms > sym ? s->b->n_syms : sym + 1;
-		s->pos = g_renew(sess_pos, s->pos, n);
-		memset(s->pos + s->n_pos, 0, (n - s->n_pos) * sizeof *s->pos);
-		s->n_pos = n;
-	}
-	return &s->pos[sym];
 }
 
 /* ---- checks ---- */

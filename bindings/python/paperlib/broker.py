@@ -16,6 +16,7 @@ from ._paperlib import ffi, lib
 from .config import Config, ConfigValue, violations_of
 from .enums import ExitReason, ExitStyle, FillFlag, FillReason, OrderType, Side, TimeInForce
 from .errors import ErrorCode, InvalidArgument, PaperError, StateError, check, error_for
+from .metrics import Metrics
 from .results import (
     Account,
     EquityPoint,
@@ -838,8 +839,6 @@ class Broker:
         """A :class:`~paperlib.metrics.Metrics` report of this broker now (its closed trades
         and equity curve, then the account now). ``options``: a
         :class:`~paperlib.metrics.MetricsOptions` or None for the defaults."""
-        from .metrics import Metrics
-
         return Metrics.from_broker(self, options)
 
 

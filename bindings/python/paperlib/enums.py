@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 from typing import Any, Callable, Dict, Optional
 
+from ._codes import ErrorCode, InvalidArgument
 from ._paperlib import ffi, lib
 
 __all__ = [
@@ -72,15 +73,11 @@ class _PaperEnum(enum.IntEnum):
             member = cls._value2member_map_.get(int(value))
             if member is not None:
                 return member
-            from .errors import ErrorCode, InvalidArgument
-
             raise InvalidArgument(f"{what}: {int(value)} is not a {cls.__name__}", ErrorCode.EINVAL)
         if isinstance(value, str):
             member = _names(cls).get(value.strip().lower())
             if member is not None:
                 return member
-            from .errors import ErrorCode, InvalidArgument
-
             choices = ", ".join(m.label for m in cls)
             raise InvalidArgument(
                 f"{what}: {value!r} is not a {cls.__name__} (one of: {choices})", ErrorCode.EINVAL

@@ -26,10 +26,11 @@ a naive ``datetime``) raises :class:`InvalidArgument` with the code the library 
 
 from __future__ import annotations
 
-import enum
 from typing import Any, Optional, Type
 
+from ._codes import ErrorCode, InvalidArgument, PaperError, _code
 from ._paperlib import ffi, lib
+from .enums import RejectReason
 
 __all__ = [
     "ErrorCode",
@@ -46,75 +47,6 @@ __all__ = [
     "check",
     "error_for",
 ]
-
-
-class ErrorCode(enum.IntEnum):
-    """libpaper status codes (``PAPER_OK``, ``PAPER_E*``); the values are the C constants."""
-
-    OK = lib.PAPER_OK
-    EINVAL = lib.PAPER_EINVAL
-    ENOMEM = lib.PAPER_ENOMEM
-    EPRICE = lib.PAPER_EPRICE
-    EQTY = lib.PAPER_EQTY
-    ENOTFOUND = lib.PAPER_ENOTFOUND
-    ENODATA = lib.PAPER_ENODATA
-    ETIME = lib.PAPER_ETIME
-    EFUNDS = lib.PAPER_EFUNDS
-    ESTATE = lib.PAPER_ESTATE
-    ELIMIT = lib.PAPER_ELIMIT
-    EHALTED = lib.PAPER_EHALTED
-    ESAFETY = lib.PAPER_ESAFETY
-    ECONFIG = lib.PAPER_ECONFIG
-    EIO = lib.PAPER_EIO
-    ECORRUPT = lib.PAPER_ECORRUPT
-    EBUSY = lib.PAPER_EBUSY
-    EVERSION = lib.PAPER_EVERSION
-    EFORMAT = lib.PAPER_EFORMAT
-    EUNSUPPORTED = lib.PAPER_EUNSUPPORTED
-    ERANGE = lib.PAPER_ERANGE
-
-    @property
-    def text(self) -> str:
-        """The library's static description of the code (``paper_strerror()``)."""
-        return ffi.string(lib.paper_strerror(int(self))).decode()
-
-
-def _code(value: int) -> Any:
-    """``value`` as an :class:`ErrorCode`, or the plain int for a code this version lacks."""
-    try:
-        return ErrorCode(value)
-    except ValueError:
-        return value
-
-
-class PaperError(Exception):
-    """Base class of every libpaper error.
-
-    Attributes:
-        code: the status code (:class:`ErrorCode`, or an int for a code newer than paperlib).
-        message: the library's message for the failure (``paper_last_error()``), naming the
-            offending value; ``str(error)`` is this message.
-    """
-
-    default_code: int = ErrorCode.EINVAL
-
-    def __init__(self, message: str = "", code: Optional[int] = None) -> None:
-        self.code = _code(self.default_code if code is None else int(code))
-        if not message:
-            message = ffi.string(lib.paper_strerror(int(self.code))).decode()
-        self.message = message
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r}, code={self.code!r})"
-
-
-class InvalidArgument(PaperError, ValueError):
-    """A value libpaper refuses: a bad argument, price, quantity, time, index or format
-    (EINVAL, EPRICE, EQTY, ETIME, ERANGE, EFORMAT). Also a ``ValueError``."""
 
 
 class NotFound(PaperError, LookupError):
@@ -143,8 +75,6 @@ class OrderRejected(PaperError):
 
     def __init__(self, message: str = "", code: Optional[int] = None, reason: int = 0) -> None:
         super().__init__(message, code)
-        from .enums import RejectReason
-
         self.reason = RejectReason.coerce_known(reason)
 
 

@@ -316,13 +316,14 @@ class Metrics:
         Raises:
             InvalidArgument: the equity fell to 0 or below (EINVAL).
         """
-        from .broker import Broker
-
-        if not isinstance(broker, Broker):
+        # Any object with the broker's handle will do (cffi checks the pointer type), so this
+        # module need not import broker.py, which imports it.
+        handle = getattr(broker, "_ptr", None)
+        if handle is None:
             raise TypeError(f"broker must be a paperlib.Broker, not {type(broker).__name__}")
         opts = _options_arg(options)
         out = ffi.new("paper_metrics **")
-        check(lib.paper_metrics_from_broker(out, broker._ptr(), opts))
+        check(lib.paper_metrics_from_broker(out, handle(), opts))
         return cls._adopt(out[0])
 
     @classmethod
