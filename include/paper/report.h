@@ -24,8 +24,13 @@ typedef struct paper_report_options {
 	const char *title;         /**< NULL: "Paper account <account.name>" */
 	uint32_t refresh_seconds;  /**< reload the page every N seconds; 0: never */
 	uint32_t recent_fills;     /**< rows of recent fills (default 20) */
-	uint32_t recent_trades;    /**< rows of trade history (default 50) */
-	double periods_per_year;   /**< for Sharpe over daily returns (default 252) */
+	uint32_t recent_trades;    /**< rows of trade history; version 2: 0 (the default) is
+				        every trade; version 1's default is 50 */
+	double periods_per_year;   /**< annualization of the daily returns; version 2: 0 (the
+				        default) is the account's metrics.periods_per_year, and
+				        when that is 0 too, the data's calendar (365 for 24/7
+				        data, else 252: PAPER_PERIODS_PER_YEAR_FROM_DATA);
+				        version 1's default is 252 */
 	/* Readiness checklist: each criterion passes or fails. */
 	uint32_t min_trades;       /**< at least this many closed trades (default 20) */
 	double min_win_rate;       /**< win rate at least this fraction (default 0.55) */
@@ -34,10 +39,13 @@ typedef struct paper_report_options {
 	uint32_t max_errors;       /**< rejected orders and halts at most (default 0: "no errors") */
 } paper_report_options;
 
-#define PAPER_REPORT_OPTIONS_VERSION 1
+/* Version 2 (libpaper 1.1): the same fields; recent_trades 0 is every trade and
+   periods_per_year 0 is from the account or the data, both the defaults. Version 1 is still
+   accepted, with its defaults 50 and 252. */
+#define PAPER_REPORT_OPTIONS_VERSION 2
 #define PAPER_REPORT_OPTIONS_INIT                                                            \
 	{ .version = PAPER_REPORT_OPTIONS_VERSION, .title = NULL, .refresh_seconds = 0,        \
-	  .recent_fills = 20, .recent_trades = 50, .periods_per_year = 252.0, .min_trades = 20, \
+	  .recent_fills = 20, .recent_trades = 0, .periods_per_year = 0.0, .min_trades = 20,   \
 	  .min_win_rate = 0.55, .min_sharpe = 1.5, .max_drawdown = 0.10, .max_errors = 0 }
 
 /**

@@ -338,7 +338,8 @@ static void trades(page *p)
 	static const char *const cols[] = { "Symbol", "<Side", "Entry", "Entry price", "Exit",
 					    "Exit price", "Qty", "Net P&amp;L", "<Exit reason", NULL };
 	size_t n = paper_broker_trade_count(p->b);
-	size_t first = n > p->o->recent_trades ? n - p->o->recent_trades : 0;
+	size_t rows = p->o->version >= 2 && p->o->recent_trades == 0 ? n : p->o->recent_trades;
+	size_t first = n > rows ? n - rows : 0;
 	table_open(p->s, "Trade history", cols);
 	for (size_t i = n; i-- > first;) {
 		paper_trade_info t = PAPER_TRADE_INFO_INIT;
@@ -448,13 +449,15 @@ static void footer(page *p)
 
 static int check_opts(const paper_report_options *o)
 {
-	if (o->version != PAPER_REPORT_OPTIONS_VERSION)
+	if (o->version != 1 && o->version != PAPER_REPORT_OPTIONS_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_report_options version %u unsupported",
 				    o->version);
-	if (!(o->periods_per_year > 0) || !isfinite(o->min_win_rate) || !isfinite(o->min_sharpe) ||
-	    !(o->max_drawdown >= 0))
+	/* Version 1 has no "from the data" (0) and shows recent_trades rows as given. */
+	bool ppy_ok = o->version >= 2 ? o->periods_per_year >= 0 : o->periods_per_year > 0;
+	if (!ppy_ok || !isfinite(o->periods_per_year) || !isfinite(o->min_win_rate) ||
+	    !isfinite(o->min_sharpe) || !(o->max_drawdown >= 0))
 		return paper__error(PAPER_EINVAL, "paper_report_options: periods_per_year must be > 0 "
-				    "and the criteria finite");
+				    "(or 0: from the data, version 2) and the criteria finite");
 	return PAPER_OK;
 }
 
