@@ -1,10 +1,12 @@
 /*
  * libpaper - reports: the self-contained HTML dashboard of a paper account.
  *
- * The dashboard is ONE HTML file with inline CSS and SVG: no scripts, fonts or images from
- * anywhere, readable offline, laid out for a desktop (1280 px) and a phone. It shows KPI cards,
- * the equity curve with the drawdown under it, the distribution of exit reasons, open
- * positions, recent fills, the trade history, a per-symbol table and a readiness checklist.
+ * The dashboard is ONE HTML file with inline CSS, SVG and one small inline script: no
+ * scripts, fonts or images from anywhere, readable offline and without scripts, laid out for
+ * a desktop (1280 px) and a phone. It shows KPI cards, the equity curve (with date ticks)
+ * and the drawdown under it, exit reasons with their P&L, open positions, recent fills, the
+ * whole trade history (sortable and paged by the script; every row is in the page), a
+ * per-symbol table, a readiness checklist and the tear sheet (paper_report_tearsheet_html()).
  * Every KPI carries its exact value in a data-value attribute for tools that read the page.
  *
  * Thread-safety: reads the broker only; do not change the broker meanwhile.
@@ -66,6 +68,23 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
  */
 PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
 				      const char *path);
+
+/**
+ * The tear sheet of a metrics report as one self-contained HTML page (since libpaper 1.1): key
+ * figures, a monthly returns heatmap, yearly returns, the rolling 6-month Sharpe ratio, a
+ * histogram of the returns and the underwater curve, as inline SVG whose elements carry
+ * their values in data-* attributes; nothing is fetched from anywhere. The dashboard
+ * (paper_report_html()) holds the same sections. Build the report with
+ * paper_metrics_from_broker() or paper_metrics_from_arrays(), and
+ * paper_metrics_with_benchmark() for alpha and beta.
+ * @param out receives the NUL-terminated HTML, owned by the caller (paper_string_free()).
+ * @param len_out if not NULL, receives its length.
+ * @param m the report; only read.
+ * @param title the page title; NULL: "Tear sheet". Escaped.
+ * @return PAPER_OK, PAPER_EINVAL (out or m NULL).
+ */
+PAPER_API int paper_report_tearsheet_html(char **out, size_t *len_out, const paper_metrics *m,
+					  const char *title);
 
 PAPER_END_DECLS
 
