@@ -62,9 +62,12 @@ const char paper__report_css[] =
 	".verdict{font-weight:700;margin-top:8px}"
 	"footer{color:var(--mute);font-size:12px;text-align:center;margin-top:24px}"
 	/* The tear sheet: a grid of charts, a table of figures, the trade table's controls. */
-	".grid3{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:0 16px}"
+	".grid3{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(340px,100%),1fr));"
+	"gap:0 16px}.grid3>*{min-width:0}"
 	"@media (max-width:420px){.grid3{grid-template-columns:1fr}}"
 	".note{color:var(--mute);font-size:12px;margin:6px 0 0}"
+	/* The heatmap keeps a legible size and scrolls sideways on a phone instead. */
+	".chart.heatmap{min-width:560px}.chart.heatmap .lab{font-size:12px}"
 	"table.figs td:first-child{color:var(--mute)}"
 	"th[data-sort]{cursor:pointer}th[data-sort]:hover{color:var(--ink)}"
 	".pager{display:flex;gap:8px;align-items:center;margin-top:8px;color:var(--mute)}"

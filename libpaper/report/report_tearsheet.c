@@ -140,7 +140,8 @@ static void monthly_heatmap(GString *s, const paper_metrics *m)
 	int y1 = g_array_index(a, period_return, a->len - 1).year;
 	double cw = (W - 50) / 12, ch = 26, top = 20, scale = largest_abs(a);
 	double h = top + ch * (y1 - y0 + 1) + 4;
-	g_string_append_printf(s, "<section><h2>Monthly returns</h2><svg class=\"chart heatmap\" "
+	g_string_append_printf(s, "<section><h2>Monthly returns</h2><div class=\"scroll\">"
+			       "<svg class=\"chart heatmap\" "
 			       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"Monthly returns "
 			       "heatmap\" data-months=\"%u\">", W, h, a->len);
 	for (int mo = 1; mo <= 12; mo++)
@@ -164,7 +165,7 @@ static void monthly_heatmap(GString *s, const paper_metrics *m)
 				       x + cw / 2, yy + 17, fabs(r) > 0.6 * scale ? "#fff" : "#1d2330",
 				       r * 100);
 	}
-	g_string_append(s, "</svg><p class=\"note\">Percent, compounded from the daily returns "
+	g_string_append(s, "</svg></div><p class=\"note\">Percent, compounded from the daily returns "
 			   "within each UTC month.</p></section>");
 	g_array_free(a, TRUE);
 }
@@ -177,15 +178,16 @@ static void yearly_bars(GString *s, const paper_metrics *m)
 		g_array_free(a, TRUE);
 		return;
 	}
-	double h = 220, top = 20, bottom = 190, scale = fmax(largest_abs(a), 1e-9);
+	double h = 220, top = 20, bottom = 190;
 	double hi = 0, lo = 0;
 	for (guint i = 0; i < a->len; i++) {
 		double r = g_array_index(a, period_return, i).growth - 1;
 		hi = fmax(hi, r);
 		lo = fmin(lo, r);
 	}
-	if (hi - lo < 1e-12)
-		hi = lo + scale;
+	/* A scale of at least 1%, so a flat year does not fill the chart. */
+	if (hi - lo < 0.01)
+		hi = lo + 0.01;
 	double zero = top + (bottom - top) * hi / (hi - lo), bw = (W - 20) / a->len;
 	g_string_append_printf(s, "<section><h2>Yearly returns</h2><svg class=\"chart yearly\" "
 			       "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"Yearly returns\" "
