@@ -4,11 +4,13 @@
 # chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh.
 # libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
 # (tests/pg/cluster.sh), each run in a throw-away cluster.
+# The wheel suite (tests/install/): python3-mesonpy, python3-build and python3-venv build and
+# install the wheel.
 set -eu
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
 postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy abigail-tools valgrind
-chromium"
+chromium python3-mesonpy python3-build python3-venv"
 
 missing=""
 for p in $packages; do
