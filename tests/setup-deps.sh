@@ -4,13 +4,14 @@
 # chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh.
 # libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
 # (tests/pg/cluster.sh), each run in a throw-away cluster.
-# The wheel suite (tests/install/): python3-mesonpy, python3-build and python3-venv build and
-# install the wheel.
+# The packaging suites (tests/install/): python3-mesonpy, python3-build and python3-venv build
+# and install the wheel; dpkg-dev, debhelper, dh-python and lintian build and check the
+# Debian packages.
 set -eu
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
 postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy abigail-tools valgrind
-chromium python3-mesonpy python3-build python3-venv"
+chromium python3-mesonpy python3-build python3-venv dpkg-dev debhelper dh-python lintian"
 
 missing=""
 for p in $packages; do
