@@ -75,7 +75,7 @@ def own_options(text, cmd):
     return set(OPTION.findall(other.sub("", text)))
 
 
-def listed_json_commands(text, where):
+def listed_json_commands(text):
     """The commands named in backquotes in the parenthesis after "With `--json`"."""
     m = re.search(r"With `--json`[^(]*\(([^)]*)\)", text)
     if not m:
@@ -106,7 +106,7 @@ def check_docs(paper, srcdir):
             says = "takes" if "--json" in opts else "does not take"
             bad.append(f"{doc}, paper {cmd}: the command {says} --json, the section says otherwise")
     cli = open(os.path.join(srcdir, "docs/cli.md"), encoding="utf-8").read()
-    listed = listed_json_commands(cli, "docs/cli.md")
+    listed = listed_json_commands(cli)
     if listed is None:
         bad.append('docs/cli.md: no "With `--json` ... (`cmd`, ...; ...)" list under Output')
     elif listed != with_json:
