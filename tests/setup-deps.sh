@@ -5,11 +5,15 @@
 # and scipy compute the reference values of the quant statistics (bindings/python/tests).
 # libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
 # (tests/pg/cluster.sh), each run in a throw-away cluster.
+# The packaging suites (tests/install/): python3-mesonpy, python3-build and python3-venv build
+# and install the wheel; dpkg-dev, debhelper, dh-python and lintian build and check the
+# Debian packages.
 set -eu
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
 postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy python3-pandas
-python3-scipy abigail-tools valgrind chromium"
+python3-scipy abigail-tools valgrind chromium python3-mesonpy python3-build python3-venv dpkg-dev
+debhelper dh-python lintian"
 
 missing=""
 for p in $packages; do
