@@ -29,11 +29,11 @@ PAPER_BEGIN_DECLS
 
 /** Compile-time version of the headers. */
 #define PAPER_VERSION_MAJOR 1
-#define PAPER_VERSION_MINOR 0
+#define PAPER_VERSION_MINOR 1
 #define PAPER_VERSION_PATCH 0
-#define PAPER_VERSION "1.0.0"
+#define PAPER_VERSION "1.1.0"
 /** major * 1000000 + minor * 1000 + patch, comparable with paper_version_number(). */
-#define PAPER_VERSION_NUMBER 1000000
+#define PAPER_VERSION_NUMBER 1001000
 
 /**
  * A point in time: microseconds since the Unix epoch, UTC.

@@ -80,7 +80,7 @@ for pkg in libpaper1 libpaper-dev python3-paperlib paper-tools; do
 	[ -f "$(deb "$pkg")" ] || fail "no $pkg package"
 done
 [ $failures -eq 0 ] || exit 1
-holds libpaper1 "/usr/lib/$multiarch/libpaper.so.1.0.0" "/usr/lib/$multiarch/libpaper.so.1"
+holds libpaper1 "/usr/lib/$multiarch/libpaper.so.$version" "/usr/lib/$multiarch/libpaper.so.1"
 holds libpaper-dev /usr/include/paper/paper.h "/usr/lib/$multiarch/libpaper.so" \
 	"/usr/lib/$multiarch/pkgconfig/libpaper.pc"
 holds python3-paperlib /usr/lib/python3/dist-packages/paperlib/__init__.py \
@@ -88,9 +88,9 @@ holds python3-paperlib /usr/lib/python3/dist-packages/paperlib/__init__.py \
 	"/usr/lib/python3/dist-packages/paperlib-$version.dist-info/METADATA"
 holds paper-tools /usr/bin/paper /usr/share/man/man1/paper.1.gz /usr/share/man/man1/paper-run.1.gz
 depends libpaper-dev "libpaper1 (= $changelog_version)"
-depends python3-paperlib "libpaper1 (>= $version)" "python3-cffi-backend-api-min (<= " \
+depends python3-paperlib "libpaper1 (>= " "python3-cffi-backend-api-min (<= " \
 	"python3-cffi-backend-api-max (>= " "python3 (>= "
-depends paper-tools "libpaper1 (>= $version)"
+depends paper-tools "libpaper1 (>= "
 dpkg-deb -e "$(deb libpaper1)" "$tmp/control"
 if grep -q "^ paper_version@PAPER_1.0 1.0.0" "$tmp/control/symbols"; then
 	echo "ok   libpaper1 has a symbols file"
