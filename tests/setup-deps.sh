@@ -3,12 +3,13 @@
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 # chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh.
 # libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
-# (tests/pg/cluster.sh), each run in a throw-away cluster.
+# (tests/pg/cluster.sh), each run in a throw-away cluster. clang compiles the release build
+# tests/run-all.sh checks for warnings; python3-hypothesis drives the money property tests.
 set -eu
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
-postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy abigail-tools valgrind
-chromium"
+postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy python3-hypothesis abigail-tools valgrind
+chromium clang"
 
 missing=""
 for p in $packages; do

@@ -35,10 +35,13 @@ static inline int64_t fx_round(double x)
 	return t;
 }
 
+/* *out is always written (0 when x is refused), so no caller reads an unset value. */
 static inline bool fx_from_double(double x, int64_t *out)
 {
-	if (!isfinite(x) || fabs(x) > FX_MAX_DOUBLE)
+	if (!isfinite(x) || fabs(x) > FX_MAX_DOUBLE) {
+		*out = 0;
 		return false;
+	}
 	*out = fx_round(x * (double)FX_SCALE);
 	return true;
 }
