@@ -149,7 +149,10 @@ struct paper_broker {
 	paper_config *cfg;
 	params p;
 
-	GHashTable *sym_index; /* name -> index + 1 */
+	/* name -> index + 1. The keys live in sym_names, which never moves a string: syms is
+	 * reallocated as it grows, so the index must not point at instrument.name. */
+	GHashTable *sym_index;
+	GStringChunk *sym_names;
 	instrument *syms;
 	int64_t net_value;     /* sum of the signed market values of all positions */
 	uint32_t n_syms, cap_syms;

@@ -62,7 +62,8 @@ static int bad_row(paper_replay *r, const bar_src *src, uint64_t line, const cha
 sym_track *replay__track(paper_replay *r, uint32_t sym)
 {
 	if (sym >= r->n_track) {
-		uint32_t n = sym + 16;
+		/* Doubling: a universe of a million symbols is declared one at a time. */
+		uint32_t n = r->n_track * 2 > sym + 16 ? r->n_track * 2 : sym + 16;
 		r->track = g_renew(sym_track, r->track, n);
 		for (uint32_t i = r->n_track; i < n; i++) /* no row yet: before any time */
 			r->track[i] = (sym_track){ .last_ts = INT64_MIN };
