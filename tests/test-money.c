@@ -325,6 +325,32 @@ START_TEST(fee_past_the_limit)
 }
 END_TEST
 
+/* ---- slipped prices ---- */
+
+START_TEST(slippage_past_the_price_is_one_unit)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "costs.slippage_pct", "10"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_market_mult", "100"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_size_impact", "1000"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_jitter", "0"));
+	paper_broker *b = tu_broker(cfg);
+	flat_bar(b, "P", T0, 10);
+	tu_submit(b, "P", PAPER_SIDE_BUY, PAPER_ORDER_LIMIT, 100, 10, 0, 0);
+	flat_bar(b, "P", T0 + MIN_US, 10);
+	/* A sell into a bar of volume 1e-8 slips by 1000 x 1e10 times the price: far below zero
+	 * (the conversion of such a double to int64 was undefined). It fills at one unit. */
+	tu_submit(b, "P", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 100, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "P", T0 + 2 * MIN_US, 10, 10, 10, 10, 1e-8));
+	paper_fill_info f = PAPER_FILL_INFO_INIT;
+	ck_ok(paper_broker_fill_at(b, 1, &f));
+	ck_assert_int_eq(f.price_e8, 1);
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(a.cash_e8, a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8);
+	paper_broker_free(b);
+}
+END_TEST
+
 /* ---- fixed-point columns ---- */
 
 START_TEST(fixed_point_columns_keep_the_price_cap)
@@ -370,6 +396,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, short_value_past_the_limit);
 	tcase_add_test(tc, cash_past_the_limit_after_many_fills);
 	tcase_add_test(tc, fee_past_the_limit);
+	tcase_add_test(tc, slippage_past_the_price_is_one_unit);
 	tcase_add_test(tc, fixed_point_columns_keep_the_price_cap);
 	suite_add_tcase(s, tc);
 	return s;

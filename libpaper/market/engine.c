@@ -33,11 +33,10 @@ int64_t engine_slip(const params *p, const order *o, const mkt *m, int64_t ref, 
 	if (p->slip_jitter > 0.0)
 		frac *= 1.0 + p->slip_jitter * rng_symmetric(p->seed, draw);
 	double px = fx_to_double(ref) * (is_buy(o) ? 1.0 + frac : 1.0 - frac) * (double)FX_SCALE;
-	/* Past the price limit (or NaN): saturated, and refused when the fill is planned; a
-	 * conversion of a double beyond int64 would be undefined. */
-	int64_t price = px < (double)FX_PRICE_MAX ? fx_round(px) : INT64_MAX;
-	if (price < 1)
-		price = 1;
+	/* Converted only inside the range: a double beyond int64 (a sell slipped by more than
+	 * its price, a huge size impact) would be undefined. Past the price limit (or NaN):
+	 * saturated, and refused when the fill is planned; below one unit: one unit. */
+	int64_t price = !(px < (double)FX_PRICE_MAX) ? INT64_MAX : px < 1.0 ? 1 : fx_round(px);
 	if (limit_fill)
 		price = is_buy(o) ? (price > o->limit ? o->limit : price)
 				  : (price < o->limit ? o->limit : price);
