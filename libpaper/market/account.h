@@ -52,12 +52,12 @@ static inline int account_check_mark(const paper_broker *b, uint32_t sym, int64_
 {
 	const instrument *s = &b->syms[sym];
 	int64_t v;
-	/* Far from every limit, the usual case on every bar: with the new value, the long and
-	 * short totals and the cash each within a quarter of the limit, no total can pass it
-	 * (a mark leaves the cost bases as they are). */
-	if (fx_mul_checked(s->pos.qty, price, &v) && fx_abs(v) <= FX_MONEY_MAX / 4 &&
-	    b->long_value <= FX_MONEY_MAX / 4 && b->short_value <= FX_MONEY_MAX / 4 &&
-	    fx_abs(b->cash) <= FX_MONEY_MAX / 4) {
+	/* Far from every limit, the usual case on every bar: when |value| + long + short + |cash|
+	 * is within the limit (each term is, so the unsigned sum cannot wrap), so are the new
+	 * long and short totals and the equity (a mark leaves the cost bases as they are). */
+	if (fx_mul_checked(s->pos.qty, price, &v) &&
+	    (uint64_t)fx_abs(v) + (uint64_t)b->long_value + (uint64_t)b->short_value +
+			    (uint64_t)fx_abs(b->cash) <= (uint64_t)FX_MONEY_MAX) {
 		*value = v;
 		return PAPER_OK;
 	}

@@ -1284,22 +1284,19 @@ int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_ts ts, const in
 	const instrument *s = &b->syms[sym];
 	if (b->failed)
 		return check_alive(b);
-	if (!ts_in_range(ts))
-		return ts_range_error(s->name, ts);
 	if (s->has_data && (ts < s->last_ts || (s->has_bar && ts == s->last_ts)))
 		return paper__error(PAPER_ETIME, "%s: time %" G_GINT64_FORMAT " is %s the last data at %"
 				    G_GINT64_FORMAT, s->name, ts, ts == s->last_ts ? "a duplicate of" : "before",
 				    s->last_ts);
 	mkt m = { .ts = ts, .is_bar = true, .open = ohlcv[0], .high = ohlcv[1], .low = ohlcv[2],
 		  .close = ohlcv[3], .volume = ohlcv[4] };
-	if (m.low <= 0 || m.high > FX_PRICE_MAX || m.high < m.low || m.open > m.high ||
-	    m.open < m.low || m.close > m.high || m.close < m.low)
+	if (m.low <= 0 || m.high < m.low || m.open > m.high || m.open < m.low || m.close > m.high ||
+	    m.close < m.low)
 		return paper__error(PAPER_EPRICE, "%s: bar prices inconsistent (open %.8g high %.8g low "
 				    "%.8g close %.8g)", s->name, fx_to_double(m.open), fx_to_double(m.high),
 				    fx_to_double(m.low), fx_to_double(m.close));
-	if (m.volume < 0 || m.volume > FX_QTY_MAX)
-		return paper__error(PAPER_EQTY, "%s: volume %.8g outside [0, 9e10]", s->name,
-				    fx_to_double(m.volume));
+	if (m.volume < 0)
+		return paper__error(PAPER_EQTY, "%s: negative volume", s->name);
 	return market_event(b, sym, &m, m.close, true);
 }
 

@@ -325,7 +325,8 @@ static inline int check_row(paper_replay *r, bar_src *src, const bar_row *row)
 	sym_track *t = &r->track[row->sym];
 	/* low > 0 and high within the limit bound the open and the close too; *_e8 columns
 	 * reach here unchecked. */
-	bool ok = v[2] > 0 && v[1] <= FX_PRICE_MAX && v[4] >= 0 && v[4] <= FX_QTY_MAX &&
+	/* Unsigned compares fold the lower bounds in: 0 <= volume, 0 <= ts. */
+	bool ok = v[2] > 0 && v[1] <= FX_PRICE_MAX && (uint64_t)v[4] <= (uint64_t)FX_QTY_MAX &&
 		  v[1] >= v[2] && v[0] >= v[2] && v[0] <= v[1] && v[3] >= v[2] && v[3] <= v[1] &&
 		  (uint64_t)row->ts <= (uint64_t)PAPER_TS_MAX && row->ts >= src->prev_ts &&
 		  row->ts > t->last_ts;
