@@ -45,6 +45,14 @@ typedef int64_t paper_ts;
 #define PAPER_TS_PER_SECOND INT64_C(1000000)
 
 /**
+ * The timestamps libpaper takes: 1970-01-01T00:00:00Z (PAPER_TS_MIN, 0) through
+ * 9999-12-31T23:59:59.999999Z (PAPER_TS_MAX). A timestamp outside is refused with PAPER_ETIME
+ * wherever one enters (market data, orders, signals, intents, replay rows, ledgers).
+ */
+#define PAPER_TS_MIN INT64_C(0)
+#define PAPER_TS_MAX INT64_C(253402300799999999)
+
+/**
  * The run-time version string of the library ("1.0.0").
  * Thread-safe; the string is static.
  */

@@ -431,7 +431,7 @@ static int dry_run(const saved *s, const GArray *recs)
 	}
 	for (guint i = 0; rc == PAPER_OK && i < s->marks->len; i++) {
 		const store_mark *m = &g_array_index(s->marks, store_mark, i);
-		paper__broker_restore_mark(b, paper__broker_symbol(b, m->symbol), m->price, m->ts);
+		rc = paper__broker_restore_mark(b, paper__broker_symbol(b, m->symbol), m->price, m->ts);
 	}
 	if (rc == PAPER_OK && b->cash != s->cash)
 		rc = paper__error(PAPER_ECORRUPT, "the rebuilt cash differs");

@@ -152,8 +152,14 @@ static int restore_mark(void *ctx, const store_mark *m)
 	if (!paper__symbol_valid(m->symbol) || m->price <= 0)
 		return paper__error(PAPER_ECORRUPT, "ledger '%s', account '%s': the mark of '%s' is "
 				    "invalid", rp->l->location, rp->name, m->symbol);
-	paper__broker_restore_mark(rp->b, paper__broker_symbol(rp->b, m->symbol), m->price, m->ts);
-	return PAPER_OK;
+	int rc = paper__broker_restore_mark(rp->b, paper__broker_symbol(rp->b, m->symbol), m->price,
+					    m->ts);
+	if (rc != PAPER_OK) {
+		char why[512];
+		g_strlcpy(why, paper_last_error(), sizeof why);
+		rc = paper__error(rc, "ledger '%s', account '%s': %s", rp->l->location, rp->name, why);
+	}
+	return rc;
 }
 
 int ledger_rebuild(paper_ledger *l, int64_t account, const char *name, paper_broker **out,

@@ -85,14 +85,16 @@ static int fill_record(const paper_broker *b, const event *ev, store_rec *r)
 	fill_effect planned;
 	const fill_effect *e = ev->effect;
 	if (e == NULL) {
-		account_plan_fill(b, o, &ev->f, &planned);
+		rc = account_plan_fill(b, o, &ev->f, 0, &planned);
+		if (rc != PAPER_OK)
+			return rc;
 		e = &planned;
 	}
 	r->f = ev->f;
 	r->ord = *o;
 	r->ord.filled += ev->f.qty;
-	r->ord.fill_notional += fx_mul(ev->f.qty, ev->f.price);
-	r->ord.fees += ev->f.fee;
+	r->ord.fill_notional = e->order_notional;
+	r->ord.fees = e->order_fees;
 	r->ord.updated = ev->f.ts;
 	r->ord.status = r->ord.filled == r->ord.qty ? PAPER_STATUS_FILLED
 						    : PAPER_STATUS_PARTIALLY_FILLED;
@@ -102,9 +104,9 @@ static int fill_record(const paper_broker *b, const event *ev, store_rec *r)
 		r->trade = e->trade;
 	if (e->pos.qty != 0)
 		r->pos = e->pos;
-	r->after.cash = b->cash + e->cash_delta;
-	r->after.realized = b->realized + e->realized_delta;
-	r->after.fees = b->fees + ev->f.fee;
+	r->after.cash = e->cash;
+	r->after.realized = e->realized;
+	r->after.fees = e->fees;
 	r->after.fills = b->n_fills + 1;
 	r->after.trades = b->n_trades + e->closed;
 	set_symbol(r, b, ev->f.sym);

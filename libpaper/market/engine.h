@@ -10,6 +10,7 @@ typedef struct mkt {
 	bool is_bar;
 	int64_t open, high, low, close, volume;
 	int64_t bid, ask, last;
+	int64_t mark; /* the mark the symbol takes after the event (fills are checked at it) */
 } mkt;
 
 typedef enum match_kind { MATCH_NONE, MATCH_FILL, MATCH_TRIGGER } match_kind;

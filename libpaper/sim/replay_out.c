@@ -89,23 +89,20 @@ void replay__day_roll(paper_replay *r, paper_ts ts)
 	r->day.info.day = day;
 	r->day.info.start_equity_e8 = paper__broker_equity(r->b);
 	r->day.start_fees = r->b->fees;
-	paper_session_stats st = PAPER_SESSION_STATS_INIT;
-	paper_session_stats_get(r->s, &st);
-	r->day.entries_base = st.entries_filled;
+	r->day.entries_base = r->s->st.entries_filled;
 }
 
 void replay__day_close(paper_replay *r)
 {
 	paper_day_info *d = &r->day.info;
-	paper_session_stats st = PAPER_SESSION_STATS_INIT;
-	paper_session_stats_get(r->s, &st);
 	d->end_equity_e8 = paper__broker_equity(r->b);
 	d->fees_e8 = r->b->fees - r->day.start_fees;
 	d->start_equity = fx_to_double(d->start_equity_e8);
 	d->end_equity = fx_to_double(d->end_equity_e8);
+	/* Equities and fees within the money limit: their differences fit. */
 	d->pnl = fx_to_double(d->end_equity_e8 - d->start_equity_e8);
 	d->fees = fx_to_double(d->fees_e8);
-	d->entries = st.entries_filled - r->day.entries_base;
+	d->entries = r->s->st.entries_filled - r->day.entries_base;
 	d->open_positions = r->b->n_positions;
 	g_array_append_val(r->days, *d);
 	r->day.open = false;

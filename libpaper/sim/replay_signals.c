@@ -299,6 +299,8 @@ static int from_signal(const paper_signal *in, size_t i, sig_row *s)
 				    (int)in->direction);
 	if (in->ts <= 0)
 		return paper__error(PAPER_EINVAL, "signals[%zu]: ts is required (> 0)", i);
+	if (!ts_in_range(in->ts))
+		return ts_range_error("signals[]", in->ts);
 	memset(s, 0, sizeof *s);
 	g_strlcpy(s->symbol, in->symbol, sizeof s->symbol);
 	s->ts = in->ts;

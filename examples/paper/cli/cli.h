@@ -106,7 +106,6 @@ void cli_config_clear(cli_config *c);
 
 /* ---- a replay run, shared by replay, walk-forward and execute ---- */
 
-#define CLI_MAX_INPUTS 256
 #define CLI_RUN_BASE 2000
 extern const cli_opt cli_run_opts[];    /* --bars --signals --trades-out ... */
 
@@ -120,9 +119,9 @@ typedef struct cli_progress {
 typedef struct cli_run {
 	const char *cmd;
 	cli_config cfg;
-	const char *bars[CLI_MAX_INPUTS];
+	const char **bars;       /* as many as given (a universe of files); cli_run_close() frees */
 	int n_bars;
-	const char *signals[CLI_MAX_INPUTS];
+	const char **signals;
 	int n_signals;
 	const char *trades_out, *summary_out;
 	const char *ledger_path; /* --ledger: the run's events go to a new account there */

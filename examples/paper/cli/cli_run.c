@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 
+#include <glib.h>
 #include <string.h>
 
 enum {
@@ -34,11 +35,12 @@ void cli_run_init(cli_run *run, const char *cmd)
 	paper_replay_options_init(&run->opts, PAPER_REPLAY_OPTIONS_VERSION);
 }
 
-static int add_input(cli_run *run, const char **list, int *n, const char *value)
+/* Grown by doubling: the arguments bound the count, nothing else does. */
+static int add_input(const char ***list, int *n, const char *value)
 {
-	if (*n == CLI_MAX_INPUTS)
-		return cli_fail(run->cmd, EXIT_INPUT, "at most %d inputs of a kind", CLI_MAX_INPUTS);
-	list[(*n)++] = value;
+	if ((*n & (*n - 1)) == 0) /* 0, 1, 2, 4, ...: full */
+		*list = g_renew(const char *, *list, *n ? 2 * (size_t)*n : 1);
+	(*list)[(*n)++] = value;
 	return EXIT_OK;
 }
 
@@ -46,9 +48,9 @@ int cli_run_option(cli_run *run, int id, const char *v)
 {
 	switch (id) {
 	case RUN_BARS:
-		return add_input(run, run->bars, &run->n_bars, v);
+		return add_input(&run->bars, &run->n_bars, v);
 	case RUN_SIGNALS:
-		return add_input(run, run->signals, &run->n_signals, v);
+		return add_input(&run->signals, &run->n_signals, v);
 	case RUN_TRADES_OUT:
 		run->trades_out = v;
 		return EXIT_OK;
@@ -193,6 +195,10 @@ void cli_run_close(cli_run *run)
 	paper_broker_free(run->b); /* before the ledger it writes to */
 	paper_ledger_close(run->ledger);
 	cli_config_clear(&run->cfg);
+	g_free(run->bars);
+	g_free(run->signals);
+	run->bars = run->signals = NULL;
+	run->n_bars = run->n_signals = 0;
 	run->r = NULL;
 	run->b = NULL;
 	run->ledger = NULL;

@@ -182,7 +182,7 @@ int cmd_execute(int argc, char **argv)
 	int code = cli_parse("execute", argc, argv, tables, on_option, &a, &help);
 	if (code == EXIT_OK && help) {
 		cli_usage(stdout, "execute", synopsis, description, tables, NULL);
-		cli_config_clear(&a.run.cfg);
+		cli_run_close(&a.run);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK)

@@ -154,7 +154,7 @@ int cmd_walk_forward(int argc, char **argv)
 	int code = cli_parse("walk-forward", argc, argv, tables, on_option, &a, &help);
 	if (code == EXIT_OK && help) {
 		cli_usage(stdout, "walk-forward", synopsis, description, tables, NULL);
-		cli_config_clear(&a.run.cfg);
+		cli_run_close(&a.run);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK)
