@@ -161,8 +161,8 @@ def max_drawdown(returns: _Series) -> float:
 
 
 def calmar_ratio(returns: _Series, periods_per_year: float = PERIODS_PER_YEAR_DAILY) -> float:
-    """Calmar ratio: annual return / |max drawdown|. NaN for no returns; no drawdown gives
-    +-inf by the sign of the annual return (NaN when it is 0)."""
+    """Calmar ratio: annual return / |max drawdown|. NaN for no returns, for a series with no
+    drawdown and for an infinite quotient, as empyrical."""
     return _call(lib.paper_calmar_ratio, returns, _ppy(periods_per_year))
 
 
