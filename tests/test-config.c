@@ -625,6 +625,205 @@ START_TEST(alpaca_urls)
 }
 END_TEST
 
+/*
+ * URLs a naive reading takes for the paper host while a client connects elsewhere (or could),
+ * and URLs two parsers read differently. Printable, so every route (INI, environment, setter)
+ * can carry them.
+ */
+static const char *const url_bypasses[] = {
+	"https://paper-api.alpaca.markets:443@api.alpaca.markets/v2",
+	"https://paper-api.alpaca.markets:@api.alpaca.markets",
+	"https://paper-api.alpaca.markets@api.alpaca.markets",
+	"https://@paper-api.alpaca.markets",
+	"https://:@paper-api.alpaca.markets/v2",
+	"https://user:secret@paper-api.alpaca.markets",
+	"https://paper-api.alpaca.markets%2F@api.alpaca.markets",
+	"https://paper-api.alpaca.markets:0",
+	"https://paper-api.alpaca.markets:0/v2",
+	"https://paper-api.alpaca.markets:99999",
+	"https://paper-api.alpaca.markets:65536/v2",
+	"https://paper-api.alpaca.markets:",
+	"https://paper-api.alpaca.markets:/v2",
+	"https://paper-api.alpaca.markets:443:443",
+	"https://paper-api.alpaca.markets:-1",
+	"https://paper-api.alpaca.markets#@api.alpaca.markets",
+	"https://paper-api.alpaca.markets/v2#",
+	"//paper-api.alpaca.markets",
+	"https:paper-api.alpaca.markets",
+	"https:///paper-api.alpaca.markets",
+	"https://paper-api.alpaca.markets..",
+	"https://paper-api%2ealpaca.markets%2e%2e",
+	"https://paper-api.alpaca.markets%00.evil.example",
+	"https://paper-api.alpaca.markets%2eevil.example",
+	"https://xn--paper-api-.alpaca.markets",
+	"https://[::1]/v2",
+	"https://127.0.0.1/v2",
+	"https://paper-api.alpaca.markets|api.alpaca.markets",
+	"https://paper-api.alpaca.markets^",
+	"ftp://paper-api.alpaca.markets",
+	"HTTP://PAPER-API.ALPACA.MARKETS",
+};
+
+/* The live host however it is spelled: refused as the live endpoint by name. */
+static const char *const url_live[] = {
+	"HTTPS://API.ALPACA.MARKETS.",
+	"https://api%2ealpaca.markets",
+	"https://%61pi.alpaca.markets/v2",
+	"https://API.alpaca.markets:443/v2?x=1",
+	"https://xn--api-.alpaca.markets",
+};
+
+/* The paper host however it is spelled: accepted. */
+static const char *const url_paper[] = {
+	"HTTPS://PAPER-API.ALPACA.MARKETS.",
+	"https://paper-api%2ealpaca.markets/v2",
+	"https://%70aper-api.alpaca.markets",
+	"https://paper-api.alpaca.markets:443",
+	"https://paper-api.alpaca.markets:0443/v2",
+	"https://paper-api.alpaca.markets./v2?x=1&y=%20",
+};
+
+static int set_url(paper_config *cfg, const char *url)
+{
+	return paper_config_set(cfg, "connection.alpaca_base_url", url);
+}
+
+/* One URL through the INI loader, the environment (both names) and the setter. */
+static void url_every_route(const char *url, int want)
+{
+	paper_config *cfg = new_config();
+	char *ini = g_strdup_printf("[connection]\nalpaca_base_url = %s\n", url);
+	ck_assert_msg(load_text(cfg, ini) == want, "INI '%s': %s", url, paper_last_error());
+	ck_assert_int_eq(paper_config_validate(cfg), want);
+	paper_config_free(cfg);
+	g_free(ini);
+	static const char *const names[] = { "PAPER_CONNECTION_ALPACA_BASE_URL=", "APCA_API_BASE_URL=" };
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		cfg = new_config();
+		char *env = g_strconcat(names[i], url, NULL);
+		ck_assert_msg(load_env1(cfg, env) == want, "%s: %s", env, paper_last_error());
+		ck_assert_int_eq(paper_config_validate(cfg), want);
+		paper_config_free(cfg);
+		g_free(env);
+	}
+	cfg = new_config();
+	ck_assert_msg(set_url(cfg, url) == want, "set '%s': %s", url, paper_last_error());
+	assert_text(cfg, "connection.alpaca_base_url", want == PAPER_OK ? url : "");
+	paper_config_free(cfg);
+}
+
+START_TEST(alpaca_url_bypasses)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(url_bypasses); i++)
+		url_every_route(url_bypasses[i], PAPER_ESAFETY);
+	for (size_t i = 0; i < G_N_ELEMENTS(url_live); i++) {
+		url_every_route(url_live[i], PAPER_ESAFETY);
+		paper_config *cfg = new_config();
+		ck_assert_int_eq(set_url(cfg, url_live[i]), PAPER_ESAFETY);
+		ck_assert_msg(strstr(paper_last_error(), "live trading endpoint refused"), "%s: %s",
+			      url_live[i], paper_last_error());
+		paper_config_free(cfg);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(url_paper); i++)
+		url_every_route(url_paper[i], PAPER_OK);
+}
+END_TEST
+
+/* Bytes the loaders cannot carry: through the setter (the INI and environment routes end there). */
+START_TEST(alpaca_url_hostile_bytes)
+{
+	static const char *const bad[] = {
+		"https://paper-api.alpaca.markets\\@api.alpaca.markets",
+		"https://paper-api.alpaca.markets\\.api.alpaca.markets",
+		"https://paper-api.alpaca.markets /v2",
+		"https://paper-api.alpaca.markets\t.evil.example",
+		"https://api.alpaca.mar\tkets",
+		"https://paper-api.alpaca.markets\r\nHost: api.alpaca.markets",
+		"https://paper-api.alpaca.markets\x1b[2K",
+		"https://paper-api.alpaca.markets\x7f",
+		"https://paper-api.alpaca.markets\xc2\x85",
+		"https://\xef\xbd\x90\xef\xbd\x81per-api.alpaca.markets",
+		"https://paper-api.alpaca.markets\xff",
+		"https://paper-api.alpaca.markets\"@api.alpaca.markets",
+		"https://paper-api.alpaca.markets<x>",
+		"https://paper-api.alpaca.markets{x}",
+		"https://paper-api.alpaca.markets`",
+	};
+	paper_config *cfg = new_config();
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		ck_assert_msg(set_url(cfg, bad[i]) == PAPER_ESAFETY, "accepted: %s", bad[i]);
+		ck_assert_ptr_nonnull(strstr(paper_last_error(), "percent-encoded"));
+	}
+	/* Long: at the limit it is read, one byte past it is refused. */
+	char url[2100];
+	const char *head = "https://paper-api.alpaca.markets/";
+	size_t n = strlen(head);
+	memcpy(url, head, n);
+	memset(url + n, 'a', 2048 - n);
+	url[2048] = '\0';
+	ck_ok(set_url(cfg, url));
+	url[2048] = 'a';
+	url[2049] = '\0';
+	ck_assert_int_eq(set_url(cfg, url), PAPER_ESAFETY);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "longer than 2048"));
+	/* A million bytes: refused at once, nothing parsed; a refusal changes nothing. */
+	char *huge = g_malloc(1000001);
+	memcpy(huge, head, n);
+	memset(huge + n, 'a', 1000000 - n);
+	huge[1000000] = '\0';
+	ck_assert_int_eq(set_url(cfg, huge), PAPER_ESAFETY);
+	g_free(huge);
+	char buf[4096];
+	ck_ok(paper_config_get_string(cfg, "connection.alpaca_base_url", buf, sizeof buf, NULL));
+	ck_assert_uint_eq(strlen(buf), 2048);
+	paper_config_free(cfg);
+}
+END_TEST
+
+static bool has_control_byte(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return true;
+	return false;
+}
+
+/* A refused value is quoted back escaped, never as raw bytes a terminal or log would act on. */
+START_TEST(refused_values_are_quoted_escaped)
+{
+	paper_config *cfg = new_config();
+	ck_assert_int_eq(paper_config_set(cfg, "connection.ib_account", "DU1\x1b[2K\rPAPER FILL"),
+			 PAPER_ESAFETY);
+	ck_assert(!has_control_byte(paper_last_error()));
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "DU1\\x1b[2K\\x0dPAPER FILL"));
+	ck_assert_int_eq(paper_config_set(cfg, "account.\x1b[31mname", "x"), PAPER_ECONFIG);
+	ck_assert(!has_control_byte(paper_last_error()));
+	/* The loaders record the same escaped text in the violation. */
+	ck_assert_int_eq(load_text(cfg, "[account]\nname = a\x1b[31mb\ncurrency = \x07US\n"),
+			 PAPER_ECONFIG);
+	ck_assert_int_eq(load_env1(cfg, "PAPER_ACCOUNT_TYPE=cash\x1b]0;x\x07"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_validate(cfg), PAPER_ECONFIG);
+	ck_assert_uint_eq(paper_config_violation_count(cfg), 3);
+	for (size_t i = 0; i < 3; i++) {
+		paper_config_violation v = violation(cfg, i);
+		ck_assert_msg(!has_control_byte(v.key) && !has_control_byte(v.value), "%zu", i);
+		ck_assert_ptr_nonnull(strstr(v.value, "\\x"));
+	}
+	/* One line per violation, and no line break or escape of the input's own. */
+	char **lines = g_strsplit(paper_last_error(), "\n", -1);
+	ck_assert_uint_eq(g_strv_length(lines), 4);
+	for (size_t i = 0; lines[i]; i++)
+		ck_assert(!has_control_byte(lines[i]));
+	g_strfreev(lines);
+	/* A long value is cut in the message, which keeps its reason. */
+	char *long_value = g_strnfill(100000, 'U');
+	ck_assert_int_eq(paper_config_set(cfg, "connection.ib_account", long_value), PAPER_ESAFETY);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "...': not an Interactive Brokers"));
+	g_free(long_value);
+	paper_config_free(cfg);
+}
+END_TEST
+
 /* Every way of saying "go live" in a file; each must be refused as unsafe. */
 static const char *const live_files[] = {
 	"[account]\nlive = true\n",
@@ -1192,6 +1391,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, ib_ports);
 	tcase_add_test(tc, ib_accounts);
 	tcase_add_test(tc, alpaca_urls);
+	tcase_add_test(tc, alpaca_url_bypasses);
+	tcase_add_test(tc, alpaca_url_hostile_bytes);
+	tcase_add_test(tc, refused_values_are_quoted_escaped);
 	tcase_add_test(tc, go_live_in_a_file_is_refused);
 	tcase_add_test(tc, go_live_in_the_environment_is_refused);
 	tcase_add_test(tc, go_live_from_process_environment);

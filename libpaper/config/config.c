@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "config/config_load.h"
 #include "config/safety.h"
 
@@ -383,14 +384,16 @@ static void violation_free(gpointer p)
 	g_free(v);
 }
 
+/* Names and values are quoted back to whoever prints the violations: never raw control bytes,
+ * never a megabyte. */
 void paper__config_add_pending(paper_config *cfg, int code, const char *key, const char *value,
 			       const char *reason)
 {
 	cfg_violation *v = g_new0(cfg_violation, 1);
 
 	v->code = code;
-	v->key = g_strdup(key);
-	v->value = g_strdup(value ? value : "");
+	v->key = paper__text_shown(key, PAPER_TEXT_SHOWN_MAX);
+	v->value = paper__text_shown(value ? value : "", PAPER_TEXT_SHOWN_MAX);
 	v->reason = g_strdup(reason);
 	g_ptr_array_add(cfg->pending, v);
 }
@@ -419,7 +422,9 @@ int paper__config_set_text(paper_config *cfg, int k, const char *text, const cha
 	if (rc != PAPER_OK) {
 		if (record_as)
 			paper__config_add_pending(cfg, rc, record_as, text, why);
-		paper__error(rc, "%s = '%s': %s", keys[k].name, text, why);
+		char *shown = paper__text_shown(text, PAPER_TEXT_SHOWN_MAX);
+		paper__error(rc, "%s = '%s': %s", keys[k].name, shown, why);
+		g_free(shown);
 		g_free(why);
 		value_free(k, &v);
 		return rc;
@@ -430,12 +435,24 @@ int paper__config_set_text(paper_config *cfg, int k, const char *text, const cha
 }
 
 /* No such key. A spelling of "go live" is refused as unsafe, not merely as a typo. */
+static int no_such_key(const char *key)
+{
+	char *k = paper__text_shown(key ? key : "(null)", PAPER_TEXT_SHOWN_MAX);
+	int rc = paper__error(PAPER_ECONFIG, "unknown config key '%s'", k);
+	g_free(k);
+	return rc;
+}
+
 static int unknown_key(const char *key, const char *value)
 {
-	if (key && paper__safety_unknown_is_live(key, value))
-		return paper__error(PAPER_ESAFETY, "'%s' = '%s' is %s", key, value,
-				    PAPER__SAFETY_NOT_A_SETTING);
-	return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+	if (key == NULL || !paper__safety_unknown_is_live(key, value))
+		return no_such_key(key);
+	char *k = paper__text_shown(key, PAPER_TEXT_SHOWN_MAX);
+	char *v = paper__text_shown(value, PAPER_TEXT_SHOWN_MAX);
+	int rc = paper__error(PAPER_ESAFETY, "'%s' = '%s' is %s", k, v, PAPER__SAFETY_NOT_A_SETTING);
+	g_free(k);
+	g_free(v);
+	return rc;
 }
 
 static int set_checked(paper_config *cfg, const char *key, paper_config_type type, cfg_value v)
@@ -454,7 +471,9 @@ static int set_checked(paper_config *cfg, const char *key, paper_config_type typ
 	int rc = check_value(k, v, &why);
 	if (rc != PAPER_OK) {
 		char *text = format_value(type, v);
-		paper__error(rc, "%s = '%s': %s", key, text, why);
+		char *shown = paper__text_shown(text, PAPER_TEXT_SHOWN_MAX);
+		paper__error(rc, "%s = '%s': %s", key, shown, why);
+		g_free(shown);
 		g_free(text);
 		g_free(why);
 		return rc;
@@ -549,7 +568,7 @@ static int get_checked(const paper_config *cfg, const char *key, paper_config_ty
 	PAPER__CHECK_NULL(out, "out");
 	int k = key_find(key);
 	if (k < 0)
-		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+		return no_such_key(key);
 	if (keys[k].type != type)
 		return paper__error(PAPER_ECONFIG, "config key '%s' is not of that type", key);
 	return k;
@@ -590,7 +609,7 @@ PAPER_API int paper_config_get_string(const paper_config *cfg, const char *key, 
 		return paper__error(PAPER_EINVAL, "buf must not be NULL when cap > 0");
 	int k = key_find(key);
 	if (k < 0)
-		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+		return no_such_key(key);
 	char *text = format_value(keys[k].type, cfg->v[k]);
 	size_t len = strlen(text);
 	if (cap > 0) {
@@ -609,7 +628,7 @@ PAPER_API int paper_config_reset(paper_config *cfg, const char *key)
 	PAPER__CHECK_NULL(cfg, "cfg");
 	int k = key_find(key);
 	if (k < 0)
-		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+		return no_such_key(key);
 	return paper__config_set_text(cfg, k, keys[k].def, NULL);
 }
 
@@ -686,8 +705,10 @@ PAPER_API int paper_config_validate(paper_config *cfg)
 		int rc = check_value(k, cfg->v[k], &why);
 		if (rc != PAPER_OK) {
 			char *text = format_value(keys[k].type, cfg->v[k]);
-			cfg_violation v = { rc, (char *)keys[k].name, text, why };
+			char *shown = paper__text_shown(text, PAPER_TEXT_SHOWN_MAX);
+			cfg_violation v = { rc, (char *)keys[k].name, shown, why };
 			g_ptr_array_add(cfg->violations, violation_dup(&v));
+			g_free(shown);
 			g_free(text);
 			g_free(why);
 		}
@@ -706,7 +727,7 @@ PAPER_API int paper_config_validate(paper_config *cfg)
 			code = PAPER_ESAFETY;
 		g_string_append_printf(msg, "\n  %s = '%s': %s", v->key, v->value, v->reason);
 	}
-	paper__error(code, "%s", msg->str);
+	paper__error_lines(code, "%s", msg->str);
 	g_string_free(msg, TRUE);
 	return code;
 }
