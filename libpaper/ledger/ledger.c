@@ -133,8 +133,12 @@ static int store_config(paper_ledger *l, int64_t account, const paper_config *cf
 			buf = g_realloc(buf, cap);
 			rc = paper_config_get_string(cfg, k.name, buf, cap, &len);
 		}
-		if (rc == PAPER_OK)
-			rc = l->ops->put_config(l->st, account, k.name, buf);
+		if (rc == PAPER_OK) {
+			/* A ledger may be shared and exported: never a password in it. */
+			char *text = location_config_text(k.name, buf);
+			rc = l->ops->put_config(l->st, account, k.name, text);
+			g_free(text);
+		}
 	}
 	g_free(buf);
 	return rc;

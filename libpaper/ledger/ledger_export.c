@@ -16,6 +16,7 @@
 #include "base/fxtext.h"
 #include "base/json.h"
 #include "base/tstext.h"
+#include "ledger/location.h"
 
 #define STATE_FORMAT "libpaper-state"
 #define STATE_VERSION 1
@@ -401,8 +402,10 @@ static int state_config(json_writer *w, const paper_config *cfg)
 			return rc;
 		char *v = g_malloc(len + 1);
 		paper_config_get_string(cfg, k.name, v, len + 1, NULL);
+		char *text = location_config_text(k.name, v);
 		jw_key(w, k.name);
-		jw_string(w, v);
+		jw_string(w, text);
+		g_free(text);
 		g_free(v);
 	}
 	jw_end_object(w);

@@ -15,6 +15,7 @@
 #include "base/sumjson.h"
 #include "base/tstext.h"
 #include "config/config.h"
+#include "ledger/location.h"
 #include "market/account.h"
 #include "market/broker_store.h"
 
@@ -386,9 +387,11 @@ static void json_config(GString *g, const paper_config *cfg)
 		paper_config_key_info_get(i, &ki);
 		paper_config_get_string(cfg, ki.name, buf, sizeof buf, NULL);
 		sj_key(g, ki.name, i == 0);
-		if (ki.type == PAPER_CONFIG_STRING)
-			sj_string(g, buf);
-		else
+		if (ki.type == PAPER_CONFIG_STRING) {
+			char *text = location_config_text(ki.name, buf);
+			sj_string(g, text);
+			g_free(text);
+		} else
 			g_string_append(g, buf);
 	}
 	g_string_append_c(g, '}');

@@ -409,7 +409,20 @@ class Config:
             return "<paperlib.Config closed>"
         changed = {k.name: self.get_text(k.name) for k in _KEY_LIST}
         diff = {k: v for k, v in changed.items() if v != _KEYS[k].default}
+        if "ledger.location" in diff:  # a repr ends up in logs: never a password
+            diff["ledger.location"] = redact_location(diff["ledger.location"])
         return f"<paperlib.Config {diff!r}>"
+
+
+def redact_location(location: str) -> str:
+    """A ledger location fit to print or log: every password replaced by ``***``
+    (``paper_ledger_location_redact()``)."""
+    raw = os.fsencode(location) if not isinstance(location, bytes) else location
+    n = ffi.new("size_t *")
+    check(lib.paper_ledger_location_redact(raw, ffi.NULL, 0, n))
+    buf = ffi.new("char[]", n[0] + 1)
+    check(lib.paper_ledger_location_redact(raw, buf, n[0] + 1, n))
+    return ffi.string(buf, n[0]).decode("utf-8", "surrogateescape")
 
 
 def violations_of(c: Any) -> List[ConfigViolation]:
