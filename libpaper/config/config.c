@@ -22,6 +22,8 @@ typedef struct keydef {
 	/* For strings: NULL-terminated list of accepted values, or NULL for a free form. */
 	const char *const *choices;
 	const char *doc;
+	/* A path the library opens for writing: never taken from a file someone else wrote. */
+	bool writes_file;
 } keydef;
 
 static const char *const account_types[] = { "cash", "margin", NULL };
@@ -31,8 +33,9 @@ static const char *const sizing_modes[] = { "notional", "fraction", "qty", NULL 
 static const char *const exits_from_bars[] = { "entry_bar", "next_bar", NULL };
 static const char *const reverse_actions[] = { "exit", "ignore", NULL };
 
-#define NUM(name, type, def, lo, hi, doc) { name, type, def, lo, hi, NULL, doc }
-#define STR(name, def, choices, doc) { name, PAPER_CONFIG_STRING, def, 0, 0, choices, doc }
+#define NUM(name, type, def, lo, hi, doc) { name, type, def, lo, hi, NULL, doc, false }
+#define STR(name, def, choices, doc) { name, PAPER_CONFIG_STRING, def, 0, 0, choices, doc, false }
+#define PATH_WRITTEN(name, doc) { name, PAPER_CONFIG_STRING, "", 0, 0, NULL, doc, true }
 
 /* Indexed by cfg_key; keep in the same order. */
 static const keydef keys[K__COUNT] = {
@@ -100,7 +103,7 @@ static const keydef keys[K__COUNT] = {
 	    "Interactive Brokers port a runtime uses (0 = none); paper ports only"),
 	STR("connection.ib_account", "", NULL, "Interactive Brokers account id; paper (DU...) only"),
 	STR("connection.alpaca_base_url", "", NULL, "Alpaca trading endpoint; the paper one only"),
-	STR("logging.log_file", "", NULL, "also write the PAPER log lines to this file"),
+	PATH_WRITTEN("logging.log_file", "also write the PAPER log lines to this file"),
 	STR("ledger.location", "", NULL,
 	    "the ledger: a file path or a postgresql:// URI (the paper command's --ledger and "
 	    "PAPER_LEDGER come first)"),
@@ -157,6 +160,12 @@ bool paper__config_group_known(const char *group, size_t len)
 int paper__config_key_index(const char *name)
 {
 	return key_find(name);
+}
+
+bool paper__config_key_writes_file(const char *name)
+{
+	int k = key_find(name);
+	return k >= 0 && keys[k].writes_file;
 }
 
 static bool parse_bool(const char *s, bool *out)

@@ -16,6 +16,7 @@
 #include "base/fxtext.h"
 #include "base/json.h"
 #include "base/tstext.h"
+#include "config/config.h"
 #include "ledger/location.h"
 
 #define STATE_FORMAT "libpaper-state"
@@ -402,7 +403,9 @@ static int state_config(json_writer *w, const paper_config *cfg)
 			return rc;
 		char *v = g_malloc(len + 1);
 		paper_config_get_string(cfg, k.name, v, len + 1, NULL);
-		char *text = location_config_text(k.name, v);
+		/* Where this process writes is not part of the account: an import refuses it. */
+		char *text = paper__config_key_writes_file(k.name) ? g_strdup("")
+								   : location_config_text(k.name, v);
 		jw_key(w, k.name);
 		jw_string(w, text);
 		g_free(text);

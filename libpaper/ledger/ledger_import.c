@@ -180,6 +180,10 @@ static int read_config(saved *s, const json_value *root)
 		g_snprintf(path, sizeof path, "config.%.80s", m->key);
 		if (m->value->type != JSON_STRING)
 			return bad(s, path, "must be a string");
+		/* The file says what the account holds, never where this process writes. */
+		if (paper__config_key_writes_file(m->key) && m->value->text[0] != '\0')
+			return bad(s, path, "names a file to write: an imported state cannot choose "
+				   "where libpaper writes (remove the key, or make it \"\")");
 		rc = paper_config_set(s->cfg, m->key, m->value->text);
 		if (rc == PAPER_ECONFIG) {
 			char msg[512];
