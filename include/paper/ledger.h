@@ -224,7 +224,7 @@ typedef struct paper_decision {
 	double confidence;         /**< [0, 1] */
 	double take_profit;        /**< absolute price, 0 = none */
 	double stop_loss;          /**< absolute price, 0 = none */
-	char reasoning[256];       /**< free text, truncated to fit */
+	char reasoning[256];       /**< free text, truncated to fit; no control characters */
 	paper_decision_status status;
 	uint64_t order_id;         /**< the entry order, when executed */
 } paper_decision;
@@ -233,9 +233,11 @@ typedef struct paper_decision {
 #define PAPER_DECISION_INIT { .version = PAPER_DECISION_VERSION }
 
 /**
- * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit.
+ * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit
+ * (never inside a UTF-8 character).
  * @param id_out may be NULL.
- * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence); PAPER_EPRICE (a negative or
+ * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence; reasoning holding a control
+ *         character — LF and TAB included — or bytes that are not UTF-8); PAPER_EPRICE (a negative or
  *         non-finite target); PAPER_ENOTFOUND (no such account); PAPER_EVERSION; PAPER_ESTATE
  *         (read-only ledger); PAPER_EIO.
  */

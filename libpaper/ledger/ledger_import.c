@@ -17,6 +17,7 @@
 #include "base/fixed.h"
 #include "base/fxtext.h"
 #include "base/json.h"
+#include "base/text.h"
 #include "config/config.h"
 #include "market/broker_store.h"
 
@@ -249,6 +250,13 @@ static int position_checks(saved *s, const char *pre, const char *direction,
 	g_snprintf(path, sizeof path, "%sconfidence", pre);
 	if (p->confidence > 1.0)
 		return bad(s, path, "must be in [0, 1], or negative for none");
+	char why[PAPER_TEXT_WHY_MAX];
+	g_snprintf(path, sizeof path, "%sstrategy", pre);
+	if (!paper__text_check(p->strategy, strlen(p->strategy), why))
+		return bad(s, path, why);
+	g_snprintf(path, sizeof path, "%ssignal_id", pre);
+	if (!paper__text_check(p->signal_id, strlen(p->signal_id), why))
+		return bad(s, path, why);
 	return PAPER_OK;
 }
 
