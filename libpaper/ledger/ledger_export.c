@@ -15,6 +15,7 @@
 #include "base/fixed.h"
 #include "base/fxtext.h"
 #include "base/json.h"
+#include "base/text.h"
 #include "base/tstext.h"
 #include "config/config.h"
 #include "ledger/location.h"
@@ -30,20 +31,22 @@ const char *ledger_fx_text(char *buf, int64_t v)
 	return buf;
 }
 
-/* A CSV field: quoted when it holds a separator, quote or line break. */
+/* A CSV text field: quoted when it holds a separator, quote or line break; a formula to a
+ * spreadsheet (=, +, -, @ first, and not a number) is written as text (base/text.h). */
 static void csv_str(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (paper__csv_formula(s))
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
 		fputc(*s, f);
 	}
-	fputc('"', f);
+	if (quote)
+		fputc('"', f);
 }
 
 /* ",<amount>" — or "," when the amount does not apply (0 means none for prices). */

@@ -13,6 +13,7 @@
 #include "base/fxtext.h"
 #include "base/ring.h"
 #include "base/sumjson.h"
+#include "base/text.h"
 #include "base/tstext.h"
 #include "config/config.h"
 #include "ledger/location.h"
@@ -148,7 +149,7 @@ static int64_t avg_price(int64_t notional, int64_t qty)
 
 void session__trade_csv(GString *g, const paper_broker *b, const trade *t)
 {
-	g_string_append(g, b->syms[t->sym].name);
+	paper__csv_text(g, b->syms[t->sym].name);
 	g_string_append(g, t->direction == PAPER_LONG ? ",LONG," : ",SHORT,");
 	add_ts(g, t->entry_ts);
 	g_string_append_c(g, ',');

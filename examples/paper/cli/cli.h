@@ -152,6 +152,11 @@ void cli_run_close(cli_run *run);
 /* Write text to path (or stdout for "-"). */
 int cli_write_file(const char *cmd, const char *path, const char *text);
 
+/* One CSV cell of text, by the rule of docs/formats.md ("CSV cells"): quoted when it holds a
+ * comma, quote or line break; a leading =, +, -, @, TAB or CR that is not part of a number is
+ * written after a single quote, so a spreadsheet shows the text instead of running it. */
+void cli_csv_text(FILE *f, const char *text);
+
 /* A progress bar on stderr when it is a terminal and the run takes over a second. */
 void cli_progress_init(cli_progress *p, bool enabled, const char *what);
 void cli_progress_cb(const paper_replay_progress *pr, void *payload);
