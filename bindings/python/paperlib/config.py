@@ -12,6 +12,7 @@ import math
 import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
+from ._args import INT64_MAX, INT64_MIN, integer, number
 from ._paperlib import ffi, lib
 from .enums import ConfigType
 from .errors import ConfigError, ErrorCode, SafetyError, check, error_for
@@ -258,9 +259,11 @@ class Config:
             rc = lib.paper_config_set_bool(c, k, value)
         elif isinstance(value, int):
             if kind == ConfigType.DOUBLE:
-                rc = lib.paper_config_set_double(c, k, float(value))
+                rc = lib.paper_config_set_double(
+                    c, k, number(value, name, ErrorCode.ECONFIG, ConfigError))
             else:
-                rc = lib.paper_config_set_int(c, k, value)
+                rc = lib.paper_config_set_int(
+                    c, k, integer(value, name, INT64_MIN, INT64_MAX, ErrorCode.ECONFIG, ConfigError))
         else:
             if not math.isfinite(value):
                 raise ConfigError(f"{name} = {value!r}: not a finite number", ErrorCode.ECONFIG)
