@@ -371,6 +371,13 @@ START_TEST(values_that_do_not_parse)
 		{ "limits.max_open_positions", "" },    { "limits.max_open_positions", "5x" },
 		{ "limits.max_order_qty", "nan" },      { "limits.max_order_qty", "inf" },
 		{ "limits.max_order_qty", "1,5" },      { "limits.aggressive", "maybe" },
+		/* strtod reads these; a setting is a decimal number only. */
+		{ "limits.max_order_qty", "0x1p3" },    { "limits.max_order_qty", "0x10" },
+		{ "limits.max_order_qty", "1e999" },    { "limits.max_order_qty", "-inf" },
+		{ "limits.max_order_qty", "infinity" }, { "limits.max_order_qty", "NaN" },
+		{ "limits.max_order_qty", "1e" },       { "limits.max_order_qty", "1.5.2" },
+		{ "limits.max_order_qty", "." },        { "limits.max_order_qty", "1 000" },
+		{ "limits.max_open_positions", "0x10" }, { "limits.max_open_positions", "1e1" },
 		{ "limits.aggressive", "2" },           { "account.type", "other" },
 		{ "costs.commission_model", "percent " "x" }, { "engine.intrabar", "random" },
 		{ "account.currency", "usd" },          { "account.currency", "USDT" },
@@ -418,6 +425,15 @@ START_TEST(values_that_parse)
 	double d;
 	ck_ok(paper_config_get_double(cfg, "limits.max_order_qty", &d));
 	ck_assert_double_eq(d, 2500);
+	static const struct { const char *text; double v; } numbers[] = {
+		{ "+2.5", 2.5 }, { ".5", 0.5 }, { "5.", 5 }, { "1E3", 1000 }, { "2e+2", 200 },
+		{ "25e-1", 2.5 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++) {
+		ck_ok(paper_config_set(cfg, "limits.max_order_qty", numbers[i].text));
+		ck_ok(paper_config_get_double(cfg, "limits.max_order_qty", &d));
+		ck_assert_double_eq(d, numbers[i].v);
+	}
 	ck_ok(paper_config_set_bool(cfg, "limits.aggressive", true));
 	ck_ok(paper_config_validate(cfg));
 	paper_config_free(cfg);

@@ -96,8 +96,7 @@ char *paper__text_shown(const char *s, size_t max)
 	return g_string_free(out, FALSE);
 }
 
-/* [+-]digits[.digits][e[+-]digits], or with the digits after the point only. */
-static bool csv_number(const char *s)
+bool paper__text_is_number(const char *s)
 {
 	size_t i = 0, digits = 0;
 
@@ -124,7 +123,7 @@ static bool csv_number(const char *s)
 
 bool paper__csv_formula(const char *text)
 {
-	return text[0] != '\0' && strchr("=+-@\t\r", text[0]) != NULL && !csv_number(text);
+	return text[0] != '\0' && strchr("=+-@\t\r", text[0]) != NULL && !paper__text_is_number(text);
 }
 
 void paper__csv_text(GString *out, const char *text)

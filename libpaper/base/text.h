@@ -55,6 +55,13 @@ void paper__text_trim_cut(char *s);
  */
 void paper__csv_text(GString *out, const char *text);
 
+/*
+ * True for a decimal number: [+-]digits[.digits][(e|E)[+-]digits], or with the digits after the
+ * point only (".5"). Never hex (0x1p3), inf, nan or white space: the one grammar of numbers
+ * read from settings text, and of the numbers a CSV cell keeps as they are.
+ */
+bool paper__text_is_number(const char *s);
+
 /* True when a spreadsheet would run text as a formula (paper__csv_text's test). */
 bool paper__csv_formula(const char *text);
 

@@ -194,10 +194,13 @@ static bool parse_int(const char *s, int64_t *out)
 	return true;
 }
 
+/* A decimal number only: strtod would also take hex (0x1p3), inf and nan. */
 static bool parse_double(const char *s, double *out)
 {
 	char *end = NULL;
 
+	if (!paper__text_is_number(s))
+		return false;
 	errno = 0;
 	double v = g_ascii_strtod(s, &end);
 	if (errno || end == s || *end != '\0' || !isfinite(v))
@@ -356,7 +359,8 @@ static int parse_stripped(int k, const char *text, cfg_value *out, char **why)
 		return PAPER_OK;
 	case PAPER_CONFIG_DOUBLE:
 		if (!parse_double(text, &out->d)) {
-			*why = g_strdup("must be a finite number");
+			*why = g_strdup("must be a finite decimal number (digits, an optional point and "
+					"exponent: no hex, inf or nan)");
 			return PAPER_ECONFIG;
 		}
 		return PAPER_OK;

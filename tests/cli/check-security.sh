@@ -91,4 +91,21 @@ check "orders CSV: -B2 written as text" grep -q "^[0-9]*,'-B2," "$tmp/orders.csv
 check "orders CSV: -1 stays a number" grep -q "^[0-9]*,-1," "$tmp/orders.csv"
 check "trades CSV: no formula" test -z "$(grep -e '^=' -e '^-B' "$tmp/trades.csv")"
 
+# ---- parser edges: impossible dates and numbers strtod would take ----
+for t in 2024-02-30 2023-02-29 2024-04-31T00:00:00Z 2024-13-01 " 2024-03-01" +2024-03-01; do
+	expect "mark --at '$t'" 2 "is not a time" mark AAPL 100 --ledger "$L" --at "$t"
+	expect "replay --from '$t'" 2 "is not a time" replay --bars "$data/bars" \
+		--signals "$data/signals.csv" --no-progress --trades-out "$tmp/t.csv" \
+		--summary-out "$tmp/s.json" --from "$t"
+done
+expect "init a ledger for a leap day" 0 "" init --ledger "$tmp/leap.db"
+expect "mark --at a leap day" 0 "" mark AAPL 100 --ledger "$tmp/leap.db" --at 2024-02-29T00:00:00Z
+for n in 0x1p3 0x10 inf -inf nan 1e999 " 5" 1e; do
+	expect "order qty '$n'" 2 "is not a number" order AAPL buy "$n" --ledger "$L"
+	expect "mark price '$n'" 2 "is not a number" mark AAPL "$n" --ledger "$L"
+	[ "$n" = " 5" ] && continue # settings drop surrounding white space, as the INI file does
+	expect "init --cash '$n'" 2 "account.starting_cash" init --ledger "$tmp/n.db" --cash "$n"
+done
+expect "cancel ' 5'" 2 "" cancel " 5" --ledger "$L"
+
 finish

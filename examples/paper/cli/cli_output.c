@@ -26,9 +26,7 @@ int cli_write_file(const char *cmd, const char *path, const char *text)
 	return EXIT_OK;
 }
 
-/* [+-]digits[.digits][e[+-]digits] (or the digits after the point only): a number a
- * spreadsheet reads as one, not a formula. */
-static bool csv_number(const char *s)
+bool cli_is_number(const char *s)
 {
 	size_t i = 0, digits = 0;
 	if (s[i] == '+' || s[i] == '-')
@@ -57,7 +55,7 @@ void cli_csv_text(FILE *f, const char *text)
 	bool quote = strpbrk(text, ",\"\r\n") != NULL;
 	if (quote)
 		fputc('"', f);
-	if (text[0] && strchr("=+-@\t\r", text[0]) && !csv_number(text))
+	if (text[0] && strchr("=+-@\t\r", text[0]) && !cli_is_number(text))
 		fputc('\'', f);
 	for (const char *p = text; *p; p++) {
 		if (*p == '"')
