@@ -871,6 +871,9 @@ static const char *const live_files[] = {
 	"[connection]\nib_account = U1234567\n",
 	"[connection]\nalpaca_base_url = https://api.alpaca.markets\n",
 	"[connection]\nlive_url = https://api.alpaca.markets\n",
+	"[account]\nlive[en] = true\n",
+	"[limits]\ngo_live[en_US.UTF-8@euro] = 1\n",
+	"[account]\ntype[de] = live\n",
 };
 
 START_TEST(go_live_in_a_file_is_refused)
@@ -1081,6 +1084,12 @@ START_TEST(unknown_groups_and_keys_are_errors)
 		{ "[limits]\nMax_Open_Positions = 3\n", "limits.Max_Open_Positions" },
 		{ "[costs]\nstarting_cash = 5\n", "costs.starting_cash" },
 		{ "[broker]\nport = 1\n", "[broker]" },
+		/* GKeyFile reads key[locale] as a translation of key: no setting has one. */
+		{ "[limits]\nmax_open_positions[de] = 3\n", "limits.max_open_positions[de]" },
+		{ "[limits]\nmax_open_positions[] = 3\n", "limits.max_open_positions[]" },
+		{ "[limits]\nmax_open_positions x = 3\n", "limits.max_open_positions x" },
+		{ "[limits]\nmax_open_positions[sr@latin] = 3\n",
+		  "limits.max_open_positions[sr@latin]" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		paper_config *cfg = new_config();
