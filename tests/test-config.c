@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -1152,6 +1153,54 @@ START_TEST(unreadable_and_malformed_files_change_nothing)
 }
 END_TEST
 
+static long max_rss_kib(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/*
+ * A config file is read whole, so its size is capped at 1 MiB (docs/config.md): one byte more
+ * is refused before it is read, a 1 GiB file costs no memory, and an endless one (/dev/zero)
+ * is cut off at the cap. A file of exactly 1 MiB loads.
+ */
+START_TEST(config_files_are_capped)
+{
+	const size_t cap = 1 << 20;
+	paper_config *cfg = new_config();
+	GString *big = g_string_new("[limits]\nmax_open_positions = 3\n");
+	while (big->len < cap)
+		g_string_append(big, "# padding padding padding padding padding padding padding\n");
+	g_string_truncate(big, cap - 1);
+	g_string_append_c(big, '\n');
+	char *path = temp_file(big->str, big->len);
+	ck_ok(paper_config_load_file(cfg, path));
+	assert_text(cfg, "limits.max_open_positions", "3");
+	ck_ok(paper_config_reset(cfg, "limits.max_open_positions"));
+	FILE *f = fopen(path, "a");
+	fputc('\n', f);
+	fclose(f);
+	ck_assert_int_eq(paper_config_load_file(cfg, path), PAPER_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "larger than 1048576 bytes"));
+	/* 1 GiB, sparse: refused from its size, read not at all. */
+	long before = max_rss_kib();
+	ck_assert_int_eq(truncate(path, (off_t)1 << 30), 0);
+	ck_assert_int_eq(paper_config_load_file(cfg, path), PAPER_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "larger than"));
+	ck_assert_int_eq(paper_config_load_file(cfg, "/dev/zero"), PAPER_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "larger than"));
+	ck_assert_msg(max_rss_kib() - before < 16 * 1024, "reading grew by %ld KiB",
+		      max_rss_kib() - before);
+	assert_text(cfg, "limits.max_open_positions", "5");
+	ck_ok(paper_config_validate(cfg));
+	g_unlink(path);
+	g_free(path);
+	g_string_free(big, TRUE);
+	paper_config_free(cfg);
+}
+END_TEST
+
 /* ---- the example file and the docs ---- */
 
 START_TEST(example_file_documents_every_key)
@@ -1431,6 +1480,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, precedence_env_over_file_over_defaults);
 	tcase_add_test(tc, unknown_groups_and_keys_are_errors);
 	tcase_add_test(tc, unreadable_and_malformed_files_change_nothing);
+	tcase_add_test(tc, config_files_are_capped);
 	tcase_add_test(tc, example_file_documents_every_key);
 	tcase_add_test(tc, docs_name_every_key_and_endpoint);
 	suite_add_tcase(s, tc);

@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "ledgerdb.h"
@@ -281,6 +282,37 @@ START_TEST(import_refuses_a_file_to_write)
 	g_free(state);
 	g_free(state_path);
 	g_free(out);
+}
+END_TEST
+
+/* A state file is read whole: capped at 64 MiB, checked before reading (docs/ledger.md). */
+START_TEST(import_reads_at_most_the_cap)
+{
+	ledger_with(lu_config("acct"));
+	paper_ledger *l = lu_open(path, PAPER_DURABLE, 1);
+	char *big = in_dir("big.json");
+	FILE *f = fopen(big, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	long before = ru.ru_maxrss;
+	static const off_t sizes[] = { ((off_t)64 << 20) + 1, (off_t)1 << 30 };
+	for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++) {
+		ck_assert_int_eq(truncate(big, sizes[i]), 0);
+		ck_assert_int_eq(paper_ledger_import(l, big, "copy"), PAPER_EFORMAT);
+		ck_assert_msg(strstr(paper_last_error(), "larger than 67108864 bytes"), "%s",
+			      paper_last_error());
+	}
+	ck_assert_int_eq(paper_ledger_import(l, "/dev/zero", "copy"), PAPER_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "larger than"));
+	ck_assert_int_eq(paper_ledger_import(l, dir, "copy"), PAPER_EIO);
+	getrusage(RUSAGE_SELF, &ru);
+	/* /dev/zero is read up to the cap, once: nothing near the 1 GiB file's size. */
+	ck_assert_msg(ru.ru_maxrss - before < 80 * 1024, "grew by %ld KiB", ru.ru_maxrss - before);
+	ck_assert_uint_eq(paper_ledger_account_count(l), 1);
+	paper_ledger_close(l);
+	g_free(big);
 }
 END_TEST
 
@@ -603,6 +635,7 @@ static Suite *suite(void)
 	tc = tcase_create("write-paths");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, import_refuses_a_file_to_write);
+	tcase_add_test(tc, import_reads_at_most_the_cap);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("text");

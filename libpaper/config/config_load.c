@@ -7,6 +7,7 @@
 
 #include "config/config_load.h"
 #include "base/error.h"
+#include "base/readfile.h"
 #include "config/safety.h"
 
 static int summarize(paper_config *cfg, guint before, const char *source)
@@ -84,14 +85,12 @@ PAPER_API int paper_config_load_file(paper_config *cfg, const char *path)
 	PAPER__CHECK_NULL(cfg, "cfg");
 	PAPER__CHECK_NULL(path, "path");
 
-	gchar *data = NULL;
-	gsize len = 0;
+	char *data = NULL;
+	size_t len = 0;
 	GError *err = NULL;
-	if (!g_file_get_contents(path, &data, &len, &err)) {
-		int rc = paper__error(PAPER_EIO, "cannot read config file '%s': %s", path, err->message);
-		g_error_free(err);
-		return rc;
-	}
+	int read_rc = paper__read_file_capped(path, PAPER_CONFIG_FILE_MAX, "config file", &data, &len);
+	if (read_rc != PAPER_OK)
+		return read_rc;
 	if (memchr(data, '\0', len) != NULL || !g_utf8_validate(data, (gssize)len, NULL)) {
 		g_free(data);
 		return paper__error(PAPER_EFORMAT, "config file '%s' is not UTF-8 text", path);

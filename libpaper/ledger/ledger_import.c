@@ -9,19 +9,16 @@
  */
 #include "ledger/ledger.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/fxtext.h"
 #include "base/json.h"
+#include "base/readfile.h"
 #include "base/text.h"
 #include "config/config.h"
 #include "market/broker_store.h"
-
-#define STATE_MAX_BYTES (64 * 1024 * 1024)
 
 typedef struct saved_position {
 	char symbol[PAPER_SYMBOL_MAX + 1];
@@ -483,21 +480,7 @@ static int import_tx(paper_ledger *l, void *ctx)
 
 static int read_file(const char *path, char **text, size_t *len)
 {
-	struct stat st;
-	GError *err = NULL;
-	if (stat(path, &st) != 0)
-		return paper__error(PAPER_EIO, "cannot read state file '%s': %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode) || st.st_size > STATE_MAX_BYTES)
-		return paper__error(PAPER_EFORMAT, "state file '%s' is not a regular file of at most "
-				    "%d bytes", path, STATE_MAX_BYTES);
-	gsize n = 0;
-	if (!g_file_get_contents(path, text, &n, &err)) {
-		int rc = paper__error(PAPER_EIO, "cannot read state file '%s': %s", path, err->message);
-		g_error_free(err);
-		return rc;
-	}
-	*len = n;
-	return PAPER_OK;
+	return paper__read_file_capped(path, PAPER_STATE_FILE_MAX, "state file", text, len);
 }
 
 PAPER_API int paper_ledger_import(paper_ledger *l, const char *state_json, const char *new_account)
