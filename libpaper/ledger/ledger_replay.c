@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "base/error.h"
-#include "base/text.h"
 #include "config/config.h"
 #include "ledger/location.h"
 #include "market/broker_store.h"
@@ -75,25 +74,10 @@ static int symbol_of(const replay *rp, const store_rec *r, uint32_t *out)
 	return PAPER_OK;
 }
 
-/* Tags come back into log lines and CSV cells: a ledger others can write is held to the
- * rule the broker applies at submission (base/text.h). */
-static int tags_of(const replay *rp, const store_rec *r)
-{
-	const char *const texts[] = { r->ord.client_id, r->ord.strategy, r->ord.signal_id,
-				      r->pos.strategy, r->pos.signal_id };
-	for (size_t i = 0; i < G_N_ELEMENTS(texts); i++)
-		if (!paper__text_fit(texts[i]))
-			return corrupt(rp, r, "a client id, strategy tag or signal id holds a control "
-				       "character or bytes that are not UTF-8");
-	return PAPER_OK;
-}
-
 /* ev borrows o and p, which the caller owns. */
 static int event_of(const replay *rp, const store_rec *r, event *ev, order *o, position *p)
 {
-	int rc = tags_of(rp, r);
-	if (rc != PAPER_OK)
-		return rc;
+	int rc = PAPER_OK;
 	memset(ev, 0, sizeof *ev);
 	ev->type = r->type;
 	ev->status = r->status;
