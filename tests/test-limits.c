@@ -355,7 +355,7 @@ START_TEST(allowed_symbols)
 	buy(b, "BTC/USD", 1);
 	expect_reject(b, &log, order("TSLA", PAPER_SIDE_BUY, 1), PAPER_ELIMIT,
 		      PAPER_REJECT_SYMBOL_NOT_ALLOWED,
-		      NEEDLES("TSLA is not in limits.allowed_symbols", "(AAPL, MSFT,\tBTC/USD)"));
+		      NEEDLES("TSLA is not in limits.allowed_symbols", "(AAPL, MSFT,\\x09BTC/USD)"));
 	expect_reject(b, &log, order("aapl", PAPER_SIDE_BUY, 1), PAPER_ELIMIT,
 		      PAPER_REJECT_SYMBOL_NOT_ALLOWED, NEEDLES("aapl is not"));
 	expect_reject(b, &log, order("TSLA", PAPER_SIDE_SELL, 1), PAPER_ELIMIT,

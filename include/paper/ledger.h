@@ -63,6 +63,23 @@ typedef struct paper_ledger_options {
 	  .read_only = false }
 
 /**
+ * A ledger location fit to print, log or store: every password in it — the `user:secret@` of a
+ * `postgresql://` URI, a `password=` or `sslpassword=` query parameter or libpq keyword, in any
+ * case — replaced by `***` (`postgresql://paper:***@db1/paper`, `host=db1 password=***`). A file
+ * path is returned as it is. The library itself never prints, logs or stores a location any
+ * other way (docs/security.md).
+ * @param location the location, as given to paper_ledger_open().
+ * @param buf receives the text, NUL-terminated and cut to cap - 1 bytes; may be NULL when cap
+ *        is 0 (to learn the length).
+ * @param cap size of buf.
+ * @param len_out (may be NULL) receives the length of the whole text, without the NUL.
+ * @return PAPER_OK; PAPER_EINVAL for a NULL location, or a NULL buf with cap > 0.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_location_redact(const char *location, char *buf, size_t cap,
+					   size_t *len_out);
+
+/**
  * Open (or create) a ledger.
  * @param out receives the ledger, owned by the caller (paper_ledger_close()).
  * @param location a file path (SQLite); or a `postgresql://` / `postgres://` URI or a libpq
@@ -207,7 +224,7 @@ typedef struct paper_decision {
 	double confidence;         /**< [0, 1] */
 	double take_profit;        /**< absolute price, 0 = none */
 	double stop_loss;          /**< absolute price, 0 = none */
-	char reasoning[256];       /**< free text, truncated to fit */
+	char reasoning[256];       /**< free text, truncated to fit; no control characters */
 	paper_decision_status status;
 	uint64_t order_id;         /**< the entry order, when executed */
 } paper_decision;
@@ -216,9 +233,11 @@ typedef struct paper_decision {
 #define PAPER_DECISION_INIT { .version = PAPER_DECISION_VERSION }
 
 /**
- * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit.
+ * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit
+ * (never inside a UTF-8 character).
  * @param id_out may be NULL.
- * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence); PAPER_EPRICE (a negative or
+ * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence; reasoning holding a control
+ *         character — LF and TAB included — or bytes that are not UTF-8); PAPER_EPRICE (a negative or
  *         non-finite target); PAPER_ENOTFOUND (no such account); PAPER_EVERSION; PAPER_ESTATE
  *         (read-only ledger); PAPER_EIO.
  */

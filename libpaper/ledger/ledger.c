@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "config/config.h"
 #include "ledger/location.h"
 #include "market/broker_store.h"
@@ -133,8 +134,12 @@ static int store_config(paper_ledger *l, int64_t account, const paper_config *cf
 			buf = g_realloc(buf, cap);
 			rc = paper_config_get_string(cfg, k.name, buf, cap, &len);
 		}
-		if (rc == PAPER_OK)
-			rc = l->ops->put_config(l->st, account, k.name, buf);
+		if (rc == PAPER_OK) {
+			/* A ledger may be shared and exported: never a password in it. */
+			char *text = location_config_text(k.name, buf);
+			rc = l->ops->put_config(l->st, account, k.name, text);
+			g_free(text);
+		}
 	}
 	g_free(buf);
 	return rc;
@@ -328,11 +333,17 @@ static int check_decision(const paper_decision *d, paper_decision *copy)
 				    "(expected %u)", d->version, PAPER_DECISION_VERSION);
 	*copy = *d;
 	copy->symbol[PAPER_SYMBOL_MAX] = '\0';
-	/* Free text cut to fit, as documented; the other fields are refused when bad. */
+	/* Free text cut to fit, as documented (never inside a character); the other fields are
+	 * refused when bad. */
 	copy->reasoning[sizeof copy->reasoning - 1] = '\0';
+	if (strlen(copy->reasoning) == sizeof copy->reasoning - 1)
+		paper__text_trim_cut(copy->reasoning);
 	if (!paper__symbol_valid(copy->symbol))
 		return paper__error(PAPER_EINVAL, "decision symbol '%s' is not a valid symbol",
 				    copy->symbol);
+	int rc = paper__text_arg("decision reasoning", copy->reasoning);
+	if (rc != PAPER_OK)
+		return rc;
 	if (d->side != PAPER_SIDE_BUY && d->side != PAPER_SIDE_SELL)
 		return paper__error(PAPER_EINVAL, "decision side %d is not buy or sell", (int)d->side);
 	if (!(d->confidence >= 0.0 && d->confidence <= 1.0))

@@ -15,7 +15,10 @@
 #include "base/fixed.h"
 #include "base/fxtext.h"
 #include "base/json.h"
+#include "base/text.h"
 #include "base/tstext.h"
+#include "config/config.h"
+#include "ledger/location.h"
 
 #define STATE_FORMAT "libpaper-state"
 #define STATE_VERSION 1
@@ -28,20 +31,22 @@ const char *ledger_fx_text(char *buf, int64_t v)
 	return buf;
 }
 
-/* A CSV field: quoted when it holds a separator, quote or line break. */
+/* A CSV text field: quoted when it holds a separator, quote or line break; a formula to a
+ * spreadsheet (=, +, -, @ first, and not a number) is written as text (base/text.h). */
 static void csv_str(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (paper__csv_formula(s))
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
 		fputc(*s, f);
 	}
-	fputc('"', f);
+	if (quote)
+		fputc('"', f);
 }
 
 /* ",<amount>" — or "," when the amount does not apply (0 means none for prices). */
@@ -401,8 +406,12 @@ static int state_config(json_writer *w, const paper_config *cfg)
 			return rc;
 		char *v = g_malloc(len + 1);
 		paper_config_get_string(cfg, k.name, v, len + 1, NULL);
+		/* Where this process writes is not part of the account: an import refuses it. */
+		char *text = paper__config_key_writes_file(k.name) ? g_strdup("")
+								   : location_config_text(k.name, v);
 		jw_key(w, k.name);
-		jw_string(w, v);
+		jw_string(w, text);
+		g_free(text);
 		g_free(v);
 	}
 	jw_end_object(w);

@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "config/config.h"
+#include "ledger/location.h"
 #include "market/broker_store.h"
 #include "market/orders.h"
 
@@ -18,10 +19,13 @@ typedef struct cfg_load {
 	const char *location;
 } cfg_load;
 
+/* A ledger written before passwords were kept out of it shows none either. */
 static int put_key(void *ctx, const char *key, const char *value)
 {
 	const cfg_load *c = ctx;
-	int rc = paper_config_set(c->cfg, key, value);
+	char *text = location_config_text(key, value);
+	int rc = paper_config_set(c->cfg, key, text);
+	g_free(text);
 	if (rc == PAPER_OK)
 		return PAPER_OK;
 	char msg[512];

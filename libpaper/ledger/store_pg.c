@@ -606,8 +606,10 @@ static int connect_to(store *s, const char *location)
 {
 	const char *const keys[] = { "connect_timeout", "tcp_user_timeout",
 				     "fallback_application_name", "dbname", NULL };
-	const char *const values[] = { "10", "30000", "libpaper", location, NULL };
+	char *conninfo = location_for_libpq(location);
+	const char *const values[] = { "10", "30000", "libpaper", conninfo, NULL };
 	s->conn = PQconnectdbParams(keys, values, 1);
+	g_free(conninfo);
 	if (s->conn == NULL)
 		return paper__error(PAPER_ENOMEM, "ledger '%s': out of memory", s->shown);
 	s->server = server_name(s->conn);

@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "base/fixed.h"
+#include "base/text.h"
 
 /* Every event's row starts with these: a type that does not use the last three stores 0. */
 #define EV_ID "INSERT INTO events (id, account, seq, type, ts, order_id, status, reason, "
@@ -718,9 +719,11 @@ int store_read_decision(const row_in *in, store_decision *d)
 	x->side = side == 0 ? PAPER_SIDE_BUY : PAPER_SIDE_SELL;
 	x->status = (paper_decision_status)status;
 	x->confidence = in->f64(in, 4);
-	/* Free text written by any program: cut to fit, as the API promises. */
+	/* Free text written by any program: cut to fit, as the API promises, never inside a
+	 * character. Returned as written; libpaper never prints or logs it. */
 	const char *why = in->raw(in, 5);
 	g_strlcpy(x->reasoning, why ? why : "", sizeof x->reasoning);
+	paper__text_trim_cut(x->reasoning);
 	x->take_profit = in->f64(in, 6);
 	x->stop_loss = in->f64(in, 7);
 	x->order_id = (uint64_t)in->i64(in, 8);

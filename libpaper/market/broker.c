@@ -14,6 +14,7 @@
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/tstext.h"
+#include "base/text.h"
 #include "market/account.h"
 #include "market/engine.h"
 #include "market/log.h"
@@ -361,6 +362,10 @@ static int copy_tag(char *dst, size_t cap, const char *src, const char *name)
 	if (strlen(src) >= cap)
 		return paper__error(PAPER_EINVAL, "%s '%.20s...' longer than %zu bytes", name, src,
 				    cap - 1);
+	/* Tags reach log lines, CSV cells and the dashboard: no text there may start a line. */
+	int rc = paper__text_arg(name, src);
+	if (rc != PAPER_OK)
+		return rc;
 	memcpy(dst, src, strlen(src) + 1);
 	return PAPER_OK;
 }

@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/tstext.h"
+#include "base/text.h"
 #include "config/config.h"
 #include "market/account.h"
 #include "market/broker_store.h"
@@ -166,6 +167,9 @@ static int check_signal(const paper_signal *sig)
 				    sig->symbol, sig->ts);
 	if (!ts_in_range(sig->ts))
 		return ts_range_error(sig->symbol, sig->ts);
+	if ((rc = paper__text_arg("signal_id", sig->signal_id)) ||
+	    (rc = paper__text_arg("strategy", sig->strategy)))
+		return rc;
 	return check_levels(sig->symbol, sig->direction, sig->take_profit, sig->stop_loss);
 }
 
@@ -468,6 +472,9 @@ static int check_intent(const paper_intent *it)
 				    PAPER_TS_MAX);
 	if (!ts_in_range(it->ts))
 		return ts_range_error(it->symbol, it->ts);
+	if ((rc = paper__text_arg("signal_id", it->signal_id)) ||
+	    (rc = paper__text_arg("strategy", it->strategy)))
+		return rc;
 	return check_levels(it->symbol, it->direction, it->take_profit, it->stop_loss);
 }
 

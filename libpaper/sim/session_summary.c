@@ -13,8 +13,10 @@
 #include "base/fxtext.h"
 #include "base/ring.h"
 #include "base/sumjson.h"
+#include "base/text.h"
 #include "base/tstext.h"
 #include "config/config.h"
+#include "ledger/location.h"
 #include "market/account.h"
 #include "market/broker_store.h"
 
@@ -157,7 +159,7 @@ static int64_t avg_price(int64_t notional, int64_t qty)
 
 void session__trade_csv(GString *g, const paper_broker *b, const trade *t)
 {
-	g_string_append(g, b->syms[t->sym].name);
+	paper__csv_text(g, b->syms[t->sym].name);
 	g_string_append(g, t->direction == PAPER_LONG ? ",LONG," : ",SHORT,");
 	add_ts(g, t->entry_ts);
 	g_string_append_c(g, ',');
@@ -396,9 +398,11 @@ static void json_config(GString *g, const paper_config *cfg)
 		paper_config_key_info_get(i, &ki);
 		paper_config_get_string(cfg, ki.name, buf, sizeof buf, NULL);
 		sj_key(g, ki.name, i == 0);
-		if (ki.type == PAPER_CONFIG_STRING)
-			sj_string(g, buf);
-		else
+		if (ki.type == PAPER_CONFIG_STRING) {
+			char *text = location_config_text(ki.name, buf);
+			sj_string(g, text);
+			g_free(text);
+		} else
 			g_string_append(g, buf);
 	}
 	g_string_append_c(g, '}');

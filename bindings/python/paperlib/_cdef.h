@@ -486,6 +486,7 @@ typedef struct paper_ledger_options {
 	...;
 } paper_ledger_options;
 
+int paper_ledger_location_redact(const char *location, char *buf, size_t cap, size_t *len_out);
 int paper_ledger_open(paper_ledger **out, const char *location, const paper_ledger_options *opts);
 void paper_ledger_close(paper_ledger *l);
 int paper_ledger_flush(paper_ledger *l);

@@ -69,6 +69,9 @@ void cli_usage(FILE *out, const char *cmd, const char *synopsis, const char *des
 /* Strict number and time parsing for option values; print the problem and return false. */
 bool cli_number(const char *cmd, const char *opt, const char *text, double *out);
 bool cli_time(const char *cmd, const char *opt, const char *text, paper_ts *out);
+/* A real day of the proleptic Gregorian calendar: 2024-02-29 is, 2024-02-30 and 2023-02-29
+ * are not (no date is ever rolled over into the next month). */
+bool cli_date_valid(unsigned year, unsigned month, unsigned day);
 
 /* ---- configuration ---- */
 
@@ -150,6 +153,15 @@ void cli_run_close(cli_run *run);
 
 /* Write text to path (or stdout for "-"). */
 int cli_write_file(const char *cmd, const char *path, const char *text);
+
+/* [+-]digits[.digits][(e|E)[+-]digits] (or ".5"): the decimal numbers the command reads from
+ * options, and those a CSV cell keeps as they are. Never hex, inf, nan or spaces. */
+bool cli_is_number(const char *text);
+
+/* One CSV cell of text, by the rule of docs/formats.md ("CSV cells"): quoted when it holds a
+ * comma, quote or line break; a leading =, +, -, @, TAB or CR that is not part of a number is
+ * written after a single quote, so a spreadsheet shows the text instead of running it. */
+void cli_csv_text(FILE *f, const char *text);
 
 /* A progress bar on stderr when it is a terminal and the run takes over a second. */
 void cli_progress_init(cli_progress *p, bool enabled, const char *what);

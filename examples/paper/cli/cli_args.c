@@ -138,8 +138,8 @@ bool cli_number(const char *cmd, const char *opt, const char *text, double *out)
 {
 	char *end = NULL;
 	errno = 0;
-	double v = strtod(text, &end);
-	if (errno || end == text || *end != '\0' || !isfinite(v)) {
+	double v = cli_is_number(text) ? strtod(text, &end) : NAN;
+	if (errno || end == text || (end && *end != '\0') || !isfinite(v)) {
 		cli_fail(cmd, EXIT_INPUT, "%s: '%s' is not a number", opt, text);
 		return false;
 	}
@@ -158,6 +158,15 @@ static long long days_from_civil(long long y, unsigned m, unsigned d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
+bool cli_date_valid(unsigned year, unsigned month, unsigned day)
+{
+	static const unsigned days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (year < 1 || month < 1 || month > 12 || day < 1)
+		return false;
+	return day <= (month == 2 && leap ? 29u : days[month - 1]);
+}
+
 /* YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or epoch seconds. */
 bool cli_time(const char *cmd, const char *opt, const char *text, paper_ts *out)
 {
@@ -167,8 +176,8 @@ bool cli_time(const char *cmd, const char *opt, const char *text, paper_ts *out)
 	if (sscanf(text, "%4u-%2u-%2u%n", &y, &mo, &d, &n) == 3 &&
 	    (text[n] == '\0' ||
 	     sscanf(text + n, "T%2u:%2u:%2u%c%c", &h, &mi, &s, &z, &tail) == 4) &&
-	    (text[n] == '\0' || z == 'Z') && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 &&
-	    mi < 60 && s < 60) {
+	    (text[n] == '\0' || z == 'Z') && text[0] >= '0' && text[0] <= '9' && cli_date_valid(y, mo, d) &&
+	    h < 24 && mi < 60 && s < 60) {
 		*out = ((paper_ts)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) *
 		       PAPER_TS_PER_SECOND;
 		return true;

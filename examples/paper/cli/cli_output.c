@@ -26,6 +26,46 @@ int cli_write_file(const char *cmd, const char *path, const char *text)
 	return EXIT_OK;
 }
 
+bool cli_is_number(const char *s)
+{
+	size_t i = 0, digits = 0;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	for (; s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (digits == 0)
+		return false;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i++;
+		if (s[i] == '+' || s[i] == '-')
+			i++;
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return false;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return s[i] == '\0';
+}
+
+void cli_csv_text(FILE *f, const char *text)
+{
+	bool quote = strpbrk(text, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (text[0] && strchr("=+-@\t\r", text[0]) && !cli_is_number(text))
+		fputc('\'', f);
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	if (quote)
+		fputc('"', f);
+}
+
 /* ---- progress ---- */
 
 #define BAR_WIDTH 30

@@ -3,6 +3,7 @@
  * its session, the bars and signals inputs, a progress bar, and the outputs.
  */
 #include "cli/cli.h"
+#include "cli/cli_ops.h"
 
 #include <glib.h>
 #include <string.h>
@@ -111,10 +112,11 @@ static int open_ledger(cli_run *run)
 	int rc = paper_ledger_open(&run->ledger, run->ledger_path, &lo);
 	if (rc == PAPER_OK)
 		rc = paper_ledger_create_account(run->ledger, cfg);
+	char shown[4096];
 	if (rc == PAPER_ESTATE)
 		code = cli_fail(run->cmd, EXIT_INPUT, "--ledger: account '%s' already exists in %s; a "
 				"replay needs a new one (--set account.name=NAME)", account,
-				run->ledger_path);
+				cli_ledger_redact(shown, sizeof shown, run->ledger_path));
 	else if (rc == PAPER_OK)
 		rc = paper_ledger_open_broker(run->ledger, account, &run->b);
 	paper_config_free(cfg);

@@ -123,7 +123,7 @@ static void log_start(run_ctx *r)
 	char m[CLI_TEXT_MAX], q[CLI_TEXT_MAX];
 	paper_broker_account(r->acct.b, &ai);
 	run_log(r, "START", "account %s ledger %s prices %s every %u s: equity %s, %llu open "
-		"positions, %llu open orders", r->acct.name, r->acct.path, r->feed.name, r->interval,
+		"positions, %llu open orders", r->acct.name, r->acct.shown, r->feed.name, r->interval,
 		cli_money(m, ai.equity), (unsigned long long)ai.open_positions,
 		(unsigned long long)ai.open_orders);
 	/* The session adopts what the account holds (docs/cli.md, "Resuming"): say so. */
