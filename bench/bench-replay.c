@@ -19,6 +19,9 @@
  *
  * Usage: bench-replay [bars_per_symbol] [runs]     (default 1000000 5)
  *        bench-replay --only mem|e8|csv|plain [bars_per_symbol] [runs]   (one kind, for perf)
+ *        bench-replay --dump DIR [bars_per_symbol]   (not timed: the trades CSV, summary JSON,
+ *            event stream and day rows of every input kind, with the benchmark's settings and
+ *            with every rule busy, written to DIR, to compare two builds with cmp)
  */
 #include <paper/paper.h>
 
@@ -163,20 +166,32 @@ static void free_data(data *d)
 
 /* ---- libpaper ---- */
 
-static paper_broker *make_broker(void)
+static const char *const bench_settings[][2] = {
+	{ "account.starting_cash", "100000000" },
+	{ "limits.max_open_positions", "10" },
+	{ "limits.daily_loss_limit", "1" },
+	{ "engine.trade_history", "10000" }, /* bounded: memory must not grow with the run */
+	{ "engine.equity_history", "10000" },
+	{ "session.on_reverse", "ignore" }, /* as the plain loop: an opposite signal waits */
+	{ NULL, NULL },
+};
+
+/* For --dump only: the same market with every rule busy (daily-loss halts on about a third
+ * of the days, entries refused at the position limit, reverse exits, trailing stops). */
+static const char *const busy_settings[][2] = {
+	{ "account.starting_cash", "100000" },
+	{ "limits.max_open_positions", "4" },
+	{ "limits.daily_loss_limit", "0.015" },
+	{ "session.trailing_pct", "1.0" },
+	{ NULL, NULL },
+};
+
+static paper_broker *make_broker_with(const char *const settings[][2])
 {
-	static const char *const settings[][2] = {
-		{ "account.starting_cash", "100000000" },
-		{ "limits.max_open_positions", "10" },
-		{ "limits.daily_loss_limit", "1" },
-		{ "engine.trade_history", "10000" }, /* bounded: memory must not grow with the run */
-		{ "engine.equity_history", "10000" },
-		{ "session.on_reverse", "ignore" }, /* as the plain loop: an opposite signal waits */
-	};
 	paper_config *cfg = NULL;
 	paper_broker *b = NULL;
 	int rc = paper_config_new(&cfg);
-	for (size_t i = 0; i < sizeof settings / sizeof settings[0] && rc == PAPER_OK; i++)
+	for (size_t i = 0; settings[i][0] && rc == PAPER_OK; i++)
 		rc = paper_config_set(cfg, settings[i][0], settings[i][1]);
 	if (rc == PAPER_OK)
 		rc = paper_broker_new(&b, cfg);
@@ -184,6 +199,11 @@ static paper_broker *make_broker(void)
 	if (rc != PAPER_OK)
 		die(rc, "broker");
 	return b;
+}
+
+static paper_broker *make_broker(void)
+{
+	return make_broker_with(bench_settings);
 }
 
 typedef struct result {
@@ -209,15 +229,9 @@ static void finish(paper_broker *b, paper_replay *r, double t0, result *res)
 	paper_broker_free(b);
 }
 
-static result run_mem(const data *d, bool fixed)
+static void add_mem_inputs(paper_replay *r, const data *d, bool fixed)
 {
-	result res;
-	paper_broker *b = make_broker();
-	double t0 = now();
-	paper_replay *r = NULL;
-	int rc = paper_replay_new(&r, b, NULL);
-	if (rc != PAPER_OK)
-		die(rc, "replay");
+	int rc;
 	paper_bar_columns c = PAPER_BAR_COLUMNS_INIT;
 	c.n_rows = d->n;
 	c.symbols = symbols;
@@ -233,6 +247,36 @@ static result run_mem(const data *d, bool fixed)
 	if ((rc = paper_replay_add_bar_columns(r, &c)) != PAPER_OK ||
 	    (rc = paper_replay_add_signals(r, d->sig, d->n_sig)) != PAPER_OK)
 		die(rc, "inputs");
+}
+
+static void add_csv_inputs(paper_replay *r, const char *dir)
+{
+	char path[4096];
+	int rc;
+	snprintf(path, sizeof path, "%s/bars", dir);
+	if ((rc = paper_replay_add_bars_path(r, path)) != PAPER_OK)
+		die(rc, "bars");
+	snprintf(path, sizeof path, "%s/signals.csv", dir);
+	if ((rc = paper_replay_add_signals_file(r, path)) != PAPER_OK)
+		die(rc, "signals");
+}
+
+static paper_replay *new_replay(paper_broker *b, const paper_replay_options *o)
+{
+	paper_replay *r = NULL;
+	int rc = paper_replay_new(&r, b, o);
+	if (rc != PAPER_OK)
+		die(rc, "replay");
+	return r;
+}
+
+static result run_mem(const data *d, bool fixed)
+{
+	result res;
+	paper_broker *b = make_broker();
+	double t0 = now();
+	paper_replay *r = new_replay(b, NULL);
+	add_mem_inputs(r, d, fixed);
 	finish(b, r, t0, &res);
 	return res;
 }
@@ -240,19 +284,10 @@ static result run_mem(const data *d, bool fixed)
 static result run_csv(const char *dir)
 {
 	result res;
-	char path[4096];
 	paper_broker *b = make_broker();
 	double t0 = now();
-	paper_replay *r = NULL;
-	int rc = paper_replay_new(&r, b, NULL);
-	if (rc != PAPER_OK)
-		die(rc, "replay");
-	snprintf(path, sizeof path, "%s/bars", dir);
-	if ((rc = paper_replay_add_bars_path(r, path)) != PAPER_OK)
-		die(rc, "bars");
-	snprintf(path, sizeof path, "%s/signals.csv", dir);
-	if ((rc = paper_replay_add_signals_file(r, path)) != PAPER_OK)
-		die(rc, "signals");
+	paper_replay *r = new_replay(b, NULL);
+	add_csv_inputs(r, dir);
 	finish(b, r, t0, &res);
 	return res;
 }
@@ -467,6 +502,98 @@ static long rss_of(size_t per_sym)
 	return kb;
 }
 
+/* ---- --dump: every output of a replay, to compare two builds byte for byte ---- */
+
+static void dump_event(const paper_event *e, void *payload)
+{
+	fprintf(payload, "%llu %s %lld %llu %s %d %.17g %.17g %.17g %d %.17g\n",
+		(unsigned long long)e->seq, paper_event_type_str(e->type), (long long)e->ts,
+		(unsigned long long)e->order_id, e->symbol ? e->symbol : "-", (int)e->side, e->qty,
+		e->price, e->fee, e->reason, e->equity);
+}
+
+static FILE *dump_file(const char *dir, const char *run, const char *what)
+{
+	char name[256];
+	snprintf(name, sizeof name, "%s.%s", run, what);
+	return open_out(dir, name);
+}
+
+static void dump_days(const paper_replay *r, FILE *f)
+{
+	for (size_t i = 0; i < paper_replay_day_count(r); i++) {
+		paper_day_info d = PAPER_DAY_INFO_INIT;
+		paper_replay_day_at(r, i, &d);
+		fprintf(f, "%lld %lld %lld %lld %.17g %.17g %.17g %.17g %llu %llu %llu %llu %llu %llu "
+			"%llu\n", (long long)d.day, (long long)d.start_equity_e8,
+			(long long)d.end_equity_e8, (long long)d.fees_e8, d.start_equity, d.end_equity,
+			d.pnl, d.fees, (unsigned long long)d.trades, (unsigned long long)d.wins,
+			(unsigned long long)d.losses, (unsigned long long)d.bars,
+			(unsigned long long)d.signals, (unsigned long long)d.entries,
+			(unsigned long long)d.open_positions);
+	}
+}
+
+static void dump_json(int rc, char *json, FILE *f)
+{
+	if (rc != PAPER_OK)
+		die(rc, "summary");
+	fprintf(f, "%s\n", json);
+	paper_string_free(json);
+	fclose(f);
+}
+
+/* One replay (kind mem, e8 or csv; settings bench or busy) with all it writes into out/. */
+static void dump_one(const char *out, const char *kind, bool busy, const data *d, const char *csv)
+{
+	char run[64], trades[4096];
+	snprintf(run, sizeof run, "%s-%s", kind, busy ? "busy" : "bench");
+	snprintf(trades, sizeof trades, "%s/%s.trades.csv", out, run);
+	paper_broker *b = make_broker_with(busy ? busy_settings : bench_settings);
+	FILE *ev = dump_file(out, run, "events.txt");
+	paper_broker_set_event_callback(b, dump_event, ev);
+	paper_replay_options o = PAPER_REPLAY_OPTIONS_INIT;
+	o.trades_path = trades;
+	o.daily = busy;
+	paper_replay *r = new_replay(b, &o);
+	if (strcmp(kind, "csv") == 0)
+		add_csv_inputs(r, csv);
+	else
+		add_mem_inputs(r, d, strcmp(kind, "e8") == 0);
+	int rc = paper_replay_run(r);
+	if (rc != PAPER_OK)
+		die(rc, "run");
+	fclose(ev);
+	char *json = NULL;
+	rc = paper_replay_summary_json(r, PAPER_SUMMARY_EQUITY_CURVE, &json);
+	dump_json(rc, json, dump_file(out, run, "summary.json"));
+	if (busy) {
+		FILE *f = dump_file(out, run, "days.txt");
+		dump_days(r, f);
+		fclose(f);
+		rc = paper_replay_walk_forward_json(r, &json);
+		dump_json(rc, json, dump_file(out, run, "walk-forward.json"));
+	}
+	paper_replay_free(r);
+	paper_broker_free(b);
+}
+
+/* Every kind of input, with the benchmark's settings and with every rule busy. */
+static int dump(const char *out, size_t per_sym)
+{
+	data *d = make_data(per_sym);
+	char *csv = make_tmp();
+	write_csv(csv, per_sym);
+	static const char *const kinds[] = { "mem", "e8", "csv" };
+	for (int k = 0; k < 3; k++)
+		for (int busy = 0; busy < 2; busy++)
+			dump_one(out, kinds[k], busy, d, csv);
+	remove_tree(csv);
+	free(csv);
+	free_data(d);
+	return 0;
+}
+
 /* Time one kind only, e.g. under perf record. */
 static int only(const char *kind, size_t per_sym, int runs)
 {
@@ -500,6 +627,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--rss-child") == 0)
 		return rss_child((size_t)strtoull(argv[2], NULL, 10));
+	if (argc >= 3 && strcmp(argv[1], "--dump") == 0)
+		return dump(argv[2], argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 1000000);
 	if (argc >= 3 && strcmp(argv[1], "--only") == 0)
 		return only(argv[2], argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 1000000,
 			    argc > 4 ? atoi(argv[4]) : 3);
