@@ -164,7 +164,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 		*(equity_point *)ring_push(&b->equity) =
 			(equity_point){ .ts = ev->ts, .equity = ev->equity, .cash = b->cash };
 		if (ev->day_start) {
-			b->day = day_of(ev->ts);
+			b->next_day = (day_of(ev->ts) + 1) * DAY_US; /* a time in range: no overflow */
 			b->day_start_equity = ev->equity;
 			b->day_loss_allowed = fx_mul(ev->equity, b->p.daily_loss_limit_fx);
 			b->halted_daily = false;
@@ -324,7 +324,7 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->cash = b->p.starting_cash;
 	b->day_start_equity = b->cash;
 	b->day_loss_allowed = fx_mul(b->cash, b->p.daily_loss_limit_fx);
-	b->day = INT64_MIN;
+	b->next_day = INT64_MIN;
 	b->next_order_id = 1;
 	*out = b;
 	return PAPER_OK;
@@ -968,7 +968,7 @@ static int market_event(paper_broker *b, uint32_t sym, mkt *m, int64_t mark, boo
 	if (rc != PAPER_OK)
 		return rc;
 	m->mark = mark;
-	if (day_of(m->ts) > b->day)
+	if (m->ts >= b->next_day)
 		rc = roll_day(b, m->ts);
 	if (m->ts > b->clock)
 		b->clock = m->ts;

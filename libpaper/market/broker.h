@@ -180,7 +180,9 @@ struct paper_broker {
 	int64_t cash, realized, fees;
 	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
 	paper_ts clock;
-	int64_t day;
+	/* Start of the UTC day after the trading day (INT64_MIN before the first): data at or
+	 * past it opens a new day, found with a compare instead of a division per event. */
+	paper_ts next_day;
 	int64_t day_start_equity;
 	int64_t day_loss_allowed; /* day_start_equity x daily_loss_limit, exact */
 	bool halted_manual, halted_daily;
