@@ -11,8 +11,9 @@
 
 /*
  * paper_broker_on_bar() for symbol index sym; ohlcv = open, high, low, close, volume (1e-8).
- * The caller keeps ts, the prices and the volume within the limits (the replay's row checks
- * do, before any row gets here): they are not checked again on the hot path.
+ * The caller checks the bar as paper_broker_on_bar() would (the replay's row checks do, before
+ * any row gets here): ts within the range, 0 < low <= open, close <= high, the prices and the
+ * volume within the limits. Only the time against the symbol's latest data is checked here.
  */
 int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_ts ts, const int64_t ohlcv[5]);
 
