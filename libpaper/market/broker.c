@@ -1284,36 +1284,7 @@ int64_t paper__broker_equity(const paper_broker *b)
 
 /* ---- for in-library drivers (broker_fast.h) ---- */
 
-/*
- * market_event() for a bar of a symbol with no open order, on the trading day: nothing to
- * match and no day to roll, so what is left is the mark check (before anything changes), the
- * bar and the mark, and with a position its value and the day's loss.
- */
-static int bar_without_orders(paper_broker *b, uint32_t sym, paper_ts ts, const int64_t v[5])
-{
-	instrument *s = &b->syms[sym];
-	int64_t value = 0;
-	if (s->pos.qty != 0) {
-		int rc = account_check_mark(b, sym, v[3], &value);
-		if (rc != PAPER_OK)
-			return rc;
-	}
-	if (ts > b->clock)
-		b->clock = ts;
-	s->has_data = s->has_bar = s->last_is_bar = true;
-	s->last_ts = s->mark_ts = ts;
-	s->bar_open = v[0];
-	s->bar_high = v[1];
-	s->bar_low = v[2];
-	s->bar_close = s->mark = v[3];
-	s->bar_volume = v[4];
-	if (s->pos.qty == 0)
-		return PAPER_OK;
-	account_set_value(b, sym, value);
-	return check_daily_loss(b, ts);
-}
-
-int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_ts ts, const int64_t ohlcv[5])
+int paper__broker_on_bar_full(paper_broker *b, uint32_t sym, paper_ts ts, const int64_t ohlcv[5])
 {
 	const instrument *s = &b->syms[sym];
 	if (b->failed)
@@ -1323,11 +1294,14 @@ int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_ts ts, const in
 		return paper__error(PAPER_ETIME, "%s: time %" G_GINT64_FORMAT " is %s the last data at %"
 				    G_GINT64_FORMAT, s->name, ts, ts == s->last_ts ? "a duplicate of" : "before",
 				    s->last_ts);
-	if (s->head == NO_SLOT && ts < b->next_day)
-		return bar_without_orders(b, sym, ts, ohlcv);
 	mkt m = { .ts = ts, .is_bar = true, .open = ohlcv[0], .high = ohlcv[1], .low = ohlcv[2],
 		  .close = ohlcv[3], .volume = ohlcv[4] };
 	return market_event(b, sym, &m, m.close, true);
+}
+
+int paper__broker_check_daily_loss(paper_broker *b, paper_ts ts)
+{
+	return check_daily_loss(b, ts);
 }
 
 int paper__broker_exit_at_fx(paper_broker *b, uint32_t sym, const exit_fx *x, uint64_t *order_id_out)
