@@ -149,7 +149,7 @@ PAPER_API int paper_replay_add_signals(paper_replay *r, const paper_signal *sign
 
 static inline bool before(const bar_src *a, const bar_src *b)
 {
-	return a->cur.ts < b->cur.ts || (a->cur.ts == b->cur.ts && a->order < b->order);
+	return a->at->ts < b->at->ts || (a->at->ts == b->at->ts && a->order < b->order);
 }
 
 static void sift_down(paper_replay *r, size_t i)
@@ -365,7 +365,7 @@ static int run_bars(paper_replay *r, paper_ts until)
 {
 	while (r->n_heap) {
 		bar_src *src = r->heap[0];
-		const bar_row *row = &src->cur;
+		const bar_row *row = src->at;
 		if (row->ts >= until)
 			return PAPER_OK;
 		int rc = flush_signals(r, row->ts);
@@ -400,7 +400,7 @@ static int run_until(paper_replay *r, paper_ts until)
 	int rc = run_bars(r, until);
 	/* While bars in range remain, a signal stamped before until has all its bars done. A
 	 * signal with no bar in range after it waits for finish() (signals_after_data). */
-	if (rc == PAPER_OK && r->n_heap && r->heap[0]->cur.ts < r->to)
+	if (rc == PAPER_OK && r->n_heap && r->heap[0]->at->ts < r->to)
 		rc = flush_signals(r, until);
 	if (rc == PAPER_OK && r->trades_err)
 		rc = r->trades_err;

@@ -41,7 +41,8 @@ typedef struct bar_src {
 	src_kind kind;
 	char *name;            /* the path, or "columns #N" */
 	uint32_t order;        /* ties between sources go to the one added first */
-	bar_row cur;           /* the row the merge sees next */
+	bar_row cur;           /* CSV: the row read last */
+	const bar_row *at;     /* the row the merge sees next: &cur, or a row of the block */
 	paper_ts prev_ts;      /* rows of one source are in time order (INT64_MIN: none yet) */
 	uint64_t prev_line;
 	/* CSV */
@@ -56,13 +57,13 @@ typedef struct bar_src {
 	/* columns */
 	paper_bar_columns cols;
 	uint32_t *sym_map;     /* column symbol index -> broker index */
-	size_t row;
-	int64_t (*blk)[5];     /* double columns converted a block of rows at a time */
-	uint8_t *blk_bad;      /* the row of the block has a value that is not a price */
-	size_t blk_first, blk_len;
+	size_t row;            /* the next row to convert */
+	bar_row *blk;          /* rows converted and checked a block at a time */
+	size_t blk_i, blk_n;   /* the row `at` points at, and the rows in the block */
 } bar_src;
 
-#define COL_BLOCK 256
+/* 128 rows of 64 bytes: a block stays in L1 while the merge takes its rows. */
+#define COL_BLOCK 128
 
 /* Per broker symbol: the newest row seen, for duplicates and order within the symbol. */
 typedef struct sym_track {
@@ -165,6 +166,12 @@ int replay__csv_next(paper_replay *r, bar_src *src);
 int replay__columns_next(paper_replay *r, bar_src *src);
 static inline int replay__bar_next(paper_replay *r, bar_src *src)
 {
+	/* Most column rows are the next one of a block already checked. */
+	if (src->kind == SRC_COLUMNS && ++src->blk_i < src->blk_n) {
+		src->at = &src->blk[src->blk_i];
+		r->rows_read++;
+		return 1;
+	}
 	return src->kind == SRC_CSV ? replay__csv_next(r, src) : replay__columns_next(r, src);
 }
 void replay__bar_src_free(gpointer p);

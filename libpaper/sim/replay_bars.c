@@ -82,6 +82,7 @@ static bar_src *src_new(paper_replay *r, src_kind kind, const char *name)
 	src->order = r->bars->len;
 	src->csv.fd = -1;
 	src->prev_ts = INT64_MIN;
+	src->at = &src->cur;
 	return src;
 }
 
@@ -92,7 +93,6 @@ void replay__bar_src_free(gpointer p)
 		csv_close(&src->csv);
 	g_free(src->sym_map);
 	g_free(src->blk);
-	g_free(src->blk_bad);
 	g_free(src->name);
 	g_free(src);
 }
@@ -251,10 +251,7 @@ int replay__add_columns(paper_replay *r, const paper_bar_columns *cols)
 	bar_src *src = src_new(r, SRC_COLUMNS, name);
 	src->cols = *cols;
 	src->sym_map = g_new0(uint32_t, cols->n_rows ? cols->n_symbols : 1);
-	if (cols->open) {
-		src->blk = g_malloc(COL_BLOCK * sizeof *src->blk);
-		src->blk_bad = g_new(uint8_t, COL_BLOCK);
-	}
+	src->blk = g_new(bar_row, COL_BLOCK);
 	for (size_t k = 0; k < (cols->n_rows ? cols->n_symbols : 0) && rc == PAPER_OK; k++)
 		rc = declare(r, src, cols->symbols[k], &src->sym_map[k]);
 	if (rc != PAPER_OK) {
@@ -318,19 +315,26 @@ static int explain_row(paper_replay *r, const bar_src *src, const bar_row *row, 
 		       " of the same symbol", src->kind == SRC_CSV ? "line" : "row", t->last_line);
 }
 
+/*
+ * Does a row break none of the rules explain_row() names? prev is the source's previous row's
+ * time, last the symbol's. Without branches, so a block of rows is checked in a tight loop.
+ */
+static inline bool row_ok(const bar_row *row, paper_ts prev, paper_ts last)
+{
+	const int64_t *v = row->v;
+	/* low > 0 and high within the limit bound the open and the close too; *_e8 columns
+	 * reach here unchecked. Unsigned compares fold the lower bounds in: 0 <= volume,
+	 * 0 <= ts. */
+	return (v[2] > 0) & (v[1] <= FX_PRICE_MAX) & ((uint64_t)v[4] <= (uint64_t)FX_QTY_MAX) &
+	       (v[1] >= v[2]) & (v[0] >= v[2]) & (v[0] <= v[1]) & (v[3] >= v[2]) & (v[3] <= v[1]) &
+	       ((uint64_t)row->ts <= (uint64_t)PAPER_TS_MAX) & (row->ts >= prev) & (row->ts > last);
+}
+
 /* 0 for a good row (now remembered), SKIPPED, or an error. */
 static inline int check_row(paper_replay *r, bar_src *src, const bar_row *row)
 {
-	const int64_t *v = row->v;
 	sym_track *t = &r->track[row->sym];
-	/* low > 0 and high within the limit bound the open and the close too; *_e8 columns
-	 * reach here unchecked. */
-	/* Unsigned compares fold the lower bounds in: 0 <= volume, 0 <= ts. */
-	bool ok = v[2] > 0 && v[1] <= FX_PRICE_MAX && (uint64_t)v[4] <= (uint64_t)FX_QTY_MAX &&
-		  v[1] >= v[2] && v[0] >= v[2] && v[0] <= v[1] && v[3] >= v[2] && v[3] <= v[1] &&
-		  (uint64_t)row->ts <= (uint64_t)PAPER_TS_MAX && row->ts >= src->prev_ts &&
-		  row->ts > t->last_ts;
-	if (G_UNLIKELY(!ok))
+	if (G_UNLIKELY(!row_ok(row, src->prev_ts, t->last_ts)))
 		return explain_row(r, src, row, t);
 	src->prev_ts = row->ts;
 	src->prev_line = row->line;
@@ -484,67 +488,95 @@ static inline int64_t dbl_to_fx(double x, bool *bad)
 	return t + (f >= 0.5) - (f <= -0.5);
 }
 
-/* Convert the double columns of rows [first, first + COL_BLOCK) in one tight loop. */
-static void convert_block(bar_src *src, size_t first)
+/* Row i's values in 1e-8 into v: copied from *_e8 columns, or converted from doubles (bad set
+ * when one is not a finite number fx_from_double() takes). */
+static inline void column_values(const paper_bar_columns *c, size_t i, int64_t v[5], bool *bad)
 {
-	const paper_bar_columns *c = &src->cols;
-	size_t n = c->n_rows - first < COL_BLOCK ? c->n_rows - first : COL_BLOCK;
-	for (size_t j = 0; j < n; j++) {
-		size_t i = first + j;
-		bool bad = false;
-		src->blk[j][0] = dbl_to_fx(c->open[i], &bad);
-		src->blk[j][1] = dbl_to_fx(c->high[i], &bad);
-		src->blk[j][2] = dbl_to_fx(c->low[i], &bad);
-		src->blk[j][3] = dbl_to_fx(c->close[i], &bad);
-		src->blk[j][4] = c->volume ? dbl_to_fx(c->volume[i], &bad) : 0;
-		src->blk_bad[j] = bad;
-	}
-	src->blk_first = first;
-	src->blk_len = n;
-}
-
-/* Row i's values in 1e-8: copied from *_e8 columns, or converted from doubles. */
-static inline int column_values(paper_replay *r, bar_src *src, size_t i, int64_t v[5])
-{
-	const paper_bar_columns *c = &src->cols;
 	if (c->open_e8) {
 		v[0] = c->open_e8[i];
 		v[1] = c->high_e8[i];
 		v[2] = c->low_e8[i];
 		v[3] = c->close_e8[i];
 		v[4] = c->volume_e8 ? c->volume_e8[i] : 0;
-		return PAPER_OK;
+		return;
 	}
-	if (i - src->blk_first >= src->blk_len)
-		convert_block(src, i);
-	size_t j = i - src->blk_first;
-	memcpy(v, src->blk[j], sizeof src->blk[j]);
-	return G_LIKELY(!src->blk_bad[j]) ? PAPER_OK : explain_double(r, src, i);
+	v[0] = dbl_to_fx(c->open[i], bad);
+	v[1] = dbl_to_fx(c->high[i], bad);
+	v[2] = dbl_to_fx(c->low[i], bad);
+	v[3] = dbl_to_fx(c->close[i], bad);
+	v[4] = c->volume ? dbl_to_fx(c->volume[i], bad) : 0;
 }
 
-static int columns_next_row(paper_replay *r, bar_src *src)
+/*
+ * Rows from src->row on into the block, converted and checked in one tight loop (the checks of
+ * check_row(), no branch per field), up to the first row that breaks a rule: that one is left
+ * for column_row() to name. Good rows are remembered as check_row() does. Returns their number.
+ */
+static size_t fill_block(bar_src *src, sym_track *track)
 {
 	const paper_bar_columns *c = &src->cols;
-	bar_row *row = &src->cur;
-
-	while (src->row < c->n_rows) {
-		size_t i = src->row++;
+	size_t first = src->row, n = c->n_rows - first < COL_BLOCK ? c->n_rows - first : COL_BLOCK;
+	paper_ts prev = src->prev_ts;
+	size_t j;
+	for (j = 0; j < n; j++) {
+		size_t i = first + j;
 		uint32_t k = c->symbol ? c->symbol[i] : 0;
-		int rc = PAPER_OK;
-		r->rows_read++;
-		row->line = i;
+		if (k >= c->n_symbols)
+			break;
+		bar_row *row = &src->blk[j];
+		bool bad = false;
 		row->ts = c->ts[i];
-		if (k >= c->n_symbols) {
-			rc = bad_row(r, src, i, "symbol", "index %u is out of range (%zu symbols)", k,
-				     c->n_symbols);
-		} else {
-			row->sym = src->sym_map[k];
-			rc = column_values(r, src, i, row->v);
-		}
-		if (rc == PAPER_OK)
-			rc = check_row(r, src, row);
-		if (rc == PAPER_OK)
+		row->sym = src->sym_map[k];
+		row->line = i;
+		column_values(c, i, row->v, &bad);
+		sym_track *t = &track[row->sym];
+		if (bad || !row_ok(row, prev, t->last_ts))
+			break;
+		prev = t->last_ts = row->ts;
+		t->last_line = i;
+	}
+	if (j > 0) {
+		src->prev_ts = prev;
+		src->prev_line = first + j - 1;
+	}
+	return j;
+}
+
+/* Row i alone, with the reason when it is bad: 0 (good, in *row), SKIPPED or an error. */
+static int column_row(paper_replay *r, bar_src *src, size_t i, bar_row *row)
+{
+	const paper_bar_columns *c = &src->cols;
+	uint32_t k = c->symbol ? c->symbol[i] : 0;
+	bool bad = false;
+	r->rows_read++;
+	row->line = i;
+	row->ts = c->ts[i];
+	if (k >= c->n_symbols)
+		return bad_row(r, src, i, "symbol", "index %u is out of range (%zu symbols)", k,
+			       c->n_symbols);
+	row->sym = src->sym_map[k];
+	column_values(c, i, row->v, &bad);
+	return G_LIKELY(!bad) ? check_row(r, src, row) : explain_double(r, src, i);
+}
+
+int replay__columns_next(paper_replay *r, bar_src *src)
+{
+	src->blk_i = src->blk_n = 0;
+	src->at = src->blk;
+	while (src->row < src->cols.n_rows) {
+		size_t n = fill_block(src, r->track);
+		if (n > 0) {
+			src->row += n;
+			src->blk_n = n;
+			r->rows_read++;
 			return 1;
+		}
+		/* The row the block stopped at breaks a rule: named, or skipped and counted. */
+		int rc = column_row(r, src, src->row++, src->blk);
+		if (rc == PAPER_OK) {
+			src->blk_n = 1;
+			return 1;
+		}
 		if (rc != SKIPPED)
 			return rc;
 	}
@@ -554,9 +586,4 @@ static int columns_next_row(paper_replay *r, bar_src *src)
 int replay__csv_next(paper_replay *r, bar_src *src)
 {
 	return csv_next_row(r, src);
-}
-
-int replay__columns_next(paper_replay *r, bar_src *src)
-{
-	return columns_next_row(r, src);
 }
