@@ -1,6 +1,7 @@
 /* White-box: the fixed-point primitives against straightforward 128-bit arithmetic. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/fixed.h"
 #include "testutil.h"
@@ -120,6 +121,43 @@ START_TEST(round_matches_llround)
 }
 END_TEST
 
+/* fx_round_nb() equals fx_round() at every place a rounding can go wrong: the halves of every
+ * binade, their neighbours, and random values of every magnitude up to 2^63. */
+static void same_rounding(double x)
+{
+	tu_require(fx_round_nb(x) == fx_round(x) && fx_round_nb(-x) == fx_round(-x),
+		   "%a: %lld, fx_round %lld", x, (long long)fx_round_nb(x), (long long)fx_round(x));
+}
+
+START_TEST(branchless_round_matches_fx_round)
+{
+	const double edges[] = { 0.0, 0.5, 1.5, 2.5, 0.49999999999999994, 0x1p-1074, 0x1.8p51,
+				 0x1p52 - 0.5, 0x1p52, 0x1p52 + 1, 0x1p53 - 1, 0x1p53, 9e18, 0x1p63 - 2048 };
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		same_rounding(edges[i]);
+		same_rounding(nextafter(edges[i], 0.0));
+		same_rounding(nextafter(edges[i], INFINITY));
+	}
+	for (int e = 0; e < 63; e++) {
+		for (int i = 0; i < 20000; i++) {
+			/* k + 1/2 in binade e (when representable), its neighbours and x itself. */
+			double k = ldexp((double)(next() >> 11), e - 53), half = floor(k) + 0.5;
+			same_rounding(k);
+			same_rounding(half);
+			same_rounding(nextafter(half, 0.0));
+			same_rounding(nextafter(half, INFINITY));
+		}
+	}
+	for (int i = 0; i < 2000000; i++) {
+		/* Any bit pattern of a finite double below 2^63 in magnitude. */
+		uint64_t bits = next() % (UINT64_C(0x43e) << 52);
+		double x;
+		memcpy(&x, &bits, sizeof x);
+		same_rounding(x);
+	}
+}
+END_TEST
+
 START_TEST(double_conversion_bounds)
 {
 	int64_t v = 0;
@@ -139,6 +177,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, mul_matches_wide_division);
 	tcase_add_test(tc, checked_arithmetic_refuses_exactly_what_does_not_fit);
 	tcase_add_test(tc, round_matches_llround);
+	tcase_add_test(tc, branchless_round_matches_fx_round);
 	tcase_add_test(tc, double_conversion_bounds);
 	suite_add_tcase(s, tc);
 	return s;

@@ -481,11 +481,8 @@ static int explain_double(paper_replay *r, bar_src *src, size_t i)
 static inline int64_t dbl_to_fx(double x, bool *bad)
 {
 	bool ok = fabs(x) <= FX_MAX_DOUBLE;
-	double y = ok ? x * (double)FX_SCALE : 0.0;
-	int64_t t = (int64_t)y;
-	double f = y - (double)t;
 	*bad |= !ok;
-	return t + (f >= 0.5) - (f <= -0.5);
+	return fx_round_nb((ok ? x : 0.0) * (double)FX_SCALE);
 }
 
 /* Row i's values in 1e-8 into v: copied from *_e8 columns, or converted from doubles (bad set
