@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/fixed.h"
+#include "base/fxblock.h"
 #include "testutil.h"
 
 static uint64_t state = 88172645463325252u;
@@ -158,6 +159,59 @@ START_TEST(branchless_round_matches_fx_round)
 }
 END_TEST
 
+/* The block conversion equals fx_from_double() where it converts, and refuses the rest. */
+static void same_block(const double *x, size_t n)
+{
+	int64_t out[3 * 16];
+	bool in = true;
+	for (size_t j = 0; j < n; j++)
+		in &= x[j] > 0 && x[j] < FX_BLOCK_MAX;
+	bool ok = fx_block_from_double(x, n, out, 3);
+	tu_require(ok == in, "%a %a ...: %d", x[0], x[n > 1], ok);
+	for (size_t j = 0; ok && j < n; j++) {
+		int64_t e;
+		fx_from_double(x[j], &e);
+		tu_require(out[3 * j] == e, "%a: %lld, fx_from_double %lld", x[j], (long long)out[3 * j],
+			   (long long)e);
+	}
+}
+
+/* A value whose product with the scale is the tie k + 1/2, or one next to it. */
+static double near_tie(void)
+{
+	double y = (double)(next() % 2200000000000000u) + 0.5, x = y / 1e8;
+	for (int k = 0; k < 3 && x * 1e8 != y; k++)
+		x = nextafter(x, k == 0 ? 0.0 : INFINITY);
+	return x;
+}
+
+START_TEST(block_conversion_matches_fx_from_double)
+{
+	const double edges[] = { 1e-8, 5e-9, 1.5e-8, 0.1, 100.07, 123.456789125, 0x1p-1074, 1.0,
+				 FX_BLOCK_MAX, 0x1p51 / 1e8, 0.0, -1.0, NAN, INFINITY, 9e10 };
+	const size_t ne = sizeof edges / sizeof edges[0];
+	for (size_t i = 0; i < ne; i++)
+		for (size_t j = 0; j < ne; j++) {
+			double x[3] = { edges[i], edges[j], 1.0 };
+			same_block(x, 2);
+			same_block(x, 3); /* the odd one out goes alone */
+			double y[2] = { nextafter(edges[i], 0.0), nextafter(edges[j], INFINITY) };
+			same_block(y, 2);
+		}
+	int ties = 0;
+	for (int i = 0; i < 200000; i++) {
+		double x[16];
+		for (size_t j = 0; j < 16; j++) {
+			x[j] = near_tie();
+			ties += x[j] * 1e8 == floor(x[j] * 1e8) + 0.5;
+		}
+		x[next() % 16] = (double)(next() >> 11) / 0x1p53 * pow(10.0, (double)(next() % 10) - 2);
+		same_block(x, 16 - (size_t)(next() % 2));
+	}
+	ck_assert_int_gt(ties, 1000000);
+}
+END_TEST
+
 START_TEST(double_conversion_bounds)
 {
 	int64_t v = 0;
@@ -178,6 +232,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, checked_arithmetic_refuses_exactly_what_does_not_fit);
 	tcase_add_test(tc, round_matches_llround);
 	tcase_add_test(tc, branchless_round_matches_fx_round);
+	tcase_add_test(tc, block_conversion_matches_fx_from_double);
 	tcase_add_test(tc, double_conversion_bounds);
 	suite_add_tcase(s, tc);
 	return s;

@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/fixed.h"
+#include "base/fxblock.h"
 #include "base/fxtext.h"
 #include "config/config.h"
 #include "market/broker_store.h"
@@ -504,28 +505,51 @@ static inline void column_values(const paper_bar_columns *c, size_t i, int64_t v
 	v[4] = c->volume ? dbl_to_fx(c->volume[i], bad) : 0;
 }
 
+#define ROW_WORDS (sizeof(bar_row) / sizeof(int64_t)) /* from one row's value to the next's */
+
 /*
- * Rows from src->row on into the block, converted and checked in one tight loop (the checks of
+ * The double columns of rows [first, first + n) into the block, a column at a time: the prices
+ * by fx_block_from_double(), the volumes one by one. false when a value is not one those take
+ * (the rows are then converted one by one, which names the bad ones).
+ */
+static bool block_values(const paper_bar_columns *c, size_t first, size_t n, bar_row *blk)
+{
+	const double *price[4] = { c->open, c->high, c->low, c->close };
+	bool ok = true, bad = false;
+	for (int k = 0; k < 4; k++)
+		ok &= fx_block_from_double(price[k] + first, n, &blk[0].v[k], ROW_WORDS);
+	for (size_t j = 0; j < n; j++)
+		blk[j].v[4] = c->volume ? dbl_to_fx(c->volume[first + j], &bad) : 0;
+	return ok && !bad;
+}
+
+/*
+ * Rows from src->row on into the block, converted and checked in tight loops (the checks of
  * check_row(), no branch per field), up to the first row that breaks a rule: that one is left
  * for column_row() to name. Good rows are remembered as check_row() does. Returns their number.
  */
 static size_t fill_block(bar_src *src, sym_track *track)
 {
-	const paper_bar_columns *c = &src->cols;
-	size_t first = src->row, n = c->n_rows - first < COL_BLOCK ? c->n_rows - first : COL_BLOCK;
+	/* Locals: the compiler cannot tell that stores into the block leave src alone. */
+	const paper_bar_columns c = src->cols;
+	const uint32_t *map = src->sym_map;
+	bar_row *blk = src->blk;
+	size_t first = src->row, n = c.n_rows - first < COL_BLOCK ? c.n_rows - first : COL_BLOCK;
+	bool converted = c.open && block_values(&c, first, n, blk);
 	paper_ts prev = src->prev_ts;
 	size_t j;
 	for (j = 0; j < n; j++) {
 		size_t i = first + j;
-		uint32_t k = c->symbol ? c->symbol[i] : 0;
-		if (k >= c->n_symbols)
+		uint32_t k = c.symbol ? c.symbol[i] : 0;
+		if (k >= c.n_symbols)
 			break;
-		bar_row *row = &src->blk[j];
+		bar_row *row = &blk[j];
 		bool bad = false;
-		row->ts = c->ts[i];
-		row->sym = src->sym_map[k];
+		row->ts = c.ts[i];
+		row->sym = map[k];
 		row->line = i;
-		column_values(c, i, row->v, &bad);
+		if (!converted)
+			column_values(&c, i, row->v, &bad);
 		sym_track *t = &track[row->sym];
 		if (bad || !row_ok(row, prev, t->last_ts))
 			break;
