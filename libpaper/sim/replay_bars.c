@@ -322,12 +322,14 @@ static int explain_row(paper_replay *r, const bar_src *src, const bar_row *row, 
  */
 static inline bool row_ok(const bar_row *row, paper_ts prev, paper_ts last)
 {
-	const int64_t *v = row->v;
-	/* low > 0 and high within the limit bound the open and the close too; *_e8 columns
-	 * reach here unchecked. Unsigned compares fold the lower bounds in: 0 <= volume,
-	 * 0 <= ts. */
-	return (v[2] > 0) & (v[1] <= FX_PRICE_MAX) & ((uint64_t)v[4] <= (uint64_t)FX_QTY_MAX) &
-	       (v[1] >= v[2]) & (v[0] >= v[2]) & (v[0] <= v[1]) & (v[3] >= v[2]) & (v[3] <= v[1]) &
+	/* Unsigned, so one compare is a range: 1 <= low <= high <= the price limit, then open
+	 * and close in [low, high] as their distance above low (a value below low wraps to one
+	 * far above any range), 0 <= volume and 0 <= ts. low > 0 and high within the limit bound
+	 * the open and the close too; *_e8 columns reach here unchecked. */
+	uint64_t o = (uint64_t)row->v[0], h = (uint64_t)row->v[1], l = (uint64_t)row->v[2];
+	uint64_t c = (uint64_t)row->v[3], range = h - l;
+	return (l - 1 < h) & (h <= (uint64_t)FX_PRICE_MAX) & (o - l <= range) & (c - l <= range) &
+	       ((uint64_t)row->v[4] <= (uint64_t)FX_QTY_MAX) &
 	       ((uint64_t)row->ts <= (uint64_t)PAPER_TS_MAX) & (row->ts >= prev) & (row->ts > last);
 }
 
@@ -508,19 +510,34 @@ static inline void column_values(const paper_bar_columns *c, size_t i, int64_t v
 #define ROW_WORDS (sizeof(bar_row) / sizeof(int64_t)) /* from one row's value to the next's */
 
 /*
- * The double columns of rows [first, first + n) into the block, a column at a time: the prices
- * by fx_block_from_double(), the volumes one by one. false when a value is not one those take
- * (the rows are then converted one by one, which names the bad ones).
+ * The values of rows [first, first + n) into the block one row at a time, up to the first row
+ * with a value that is not a number fx_from_double() takes: the rows before it.
  */
-static bool block_values(const paper_bar_columns *c, size_t first, size_t n, bar_row *blk)
+static G_GNUC_NO_INLINE size_t convert_rows(const paper_bar_columns *c, size_t first, size_t n,
+					   bar_row *blk)
 {
+	for (size_t j = 0; j < n; j++) {
+		bool bad = false;
+		column_values(c, first + j, blk[j].v, &bad);
+		if (bad)
+			return j;
+	}
+	return n;
+}
+
+/* The values of rows [first, first + n) into the block; the rows before the first bad one. */
+static size_t block_values(const paper_bar_columns *c, size_t first, size_t n, bar_row *blk)
+{
+	if (c->open_e8)
+		return convert_rows(c, first, n, blk);
 	const double *price[4] = { c->open, c->high, c->low, c->close };
 	bool ok = true, bad = false;
+	/* A column at a time: the prices by fx_block_from_double(), the volumes one by one. */
 	for (int k = 0; k < 4; k++)
 		ok &= fx_block_from_double(price[k] + first, n, &blk[0].v[k], ROW_WORDS);
 	for (size_t j = 0; j < n; j++)
 		blk[j].v[4] = c->volume ? dbl_to_fx(c->volume[first + j], &bad) : 0;
-	return ok && !bad;
+	return ok && !bad ? n : convert_rows(c, first, n, blk);
 }
 
 /*
@@ -535,7 +552,7 @@ static size_t fill_block(bar_src *src, sym_track *track)
 	const uint32_t *map = src->sym_map;
 	bar_row *blk = src->blk;
 	size_t first = src->row, n = c.n_rows - first < COL_BLOCK ? c.n_rows - first : COL_BLOCK;
-	bool converted = c.open && block_values(&c, first, n, blk);
+	n = block_values(&c, first, n, blk);
 	paper_ts prev = src->prev_ts;
 	size_t j;
 	for (j = 0; j < n; j++) {
@@ -544,14 +561,11 @@ static size_t fill_block(bar_src *src, sym_track *track)
 		if (k >= c.n_symbols)
 			break;
 		bar_row *row = &blk[j];
-		bool bad = false;
 		row->ts = c.ts[i];
 		row->sym = map[k];
 		row->line = i;
-		if (!converted)
-			column_values(&c, i, row->v, &bad);
 		sym_track *t = &track[row->sym];
-		if (bad || !row_ok(row, prev, t->last_ts))
+		if (!row_ok(row, prev, t->last_ts))
 			break;
 		prev = t->last_ts = row->ts;
 		t->last_line = i;
