@@ -41,6 +41,33 @@ static inline int64_t account_equity(const paper_broker *b)
 }
 
 /*
+ * The market value of qty units of instrument s at price (>= 0), signed like qty and rounded
+ * half away from zero as fx_mul() does; false when it does not fit in int64. The one place a
+ * position is valued: a contract multiplier per instrument belongs here. *mag receives |value|.
+ */
+static inline bool account_value(const instrument *s, int64_t qty, int64_t price, int64_t *out,
+				 uint64_t *mag)
+{
+	(void)s;
+	uint64_t uq = qty < 0 ? (uint64_t)0 - (uint64_t)qty : (uint64_t)qty;
+	fx_uwide m = (fx_uwide)uq * (uint64_t)price;
+	uint64_t a;
+	/* Most products fit in 64 bits with room for the rounding half: one multiplication by
+	 * the inverse of the scale. */
+	if (m < (fx_uwide)(UINT64_MAX - FX_SCALE / 2)) {
+		a = ((uint64_t)m + FX_SCALE / 2) / FX_SCALE;
+	} else {
+		int64_t v;
+		if (!fx_mul_checked(qty, price, &v))
+			return false;
+		a = (uint64_t)fx_abs(v);
+	}
+	*out = qty < 0 ? -(int64_t)a : (int64_t)a;
+	*mag = a;
+	return true;
+}
+
+/*
  * Could symbol sym be marked at price? PAPER_OK with *value its position's signed market
  * value there, or PAPER_ERANGE: the value, the long or short total or the equity would pass
  * the limits. Changes nothing.
@@ -52,12 +79,13 @@ static inline int account_check_mark(const paper_broker *b, uint32_t sym, int64_
 {
 	const instrument *s = &b->syms[sym];
 	int64_t v;
+	uint64_t mag;
 	/* Far from every limit, the usual case on every bar: when |value| + long + short + |cash|
 	 * is within the limit (each term is, so the unsigned sum cannot wrap), so are the new
 	 * long and short totals and the equity (a mark leaves the cost bases as they are). */
-	if (fx_mul_checked(s->pos.qty, price, &v) &&
-	    (uint64_t)fx_abs(v) + (uint64_t)b->long_value + (uint64_t)b->short_value +
-			    (uint64_t)fx_abs(b->cash) <= (uint64_t)FX_MONEY_MAX) {
+	if (account_value(s, s->pos.qty, price, &v, &mag) &&
+	    mag + (uint64_t)b->long_value + (uint64_t)b->short_value + (uint64_t)fx_abs(b->cash) <=
+		    (uint64_t)FX_MONEY_MAX) {
 		*value = v;
 		return PAPER_OK;
 	}
@@ -77,6 +105,20 @@ static inline void account_set_value(paper_broker *b, uint32_t sym, int64_t v)
 		b->long_value += v;
 	else
 		b->short_value -= v;
+	s->value = v;
+}
+
+/*
+ * account_set_value() for a new mark of an open position: its quantity, so the sign of its
+ * value, unchanged (a value always has the sign of its quantity, or is 0). Without a branch on
+ * the signs.
+ */
+static inline void account_mark_value(paper_broker *b, instrument *s, int64_t v)
+{
+	int64_t d = v - s->value; /* both within the money limit and of one sign: it fits */
+	bool is_long = s->pos.qty > 0;
+	b->long_value += is_long ? d : 0;
+	b->short_value -= is_long ? 0 : d;
 	s->value = v;
 }
 
