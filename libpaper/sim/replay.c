@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/fixed.h"
+#include "base/tstext.h"
 #include "config/config.h"
 #include "market/broker_store.h"
 
@@ -360,6 +361,69 @@ static int start(paper_replay *r)
 	return rc;
 }
 
+/* A bar in range: to the session (the broker, then the exit rules), then counted. */
+G_ALWAYS_INLINE static inline int replay_bar(paper_replay *r, const bar_src *src, const bar_row *row)
+{
+	int rc = session__on_bar_fx(r->s, row->sym, row->ts, row->v);
+	if (G_UNLIKELY(rc != PAPER_OK))
+		return bar_failed(src, row->line, rc);
+	if (G_UNLIKELY(r->st.bars++ == 0))
+		r->st.first_ts = row->ts;
+	r->st.last_ts = row->ts;
+	r->day.info.bars++;
+	return PAPER_OK;
+}
+
+/*
+ * How far the top source's rows go straight to the session, with nothing to do between them:
+ * before until; at or before the next signal's time (a signal waits for the bars stamped at
+ * it); still ahead of the other sources' next rows (a tie goes to the source added first);
+ * within the day of the daily rows.
+ */
+static paper_ts straight_until(const paper_replay *r, const bar_src *src, paper_ts until)
+{
+	paper_ts lim = until;
+	if (r->sig_next_ts < lim)
+		lim = r->sig_next_ts + 1;
+	if (r->daily) {
+		paper_ts end = r->day.open ? r->day.info.day + TS_DAY_US : INT64_MIN;
+		lim = end < lim ? end : lim;
+	}
+	/* The next row after the top's is at heap[1] or heap[2]. Row times are in range: + 1
+	 * does not overflow. */
+	for (size_t c = 1; c <= 2 && c < r->n_heap; c++) {
+		const bar_src *o = r->heap[c];
+		paper_ts t = o->at->ts + (src->order < o->order);
+		lim = t < lim ? t : lim;
+	}
+	return lim;
+}
+
+/*
+ * The top source's row, in range and with the signals before it done, then its next rows from
+ * the block already checked as long as they go straight to the session (straight_until()):
+ * nothing between them looks at signals or the heap. Then the source moves on.
+ */
+static int run_rows(paper_replay *r, bar_src *src, paper_ts until)
+{
+	const bar_row *row = src->at;
+	paper_ts lim = src->kind == SRC_COLUMNS ? straight_until(r, src, until) : INT64_MIN;
+	if (r->daily)
+		replay__day_roll(r, row->ts);
+	for (;;) {
+		int rc = replay_bar(r, src, row);
+		if (rc != PAPER_OK)
+			return rc;
+		if (G_UNLIKELY(r->rows_read >= r->next_progress))
+			progress(r, row->ts);
+		if (src->blk_i + 1 >= src->blk_n || src->blk[src->blk_i + 1].ts >= lim)
+			break;
+		row = src->at = &src->blk[++src->blk_i];
+		r->rows_read++;
+	}
+	return heap_advance(r);
+}
+
 /* Bars stamped before until (and in range), with the signals due before each. */
 static int run_bars(paper_replay *r, paper_ts until)
 {
@@ -371,22 +435,14 @@ static int run_bars(paper_replay *r, paper_ts until)
 		int rc = flush_signals(r, row->ts);
 		if (rc != PAPER_OK)
 			return rc;
-		if (G_UNLIKELY(row->ts < r->from)) {
-			r->st.bars_out_of_range++;
+		if (G_LIKELY(row->ts >= r->from)) {
+			rc = run_rows(r, src, until);
 		} else {
-			if (r->daily)
-				replay__day_roll(r, row->ts);
-			rc = session__on_bar_fx(r->s, row->sym, row->ts, row->v);
-			if (G_UNLIKELY(rc != PAPER_OK))
-				return bar_failed(src, row->line, rc);
-			if (G_UNLIKELY(r->st.bars++ == 0))
-				r->st.first_ts = row->ts;
-			r->st.last_ts = row->ts;
-			r->day.info.bars++;
+			r->st.bars_out_of_range++;
+			if (G_UNLIKELY(r->rows_read >= r->next_progress))
+				progress(r, row->ts);
+			rc = heap_advance(r);
 		}
-		if (G_UNLIKELY(r->rows_read >= r->next_progress))
-			progress(r, row->ts);
-		rc = heap_advance(r);
 		if (G_UNLIKELY(rc != PAPER_OK))
 			return rc;
 	}
