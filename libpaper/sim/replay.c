@@ -361,19 +361,6 @@ static int start(paper_replay *r)
 	return rc;
 }
 
-/* A bar in range: to the session (the broker, then the exit rules), then counted. */
-G_ALWAYS_INLINE static inline int replay_bar(paper_replay *r, const bar_src *src, const bar_row *row)
-{
-	int rc = session__on_bar_fx(r->s, row->sym, row->ts, row->v);
-	if (G_UNLIKELY(rc != PAPER_OK))
-		return bar_failed(src, row->line, rc);
-	if (G_UNLIKELY(r->st.bars++ == 0))
-		r->st.first_ts = row->ts;
-	r->st.last_ts = row->ts;
-	r->day.info.bars++;
-	return PAPER_OK;
-}
-
 /*
  * How far the top source's rows go straight to the session, with nothing to do between them:
  * before until; at or before the next signal's time (a signal waits for the bars stamped at
@@ -406,22 +393,43 @@ static paper_ts straight_until(const paper_replay *r, const bar_src *src, paper_
  */
 static int run_rows(paper_replay *r, bar_src *src, paper_ts until)
 {
-	const bar_row *row = src->at;
 	paper_ts lim = src->kind == SRC_COLUMNS ? straight_until(r, src, until) : INT64_MIN;
+	/* Locals, not fields re-read after every store the broker makes; nothing the session
+	 * calls reads them (progress() gets rows_read first). */
+	const bar_row *row = src->at, *blk = src->blk;
+	size_t i = src->blk_i, n = src->blk_n;
+	uint64_t bars = 0, rows_read = r->rows_read;
+	paper_ts first = row->ts, last = 0;
+	int rc = PAPER_OK;
 	if (r->daily)
 		replay__day_roll(r, row->ts);
 	for (;;) {
-		int rc = replay_bar(r, src, row);
-		if (rc != PAPER_OK)
-			return rc;
-		if (G_UNLIKELY(r->rows_read >= r->next_progress))
-			progress(r, row->ts);
-		if (src->blk_i + 1 >= src->blk_n || src->blk[src->blk_i + 1].ts >= lim)
+		rc = session__on_bar_fx(r->s, row->sym, row->ts, row->v);
+		if (G_UNLIKELY(rc != PAPER_OK)) {
+			rc = bar_failed(src, row->line, rc);
 			break;
-		row = src->at = &src->blk[++src->blk_i];
-		r->rows_read++;
+		}
+		bars++;
+		last = row->ts;
+		if (G_UNLIKELY(rows_read >= r->next_progress)) {
+			r->rows_read = rows_read;
+			progress(r, row->ts);
+		}
+		if (i + 1 >= n || blk[i + 1].ts >= lim)
+			break;
+		row = &blk[++i];
+		rows_read++;
 	}
-	return heap_advance(r);
+	if (bars && r->st.bars == 0)
+		r->st.first_ts = first;
+	if (bars)
+		r->st.last_ts = last;
+	r->st.bars += bars;
+	r->day.info.bars += bars;
+	src->at = row;
+	src->blk_i = i;
+	r->rows_read = rows_read;
+	return rc != PAPER_OK ? rc : heap_advance(r);
 }
 
 /* Bars stamped before until (and in range), with the signals due before each. */
