@@ -1003,6 +1003,124 @@ START_TEST(progress_is_reported)
 }
 END_TEST
 
+/* ---- double columns: the block conversion and its fallbacks ---- */
+
+#define ODD_ROWS 3000
+
+/*
+ * Rows the replay's block conversion does not take at speed, scattered through blocks of
+ * ordinary ones: prices above 2.2e7, lows below 1e-8 (one unit once rounded), half units
+ * (ties of the rounding), and with skip_bad_rows bad rows of every kind. As doubles and as the
+ * same values in *_e8 columns (llround of the product, as libpaper rounds), the two must give
+ * the same trades and counters.
+ */
+static void odd_market(uint32_t *sym, paper_ts *ts, double *d[5], int64_t *e[5])
+{
+	rng_state = 0x1234567u;
+	double px[2] = { 100.0, 3.0e7 };
+	for (size_t j = 0; j < ODD_ROWS; j++) {
+		int k = (int)(j % 2);
+		sym[j] = (uint32_t)k;
+		ts[j] = T0 + (paper_ts)(j / 2) * MIN_US;
+		px[k] *= 1 + (uniform() - 0.5) * 0.01;
+		double o = cents(px[k]) + (j % 7 == 0 ? 5e-9 : 0), c = cents(px[k] * (1 + (uniform() - 0.5) * 0.01));
+		double v[5] = { o, fmax(o, c) + 0.01, fmin(o, c) - 0.01, c, floor(uniform() * 1000) };
+		if (k == 1 && (j / 600) % 2 == 0) /* the second symbol below 2.2e7 at times */
+			for (int f = 0; f < 4; f++)
+				v[f] /= 4.0;
+		if (j % 997 == 5) /* a price of one unit, from a low under 1e-8 */
+			v[0] = v[1] = v[3] = 1e-8, v[2] = 6e-9;
+		for (int f = 0; f < 5; f++) {
+			d[f][j] = v[f];
+			e[f][j] = llround(v[f] * 1e8);
+		}
+		/* Bad rows (skipped): not a number, negative volume, high below low, a time out
+		 * of order. In e8 columns: a negative low stands for the NaN. */
+		if (j % 211 == 17) {
+			d[3][j] = NAN;
+			e[2][j] = -1;
+		}
+		if (j % 223 == 31)
+			d[4][j] = -1, e[4][j] = -100000000;
+		if (j % 227 == 41)
+			d[1][j] = d[2][j] / 2, e[1][j] = e[2][j] / 2;
+		if (j % 229 == 53)
+			ts[j] = T0;
+	}
+}
+
+static char *odd_run(const uint32_t *sym, const paper_ts *ts, double *const d[5],
+		     int64_t *const e[5], bool doubles, paper_replay_stats *st)
+{
+	static const char *const names2[] = { "LOW", "HIGH" };
+	paper_broker *b = broker_with(true, "session.max_hold_minutes", "30", NULL);
+	char *dir = tmp_dir(), *out = g_build_filename(dir, "trades.csv", NULL);
+	paper_replay_options o = PAPER_REPLAY_OPTIONS_INIT;
+	o.trades_path = out;
+	o.skip_bad_rows = true;
+	paper_replay *r = replay_on(b, &o);
+	paper_bar_columns c = PAPER_BAR_COLUMNS_INIT;
+	c.n_rows = ODD_ROWS;
+	c.symbols = names2;
+	c.n_symbols = 2;
+	c.symbol = sym;
+	c.ts = ts;
+	if (doubles)
+		c.open = d[0], c.high = d[1], c.low = d[2], c.close = d[3], c.volume = d[4];
+	else
+		c.open_e8 = e[0], c.high_e8 = e[1], c.low_e8 = e[2], c.close_e8 = e[3], c.volume_e8 = e[4];
+	ck_ok(paper_replay_add_bar_columns(r, &c));
+	paper_signal sig[ODD_ROWS / 20];
+	size_t n = 0;
+	for (size_t j = 40; j + 20 < ODD_ROWS; j += 20) {
+		sig[n] = (paper_signal)PAPER_SIGNAL_INIT;
+		sig[n].symbol = names2[(j / 20) % 2];
+		sig[n].direction = (j / 40) % 2 ? PAPER_SHORT : PAPER_LONG;
+		sig[n].confidence = 0.9;
+		sig[n++].ts = ts[j] + 20 * PAPER_TS_PER_SECOND;
+	}
+	ck_ok(paper_replay_add_signals(r, sig, n));
+	ck_ok(paper_replay_run(r));
+	*st = rstats(r);
+	char *text = read_file(out);
+	g_unlink(out);
+	g_free(out);
+	rm_tree(dir);
+	paper_replay_free(r);
+	paper_broker_free(b);
+	return text;
+}
+
+START_TEST(double_columns_at_any_size_as_e8)
+{
+	uint32_t *sym = g_new(uint32_t, ODD_ROWS);
+	paper_ts *ts = g_new(paper_ts, ODD_ROWS);
+	double *d[5];
+	int64_t *e[5];
+	for (int f = 0; f < 5; f++) {
+		d[f] = g_new(double, ODD_ROWS);
+		e[f] = g_new(int64_t, ODD_ROWS);
+	}
+	odd_market(sym, ts, d, e);
+	paper_replay_stats sd, se;
+	char *td = odd_run(sym, ts, d, e, true, &sd), *te = odd_run(sym, ts, d, e, false, &se);
+	ck_assert_str_eq(td, te);
+	ck_assert_uint_gt(strlen(td), 3000); /* dozens of trades */
+	ck_assert_uint_eq(sd.rows_skipped, se.rows_skipped);
+	ck_assert_uint_ge(sd.rows_skipped, 50);
+	ck_assert_uint_eq(sd.bars, se.bars);
+	ck_assert_uint_eq(sd.bars + sd.rows_skipped, ODD_ROWS);
+	g_free(td);
+	g_free(te);
+	for (int f = 0; f < 5; f++) {
+		g_free(d[f]);
+		g_free(e[f]);
+	}
+	g_free(sym);
+	g_free(ts);
+}
+END_TEST
+
 /* ---- results pinned to a digest ---- */
 
 /*
@@ -1287,6 +1405,7 @@ int main(void)
 	tcase_add_test(tc, progress_is_reported);
 	tcase_add_test(tc, replay_through_a_ledger);
 	tcase_add_test(tc, results_are_pinned);
+	tcase_add_test(tc, double_columns_at_any_size_as_e8);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("bad input");
 	tcase_add_test(tc, bad_bar_rows_name_file_line_field);

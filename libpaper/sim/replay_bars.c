@@ -320,17 +320,26 @@ static int explain_row(paper_replay *r, const bar_src *src, const bar_row *row, 
  * Does a row break none of the rules explain_row() names? prev is the source's previous row's
  * time, last the symbol's. Without branches, so a block of rows is checked in a tight loop.
  */
-static inline bool row_ok(const bar_row *row, paper_ts prev, paper_ts last)
+static inline bool values_ok(const bar_row *row)
 {
 	/* Unsigned, so one compare is a range: 1 <= low <= high <= the price limit, then open
 	 * and close in [low, high] as their distance above low (a value below low wraps to one
-	 * far above any range), 0 <= volume and 0 <= ts. low > 0 and high within the limit bound
-	 * the open and the close too; *_e8 columns reach here unchecked. */
+	 * far above any range), 0 <= volume. low > 0 and high within the limit bound the open and
+	 * the close too; *_e8 columns reach here unchecked. */
 	uint64_t o = (uint64_t)row->v[0], h = (uint64_t)row->v[1], l = (uint64_t)row->v[2];
 	uint64_t c = (uint64_t)row->v[3], range = h - l;
 	return (l - 1 < h) & (h <= (uint64_t)FX_PRICE_MAX) & (o - l <= range) & (c - l <= range) &
-	       ((uint64_t)row->v[4] <= (uint64_t)FX_QTY_MAX) &
-	       ((uint64_t)row->ts <= (uint64_t)PAPER_TS_MAX) & (row->ts >= prev) & (row->ts > last);
+	       ((uint64_t)row->v[4] <= (uint64_t)FX_QTY_MAX);
+}
+
+static inline bool time_ok(const bar_row *row, paper_ts prev, paper_ts last)
+{
+	return ((uint64_t)row->ts <= (uint64_t)PAPER_TS_MAX) & (row->ts >= prev) & (row->ts > last);
+}
+
+static inline bool row_ok(const bar_row *row, paper_ts prev, paper_ts last)
+{
+	return values_ok(row) & time_ok(row, prev, last);
 }
 
 /* 0 for a good row (now remembered), SKIPPED, or an error. */
@@ -525,19 +534,29 @@ static G_GNUC_NO_INLINE size_t convert_rows(const paper_bar_columns *c, size_t f
 	return n;
 }
 
-/* The values of rows [first, first + n) into the block; the rows before the first bad one. */
-static size_t block_values(const paper_bar_columns *c, size_t first, size_t n, bar_row *blk)
+/*
+ * The values of rows [first, first + n) into the block: the number of rows before the first
+ * with a value that is not a number fx_from_double() takes. *checked when they are all
+ * ordinary bars (fx_block_bars(), a volume in [0, 9e10]): values_ok() holds for each then.
+ */
+static size_t block_values(const paper_bar_columns *c, size_t first, size_t n, bar_row *blk,
+			   bool *checked)
 {
+	*checked = false;
 	if (c->open_e8)
 		return convert_rows(c, first, n, blk);
-	const double *price[4] = { c->open, c->high, c->low, c->close };
-	bool ok = true, bad = false;
-	/* A column at a time: the prices by fx_block_from_double(), the volumes one by one. */
-	for (int k = 0; k < 4; k++)
-		ok &= fx_block_from_double(price[k] + first, n, &blk[0].v[k], ROW_WORDS);
-	for (size_t j = 0; j < n; j++)
-		blk[j].v[4] = c->volume ? dbl_to_fx(c->volume[first + j], &bad) : 0;
-	return ok && !bad ? n : convert_rows(c, first, n, blk);
+	bool ok = fx_block_bars(c->open + first, c->high + first, c->low + first, c->close + first,
+				n, &blk[0].v[0], ROW_WORDS);
+	bool bad = false;
+	for (size_t j = 0; j < n; j++) {
+		double x = c->volume ? c->volume[first + j] : 0.0;
+		blk[j].v[4] = dbl_to_fx(x, &bad);
+		bad |= !(x >= 0.0);
+	}
+	if (!ok || bad)
+		return convert_rows(c, first, n, blk);
+	*checked = true;
+	return n;
 }
 
 /*
@@ -552,7 +571,8 @@ static size_t fill_block(bar_src *src, sym_track *track)
 	const uint32_t *map = src->sym_map;
 	bar_row *blk = src->blk;
 	size_t first = src->row, n = c.n_rows - first < COL_BLOCK ? c.n_rows - first : COL_BLOCK;
-	n = block_values(&c, first, n, blk);
+	bool checked;
+	n = block_values(&c, first, n, blk, &checked);
 	paper_ts prev = src->prev_ts;
 	size_t j;
 	for (j = 0; j < n; j++) {
@@ -565,7 +585,7 @@ static size_t fill_block(bar_src *src, sym_track *track)
 		row->sym = map[k];
 		row->line = i;
 		sym_track *t = &track[row->sym];
-		if (!row_ok(row, prev, t->last_ts))
+		if (!time_ok(row, prev, t->last_ts) || !(checked || values_ok(row)))
 			break;
 		prev = t->last_ts = row->ts;
 		t->last_line = i;
