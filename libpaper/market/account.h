@@ -49,7 +49,9 @@ static inline bool account_value(const instrument *s, int64_t qty, int64_t price
 				 uint64_t *mag)
 {
 	(void)s;
-	uint64_t uq = qty < 0 ? (uint64_t)0 - (uint64_t)qty : (uint64_t)qty;
+	/* The sign without a branch: longs and shorts alternate unpredictably. */
+	uint64_t neg = (uint64_t)0 - (uint64_t)(qty < 0); /* all ones for a short */
+	uint64_t uq = ((uint64_t)qty ^ neg) - neg;
 	fx_uwide m = (fx_uwide)uq * (uint64_t)price;
 	uint64_t a;
 	/* Most products fit in 64 bits with room for the rounding half: one multiplication by
@@ -62,7 +64,7 @@ static inline bool account_value(const instrument *s, int64_t qty, int64_t price
 			return false;
 		a = (uint64_t)fx_abs(v);
 	}
-	*out = qty < 0 ? -(int64_t)a : (int64_t)a;
+	*out = (int64_t)((a ^ neg) - neg);
 	*mag = a;
 	return true;
 }
@@ -116,9 +118,9 @@ static inline void account_set_value(paper_broker *b, uint32_t sym, int64_t v)
 static inline void account_mark_value(paper_broker *b, instrument *s, int64_t v)
 {
 	int64_t d = v - s->value; /* both within the money limit and of one sign: it fits */
-	bool is_long = s->pos.qty > 0;
-	b->long_value += is_long ? d : 0;
-	b->short_value -= is_long ? 0 : d;
+	int64_t is_long = -(int64_t)(s->pos.qty > 0); /* a mask: longs and shorts alternate */
+	b->long_value += d & is_long;
+	b->short_value -= d & ~is_long;
 	s->value = v;
 }
 

@@ -39,8 +39,7 @@ static inline int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_t
 		if (rc != PAPER_OK)
 			return rc;
 	}
-	if (ts > b->clock)
-		b->clock = ts;
+	b->clock = ts > b->clock ? ts : b->clock; /* a select: a new time comes every few bars */
 	s->has_data = s->has_bar = s->last_is_bar = true;
 	s->last_ts = s->mark_ts = ts;
 	s->bar_open = ohlcv[0];

@@ -109,9 +109,12 @@ static inline int session__on_bar_fx(paper_session *s, uint32_t sym, paper_ts ts
 	if (rc == PAPER_OK && sym < s->n_pos && s->pos[sym].state != SS_FLAT) {
 		sess_pos *p = &s->pos[sym];
 		int64_t q = s->b->syms[sym].pos.qty;
-		/* Most bars of a held position fire nothing: say so without the full evaluation. */
-		if (p->state == SS_ACTIVE && !p->trail_rate && v[2] > p->guard_lo && v[1] < p->guard_hi &&
-		    ts < p->guard_ts && (p->dir > 0 ? q > 0 : q < 0)) {
+		/* Most bars of a held position fire nothing: say so without the full evaluation.
+		 * One branch on all the conditions: which of them holds is hard to predict. */
+		bool quiet = (p->state == SS_ACTIVE) & (p->trail_rate == 0) & (v[2] > p->guard_lo) &
+			     (v[1] < p->guard_hi) & (ts < p->guard_ts) & (q != 0) &
+			     ((q > 0) == (p->dir > 0));
+		if (quiet) {
 			p->evaluated = true;
 			p->eval_ts = ts;
 		} else {
