@@ -31,6 +31,12 @@ static int64_t day_of(paper_ts ts)
 
 /* ---- events ---- */
 
+/* Where the day's loss passes the limit (broker.h); both within the money limit: it fits. */
+static void set_loss_floor(paper_broker *b)
+{
+	b->loss_floor = b->halted_daily ? INT64_MIN : b->day_start_equity - b->day_loss_allowed;
+}
+
 static void notify(paper_broker *b, const event *ev, const trade *t)
 {
 	if (b->cb == NULL)
@@ -168,6 +174,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 			b->day_start_equity = ev->equity;
 			b->day_loss_allowed = fx_mul(ev->equity, b->p.daily_loss_limit_fx);
 			b->halted_daily = false;
+			set_loss_floor(b);
 		}
 		break;
 	case PAPER_EVENT_HALT:
@@ -175,6 +182,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 			b->halted_daily = ev->reason;
 		else
 			b->halted_manual = ev->reason;
+		set_loss_floor(b);
 		break;
 	case PAPER_EVENT_ACCOUNT_RESTORED:
 		b->cash = ev->cash;
@@ -324,6 +332,7 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->cash = b->p.starting_cash;
 	b->day_start_equity = b->cash;
 	b->day_loss_allowed = fx_mul(b->cash, b->p.daily_loss_limit_fx);
+	set_loss_floor(b);
 	b->next_day = INT64_MIN;
 	b->next_order_id = 1;
 	*out = b;
@@ -749,10 +758,9 @@ static int roll_day(paper_broker *b, paper_ts ts)
 /* Halt entries once the day's loss passes the limit. */
 static int check_daily_loss(paper_broker *b, paper_ts ts)
 {
-	if (b->halted_daily)
-		return PAPER_OK;
-	/* Runs on every market event: integers only, against the day's cached threshold. */
-	if (b->day_start_equity - account_equity(b) <= b->day_loss_allowed)
+	/* Runs on every market event: one compare with the day's cached floor (none once
+	 * halted). start - equity > allowed is equity < start - allowed, exactly. */
+	if (account_equity(b) >= b->loss_floor)
 		return PAPER_OK;
 	event ev = { .type = PAPER_EVENT_HALT, .ts = ts, .reason = 1, .halt_kind = 1 };
 	return broker_record(b, &ev);

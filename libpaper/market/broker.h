@@ -186,6 +186,9 @@ struct paper_broker {
 	int64_t day_start_equity;
 	int64_t day_loss_allowed; /* day_start_equity x daily_loss_limit, exact */
 	bool halted_manual, halted_daily;
+	/* Equity below this halts entries for the day: day_start_equity - day_loss_allowed, or
+	 * INT64_MIN once halted (broker_loss_floor()), so a market event checks with one compare. */
+	int64_t loss_floor;
 
 	trade closed_trade;    /* closed by the event being recorded */
 	bool has_closed_trade;

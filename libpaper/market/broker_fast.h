@@ -50,7 +50,7 @@ static inline int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_t
 	if (s->pos.qty == 0)
 		return PAPER_OK;
 	account_mark_value(b, s, value);
-	if (b->halted_daily || b->day_start_equity - account_equity(b) <= b->day_loss_allowed)
+	if (account_equity(b) >= b->loss_floor)
 		return PAPER_OK;
 	return paper__broker_check_daily_loss(b, ts);
 }

@@ -109,6 +109,7 @@ static int declare(paper_replay *r, const bar_src *src, const char *name, uint32
 		g_hash_table_insert(r->declared, g_strdup(name), (gpointer)src);
 	*sym = paper__broker_symbol(r->b, name);
 	replay__track(r, *sym);
+	session__pos(r->s, *sym); /* session__on_bar_fx() relies on it */
 	return PAPER_OK;
 }
 

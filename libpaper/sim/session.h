@@ -30,7 +30,8 @@ typedef struct sess_pos {
 	int64_t entry_price, tp, sl, trail, best;
 	int64_t trail_rate;    /* 0: no trailing stop */
 	/* A bar with low > guard_lo and high < guard_hi, stamped before guard_ts, fires no rule:
-	 * the levels below and above the position, and the time limit (INT64_MIN/MAX: none). */
+	 * the levels below and above the position, and the time limit (INT64_MIN/MAX: none).
+	 * No bar passes them while an entry is pending (all 0) or a trailing stop moves. */
 	int64_t guard_lo, guard_hi;
 	paper_ts guard_ts;
 } sess_pos;
@@ -102,18 +103,22 @@ int session__exit_symbol(paper_session *s, uint32_t sym, paper_exit_reason reaso
 
 #include "market/broker_fast.h"
 
-/* A bar in fixed-point for symbol index sym, then its exits: the replay's hot path. */
+/*
+ * A bar in fixed-point for symbol index sym, then its exits: the replay's hot path. The caller
+ * made the table of positions cover sym (session__pos()), as the replay does for each symbol
+ * it declares.
+ */
 static inline int session__on_bar_fx(paper_session *s, uint32_t sym, paper_ts ts, const int64_t v[5])
 {
 	int rc = paper__broker_on_bar_fx(s->b, sym, ts, v);
-	if (rc == PAPER_OK && sym < s->n_pos && s->pos[sym].state != SS_FLAT) {
-		sess_pos *p = &s->pos[sym];
+	sess_pos *p = &s->pos[sym];
+	if (rc == PAPER_OK && p->state != SS_FLAT) {
 		int64_t q = s->b->syms[sym].pos.qty;
-		/* Most bars of a held position fire nothing: say so without the full evaluation.
+		/* Most bars of a held position fire nothing: say so without the full evaluation,
+		 * when the bar stays inside the guards and the position is still the session's.
 		 * One branch on all the conditions: which of them holds is hard to predict. */
-		bool quiet = (p->state == SS_ACTIVE) & (p->trail_rate == 0) & (v[2] > p->guard_lo) &
-			     (v[1] < p->guard_hi) & (ts < p->guard_ts) & (q != 0) &
-			     ((q > 0) == (p->dir > 0));
+		bool quiet = (v[2] > p->guard_lo) & (v[1] < p->guard_hi) & (ts < p->guard_ts) &
+			     (q * p->dir > 0);
 		if (quiet) {
 			p->evaluated = true;
 			p->eval_ts = ts;
