@@ -361,6 +361,15 @@ static int start(paper_replay *r)
 	return rc;
 }
 
+/* The index of the block row after which progress is due, rows_read counting the row at i0. */
+static size_t progress_row(const paper_replay *r, size_t i0)
+{
+	if (r->rows_read >= r->next_progress)
+		return i0;
+	uint64_t ahead = r->next_progress - r->rows_read;
+	return ahead < SIZE_MAX - i0 ? i0 + (size_t)ahead : SIZE_MAX;
+}
+
 /*
  * How far the top source's rows go straight to the session, with nothing to do between them:
  * before until; at or before the next signal's time (a signal waits for the bars stamped at
@@ -394,12 +403,11 @@ static paper_ts straight_until(const paper_replay *r, const bar_src *src, paper_
 static int run_rows(paper_replay *r, bar_src *src, paper_ts until)
 {
 	paper_ts lim = src->kind == SRC_COLUMNS ? straight_until(r, src, until) : INT64_MIN;
-	/* Locals, not fields re-read after every store the broker makes; nothing the session
-	 * calls reads them (progress() gets rows_read first). */
+	/* Locals, not fields re-read after every store the broker makes; the rows read and the
+	 * bars done follow from the row index. */
 	const bar_row *row = src->at, *blk = src->blk;
-	size_t i = src->blk_i, n = src->blk_n;
-	uint64_t bars = 0, rows_read = r->rows_read;
-	paper_ts first = row->ts, last = 0;
+	size_t i0 = src->blk_i, i = i0, n = src->blk_n, counted = i0; /* rows_read is at counted */
+	size_t prog = progress_row(r, i0);
 	int rc = PAPER_OK;
 	if (r->daily)
 		replay__day_roll(r, row->ts);
@@ -409,26 +417,26 @@ static int run_rows(paper_replay *r, bar_src *src, paper_ts until)
 			rc = bar_failed(src, row->line, rc);
 			break;
 		}
-		bars++;
-		last = row->ts;
-		if (G_UNLIKELY(rows_read >= r->next_progress)) {
-			r->rows_read = rows_read;
+		if (G_UNLIKELY(i >= prog)) {
+			r->rows_read += i - counted;
+			counted = i;
 			progress(r, row->ts);
+			prog = progress_row(r, i);
 		}
 		if (i + 1 >= n || blk[i + 1].ts >= lim)
 			break;
 		row = &blk[++i];
-		rows_read++;
 	}
+	uint64_t bars = (uint64_t)(i - i0) + (rc == PAPER_OK);
 	if (bars && r->st.bars == 0)
-		r->st.first_ts = first;
+		r->st.first_ts = src->at->ts;
 	if (bars)
-		r->st.last_ts = last;
+		r->st.last_ts = rc == PAPER_OK ? row->ts : blk[i - 1].ts;
 	r->st.bars += bars;
 	r->day.info.bars += bars;
+	r->rows_read += i - counted;
 	src->at = row;
 	src->blk_i = i;
-	r->rows_read = rows_read;
 	return rc != PAPER_OK ? rc : heap_advance(r);
 }
 
