@@ -561,36 +561,58 @@ static size_t block_values(const paper_bar_columns *c, size_t first, size_t n, b
 }
 
 /*
+ * The rest of rows [first, first + n) into the block (the symbol, the time) and the checks of
+ * check_row() on them, up to the first row that breaks one: the number before it. *prev is the
+ * source's previous time, then the last good row's. Good rows are remembered as check_row()
+ * does. Apart, with locals only, so the loop keeps its values in registers.
+ */
+static inline size_t check_rows_as(const bar_src *src, sym_track *track, size_t first, size_t n,
+				   bool checked, paper_ts *prev_ts)
+{
+	const uint32_t *symbol = src->cols.symbol, *map = src->sym_map;
+	const paper_ts *ts = src->cols.ts + first;
+	size_t n_symbols = src->cols.n_symbols, j;
+	bar_row *blk = src->blk;
+	paper_ts prev = *prev_ts;
+	for (j = 0; j < n; j++) {
+		uint32_t k = symbol ? symbol[first + j] : 0;
+		if (k >= n_symbols)
+			break;
+		bar_row *row = &blk[j];
+		row->ts = ts[j];
+		row->sym = map[k];
+		row->line = first + j;
+		sym_track *t = &track[row->sym];
+		if (!time_ok(row, prev, t->last_ts) || !(checked || values_ok(row)))
+			break;
+		prev = t->last_ts = row->ts;
+		t->last_line = first + j;
+	}
+	*prev_ts = prev;
+	return j;
+}
+
+/* check_rows_as() made twice: a loop without the value checks when they are done. */
+static G_GNUC_NO_INLINE size_t check_rows(const bar_src *src, sym_track *track, size_t first,
+					  size_t n, bool checked, paper_ts *prev_ts)
+{
+	return checked ? check_rows_as(src, track, first, n, true, prev_ts)
+		       : check_rows_as(src, track, first, n, false, prev_ts);
+}
+
+/*
  * Rows from src->row on into the block, converted and checked in tight loops (the checks of
  * check_row(), no branch per field), up to the first row that breaks a rule: that one is left
  * for column_row() to name. Good rows are remembered as check_row() does. Returns their number.
  */
 static size_t fill_block(bar_src *src, sym_track *track)
 {
-	/* Locals: the compiler cannot tell that stores into the block leave src alone. */
-	const paper_bar_columns c = src->cols;
-	const uint32_t *map = src->sym_map;
-	bar_row *blk = src->blk;
-	size_t first = src->row, n = c.n_rows - first < COL_BLOCK ? c.n_rows - first : COL_BLOCK;
+	const paper_bar_columns *c = &src->cols;
+	size_t first = src->row, n = c->n_rows - first < COL_BLOCK ? c->n_rows - first : COL_BLOCK;
 	bool checked;
-	n = block_values(&c, first, n, blk, &checked);
+	n = block_values(c, first, n, src->blk, &checked);
 	paper_ts prev = src->prev_ts;
-	size_t j;
-	for (j = 0; j < n; j++) {
-		size_t i = first + j;
-		uint32_t k = c.symbol ? c.symbol[i] : 0;
-		if (k >= c.n_symbols)
-			break;
-		bar_row *row = &blk[j];
-		row->ts = c.ts[i];
-		row->sym = map[k];
-		row->line = i;
-		sym_track *t = &track[row->sym];
-		if (!time_ok(row, prev, t->last_ts) || !(checked || values_ok(row)))
-			break;
-		prev = t->last_ts = row->ts;
-		t->last_line = i;
-	}
+	size_t j = check_rows(src, track, first, n, checked, &prev);
 	if (j > 0) {
 		src->prev_ts = prev;
 		src->prev_line = first + j - 1;
