@@ -534,8 +534,7 @@ static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t typ
 
 static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price, int64_t mark_after);
-static int record_fill(paper_broker *b, order *o, const fill *f, const fill_effect *effect,
-		       paper_ts ts);
+static inline int record_fill(paper_broker *b, order *o, const event *ev);
 static fill make_fill(const paper_broker *b, const order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price);
 
@@ -577,9 +576,10 @@ static int exit_now(paper_broker *b, uint32_t sym, int64_t qty, uint8_t reason, 
 	o.status = PAPER_STATUS_ACCEPTED;
 	/* An exit past the limits fails here, before its order is recorded. */
 	m->qty = qty;
-	fill f = make_fill(b, &o, m, b->clock, alt_price);
 	fill_effect effect;
-	int rc = account_plan_fill(b, &o, &f, 0, &effect);
+	event fe = { .type = PAPER_EVENT_FILL, .ts = b->clock, .order_id = o.id, .effect = &effect,
+		     .f = make_fill(b, &o, m, b->clock, alt_price) };
+	int rc = account_plan_fill(b, &o, &fe.f, 0, &effect);
 	if (rc != PAPER_OK)
 		return rc;
 	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = &o };
@@ -587,7 +587,7 @@ static int exit_now(paper_broker *b, uint32_t sym, int64_t qty, uint8_t reason, 
 	if (rc != PAPER_OK)
 		return rc;
 	/* Accepting the order moved no money: the plan above still holds. */
-	rc = record_fill(b, orders_find_open(b, o.id), &f, &effect, b->clock);
+	rc = record_fill(b, orders_find_open(b, o.id), &fe);
 	if (rc == PAPER_OK && order_id_out)
 		*order_id_out = o.id;
 	return rc;
@@ -783,29 +783,26 @@ static fill make_fill(const paper_broker *b, const order *o, const fill_match *m
  * Fill o as m says, or reject it: a fill whose amounts would pass the limits (checked first,
  * so the risk checks compute within them), then buying power and the entry limits.
  */
-/* Fill f of o, already planned (effect), if the risk checks pass; else reject o. */
-static int record_fill(paper_broker *b, order *o, const fill *f, const fill_effect *effect,
-		       paper_ts ts)
+/* The fill ev of o, planned (ev->effect), recorded if the risk checks pass; else o rejected. */
+static inline int record_fill(paper_broker *b, order *o, const event *ev)
 {
 	uint8_t reason = 0;
-	if (risk_check_fill(b, o, f->qty, f->price, f->fee, &reason) == PAPER_OK) {
-		event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id, .effect = effect,
-			     .f = *f };
-		return broker_record(b, &ev);
-	}
-	return close_order(b, o, ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED, reason);
+	if (risk_check_fill(b, o, ev->f.qty, ev->f.price, ev->f.fee, &reason) == PAPER_OK)
+		return broker_record(b, ev);
+	return close_order(b, o, ev->ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED, reason);
 }
 
 static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price, int64_t mark_after)
 {
 	fill_effect effect;
-	fill f = make_fill(b, o, m, ts, alt_price);
+	event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id, .effect = &effect,
+		     .f = make_fill(b, o, m, ts, alt_price) };
 	/* Planned first, so the ledger can write the fill and the trade it closes together. */
-	if (account_plan_fill(b, o, &f, mark_after, &effect) != PAPER_OK)
+	if (account_plan_fill(b, o, &ev.f, mark_after, &effect) != PAPER_OK)
 		return close_order(b, o, ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED,
 				   PAPER_REJECT_OUT_OF_RANGE);
-	return record_fill(b, o, &f, &effect, ts);
+	return record_fill(b, o, &ev);
 }
 
 static int record_trigger(paper_broker *b, const order *o, paper_ts ts)
