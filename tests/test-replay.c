@@ -336,6 +336,24 @@ START_TEST(every_input_gives_the_same_trades)
 }
 END_TEST
 
+/* In-memory signals are acted on in time order whatever order the array has. */
+START_TEST(signal_array_in_any_order)
+{
+	fixture *f = fixture_new();
+	char *sorted = run_fixture(f, IN_FIXED, "3");
+	/* The latest signal first: sorted back to the end. */
+	paper_signal last = f->sigs[f->n_sigs - 1];
+	ck_assert_int_gt(last.ts, f->sigs[f->n_sigs - 2].ts);
+	memmove(f->sigs + 1, f->sigs, (f->n_sigs - 1) * sizeof *f->sigs);
+	f->sigs[0] = last;
+	char *moved = run_fixture(f, IN_FIXED, "3");
+	ck_assert_str_eq(sorted, moved);
+	g_free(sorted);
+	g_free(moved);
+	fixture_free(f);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	fixture *f = fixture_new();
@@ -1408,6 +1426,7 @@ int main(void)
 	TCase *tc = tcase_create("replay");
 	tcase_add_test(tc, every_input_gives_the_same_trades);
 	tcase_add_test(tc, same_seed_same_bytes);
+	tcase_add_test(tc, signal_array_in_any_order);
 	tcase_add_test(tc, signal_acts_on_the_first_bar_after_it);
 	tcase_add_test(tc, signals_after_the_data_are_counted);
 	tcase_add_test(tc, whitelist_and_max_positions_hold);
