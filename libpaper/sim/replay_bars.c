@@ -538,7 +538,7 @@ static G_GNUC_NO_INLINE size_t convert_rows(const paper_bar_columns *c, size_t f
 /*
  * The values of rows [first, first + n) into the block: the number of rows before the first
  * with a value that is not a number fx_from_double() takes. *checked when they are all
- * ordinary bars (fx_block_bars(), a volume in [0, 9e10]): values_ok() holds for each then.
+ * ordinary bars (fx_block_bars()): values_ok() holds for each then.
  */
 static size_t block_values(const paper_bar_columns *c, size_t first, size_t n, bar_row *blk,
 			   bool *checked)
@@ -546,15 +546,9 @@ static size_t block_values(const paper_bar_columns *c, size_t first, size_t n, b
 	*checked = false;
 	if (c->open_e8)
 		return convert_rows(c, first, n, blk);
-	bool ok = fx_block_bars(c->open + first, c->high + first, c->low + first, c->close + first,
-				n, &blk[0].v[0], ROW_WORDS);
-	bool bad = false;
-	for (size_t j = 0; j < n; j++) {
-		double x = c->volume ? c->volume[first + j] : 0.0;
-		blk[j].v[4] = dbl_to_fx(x, &bad);
-		bad |= !(x >= 0.0);
-	}
-	if (!ok || bad)
+	fx_bar_cols cols = { c->open + first, c->high + first, c->low + first, c->close + first,
+			     c->volume ? c->volume + first : NULL };
+	if (!fx_block_bars(&cols, n, &blk[0].v[0], ROW_WORDS))
 		return convert_rows(c, first, n, blk);
 	*checked = true;
 	return n;
