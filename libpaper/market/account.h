@@ -34,10 +34,21 @@ void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e);
 void account_values(const paper_broker *b, int64_t *long_value, int64_t *short_value,
 		    int64_t *unrealized);
 
+/* Market value of the long positions: the sums (broker.h) are 2 x long at most, so fit. */
+static inline int64_t account_long_value(const paper_broker *b)
+{
+	return (b->gross_value + b->net_value) / 2;
+}
+
+static inline int64_t account_short_value(const paper_broker *b)
+{
+	return (b->gross_value - b->net_value) / 2;
+}
+
 /* cash + long value - short value. Each is within the limits, and so is the result. */
 static inline int64_t account_equity(const paper_broker *b)
 {
-	return b->cash + (b->long_value - b->short_value);
+	return b->cash + b->net_value;
 }
 
 /*
@@ -83,11 +94,11 @@ static inline int account_check_mark(const paper_broker *b, uint32_t sym, int64_
 	int64_t v;
 	uint64_t mag;
 	/* Far from every limit, the usual case on every bar: when |value| + long + short + |cash|
-	 * is within the limit (each term is, so the unsigned sum cannot wrap), so are the new
-	 * long and short totals and the equity (a mark leaves the cost bases as they are). */
-	if (account_value(s, s->pos.qty, price, &v, &mag) &&
-	    mag + (uint64_t)b->long_value + (uint64_t)b->short_value + (uint64_t)fx_abs(b->cash) <=
-		    (uint64_t)FX_MONEY_MAX) {
+	 * is within the limit, so are the new long and short totals and the equity (a mark leaves
+	 * the cost bases as they are). |value| is checked first: with it within the limit the
+	 * unsigned sum cannot wrap (long + short <= 2 limits, |cash| <= 1). */
+	if (account_value(s, s->pos.qty, price, &v, &mag) && mag <= (uint64_t)FX_MONEY_MAX &&
+	    mag + (uint64_t)b->gross_value + (uint64_t)fx_abs(b->cash) <= (uint64_t)FX_MONEY_MAX) {
 		*value = v;
 		return PAPER_OK;
 	}
@@ -99,28 +110,8 @@ static inline void account_set_value(paper_broker *b, uint32_t sym, int64_t v)
 {
 	instrument *s = &b->syms[sym];
 
-	if (s->value > 0)
-		b->long_value -= s->value;
-	else
-		b->short_value += s->value;
-	if (v > 0)
-		b->long_value += v;
-	else
-		b->short_value -= v;
-	s->value = v;
-}
-
-/*
- * account_set_value() for a new mark of an open position: its quantity, so the sign of its
- * value, unchanged (a value always has the sign of its quantity, or is 0). Without a branch on
- * the signs.
- */
-static inline void account_mark_value(paper_broker *b, instrument *s, int64_t v)
-{
-	int64_t d = v - s->value; /* both within the money limit and of one sign: it fits */
-	int64_t is_long = -(int64_t)(s->pos.qty > 0); /* a mask: longs and shorts alternate */
-	b->long_value += d & is_long;
-	b->short_value -= d & ~is_long;
+	b->net_value += v - s->value;
+	b->gross_value += fx_abs(v) - fx_abs(s->value);
 	s->value = v;
 }
 

@@ -1219,7 +1219,7 @@ static int check_replay(const paper_broker *b, const event *ev)
 	case PAPER_EVENT_ACCOUNT_RESTORED:
 		/* The equity with the restored cash must be within the limits too. */
 		if (!fx_money_ok(ev->cash) || !fx_money_ok(ev->realized) || ev->fees < 0 ||
-		    ev->fees > FX_MONEY_MAX || !fx_money_ok(ev->cash + (b->long_value - b->short_value)))
+		    ev->fees > FX_MONEY_MAX || !fx_money_ok(ev->cash + b->net_value))
 			return corrupt(ev, "restored amounts past the limits (docs/semantics.md, "
 				       "\"Limits\")");
 		return PAPER_OK;

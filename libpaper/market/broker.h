@@ -154,9 +154,12 @@ struct paper_broker {
 	GHashTable *sym_index;
 	GStringChunk *sym_names;
 	instrument *syms;
-	/* Market values of the long and of the short positions (each >= 0, within the money
-	 * limit), kept as the positions and marks change. */
-	int64_t long_value, short_value;
+	/* Market values of the open positions, kept as the positions and marks change: their
+	 * signed sum (longs less shorts) and the sum of their magnitudes (longs plus shorts).
+	 * The long and the short total (account_long_value(), account_short_value()) are each
+	 * >= 0 and within the money limit. A new mark moves both sums by its change, whatever
+	 * the side, so the hot path needs no branch on it. */
+	int64_t net_value, gross_value;
 	/* Cost bases of the long and of the short positions, summed likewise (so the unrealized
 	 * P&L, values less bases, stays within twice the limit). */
 	int64_t long_basis, short_basis;

@@ -49,7 +49,7 @@ static inline int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_t
 	s->bar_volume = ohlcv[4];
 	if (s->pos.qty == 0)
 		return PAPER_OK;
-	account_mark_value(b, s, value);
+	account_set_value(b, sym, value);
 	if (account_equity(b) >= b->loss_floor)
 		return PAPER_OK;
 	return paper__broker_check_daily_loss(b, ts);
