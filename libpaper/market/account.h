@@ -34,15 +34,16 @@ void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e);
 void account_values(const paper_broker *b, int64_t *long_value, int64_t *short_value,
 		    int64_t *unrealized);
 
-/* Market value of the long positions: the sums (broker.h) are 2 x long at most, so fit. */
+/* Market value of the long positions: gross + net is twice it, >= 0 and within int64 (each
+ * total is within the money limit), so halving it is a shift. */
 static inline int64_t account_long_value(const paper_broker *b)
 {
-	return (b->gross_value + b->net_value) / 2;
+	return (int64_t)((uint64_t)(b->gross_value + b->net_value) >> 1);
 }
 
 static inline int64_t account_short_value(const paper_broker *b)
 {
-	return (b->gross_value - b->net_value) / 2;
+	return (int64_t)((uint64_t)(b->gross_value - b->net_value) >> 1);
 }
 
 /* cash + long value - short value. Each is within the limits, and so is the result. */
