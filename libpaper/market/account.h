@@ -103,7 +103,11 @@ static inline int account_check_mark(const paper_broker *b, uint32_t sym, int64_
 		*value = v;
 		return PAPER_OK;
 	}
-	return account_check_mark_slow(b, sym, price, value);
+	/* Through a local: the caller's value then stays in a register on the quick path. */
+	int64_t slow = 0;
+	int rc = account_check_mark_slow(b, sym, price, &slow);
+	*value = slow;
+	return rc;
 }
 
 /* Set symbol sym's signed market value (from account_check_mark() or account_revalue()). */
