@@ -56,6 +56,7 @@ struct feed_net {
 	unsigned attempt;            /* failed connections in a row */
 	uint64_t draws, reconnects;
 	bool ever_up, subscribe_refused;
+	char refusal[PAPER_FEED_TEXT_MAX + 1]; /* the venue's words when it refused */
 	unsigned poll_failures;
 	uint32_t idle_ms;
 	feed_track *track;
@@ -393,8 +394,10 @@ static void control(feed_net *n, feed_parsed *p)
 		fail(n, p->error);
 		return;
 	}
-	if (p->venue_code == 1 && n->spec->venue == FV_COINBASE)
+	if (p->venue_code == 1 && n->spec->venue == FV_COINBASE) {
 		n->subscribe_refused = true; /* the subscriptions reply says what survived */
+		g_strlcpy(n->refusal, p->error, sizeof n->refusal);
+	}
 	if (p->ctl & FCTL_CONNECTED)
 		send_text(n, paper__alpaca_auth(n->f->key, n->f->secret), true);
 	if (p->ctl & FCTL_AUTHENTICATED)
@@ -499,7 +502,7 @@ static void on_closed(SoupWebsocketConnection *ws, gpointer data)
 	if (n->ph == PH_STOPPING || n->ph == PH_FAILED)
 		return;
 	if (n->ph == PH_OPEN && n->subscribe_refused) {
-		fail(n, "coinbase: the subscription was refused");
+		fail(n, n->refusal);
 		return;
 	}
 	lost(n, 0, why, false);
@@ -689,7 +692,7 @@ static gboolean on_watchdog(gpointer data)
 		if (now <= n->deadline)
 			break;
 		if (n->subscribe_refused) {
-			fail(n, "coinbase: the subscription was refused");
+			fail(n, n->refusal);
 			break;
 		}
 		g_snprintf(why, sizeof why, "no %s within %u ms",

@@ -82,7 +82,7 @@ size_t paper__queue_pop(feed_queue *q, paper_feed_msg *out, size_t cap, int time
 		q->head = (q->head + 1) % q->cap;
 		q->len--;
 	}
-	if (n > 0 && q->len == 0)
+	if (n > 0 && q->len == 0 && !q->closed) /* once closed it stays readable: the end */
 		signal_fd(q, false);
 	*closed = q->closed && q->len == 0 && n == 0;
 	g_mutex_unlock(&q->mu);

@@ -24,6 +24,7 @@ typedef struct builder {
 typedef struct sym_state {
 	uint64_t quote_seq, trade_id, heartbeat_id;
 	paper_ts quote_ts, trade_ts, bar_ts; /* bar_ts: open time of the last bar emitted */
+	double bid, ask, last;  /* of the last quote emitted */
 	builder b;
 	bool in_flight;        /* a backfill is under way: newer bars wait in held */
 	paper_ts req_from, req_to; /* the range asked for */
@@ -195,8 +196,12 @@ static void builder_add(feed_track *t, int i, const paper_feed_msg *m, bool gap)
 		taint(t, i, b->active ? b->bucket : bucket);
 	if (b->active && bucket < b->bucket)
 		return; /* a late trade of a bucket already closed */
-	if (b->active && bucket > b->bucket)
-		builder_close(t, i);
+	if (b->active && bucket > b->bucket) {
+		if (gap)
+			b->active = false; /* refilled together with this bucket, in one request */
+		else
+			builder_close(t, i);
+	}
 	if (!b->active) {
 		if (s->bar_ts && bucket <= s->bar_ts)
 			return; /* its bar is out already (a backfilled one) */
@@ -232,9 +237,19 @@ static void quote_in(feed_track *t, int i, const paper_feed_msg *m)
 	sym_state *s = &t->syms[i];
 	if (!ordered(t, m->seq, s->quote_seq, m->ts, s->quote_ts))
 		return;
+	/* Without an id, the same time and prices again is the same quote (a polled endpoint
+	 * that has nothing new). */
+	if (!m->seq && m->ts == s->quote_ts && m->bid == s->bid && m->ask == s->ask &&
+	    m->last == s->last) {
+		t->st.duplicates++;
+		return;
+	}
 	if (m->seq)
 		s->quote_seq = m->seq;
 	s->quote_ts = m->ts;
+	s->bid = m->bid;
+	s->ask = m->ask;
+	s->last = m->last;
 	emit(t, m);
 }
 

@@ -20,6 +20,7 @@ as a careless venue might: the client must still never show them).
 """
 
 import asyncio
+import base64
 import json
 import os
 import random
@@ -158,6 +159,7 @@ class Alpaca(venue.Venue):
 
     async def inject(self, ws, fault, bars):
         self.log.write(kind="fault", fault=fault)
+        await asyncio.sleep(0.1)  # what was sent before the fault reaches the client first
         if fault == "drop":
             Faults.abort(ws)
             return True
@@ -200,11 +202,16 @@ class Alpaca(venue.Venue):
             b = self.bars[sym][minute]
             if start <= b["t"] <= end:
                 rows.append({k: v for k, v in b.items() if k not in ("T", "S")})
-        # Two pages when there is more than one bar: the client must follow the token.
+        # Two pages when there is more than one bar: the client must follow the token, a
+        # cursor (the last time of the first page), as the venue's tokens are.
         token = query.get("page_token")
-        half = (len(rows) + 1) // 2
-        page = rows[half:] if token else rows[:half] if len(rows) > 1 else rows
-        nxt = "UEFHRTI=" if not token and len(rows) > 1 else None
+        if token:
+            cursor = base64.b64decode(token).decode()
+            page, nxt = [r for r in rows if r["t"] > cursor], None
+        else:
+            half = (len(rows) + 1) // 2
+            page = rows[:half]
+            nxt = base64.b64encode(page[-1]["t"].encode()).decode() if len(rows) > 1 else None
         body = {"bars": page, "symbol": sym, "next_page_token": nxt}
         return 200, json.dumps(body).encode(), {}
 

@@ -145,6 +145,7 @@ class Binance(venue.Venue):
 
     async def inject(self, ws, fault, klines, books, interval):
         self.log.write(kind="fault", fault=fault)
+        await asyncio.sleep(0.1)  # what was sent before the fault reaches the client first
         sym = (klines or books)[0]
         if fault == "drop":
             Faults.abort(ws)

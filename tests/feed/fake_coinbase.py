@@ -181,6 +181,7 @@ class Coinbase(venue.Venue):
     async def inject(self, ws, fault, pid, wanted):
         """One fault; True when the connection is over."""
         self.log.write(kind="fault", fault=fault)
+        await asyncio.sleep(0.1)  # what was sent before the fault reaches the client first
         if fault == "drop":
             Faults.abort(ws)
             return True

@@ -22,6 +22,7 @@ import socket
 import sys
 import threading
 import time
+import urllib.parse
 
 import websockets
 
@@ -96,9 +97,12 @@ class Faults:
         else:
             header += bytes([127]) + n.to_bytes(8, "big")
         frame = header + data
+        # No reading meanwhile: a pong to the client's ping would land inside our frame.
+        ws.transport.pause_reading()
         for i in range(0, len(frame), 7):
             ws.transport.write(frame[i:i + 7])
             await asyncio.sleep(pause)
+        ws.transport.resume_reading()
 
     @staticmethod
     async def blackhole(ws, seconds):
@@ -181,7 +185,7 @@ class Venue:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
                 path, _, query = self.path.partition("?")
-                params = dict(p.split("=", 1) if "=" in p else (p, "") for p in query.split("&") if p)
+                params = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
                 venue.rest_calls.append((path, params, dict(self.headers)))
                 venue.log.write(kind="rest", path=path, query=params)
                 status, body, headers = venue.rest(path, params, dict(self.headers))
@@ -239,8 +243,10 @@ class Venue:
                   flush=True)
             stdin = asyncio.ensure_future(self._stdin_closed())
             await asyncio.wait([stdin], timeout=self.lifetime)
-        rest.shutdown()
-        raw.close()
+            # Gone at once: no waiting for handlers, no close handshakes.
+            if self.log.f:
+                self.log.f.flush()
+            os._exit(0)
 
 
 def run(venue_class, scenarios):
