@@ -17,7 +17,8 @@ Modules: :mod:`paperlib.broker` (:class:`Broker`), :mod:`paperlib.config` (:clas
 :mod:`paperlib.ledger` (:class:`Ledger`, the durable SQLite ledger),
 :mod:`paperlib.session` (:class:`Session`: signals in, entries and managed exits out),
 :mod:`paperlib.replay` (:class:`Replay`, :func:`replay`: history through a session),
-:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.enums`,
+:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.feed` (:class:`Feed`,
+live market data), :mod:`paperlib.enums`,
 :mod:`paperlib.errors`, :mod:`paperlib.timeutil`. docs/python.md is the guide.
 """
 
@@ -62,6 +63,7 @@ from .errors import (
     UnsupportedError,
     check,
 )
+from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .replay import DayInfo, Replay, ReplayStats, replay
@@ -120,6 +122,11 @@ __all__ = [
     "ExitReason",
     "ExitStyle",
     "ExportFlag",
+    "Feed",
+    "FeedHealth",
+    "FeedMessage",
+    "FeedMessageType",
+    "FeedState",
     "Fill",
     "FillFlag",
     "FillReason",
@@ -154,6 +161,7 @@ __all__ = [
     "WinRateBasis",
     "YearsBasis",
     "check",
+    "check_source",
     "from_ts",
     "metrics",
     "to_ts",
