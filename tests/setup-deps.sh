@@ -1,14 +1,15 @@
 #!/bin/sh
 # Install what libpaper needs to build and test on Debian 12, when it is missing.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
-# chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh.
+# chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh. numpy, pandas
+# and scipy compute the reference values of the quant statistics (bindings/python/tests).
 # libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
 # (tests/pg/cluster.sh), each run in a throw-away cluster.
 set -eu
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
-postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy abigail-tools valgrind
-chromium"
+postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy python3-pandas
+python3-scipy abigail-tools valgrind chromium"
 
 missing=""
 for p in $packages; do

@@ -287,9 +287,11 @@ def print_metrics(broker: paperlib.Broker, as_json: bool) -> None:
     for label, value, unit in rows:
         print(f"{label:<18} {value:12.4f}{unit}")
     # The same Sharpe ratio from the report's daily returns through the empyrical-named
-    # function: the returns are an array.array('d'), handed to C without a copy.
+    # function: the returns are an array.array('d'), handed to C without a copy. The report
+    # took its periods per year from the data (365: BTC trades on Saturdays).
     returns: array.array = report.returns()
-    sharpe = metrics.sharpe_ratio(returns, periods_per_year=252)
+    ppy = report.options.periods_per_year
+    sharpe = metrics.sharpe_ratio(returns, periods_per_year=ppy)
     print(f"{'daily returns':<18} {len(returns):12d}")
     print(f"{'sharpe (function)':<18} {sharpe:12.4f}")
     print("\nby symbol             trades    win rate     net P&L")

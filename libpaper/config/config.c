@@ -128,10 +128,14 @@ static const keydef keys[K__COUNT] = {
 	    "entry quantities are rounded down to a multiple of this"),
 	NUM("session.fractional", PAPER_CONFIG_BOOL, "false", 0, 1,
 	    "allow a lot_size below one unit or not a whole number"),
+	NUM("metrics.periods_per_year", PAPER_CONFIG_DOUBLE, "0", 0.0, 1e7,
+	    "annualization of the returns (252 stocks, 365 crypto); 0 = from the data's calendar: "
+	    "365 when Saturdays are 1 in 14 of its days, else 252"),
 };
 
 static const char *const groups[] = { "account", "limits", "costs", "engine",
-				      "connection", "logging", "ledger", "session", NULL };
+				      "connection", "logging", "ledger", "session", "metrics",
+				      NULL };
 
 /* ---- key lookup and value parsing ---- */
 

@@ -17,6 +17,7 @@ Modules: :mod:`paperlib.broker` (:class:`Broker`), :mod:`paperlib.config` (:clas
 :mod:`paperlib.ledger` (:class:`Ledger`, the durable SQLite ledger),
 :mod:`paperlib.session` (:class:`Session`: signals in, entries and managed exits out),
 :mod:`paperlib.replay` (:class:`Replay`, :func:`replay`: history through a session),
+:mod:`paperlib.tearsheet` (:func:`tearsheet`: the quant tear sheet as HTML),
 :mod:`paperlib.results` (the frozen result records), :mod:`paperlib.feed` (:class:`Feed`,
 live market data), :mod:`paperlib.enums`,
 :mod:`paperlib.errors`, :mod:`paperlib.timeutil`. docs/python.md is the guide.
@@ -80,6 +81,7 @@ from .results import (
     ReportPoint,
     Trade,
 )
+from .tearsheet import tearsheet
 from .timeutil import TS_PER_SECOND, Timestamp, from_ts, to_ts
 
 #: The version of the libpaper library loaded at run time (``paper_version()``).
@@ -102,6 +104,7 @@ __all__ = [
     "Verdict",
     "read_plan",
     "replay",
+    "tearsheet",
     "Account",
     "Broker",
     "Config",

@@ -357,6 +357,7 @@ int paper_broker_equity_at(const paper_broker *b, size_t index, paper_equity_inf
 static const double PAPER_PERIODS_PER_YEAR_DAILY;
 static const double PAPER_PERIODS_PER_YEAR_HOURLY;
 static const double PAPER_PERIODS_PER_YEAR_CRYPTO_DAILY;
+static const double PAPER_PERIODS_PER_YEAR_FROM_DATA;
 #define PAPER_METRICS_RESAMPLE_DAILY ...
 
 typedef enum paper_years_basis { PAPER_YEARS_PERIODS, PAPER_YEARS_CALENDAR, ... } paper_years_basis;
@@ -394,6 +395,23 @@ int paper_annual_return(double *out, const double *returns, size_t n, double per
 int paper_cagr(double *out, const double *returns, size_t n, double periods_per_year);
 int paper_max_drawdown(double *out, const double *returns, size_t n);
 int paper_calmar_ratio(double *out, const double *returns, size_t n, double periods_per_year);
+int paper_alpha_beta(double *alpha_out, double *beta_out, const double *returns,
+		     const double *benchmark, size_t n, double risk_free, double periods_per_year);
+int paper_alpha(double *out, const double *returns, const double *benchmark, size_t n,
+		double risk_free, double periods_per_year);
+int paper_beta(double *out, const double *returns, const double *benchmark, size_t n);
+int paper_excess_sharpe(double *out, const double *returns, const double *benchmark, size_t n);
+int paper_information_ratio(double *out, const double *returns, const double *benchmark,
+			    size_t n);
+int paper_omega_ratio(double *out, const double *returns, size_t n, double risk_free,
+		      double required_return, double periods_per_year);
+int paper_tail_ratio(double *out, const double *returns, size_t n);
+int paper_value_at_risk(double *out, const double *returns, size_t n, double cutoff);
+int paper_conditional_value_at_risk(double *out, const double *returns, size_t n, double cutoff);
+int paper_stability_of_timeseries(double *out, const double *returns, size_t n);
+int paper_skew(double *out, const double *returns, size_t n);
+int paper_kurtosis(double *out, const double *returns, size_t n);
+int paper_periods_per_year_from_calendar(double *out, const paper_ts *ts, size_t n);
 
 typedef struct paper_series_acc paper_series_acc;
 int paper_series_acc_new(paper_series_acc **out, const paper_metrics_options *opts);
@@ -423,6 +441,8 @@ typedef struct paper_equity_point {
 
 int paper_metrics_from_broker(paper_metrics **out, const paper_broker *b,
 			      const paper_metrics_options *opts);
+int paper_metrics_with_benchmark(paper_metrics **out, const paper_metrics *m, const paper_ts *ts,
+				 const double *returns, size_t n);
 int paper_metrics_from_arrays(paper_metrics **out, const paper_trade_info *trades,
 			      size_t n_trades, const paper_ts *ts, const double *equity,
 			      const double *cash, size_t n_points, const paper_metrics_options *opts);
@@ -531,6 +551,8 @@ int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
 		      const paper_report_options *opts);
 int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
 			    const char *path);
+int paper_report_tearsheet_html(char **out, size_t *len_out, const paper_metrics *m,
+				const char *title);
 
 /* ---- session.h ---- */
 typedef struct paper_session paper_session;

@@ -39,15 +39,30 @@ __all__ = [
     "max_drawdown",
     "calmar_ratio",
     "simple_returns",
+    "alpha_beta",
+    "alpha",
+    "beta",
+    "excess_sharpe",
+    "information_ratio",
+    "omega_ratio",
+    "tail_ratio",
+    "value_at_risk",
+    "conditional_value_at_risk",
+    "stability_of_timeseries",
+    "skew",
+    "kurtosis",
+    "periods_per_year_from_calendar",
     "MetricsOptions",
     "Metrics",
     "SeriesAccumulator",
     "KEYS",
     "TRADE_KEYS",
     "SERIES_KEYS",
+    "STREAM_KEYS",
     "PERIODS_PER_YEAR_DAILY",
     "PERIODS_PER_YEAR_HOURLY",
     "PERIODS_PER_YEAR_CRYPTO_DAILY",
+    "PERIODS_PER_YEAR_FROM_DATA",
 ]
 
 #: Trading days per year (``PAPER_PERIODS_PER_YEAR_DAILY``).
@@ -56,6 +71,9 @@ PERIODS_PER_YEAR_DAILY: float = lib.PAPER_PERIODS_PER_YEAR_DAILY
 PERIODS_PER_YEAR_HOURLY: float = lib.PAPER_PERIODS_PER_YEAR_HOURLY
 #: Calendar days per year, for crypto (``PAPER_PERIODS_PER_YEAR_CRYPTO_DAILY``).
 PERIODS_PER_YEAR_CRYPTO_DAILY: float = lib.PAPER_PERIODS_PER_YEAR_CRYPTO_DAILY
+#: ``MetricsOptions(periods_per_year=...)``: from the data (the account's
+#: ``metrics.periods_per_year``, else 365 when the data has Saturdays, else 252); the default.
+PERIODS_PER_YEAR_FROM_DATA: float = lib.PAPER_PERIODS_PER_YEAR_FROM_DATA
 
 #: Every statistic's name, trade keys first (``paper_metrics_key_name``).
 KEYS: List[str] = [
@@ -63,8 +81,22 @@ KEYS: List[str] = [
 ]
 #: The trade statistics (available per group).
 TRADE_KEYS: List[str] = [k for k in KEYS if lib.paper_metrics_key_is_trade(k.encode())]
-#: The series statistics (also available from a :class:`SeriesAccumulator`).
+#: The series statistics of a report.
 SERIES_KEYS: List[str] = [k for k in KEYS if not lib.paper_metrics_key_is_trade(k.encode())]
+
+
+def _streamed(key: str) -> bool:
+    acc = ffi.new("paper_series_acc **")
+    check(lib.paper_series_acc_new(acc, ffi.NULL))
+    try:
+        return lib.paper_series_acc_get(acc[0], key.encode(), ffi.new("double *")) == 0
+    finally:
+        lib.paper_series_acc_free(acc[0])
+
+
+#: The series statistics a :class:`SeriesAccumulator` has: all but those that need every
+#: return at once (skew, value_at_risk, alpha, ...: a report's, or their functions').
+STREAM_KEYS: List[str] = [k for k in SERIES_KEYS if _streamed(k)]
 
 _Series = Union[Sequence[float], Any]
 
@@ -181,6 +213,112 @@ def simple_returns(values: _Series) -> Any:
     return result
 
 
+# ---- empyrical / quantstats statistics (libpaper 1.1). Leading NaNs are dropped, as
+# empyrical does with pct_change()'s first value; a later NaN raises InvalidArgument. ----
+
+
+def _call2(fn: Any, returns: _Series, benchmark: _Series, *args: float) -> float:
+    out = ffi.new("double *")
+    with _buffers.doubles(returns, "returns") as (rp, n), _buffers.doubles(benchmark, "benchmark") as (bp, m):
+        if n != m:
+            raise InvalidArgument(f"returns and benchmark differ in length ({n} and {m})", ErrorCode.EINVAL)
+        check(fn(out, rp, bp, n, *args))
+    return out[0]
+
+
+def alpha_beta(
+    returns: _Series,
+    benchmark: _Series,
+    risk_free: float = 0.0,
+    periods_per_year: float = PERIODS_PER_YEAR_DAILY,
+) -> "tuple[float, float]":
+    """``(alpha, beta)`` against a benchmark, as empyrical's ``alpha_beta``: beta =
+    cov(r, b) / var(b); alpha = (1 + mean(r - rf - beta (b - rf))) ** periods_per_year - 1.
+    The two series are paired by position (align pandas Series first)."""
+    a, b = ffi.new("double *"), ffi.new("double *")
+    rf, ppy = _scalar(risk_free, "risk_free"), _ppy(periods_per_year)
+    with _buffers.doubles(returns, "returns") as (rp, n), _buffers.doubles(benchmark, "benchmark") as (bp, m):
+        if n != m:
+            raise InvalidArgument(f"returns and benchmark differ in length ({n} and {m})", ErrorCode.EINVAL)
+        check(lib.paper_alpha_beta(a, b, rp, bp, n, rf, ppy))
+    return a[0], b[0]
+
+
+def alpha(returns: _Series, benchmark: _Series, risk_free: float = 0.0,
+          periods_per_year: float = PERIODS_PER_YEAR_DAILY) -> float:
+    """Annualized alpha, as empyrical's ``alpha`` (see :func:`alpha_beta`)."""
+    return alpha_beta(returns, benchmark, risk_free, periods_per_year)[0]
+
+
+def beta(returns: _Series, benchmark: _Series) -> float:
+    """Beta, as empyrical's ``beta``: NaN when the benchmark's variance is below 1e-30."""
+    return _call2(lib.paper_beta, returns, benchmark)
+
+
+def excess_sharpe(returns: _Series, benchmark: _Series) -> float:
+    """mean(r - b) / std(r - b, ddof=1), not annualized: empyrical's ``excess_sharpe``."""
+    return _call2(lib.paper_excess_sharpe, returns, benchmark)
+
+
+def information_ratio(returns: _Series, benchmark: _Series) -> float:
+    """quantstats' ``information_ratio``: the same number as :func:`excess_sharpe`."""
+    return _call2(lib.paper_information_ratio, returns, benchmark)
+
+
+def omega_ratio(returns: _Series, risk_free: float = 0.0, required_return: float = 0.0,
+                periods_per_year: float = PERIODS_PER_YEAR_DAILY) -> float:
+    """Omega ratio, as empyrical's ``omega_ratio`` (``required_return`` is annual). NaN for
+    fewer than 2 returns or no return below the threshold."""
+    return _call(lib.paper_omega_ratio, returns, _scalar(risk_free, "risk_free"),
+                 _scalar(required_return, "required_return"), _ppy(periods_per_year))
+
+
+def tail_ratio(returns: _Series) -> float:
+    """|95th percentile| / |5th percentile|, as empyrical's ``tail_ratio``."""
+    return _call(lib.paper_tail_ratio, returns)
+
+
+def value_at_risk(returns: _Series, cutoff: float = 0.05) -> float:
+    """Historical value at risk: numpy's ``percentile(returns, 100 * cutoff)`` (empyrical)."""
+    return _call(lib.paper_value_at_risk, returns, _scalar(cutoff, "cutoff"))
+
+
+def conditional_value_at_risk(returns: _Series, cutoff: float = 0.05) -> float:
+    """Expected shortfall: the mean of the ``int((n - 1) * cutoff) + 1`` lowest returns
+    (empyrical's ``conditional_value_at_risk``)."""
+    return _call(lib.paper_conditional_value_at_risk, returns, _scalar(cutoff, "cutoff"))
+
+
+def stability_of_timeseries(returns: _Series) -> float:
+    """R squared of a line through the cumulative log returns (empyrical)."""
+    return _call(lib.paper_stability_of_timeseries, returns)
+
+
+def skew(returns: _Series) -> float:
+    """Bias-corrected sample skewness, as pandas' ``Series.skew()`` (quantstats' ``skew``)."""
+    return _call(lib.paper_skew, returns)
+
+
+def kurtosis(returns: _Series) -> float:
+    """Bias-corrected excess kurtosis, as pandas' ``Series.kurt()`` (quantstats')."""
+    return _call(lib.paper_kurtosis, returns)
+
+
+def periods_per_year_from_calendar(ts: _Series) -> float:
+    """365 when Saturdays (UTC) are at least 1 in 14 of the days with a time, else 252."""
+    out = ffi.new("double *")
+    with _buffers.int64s(ts, "ts") as (tp, n):
+        check(lib.paper_periods_per_year_from_calendar(out, tp, n))
+    return out[0]
+
+
+def _index_ts(index: Any) -> Any:
+    """Microseconds since the epoch, UTC, of a pandas DatetimeIndex (naive times are UTC)."""
+    if getattr(index, "tz", None) is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    return index.as_unit("us").asi8 if hasattr(index, "as_unit") else index.asi8 // 1000
+
+
 def _numpy_of(obj: Any) -> Any:
     """The numpy module when obj is a numpy array (numpy is never imported otherwise)."""
     mod = type(obj).__module__
@@ -222,7 +360,9 @@ class MetricsOptions:
         o = ffi.new("paper_metrics_options *")
         check(lib.paper_metrics_options_init(o, lib.PAPER_METRICS_OPTIONS_VERSION))
         if self.periods_per_year is not None:
-            o.periods_per_year = _ppy(self.periods_per_year)
+            # 0 (PERIODS_PER_YEAR_FROM_DATA) is libpaper's "from the data".
+            p = _scalar(self.periods_per_year, "periods_per_year")
+            o.periods_per_year = p if p == 0 else _ppy(p)
         if self.risk_free is not None:
             o.risk_free = _scalar(self.risk_free, "risk_free")
         if self.required_return is not None:
@@ -442,6 +582,26 @@ class Metrics:
         check(lib.paper_metrics_options_get(self._ptr(), o))
         return _options_from_c(o)
 
+    def with_benchmark(self, returns: _Series, ts: Optional[_Series] = None) -> "Metrics":
+        """A copy of this report with ``alpha``, ``beta`` and ``information_ratio`` against a
+        benchmark (``paper_metrics_with_benchmark``). ``returns``: the benchmark's periodic
+        returns, a pandas Series with a DatetimeIndex (its times are used) or an array with
+        ``ts``, the end time of each return. Returns pair up by resampling period (the same
+        UTC day by default); returns without a partner are left out. Leading NaNs are dropped.
+        """
+        if ts is None:
+            index = getattr(returns, "index", None)
+            if index is None or not hasattr(index, "asi8"):
+                raise TypeError("ts is needed unless returns is a pandas Series with a DatetimeIndex")
+            ts = _index_ts(index)
+            returns = returns.to_numpy(dtype="float64")
+        out = ffi.new("paper_metrics **")
+        with _buffers.int64s(ts, "ts") as (tp, nt), _buffers.doubles(returns, "returns") as (rp, nr):
+            if nt != nr:
+                raise InvalidArgument(f"ts and returns differ in length ({nt} and {nr})", ErrorCode.EINVAL)
+            check(lib.paper_metrics_with_benchmark(out, self._ptr(), tp, rp, nr))
+        return Metrics._adopt(out[0])
+
     # ---- breakdowns ----
 
     def groups(self, group: Union[MetricsGroup, int, str]) -> List[str]:
@@ -577,8 +737,8 @@ class SeriesAccumulator:
         return self.get(name)
 
     def to_dict(self) -> Dict[str, float]:
-        """Every series statistic by name."""
-        return {k: self.get(k) for k in SERIES_KEYS}
+        """Every series statistic the accumulator has by name (:data:`STREAM_KEYS`)."""
+        return {k: self.get(k) for k in STREAM_KEYS}
 
     def reset(self) -> None:
         """Forget everything added, keeping the options."""

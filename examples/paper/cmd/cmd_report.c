@@ -21,19 +21,22 @@ static const cli_opt report_opts[] = {
 	{ "--max-drawdown", "F", false, RP_MAX_DRAWDOWN, "readiness: max drawdown at most F, a fraction (default 0.10)" },
 	{ "--max-errors", "N", false, RP_MAX_ERRORS, "readiness: at most N rejected orders (default 0)" },
 	{ "--recent-fills", "N", false, RP_FILLS, "rows of recent fills (default 20)" },
-	{ "--recent-trades", "N", false, RP_TRADES, "rows of trade history (default 50)" },
-	{ "--periods-per-year", "N", false, RP_PPY, "annualization of the daily returns (default 252)" },
+	{ "--recent-trades", "N", false, RP_TRADES, "rows of trade history (default 0: every trade, sortable and paged)" },
+	{ "--periods-per-year", "N", false, RP_PPY, "annualization of the daily returns (default: the account's metrics.periods_per_year, else 365 for data with Saturdays, 252 without)" },
 	{ NULL, NULL, false, 0, NULL },
 };
 
 static const char description[] =
-	"Write the account's dashboard: one HTML file with inline CSS and SVG, nothing fetched from\n"
-	"anywhere, readable offline and on a phone. KPI cards (equity, cash, realized and\n"
-	"unrealized P&L, open positions, win rate, Sharpe, max drawdown, profit factor), the equity\n"
-	"curve with its drawdown, exit reasons, open positions, recent fills, trade history, a\n"
-	"per-symbol table and a readiness checklist against the criteria below. Every KPI carries\n"
-	"its exact value in a data-value attribute. Read only: it works while paper run drives the\n"
-	"account; run it from cron (or watch(1)) with --refresh to keep a browser tab current.";
+	"Write the account's dashboard: one HTML file with inline CSS, SVG and one small inline\n"
+	"script, nothing fetched from anywhere, readable offline, without scripts and on a phone.\n"
+	"KPI cards (equity, cash, realized and unrealized P&L, open positions, win rate, Sharpe, max\n"
+	"drawdown, profit factor), the equity curve with date ticks and its drawdown, exit reasons\n"
+	"with their P&L, the tear sheet (key figures, monthly returns heatmap, yearly returns,\n"
+	"rolling 6-month Sharpe, histogram of returns, underwater curve), open positions, recent\n"
+	"fills, every closed trade (sortable, paged), a per-symbol table and a readiness checklist\n"
+	"against the criteria below. Every KPI and chart carries its exact values in data-*\n"
+	"attributes. Read only: it works while paper run drives the account; run it from cron (or\n"
+	"watch(1)) with --refresh to keep a browser tab current.";
 
 typedef struct report_args {
 	cli_ledger_args ledger;
