@@ -78,6 +78,8 @@ PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
 	l->attached = g_ptr_array_new();
 	l->batch = g_array_new(FALSE, FALSE, sizeof(store_rec));
 	l->marks = g_array_new(FALSE, FALSE, sizeof(store_mark));
+	l->prices = g_array_new(FALSE, FALSE, sizeof(store_price));
+	l->health = g_array_new(FALSE, FALSE, sizeof(store_feed_health));
 	*out = l;
 	return PAPER_OK;
 }
@@ -91,6 +93,8 @@ PAPER_API void paper_ledger_close(paper_ledger *l)
 	g_ptr_array_unref(l->attached);
 	g_array_unref(l->batch);
 	g_array_unref(l->marks);
+	g_array_unref(l->prices);
+	g_array_unref(l->health);
 	g_free(l->location);
 	g_free(l);
 }

@@ -36,6 +36,8 @@ struct paper_ledger {
 	 */
 	GArray *batch;        /* store_rec */
 	GArray *marks;        /* store_mark */
+	GArray *prices;       /* store_price: live prices to commit with the batch */
+	GArray *health;       /* store_feed_health: the latest of each feed, likewise */
 	int64_t batch_start;  /* monotonic µs when the batch's first record came */
 };
 
@@ -64,6 +66,14 @@ void ledger_detach_all(paper_ledger *l);
 /* Microseconds on the monotonic and on the wall clock. */
 int64_t ledger_monotonic_us(void);
 paper_ts ledger_wall_us(void);
+
+/* ---- ledger_sink.c: what waits with the batch besides its records ---- */
+
+/* Something waits to be committed besides the records: marks, prices, feed health. */
+bool ledger_extras_pending(const paper_ledger *l);
+/* Write the waiting prices and feed health (inside the batch's transaction). */
+int ledger_write_extras(paper_ledger *l);
+void ledger_clear_extras(paper_ledger *l);
 
 /* ---- ledger_reconnect.c ---- */
 

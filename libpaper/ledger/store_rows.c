@@ -5,6 +5,8 @@
  */
 #include "ledger/store_rows.h"
 
+#include "ledger/store_prices.h"
+
 #include <string.h>
 
 #include "base/error.h"
@@ -101,6 +103,10 @@ const char *const store_sql_text[SQL__COUNT] = {
 	[SQL_DECISION_MARK] = "UPDATE decisions SET status = ?, order_id = ?, processed_ts = ? "
 		"WHERE id = ? AND status = 'pending'",
 	[SQL_DECISION_STATUS] = "SELECT status FROM decisions WHERE id = ?",
+	[SQL_PUT_PRICE] = STORE_SQL_PUT_PRICE,
+	[SQL_PUT_FEED_HEALTH] = STORE_SQL_PUT_FEED_HEALTH,
+	[SQL_EACH_PRICE] = STORE_SQL_EACH_PRICE,
+	[SQL_EACH_FEED_HEALTH] = STORE_SQL_EACH_FEED_HEALTH,
 };
 
 /* ---- writing ---- */

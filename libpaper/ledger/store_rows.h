@@ -51,6 +51,10 @@ typedef enum store_sql {
 	SQL_DECISION_PUT,
 	SQL_DECISION_MARK,
 	SQL_DECISION_STATUS,
+	SQL_PUT_PRICE,          /* store_prices.c binds and reads these four */
+	SQL_PUT_FEED_HEALTH,
+	SQL_EACH_PRICE,
+	SQL_EACH_FEED_HEALTH,
 	SQL__COUNT
 } store_sql;
 
@@ -153,5 +157,25 @@ int store_read_trade(const row_in *in, trade *t, char *symbol);         /* SQL_E
 int store_read_mark(const row_in *in, int64_t account, store_mark *m);  /* SQL_EACH_MARK */
 /* SQL_DECISIONS_PENDING and SQL_EACH_DECISION */
 int store_read_decision(const row_in *in, store_decision *d);
+
+/* ---- live prices and feed health (store_prices.c) ---- */
+
+void store_bind_price(row_out *o, const store_price *p);
+void store_bind_feed_health(row_out *o, const store_feed_health *h);
+
+typedef struct store_price_walk {
+	int64_t account;
+	store_price_cb cb;
+	void *ctx;
+} store_price_walk;
+
+typedef struct store_health_walk {
+	int64_t account;
+	store_feed_health_cb cb;
+	void *ctx;
+} store_health_walk;
+
+int store_price_walk_row(const row_in *in, void *walk);  /* store_price_walk: SQL_EACH_PRICE */
+int store_health_walk_row(const row_in *in, void *walk); /* store_health_walk */
 
 #endif
