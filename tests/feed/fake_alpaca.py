@@ -108,7 +108,7 @@ class Alpaca(venue.Venue):
         fault = self.fault_of(n)
         count = int(self.opts.get("count", "20"))
         seconds = float(self.opts.get("seconds", "0"))
-        pause = 1.0 / float(self.opts.get("rate", "100"))
+        rate = float(self.opts.get("rate", "100"))
         started = time.monotonic()
         i = 0
         while (seconds and time.monotonic() - started < seconds) or (not seconds and i < count):
@@ -118,7 +118,7 @@ class Alpaca(venue.Venue):
             else:
                 await self.one_step(ws, bars, quotes, trades)
             i += 1
-            await asyncio.sleep(pause)
+            await self.pace(started, i, rate)
         if self.scenario == "all" and n < len(FAULTS):
             await ws.close(1000, "next fault")  # the next connection brings the next one
             return

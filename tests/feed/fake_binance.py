@@ -10,7 +10,8 @@ Scenarios: normal, drop, close, garbage, oversized, slow, gap (closed klines the
 sees: it must find the hole and refill it from REST), dup, ooo, shutdown (serverShutdown, then
 a close), blackhole, busy (429 at the first handshake), all (one fault per connection).
 Options: count=N klines per connection (default 20), rate=PER_SECOND (default 100),
-seconds=N, clock=fast (bars from three hours ago, tick=S per kline; default tick 60),
+seconds=N, clock=fast (bars from three hours ago, tick=S per kline; default tick 60;
+without it klines close in real time, once per interval, e.g. @1s),
 partial=N (forming updates per kline, default 1), book=0 (no bookTicker).
 """
 
@@ -35,6 +36,7 @@ class Binance(venue.Venue):
         self.rng = random.Random(11)
         self.symbols = {}  # SYMBOL -> {"price", "u", "t"}
         self.klines = {}   # SYMBOL -> {open_ms: [o, h, l, c, v]}
+        self.skip = {}     # SYMBOL -> closed klines still to leave out (a real-time gap)
         if self.fast and "tick" not in self.opts:
             self.tick_us = 60_000_000
 
@@ -73,11 +75,19 @@ class Binance(venue.Venue):
                 raise AssertionError("unknown stream " + st)
         return klines, books, interval or "1m"
 
+    def closed_since(self, sym, seconds):
+        """Real time: has the interval after the last kline sent closed by now?"""
+        s = self.state(sym)
+        step = seconds * 1000
+        return s["t"] is None or now_ms() // step * step - step > s["t"]
+
     def next_kline(self, sym, seconds):
         s = self.state(sym)
         step = seconds * 1000
         if s["t"] is None:
             s["t"] = self.clock(advance=False) // 1000 // step * step
+            if not self.fast:
+                s["t"] -= step  # the interval that has just closed
         else:
             s["t"] += step
             if self.fast:
@@ -122,7 +132,7 @@ class Binance(venue.Venue):
         fault = self.fault_of(n)
         count = int(self.opts.get("count", "20"))
         seconds = float(self.opts.get("seconds", "0"))
-        pause = 1.0 / float(self.opts.get("rate", "100"))
+        rate = float(self.opts.get("rate", "100"))
         started = time.monotonic()
         i = 0
         while (seconds and time.monotonic() - started < seconds) or (not seconds and i < count):
@@ -131,13 +141,19 @@ class Binance(venue.Venue):
                     return
             else:
                 for sym in klines:
+                    if not self.fast and not self.closed_since(sym, INTERVALS[interval]):
+                        continue  # real time: a kline closes once per interval
                     t, k = self.next_kline(sym, INTERVALS[interval])
+                    if self.skip.get(sym, 0) > 0:
+                        self.skip[sym] -= 1
+                        self.log.write(kind="missed", symbol=sym, time=t)
+                        continue
                     await self.send_kline(ws, sym, t, k, interval)
                 if self.opts.get("book", "1") != "0":
                     for sym in books:
                         await self.send_book(ws, sym)
             i += 1
-            await asyncio.sleep(pause)
+            await self.pace(started, i, rate)
         if self.scenario == "all" and n < len(FAULTS):
             await ws.close(1000, "next fault")  # the next connection brings the next one
             return
@@ -171,6 +187,8 @@ class Binance(venue.Venue):
         if not klines:
             return False
         seconds = INTERVALS[interval]
+        if not self.fast:
+            return await self.inject_real_time(ws, fault, sym, books, interval)
         if fault == "slow":
             t, k = self.next_kline(sym, seconds)
             await Faults.slow_frame(ws, json.dumps(self.kline_msg(sym, t, k, interval, True)), 0.01)
@@ -193,6 +211,28 @@ class Binance(venue.Venue):
             await self.send(ws, self.kline_msg(sym, old, k, interval, True), "kline", symbol=sym,
                             time=old, open="1.0", high="1.0", low="1.0", close="1.0",
                             volume="1.0", dup=True, ooo=True)
+        return False
+
+    async def inject_real_time(self, ws, fault, sym, books, interval):
+        """The faults of a real-time stream, where no kline may be sent before it closes."""
+        s = self.state(sym)
+        if fault == "gap":
+            self.skip[sym] = 3  # the next three closed klines are never sent
+        elif fault == "dup" and s["t"] is not None:
+            k = self.klines[sym][s["t"]]
+            await self.send_kline(ws, sym, s["t"], k, interval, dup=True)
+        elif fault == "ooo" and s["t"] is not None:
+            old = s["t"] - 5 * INTERVALS[interval] * 1000
+            await self.send(ws, self.kline_msg(sym, old, ["1.0"] * 5, interval, True), "kline",
+                            symbol=sym, time=old, dup=True, ooo=True)
+        elif fault == "slow" and books:
+            b = self.state(books[0])
+            b["u"] += 1
+            msg = {"u": b["u"], "s": books[0], "b": "%.8f" % (b["price"] * 0.9999), "B": "1",
+                   "a": "%.8f" % (b["price"] * 1.0001), "A": "1"}
+            await Faults.slow_frame(ws, json.dumps({"stream": "x@bookTicker", "data": msg}), 0.01)
+            self.log.write(kind="book", symbol=books[0], u=b["u"], bid=msg["b"], ask=msg["a"],
+                           dup=False)
         return False
 
     def rest(self, path, query, headers=None):

@@ -152,7 +152,7 @@ class Coinbase(venue.Venue):
         fault = self.fault_of(n)
         count = int(self.opts.get("count", "40"))
         seconds = float(self.opts.get("seconds", "0"))
-        pause = 1.0 / float(self.opts.get("rate", "200"))
+        rate = float(self.opts.get("rate", "200"))
         started = time.monotonic()
         last_hb = 0.0
         i = 0
@@ -168,8 +168,7 @@ class Coinbase(venue.Venue):
             else:
                 await self.emit(ws, pid, wanted)
             i += 1
-            if pause >= 0.001 or i % 10 == 0:
-                await asyncio.sleep(pause if pause >= 0.001 else 0.01)
+            await self.pace(started, i, rate)
         if self.scenario == "all" and n < len(FAULTS):
             await ws.close(1000, "next fault")  # the next connection brings the next one
             return

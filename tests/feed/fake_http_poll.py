@@ -5,7 +5,9 @@ call. 127.0.0.1 only.
 
 Scenarios: normal, errors (every third call a 500, a body that is not JSON, or a field
 missing), slow (every other call answers after 3 s), dup (the same quote twice), ooo (an older
-quote), down (every call fails), all.
+quote), down (every call fails), stale (after stale_after=N fresh quotes the venue's time stalls
+for stale_for=M quotes, crawling a millisecond a quote, and drop_at=K quotes in the price falls
+drop=PCT percent; then fresh quotes at that lower price), all.
 Options: step=SECONDS of venue time between quotes (default: real time), iso=1 (the time as
 an RFC 3339 string instead of epoch milliseconds).
 """
@@ -25,6 +27,7 @@ class Poll(venue.Venue):
         self.calls = 0
         self.price = 250.0
         self.last = None
+        self.last_ts = 0
 
     async def session(self, ws, n):
         await ws.close(1008, "this venue is polled over HTTP")
@@ -32,6 +35,17 @@ class Poll(venue.Venue):
     def quote(self):
         self.price = round(self.price * 1.0007, 2)
         ts = time.time_ns() // 1000
+        if self.scenario == "stale":
+            # The venue's clock stalls: times crawl on from the last fresh quote (1 ms a
+            # quote) while the real clock runs; the price falls drop_at quotes in.
+            n, after = self.calls, int(self.opts.get("stale_after", "10"))
+            frozen = after < n <= after + int(self.opts.get("stale_for", "10"))
+            if n == after + int(self.opts.get("drop_at", "5")):
+                self.price = round(self.price * (1 - float(self.opts.get("drop", "5")) / 100), 2)
+            if frozen:
+                self.frozen_ts = getattr(self, "frozen_ts", self.last_ts) + 1000
+                ts = self.frozen_ts
+            self.last_ts = ts
         self.last = {"price": "%.2f" % self.price, "ts": ts // 1000,
                      "bid": round(self.price - 0.05, 2), "ask": round(self.price + 0.05, 2)}
         if self.opts.get("iso") == "1":
@@ -72,4 +86,4 @@ class Poll(venue.Venue):
 
 
 if __name__ == "__main__":
-    venue.run(Poll, ["normal", "errors", "slow", "dup", "ooo", "down", "all"])
+    venue.run(Poll, ["normal", "errors", "slow", "dup", "ooo", "down", "stale", "all"])

@@ -152,6 +152,14 @@ class Venue:
         return None
 
     # ---- helpers for subclasses ----
+    async def pace(self, started, i, rate):
+        """Hold message i back to `rate` a second from `started`; yield now and then."""
+        ahead = started + i / rate - time.monotonic()
+        if ahead > 0.001:
+            await asyncio.sleep(ahead)
+        elif i % 64 == 0:
+            await asyncio.sleep(0)
+
     async def send(self, ws, obj, kind=None, **rec):
         text = json.dumps(obj, separators=(",", ":"))
         await ws.send(text)

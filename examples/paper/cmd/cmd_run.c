@@ -245,8 +245,11 @@ static void loop(run_ctx *r)
 static int finish(run_ctx *r, int code)
 {
 	r->stopping = true;
-	if (r->started && r->live && code == EXIT_OK)
-		code = run_feed_health(r, true);
+	if (r->started && r->live) { /* also after a failure: the health says what failed */
+		int health = run_feed_health(r, true);
+		if (code == EXIT_OK)
+			code = health;
+	}
 	if (r->started) {
 		int rc = paper_ledger_flush(r->acct.l);
 		if (rc != PAPER_OK && code == EXIT_OK)
