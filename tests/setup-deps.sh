@@ -4,12 +4,13 @@
 # chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh. numpy, pandas
 # and scipy compute the reference values of the quant statistics (bindings/python/tests).
 # libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
-# (tests/pg/cluster.sh), each run in a throw-away cluster.
+# (tests/pg/cluster.sh), each run in a throw-away cluster. libsoup-3.0-dev and glib-networking
+# (its TLS backend) build the live feeds; python3-websockets runs the fake venues of tests/feed.
 set -eu
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
 postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy python3-pandas
-python3-scipy abigail-tools valgrind chromium"
+python3-scipy abigail-tools valgrind chromium libsoup-3.0-dev glib-networking python3-websockets"
 
 missing=""
 for p in $packages; do
