@@ -134,6 +134,31 @@ void cli_usage(FILE *out, const char *cmd, const char *synopsis, const char *des
 	fputs("\n" CLI_EXIT_HELP, out);
 }
 
+/* A decimal number as settings and CSV write them: never hex, inf, nan or white space. */
+bool cli_is_number(const char *s)
+{
+	size_t i = 0, digits = 0;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	for (; s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (digits == 0)
+		return false;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i++;
+		if (s[i] == '+' || s[i] == '-')
+			i++;
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return false;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return s[i] == '\0';
+}
+
 bool cli_number(const char *cmd, const char *opt, const char *text, double *out)
 {
 	char *end = NULL;

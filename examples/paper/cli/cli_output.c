@@ -26,30 +26,6 @@ int cli_write_file(const char *cmd, const char *path, const char *text)
 	return EXIT_OK;
 }
 
-bool cli_is_number(const char *s)
-{
-	size_t i = 0, digits = 0;
-	if (s[i] == '+' || s[i] == '-')
-		i++;
-	for (; s[i] >= '0' && s[i] <= '9'; i++)
-		digits++;
-	if (s[i] == '.')
-		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
-			digits++;
-	if (digits == 0)
-		return false;
-	if (s[i] == 'e' || s[i] == 'E') {
-		i++;
-		if (s[i] == '+' || s[i] == '-')
-			i++;
-		if (!(s[i] >= '0' && s[i] <= '9'))
-			return false;
-		while (s[i] >= '0' && s[i] <= '9')
-			i++;
-	}
-	return s[i] == '\0';
-}
-
 void cli_csv_text(FILE *f, const char *text)
 {
 	bool quote = strpbrk(text, ",\"\r\n") != NULL;
