@@ -227,7 +227,11 @@ PAPER_API int paper_ledger_decision_add(paper_ledger *l, const char *account,
 
 /**
  * The oldest pending decisions of an account (by created_ts, then id), at most cap, into
- * out[0..*count). Each out[i].version must be PAPER_DECISION_VERSION.
+ * out[0..*count). Each out[i].version must be PAPER_DECISION_VERSION. Any program may write
+ * the inbox: a row that cannot be taken (a symbol that is not a valid symbol of at most 31
+ * bytes, with a NUL, a bad side or confidence) is not returned but marked rejected, its
+ * outcome saying why, so it never holds up the rows after it (a read-only ledger just skips
+ * it).
  * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EVERSION, PAPER_EINVAL, PAPER_EIO.
  */
 PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *account,
@@ -240,6 +244,47 @@ PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *accoun
  */
 PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
 					 paper_decision_status status, uint64_t order_id);
+
+/**
+ * paper_ledger_decision_mark() with the decision's outcome, kept in the inbox's `outcome`
+ * column: why it was skipped or rejected, or what executing it did. Free text, stored cut to
+ * 255 bytes of valid UTF-8 with control characters replaced by spaces; NULL is "".
+ * @return as paper_ledger_decision_mark().
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_decision_mark_outcome(paper_ledger *l, int64_t id,
+						 paper_decision_status status, uint64_t order_id,
+						 const char *outcome);
+
+/** Longest bookmark value, in bytes (without the NUL). */
+#define PAPER_BOOKMARK_VALUE_MAX 4096
+
+/**
+ * Keep a bookmark with an account: a small text the program driving the account finds again
+ * after a restart or a crash (paper run keeps how far it has read its price file). It is not
+ * written at once but in the same transaction as the next events this ledger commits (with
+ * PAPER_DURABLE: the next event of a broker attached to it), or by paper_ledger_flush(), a
+ * broker's release or paper_ledger_close(), whichever comes first. So a bookmark set before a
+ * piece of data goes to the broker is stored together with what that data caused: a crash
+ * never leaves the events without the bookmark. Setting it again before then replaces it.
+ * @param name 1 to 64 bytes of A-Z a-z 0-9 . _ : -
+ * @param value UTF-8 text, at most PAPER_BOOKMARK_VALUE_MAX bytes.
+ * @return PAPER_OK; PAPER_EINVAL (a bad name or value); PAPER_ENOTFOUND (no such account);
+ *         PAPER_ESTATE (the ledger is read-only); PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_bookmark_set(paper_ledger *l, const char *account, const char *name,
+					const char *value);
+
+/**
+ * A bookmark's value as last set through this ledger, else as stored; NUL-terminated in buf
+ * (PAPER_BOOKMARK_VALUE_MAX + 1 bytes always suffice).
+ * @return PAPER_OK; PAPER_ENOTFOUND (no such account, or no such bookmark); PAPER_ERANGE (buf
+ *         too small); PAPER_EINVAL; PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_bookmark_get(paper_ledger *l, const char *account, const char *name,
+					char *buf, size_t cap);
 
 PAPER_END_DECLS
 

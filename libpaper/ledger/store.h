@@ -82,7 +82,24 @@ typedef struct store_writes {
 typedef struct store_decision {
 	paper_decision d;
 	paper_ts processed_ts;   /* 0: not processed */
+	char outcome[256];       /* why it was marked so, cut to fit */
 } store_decision;
+
+/* A pending decision the reader cannot take (a bad symbol, say): rejected, not returned. */
+typedef struct store_bad_decision {
+	int64_t id;
+	char why[192];
+} store_bad_decision;
+
+/* A bookmark kept with an account (paper_ledger_bookmark_set()). */
+#define STORE_BOOKMARK_NAME_MAX 64
+#define STORE_BOOKMARK_VALUE_MAX 4096
+typedef struct store_bookmark {
+	int64_t account;
+	char name[STORE_BOOKMARK_NAME_MAX + 1];
+	char value[STORE_BOOKMARK_VALUE_MAX + 1];
+	paper_ts updated_ts;
+} store_bookmark;
 
 /* Callbacks of the iterators: a non-zero return stops the walk and is returned. */
 typedef int (*store_rec_cb)(void *ctx, const store_rec *r);
@@ -118,6 +135,7 @@ typedef struct store_ops {
 	int (*add_account)(store *s, const char *name, const char *origin, paper_ts created,
 			   int64_t *id_out);
 	int (*put_config)(store *s, int64_t account, const char *key, const char *value);
+	int (*put_bookmark)(store *s, const store_bookmark *b);
 
 	/* Reads. An iterator streams: memory does not depend on how much it walks. */
 	int (*find_account)(store *s, const char *name, int64_t *id_out); /* PAPER_ENOTFOUND */
@@ -132,13 +150,17 @@ typedef struct store_ops {
 	int (*each_trade)(store *s, int64_t account, store_trade_cb cb, void *ctx);
 	/* seq of the account's last event, 0 for none. */
 	int (*last_seq)(store *s, int64_t account, uint64_t *out);
+	/* A bookmark's value into buf (PAPER_ENOTFOUND when there is none). */
+	int (*get_bookmark)(store *s, int64_t account, const char *name, char *buf, size_t cap);
 
 	/* The decisions inbox; each call is its own transaction. */
 	int (*decision_add)(store *s, const char *account, const paper_decision *d, int64_t *id_out);
+	/* Up to cap rows (the oldest first); those it cannot take are appended to bad
+	 * (store_bad_decision) instead of out, and count among the cap. */
 	int (*decisions_pending)(store *s, const char *account, paper_decision *out, size_t cap,
-				 size_t *count);
+				 size_t *count, GArray *bad);
 	int (*decision_mark)(store *s, int64_t id, paper_decision_status status, uint64_t order_id,
-			     paper_ts now);
+			     paper_ts now, const char *outcome);
 	/* Every decision of an account, by id; and one written whole (inside a write
 	 * transaction), for copying a ledger. */
 	int (*each_decision)(store *s, const char *account, store_decision_cb cb, void *ctx);

@@ -813,23 +813,8 @@ static int sqlite_decision_add(store *s, const char *account, const paper_decisi
 	return PAPER_OK;
 }
 
-typedef struct pending_walk {
-	paper_decision *out;
-	size_t n;
-} pending_walk;
-
-static int pending_row(const row_in *in, void *ctx)
-{
-	pending_walk *w = ctx;
-	store_decision d;
-	int rc = store_read_decision(in, &d);
-	if (rc == PAPER_OK)
-		w->out[w->n++] = d.d;
-	return rc;
-}
-
 static int sqlite_decisions_pending(store *s, const char *account, paper_decision *out,
-				    size_t cap, size_t *count)
+				    size_t cap, size_t *count, GArray *bad)
 {
 	int rc;
 	sqlite3_stmt *st = stmt(s, SQL_DECISIONS_PENDING, &rc);
@@ -837,8 +822,8 @@ static int sqlite_decisions_pending(store *s, const char *account, paper_decisio
 		return rc;
 	sqlite3_bind_text(st, 1, account, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (int64_t)cap);
-	pending_walk w = { out, 0 };
-	rc = walk(s, st, pending_row, &w, "reading pending decisions");
+	store_pending_walk w = { out, 0, bad };
+	rc = walk(s, st, store_pending_walk_row, &w, "reading pending decisions");
 	if (rc == PAPER_OK)
 		*count = w.n;
 	return rc;
@@ -890,14 +875,14 @@ static int decision_status(store *s, int64_t id, char *buf, size_t cap)
 }
 
 static int sqlite_decision_mark(store *s, int64_t id, paper_decision_status status,
-				uint64_t order_id, paper_ts now)
+				uint64_t order_id, paper_ts now, const char *outcome)
 {
 	int rc;
 	sqlite3_stmt *st = stmt(s, SQL_DECISION_MARK, &rc);
 	if (st == NULL)
 		return rc;
 	sq_out o = out_for(st);
-	store_bind_decision_mark(&o.base, id, status, order_id, now);
+	store_bind_decision_mark(&o.base, id, status, order_id, now, outcome);
 	if ((rc = run(s, st, "marking a decision")) != PAPER_OK)
 		return rc;
 	if (sqlite3_changes(s->db) == 1)
@@ -907,6 +892,40 @@ static int sqlite_decision_mark(store *s, int64_t id, paper_decision_status stat
 		return rc;
 	return paper__error(PAPER_ESTATE, "decision %lld was already processed (%s)", (long long)id,
 			    was);
+}
+
+/* ---- bookmarks ---- */
+
+static void bind_bookmark(row_out *o, const void *ctx)
+{
+	store_bind_bookmark(o, ctx);
+}
+
+static int sqlite_put_bookmark(store *s, const store_bookmark *b)
+{
+	return run_sql(s, SQL_PUT_BOOKMARK, bind_bookmark, b, "writing a bookmark");
+}
+
+static int sqlite_get_bookmark(store *s, int64_t account, const char *name, char *buf,
+			       size_t cap)
+{
+	int rc;
+	sqlite3_stmt *st = stmt(s, SQL_GET_BOOKMARK, &rc);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sq_in in = in_for(s, st);
+		rc = i_text(&in.base, 0, buf, cap, "a bookmark");
+	} else if (rc == SQLITE_DONE) {
+		rc = paper__error(PAPER_ENOTFOUND, "no bookmark '%s'", name);
+	} else {
+		rc = fail(s, rc, "reading a bookmark");
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 /* ---- account locks: one byte per account id in <ledger>-locks ---- */
@@ -950,6 +969,7 @@ const store_ops paper__store_sqlite = {
 	.put_mark = sqlite_put_mark,
 	.add_account = sqlite_add_account,
 	.put_config = sqlite_put_config,
+	.put_bookmark = sqlite_put_bookmark,
 	.find_account = sqlite_find_account,
 	.account_count = sqlite_account_count,
 	.account_name = sqlite_account_name,
@@ -959,6 +979,7 @@ const store_ops paper__store_sqlite = {
 	.each_order = sqlite_each_order,
 	.each_trade = sqlite_each_trade,
 	.last_seq = sqlite_last_seq,
+	.get_bookmark = sqlite_get_bookmark,
 	.decision_add = sqlite_decision_add,
 	.decisions_pending = sqlite_decisions_pending,
 	.decision_mark = sqlite_decision_mark,
