@@ -164,6 +164,16 @@ check "run stops on SIGINT with exit 0" test $? -eq 0
 bg_pids=""
 check "run 4 stopped cleanly" grep -q '^PAPER STOP ' "$tmp/run4"
 
+# ---- --max-age cannot be got round ----
+expect "run: --max-age that rounds to nothing" 2 "--max-age: '0.0000001'" run $A --prices - --max-age 0.0000001
+expect "run: --max-age past the time range" 2 "--max-age: '99999999999999'" run $A --prices - --max-age 99999999999999
+old=$(sql "$L" "INSERT INTO decisions (account, created_ts, symbol, side, confidence) VALUES ('default', -9223372036854775808, 'QQQ', 'buy', 0.9) RETURNING id")
+future=$(sql "$L" "INSERT INTO decisions (account, created_ts, symbol, side, confidence) VALUES ('default', 9223372036854775807, 'QQQ', 'buy', 0.9) RETURNING id")
+"$paper" run $A --prices - --max-age 60 < /dev/null > "$tmp/run7" 2> "$tmp/run7.err"
+check "run 7 exits 0" test $? -eq 0
+check "a decision stamped at the start of time is stale" grep -qE "^PAPER SKIP .* QQQ LONG: stale \(created longer ago than --max-age\) decision $old$" "$tmp/run7"
+check "a decision stamped at the end of time is not fresh" grep -qE "^PAPER SKIP .* QQQ LONG: created_ts is further in the future than --max-age: its age is unknown decision $future$" "$tmp/run7"
+
 # ---- a reverse decision whose exit order was placed before a crash is not acted on again ----
 expect "positions before the reverse" 0 "" positions $A --json
 zzz=$(json "$tmp/out" "[p['qty'] for p in d if p['symbol'] == 'ZZZ'][0]")
