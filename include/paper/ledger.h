@@ -144,7 +144,9 @@ PAPER_API int paper_ledger_load_broker(paper_ledger *l, const char *account, pap
 
 /**
  * Write an account's records into directory dir (created if missing), read in one transaction
- * so the files agree with each other. Each file replaces any of the same name atomically.
+ * so the files agree with each other. Each file replaces any of the same name atomically, once
+ * complete, keeping its permissions; a symbolic link at one of the names is refused
+ * (docs/formats.md, "How output files are written").
  * Every file is marked paper. Columns: docs/ledger.md.
  * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EINVAL (what is 0 or has unknown bits), PAPER_EIO.
  */
