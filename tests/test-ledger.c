@@ -1289,6 +1289,86 @@ START_TEST(import_malformed_creates_nothing)
 }
 END_TEST
 
+/* ---- paper_ledger_check ---- */
+
+typedef struct check_log {
+	int items, problems;
+	char last[512];
+	uint64_t events;
+} check_log;
+
+static void on_check(const paper_check_item *it, void *payload)
+{
+	check_log *c = payload;
+	c->items++;
+	ck_assert_uint_eq(it->version, PAPER_CHECK_ITEM_VERSION);
+	if (!it->ok) {
+		c->problems++;
+		g_strlcpy(c->last, it->problem, sizeof c->last);
+		for (const char *p = it->problem; *p; p++)
+			ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "raw byte in '%s'",
+				      it->problem);
+	}
+	if (strcmp(it->part, "account") == 0)
+		c->events = it->events;
+}
+
+START_TEST(check_finds_what_the_log_denies)
+{
+	paper_ledger *l = lu_open(path, PAPER_BATCHED, 100);
+	paper_broker *b = lu_new_account(l, "acct");
+	lu_sim sim;
+	lu_sim_init(&sim, 7);
+	for (int i = 0; i < 400 || paper_broker_open_order_count(b) == 0; i++)
+		lu_step(b, &sim);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+	int64_t events = ld_sql_int(path, "SELECT count(*) FROM events");
+
+	check_log c = { 0 };
+	ck_ok(paper_ledger_check(path, on_check, &c));
+	ck_assert_int_eq(c.problems, 0);
+	ck_assert_int_eq(c.items, ld_pg() ? 1 : 2); /* the storage (a file's), the account */
+	ck_assert_int_eq((int64_t)c.events, events);
+	ck_ok(paper_ledger_check(path, NULL, NULL));
+
+	/* An order row changed behind the log's back. */
+	ld_sql(path, "UPDATE order_state SET filled_e8 = filled_e8 + 1 WHERE id = (SELECT max(id) "
+		     "FROM order_state)");
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(paper_ledger_check(path, on_check, &c), PAPER_ECORRUPT);
+	ck_assert_int_eq(c.problems, 1);
+	ck_assert_ptr_nonnull(strstr(c.last, "the orders table's row of order"));
+	ld_sql(path, "UPDATE order_state SET filled_e8 = filled_e8 - 1 WHERE id = (SELECT max(id) "
+		     "FROM order_state)");
+	ck_ok(paper_ledger_check(path, NULL, NULL));
+
+	/* A stored config value with an escape sequence: reported, never raw (on_check). */
+	ld_sql(path, ld_dialect("UPDATE configs SET value = 'x' || char(27) || '[2J' WHERE key = "
+				"'costs.commission_model'", "UPDATE configs SET value = 'x' || chr(27) "
+				"|| '[2J' WHERE key = 'costs.commission_model'"));
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(paper_ledger_check(path, on_check, &c), PAPER_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(c.last, "the stored config is refused"));
+	ck_assert_ptr_nonnull(strstr(c.last, "x?[2J"));
+	ld_sql(path, "UPDATE configs SET value = 'percent' WHERE key = 'costs.commission_model'");
+
+	/* A hole in the log. */
+	ld_sql(path, "INSERT INTO events (id, account, seq, type, ts, symbol) SELECT "
+		     "1099511627776 + max(seq) + 2, 1, max(seq) + 2, 8, 1, 'X' FROM events");
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(paper_ledger_check(path, on_check, &c), PAPER_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(c.last, "out of sequence"));
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "1 problem found"));
+
+	char *none = ld_location(dir, "none.db");
+	ck_assert_int_eq(paper_ledger_check(none, on_check, &c), PAPER_ENOTFOUND);
+	ck_assert(!ld_exists(none));
+	ck_assert_int_eq(paper_ledger_check(NULL, NULL, NULL), PAPER_EINVAL);
+	g_free(none);
+}
+END_TEST
+
 /* ---- decisions inbox ---- */
 
 static paper_decision decision(const char *symbol, paper_side side, double confidence)
@@ -1689,6 +1769,7 @@ static Suite *ledger_suite(void)
 	tcase_add_test(tc, newer_schema_refused);
 	tcase_add_test(tc, log_edits_refused);
 	tcase_add_test(tc, read_only_option_writes_nothing);
+	tcase_add_test(tc, check_finds_what_the_log_denies);
 	suite_add_tcase(s, tc);
 	if (!ld_pg()) { /* what only a file can suffer */
 		tc = tcase_create("bad_files");

@@ -258,6 +258,39 @@ PAPER_API int paper_ledger_decision_mark_outcome(paper_ledger *l, int64_t id,
 						 paper_decision_status status, uint64_t order_id,
 						 const char *outcome);
 
+/** One finding of paper_ledger_check(). Strings are valid during the callback only. */
+typedef struct paper_check_item {
+	unsigned int version;      /**< PAPER_CHECK_ITEM_VERSION */
+	const char *part;          /**< "storage", or "account" */
+	const char *account;       /**< the account's name; "" for the storage */
+	bool ok;                   /**< this part is sound */
+	const char *problem;       /**< when not ok: what is wrong (no control characters); else
+				    *   NULL */
+	uint64_t events;           /**< an account: the events of its log */
+} paper_check_item;
+
+#define PAPER_CHECK_ITEM_VERSION 1
+
+/** Called by paper_ledger_check() for each part checked and each problem found. */
+typedef void (*paper_check_cb)(const paper_check_item *item, void *payload);
+
+/**
+ * Check a ledger through and through, reading it only (it is opened read-only, and not
+ * refused for the damage paper_ledger_open() refuses it for, so the damage can be reported).
+ * The storage first: on SQLite PRAGMA integrity_check, every page and every index (a server
+ * keeps its own storage consistent and is not checked). Then every account: its whole event log
+ * replayed through the broker's own checks, and its orders table compared with the orders the
+ * log rebuilds. cb gets one item per problem, and one ok item for each part without any.
+ * Minutes on a ledger of gigabytes. docs/ledger.md, "Checking a ledger".
+ * @param cb may be NULL.
+ * @return PAPER_OK (sound); PAPER_ECORRUPT (a problem found: not a ledger, damaged storage, a
+ *         log or a table that does not agree; each given to cb); PAPER_ENOTFOUND (no ledger
+ *         there); PAPER_EVERSION (a newer schema, or an older one not upgraded yet);
+ *         PAPER_EUNSUPPORTED; PAPER_EIO; PAPER_EINVAL.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_check(const char *location, paper_check_cb cb, void *payload);
+
 /** Longest bookmark value, in bytes (without the NUL). */
 #define PAPER_BOOKMARK_VALUE_MAX 4096
 

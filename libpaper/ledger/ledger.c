@@ -47,8 +47,8 @@ static int pick_backend(const char *location, const char *shown, const store_ops
 #endif
 }
 
-PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
-				const paper_ledger_options *opts)
+static int open_ledger(paper_ledger **out, const char *location, const paper_ledger_options *opts,
+		       bool skip_storage_check)
 {
 	PAPER__CHECK_NULL(out, "out");
 	PAPER__CHECK_NULL(location, "location");
@@ -61,6 +61,7 @@ PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
 	if (rc == PAPER_OK)
 		rc = pick_backend(location, shown, &ops);
 	store_open_options so = { .create = o.create, .read_only = o.read_only,
+				  .skip_storage_check = skip_storage_check,
 				  .durable = o.durability == PAPER_DURABLE,
 				  .busy_timeout_ms = o.busy_timeout_ms };
 	store *st = NULL;
@@ -81,6 +82,20 @@ PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
 	l->bookmarks = g_array_new(FALSE, FALSE, sizeof(store_bookmark));
 	*out = l;
 	return PAPER_OK;
+}
+
+PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
+				const paper_ledger_options *opts)
+{
+	return open_ledger(out, location, opts, false);
+}
+
+int ledger_open_unchecked(paper_ledger **out, const char *location)
+{
+	paper_ledger_options o = PAPER_LEDGER_OPTIONS_INIT;
+	o.create = false;
+	o.read_only = true;
+	return open_ledger(out, location, &o, true);
 }
 
 PAPER_API void paper_ledger_close(paper_ledger *l)

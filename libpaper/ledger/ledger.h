@@ -74,6 +74,10 @@ paper_ts ledger_wall_us(void);
 /* PAPER_ESTATE naming what cannot be done when the ledger is open read-only. */
 int ledger_writable(const paper_ledger *l, const char *what);
 
+/* Open read-only, without the storage's quick check on open (paper_ledger_check() runs the
+ * full one itself). */
+int ledger_open_unchecked(paper_ledger **out, const char *location);
+
 /* An account's id by name (PAPER_ENOTFOUND naming it). */
 int ledger_find_account(paper_ledger *l, const char *account, int64_t *id);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/printable.h"
 #include "config/config.h"
 #include "market/broker_store.h"
 #include "market/orders.h"
@@ -24,10 +25,12 @@ static int put_key(void *ctx, const char *key, const char *value)
 	int rc = paper_config_set(c->cfg, key, value);
 	if (rc == PAPER_OK)
 		return PAPER_OK;
-	char msg[512];
-	g_strlcpy(msg, paper_last_error(), sizeof msg);
-	return paper__error(rc, "ledger '%s', account '%s': the stored config is refused: %s",
-			    c->location, c->name, msg);
+	/* The message quotes the stored key or value: never raw. */
+	char *msg = paper__printable(paper_last_error());
+	rc = paper__error(rc, "ledger '%s', account '%s': the stored config is refused: %s",
+			  c->location, c->name, msg);
+	g_free(msg);
+	return rc;
 }
 
 int ledger_load_config(paper_ledger *l, int64_t account, const char *name, paper_config **out)
@@ -149,9 +152,13 @@ static int replay_one(void *ctx, const store_rec *r)
 static int restore_mark(void *ctx, const store_mark *m)
 {
 	replay *rp = ctx;
-	if (!paper__symbol_valid(m->symbol) || m->price <= 0)
-		return paper__error(PAPER_ECORRUPT, "ledger '%s', account '%s': the mark of '%s' is "
-				    "invalid", rp->l->location, rp->name, m->symbol);
+	if (!paper__symbol_valid(m->symbol) || m->price <= 0) {
+		char *shown = paper__printable(m->symbol);
+		int rc = paper__error(PAPER_ECORRUPT, "ledger '%s', account '%s': the mark of '%s' is "
+				      "invalid", rp->l->location, rp->name, shown);
+		g_free(shown);
+		return rc;
+	}
 	paper__broker_restore_mark(rp->b, paper__broker_symbol(rp->b, m->symbol), m->price, m->ts);
 	return PAPER_OK;
 }

@@ -108,10 +108,12 @@ typedef int (*store_kv_cb)(void *ctx, const char *key, const char *value);
 typedef int (*store_order_cb)(void *ctx, const order *o, const char *symbol);
 typedef int (*store_trade_cb)(void *ctx, const trade *t, const char *symbol);
 typedef int (*store_decision_cb)(void *ctx, const store_decision *d);
+typedef void (*store_problem_cb)(void *ctx, const char *problem); /* printable text */
 
 typedef struct store_open_options {
 	bool create;
 	bool read_only;
+	bool skip_storage_check; /* the caller runs check_storage itself (paper_ledger_check) */
 	bool durable;            /* every commit reaches stable storage before it returns */
 	uint32_t busy_timeout_ms; /* wait this long for another connection's write */
 } store_open_options;
@@ -120,9 +122,15 @@ typedef struct store_ops {
 	const char *backend;
 	bool utf8_text;          /* text columns hold only UTF-8 (a server's text type) */
 
-	/* Refuses (PAPER_ECORRUPT, nothing written) anything that is not a ledger of its kind. */
+	/*
+	 * Refuses (PAPER_ECORRUPT, nothing written) anything that is not a ledger of its kind, and
+	 * (unless skip_storage_check) one whose storage its own quick check finds damaged.
+	 */
 	int (*open)(store **out, const char *location, const store_open_options *o);
 	void (*close)(store *s);
+	/* The storage's full check, each problem to cb: PAPER_ECORRUPT when there is one. NULL
+	 * for a backend whose server keeps its storage consistent itself. */
+	int (*check_storage)(store *s, store_problem_cb cb, void *ctx);
 
 	/* Transactions do not nest: a ledger begins one only when none is open. */
 	int (*begin)(store *s, bool write);

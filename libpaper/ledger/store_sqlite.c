@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/printable.h"
 #include "ledger/filelock.h"
 #include "ledger/sqlite_file.h"
 #include "ledger/store_rows.h"
@@ -107,20 +108,26 @@ static const char *space_hint(const store *s, int rc)
 static int fail(const store *s, int rc, const char *what)
 {
 	int prim = rc & 0xff;
-	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	/* SQLite's message may quote the file (a name from a corrupt schema): never raw. */
+	char *msg = paper__printable(s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 	int e = s->db ? sqlite3_system_errno(s->db) : 0;
 	char sys[96] = "";
 	if (e && prim == SQLITE_CANTOPEN)
 		snprintf(sys, sizeof sys, " (%s)", strerror(e));
 
-	if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB)
-		return paper__error(PAPER_ECORRUPT, "ledger '%s' is corrupt or truncated (%s: %s)",
-				    s->path, what, msg);
-	if (prim == SQLITE_NOMEM)
-		return paper__error(PAPER_ENOMEM, "ledger '%s': %s: out of memory", s->path, what);
-	const char *space = space_hint(s, rc);
-	return paper__error(PAPER_EIO, "ledger '%s': %s failed: %s%s%s", s->path, what, msg, sys,
-			    space ? space : hint(rc));
+	int code;
+	if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB) {
+		code = paper__error(PAPER_ECORRUPT, "ledger '%s' is corrupt or truncated (%s: %s); it "
+				    "was left as it is (paper check tells more)", s->path, what, msg);
+	} else if (prim == SQLITE_NOMEM) {
+		code = paper__error(PAPER_ENOMEM, "ledger '%s': %s: out of memory", s->path, what);
+	} else {
+		const char *space = space_hint(s, rc);
+		code = paper__error(PAPER_EIO, "ledger '%s': %s failed: %s%s%s", s->path, what, msg,
+				    sys, space ? space : hint(rc));
+	}
+	g_free(msg);
+	return code;
 }
 
 static sqlite3_stmt *stmt(store *s, int id, int *rc)
@@ -362,6 +369,83 @@ static int verify(store *s, int64_t *version)
 	return rc;
 }
 
+/*
+ * SQLite's own check of the file: every page of every b-tree read and its structure verified
+ * (quick_check), or that and every index against its table (integrity_check). A flipped page
+ * makes a ledger that still opens and reads wrong; it must not be taken for one, and above all
+ * not be written to. Each problem goes to cb, at most max of them.
+ */
+static int storage_check(store *s, bool full, int max, store_problem_cb cb, void *ctx)
+{
+	char sql[64];
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	snprintf(sql, sizeof sql, "PRAGMA %s(%d)", full ? "integrity_check" : "quick_check", max);
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(st, 0);
+		if (row && strcmp(row, "ok") == 0)
+			continue;
+		/* A row may hold several lines, the first naming the database: one problem each. */
+		char **lines = g_strsplit(row ? row : "?", "\n", -1);
+		for (char **l = lines; *l; l++) {
+			if (**l == '\0' || g_str_has_prefix(*l, "*** in database"))
+				continue;
+			char *shown = paper__printable(*l);
+			cb(ctx, shown);
+			g_free(shown);
+			found++;
+		}
+		g_strfreev(lines);
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	if (rc != SQLITE_OK) { /* the check itself could not read the file */
+		char *shown = paper__printable(sqlite3_errmsg(s->db));
+		cb(ctx, shown);
+		g_free(shown);
+		found++;
+	}
+	sqlite3_finalize(st);
+	return found ? PAPER_ECORRUPT : PAPER_OK;
+}
+
+typedef struct first_problem {
+	char text[512];
+	int count;
+} first_problem;
+
+static void keep_first(void *ctx, const char *problem)
+{
+	first_problem *f = ctx;
+	if (f->count++ == 0)
+		g_strlcpy(f->text, problem, sizeof f->text);
+}
+
+/*
+ * On open, damage only: a row some program wrote past a CHECK constraint (ignore_check_
+ * constraints) is data the readers judge (the inbox rejects such a row), not a broken file, and
+ * must not make the whole ledger unusable. paper check reports those too.
+ */
+static int quick_check(store *s)
+{
+	first_problem f = { "", 0 };
+	int rc = exec(s, "PRAGMA ignore_check_constraints = ON", "checking the file");
+	if (rc == PAPER_OK)
+		rc = storage_check(s, false, 8, keep_first, &f);
+	int back = exec(s, "PRAGMA ignore_check_constraints = OFF", "checking the file");
+	if (rc == PAPER_OK || (rc != PAPER_ECORRUPT && f.count == 0))
+		return rc ? rc : back;
+	return paper__error(PAPER_ECORRUPT, "ledger '%s' is corrupt (PRAGMA quick_check: %s%s); it "
+			    "was left as it is: paper check lists every problem", s->path, f.text,
+			    f.count > 1 ? "; and more" : "");
+}
+
+static int sqlite_check_storage(store *s, store_problem_cb cb, void *ctx)
+{
+	return storage_check(s, true, 100, cb, ctx);
+}
+
 static int migrate(store *s, int64_t version)
 {
 	if (version == sqlite_schema_version)
@@ -442,6 +526,9 @@ static int open_db(store *s, const store_open_options *o)
 				    "directory or media); open it with read_only to read it", s->path);
 	int64_t version = 0;
 	rc = verify(s, &version);
+	/* Before anything is written: a damaged file is refused as it is. */
+	if (rc == PAPER_OK && !o->skip_storage_check)
+		rc = quick_check(s);
 	if (rc == PAPER_OK)
 		rc = migrate(s, version);
 	if (rc == PAPER_OK)
@@ -962,6 +1049,7 @@ const store_ops paper__store_sqlite = {
 	.backend = "sqlite",
 	.open = sqlite_open,
 	.close = sqlite_close,
+	.check_storage = sqlite_check_storage,
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,

@@ -519,5 +519,10 @@ PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_
 	/* A browser reloading the page sees the old one or the new one, never half. */
 	rc = paper__atomic_write(path, html, len);
 	g_free(html);
+	if (rc != PAPER_OK) {
+		char *why = g_strdup(paper_last_error());
+		rc = paper__error(rc, "cannot write dashboard: %s", why);
+		g_free(why);
+	}
 	return rc;
 }
