@@ -33,6 +33,13 @@ static int pick_backend(const char *location, const char *shown, const store_ops
 {
 	if (location[0] == '\0')
 		return paper__error(PAPER_EINVAL, "ledger location must not be empty");
+	/* SQLite's name for a database that lives only in memory: a ledger must outlive the
+	 * process, and a file of that name would be made in the current folder. */
+	if (strcmp(location, ":memory:") == 0)
+		return paper__error(PAPER_EINVAL, "ledger location ':memory:' names no file: a ledger "
+				    "must outlive the process (for a throw-away account use a broker "
+				    "without a ledger, or a file in a temporary folder; ./:memory: for a "
+				    "file of that name)");
 	if (!location_is_postgresql(location)) {
 		*out = &paper__store_sqlite;
 		return PAPER_OK;

@@ -237,6 +237,16 @@ static sq_in in_for(const store *s, sqlite3_stmt *st)
 	return in;
 }
 
+/*
+ * The name SQLite is given for a path: relative ones as ./path. SQLite (as Debian builds it,
+ * SQLITE_USE_URI) reads "file:..." as a URI and ":memory:" as no file at all, so a path starting
+ * that way would open something other than the file libpaper checks and locks.
+ */
+static char *sqlite_name(const char *path)
+{
+	return path[0] == '/' ? g_strdup(path) : g_strconcat("./", path, NULL);
+}
+
 /* ---- creating a ledger ---- */
 
 static int apply_migrations(store *s, int from)
@@ -315,7 +325,9 @@ static int create_file(const char *path)
 	}
 	close(fd);
 	store s = { .path = (char *)path };
-	int rc = sqlite3_open_v2(tmp, &s.db, SQLITE_OPEN_READWRITE, NULL);
+	char *name = sqlite_name(tmp);
+	int rc = sqlite3_open_v2(name, &s.db, SQLITE_OPEN_READWRITE, NULL);
+	g_free(name);
 	rc = rc == SQLITE_OK ? init_schema(&s) : fail(&s, rc, "creating the ledger");
 	sqlite3_close(s.db);
 	if (rc == PAPER_OK && !place_new_file(tmp, path))
@@ -514,7 +526,9 @@ static int open_db(store *s, const store_open_options *o)
 {
 	int flags = (o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		    SQLITE_OPEN_NOMUTEX;
-	int rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+	char *name = sqlite_name(s->path);
+	int rc = sqlite3_open_v2(name, &s->db, flags, NULL);
+	g_free(name);
 	if (rc == SQLITE_OK && o->read_only)
 		rc = reopen_immutable(s, flags);
 	if (rc != SQLITE_OK)

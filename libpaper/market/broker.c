@@ -372,6 +372,9 @@ static int copy_tag(char *dst, size_t cap, const char *src, const char *name)
 	if (strlen(src) >= cap)
 		return paper__error(PAPER_EINVAL, "%s '%.20s...' longer than %zu bytes", name, src,
 				    cap - 1);
+	/* Tags go to JSON and CSV exports and to a server's text columns: UTF-8 only. */
+	if (!g_utf8_validate(src, -1, NULL))
+		return paper__error(PAPER_EINVAL, "%s is not valid UTF-8 text", name);
 	memcpy(dst, src, strlen(src) + 1);
 	return PAPER_OK;
 }
