@@ -29,6 +29,23 @@ static int check_name(const char *name)
 	return PAPER_OK;
 }
 
+/*
+ * The account's id: from the broker driving it through this ledger when there is one (a
+ * driver sets a bookmark per piece of data: no query each time), else from the store.
+ */
+static int account_id(paper_ledger *l, const char *account, int64_t *id)
+{
+	for (guint i = 0; account && i < l->attached->len; i++) {
+		const attachment *a = g_ptr_array_index(l->attached, i);
+		if (strcmp(a->name, account) == 0) {
+			*id = a->account;
+			return PAPER_OK;
+		}
+	}
+	int rc = ledger_connect(l);
+	return rc ? rc : ledger_find_account(l, account, id);
+}
+
 /* The bookmark set in this ledger and not stored yet, or NULL. */
 static store_bookmark *queued(paper_ledger *l, int64_t account, const char *name)
 {
@@ -56,9 +73,7 @@ PAPER_API int paper_ledger_bookmark_set(paper_ledger *l, const char *account, co
 	int64_t id = 0;
 	rc = ledger_writable(l, "set a bookmark");
 	if (rc == PAPER_OK)
-		rc = ledger_connect(l);
-	if (rc == PAPER_OK)
-		rc = ledger_find_account(l, account, &id);
+		rc = account_id(l, account, &id);
 	if (rc != PAPER_OK)
 		return rc;
 	store_bookmark *b = queued(l, id, name);

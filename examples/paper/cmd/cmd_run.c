@@ -22,7 +22,7 @@ enum { RN_PRICES = 1, RN_INTERVAL, RN_MAX_AGE, RN_STRATEGY, RN_LOT };
 static const cli_opt run_opts[] = {
 	{ "--prices", "FILE", false, RN_PRICES, "prices CSV another program appends to, or - (stdin)" },
 	{ "--interval", "SECONDS", false, RN_INTERVAL, "seconds between cycles (default 60)" },
-	{ "--max-age", "SECONDS", false, RN_MAX_AGE, "skip decisions created longer ago than this (default: no limit)" },
+	{ "--max-age", "SECONDS", false, RN_MAX_AGE, "skip decisions created longer ago than this, or stamped further ahead (default: no limit)" },
 	{ "--strategy", "TAG", false, RN_STRATEGY, "strategy tag of the entry orders (default: inbox)" },
 	{ "--lot", "SYMBOL=SIZE", false, RN_LOT, "lot size of one symbol's entries, e.g. BTC-USD=0.0001 (repeatable)" },
 	{ NULL, NULL, false, 0, NULL },
