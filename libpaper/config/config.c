@@ -382,6 +382,11 @@ static int parse_stripped(int k, const char *text, cfg_value *out, char **why)
  */
 static int parse_value(int k, const char *text, cfg_value *out, char **why)
 {
+	/* Every value is text: state.json and the ledger carry it, and JSON is UTF-8. */
+	if (!g_utf8_validate(text, -1, NULL)) {
+		*why = g_strdup("must be UTF-8 text");
+		return PAPER_ECONFIG;
+	}
 	char *t = g_strstrip(g_strdup(text));
 	int rc = parse_stripped(k, t, out, why);
 
