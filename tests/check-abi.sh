@@ -1,6 +1,7 @@
 #!/bin/sh
 # Compare the built library with the recorded ABI baseline (tests/abi/libpaper.abi).
 # Added functions are fine; any other change (removed or changed symbols, changed types) fails.
+# The layout of the opaque handles is not compared (suppressed, found from the headers).
 # usage: check-abi.sh LIBRARY.so BASELINE.abi INCLUDE_DIR
 set -eu
 lib=$1 baseline=$2 inc=$3

@@ -64,6 +64,23 @@ typedef struct paper_ledger_options {
 	  .read_only = false }
 
 /**
+ * A ledger location fit to print, log or store: every password in it — the `user:secret@` of a
+ * `postgresql://` URI, a `password=` or `sslpassword=` query parameter or libpq keyword, in any
+ * case — replaced by `***` (`postgresql://paper:***@db1/paper`, `host=db1 password=***`). A file
+ * path is returned as it is. The library itself never prints, logs or stores a location any
+ * other way (docs/security.md).
+ * @param location the location, as given to paper_ledger_open().
+ * @param buf receives the text, NUL-terminated and cut to cap - 1 bytes; may be NULL when cap
+ *        is 0 (to learn the length).
+ * @param cap size of buf.
+ * @param len_out (may be NULL) receives the length of the whole text, without the NUL.
+ * @return PAPER_OK; PAPER_EINVAL for a NULL location, or a NULL buf with cap > 0.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_location_redact(const char *location, char *buf, size_t cap,
+					   size_t *len_out);
+
+/**
  * Open (or create) a ledger.
  * @param out receives the ledger, owned by the caller (paper_ledger_close()).
  * @param location a file path (SQLite); or a `postgresql://` / `postgres://` URI or a libpq
@@ -145,7 +162,9 @@ PAPER_API int paper_ledger_load_broker(paper_ledger *l, const char *account, pap
 
 /**
  * Write an account's records into directory dir (created if missing), read in one transaction
- * so the files agree with each other. Each file replaces any of the same name atomically.
+ * so the files agree with each other. Each file replaces any of the same name atomically, once
+ * complete, keeping its permissions; a symbolic link at one of the names is refused
+ * (docs/formats.md, "How output files are written").
  * Every file is marked paper. Columns: docs/ledger.md.
  * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EINVAL (what is 0 or has unknown bits), PAPER_EIO.
  */
@@ -208,7 +227,7 @@ typedef struct paper_decision {
 	double confidence;         /**< [0, 1] */
 	double take_profit;        /**< absolute price, 0 = none */
 	double stop_loss;          /**< absolute price, 0 = none */
-	char reasoning[256];       /**< free text, truncated to fit */
+	char reasoning[256];       /**< free text, truncated to fit; no control characters */
 	paper_decision_status status;
 	uint64_t order_id;         /**< the entry order, when executed */
 } paper_decision;
@@ -217,9 +236,11 @@ typedef struct paper_decision {
 #define PAPER_DECISION_INIT { .version = PAPER_DECISION_VERSION }
 
 /**
- * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit.
+ * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit
+ * (never inside a UTF-8 character).
  * @param id_out may be NULL.
- * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence); PAPER_EPRICE (a negative or
+ * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence; reasoning holding a control
+ *         character — LF and TAB included — or bytes that are not UTF-8); PAPER_EPRICE (a negative or
  *         non-finite target); PAPER_ENOTFOUND (no such account); PAPER_EVERSION; PAPER_ESTATE
  *         (read-only ledger); PAPER_EIO.
  */
@@ -228,7 +249,11 @@ PAPER_API int paper_ledger_decision_add(paper_ledger *l, const char *account,
 
 /**
  * The oldest pending decisions of an account (by created_ts, then id), at most cap, into
- * out[0..*count). Each out[i].version must be PAPER_DECISION_VERSION.
+ * out[0..*count). Each out[i].version must be PAPER_DECISION_VERSION. Any program may write
+ * the inbox: a row that cannot be taken (a symbol that is not a valid symbol of at most 31
+ * bytes, with a NUL, a bad side or confidence) is not returned but marked rejected, its
+ * outcome saying why, so it never holds up the rows after it (a read-only ledger just skips
+ * it).
  * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EVERSION, PAPER_EINVAL, PAPER_EIO.
  */
 PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *account,
@@ -242,6 +267,79 @@ PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *accoun
 PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
 					 paper_decision_status status, uint64_t order_id);
 
+/**
+ * paper_ledger_decision_mark() with the decision's outcome, kept in the inbox's `outcome`
+ * column: why it was skipped or rejected, or what executing it did. Free text, stored cut to
+ * 255 bytes of valid UTF-8 with control characters replaced by spaces; NULL is "".
+ * @return as paper_ledger_decision_mark().
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_decision_mark_outcome(paper_ledger *l, int64_t id,
+						 paper_decision_status status, uint64_t order_id,
+						 const char *outcome);
+
+/** One finding of paper_ledger_check(). Strings are valid during the callback only. */
+typedef struct paper_check_item {
+	unsigned int version;      /**< PAPER_CHECK_ITEM_VERSION */
+	const char *part;          /**< "storage", or "account" */
+	const char *account;       /**< the account's name; "" for the storage */
+	bool ok;                   /**< this part is sound */
+	const char *problem;       /**< when not ok: what is wrong (no control characters); else
+				    *   NULL */
+	uint64_t events;           /**< an account: the events of its log */
+} paper_check_item;
+
+#define PAPER_CHECK_ITEM_VERSION 1
+
+/** Called by paper_ledger_check() for each part checked and each problem found. */
+typedef void (*paper_check_cb)(const paper_check_item *item, void *payload);
+
+/**
+ * Check a ledger through and through, reading it only (it is opened read-only, and not
+ * refused for the damage paper_ledger_open() refuses it for, so the damage can be reported).
+ * The storage first: on SQLite PRAGMA integrity_check, every page and every index (a server
+ * keeps its own storage consistent and is not checked). Then every account: its whole event log
+ * replayed through the broker's own checks, and its orders table compared with the orders the
+ * log rebuilds. cb gets one item per problem, and one ok item for each part without any.
+ * Minutes on a ledger of gigabytes. docs/ledger.md, "Checking a ledger".
+ * @param cb may be NULL.
+ * @return PAPER_OK (sound); PAPER_ECORRUPT (a problem found: not a ledger, damaged storage, a
+ *         log or a table that does not agree; each given to cb); PAPER_ENOTFOUND (no ledger
+ *         there); PAPER_EVERSION (a newer schema, or an older one not upgraded yet);
+ *         PAPER_EUNSUPPORTED; PAPER_EIO; PAPER_EINVAL.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_check(const char *location, paper_check_cb cb, void *payload);
+
+/** Longest bookmark value, in bytes (without the NUL). */
+#define PAPER_BOOKMARK_VALUE_MAX 4096
+
+/**
+ * Keep a bookmark with an account: a small text the program driving the account finds again
+ * after a restart or a crash (paper run keeps how far it has read its price file). It is not
+ * written at once but in the same transaction as the next events this ledger commits (with
+ * PAPER_DURABLE: the next event of a broker attached to it), or by paper_ledger_flush(), a
+ * broker's release or paper_ledger_close(), whichever comes first. So a bookmark set before a
+ * piece of data goes to the broker is stored together with what that data caused: a crash
+ * never leaves the events without the bookmark. Setting it again before then replaces it.
+ * @param name 1 to 64 bytes of A-Z a-z 0-9 . _ : -
+ * @param value UTF-8 text, at most PAPER_BOOKMARK_VALUE_MAX bytes.
+ * @return PAPER_OK; PAPER_EINVAL (a bad name or value); PAPER_ENOTFOUND (no such account);
+ *         PAPER_ESTATE (the ledger is read-only); PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_bookmark_set(paper_ledger *l, const char *account, const char *name,
+					const char *value);
+
+/**
+ * A bookmark's value as last set through this ledger, else as stored; NUL-terminated in buf
+ * (PAPER_BOOKMARK_VALUE_MAX + 1 bytes always suffice).
+ * @return PAPER_OK; PAPER_ENOTFOUND (no such account, or no such bookmark); PAPER_ERANGE (buf
+ *         too small); PAPER_EINVAL; PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_bookmark_get(paper_ledger *l, const char *account, const char *name,
+					char *buf, size_t cap);
 
 /* ---- live prices: what the account acted on, and its feeds' health (since 1.1) ---- */
 

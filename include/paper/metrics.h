@@ -207,8 +207,8 @@ PAPER_API int paper_cagr(double *out, const double *returns, size_t n, double pe
 PAPER_API int paper_max_drawdown(double *out, const double *returns, size_t n);
 
 /**
- * Calmar ratio: annual return / |max drawdown|. NaN for n = 0; no drawdown gives +-INFINITY
- * by the sign of the annual return (NaN when it is 0).
+ * Calmar ratio: annual return / |max drawdown|. NaN for n = 0, for a series with no drawdown
+ * and for an infinite quotient, as empyrical's calmar_ratio.
  * @param out receives the ratio.
  * @param returns periodic simple returns, finite.
  * @param n number of returns.

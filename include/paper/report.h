@@ -63,8 +63,9 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 				const paper_report_options *opts);
 
 /**
- * Render the dashboard into a file, replaced atomically (written beside it, then renamed), so
- * a browser refreshing it never sees half a page.
+ * Render the dashboard into a file, replaced atomically (written beside it, synced, then
+ * renamed; the old file's permissions kept), so a browser refreshing it never sees half a
+ * page. A symbolic link at path is refused (docs/formats.md, "How output files are written").
  * @return as paper_report_html(), or PAPER_EIO.
  */
 PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,

@@ -119,8 +119,31 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
-/* Version 2 (as sqlite_schema.c's): live prices and the feeds' health. */
+/*
+ * Version 2 (as sqlite_schema.c's): the decisions' symbol CHECK says what the reader accepts,
+ * in bytes; rows an older ledger holds that break it are rejected, with the reason in the new
+ * `outcome` column. And the bookmarks a driving program keeps with its account.
+ */
+#define SYMBOL_OK "(octet_length(symbol) BETWEEN 1 AND 31 AND symbol ~ '^[A-Za-z0-9._/:^=-]+$')"
+
 static const char *const schema_v2[] = {
+	"CREATE TABLE bookmarks ("
+	" account BIGINT NOT NULL REFERENCES accounts (id),"
+	" name TEXT NOT NULL CHECK (octet_length(name) BETWEEN 1 AND 64),"
+	" value TEXT NOT NULL CHECK (octet_length(value) <= 4096),"
+	" updated_ts BIGINT NOT NULL," PAPER_COL ","
+	" PRIMARY KEY (account, name))",
+	"ALTER TABLE decisions ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
+	"UPDATE decisions SET status = 'rejected', processed_ts = coalesce(processed_ts, " NOW_US
+	"), outcome = '" LEDGER_BAD_SYMBOL_OUTCOME "' WHERE NOT " SYMBOL_OK,
+	"ALTER TABLE decisions DROP CONSTRAINT decisions_symbol_check",
+	"ALTER TABLE decisions ADD CONSTRAINT decisions_symbol_check CHECK (status = 'rejected' OR "
+	SYMBOL_OK ")",
+	NULL,
+};
+
+/* Version 3 (as sqlite_schema.c's): live prices and the feeds' health. */
+static const char *const schema_v3[] = {
 	"CREATE TABLE prices ("
 	" id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
 	" account BIGINT NOT NULL REFERENCES accounts (id),"
@@ -151,6 +174,7 @@ static const char *const schema_v2[] = {
 const char *const *const pg_migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 const int pg_schema_version = (int)(sizeof pg_migrations / sizeof pg_migrations[0]);

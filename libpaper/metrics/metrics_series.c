@@ -583,6 +583,18 @@ static paper_metrics_options resolved(const series_state *s)
 	return o;
 }
 
+/*
+ * As empyrical's calmar_ratio: only a series that fell has a Calmar ratio (NaN with no
+ * drawdown), and an infinite quotient (an annual return that overflowed) is NaN too.
+ */
+static double calmar(double annual_return, double max_drawdown)
+{
+	if (!(max_drawdown < 0.0))
+		return NAN;
+	double r = annual_return / fabs(max_drawdown);
+	return isinf(r) ? NAN : r;
+}
+
 static void finish_returns(const series_state *s, series_result *out)
 {
 	const moments *m = &s->mo;
@@ -607,7 +619,7 @@ static void finish_returns(const series_state *s, series_result *out)
 	out->annual_return = annual_growth(growth, out->years);
 	out->cagr = out->annual_return;
 	finish_drawdown(s, out);
-	out->calmar_ratio = metrics_ratio(out->annual_return, fabs(out->max_drawdown));
+	out->calmar_ratio = calmar(out->annual_return, out->max_drawdown);
 }
 
 void series_finish(const series_state *s, series_result *out)

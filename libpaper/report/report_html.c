@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/atomicfile.h"
 #include "base/error.h"
 #include "config/config.h"
 #include "market/broker.h"
@@ -477,13 +478,14 @@ static int write_file(const char *path, char *html, size_t len, int rc)
 {
 	if (rc != PAPER_OK)
 		return rc;
-	GError *err = NULL;
-	/* g_file_set_contents writes a temporary file beside path and renames it. */
-	if (!g_file_set_contents(path, html, (gssize)len, &err)) {
-		rc = paper__error(PAPER_EIO, "cannot write dashboard '%s': %s", path, err->message);
-		g_error_free(err);
-	}
+	/* A browser reloading the page sees the old one or the new one, never half. */
+	rc = paper__atomic_write(path, html, len);
 	g_free(html);
+	if (rc != PAPER_OK) {
+		char *why = g_strdup(paper_last_error());
+		rc = paper__error(rc, "cannot write dashboard: %s", why);
+		g_free(why);
+	}
 	return rc;
 }
 

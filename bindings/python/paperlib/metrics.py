@@ -18,12 +18,12 @@ Values that do not exist are NaN; a ratio over an exact zero is +-inf (docs/metr
 from __future__ import annotations
 
 import array
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 
 from . import _buffers
+from ._args import INT64_MAX, INT64_MIN, UINT32_MAX, integer, number
 from ._paperlib import ffi, lib
 from .enums import MetricsGroup, PnlBasis, WinRateBasis, YearsBasis
 from .errors import ErrorCode, InvalidArgument, check
@@ -102,14 +102,7 @@ _Series = Union[Sequence[float], Any]
 
 
 def _scalar(value: Any, what: str) -> float:
-    if isinstance(value, (bool, str, bytes)) or not (
-        isinstance(value, (int, float)) or hasattr(value, "__float__")
-    ):
-        raise TypeError(f"{what} must be a number, not {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise InvalidArgument(f"{what} must be a finite number (got {value!r})", ErrorCode.EINVAL)
-    return value
+    return number(value, what, ErrorCode.EINVAL)
 
 
 def _ppy(value: Any) -> float:
@@ -193,8 +186,8 @@ def max_drawdown(returns: _Series) -> float:
 
 
 def calmar_ratio(returns: _Series, periods_per_year: float = PERIODS_PER_YEAR_DAILY) -> float:
-    """Calmar ratio: annual return / |max drawdown|. NaN for no returns; no drawdown gives
-    +-inf by the sign of the annual return (NaN when it is 0)."""
+    """Calmar ratio: annual return / |max drawdown|. NaN for no returns, for a series with no
+    drawdown and for an infinite quotient, as empyrical."""
     return _call(lib.paper_calmar_ratio, returns, _ppy(periods_per_year))
 
 
@@ -368,11 +361,7 @@ class MetricsOptions:
         if self.required_return is not None:
             o.required_return = _scalar(self.required_return, "required_return")
         if self.ddof is not None:
-            if isinstance(self.ddof, bool) or not isinstance(self.ddof, int):
-                raise TypeError(f"ddof must be an int, not {type(self.ddof).__name__}")
-            if not 0 <= self.ddof < 2**32:
-                raise InvalidArgument(f"ddof must be 0 or 1 (got {self.ddof})", ErrorCode.EINVAL)
-            o.ddof = self.ddof
+            o.ddof = integer(self.ddof, "ddof", 0, UINT32_MAX)
         if self.years_basis is not None:
             o.years_basis = YearsBasis.coerce(self.years_basis, "years_basis")
         if self.resample_period is not None:
@@ -383,9 +372,7 @@ class MetricsOptions:
                 raise TypeError(
                     f"resample_period must be an int (microseconds) or a timedelta, not {type(p).__name__}"
                 )
-            if not -(2**63) <= p < 2**63:
-                raise InvalidArgument(f"resample_period out of range: {p}", ErrorCode.EINVAL)
-            o.resample_period = p
+            o.resample_period = integer(p, "resample_period", INT64_MIN, INT64_MAX)
         if self.breakeven_band is not None:
             o.breakeven_band = _scalar(self.breakeven_band, "breakeven_band")
         if self.win_rate_basis is not None:

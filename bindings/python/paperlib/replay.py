@@ -391,6 +391,7 @@ def replay(
     signals: Union[_PathLike, Iterable[Signal], None] = None,
     *,
     config: Union[Config, Mapping[str, ConfigValue], None] = None,
+    lots: Optional[Mapping[str, float]] = None,
     **options: Any,
 ) -> Replay:
     """Replay bars (and signals) through a new broker and session, and return the finished
@@ -402,10 +403,23 @@ def replay(
             ...; numpy arrays are borrowed without a copy).
         signals: a signals CSV file, or :class:`~paperlib.Signal` records, or None.
         config: the broker's config (a :class:`~paperlib.Config` or a mapping).
+        lots: lot sizes per symbol, as ``paper replay --lot SYMBOL=SIZE``: entries of the
+            symbol round down to multiples of the size, and a size that is not a whole
+            number allows fractional quantities (``{"BTC-USD": 0.0001}``); see
+            :meth:`Session.set_symbol_lot`.
         options: :class:`Replay` options (``close_at_end``, ``daily``, ``start``, ...).
     """
+    if lots is not None and not isinstance(lots, Mapping):
+        raise TypeError(f"lots must be a mapping of symbol to lot size, not {type(lots).__name__}")
     broker = Broker(config)
     r = Replay(broker, **options)
+    for symbol, size in (lots or {}).items():
+        # Fractional exactly when paper replay --lot makes it so: a size with a fraction.
+        try:
+            fractional = not float(size).is_integer()
+        except (TypeError, ValueError, OverflowError):
+            fractional = False  # not a number: set_symbol_lot() says so
+        r.session.set_symbol_lot(symbol, size, fractional=fractional)
     if isinstance(bars, Mapping):
         r.add_bar_columns(**bars)
     elif isinstance(bars, (str, os.PathLike)):

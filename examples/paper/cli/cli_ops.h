@@ -32,13 +32,15 @@ int cli_ledger_option(cli_ledger_args *a, int id, const char *value);
 /* The ledger path: --ledger, else $PAPER_LEDGER; NULL (and a message) when neither is set. */
 const char *cli_ledger_path(const char *cmd, const cli_ledger_args *a);
 
-/* location with any password replaced by ***, for printing (into buf, returned). */
+/* location with any password replaced by *** (paper_ledger_location_redact()), for printing
+ * (into buf, returned). */
 const char *cli_ledger_redact(char *buf, size_t cap, const char *location);
 
 /* An account of a ledger, opened for one sub-command. */
 typedef struct cli_account {
 	const char *cmd;
-	const char *path;
+	const char *path;     /* to open; never printed */
+	char shown[4096];     /* the path as printed: passwords redacted */
 	char name[PAPER_ID_MAX + 1];
 	paper_ledger *l;
 	paper_broker *b;

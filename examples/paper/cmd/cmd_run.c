@@ -14,12 +14,15 @@
 
 #include "cmd/commands.h"
 
+/* Ten thousand years: far past any created_ts, and far from paper_ts overflow. */
+#define MAX_AGE_LIMIT 315576000000.0
+
 enum { RN_PRICES = 1, RN_INTERVAL, RN_MAX_AGE, RN_STRATEGY, RN_LOT };
 
 static const cli_opt run_opts[] = {
 	{ "--prices", "FILE", false, RN_PRICES, "prices CSV another program appends to, or - (stdin)" },
 	{ "--interval", "SECONDS", false, RN_INTERVAL, "seconds between cycles (default 60)" },
-	{ "--max-age", "SECONDS", false, RN_MAX_AGE, "skip decisions created longer ago than this (default: no limit)" },
+	{ "--max-age", "SECONDS", false, RN_MAX_AGE, "skip decisions created longer ago than this, or stamped further ahead (default: no limit)" },
 	{ "--strategy", "TAG", false, RN_STRATEGY, "strategy tag of the entry orders (default: inbox)" },
 	{ "--lot", "SYMBOL=SIZE", false, RN_LOT, "lot size of one symbol's entries, e.g. BTC-USD=0.0001 (repeatable)" },
 	{ NULL, NULL, false, 0, NULL },
@@ -35,7 +38,7 @@ static const char description[] =
 	"record an equity snapshot. Each action is printed as a PAPER line. SIGINT or SIGTERM\n"
 	"finish the current cycle, flush the ledger and exit 0; started again, it resumes: the\n"
 	"account comes back from the ledger, processed decisions stay processed, and the price file\n"
-	"is read on from the first line not applied yet (kept in LEDGER.run-ACCOUNT). With\n"
+	"is read on from the first line not applied yet (a bookmark kept in the ledger). With\n"
 	"--prices - it also stops when standard input ends.\n\n"
 	"With --feed (instead of --prices) prices come live from venues and are applied as they\n"
 	"arrive, between cycles too; each is recorded in the ledger first. A price older than\n"
@@ -66,9 +69,12 @@ static int on_option(void *ctx, int id, const char *v)
 	case RN_MAX_AGE:
 		if (!cli_number("run", "--max-age", v, &x))
 			return EXIT_INPUT;
-		if (x <= 0)
-			return cli_fail("run", EXIT_INPUT, "--max-age must be > 0 seconds");
-		r->max_age = (paper_ts)(x * 1e6);
+		/* In whole microseconds, at least one: no value may round to "no limit". */
+		if (!(x >= 1e-6 && x <= MAX_AGE_LIMIT))
+			return cli_fail("run", EXIT_INPUT, "--max-age: '%s' is not a number of seconds "
+					"in [0.000001, %.0f]", v, MAX_AGE_LIMIT);
+		r->max_age = (paper_ts)ceil(x * 1e6);
+		r->has_max_age = true;
 		return EXIT_OK;
 	case RN_STRATEGY:
 		r->strategy = v;
@@ -155,7 +161,7 @@ static void log_start(run_ctx *r)
 	for (int i = 0; i < r->venues.n; i++)
 		g_string_append_printf(feeds, "%s%s", i ? " " : "", r->feed_source[i]);
 	run_log(r, "START", "account %s ledger %s %s %s every %u s: equity %s, %llu open "
-		"positions, %llu open orders", r->acct.name, r->acct.path,
+		"positions, %llu open orders", r->acct.name, r->acct.shown,
 		r->live ? "feeds" : "prices", r->live ? feeds->str : r->feed.name, r->interval,
 		cli_money(m, ai.equity), (unsigned long long)ai.open_positions,
 		(unsigned long long)ai.open_orders);
@@ -211,7 +217,6 @@ static int start(run_ctx *r, const cli_ledger_args *ledger)
 	r->waiting = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	run_decisions_recover(r);
 	run_log_init(r);
-	log_start(r);
 	r->started = true;
 	return EXIT_OK;
 }
@@ -226,6 +231,8 @@ static void loop(run_ctx *r)
 	};
 	for (int i = 0; i < r->venues.n; i++)
 		r->feed_watch[i] = g_unix_fd_add(paper_feed_fd(r->venues.feed[i]), G_IO_IN, on_feed, r);
+	/* Only now: a signal sent once the start line is out stops the run cleanly. */
+	log_start(r);
 	/* The first cycle at once, then one every interval. */
 	on_tick(r);
 	if (!r->stopping) {
@@ -262,7 +269,7 @@ static int finish(run_ctx *r, int code)
 	run_feed_close(r); /* the feeds' threads stop before the ledger closes */
 	cli_account_close(&r->acct);
 	cli_feed_close(&r->feed);
-	g_free(r->state_path);
+	g_free(r->prices_abs);
 	if (r->waiting)
 		g_hash_table_unref(r->waiting);
 	if (r->recovered)

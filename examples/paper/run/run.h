@@ -13,7 +13,8 @@ typedef struct run_ctx {
 	/* settings */
 	const char *prices_path;   /* --prices: a file or "-" */
 	unsigned int interval;     /* seconds between cycles */
-	paper_ts max_age;          /* decisions older than this are skipped; 0: no limit */
+	paper_ts max_age;          /* decisions older than this are skipped, with has_max_age */
+	bool has_max_age;
 	const char *strategy;      /* tag of the entry orders */
 	cli_config lots;           /* --lot SYMBOL=SIZE */
 
@@ -33,14 +34,17 @@ typedef struct run_ctx {
 	cli_account acct;
 	paper_session *s;
 	cli_feed feed;
-	char *state_path;          /* where the feed's read position is kept; NULL for stdin */
+	char *prices_abs;          /* the price file's absolute path (escaped); NULL for stdin */
 	GMainLoop *loop;
 	int exit_code;
 	bool started;              /* the account is open and the loop may run */
 	bool stopping;             /* SIGINT or SIGTERM came */
 	bool feed_closed_logged;
-	uint64_t saved_offset;     /* the read position last saved */
-	bool saved;
+	uint64_t saved_offset;     /* the read position last flushed to the ledger */
+	bool marked;               /* a read position was set since the start */
+	/* A reverse decision that cancelled a waiting entry before a crash (run_decisions.c). */
+	int64_t reverse_decision;
+	uint64_t reverse_order;
 
 	/* what was already printed */
 	uint64_t fill_seq;         /* newest fill printed */
@@ -80,8 +84,19 @@ bool run_feed_stale(run_ctx *r, const char *symbol, paper_ts now, double *age_s)
 int run_feed_health(run_ctx *r, bool force);
 void run_feed_close(run_ctx *r);
 
-/* The feed's read position: saved after each cycle, found again at start. */
+/*
+ * The feed's read position, kept in the ledger (run_state.c): found again at start, set after
+ * each line is read and before it is applied (stored with the events it causes), flushed at the
+ * end of each cycle.
+ */
 int run_state_open_feed(run_ctx *r);
+int run_state_mark(run_ctx *r);
 int run_state_save(run_ctx *r);
+
+/*
+ * A test hook (run_crash.c): when PAPER_TEST_CRASH_AT is STEP or STEP:N, the process kills
+ * itself with SIGKILL the N-th time (default 1) it reaches STEP of a cycle, as kill -9 would.
+ */
+void run_crash_point(const char *step);
 
 #endif
