@@ -265,7 +265,8 @@ static uint32_t sym_add(paper_broker *b, const char *name)
 	g_strlcpy(s->name, name, sizeof s->name);
 	s->head = s->tail = NO_SLOT;
 	s->pos.index = NO_SLOT;
-	g_hash_table_insert(b->sym_index, s->name, GUINT_TO_POINTER(i + 1));
+	/* The table owns a copy of the name: b->syms moves when it grows. */
+	g_hash_table_insert(b->sym_index, g_strdup(s->name), GUINT_TO_POINTER(i + 1));
 	return i;
 }
 
@@ -326,7 +327,7 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->log_file = log;
 	b->log_structured = paper__log_structured_wanted();
 	params_load(&b->p, copy);
-	b->sym_index = g_hash_table_new(g_str_hash, g_str_equal);
+	b->sym_index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	orders_init(b, (uint32_t)cfg_int(copy, K_ENGINE_ORDER_HISTORY));
 	ring_init(&b->fills, sizeof(fill), (size_t)cfg_int(copy, K_ENGINE_FILL_HISTORY));
 	ring_init(&b->trades, sizeof(trade), (size_t)cfg_int(copy, K_ENGINE_TRADE_HISTORY));
