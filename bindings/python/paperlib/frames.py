@@ -88,8 +88,6 @@ def _find_columns(df: Any, explicit: Mapping[str, str], what: str) -> Dict[str, 
     for label in df.columns:
         role = _norm(label)
         if role in _ROLES and role not in found and label not in found.values():
-            if role in {_norm(k) for k in explicit.values()}:
-                continue
             clash = [c for c in df.columns if _norm(c) == role]
             if len(clash) > 1:
                 raise InvalidArgument(f"{what}: columns {clash!r} all read as {role!r}; name "
