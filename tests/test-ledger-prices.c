@@ -242,8 +242,9 @@ START_TEST(feed_health_one_row_per_source)
 }
 END_TEST
 
-/* A ledger written by libpaper 1.0 (schema 1) gains the tables when opened, keeping all. */
-START_TEST(schema_one_is_migrated)
+/* A ledger of schema 2 (libpaper 1.1 before the feeds) gains the tables when opened, keeping
+ * all. */
+START_TEST(schema_two_is_migrated)
 {
 	paper_ledger *l = lu_open(path, PAPER_DURABLE, 1000);
 	paper_broker *b = lu_new_account(l, "acct");
@@ -255,7 +256,7 @@ START_TEST(schema_one_is_migrated)
 	sqlite3 *db = NULL;
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "DROP TABLE prices; DROP TABLE feed_health; "
-				      "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+				      "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	l = lu_open(path, PAPER_DURABLE, 1000);
 	ck_ok(paper_ledger_open_broker(l, "acct", &b));
@@ -283,7 +284,7 @@ int main(void)
 	tcase_add_test(tc, many_prices_without_events);
 	tcase_add_test(tc, bad_prices_refused_nothing_written);
 	tcase_add_test(tc, feed_health_one_row_per_source);
-	tcase_add_test(tc, schema_one_is_migrated);
+	tcase_add_test(tc, schema_two_is_migrated);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

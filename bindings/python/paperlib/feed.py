@@ -87,6 +87,7 @@ class FeedMessage:
 
     @property
     def time(self) -> datetime:
+        """``ts`` as an aware datetime in UTC."""
         return from_ts(self.ts)
 
     @property
@@ -292,9 +293,11 @@ class Feed:
 
     @property
     def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
         return self._own is None
 
     def __enter__(self) -> "Feed":
+        """The feed itself; leaving the ``with`` block closes it."""
         return self
 
     def __exit__(self, *exc: Any) -> None:
