@@ -577,8 +577,10 @@ START_TEST(many_symbols_are_found_after_the_table_grows)
 	ck_assert_uint_eq(paper_broker_position_count(b), N);
 	for (int i = 0; i < N; i += 3) { /* close every third: the list is compacted */
 		snprintf(name, sizeof name, "S%04d", i);
+		/* Placed at the clock, filled by the symbol's next bar, stamped after it. */
 		tu_submit(b, name, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0);
-		ck_ok(paper_broker_on_bar(b, name, T0 + 120 * PAPER_TS_PER_SECOND, 10, 10, 10, 10, 1000));
+		ck_ok(paper_broker_on_bar(b, name, T0 + (120 + i) * PAPER_TS_PER_SECOND, 10, 10, 10, 10,
+					  1000));
 	}
 	ck_assert_uint_eq(paper_broker_position_count(b), N - N / 3);
 	for (int i = 0; i < N; i++) {
