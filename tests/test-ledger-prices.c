@@ -1,12 +1,13 @@
 /*
- * The live prices and feed health a ledger keeps (schema 2): exact round trips in the order
+ * The live prices and feed health a ledger keeps (schema 3): exact round trips in the order
  * applied, written in the transaction of the fills they cause, bounded memory, the health row
- * replaced per feed, hostile input refused, and a ledger of schema 1 migrated on open.
+ * replaced per feed, hostile input refused, and a ledger of schema 2 migrated on open.
+ * `test-ledger-prices postgresql` (under tests/pg/cluster.sh) runs them on a server.
  */
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
+#include "ledgerdb.h"
 #include "ledgerutil.h"
 
 static char *dir, *path;
@@ -14,7 +15,7 @@ static char *dir, *path;
 static void setup(void)
 {
 	dir = lu_tmpdir();
-	path = g_build_filename(dir, "ledger.db", NULL);
+	path = ld_location(dir, "ledger.db");
 }
 
 static void teardown(void)
@@ -253,11 +254,9 @@ START_TEST(schema_two_is_migrated)
 	ck_ok(paper_broker_on_quote(b, "AAPL", T0 + 1, 0, 0, 101));
 	paper_broker_free(b);
 	paper_ledger_close(l);
-	sqlite3 *db = NULL;
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "DROP TABLE prices; DROP TABLE feed_health; "
-				      "PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	ld_sql(path, ld_pg() ? "DROP TABLE prices; DROP TABLE feed_health; UPDATE meta SET value "
+			       "= '2' WHERE key = 'schema_version'"
+			     : "DROP TABLE prices; DROP TABLE feed_health; PRAGMA user_version = 2");
 	l = lu_open(path, PAPER_DURABLE, 1000);
 	ck_ok(paper_ledger_open_broker(l, "acct", &b));
 	paper_position_info pos = PAPER_POSITION_INFO_INIT;
@@ -274,8 +273,10 @@ START_TEST(schema_two_is_migrated)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "postgresql") == 0 && !ld_use_postgresql())
+		return 77;
 	Suite *s = suite_create("ledger-prices");
 	TCase *tc = tcase_create("ledger-prices");
 	tcase_add_checked_fixture(tc, setup, teardown);
