@@ -34,6 +34,9 @@ dpkg-dev              # the Debian packages (tests/install/check-deb.sh)
 debhelper
 dh-python
 lintian
+libsoup-3.0-dev       # the live feeds (libpaper/feed, -Dfeeds)
+glib-networking       # their TLS (wss://, https://)
+python3-websockets    # the fake venues of the feed tests (tests/feed)
 LIST
 )
 
