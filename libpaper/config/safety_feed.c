@@ -8,10 +8,10 @@
 #include "config/safety_feed.h"
 
 #include <glib.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
+#include "config/url.h"
 
 /* Hosts that serve trading and nothing a feed needs (market data has hosts of its own). */
 static const char *const trading_hosts[] = {
@@ -62,51 +62,31 @@ static int check_path(const char *path, char **why)
 	return rc;
 }
 
+/* Read as url.c reads every endpoint: the host and path a client would send, no
+ * credentials, nothing two readers could take differently. */
 int paper__safety_check_feed_url(const char *url, bool websocket, char **why)
 {
-	static const char *const ws[] = { "ws://", "wss://", NULL };
-	static const char *const http[] = { "http://", "https://", NULL };
-	const char *const *schemes = websocket ? ws : http;
-	const char *p = NULL;
+	paper_url u;
+	char *bad = NULL;
 
-	for (int i = 0; schemes[i] && !p; i++)
-		if (g_ascii_strncasecmp(url, schemes[i], strlen(schemes[i])) == 0)
-			p = url + strlen(schemes[i]);
-	if (p == NULL)
-		return refuse(PAPER_ECONFIG, why, "must start with %s",
-			      websocket ? "ws:// or wss://" : "http:// or https://");
-	size_t auth = strcspn(p, "/?#");
-	if (memchr(p, '@', auth))
-		return refuse(PAPER_ECONFIG, why, "%s", "credentials in a URL are refused (they would "
-			      "be logged); alpaca keys come from the environment");
-	/* host[:port]; an IPv6 literal is [..] */
-	const char *colon = p[0] == '[' ? memchr(p, ']', auth) : NULL;
-	colon = memchr(colon ? colon : p, ':', auth - (size_t)((colon ? colon : p) - p));
-	size_t host_len = colon ? (size_t)(colon - p) : auth;
-	if (host_len == 0)
-		return refuse(PAPER_ECONFIG, why, "%s", "has no host");
-	char *host = g_ascii_strdown(p, (gssize)host_len);
-	bool trading = in_list(trading_hosts, host);
-	int rc = trading ? refuse(PAPER_ESAFETY, why, "%s is a trading API host: a feed reads "
-				  "market data only", host) : PAPER_OK;
-	g_free(host);
-	if (rc == PAPER_OK && colon) {
-		char *end = NULL;
-		long port = strtol(colon + 1, &end, 10);
-		if (end == colon + 1 || (*end && !strchr("/?#", *end)) || port <= 0 || port > 65535)
-			rc = refuse(PAPER_ECONFIG, why, "%s", "has a bad port");
-		for (size_t i = 0; rc == PAPER_OK && i < G_N_ELEMENTS(ib_ports); i++)
-			if (port == ib_ports[i]) {
-				*why = g_strdup_printf("port %ld is an Interactive Brokers trading API "
-						       "port: a feed reads market data only", port);
-				rc = PAPER_ESAFETY;
-			}
+	if (!paper__url_parse_as(url, websocket ? PAPER_URL_WEBSOCKET : PAPER_URL_HTTP, &u, &bad)) {
+		*why = g_strdup_printf("the URL %s%s", bad, strstr(bad, "user information") ?
+				       "; alpaca keys come from the environment" : "");
+		g_free(bad);
+		return PAPER_ECONFIG;
 	}
-	if (rc == PAPER_OK) {
-		const char *path = p + auth;
-		char *only = g_strndup(path, strcspn(path, "?#"));
-		rc = check_path(only, why);
-		g_free(only);
-	}
+	int rc = PAPER_OK;
+	if (in_list(trading_hosts, u.host))
+		rc = refuse(PAPER_ESAFETY, why, "%s is a trading API host: a feed reads market data "
+			    "only", u.host);
+	for (size_t i = 0; rc == PAPER_OK && i < G_N_ELEMENTS(ib_ports); i++)
+		if (u.port == ib_ports[i]) {
+			*why = g_strdup_printf("port %d is an Interactive Brokers trading API port: a "
+					       "feed reads market data only", u.port);
+			rc = PAPER_ESAFETY;
+		}
+	if (rc == PAPER_OK)
+		rc = check_path(u.path, why);
+	paper__url_clear(&u);
 	return rc;
 }

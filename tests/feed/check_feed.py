@@ -316,7 +316,7 @@ def transport():
                 "https://api.binance.com/api/v3/order"):
         code, out, err = run([PAPER, "feed", "--feed", "binance:btcusdt", "--feed-url", url,
                               "--seconds", "1"], timeout=30)
-        check(code == 2 and ("trading" in err or "must start with" in err), url, err)
+        check(code == 2 and ("trading" in err or "not a ws:// or wss:// URL" in err), url, err)
 
 
 # ---- record ----
