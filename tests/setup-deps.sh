@@ -4,11 +4,13 @@
 # chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh.
 # libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
 # (tests/pg/cluster.sh), each run in a throw-away cluster.
+# clang and libclang-rt-14-dev (libFuzzer, the sanitizer runtimes) build the fuzz targets of
+# tests/fuzz/, the third build of tests/run-all.sh.
 set -eu
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
 postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy abigail-tools valgrind
-chromium"
+chromium clang libclang-rt-14-dev"
 
 missing=""
 for p in $packages; do
