@@ -47,10 +47,10 @@ char *fuzz_config_text(const struct paper_config *cfg, const char *key);
 
 /*
  * The paper-only promise (docs/safety.md) for a config that validated: the Alpaca URL is empty
- * or an https URL whose host is exactly paper-api.alpaca.markets (by GLib's GUri, after case
- * and a trailing dot; no userinfo, no fragment, a port in 1..65535, and no character other URL
- * parsers read differently: '\\', spaces, controls); the IB port is 0, 7497 or 4002; the IB
- * account is empty or DU and digits.
+ * or an https URL whose host is exactly paper-api.alpaca.markets (by GLib's GUri, the host as
+ * a client resolves it: IDNA ASCII, lower case, no trailing dot; no userinfo, no fragment, a
+ * port in 1..65535, and no character other URL parsers read differently: backslash, spaces,
+ * controls); the IB port is 0, 7497 or 4002; the IB account is empty or DU and digits.
  */
 void fuzz_require_paper_only(const struct paper_config *cfg);
 

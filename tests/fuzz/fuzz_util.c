@@ -125,8 +125,10 @@ bool fuzz_url_is_paper(const char *url)
 	GUri *u = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
 	if (u == NULL)
 		return false;
+	/* The host as a client resolves it: IDNA ASCII, lower case, no trailing dot. */
 	const char *host = g_uri_get_host(u);
-	char *h = g_ascii_strdown(host ? host : "", -1);
+	char *ascii = host ? g_hostname_to_ascii(host) : NULL;
+	char *h = g_ascii_strdown(ascii ? ascii : "", -1);
 	size_t n = strlen(h);
 	if (n && h[n - 1] == '.')
 		h[n - 1] = '\0';
@@ -136,6 +138,7 @@ bool fuzz_url_is_paper(const char *url)
 		  (port == -1 || (port >= 1 && port <= 65535)) &&
 		  strcmp(h, "paper-api.alpaca.markets") == 0;
 	g_free(h);
+	g_free(ascii);
 	g_uri_unref(u);
 	return ok;
 }
