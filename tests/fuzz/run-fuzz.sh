@@ -28,7 +28,6 @@ TMPDIR=$work "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10
 
 if [ "$status" -eq 0 ]; then
 	grep -E '^(stat::|Done|INFO: seed corpus)' "$work/log" || true
-	tail -n 2 "$work/log"
 	exit 0
 fi
 tail -n 200 "$work/log"
