@@ -11,6 +11,7 @@ pkg-config
 gcc
 g++
 clang                 # the release compile check and the fuzz targets (tests/run-all.sh)
+libclang-rt-14-dev    # libFuzzer and the sanitizer runtimes of clang (tests/fuzz)
 libglib2.0-dev
 check                 # the C test suites
 libsqlite3-dev
