@@ -109,7 +109,7 @@ START_TEST(sources_refused)
 		"http-poll:http://x/y#price=$..p&symbol=A", "http-poll:http://x/y#price=$.p",
 		"http-poll:http://x/y?price=1&symbol=A", /* a reserved name in the query is ours */
 		"http-poll:http://x/y#price=$.p&symbol=A&interval=0", "kraken:XBT", "coinbase",
-		"coinbase:" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-USD",
+		("coinbase:" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-USD"),
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
 		tu_require(spec_rc(bad[i], NULL, NULL) == PAPER_ECONFIG, "'%s' accepted", bad[i]);
