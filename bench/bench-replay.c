@@ -9,16 +9,19 @@
  *    from a CSV file.
  * 3. A plain C loop over the same double arrays doing the same entry and exit arithmetic
  *    (market entry at the next open plus slippage, commission, gap / range / time exits).
+ * 4. A plain parse of the same CSV files: every line split and its time and five numbers
+ *    turned into integers, nothing checked, merged or traded.
  * Then the peak RSS of CSV replays of 1 and 10 million rows, each in a fresh process.
  *
  * Prints (names are a contract):
  *   BENCH replay_mem_bars_per_sec=<median>      BENCH replay_mem_e8_bars_per_sec=<median>
  *   BENCH replay_csv_rows_per_sec=<median>      BENCH replay_plain_bars_per_sec=<median>
  *   BENCH replay_limit_ratio=<plain / mem>
+ *   BENCH replay_csv_parse_rows_per_sec=<median>  BENCH replay_csv_vs_parse=<parse / csv replay>
  *   BENCH replay_peak_rss_kb_1m_rows=<..>       BENCH replay_peak_rss_kb_10m_rows=<..>
  *
  * Usage: bench-replay [bars_per_symbol] [runs]     (default 1000000 5)
- *        bench-replay --only mem|e8|csv|plain [bars_per_symbol] [runs]   (one kind, for perf)
+ *        bench-replay --only mem|e8|csv|plain|parse [bars_per_symbol] [runs]  (one kind, for perf)
  *        bench-replay --dump DIR [bars_per_symbol]   (not timed: the trades CSV, summary JSON,
  *            event stream and day rows of every input kind, with the benchmark's settings and
  *            with every rule busy, written to DIR, to compare two builds with cmp)
@@ -27,6 +30,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -448,6 +452,105 @@ static result run_plain(const data *d)
 	return res;
 }
 
+/* ---- the plain CSV parse ---- */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static int64_t digits(const char *p, int n)
+{
+	int64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (p[i] - '0');
+	return v;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" at p, as the files have it: microseconds since the epoch. */
+static paper_ts parse_iso(const char *p)
+{
+	int64_t days = days_from_civil(digits(p, 4), digits(p + 5, 2), digits(p + 8, 2));
+	int64_t secs = days * 86400 + digits(p + 11, 2) * 3600 + digits(p + 14, 2) * 60 +
+		       digits(p + 17, 2);
+	return secs * PAPER_TS_PER_SECOND;
+}
+
+/* A decimal like 123.45 up to the next ',' or '\n', in 1e-8 units; *p moves past the separator. */
+static int64_t parse_e8(const char **p)
+{
+	const char *q = *p;
+	int64_t v = 0, scale = 100000000;
+	for (; *q >= '0' && *q <= '9'; q++)
+		v = v * 10 + (*q - '0');
+	v *= 100000000;
+	if (*q == '.')
+		for (q++; *q >= '0' && *q <= '9'; q++)
+			v += (*q - '0') * (scale /= 10);
+	*p = q + 1;
+	return v;
+}
+
+/*
+ * The least work that reads the same files: each file through a 1 MB buffer (as the replay's
+ * reader does), each line's time and five numbers into integers, summed so nothing is left
+ * out. No checks, no merge by time, no trading: the floor a CSV replay can be measured by.
+ */
+static result run_parse(const char *dir)
+{
+	char path[4096];
+	size_t cap = 1 << 20;
+	char *buf = malloc(cap + 1);
+	uint64_t rows = 0, sum = 0;
+	double t0 = now();
+	for (int k = 0; k < NSYM && buf; k++) {
+		snprintf(path, sizeof path, "%s/bars/%s.csv", dir, symbols[k]);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			fprintf(stderr, "bench-replay: %s: %s\n", path, strerror(errno));
+			exit(1);
+		}
+		size_t len = 0;
+		bool header = true;
+		for (;;) {
+			ssize_t got = read(fd, buf + len, cap - len);
+			if (got < 0) {
+				fprintf(stderr, "bench-replay: %s: %s\n", path, strerror(errno));
+				exit(1);
+			}
+			len += (size_t)got;
+			buf[len] = '\0';
+			/* Whole lines up to the last newline, in one pass: each line's last number
+			 * ends at its newline. */
+			const char *p = buf, *e = buf + len, *last = memrchr(buf, '\n', len);
+			if (last && header) {
+				p = (const char *)memchr(p, '\n', len) + 1;
+				header = false;
+			}
+			while (last && p <= last) {
+				const char *q = p + 21; /* past the time and its comma */
+				sum += (uint64_t)parse_iso(p);
+				for (int j = 0; j < 5; j++)
+					sum += (uint64_t)parse_e8(&q);
+				rows++;
+				p = q;
+			}
+			len = (size_t)(e - p);
+			memmove(buf, p, len);
+			if (got == 0)
+				break;
+		}
+		close(fd);
+	}
+	result res = { .seconds = now() - t0, .bars = rows, .trades = sum & 1 };
+	free(buf);
+	return res;
+}
+
 /* ---- memory ---- */
 
 static long peak_rss_kb(void)
@@ -597,13 +700,14 @@ static int dump(const char *out, size_t per_sym)
 /* Time one kind only, e.g. under perf record. */
 static int only(const char *kind, size_t per_sym, int runs)
 {
-	if (strcmp(kind, "mem") && strcmp(kind, "e8") && strcmp(kind, "csv") && strcmp(kind, "plain")) {
-		fprintf(stderr, "bench-replay: --only mem|e8|csv|plain\n");
+	if (strcmp(kind, "mem") && strcmp(kind, "e8") && strcmp(kind, "csv") && strcmp(kind, "plain") &&
+	    strcmp(kind, "parse")) {
+		fprintf(stderr, "bench-replay: --only mem|e8|csv|plain|parse\n");
 		return 2;
 	}
 	data *d = make_data(per_sym);
 	char *dir = NULL;
-	if (strcmp(kind, "csv") == 0) {
+	if (strcmp(kind, "csv") == 0 || strcmp(kind, "parse") == 0) {
 		dir = make_tmp();
 		write_csv(dir, per_sym);
 	}
@@ -611,6 +715,7 @@ static int only(const char *kind, size_t per_sym, int runs)
 		result r = strcmp(kind, "mem") == 0  ? run_mem(d, false)
 			   : strcmp(kind, "e8") == 0  ? run_mem(d, true)
 			   : strcmp(kind, "csv") == 0 ? run_csv(dir)
+			   : strcmp(kind, "parse") == 0 ? run_parse(dir)
 						      : run_plain(d);
 		printf("%s: %.0f bars/s, %llu trades\n", kind, (double)r.bars / r.seconds,
 		       (unsigned long long)r.trades);
@@ -639,7 +744,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	data *d = make_data(per_sym);
-	double mem[99], fixed[99], csv[99], plain[99];
+	double mem[99], fixed[99], csv[99], parse[99], plain[99];
 	result r = { 0 };
 	for (int i = 0; i < runs; i++) {
 		r = run_mem(d, false);
@@ -656,9 +761,16 @@ int main(int argc, char **argv)
 	char *dir = make_tmp();
 	size_t rows = write_csv(dir, per_sym);
 	int csv_runs = runs < 3 ? runs : 3;
-	for (int i = 0; i < csv_runs; i++) {
+	for (int i = 0; i < csv_runs; i++) { /* each replay next to a parse of the same files */
 		result c = run_csv(dir);
 		csv[i] = (double)rows / c.seconds;
+		result p = run_parse(dir);
+		if (p.bars != rows) {
+			fprintf(stderr, "bench-replay: the parse read %llu rows of %zu\n",
+				(unsigned long long)p.bars, rows);
+			return 1;
+		}
+		parse[i] = (double)rows / p.seconds;
 	}
 	remove_tree(dir);
 	free(dir);
@@ -668,6 +780,9 @@ int main(int argc, char **argv)
 	printf("BENCH replay_csv_rows_per_sec=%.0f\n", median(csv, csv_runs));
 	printf("BENCH replay_plain_bars_per_sec=%.0f\n", pl);
 	printf("BENCH replay_limit_ratio=%.2f\n", pl / m);
+	double cv = median(csv, csv_runs), pa = median(parse, csv_runs);
+	printf("BENCH replay_csv_parse_rows_per_sec=%.0f\n", pa);
+	printf("BENCH replay_csv_vs_parse=%.2f\n", pa / cv);
 	free_data(d);
 	printf("BENCH replay_peak_rss_kb_1m_rows=%ld\n", rss_of(100000));
 	printf("BENCH replay_peak_rss_kb_10m_rows=%ld\n", rss_of(1000000));
