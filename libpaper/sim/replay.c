@@ -225,9 +225,9 @@ static void sig_pick_next(paper_replay *r)
 	r->sig_next_ts = INT64_MAX;
 	for (guint i = 0; i < r->sigs->len; i++) {
 		sig_src *src = r->sigs->pdata[i];
-		if (src->has_cur && (r->sig_next == NULL || src->cur.ts < r->sig_next_ts)) {
+		if (src->has_cur && (r->sig_next == NULL || src->at->ts < r->sig_next_ts)) {
 			r->sig_next = src;
-			r->sig_next_ts = src->cur.ts;
+			r->sig_next_ts = src->at->ts;
 		}
 	}
 }
@@ -312,7 +312,7 @@ static int flush_signals(paper_replay *r, paper_ts t)
 {
 	while (r->sig_next_ts < t) {
 		sig_src *src = r->sig_next;
-		int rc = act_signal(r, src, &src->cur);
+		int rc = act_signal(r, src, src->at);
 		if (rc == PAPER_OK)
 			rc = replay__sig_next(r, src);
 		if (rc != PAPER_OK)
@@ -511,7 +511,7 @@ static int drain_signals(paper_replay *r)
 {
 	while (r->sig_next) {
 		sig_src *src = r->sig_next;
-		if (src->cur.ts < r->from || src->cur.ts >= r->to)
+		if (src->at->ts < r->from || src->at->ts >= r->to)
 			r->st.signals_out_of_range++;
 		else
 			r->st.signals_after_data++;

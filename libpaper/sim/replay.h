@@ -88,7 +88,8 @@ typedef enum sig_col { SCOL_TS, SCOL_SYMBOL, SCOL_SIDE, SCOL_CONFIDENCE, SCOL_TP
 typedef struct sig_src {
 	bool is_file;
 	char *name;
-	sig_row cur;
+	sig_row cur;           /* a file's row read last */
+	const sig_row *at;     /* the current signal while has_cur: &cur, or a row of the array */
 	bool has_cur;
 	bool has_prev;
 	paper_ts prev_ts;
@@ -183,7 +184,7 @@ void replay__where(const bar_src *src, uint64_t line, char *buf, size_t cap);
 /* replay_signals.c */
 int replay__add_signals_file(paper_replay *r, const char *path);
 int replay__add_signals(paper_replay *r, const paper_signal *sigs, size_t n);
-/* Read src's next good signal into src->cur (has_cur false at its end); 0 or an error. */
+/* Move src to its next good signal, src->at (has_cur false at its end); 0 or an error. */
 int replay__sig_next(paper_replay *r, sig_src *src);
 void replay__sig_src_free(gpointer p);
 void replay__sig_where(const sig_src *src, uint64_t line, char *buf, size_t cap);
