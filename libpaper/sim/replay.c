@@ -408,11 +408,13 @@ static int run_rows(paper_replay *r, bar_src *src, paper_ts until)
 	const bar_row *row = src->at, *blk = src->blk;
 	size_t i0 = src->blk_i, i = i0, n = src->blk_n, counted = i0; /* rows_read is at counted */
 	size_t prog = progress_row(r, i0);
+	paper_session *s = r->s;
+	paper_broker *b = s->b; /* see session__on_bar_fx() */
 	int rc = PAPER_OK;
 	if (r->daily)
 		replay__day_roll(r, row->ts);
 	for (;;) {
-		rc = session__on_bar_fx(r->s, row->sym, row->ts, row->v);
+		rc = session__on_bar_fx(s, b, row->sym, row->ts, row->v);
 		if (G_UNLIKELY(rc != PAPER_OK)) {
 			rc = bar_failed(src, row->line, rc);
 			break;

@@ -106,14 +106,17 @@ int session__exit_symbol(paper_session *s, uint32_t sym, paper_exit_reason reaso
 /*
  * A bar in fixed-point for symbol index sym, then its exits: the replay's hot path. The caller
  * made the table of positions cover sym (session__pos()), as the replay does for each symbol
- * it declares.
+ * it declares. b is s->b, kept by the caller in a local: the library is built with
+ * -fno-strict-aliasing, so after each store into the bar's fields the compiler would load
+ * s->b again, and every address in here waits on that load.
  */
-static inline int session__on_bar_fx(paper_session *s, uint32_t sym, paper_ts ts, const int64_t v[5])
+static inline int session__on_bar_fx(paper_session *s, paper_broker *b, uint32_t sym,
+				     paper_ts ts, const int64_t v[5])
 {
-	int rc = paper__broker_on_bar_fx(s->b, sym, ts, v);
+	int rc = paper__broker_on_bar_fx(b, sym, ts, v);
 	sess_pos *p = &s->pos[sym];
 	if (rc == PAPER_OK && p->state != SS_FLAT) {
-		int64_t q = s->b->syms[sym].pos.qty;
+		int64_t q = b->syms[sym].pos.qty;
 		/* Most bars of a held position fire nothing: say so without the full evaluation,
 		 * when the bar stays inside the guards and the position is still the session's.
 		 * One branch on all the conditions: which of them holds is hard to predict. */
@@ -126,7 +129,7 @@ static inline int session__on_bar_fx(paper_session *s, uint32_t sym, paper_ts ts
 			rc = session__sync(s, sym);
 		}
 	}
-	if (s->b->n_trades != s->trades_seen)
+	if (b->n_trades != s->trades_seen)
 		session__collect(s);
 	return rc;
 }
