@@ -594,6 +594,39 @@ static G_GNUC_NO_INLINE size_t check_rows(const bar_src *src, sym_track *track, 
 		       : check_rows_as(src, track, first, n, false, prev_ts);
 }
 
+/* The cache lines of column col's elements [first, first + n), of size bytes each. */
+static inline void prefetch_column(const void *col, size_t first, size_t n, size_t size)
+{
+	if (col == NULL)
+		return;
+	const char *p = (const char *)col + first * size, *e = p + n * size;
+	for (p = (const char *)((uintptr_t)p & ~(uintptr_t)63); p < e; p += 64)
+		__builtin_prefetch(p);
+}
+
+/*
+ * Ask for the block after the one at first while the merge works through this one (about
+ * 100 cache lines, a few microseconds ahead). The hardware prefetchers do not run that far
+ * ahead of a loop that reads a few bytes per bar and then spends tens of nanoseconds on it:
+ * converting a block waited on memory for part of its lines (5% of a replay from double
+ * columns, measured in CPU time on the benchmark, alternating builds).
+ */
+static void prefetch_next_block(const paper_bar_columns *c, size_t first)
+{
+	size_t next = first + COL_BLOCK;
+	if (next >= c->n_rows)
+		return;
+	size_t n = c->n_rows - next < COL_BLOCK ? c->n_rows - next : COL_BLOCK;
+	const void *v[5] = { c->open, c->high, c->low, c->close, c->volume };
+	const void *e[5] = { c->open_e8, c->high_e8, c->low_e8, c->close_e8, c->volume_e8 };
+	for (int k = 0; k < 5; k++) {
+		prefetch_column(v[k], next, n, sizeof(double));
+		prefetch_column(e[k], next, n, sizeof(int64_t));
+	}
+	prefetch_column(c->ts, next, n, sizeof(paper_ts));
+	prefetch_column(c->symbol, next, n, sizeof(uint32_t));
+}
+
 /*
  * Rows from src->row on into the block, converted and checked in tight loops (the checks of
  * check_row(), no branch per field), up to the first row that breaks a rule: that one is left
@@ -604,6 +637,7 @@ static size_t fill_block(bar_src *src, sym_track *track)
 	const paper_bar_columns *c = &src->cols;
 	size_t first = src->row, n = c->n_rows - first < COL_BLOCK ? c->n_rows - first : COL_BLOCK;
 	bool checked;
+	prefetch_next_block(c, first);
 	n = block_values(c, first, n, src->blk, &checked);
 	paper_ts prev = src->prev_ts;
 	size_t j = check_rows(src, track, first, n, checked, &prev);
