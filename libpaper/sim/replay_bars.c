@@ -340,7 +340,9 @@ static inline bool time_ok(const bar_row *row, paper_ts prev, paper_ts last)
 
 static inline bool row_ok(const bar_row *row, paper_ts prev, paper_ts last)
 {
-	return values_ok(row) & time_ok(row, prev, last);
+	/* Both evaluated, no branch between them; as ints, since clang takes a bitwise & of two
+	 * bools for a mistyped && (-Wbitwise-instead-of-logical). */
+	return (int)values_ok(row) & (int)time_ok(row, prev, last);
 }
 
 /* 0 for a good row (now remembered), SKIPPED, or an error. */
