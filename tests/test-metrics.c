@@ -1193,30 +1193,6 @@ END_TEST
 
 /* ---- JSON ---- */
 
-/* Parse with Python's json module and run checks on the result; true if all passed. */
-static bool python_accepts(const char *json, const char *checks)
-{
-	if (access("/usr/bin/python3", X_OK) != 0) {
-		fprintf(stderr, "note: /usr/bin/python3 missing; JSON checked by strings only\n");
-		return true;
-	}
-	char *path = NULL;
-	int fd = g_file_open_tmp("test-metrics-XXXXXX.py", &path, NULL);
-	ck_assert_int_ge(fd, 0);
-	char *script = g_strdup_printf("import json, sys\nd = json.load(sys.stdin)\n%s", checks);
-	ck_assert(g_file_set_contents(path, script, -1, NULL));
-	close(fd);
-	char *cmd = g_strdup_printf("/usr/bin/python3 %s", path);
-	FILE *p = popen(cmd, "w");
-	ck_assert_ptr_nonnull(p);
-	fputs(json, p);
-	int status = pclose(p);
-	unlink(path);
-	g_free(cmd);
-	g_free(script);
-	g_free(path);
-	return status == 0;
-}
 
 START_TEST(json_export)
 {
@@ -1261,7 +1237,16 @@ START_TEST(json_export)
 				       "assert sorted(d['by_symbol'])==['AAPL','MSFT']\n"
 				       "assert 'caf\\u00e9 \\u00ff' in d['by_strategy']\n"
 				       "assert d['by_strategy']['trend']['profit_factor'] is None\n"
-				       "assert d['by_symbol']['AAPL']['profit_factor']==6\n");
+				       "assert d['by_symbol']['AAPL']['profit_factor']==6\n"
+				       /* schema 2: a percent companion for each fraction */
+				       "assert d['schema_version']==2\n"
+				       "assert d['win_rate_pct']==3/7*100\n"
+				       "assert d['by_symbol']['AAPL']['win_rate_pct']=="
+				       "d['by_symbol']['AAPL']['win_rate']*100\n"
+				       "assert d['total_return_pct']==d['total_return']*100\n"
+				       "assert d['max_drawdown']==0 and d['max_drawdown_pct']==0\n"
+				       "assert d['cagr_pct']==d['cagr']*100\n"
+				       "assert d['best_day_pct']==d['best_day']*100\n");
 	for (size_t i = 0; i < paper_metrics_key_count(); i++) {
 		const char *k = paper_metrics_key_name(i);
 		if (g_str_has_prefix(k, "exit_reasons."))
@@ -1270,7 +1255,7 @@ START_TEST(json_export)
 		else
 			g_string_append_printf(checks, "assert '%s' in d\n", k);
 	}
-	ck_assert_msg(python_accepts(json, checks->str), "python rejected: %s", json);
+	ck_assert_msg(tu_python_accepts(json, checks->str), "python rejected: %s", json);
 	g_string_free(checks, TRUE);
 
 	/* The caller's buffer: too small is refused with the length needed, exact fits. */
@@ -1289,8 +1274,9 @@ START_TEST(json_export)
 	/* With the curve. */
 	ck_ok(paper_metrics_to_json(&json, m, PAPER_METRICS_JSON_EQUITY_CURVE));
 	ck_assert_ptr_nonnull(strstr(json, "\"equity_curve\":[{\"ts\":1699920000000000,"
-					   "\"equity\":100000,\"cash\":null,\"drawdown\":0},"));
-	ck_assert_msg(python_accepts(json, "assert len(d['equity_curve'])==2\n"
+					   "\"equity\":100000,\"cash\":null,\"drawdown\":0,"
+					   "\"drawdown_pct\":0},"));
+	ck_assert_msg(tu_python_accepts(json, "assert len(d['equity_curve'])==2\n"
 				     "assert d['equity_curve'][1]['equity']==100200\n"),
 		      "python rejected the curve: %s", json);
 	paper_string_free(json);
@@ -1317,7 +1303,7 @@ START_TEST(json_numbers_round_trip)
 				      "assert d['sharpe_ratio']==float.fromhex('%a')\n"
 				      "assert d['equity_curve'][2]['equity']==0.1+0.2\n",
 				      get(m, "total_return"), get(m, "sharpe_ratio"));
-	ck_assert_msg(python_accepts(json, check), "round trip failed: %s", json);
+	ck_assert_msg(tu_python_accepts(json, check), "round trip failed: %s", json);
 	g_free(check);
 	paper_string_free(json);
 	paper_metrics_free(m);
@@ -1843,6 +1829,17 @@ START_TEST(psr_report_keys)
 	ck_assert_uint_eq(paper_metrics_return_count(m), 14);
 	close_to(get(m, "probabilistic_sharpe_ratio"), 0.9569247075970444, 1e-9, "report psr");
 	close_to(get(m, "min_track_record_length"), 12.943499925468533, 1e-8, "report mintrl");
+	/* Schema 2: the drawdown as a positive percent, beside the negative fraction. */
+	char *json = NULL;
+	ck_ok(paper_metrics_to_json(&json, m, PAPER_METRICS_JSON_EQUITY_CURVE));
+	ck_assert_msg(tu_python_accepts(json, "assert d['max_drawdown'] < 0\n"
+				     "assert d['max_drawdown_pct'] == -d['max_drawdown'] * 100\n"
+				     "assert d['probabilistic_sharpe_ratio'] > 0.95\n"
+				     "assert all(p['drawdown_pct'] == -p['drawdown'] * 100 + 0.0 "
+				     "for p in d['equity_curve'])\n"
+				     "assert any(p['drawdown_pct'] > 0 for p in d['equity_curve'])\n"),
+		      "python rejected: %s", json);
+	paper_string_free(json);
 	paper_metrics_free(m);
 	/* Two points: one return, no PSR. */
 	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, ts, eq, NULL, 2, NULL));

@@ -783,6 +783,18 @@ START_TEST(summary_json)
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
 		ck_assert_msg(strstr(json, keys[i]), "summary lacks %s:\n%s", keys[i], json);
+	/* Schema 2: percent companions, named so. */
+	ck_assert_msg(tu_python_accepts(json, "assert d['schema_version'] == 2\n"
+					"assert d['format_version'] == 1\n"
+					"assert d['trades']['win_rate_pct'] is None\n"
+					"p = d['open_positions'][0]\n"
+					"assert abs(p['unrealized_pnl_pct'] - p['unrealized_pnl'] / "
+					"(p['entry_price'] * p['qty']) * 100) < 1e-9\n"
+					"a = d['account']\n"
+					"assert abs(a['total_return_pct'] - (a['equity'] / "
+					"a['starting_cash'] - 1) * 100) < 1e-9\n"
+					"assert d['metrics']['schema_version'] == 2\n"),
+		      "summary: %s", json);
 	paper_string_free(json);
 	ck_assert_int_eq(paper_session_summary_json(s, 0x80, &json), PAPER_EINVAL);
 	paper_session_free(s);

@@ -71,6 +71,13 @@ typedef struct trade {
 	char signal_id[PAPER_ID_MAX + 1];
 } trade;
 
+/* A trade's outcome by its net P&L, as the metrics count it by default: "win" (> 0),
+   "loss" (< 0) or "breakeven" (exactly 0). */
+static inline const char *paper__trade_outcome(int64_t pnl_net)
+{
+	return pnl_net > 0 ? "win" : pnl_net < 0 ? "loss" : "breakeven";
+}
+
 typedef struct fill {
 	uint64_t seq, order_id;
 	uint32_t sym;
