@@ -1116,6 +1116,14 @@ PAPER_API int paper_broker_set_event_callback(paper_broker *b, paper_event_cb cb
 	return PAPER_OK;
 }
 
+PAPER_API int paper_broker_set_log_callback(paper_broker *b, paper_log_cb cb, void *payload)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	b->log_cb = cb;
+	b->log_cb_payload = payload;
+	return PAPER_OK;
+}
+
 /* ---- for the ledger (broker_store.h) ---- */
 
 void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach, void *ctx)

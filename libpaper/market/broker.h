@@ -205,6 +205,8 @@ struct paper_broker {
 
 	FILE *log_file;        /* logging.log_file, or NULL (log.c) */
 	bool log_structured;   /* GLib structured logging wanted, decided at creation */
+	paper_log_cb log_cb;   /* paper_broker_set_log_callback(), or NULL */
+	void *log_cb_payload;
 };
 
 #endif

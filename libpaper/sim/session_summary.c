@@ -19,6 +19,7 @@
 #include "ledger/location.h"
 #include "market/account.h"
 #include "market/broker_store.h"
+#include "market/log.h"
 
 /* Closed trades listed in the summary, newest last. */
 #define RECENT_TRADES 20
@@ -72,6 +73,8 @@ void session__collect(paper_session *s)
 	for (size_t i = held - (size_t)fresh; i < held; i++) {
 		const trade *t = ring_at(&b->trades, i);
 		count_trade(s, t);
+		if (G_UNLIKELY(paper__log_wanted(b)))
+			session__log_exit(s, t);
 		if (s->hook)
 			s->hook(s->hook_ctx, b, t);
 	}
