@@ -269,7 +269,8 @@ void dist_alpha_beta(const double *r, const double *b, size_t n, double rf, doub
 /* mean(r - b) / std(r - b, ddof = 1). */
 double dist_excess_sharpe(const double *r, const double *b, size_t n);
 
-/* Skip leading NaNs of r; the rest must be finite (else PAPER_EINVAL naming the index). */
+/* Skip leading NaNs of r; the rest must be finite (else PAPER_EINVAL naming the index)
+   (metrics_trim.c). */
 int dist_trim(const double **r, size_t *n, const char *what);
 
 /* ---- probabilistic Sharpe ratio (metrics_psr.c) ---- */

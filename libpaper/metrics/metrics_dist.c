@@ -27,23 +27,6 @@ const size_t n_dist_keys = sizeof dist_keys / sizeof dist_keys[0];
 /* empyrical's beta treats a benchmark variance below this as none. */
 #define BETA_MIN_VARIANCE 1.0e-30
 
-int dist_trim(const double **r, size_t *n, const char *what)
-{
-	const double *p = *r;
-	size_t k = *n, i = 0;
-
-	if (k && p == NULL)
-		return paper__error(PAPER_EINVAL, "%s must not be NULL when n > 0", what);
-	while (i < k && isnan(p[i]))
-		i++;
-	for (size_t j = i; j < k; j++)
-		if (!isfinite(p[j]))
-			return paper__error(PAPER_EINVAL, "%s[%zu] must be finite (got %g): only "
-					    "leading NaNs are dropped", what, j, p[j]);
-	*r = p + i;
-	*n = k - i;
-	return PAPER_OK;
-}
 
 /* ---- moments ---- */
 

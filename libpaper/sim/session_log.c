@@ -8,6 +8,7 @@
 #include "sim/session.h"
 
 #include "base/fixed.h"
+#include "base/ring.h"
 #include "market/log.h"
 
 static void put_level(GString *g, const char *word, int64_t v)
@@ -19,6 +20,26 @@ static void put_level(GString *g, const char *word, int64_t v)
 		g_string_append_c(g, '-');
 }
 
+/*
+ * The price the entry filled at: the fills' price when they all had one (the usual single
+ * fill: exactly as filled, not an average rebuilt from rounded amounts), else the session's
+ * average entry price.
+ */
+static int64_t entry_fill_price(const paper_session *s, const sess_pos *p, uint64_t order_id)
+{
+	const ring *fills = &s->b->fills;
+	int64_t price = 0;
+	for (size_t k = 0; order_id && k < fills->len && k < 64; k++) {
+		const fill *f = ring_at(fills, fills->len - 1 - k);
+		if (f->order_id != order_id)
+			continue;
+		if (price && f->price != price)
+			return p->entry_price;
+		price = f->price;
+	}
+	return price ? price : p->entry_price;
+}
+
 void session__log_entry(const paper_session *s, uint32_t sym, const sess_pos *p, uint64_t order_id)
 {
 	const instrument *in = &s->b->syms[sym];
@@ -28,7 +49,7 @@ void session__log_entry(const paper_session *s, uint32_t sym, const sess_pos *p,
 	g_string_append(g, p->dir > 0 ? "LONG " : "SHORT ");
 	paper__log_put_fx(g, fx_abs(pos->qty), 0);
 	g_string_append_printf(g, " %s @ ", in->name);
-	paper__log_put_fx(g, p->entry_price, 2);
+	paper__log_put_fx(g, entry_fill_price(s, p, order_id), 2);
 	if (pos->confidence >= 0)
 		g_string_append_printf(g, " conf %.2f", pos->confidence);
 	else

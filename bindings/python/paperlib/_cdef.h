@@ -342,6 +342,18 @@ int paper_broker_mark(paper_broker *b, const char *symbol, paper_ts ts, double p
 int paper_broker_snapshot(paper_broker *b);
 int paper_broker_set_halted(paper_broker *b, bool halted);
 int paper_broker_set_event_callback(paper_broker *b, paper_event_cb cb, void *payload);
+#define PAPER_LOG_LINE_VERSION ...
+typedef struct paper_log_line {
+	unsigned int version;
+	paper_ts ts;
+	const char *time;
+	const char *kind;
+	const char *text;
+	const char *account;
+	...;
+} paper_log_line;
+typedef void (*paper_log_cb)(const paper_log_line *line, void *payload);
+int paper_broker_set_log_callback(paper_broker *b, paper_log_cb cb, void *payload);
 int paper_broker_account(const paper_broker *b, paper_account_info *out);
 int paper_broker_position(const paper_broker *b, const char *symbol, paper_position_info *out);
 size_t paper_broker_position_count(const paper_broker *b);
@@ -415,6 +427,10 @@ int paper_stability_of_timeseries(double *out, const double *returns, size_t n);
 int paper_skew(double *out, const double *returns, size_t n);
 int paper_kurtosis(double *out, const double *returns, size_t n);
 int paper_periods_per_year_from_calendar(double *out, const paper_ts *ts, size_t n);
+int paper_probabilistic_sharpe_ratio(double *out, const double *returns, size_t n,
+				     double benchmark_sharpe);
+int paper_min_track_record_length(double *out, const double *returns, size_t n,
+				  double benchmark_sharpe, double confidence);
 
 typedef struct paper_series_acc paper_series_acc;
 int paper_series_acc_new(paper_series_acc **out, const paper_metrics_options *opts);
@@ -774,3 +790,4 @@ void paperlib_ledger_options_default(paper_ledger_options *out);
 int paperlib_submit(paper_broker *b, paper_order_request *req, const char *symbol, int side,
 		    int type, double qty, uint64_t *order_id_out);
 extern "Python" void _paperlib_dispatch(const paper_event *event, void *handle);
+extern "Python" void _paperlib_log(const paper_log_line *line, void *handle);

@@ -18,6 +18,10 @@ from ._paperlib import ffi, lib
 from .config import Config, ConfigValue, violations_of
 from .enums import ExitReason, ExitStyle, FillFlag, FillReason, OrderType, Side, TimeInForce
 from .errors import ErrorCode, InvalidArgument, PaperError, StateError, check, error_for
+from .logs import LoggerSpec
+from .logs import attach as _attach_log
+from .logs import default_logger as _default_logger
+from .logs import resolve as _resolve_logger
 from .metrics import Metrics
 from .results import (
     Account,
@@ -143,6 +147,7 @@ class Broker:
         "_disp",
         "_handle",
         "_in_callback",
+        "_log",
         "_req",
         "_req_dirty",
         "_xreq",
@@ -189,6 +194,7 @@ class Broker:
         self._b = _NULL
         self._disp: Optional[_Dispatcher] = None
         self._handle = None
+        self._log: Any = None
         self._in_callback = False
         self._parent = None
         self._children: Optional["weakref.WeakSet[Any]"] = None
@@ -216,6 +222,9 @@ class Broker:
         )
         if rc:
             raise error_for(rc)
+        # The PAPER lines go to the paperlib logger if it takes INFO records now; otherwise
+        # none is formatted (set_logger() asks for them later).
+        self._log = _attach_log(self._b, _default_logger())
         req = ffi.new("paper_order_request *")
         self._req = req
         self._reset_request()
@@ -241,6 +250,7 @@ class Broker:
             ffi.release(own)
             self._handle = None
             self._disp = None
+            self._log = None
 
     @property
     def closed(self) -> bool:
@@ -323,6 +333,16 @@ class Broker:
         self._disp = disp
         self._handle = handle
         self._events.handle = handle
+
+    def set_logger(self, logger: LoggerSpec = True) -> None:
+        """Send the broker's PAPER log lines to ``logger`` (a :class:`logging.Logger`, a
+        logger's name, True for the ``paperlib`` logger) as INFO records, the text exactly
+        as ``logging.log_file`` has it; None or False stops them (docs/python.md, "PAPER log
+        lines"). A broker created while the ``paperlib`` logger takes INFO records logs to it
+        from the start. Handlers run inside the broker call that made the line and must not
+        call the broker."""
+        target = _resolve_logger(logger)
+        self._log = _attach_log(self._ptr(), target)
 
     @property
     def on_event(self) -> Optional[EventCallback]:
