@@ -139,8 +139,8 @@ START_TEST(hand_built_case)
 	eq(r.backtest_exit_price, 101.949, "AAA bt exit");    /* 102 - 0.05% */
 	eq(r.paper_qty, 10, "qty");
 	eq(r.backtest_qty, 10, "qty");
-	ck_assert_int_eq(r.paper_exit_reason, PAPER_EXIT_TAKE_PROFIT);
-	ck_assert_int_eq(r.backtest_exit_reason, PAPER_EXIT_TAKE_PROFIT);
+	ck_assert_int_eq(r.paper_reason, PAPER_EXIT_TAKE_PROFIT);
+	ck_assert_int_eq(r.backtest_reason, PAPER_EXIT_TAKE_PROFIT);
 	ck_assert_int_eq(r.paper_pnl_e8, INT64_C(1298500000));    /* 12.985 */
 	ck_assert_int_eq(r.backtest_pnl_e8, INT64_C(1899000000)); /* 18.99 */
 	eq(r.paper_pnl, 12.985, "pnl");
@@ -173,7 +173,7 @@ START_TEST(hand_built_case)
 	eq(r.backtest_entry_price, 50.025, "BBB bt entry");
 	eq(r.paper_exit_price, 50.949, "BBB paper exit");
 	eq(r.backtest_exit_price, 50.9745, "BBB bt exit");
-	ck_assert_int_eq(r.paper_exit_reason, PAPER_EXIT_TIME_LIMIT);
+	ck_assert_int_eq(r.paper_reason, PAPER_EXIT_TIME_LIMIT);
 	ck_assert_int_eq(r.paper_pnl_e8, INT64_C(398500000));    /* 3.985 */
 	ck_assert_int_eq(r.backtest_pnl_e8, INT64_C(949500000)); /* 9.495 */
 	eq(r.paper_slippage, 1.015, "BBB realised");
@@ -215,7 +215,7 @@ START_TEST(hand_built_case)
 	ck_assert_int_eq(r.backtest_entry_ts, 0);
 	eq(r.paper_entry_price, 20.02, "DDD entry");
 	eq(r.paper_exit_price, 18.981, "DDD exit");
-	ck_assert_int_eq(r.paper_exit_reason, PAPER_EXIT_STOP_LOSS);
+	ck_assert_int_eq(r.paper_reason, PAPER_EXIT_STOP_LOSS);
 	ck_assert_int_eq(r.paper_pnl_e8, -INT64_C(1039000000)); /* -10.39 */
 	eq(r.paper_slippage, 0.39, "DDD slippage");
 	ck_assert(isnan(r.backtest_entry_price) && isnan(r.entry_delay));

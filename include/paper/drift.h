@@ -94,7 +94,7 @@ typedef struct paper_drift_row {
 	double paper_entry_price, backtest_entry_price; /**< average entry prices */
 	double paper_exit_price, backtest_exit_price;   /**< average exit prices */
 	double paper_qty, backtest_qty;
-	paper_exit_reason paper_exit_reason, backtest_exit_reason;
+	paper_exit_reason paper_reason, backtest_reason; /**< the exit reasons */
 	double paper_pnl, backtest_pnl;             /**< net of fees */
 	double paper_slippage, backtest_slippage;   /**< money, see above */
 	double entry_delay, exit_delay;             /**< seconds, paper - backtest */

@@ -316,8 +316,8 @@ void drift__row_public(const drift_row *r, paper_drift_row *out)
 	out->backtest_exit_price = b->present ? fx_to_double(b->exit_price) : NAN;
 	out->paper_qty = fx_to_double(p->qty);
 	out->backtest_qty = fx_to_double(b->qty);
-	out->paper_exit_reason = (paper_exit_reason)p->exit_reason;
-	out->backtest_exit_reason = (paper_exit_reason)b->exit_reason;
+	out->paper_reason = (paper_exit_reason)p->exit_reason;
+	out->backtest_reason = (paper_exit_reason)b->exit_reason;
 	out->paper_pnl = fx_to_double(p->pnl_net);
 	out->backtest_pnl = fx_to_double(b->pnl_net);
 	out->paper_pnl_e8 = p->pnl_net;
