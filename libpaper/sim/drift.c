@@ -290,7 +290,8 @@ static double drift_bps(int64_t paper, int64_t backtest, int sign)
 {
 	if (backtest == 0)
 		return NAN;
-	return (fx_to_double(paper) - fx_to_double(backtest)) / fx_to_double(backtest) * 1e4 * sign;
+	double v = (fx_to_double(paper) - fx_to_double(backtest)) / fx_to_double(backtest) * 1e4;
+	return v == 0 ? 0.0 : v * sign; /* never -0 */
 }
 
 void drift__row_public(const drift_row *r, paper_drift_row *out)
