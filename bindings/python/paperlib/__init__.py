@@ -63,6 +63,7 @@ from .errors import (
     UnsupportedError,
     check,
 )
+from .drift import Drift, DriftRow, DriftSummary, drift
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .replay import DayInfo, Replay, ReplayStats, replay
@@ -113,6 +114,9 @@ __all__ = [
     "ConfigViolation",
     "Decision",
     "DecisionStatus",
+    "Drift",
+    "DriftRow",
+    "DriftSummary",
     "Direction",
     "Durability",
     "EquityPoint",
@@ -157,6 +161,7 @@ __all__ = [
     "WinRateBasis",
     "YearsBasis",
     "check",
+    "drift",
     "from_ts",
     "metrics",
     "to_ts",

@@ -774,6 +774,81 @@ size_t paper_plan_count(const paper_plan *p);
 int paper_plan_get(const paper_plan *p, size_t index, paper_intent *out);
 uint64_t paper_plan_line(const paper_plan *p, size_t index);
 
+/* ---- drift (drift.h, since 1.1) ---- */
+
+typedef struct paper_drift paper_drift;
+#define PAPER_DRIFT_OPTIONS_VERSION ...
+typedef struct paper_drift_options {
+	unsigned int version;
+	paper_ts time_tolerance;
+	bool match_by_time;
+	paper_ts from;
+	paper_ts to;
+	...;
+} paper_drift_options;
+typedef enum paper_drift_kind {
+	PAPER_DRIFT_MATCHED, PAPER_DRIFT_MISSED, PAPER_DRIFT_EXTRA, ...
+} paper_drift_kind;
+typedef enum paper_drift_match {
+	PAPER_DRIFT_MATCH_NONE, PAPER_DRIFT_MATCH_SIGNAL_ID, PAPER_DRIFT_MATCH_TIME, ...
+} paper_drift_match;
+const char *paper_drift_kind_str(paper_drift_kind kind);
+const char *paper_drift_match_str(paper_drift_match match);
+#define PAPER_DRIFT_ROW_VERSION ...
+typedef struct paper_drift_row {
+	unsigned int version;
+	paper_drift_kind kind;
+	paper_drift_match match;
+	char symbol[...];
+	paper_direction direction;
+	char signal_id[...];
+	uint64_t paper_trade, backtest_trade;
+	paper_ts paper_entry_ts, backtest_entry_ts;
+	paper_ts paper_exit_ts, backtest_exit_ts;
+	double paper_entry_price, backtest_entry_price;
+	double paper_exit_price, backtest_exit_price;
+	double paper_qty, backtest_qty;
+	paper_exit_reason paper_reason, backtest_reason;
+	double paper_pnl, backtest_pnl;
+	double paper_slippage, backtest_slippage;
+	double entry_delay, exit_delay;
+	double entry_price_diff, exit_price_diff;
+	double entry_drift_bps, exit_drift_bps;
+	double qty_diff;
+	double pnl_drift;
+	int64_t paper_pnl_e8, backtest_pnl_e8;
+	...;
+} paper_drift_row;
+#define PAPER_DRIFT_SUMMARY_VERSION ...
+typedef struct paper_drift_summary {
+	unsigned int version;
+	uint64_t paper_trades, backtest_trades;
+	uint64_t matched, matched_by_signal_id, matched_by_time;
+	uint64_t missed, extra;
+	uint64_t exit_reason_changes;
+	double paper_pnl, backtest_pnl;
+	double pnl_drift;
+	double matched_pnl_drift;
+	double missed_pnl;
+	double extra_pnl;
+	double mean_entry_delay, max_entry_delay;
+	double mean_exit_delay, max_exit_delay;
+	double mean_entry_drift_bps, mean_exit_drift_bps;
+	double paper_slippage, backtest_slippage;
+	double matched_paper_slippage, matched_backtest_slippage;
+	int64_t paper_pnl_e8, backtest_pnl_e8, matched_pnl_drift_e8, missed_pnl_e8, extra_pnl_e8;
+	paper_ts time_tolerance;
+	bool match_by_time;
+	...;
+} paper_drift_summary;
+int paper_drift_compare(paper_drift **out, const paper_broker *paper,
+			const paper_broker *backtest, const paper_drift_options *opts);
+void paper_drift_free(paper_drift *d);
+int paper_drift_summary_get(const paper_drift *d, paper_drift_summary *out);
+size_t paper_drift_row_count(const paper_drift *d);
+int paper_drift_row_at(const paper_drift *d, size_t index, paper_drift_row *out);
+int paper_drift_to_json(const paper_drift *d, char **out);
+
 /* ---- glue of the extension module (_glue.c), not libpaper ---- */
 
 /* Per-broker event state: the C callback paperlib installs on every broker. */
@@ -787,6 +862,7 @@ typedef struct paperlib_events {
 void paperlib_on_event(const paper_event *event, void *payload);
 void paperlib_report_options_default(paper_report_options *out);
 void paperlib_ledger_options_default(paper_ledger_options *out);
+void paperlib_drift_options_default(paper_drift_options *out);
 int paperlib_submit(paper_broker *b, paper_order_request *req, const char *symbol, int side,
 		    int type, double qty, uint64_t *order_id_out);
 extern "Python" void _paperlib_dispatch(const paper_event *event, void *handle);

@@ -14,6 +14,7 @@
 #include <paper/report.h>
 #include <paper/session.h>
 #include <paper/replay.h>
+#include <paper/drift.h>
 
 typedef struct paperlib_events {
 	void *handle;
@@ -64,6 +65,7 @@ int paperlib_submit(paper_broker *b, paper_order_request *req, const char *symbo
  */
 void paperlib_report_options_default(paper_report_options *out);
 void paperlib_ledger_options_default(paper_ledger_options *out);
+void paperlib_drift_options_default(paper_drift_options *out);
 
 void paperlib_report_options_default(paper_report_options *out)
 {
@@ -74,5 +76,11 @@ void paperlib_report_options_default(paper_report_options *out)
 void paperlib_ledger_options_default(paper_ledger_options *out)
 {
 	paper_ledger_options d = PAPER_LEDGER_OPTIONS_INIT;
+	*out = d;
+}
+
+void paperlib_drift_options_default(paper_drift_options *out)
+{
+	paper_drift_options d = PAPER_DRIFT_OPTIONS_INIT;
 	*out = d;
 }
