@@ -186,6 +186,7 @@ struct paper_broker {
 
 	int64_t cash, realized, fees;
 	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
+	paper_ts last_rejection_ts; /* time of the newest ORDER_REJECTED event, 0 when none */
 	paper_ts clock;
 	int64_t day;
 	int64_t day_start_equity;

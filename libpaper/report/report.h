@@ -10,6 +10,7 @@
 #include <paper/broker.h>
 #include <paper/error.h>
 #include <paper/metrics.h>
+#include <paper/report.h>
 #include <string.h>
 
 #include "base/tstext.h"
@@ -57,6 +58,13 @@ void paper__report_return_colour(char *buf, size_t cap, double r, double scale);
 /* Key figures, monthly heatmap, yearly returns, rolling Sharpe, histogram and underwater
    curve of a report, as sections (m may be NULL: a note instead). */
 void paper__report_tearsheet(GString *s, const paper_metrics *m);
+
+/* ---- the judgement sections (report_gate.c) ---- */
+
+struct paper_readiness;
+void paper__report_readiness(GString *s, const struct paper_readiness *r);
+void paper__report_recommendations(GString *s, const struct paper_readiness *r);
+void paper__report_drift(GString *s, const paper_drift *d);
 
 /* ---- the dashboard's charts (report_svg.c) ---- */
 
