@@ -93,6 +93,18 @@ void paper__report_recommendations(GString *s, const paper_readiness *r)
 
 /* ---- paper versus backtest ---- */
 
+/* The shortest text that reads back as v (3.45, not 3.4500000000000002). */
+static const char *exact(char buf[32], double v)
+{
+	static const char *const formats[] = { "%.15g", "%.16g", "%.17g" };
+	for (int i = 0; i < 3; i++) {
+		g_snprintf(buf, 32, formats[i], v);
+		if (g_ascii_strtod(buf, NULL) == v)
+			break;
+	}
+	return buf;
+}
+
 static void money_cell(GString *s, double v)
 {
 	const char *tone = v > 0 ? " class=\"up\"" : v < 0 ? " class=\"down\"" : "";
@@ -124,8 +136,9 @@ static void drift_row(GString *s, const paper_drift_row *r)
 	g_string_append_printf(s, "<tr data-kind=\"%s\" data-match=\"%s\" data-symbol=\"",
 			       paper_drift_kind_str(r->kind), paper_drift_match_str(r->match));
 	paper__report_esc(s, r->symbol);
-	g_string_append_printf(s, "\" data-pnl-drift=\"%.17g\"><td class=\"t\">%s</td><td>",
-			       r->pnl_drift, paper_drift_kind_str(r->kind));
+	char v[32];
+	g_string_append_printf(s, "\" data-pnl-drift=\"%s\"><td class=\"t\">%s</td><td>",
+			       exact(v, r->pnl_drift), paper_drift_kind_str(r->kind));
 	paper__report_esc(s, r->symbol);
 	g_string_append_printf(s, "</td><td class=\"t\">%s</td><td class=\"t\">",
 			       paper_direction_str(r->direction));
@@ -145,12 +158,14 @@ void paper__report_drift(GString *s, const paper_drift *d)
 	paper_drift_summary x = PAPER_DRIFT_SUMMARY_INIT;
 	if (paper_drift_summary_get(d, &x) != PAPER_OK)
 		return;
+	char a[32], b[32], c[32];
 	g_string_append_printf(s, "<section class=\"drift\" data-matched=\"%" G_GUINT64_FORMAT
 			       "\" data-missed=\"%" G_GUINT64_FORMAT "\" data-extra=\"%"
-			       G_GUINT64_FORMAT "\" data-pnl-drift=\"%.17g\" data-realised-slippage="
-			       "\"%.17g\" data-modelled-slippage=\"%.17g\"><h2>Paper versus backtest"
-			       "</h2><dl class=\"facts\">", x.matched, x.missed, x.extra, x.pnl_drift,
-			       x.paper_slippage, x.backtest_slippage);
+			       G_GUINT64_FORMAT "\" data-pnl-drift=\"%s\" data-realised-slippage="
+			       "\"%s\" data-modelled-slippage=\"%s\"><h2>Paper versus backtest"
+			       "</h2><dl class=\"facts\">", x.matched, x.missed, x.extra,
+			       exact(a, x.pnl_drift), exact(b, x.paper_slippage),
+			       exact(c, x.backtest_slippage));
 	g_string_append_printf(s, "<dt>Trades</dt><dd>paper %" G_GUINT64_FORMAT ", backtest %"
 			       G_GUINT64_FORMAT "</dd><dt>Matched</dt><dd>%" G_GUINT64_FORMAT
 			       " (%" G_GUINT64_FORMAT " by signal id, %" G_GUINT64_FORMAT

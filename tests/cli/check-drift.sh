@@ -45,7 +45,8 @@ set -- --set costs.commission_pct=0 --set costs.commission_min=0 --set costs.sli
 	--set costs.slippage_market_mult=1 --set costs.slippage_jitter=0 \
 	--set costs.slippage_size_impact=0 --set session.sizing=qty --set session.qty=10 \
 	--set session.tp_pct=0 --set session.sl_pct=0 --set session.max_hold_minutes=120 \
-	--set limits.aggressive=true --set limits.daily_loss_limit=1 --set account.name=acct
+	--set limits.aggressive=true --set limits.daily_loss_limit=1 --set account.name=acct \
+	--set readiness.min_trades=3 --set readiness.min_trading_days=2
 expect "the paper account, a replay into a ledger" 0 "" replay --bars "$tmp/paper" \
 	--signals "$tmp/paper-signals.csv" --ledger "$L" --trades-out "$tmp/t.csv" \
 	--summary-out "$tmp/s.json" --no-progress --quiet "$@"
@@ -92,6 +93,34 @@ check "AAA missed and extra" test "$(json "$tmp/out" 'sorted(r["kind"] for r in 
 expect "--from 11:30: only DDD on paper, nothing of the backtest" 0 "" drift --ledger "$L" \
 	--bars "$tmp/hist" --signals "$tmp/signals.csv" --from 2024-01-02T11:30:00Z --json
 check "range" test "$(json "$tmp/out" '(d["summary"]["paper_trades"], d["summary"]["backtest_trades"])')" = "(2, 0)"
+
+# The dashboard shows the comparison, the gate with the account's own thresholds (3 trades,
+# 2 days of data) overridden by the options, and the recommendations: AAA makes all the
+# profit (7.95 of 6.55); on the two pairs, realised slippage 3.05 is not 1.25 times the
+# modelled 3.04, so that rule does not fire.
+H=$tmp/dash.html
+expect "paper report with the drift section" 0 "" report --ledger "$L" --html "$H" \
+	--drift-bars "$tmp/hist" --drift-signals "$tmp/signals.csv" --min-psr 0.5 --min-calendar-days 1
+check "drift section" grep -qF '<section class="drift" data-matched="2" data-missed="1" data-extra="1" data-pnl-drift="-26.41" data-realised-slippage="3.45" data-modelled-slippage="7.04">' "$H"
+check "a missed row" grep -qF '<tr data-kind="missed" data-match="none" data-symbol="CCC" data-pnl-drift="4">' "$H"
+check "min_trades from the account: 3 trades, at least 3" grep -qF 'data-check="min_trades" data-pass="true" data-value="3" data-threshold="3"' "$H"
+check "min_trading_days from the account: 1 day, at least 2" grep -qF 'data-check="min_trading_days" data-pass="false" data-value="1" data-threshold="2"' "$H"
+check "min_psr from the option" grep -qF 'data-threshold="0.5" data-small-sample="true"' "$H"
+check "calendar days: 10:00 to 14:00 is 1/6 of a day, under 1" grep -qF 'data-check="min_calendar_days" data-pass="false" data-value="0.1666666667" data-threshold="1"' "$H"
+check "one recommendation" grep -qF 'data-recommendations="1"><li data-rule="one_symbol_profit" data-value="1.213740458" data-threshold="1">AAA makes all the profit: 7.95 of the 6.55 net (121%)' "$H"
+expect "--drift-bars alone" 2 "--drift-bars and --drift-signals go together" report --ledger "$L" \
+	--html "$H" --drift-bars "$tmp/hist"
+expect "--min-psr above 1" 2 "--min-psr: 2 is not a fraction" report --ledger "$L" --html "$H" --min-psr 2
+expect "--min-calendar-days negative" 2 "not a number of days" report --ledger "$L" --html "$H" \
+	--min-calendar-days -1
+# paper stats: the same gate, in the text and under "readiness" in the JSON.
+expect "paper stats" 0 "" stats --ledger "$L"
+out_has "the gate" "readiness: not ready"
+out_has "a criterion line" "FAIL min_trading_days"
+out_has "small sample" "PASS min_trades"
+out_has "the advice" "  - AAA makes all the profit: 7.95 of the 6.55 net (121%)"
+expect "paper stats --json" 0 "" stats --ledger "$L" --json
+json_true "stats --json: metrics and readiness" "$tmp/out" 'd["schema_version"] == 2 and d["readiness"]["ready"] is False and [c["id"] for c in d["readiness"]["criteria"]][-1] == "min_track_record" and {c["id"]: c["threshold"] for c in d["readiness"]["criteria"]}["min_trades"] == 3'
 
 # Bad input.
 expect "no --signals" 2 "drift needs the bars and the signals" drift --ledger "$L" --bars "$tmp/hist"
