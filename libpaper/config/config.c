@@ -142,7 +142,7 @@ static const keydef keys[K__COUNT] = {
 	    "ready: win rate at least this fraction"),
 	NUM("readiness.min_sharpe", PAPER_CONFIG_DOUBLE, "1.5", -1000.0, 1000.0,
 	    "ready: annualized Sharpe ratio of the daily returns at least this"),
-	NUM("readiness.max_drawdown", PAPER_CONFIG_DOUBLE, "0.10", 0.0, 1.0,
+	NUM("readiness.max_drawdown", PAPER_CONFIG_DOUBLE, "0.1", 0.0, 1.0,
 	    "ready: max drawdown at most this fraction (positive)"),
 	NUM("readiness.max_errors", PAPER_CONFIG_INT, "0", 0, 1e9,
 	    "ready: at most this many errors (rejected orders and rejected decisions)"),

@@ -66,6 +66,7 @@ from .errors import (
 from .drift import Drift, DriftRow, DriftSummary, drift
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
+from .readiness import Criterion, Readiness, Recommendation
 from .replay import DayInfo, Replay, ReplayStats, replay
 from .session import EntryResult, Intent, Session, SessionPosition, SessionStats, Signal, read_plan
 from .results import (
@@ -112,6 +113,7 @@ __all__ = [
     "ConfigType",
     "ConfigValue",
     "ConfigViolation",
+    "Criterion",
     "Decision",
     "DecisionStatus",
     "Drift",
@@ -147,6 +149,8 @@ __all__ = [
     "PaperMemoryError",
     "PnlBasis",
     "Position",
+    "Readiness",
+    "Recommendation",
     "RejectReason",
     "ReportPoint",
     "SafetyError",

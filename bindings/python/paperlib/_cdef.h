@@ -849,6 +849,59 @@ size_t paper_drift_row_count(const paper_drift *d);
 int paper_drift_row_at(const paper_drift *d, size_t index, paper_drift_row *out);
 int paper_drift_to_json(const paper_drift *d, char **out);
 
+/* ---- the readiness gate (report.h, since 1.1) ---- */
+
+#define PAPER_READINESS_OPTIONS_VERSION ...
+typedef struct paper_readiness_options {
+	unsigned int version;
+	const paper_config *thresholds;
+	uint64_t rejected_decisions;
+	paper_ts last_rejected_decision_ts;
+	const paper_drift *drift;
+	...;
+} paper_readiness_options;
+typedef struct paper_readiness paper_readiness;
+#define PAPER_READINESS_CRITERION_VERSION ...
+typedef struct paper_readiness_criterion {
+	unsigned int version;
+	const char *id;
+	const char *label;
+	const char *op;
+	double value;
+	double threshold;
+	bool pass;
+	bool small_sample;
+	uint64_t sample;
+	const char *sample_unit;
+	const char *note;
+	...;
+} paper_readiness_criterion;
+#define PAPER_RECOMMENDATION_VERSION ...
+typedef struct paper_recommendation {
+	unsigned int version;
+	const char *id;
+	const char *text;
+	double value;
+	double threshold;
+	...;
+} paper_recommendation;
+int paper_readiness_evaluate(paper_readiness **out, const paper_broker *b,
+			     const paper_report_options *report,
+			     const paper_readiness_options *opts);
+void paper_readiness_free(paper_readiness *r);
+bool paper_readiness_ready(const paper_readiness *r);
+size_t paper_readiness_criterion_count(const paper_readiness *r);
+int paper_readiness_criterion_at(const paper_readiness *r, size_t index,
+				 paper_readiness_criterion *out);
+size_t paper_readiness_recommendation_count(const paper_readiness *r);
+int paper_readiness_recommendation_at(const paper_readiness *r, size_t index,
+				      paper_recommendation *out);
+int paper_readiness_to_json(const paper_readiness *r, char **out);
+int paper_report_html_v2(char **out, size_t *len_out, const paper_broker *b,
+			 const paper_report_options *opts, const paper_readiness_options *readiness);
+int paper_report_write_html_v2(const paper_broker *b, const paper_report_options *opts,
+			       const paper_readiness_options *readiness, const char *path);
+
 /* ---- glue of the extension module (_glue.c), not libpaper ---- */
 
 /* Per-broker event state: the C callback paperlib installs on every broker. */

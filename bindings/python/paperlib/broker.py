@@ -22,6 +22,9 @@ from .logs import LoggerSpec
 from .logs import attach as _attach_log
 from .logs import default_logger as _default_logger
 from .logs import resolve as _resolve_logger
+from .readiness import Readiness
+from .readiness import evaluate as _evaluate_readiness
+from .readiness import gate_options as _gate_options
 from .metrics import Metrics
 from .results import (
     Account,
@@ -815,18 +818,49 @@ class Broker:
 
     # ---- the dashboard ----
 
+    def readiness(
+        self,
+        *,
+        thresholds: Any = None,
+        rejected_decisions: int = 0,
+        last_rejected_decision_ts: Any = None,
+        drift: Any = None,
+        periods_per_year: Optional[float] = None,
+    ) -> Readiness:
+        """The readiness gate (``paper_readiness_evaluate``): every criterion with its value,
+        threshold and verdict, and the recommendations. ``thresholds``: a Config or a mapping
+        of ``readiness.*`` settings (None: this broker's config); ``rejected_decisions``:
+        inbox decisions refused, counted as errors; ``drift``: a :class:`~paperlib.Drift`
+        (slippage rule). docs/python.md, "Readiness"."""
+        b = self._ptr()
+        g, keep = _gate_options(thresholds, rejected_decisions, last_rejected_decision_ts, drift)
+        ro, keep2 = _report_options({"periods_per_year": periods_per_year})
+        try:
+            return _evaluate_readiness(b, ro, g)
+        finally:
+            del keep, keep2
+
     def report_html(self, **options: Any) -> str:
         """The account's self-contained HTML dashboard (``paper_report_html``): KPI cards,
         the equity curve and drawdown, exit reasons, positions, fills, trades, a readiness
         checklist. Keyword options (None or absent: libpaper's default): ``title``,
         ``refresh_seconds``, ``recent_fills``, ``recent_trades``, ``periods_per_year``,
         ``min_trades``, ``min_win_rate``, ``min_sharpe``, ``max_drawdown``, ``max_errors``.
+        With any of ``readiness=True``, ``thresholds``, ``rejected_decisions``,
+        ``last_rejected_decision_ts`` or ``drift`` (as :meth:`readiness`) it is
+        ``paper_report_html_v2``: the readiness gate (whose thresholds are config keys, so the
+        five ``min_*``/``max_*`` options are not read) and the drift section.
         """
         b = self._ptr()
+        gate, gkeep = _gate_from(options)
         opts, keep = _report_options(options)
         out = ffi.new("char **")
         n = ffi.new("size_t *")
-        rc = lib.paper_report_html(out, n, b, opts)
+        if gate is not None:
+            rc = lib.paper_report_html_v2(out, n, b, opts, gate)
+        else:
+            rc = lib.paper_report_html(out, n, b, opts)
+        del gkeep
         if rc:
             self._fail(rc)
         try:
@@ -841,10 +875,14 @@ class Broker:
         import os
 
         b = self._ptr()
+        gate, gkeep = _gate_from(options)
         opts, keep = _report_options(options)
         data = _bytes(os.fsdecode(os.fspath(path)), "path", 1 << 20)
-        rc = lib.paper_report_write_html(b, opts, data)
-        del keep
+        if gate is not None:
+            rc = lib.paper_report_write_html_v2(b, opts, gate, data)
+        else:
+            rc = lib.paper_report_write_html(b, opts, data)
+        del keep, gkeep
         if rc:
             self._fail(rc)
 
@@ -867,6 +905,18 @@ _REPORT_FIELDS = {
     "max_drawdown": "float",
     "max_errors": "u32",
 }
+
+
+_GATE_KEYS = ("readiness", "thresholds", "rejected_decisions", "last_rejected_decision_ts", "drift")
+
+
+def _gate_from(options: Dict[str, Any]) -> Any:
+    """The readiness options the report options ask for (removed from them), or None."""
+    given = {k: options.pop(k) for k in _GATE_KEYS if k in options}
+    if not given or given == {"readiness": False}:
+        return None, []
+    given.pop("readiness", None)
+    return _gate_options(**given)
 
 
 def _report_options(options: Dict[str, Any]) -> Any:

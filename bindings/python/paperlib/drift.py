@@ -137,12 +137,13 @@ def _summary(c: Any) -> DriftSummary:
 class Drift:
     """The result of :func:`drift`: :attr:`summary`, :attr:`rows`, :meth:`to_json`."""
 
-    __slots__ = ("summary", "rows", "_json")
+    __slots__ = ("summary", "rows", "_json", "_d")
 
-    def __init__(self, summary: DriftSummary, rows: List[DriftRow], text: str) -> None:
+    def __init__(self, summary: DriftSummary, rows: List[DriftRow], text: str, handle: Any) -> None:
         self.summary = summary
         self.rows = rows
         self._json = text
+        self._d = handle  # the paper_drift, for the dashboard (Broker.report_html(drift=...))
 
     def to_json(self) -> str:
         """``paper_drift_to_json()``: exact amounts, ISO-8601 times (docs/drift.md)."""
@@ -211,4 +212,4 @@ def drift(
         js = ffi.string(text[0]).decode("utf-8")
     finally:
         lib.paper_string_free(text[0])
-    return Drift(_summary(s), rows, js)
+    return Drift(_summary(s), rows, js, d)
