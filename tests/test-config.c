@@ -768,8 +768,11 @@ START_TEST(alpaca_url_hostile_bytes)
 	};
 	paper_config *cfg = new_config();
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-		ck_assert_msg(set_url(cfg, bad[i]) == PAPER_ESAFETY, "accepted: %s", bad[i]);
-		ck_assert_ptr_nonnull(strstr(paper_last_error(), "percent-encoded"));
+		/* Bytes that are not UTF-8 are refused before any reading of the value as a URL. */
+		bool utf8 = g_utf8_validate(bad[i], -1, NULL);
+		ck_assert_msg(set_url(cfg, bad[i]) == (utf8 ? PAPER_ESAFETY : PAPER_ECONFIG),
+			      "accepted: %s", bad[i]);
+		ck_assert_ptr_nonnull(strstr(paper_last_error(), utf8 ? "percent-encoded" : "UTF-8"));
 	}
 	/* Long: at the limit it is read, one byte past it is refused. */
 	char url[2100];

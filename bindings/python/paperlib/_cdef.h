@@ -918,5 +918,9 @@ void paperlib_ledger_options_default(paper_ledger_options *out);
 void paperlib_drift_options_default(paper_drift_options *out);
 int paperlib_submit(paper_broker *b, paper_order_request *req, const char *symbol, int side,
 		    int type, double qty, uint64_t *order_id_out);
+int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t *sym,
+		     const int64_t *ts, const double *open, const double *high, const double *low,
+		     const double *close, const double *volume, size_t from, size_t to,
+		     size_t *failed);
 extern "Python" void _paperlib_dispatch(const paper_event *event, void *handle);
 extern "Python" void _paperlib_log(const paper_log_line *line, void *handle);
