@@ -276,9 +276,10 @@ static void totals_json(GString *g, const paper_replay *r, int64_t capital, int6
 	sj_u64(g, r->days->len);
 	/* Schema 2: the same numbers in percent, named so (mdd_pct was percent already). */
 	sj_key(g, "total_return_pct", false);
-	sj_real(g, (fx_to_double(final) / fx_to_double(capital) - 1.0) * 100.0);
+	/* Multiplied first: 6 x 100 / 1000 is 0.6, where 6 / 1000 x 100 is 0.6000000000000001. */
+	sj_real(g, fx_to_double(final - capital) * 100.0 / fx_to_double(capital));
 	sj_key(g, "win_rate_pct", false);
-	sj_real(g, trades ? (double)wins / (double)trades * 100.0 : NAN);
+	sj_real(g, trades ? (double)wins * 100.0 / (double)trades : NAN);
 	sj_key(g, "max_drawdown_pct", false);
 	sj_real(g, mdd_pct(r, capital));
 	sj_key(g, "cagr_pct", false);

@@ -31,7 +31,7 @@
 /* part / whole in percent, null (NaN) when whole is 0. */
 static double pct_of(int64_t part, int64_t whole)
 {
-	return whole ? fx_to_double(part) / fx_to_double(whole) * 100.0 : NAN;
+	return whole ? fx_to_double(part) * 100.0 / fx_to_double(whole) : NAN;
 }
 
 void session__set_trade_hook(paper_session *s, sess_trade_hook hook, void *ctx)
@@ -225,7 +225,7 @@ static void json_counters(GString *g, const paper_session *s)
 	g_string_append(g, ",\"breakevens\":");
 	sj_u64(g, s->st.trades - s->st.wins - s->st.losses);
 	g_string_append(g, ",\"win_rate_pct\":");
-	sj_real(g, s->st.trades ? (double)s->st.wins / (double)s->st.trades * 100.0 : NAN);
+	sj_real(g, s->st.trades ? (double)s->st.wins * 100.0 / (double)s->st.trades : NAN);
 	g_string_append(g, ",\"missed\":");
 	sj_u64(g, s->st.trades_missed);
 	g_string_append(g, ",\"pnl_net\":");
