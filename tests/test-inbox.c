@@ -193,14 +193,16 @@ END_TEST
 static void downgrade_to_v1(void)
 {
 	if (ld_pg()) {
-		ld_sql(path, "DROP TABLE bookmarks; ALTER TABLE decisions DROP COLUMN outcome;"
+		ld_sql(path, "DROP TABLE prices; DROP TABLE feed_health; "
+			     "DROP TABLE bookmarks; ALTER TABLE decisions DROP COLUMN outcome;"
 			     "ALTER TABLE decisions DROP CONSTRAINT decisions_symbol_check;"
 			     "ALTER TABLE decisions ADD CONSTRAINT decisions_symbol_check CHECK "
 			     "(length(symbol) BETWEEN 1 AND 31);"
 			     "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 		return;
 	}
-	ld_sql(path, "DROP TABLE bookmarks; DROP TABLE decisions;"
+	ld_sql(path, "DROP TABLE prices; DROP TABLE feed_health; " /* schema 3 */
+		     "DROP TABLE bookmarks; DROP TABLE decisions;"
 		     "CREATE TABLE decisions ("
 		     " id INTEGER PRIMARY KEY,"
 		     " account TEXT NOT NULL REFERENCES accounts (name),"
@@ -248,7 +250,7 @@ START_TEST(version_1_ledger_is_upgraded)
 	char *kept = row_of(1);
 	ck_assert_str_eq(kept, "executed||1\n");
 	ck_assert_int_eq(ld_sql_int(path, ld_dialect("PRAGMA user_version",
-		"SELECT value::int FROM meta WHERE key = 'schema_version'")), 2);
+		"SELECT value::int FROM meta WHERE key = 'schema_version'")), 3);
 	/* The upgraded table still keeps its rows and checks new ones. */
 	char err[512];
 	ck_assert(!ld_sql_try(path, "DELETE FROM decisions", err, sizeof err));

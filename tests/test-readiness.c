@@ -168,7 +168,7 @@ START_TEST(gate_by_hand)
 
 	/* The dashboard: the gate with paper_report_html_v2(), the 1.0 checklist without. */
 	char *html = NULL;
-	ck_ok(paper_report_html_v2(&html, NULL, b, NULL, NULL));
+	ck_ok(paper_report_html_v2(&html, NULL, b, NULL, NULL, NULL, NULL, 0));
 	ck_assert_ptr_nonnull(strstr(html, "data-check=\"min_track_record\" data-pass=\"true\""));
 	ck_assert_ptr_nonnull(strstr(html, "data-check=\"min_trading_days\" data-pass=\"false\" "
 					   "data-value=\"15\" data-threshold=\"20\""));
@@ -185,7 +185,7 @@ START_TEST(gate_by_hand)
 	g = (paper_readiness_options)PAPER_READINESS_OPTIONS_INIT;
 	g.version = 9;
 	ck_assert_int_eq(paper_readiness_evaluate(&r, b, NULL, &g), PAPER_EVERSION);
-	ck_assert_int_eq(paper_report_html_v2(&html, NULL, b, NULL, &g), PAPER_EVERSION);
+	ck_assert_int_eq(paper_report_html_v2(&html, NULL, b, NULL, &g, NULL, NULL, 0), PAPER_EVERSION);
 	ck_assert_int_eq(paper_readiness_evaluate(NULL, b, NULL, NULL), PAPER_EINVAL);
 	ck_assert_int_eq(paper_readiness_evaluate(&r, NULL, NULL, NULL), PAPER_EINVAL);
 	ck_ok(paper_readiness_evaluate(&r, b, NULL, NULL));
@@ -307,7 +307,7 @@ START_TEST(recommendations_each_rule)
 	paper_readiness_free(r);
 	/* The dashboard lists it with its numbers. */
 	char *html = NULL;
-	ck_ok(paper_report_html_v2(&html, NULL, b, NULL, NULL));
+	ck_ok(paper_report_html_v2(&html, NULL, b, NULL, NULL, NULL, NULL, 0));
 	ck_assert_ptr_nonnull(strstr(html, "data-recommendations=\"1\"><li data-rule=\"one_symbol_profit\" "
 					   "data-value=\"1.25\" data-threshold=\"1\">AAA makes all"));
 	paper_string_free(html);
@@ -339,7 +339,7 @@ START_TEST(recommendations_each_rule)
 	/* The dashboard's comparison section. */
 	paper_readiness_options g = PAPER_READINESS_OPTIONS_INIT;
 	g.drift = d;
-	ck_ok(paper_report_html_v2(&html, NULL, p, NULL, &g));
+	ck_ok(paper_report_html_v2(&html, NULL, p, NULL, &g, NULL, NULL, 0));
 	ck_assert_ptr_nonnull(strstr(html, "<section class=\"drift\" data-matched=\"1\" data-missed=\"0\" "
 					   "data-extra=\"0\" data-pnl-drift=\"-1\""));
 	ck_assert_ptr_nonnull(strstr(html, "<tr data-kind=\"matched\" data-match=\"time\" data-symbol=\"A\""));
@@ -363,7 +363,7 @@ START_TEST(recommendations_each_rule)
 	r = advise(b, NULL);
 	ck_assert_uint_eq(paper_readiness_recommendation_count(r), 0);
 	paper_readiness_free(r);
-	ck_ok(paper_report_html_v2(&html, NULL, b, NULL, NULL));
+	ck_ok(paper_report_html_v2(&html, NULL, b, NULL, NULL, NULL, NULL, 0));
 	ck_assert_ptr_nonnull(strstr(html, "No rule applies to this account's numbers."));
 	paper_string_free(html);
 	paper_broker_free(b);

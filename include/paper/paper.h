@@ -16,5 +16,6 @@
 #include "session.h"
 #include "replay.h"
 #include "drift.h"
+#include "feed.h"
 
 #endif /* PAPER_PAPER_H */

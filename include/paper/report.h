@@ -20,6 +20,7 @@
 #include "common.h"
 #include "config.h"
 #include "drift.h"
+#include "feed.h"
 #include "metrics.h"
 
 PAPER_BEGIN_DECLS
@@ -90,6 +91,30 @@ PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_
  */
 PAPER_API int paper_report_tearsheet_html(char **out, size_t *len_out, const paper_metrics *m,
 					  const char *title);
+
+/**
+ * The dashboard with a "Live feeds" section after the KPI cards (since libpaper 1.1): one row
+ * per feed with its state, the age of its last message when the health was written, and its
+ * reconnects, gaps, backfilled bars, duplicates, out-of-order and dropped messages, clock skew
+ * and last error. paper_ledger_each_feed_health() gives what paper run kept.
+ * @param feeds n_feeds health records (may be NULL when n_feeds is 0).
+ * @param written when each was written (wall clock); NULL: unknown.
+ * @return as paper_report_html(); PAPER_EVERSION for a feeds[i].version this library lacks.
+ * @since 1.1
+ */
+PAPER_API int paper_report_html_feeds(char **out, size_t *len_out, const paper_broker *b,
+				      const paper_report_options *opts,
+				      const paper_feed_health_info *feeds, const paper_ts *written,
+				      size_t n_feeds);
+
+/**
+ * paper_report_html_feeds() into a file, replaced atomically.
+ * @return as paper_report_html_feeds(), or PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_report_write_html_feeds(const paper_broker *b, const paper_report_options *opts,
+					    const paper_feed_health_info *feeds,
+					    const paper_ts *written, size_t n_feeds, const char *path);
 
 /* ---- the readiness gate (since libpaper 1.1) ---- */
 
@@ -212,25 +237,32 @@ PAPER_API int paper_readiness_recommendation_at(const paper_readiness *r, size_t
 PAPER_API int paper_readiness_to_json(const paper_readiness *r, char **out);
 
 /**
- * paper_report_html() with the readiness gate of paper_readiness_evaluate() in place of the
- * five-criterion checklist (whose fields of opts are then not read: the thresholds are the
- * readiness.* keys), and the paper-versus-backtest section when readiness->drift is set.
+ * The whole dashboard: paper_report_html() with the readiness gate of
+ * paper_readiness_evaluate() in place of the five-criterion checklist (whose fields of opts
+ * are then not read: the thresholds are the readiness.* keys), the paper-versus-backtest
+ * section when readiness->drift is set, and the "Live feeds" section of
+ * paper_report_html_feeds() when n_feeds > 0.
  * @param readiness NULL for the defaults.
- * @return as paper_report_html().
+ * @param feeds n_feeds health records (may be NULL when n_feeds is 0).
+ * @param written when each was written (wall clock); NULL: unknown.
+ * @return as paper_report_html_feeds().
  * @since 1.1
  */
 PAPER_API int paper_report_html_v2(char **out, size_t *len_out, const paper_broker *b,
 				   const paper_report_options *opts,
-				   const paper_readiness_options *readiness);
+				   const paper_readiness_options *readiness,
+				   const paper_feed_health_info *feeds, const paper_ts *written,
+				   size_t n_feeds);
 
 /**
- * paper_report_write_html() with the readiness gate (paper_report_html_v2()).
- * @return as paper_report_write_html().
+ * paper_report_html_v2() into a file, replaced atomically.
+ * @return as paper_report_html_v2(), or PAPER_EIO.
  * @since 1.1
  */
 PAPER_API int paper_report_write_html_v2(const paper_broker *b, const paper_report_options *opts,
 					 const paper_readiness_options *readiness,
-					 const char *path);
+					 const paper_feed_health_info *feeds, const paper_ts *written,
+					 size_t n_feeds, const char *path);
 
 PAPER_END_DECLS
 

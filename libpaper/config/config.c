@@ -135,6 +135,10 @@ static const keydef keys[K__COUNT] = {
 	NUM("metrics.periods_per_year", PAPER_CONFIG_DOUBLE, "0", 0.0, 1e7,
 	    "annualization of the returns (252 stocks, 365 crypto); 0 = from the data's calendar: "
 	    "365 when Saturdays are 1 in 14 of its days, else 252"),
+	/* Quotes and trades age from their time, bars from their close (docs/semantics.md). */
+	NUM("feed.max_staleness_s", PAPER_CONFIG_DOUBLE, "30", 0.1, 2592000.0,
+	    "live feeds: a price older than this (seconds, venue time against the receiving "
+	    "clock) is never filled on; orders wait for a fresh one"),
 	/* The readiness gate (paper_readiness_evaluate(), the dashboard, paper stats). */
 	NUM("readiness.min_trades", PAPER_CONFIG_INT, "20", 0, 1e9,
 	    "ready: at least this many closed trades"),
@@ -163,7 +167,7 @@ static const keydef keys[K__COUNT] = {
 
 static const char *const groups[] = { "account", "limits", "costs", "engine",
 				      "connection", "logging", "ledger", "session", "metrics",
-				      "readiness", NULL };
+				      "feed", "readiness", NULL };
 
 /* ---- key lookup and value parsing ---- */
 

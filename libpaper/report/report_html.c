@@ -26,6 +26,9 @@ typedef struct page {
 	const paper_broker *b;
 	const paper_report_options *o;
 	const paper_readiness_options *g; /* NULL: the checklist of libpaper 1.0 */
+	const paper_feed_health_info *feeds; /* the live feeds, if any (report_feeds.c) */
+	const paper_ts *written;
+	size_t n_feeds;
 	paper_metrics *m;
 	paper_account_info a;
 } page;
@@ -360,7 +363,8 @@ static void footer(page *p)
 /* ---- entry points ---- */
 
 static int render(char **out, size_t *len_out, const paper_broker *b,
-		  const paper_report_options *opts, const paper_readiness_options *g)
+		  const paper_report_options *opts, const paper_readiness_options *g,
+		  const paper_feed_health_info *feeds, const paper_ts *written, size_t n_feeds)
 {
 	static const paper_report_options defaults = PAPER_REPORT_OPTIONS_INIT;
 	PAPER__CHECK_NULL(out, "out");
@@ -372,7 +376,14 @@ static int render(char **out, size_t *len_out, const paper_broker *b,
 	if (rc != PAPER_OK)
 		return rc;
 
-	page p = { .s = g_string_sized_new(32768), .b = b, .o = o, .g = g };
+	if (n_feeds > 0 && feeds == NULL)
+		return paper__error(PAPER_EINVAL, "feeds must not be NULL when n_feeds > 0");
+	for (size_t i = 0; i < n_feeds; i++)
+		if (feeds[i].version != PAPER_FEED_HEALTH_INFO_VERSION)
+			return paper__error(PAPER_EVERSION, "feeds[%zu].version %u unsupported", i,
+					    feeds[i].version);
+	page p = { .s = g_string_sized_new(32768), .b = b, .o = o, .g = g, .feeds = feeds,
+		   .written = written, .n_feeds = n_feeds };
 	p.a = (paper_account_info)PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(b, &p.a);
 	paper_metrics_options mo = PAPER_METRICS_OPTIONS_INIT;
@@ -383,6 +394,7 @@ static int render(char **out, size_t *len_out, const paper_broker *b,
 			       : g_strdup_printf("Paper account %s", cfg_str(b->cfg, K_ACCOUNT_NAME));
 	head(&p, title);
 	kpis(&p);
+	paper__report_feeds(p.s, p.feeds, p.written, p.n_feeds);
 	charts(&p);
 	positions(&p);
 	fills(&p);
@@ -401,25 +413,30 @@ static int render(char **out, size_t *len_out, const paper_broker *b,
 PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
 				const paper_report_options *opts)
 {
-	return render(out, len_out, b, opts, NULL);
+	return render(out, len_out, b, opts, NULL, NULL, NULL, 0);
+}
+
+PAPER_API int paper_report_html_feeds(char **out, size_t *len_out, const paper_broker *b,
+				      const paper_report_options *opts,
+				      const paper_feed_health_info *feeds, const paper_ts *written,
+				      size_t n_feeds)
+{
+	return render(out, len_out, b, opts, NULL, feeds, written, n_feeds);
 }
 
 PAPER_API int paper_report_html_v2(char **out, size_t *len_out, const paper_broker *b,
 				   const paper_report_options *opts,
-				   const paper_readiness_options *readiness)
+				   const paper_readiness_options *readiness,
+				   const paper_feed_health_info *feeds, const paper_ts *written,
+				   size_t n_feeds)
 {
 	static const paper_readiness_options defaults = PAPER_READINESS_OPTIONS_INIT;
-	return render(out, len_out, b, opts, readiness ? readiness : &defaults);
+	return render(out, len_out, b, opts, readiness ? readiness : &defaults, feeds, written,
+		      n_feeds);
 }
 
-static int write_html(const paper_broker *b, const paper_report_options *opts,
-		      const paper_readiness_options *g, bool gate, const char *path)
+static int write_file(const char *path, char *html, size_t len, int rc)
 {
-	PAPER__CHECK_NULL(path, "path");
-	char *html = NULL;
-	size_t len = 0;
-	int rc = gate ? paper_report_html_v2(&html, &len, b, opts, g)
-		      : paper_report_html(&html, &len, b, opts);
 	if (rc != PAPER_OK)
 		return rc;
 	/* A browser reloading the page sees the old one or the new one, never half. */
@@ -436,11 +453,32 @@ static int write_html(const paper_broker *b, const paper_report_options *opts,
 PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
 				      const char *path)
 {
-	return write_html(b, opts, NULL, false, path);
+	PAPER__CHECK_NULL(path, "path");
+	char *html = NULL;
+	size_t len = 0;
+	int rc = paper_report_html(&html, &len, b, opts);
+	return write_file(path, html, len, rc);
+}
+
+PAPER_API int paper_report_write_html_feeds(const paper_broker *b, const paper_report_options *opts,
+					    const paper_feed_health_info *feeds,
+					    const paper_ts *written, size_t n_feeds, const char *path)
+{
+	PAPER__CHECK_NULL(path, "path");
+	char *html = NULL;
+	size_t len = 0;
+	int rc = paper_report_html_feeds(&html, &len, b, opts, feeds, written, n_feeds);
+	return write_file(path, html, len, rc);
 }
 
 PAPER_API int paper_report_write_html_v2(const paper_broker *b, const paper_report_options *opts,
-					 const paper_readiness_options *readiness, const char *path)
+					 const paper_readiness_options *readiness,
+					 const paper_feed_health_info *feeds, const paper_ts *written,
+					 size_t n_feeds, const char *path)
 {
-	return write_html(b, opts, readiness, true, path);
+	PAPER__CHECK_NULL(path, "path");
+	char *html = NULL;
+	size_t len = 0;
+	int rc = paper_report_html_v2(&html, &len, b, opts, readiness, feeds, written, n_feeds);
+	return write_file(path, html, len, rc);
 }

@@ -21,7 +21,8 @@ Modules: :mod:`paperlib.broker` (:class:`Broker`), :mod:`paperlib.config` (:clas
 :mod:`paperlib.strategy` (:class:`Strategy`, :func:`run`: a backtrader-style strategy class),
 :mod:`paperlib.frames` (pandas DataFrames in and out; pandas is optional),
 :mod:`paperlib.barcols` (bars as checked numpy columns),
-:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.enums`,
+:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.feed` (:class:`Feed`,
+live market data), :mod:`paperlib.enums`,
 :mod:`paperlib.errors`, :mod:`paperlib.timeutil`. docs/python.md is the guide.
 """
 
@@ -67,6 +68,7 @@ from .errors import (
     check,
 )
 from .drift import Drift, DriftRow, DriftSummary, drift
+from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .readiness import Criterion, Readiness, Recommendation
@@ -138,6 +140,11 @@ __all__ = [
     "ExitReason",
     "ExitStyle",
     "ExportFlag",
+    "Feed",
+    "FeedHealth",
+    "FeedMessage",
+    "FeedMessageType",
+    "FeedState",
     "Fill",
     "FillFlag",
     "FillReason",
@@ -174,6 +181,7 @@ __all__ = [
     "WinRateBasis",
     "YearsBasis",
     "check",
+    "check_source",
     "drift",
     "from_ts",
     "metrics",

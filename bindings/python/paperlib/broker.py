@@ -857,7 +857,7 @@ class Broker:
         out = ffi.new("char **")
         n = ffi.new("size_t *")
         if gate is not None:
-            rc = lib.paper_report_html_v2(out, n, b, opts, gate)
+            rc = lib.paper_report_html_v2(out, n, b, opts, gate, ffi.NULL, ffi.NULL, 0)
         else:
             rc = lib.paper_report_html(out, n, b, opts)
         del gkeep
@@ -879,7 +879,7 @@ class Broker:
         opts, keep = _report_options(options)
         data = _bytes(os.fsdecode(os.fspath(path)), "path", 1 << 20)
         if gate is not None:
-            rc = lib.paper_report_write_html_v2(b, opts, gate, data)
+            rc = lib.paper_report_write_html_v2(b, opts, gate, ffi.NULL, ffi.NULL, 0, data)
         else:
             rc = lib.paper_report_write_html(b, opts, data)
         del keep, gkeep

@@ -44,8 +44,9 @@ static const char description[] =
 	"fills, every closed trade (sortable, paged), a per-symbol table, recommendations drawn from\n"
 	"the account's numbers, the readiness gate (each criterion with its value, threshold and\n"
 	"verdict; thresholds from the account's readiness.* settings, overridden by the options\n"
-	"below) and, with --drift-bars and --drift-signals, the account against a backtest of its\n"
-	"signals (paper drift). Every KPI and chart carries its exact values in data-* attributes.\n"
+	"below), with --drift-bars and --drift-signals, the account against a backtest of its\n"
+	"signals (paper drift) and, for an account paper run --feed drives, the health of its live\n"
+	"feeds. Every KPI and chart carries its exact values in data-* attributes.\n"
 	"Read only: it works while paper run drives the account; run it from cron (or watch(1))\n"
 	"with --refresh to keep a browser tab current.";
 
@@ -202,6 +203,19 @@ static int thresholds(report_args *a, cli_account *acct, paper_config **out)
 	return EXIT_OK;
 }
 
+typedef struct feed_rows {
+	GArray *health;  /* paper_feed_health_info */
+	GArray *written; /* paper_ts */
+} feed_rows;
+
+static int add_feed(const paper_feed_health_info *h, paper_ts written, void *payload)
+{
+	feed_rows *f = payload;
+	g_array_append_val(f->health, *h);
+	g_array_append_val(f->written, written);
+	return 0;
+}
+
 static int write_dashboard(report_args *a, cli_account *acct)
 {
 	paper_readiness_options g = PAPER_READINESS_OPTIONS_INIT;
@@ -210,15 +224,25 @@ static int write_dashboard(report_args *a, cli_account *acct)
 	int code = thresholds(a, acct, &cfg);
 	if (code == EXIT_OK && (a->drift.n_bars || a->drift.n_signals))
 		code = cli_drift_build("report", acct, &a->drift, &d);
+	/* The live feeds' health paper run --feed keeps with the account, if any. */
+	feed_rows f = { g_array_new(FALSE, FALSE, sizeof(paper_feed_health_info)),
+			g_array_new(FALSE, FALSE, sizeof(paper_ts)) };
 	if (code == EXIT_OK) {
 		g.thresholds = cfg;
 		g.drift = d;
-		int rc = paper_report_write_html_v2(acct->b, &a->o, &g, a->html);
+		int rc = paper_ledger_each_feed_health(acct->l, acct->name, add_feed, &f);
+		if (rc == PAPER_OK)
+			rc = paper_report_write_html_v2(acct->b, &a->o, &g,
+							(paper_feed_health_info *)f.health->data,
+							(paper_ts *)f.written->data, f.health->len,
+							a->html);
 		if (rc == PAPER_OK)
 			printf("wrote the dashboard of account %s to %s\n", acct->name, a->html);
 		else
 			code = cli_fail("report", cli_exit_code(rc), "%s", paper_last_error());
 	}
+	g_array_free(f.health, TRUE);
+	g_array_free(f.written, TRUE);
 	paper_drift_free(d);
 	paper_config_free(cfg);
 	return code;
