@@ -175,7 +175,25 @@ START_TEST(gate_by_hand)
 	ck_assert_ptr_nonnull(strstr(html, "data-check=\"min_psr\" data-pass=\"true\""));
 	ck_assert_ptr_nonnull(strstr(html, "data-small-sample=\"true\""));
 	ck_assert_ptr_nonnull(strstr(html, "data-recommendations=\"0\""));
+	ck_assert_ptr_null(strstr(html, "<section id=\"feeds\">"));
 	paper_string_free(html);
+	/* The whole dashboard: the gate and the live feeds on one page. */
+	paper_feed_health_info feed = PAPER_FEED_HEALTH_INFO_INIT;
+	feed.state = PAPER_FEED_UP;
+	strcpy(feed.venue, "coinbase");
+	strcpy(feed.source, "coinbase:BTC-USD");
+	feed.reconnects = 3;
+	ck_ok(paper_report_html_v2(&html, NULL, b, NULL, NULL, &feed, NULL, 1));
+	ck_assert_ptr_nonnull(strstr(html, "<section id=\"feeds\">"));
+	ck_assert_ptr_nonnull(strstr(html, "coinbase:BTC-USD"));
+	ck_assert_ptr_nonnull(strstr(html, "data-check=\"min_psr\" data-pass=\"true\""));
+	paper_string_free(html);
+	html = NULL;
+	ck_assert_int_eq(paper_report_html_v2(&html, NULL, b, NULL, NULL, NULL, NULL, 1), PAPER_EINVAL);
+	feed.version = 7;
+	ck_assert_int_eq(paper_report_html_v2(&html, NULL, b, NULL, NULL, &feed, NULL, 1),
+			 PAPER_EVERSION);
+	ck_assert_ptr_null(html);
 	ck_ok(paper_report_html(&html, NULL, b, NULL));
 	ck_assert_ptr_null(strstr(html, "data-check=\"min_psr\""));
 	ck_assert_ptr_nonnull(strstr(html, "data-check=\"errors\" data-pass=\"false\""));
@@ -185,7 +203,8 @@ START_TEST(gate_by_hand)
 	g = (paper_readiness_options)PAPER_READINESS_OPTIONS_INIT;
 	g.version = 9;
 	ck_assert_int_eq(paper_readiness_evaluate(&r, b, NULL, &g), PAPER_EVERSION);
-	ck_assert_int_eq(paper_report_html_v2(&html, NULL, b, NULL, &g, NULL, NULL, 0), PAPER_EVERSION);
+	ck_assert_int_eq(paper_report_html_v2(&html, NULL, b, NULL, &g, NULL, NULL, 0),
+			 PAPER_EVERSION);
 	ck_assert_int_eq(paper_readiness_evaluate(NULL, b, NULL, NULL), PAPER_EINVAL);
 	ck_assert_int_eq(paper_readiness_evaluate(&r, NULL, NULL, NULL), PAPER_EINVAL);
 	ck_ok(paper_readiness_evaluate(&r, b, NULL, NULL));
