@@ -94,6 +94,16 @@ expect "--from 11:30: only DDD on paper, nothing of the backtest" 0 "" drift --l
 	--bars "$tmp/hist" --signals "$tmp/signals.csv" --from 2024-01-02T11:30:00Z --json
 check "range" test "$(json "$tmp/out" '(d["summary"]["paper_trades"], d["summary"]["backtest_trades"])')" = "(2, 0)"
 
+# Without --signals: the signals of the account's own trades, each at the time its entry order
+# was submitted (AAA's at 10:00, though it filled at 12:00), so AAA is replayed from 10:00 and
+# enters the backtest at 11:00 as above; DDD's bars are the account's. Every trade pairs by
+# signal id; the drift is AAA's alone: -30.01, paper 6.55 against 36.96 - 0.40.
+expect "paper drift without --signals: the account's own" 0 "" drift --ledger "$L" \
+	--bars "$tmp/hist" "$tmp/paper/DDD.csv" --json
+json_true "own signals: three pairs by id" "$tmp/out" '(lambda s: (s["matched"], s["matched_by_signal_id"], s["missed"], s["extra"], s["paper_pnl"], s["backtest_pnl"], s["pnl_drift"], s["matched_pnl_drift"])  == (3, 3, 0, 0, 6.55, 36.56, -30.01, -30.01))(d["summary"])'
+json_true "own signals: AAA replayed from its order's time, not its fill's" "$tmp/out" '[(r["backtest"]["entry_time"], r["paper"]["entry_time"]) for r in d["rows"] if r["symbol"] == "AAA"] == [("2024-01-02T11:00:00Z", "2024-01-02T12:00:00Z")]'
+json_true "own signals: DDD the same on both sides" "$tmp/out" '[(r["signal_id"], r["pnl_drift"], r["entry_delay_seconds"]) for r in d["rows"] if r["symbol"] == "DDD"] == [("s4", 0, 0)]'
+
 # The dashboard shows the comparison, the gate with the account's own thresholds (3 trades,
 # 2 days of data) overridden by the options, and the recommendations: AAA makes all the
 # profit (7.95 of 6.55); on the two pairs, realised slippage 3.05 is not 1.25 times the
@@ -108,8 +118,11 @@ check "min_trading_days from the account: 1 day, at least 2" grep -qF 'data-chec
 check "min_psr from the option" grep -qF 'data-threshold="0.5" data-small-sample="true"' "$H"
 check "calendar days: 10:00 to 14:00 is 1/6 of a day, under 1" grep -qF 'data-check="min_calendar_days" data-pass="false" data-value="0.1666666667" data-threshold="1"' "$H"
 check "one recommendation" grep -qF 'data-recommendations="1"><li data-rule="one_symbol_profit" data-value="1.213740458" data-threshold="1">AAA makes all the profit: 7.95 of the 6.55 net (121%)' "$H"
-expect "--drift-bars alone" 2 "--drift-bars and --drift-signals go together" report --ledger "$L" \
-	--html "$H" --drift-bars "$tmp/hist"
+expect "--drift-bars alone: the account's own signals" 0 "" report --ledger "$L" \
+	--html "$tmp/own.html" --drift-bars "$tmp/hist" "$tmp/paper/DDD.csv"
+check "own signals on the dashboard" grep -qF '<section class="drift" data-matched="3" data-missed="0" data-extra="0" data-pnl-drift="-30.01"' "$tmp/own.html"
+expect "--drift-signals alone" 2 "--drift-signals needs --drift-bars" report --ledger "$L" \
+	--html "$H" --drift-signals "$tmp/signals.csv"
 expect "--min-psr above 1" 2 "--min-psr: 2 is not a fraction" report --ledger "$L" --html "$H" --min-psr 2
 expect "--min-calendar-days negative" 2 "not a number of days" report --ledger "$L" --html "$H" \
 	--min-calendar-days -1
@@ -123,7 +136,8 @@ expect "paper stats --json" 0 "" stats --ledger "$L" --json
 json_true "stats --json: metrics and readiness" "$tmp/out" 'd["schema_version"] == 2 and d["readiness"]["ready"] is False and [c["id"] for c in d["readiness"]["criteria"]][-1] == "min_track_record" and {c["id"]: c["threshold"] for c in d["readiness"]["criteria"]}["min_trades"] == 3'
 
 # Bad input.
-expect "no --signals" 2 "drift needs the bars and the signals" drift --ledger "$L" --bars "$tmp/hist"
+expect "no --bars" 2 "drift needs the bars" drift --ledger "$L" --signals "$tmp/signals.csv"
+expect "own signals, a symbol without bars (DDD)" 2 "unknown symbol" drift --ledger "$L" --bars "$tmp/hist"
 expect "bad tolerance" 2 "--tolerance: 'soon' is not a duration" drift --ledger "$L" \
 	--bars "$tmp/hist" --signals "$tmp/signals.csv" --tolerance soon
 expect "negative tolerance" 2 "is not a duration" drift --ledger "$L" --bars "$tmp/hist" \

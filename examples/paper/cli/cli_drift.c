@@ -12,7 +12,7 @@ enum { DR_BARS = CLI_DRIFT_BASE, DR_SIGNALS, DR_FROM, DR_TO, DR_TOLERANCE, DR_BY
 
 const cli_opt cli_drift_opts[] = {
 	{ "--bars", "PATH", true, DR_BARS, "bars CSV files or directories of *.csv over the account's period" },
-	{ "--signals", "FILE", true, DR_SIGNALS, "the signals the account traded on (signals CSV, with signal_id to match by id)" },
+	{ "--signals", "FILE", true, DR_SIGNALS, "the signals the account traded on (signals CSV, with signal_id to match by id); default: the signals of the account's own trades" },
 	{ "--from", "TIME", false, DR_FROM, "start of the comparison (default: the account's first price or fill)" },
 	{ "--to", "TIME", false, DR_TO, "end, exclusive (default: just after the account's clock)" },
 	{ "--tolerance", "DURATION", false, DR_TOLERANCE, "largest entry time difference that pairs two trades by time: 90s, 30m, 1h, 2d (default 1h)" },
@@ -21,8 +21,8 @@ const cli_opt cli_drift_opts[] = {
 };
 
 const cli_opt cli_report_drift_opts[] = {
-	{ "--drift-bars", "PATH", true, DR_BARS, "with --drift-signals: add the paper-versus-backtest section (bars of the account's period)" },
-	{ "--drift-signals", "FILE", true, DR_SIGNALS, "the signals the account traded on, replayed for the drift section" },
+	{ "--drift-bars", "PATH", true, DR_BARS, "add the paper-versus-backtest section (bars of the account's period)" },
+	{ "--drift-signals", "FILE", true, DR_SIGNALS, "with --drift-bars: the signals the account traded on (default: the signals of its own trades)" },
 	{ "--drift-tolerance", "DURATION", false, DR_TOLERANCE, "largest entry time difference that pairs two trades by time (default 1h)" },
 	{ NULL, NULL, false, 0, NULL },
 };
@@ -121,6 +121,53 @@ static int fail_lib(const char *cmd, int rc, const char *what)
 	return cli_fail(cmd, cli_exit_code(rc), "%s: %s", what, paper_last_error());
 }
 
+/* The order a trade's first entry fill belongs to: its first fill of the symbol, in the
+   trade's direction, at the trade's entry time (0: not in the fill history). */
+static uint64_t entry_order(const paper_broker *b, const paper_trade_info *t)
+{
+	paper_side want = t->direction == PAPER_LONG ? PAPER_SIDE_BUY : PAPER_SIDE_SELL;
+	paper_fill_info f = PAPER_FILL_INFO_INIT;
+	for (size_t i = 0; i < paper_broker_fill_count(b); i++)
+		if (paper_broker_fill_at(b, i, &f) == PAPER_OK && f.ts == t->entry_ts &&
+		    f.side == want && strcmp(f.symbol, t->symbol) == 0)
+			return f.order_id;
+	return 0;
+}
+
+/*
+ * Without --signals, the account's own signals: every closed trade that carries a signal id
+ * (paper run's decision-<id>, a replay's signal_id) is a signal at the time its entry order
+ * was submitted (the entry fill's time when the order has left the history), with the trade's
+ * symbol, direction, confidence and strategy. The trades hold the strings until the replay
+ * has copied them.
+ */
+static int own_signals(const char *cmd, const paper_broker *b, paper_replay *r)
+{
+	size_t n = paper_broker_trade_count(b), k = 0;
+	paper_trade_info *t = g_new0(paper_trade_info, n ? n : 1);
+	paper_signal *sig = g_new0(paper_signal, n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		t[k] = (paper_trade_info)PAPER_TRADE_INFO_INIT;
+		if (paper_broker_trade_at(b, i, &t[k]) != PAPER_OK || t[k].signal_id[0] == '\0')
+			continue;
+		paper_order_info o = PAPER_ORDER_INFO_INIT;
+		uint64_t id = entry_order(b, &t[k]);
+		sig[k] = (paper_signal)PAPER_SIGNAL_INIT;
+		sig[k].symbol = t[k].symbol;
+		sig[k].direction = t[k].direction;
+		sig[k].confidence = t[k].confidence < 0 ? -1.0 : t[k].confidence;
+		sig[k].signal_id = t[k].signal_id;
+		sig[k].strategy = t[k].strategy[0] ? t[k].strategy : NULL;
+		sig[k].ts = id && paper_broker_order(b, id, &o) == PAPER_OK && o.submitted_ts
+				    ? o.submitted_ts : t[k].entry_ts;
+		k++;
+	}
+	int rc = k ? paper_replay_add_signals(r, sig, k) : PAPER_OK;
+	g_free(sig);
+	g_free(t);
+	return rc == PAPER_OK ? EXIT_OK : fail_lib(cmd, rc, "the account's signals");
+}
+
 /* The backtest: a broker with the account's own config (no log file: its lines are not the
    account's), a replay of the signals over [from, to), positions left open at the end. */
 static int backtest(const char *cmd, cli_account *acct, const cli_drift_args *a,
@@ -150,6 +197,8 @@ static int backtest(const char *cmd, cli_account *acct, const cli_drift_args *a,
 	for (int i = 0; code == EXIT_OK && i < a->n_signals; i++)
 		if ((rc = paper_replay_add_signals_file(r, a->signals[i])) != PAPER_OK)
 			code = fail_lib(cmd, rc, "--signals");
+	if (code == EXIT_OK && a->n_signals == 0)
+		code = own_signals(cmd, acct->b, r);
 	if (code == EXIT_OK && (rc = paper_replay_run(r)) != PAPER_OK)
 		code = fail_lib(cmd, rc, "the backtest");
 	paper_replay_free(r);
@@ -158,9 +207,9 @@ static int backtest(const char *cmd, cli_account *acct, const cli_drift_args *a,
 
 int cli_drift_build(const char *cmd, cli_account *acct, cli_drift_args *a, paper_drift **out)
 {
-	if (a->n_bars == 0 || a->n_signals == 0)
-		return cli_fail(cmd, EXIT_INPUT, "drift needs the bars and the signals of the "
-				"account's period (see paper %s --help)", cmd);
+	if (a->n_bars == 0)
+		return cli_fail(cmd, EXIT_INPUT, "drift needs the bars of the account's period "
+				"(see paper %s --help)", cmd);
 	paper_account_info ai = PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(acct->b, &ai);
 	if (!a->has_from)

@@ -15,13 +15,15 @@ static const cli_opt drift_opts[] = {
 };
 
 static const char description[] =
-	"Replay the signals the account traded on, with the account's own config, over the bars of\n"
-	"the account's period (its first price or fill to its clock), and match the account's\n"
-	"closed trades one to one with the backtest's: by signal id, then by symbol, direction and\n"
-	"the nearest entry time within --tolerance (docs/drift.md). Prints the missed trades (the\n"
-	"backtest's only), the extra ones (the account's only), the entry and exit time and price\n"
-	"differences of each pair, realised against modelled slippage and the P&L drift, which\n"
-	"reconciles: paper - backtest = matched drift + extra - missed. Read only.";
+	"Replay the signals the account traded on (--signals; without it, the signals of the\n"
+	"account's own closed trades, each at the time its entry order was submitted), with the\n"
+	"account's own config, over the bars of the account's period (its first price or fill to\n"
+	"its clock), and match the account's closed trades one to one with the backtest's: by\n"
+	"signal id, then by symbol, direction and the nearest entry time within --tolerance\n"
+	"(docs/drift.md). Prints the missed trades (the backtest's only), the extra ones (the\n"
+	"account's only), the entry and exit time and price differences of each pair, realised\n"
+	"against modelled slippage and the P&L drift, which reconciles: paper - backtest = matched\n"
+	"drift + extra - missed. Read only.";
 
 typedef struct drift_args {
 	cli_ledger_args ledger;
@@ -137,7 +139,7 @@ int cmd_drift(int argc, char **argv)
 	bool help = false;
 	int code = cli_parse("drift", argc, argv, tables, on_option, &a, &help);
 	if (code == EXIT_OK && help) {
-		cli_usage(stdout, "drift", "--bars PATH... --signals FILE... [--tolerance DURATION] "
+		cli_usage(stdout, "drift", "--bars PATH... [--signals FILE...] [--tolerance DURATION] "
 			  "[--json] [--out FILE]\n       [--ledger PATH] [--account NAME]", description,
 			  tables, NULL);
 		cli_drift_clear(&a.d);

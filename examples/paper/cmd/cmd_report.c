@@ -44,7 +44,7 @@ static const char description[] =
 	"fills, every closed trade (sortable, paged), a per-symbol table, recommendations drawn from\n"
 	"the account's numbers, the readiness gate (each criterion with its value, threshold and\n"
 	"verdict; thresholds from the account's readiness.* settings, overridden by the options\n"
-	"below), with --drift-bars and --drift-signals, the account against a backtest of its\n"
+	"below), with --drift-bars (and --drift-signals), the account against a backtest of its\n"
 	"signals (paper drift) and, for an account paper run --feed drives, the health of its live\n"
 	"feeds. Every KPI and chart carries its exact values in data-* attributes.\n"
 	"Read only: it works while paper run drives the account; run it from cron (or watch(1))\n"
@@ -222,7 +222,7 @@ static int write_dashboard(report_args *a, cli_account *acct)
 	paper_config *cfg = NULL;
 	paper_drift *d = NULL;
 	int code = thresholds(a, acct, &cfg);
-	if (code == EXIT_OK && (a->drift.n_bars || a->drift.n_signals))
+	if (code == EXIT_OK && a->drift.n_bars)
 		code = cli_drift_build("report", acct, &a->drift, &d);
 	/* The live feeds' health paper run --feed keeps with the account, if any. */
 	feed_rows f = { g_array_new(FALSE, FALSE, sizeof(paper_feed_health_info)),
@@ -260,15 +260,15 @@ int cmd_report(int argc, char **argv)
 	if (code == EXIT_OK && help) {
 		cli_usage(stdout, "report", "--html FILE [--refresh SECONDS] [--min-trades N] "
 			  "[--min-win-rate F]\n       [--min-sharpe F] [--max-drawdown F] [--min-psr P] "
-			  "[--drift-bars PATH --drift-signals FILE]\n       [--ledger PATH]",
+			  "[--drift-bars PATH [--drift-signals FILE]]\n       [--ledger PATH]",
 			  description, tables, NULL);
 		cli_drift_clear(&a.drift);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK && a.html == NULL)
 		code = cli_fail("report", EXIT_INPUT, "--html FILE is required");
-	if (code == EXIT_OK && (a.drift.n_bars == 0) != (a.drift.n_signals == 0))
-		code = cli_fail("report", EXIT_INPUT, "--drift-bars and --drift-signals go together");
+	if (code == EXIT_OK && a.drift.n_signals && a.drift.n_bars == 0)
+		code = cli_fail("report", EXIT_INPUT, "--drift-signals needs --drift-bars");
 	cli_account acct;
 	if (code == EXIT_OK)
 		code = cli_account_open(&acct, "report", &a.ledger, true);
