@@ -39,6 +39,9 @@ json_true "stats: profit factor" "$tmp/metrics.json" 'abs(d["profit_factor"] - 9
 json_true "stats: average hold 9520 s" "$tmp/metrics.json" 'd["avg_duration"] == 9520'
 json_true "stats: one exit of each kind" "$tmp/metrics.json" '(d["exit_reasons"]["take_profit"], d["exit_reasons"]["stop_loss"], d["exit_reasons"]["time_limit"]) == (1, 1, 1)'
 json_true "stats: the gate says why it is not ready" "$tmp/metrics.json" 'not d["readiness"]["ready"] and {c["id"]: c for c in d["readiness"]["criteria"]}["min_win_rate"]["small_sample"]'
+run "paper stats" 0 "$paper" stats --ledger "$tmp/v7.db"
+# Two days of data are one daily return: no Sharpe ratio, no PSR, no track record length yet.
+has "stats: the gate, the track record not yet measurable" "$tmp/out" "FAIL min_track_record                1 >= n/a        needs at least 2 daily returns that differ"
 run "paper history --json" 0 "$paper" history --ledger "$tmp/v7.db" --json
 cp "$tmp/out" "$tmp/py-history.json"
 json_true "history: outcomes" "$tmp/py-history.json" '[t["outcome"] for t in d] == ["win", "loss", "loss"]'

@@ -150,6 +150,18 @@ static void print_groups(const paper_metrics *m, paper_metrics_group g, const ch
 	cli_table_free(t);
 }
 
+/* A value or threshold of the gate: "n/a" when it does not exist yet (a minimum track record
+   of a flat record), "inf" when no record is long enough. */
+static const char *gate_number(char buf[CLI_TEXT_MAX], double x)
+{
+	if (isnan(x))
+		return "n/a";
+	if (isinf(x))
+		return x > 0 ? "inf" : "-inf";
+	snprintf(buf, CLI_TEXT_MAX, "%.4g", x);
+	return buf;
+}
+
 /* The readiness gate: a line per criterion (value, threshold, verdict), then the advice. */
 static void print_readiness(const paper_readiness *r)
 {
@@ -161,8 +173,7 @@ static void print_readiness(const paper_readiness *r)
 		if (paper_readiness_criterion_at(r, i, &c) != PAPER_OK)
 			continue;
 		printf("  %s %-20s %12s %s %-10s %s%s\n", c.pass ? "PASS" : "FAIL", c.id,
-		       isnan(c.value) ? "n/a" : (snprintf(v, sizeof v, "%.4g", c.value), v), c.op,
-		       isinf(c.threshold) ? "inf" : (snprintf(t, sizeof t, "%.4g", c.threshold), t),
+		       gate_number(v, c.value), c.op, gate_number(t, c.threshold),
 		       c.small_sample ? "(small sample) " : "", c.note);
 	}
 	size_t n = paper_readiness_recommendation_count(r);
