@@ -834,8 +834,9 @@ START_TEST(log_lines_reach_the_callback_as_the_file_has_them)
 		"PAPER ENTRY LONG 10 X @ 100.00 conf 0.90 tp 102.00 sl 98.50 fee 1.00 order 1 account acct\n",
 		"PAPER EXIT LONG 10 X @ 102.00 reason take_profit pnl +18.00 (+1.80%) trade 1 account acct\n",
 		"PAPER FILL BUY 10 X @ 100.00 fee 1.00 order 1 account acct\n",
-		"PAPER TRADE CLOSED LONG 10 X entry 100.00 exit 102.00 pnl 20.00 fees 2.00 net 18.00 "
-		"exit_reason take_profit trade 1 account acct\n",
+		/* One line, in parentheses: clang takes two literals in a row for a missing comma. */
+		("PAPER TRADE CLOSED LONG 10 X entry 100.00 exit 102.00 pnl 20.00 fees 2.00 net 18.00 "
+		 "exit_reason take_profit trade 1 account acct\n"),
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
 		ck_assert_msg(strstr(file, want[i]), "no line %s in:\n%s", want[i], file);
