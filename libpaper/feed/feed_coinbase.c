@@ -149,7 +149,8 @@ int paper__coinbase_candles_parse(const char *data, size_t len, const char *symb
 		int64_t t = 0;
 		if (row->type != JSON_ARRAY || row->items->len < 6 ||
 		    !fm_init(&m, PAPER_FEED_BAR, symbol, recv_ts) ||
-		    !fj_int(g_ptr_array_index(row->items, 0), &t) || t <= 0 || t > INT64_C(1) << 40 ||
+		    !fj_int(g_ptr_array_index(row->items, 0), &t) ||
+		    !fj_scaled_time(t, PAPER_TS_PER_SECOND, &m.ts) ||
 		    !fj_number(g_ptr_array_index(row->items, 1), &m.low) ||
 		    !fj_number(g_ptr_array_index(row->items, 2), &m.high) ||
 		    !fj_number(g_ptr_array_index(row->items, 3), &m.open) ||
@@ -158,7 +159,6 @@ int paper__coinbase_candles_parse(const char *data, size_t len, const char *symb
 			rc = PAPER_EFORMAT;
 			break;
 		}
-		m.ts = t * PAPER_TS_PER_SECOND;
 		m.interval = interval_us;
 		m.flags = PAPER_FEED_FLAG_BACKFILL;
 		if (!fm_add(out, &m))

@@ -32,7 +32,7 @@ static bool price_or_zero(double p)
 
 bool fm_valid(const paper_feed_msg *m)
 {
-	if (m->symbol[0] == '\0' || m->ts <= 0)
+	if (m->symbol[0] == '\0' || m->ts <= 0 || m->ts > PAPER_TS_MAX)
 		return false;
 	switch ((int)m->type) {
 	case PAPER_FEED_QUOTE:
