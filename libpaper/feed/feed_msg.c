@@ -70,7 +70,7 @@ static int by_ts(const void *a, const void *b)
 
 int fm_backfill_done(feed_parsed *out, guint start, int rc)
 {
-	if (rc == PAPER_OK)
+	if (rc == PAPER_OK && out->msgs->len > start)
 		qsort(&g_array_index(out->msgs, paper_feed_msg, start), out->msgs->len - start,
 		      sizeof(paper_feed_msg), by_ts);
 	else
