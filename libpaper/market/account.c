@@ -156,10 +156,11 @@ static bool totals_ok(const paper_broker *b, const instrument *s, int64_t cash, 
 		      int64_t basis, int64_t price, int64_t *value)
 {
 	int64_t v = 0;
-	if (qty != 0 && !fx_money_mul(qty, price, &v))
+	uint64_t mag;
+	if (qty != 0 && (!account_value(s, qty, price, &v, &mag) || !fx_money_ok(v)))
 		return false;
-	int64_t lv = b->long_value - (s->value > 0 ? s->value : 0) + (v > 0 ? v : 0);
-	int64_t sv = b->short_value - (s->value < 0 ? -s->value : 0) + (v < 0 ? -v : 0);
+	int64_t lv = account_long_value(b) - (s->value > 0 ? s->value : 0) + (v > 0 ? v : 0);
+	int64_t sv = account_short_value(b) - (s->value < 0 ? -s->value : 0) + (v < 0 ? -v : 0);
 	int64_t lb = b->long_basis - (s->pos.qty > 0 ? s->pos.basis : 0) + (qty > 0 ? basis : 0);
 	int64_t sb = b->short_basis - (s->pos.qty < 0 ? s->pos.basis : 0) + (qty < 0 ? basis : 0);
 	if (lv > FX_MONEY_MAX || sv > FX_MONEY_MAX || lb > FX_MONEY_MAX || sb > FX_MONEY_MAX ||
@@ -251,10 +252,10 @@ void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e)
 void account_values(const paper_broker *b, int64_t *long_value, int64_t *short_value,
 		    int64_t *unrealized)
 {
-	*long_value = b->long_value;
-	*short_value = b->short_value;
+	*long_value = account_long_value(b);
+	*short_value = account_short_value(b);
 	/* Each difference within the money limit, the sum within twice it. */
-	*unrealized = (b->long_value - b->long_basis) + (b->short_basis - b->short_value);
+	*unrealized = (*long_value - b->long_basis) + (b->short_basis - *short_value);
 }
 
 int account_check_mark_slow(const paper_broker *b, uint32_t sym, int64_t price, int64_t *value)
@@ -271,8 +272,12 @@ int account_check_mark_slow(const paper_broker *b, uint32_t sym, int64_t price, 
 void account_revalue(paper_broker *b, uint32_t sym)
 {
 	const instrument *s = &b->syms[sym];
+	int64_t v = 0;
+	uint64_t mag;
 	/* Within the limits: checked by the plan, the mark check or the restore check before. */
-	account_set_value(b, sym, s->pos.qty ? fx_mul(s->pos.qty, s->mark) : 0);
+	if (s->pos.qty)
+		account_value(s, s->pos.qty, s->mark, &v, &mag);
+	account_set_value(b, sym, v);
 }
 
 int account_check_position(const paper_broker *b, uint32_t sym, const position *p)

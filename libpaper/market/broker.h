@@ -161,9 +161,12 @@ struct paper_broker {
 	GHashTable *sym_index;
 	GStringChunk *sym_names;
 	instrument *syms;
-	/* Market values of the long and of the short positions (each >= 0, within the money
-	 * limit), kept as the positions and marks change. */
-	int64_t long_value, short_value;
+	/* Market values of the open positions, kept as the positions and marks change: their
+	 * signed sum (longs less shorts) and the sum of their magnitudes (longs plus shorts).
+	 * The long and the short total (account_long_value(), account_short_value()) are each
+	 * >= 0 and within the money limit. A new mark moves both sums by its change, whatever
+	 * the side, so the hot path needs no branch on it. */
+	int64_t net_value, gross_value;
 	/* Cost bases of the long and of the short positions, summed likewise (so the unrealized
 	 * P&L, values less bases, stays within twice the limit). */
 	int64_t long_basis, short_basis;
@@ -188,10 +191,15 @@ struct paper_broker {
 	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
 	paper_ts last_rejection_ts; /* time of the newest ORDER_REJECTED event, 0 when none */
 	paper_ts clock;
-	int64_t day;
+	/* Start of the UTC day after the trading day (INT64_MIN before the first): data at or
+	 * past it opens a new day, found with a compare instead of a division per event. */
+	paper_ts next_day;
 	int64_t day_start_equity;
 	int64_t day_loss_allowed; /* day_start_equity x daily_loss_limit, exact */
 	bool halted_manual, halted_daily;
+	/* Equity below this halts entries for the day: day_start_equity - day_loss_allowed, or
+	 * INT64_MIN once halted (broker_loss_floor()), so a market event checks with one compare. */
+	int64_t loss_floor;
 
 	trade closed_trade;    /* closed by the event being recorded */
 	bool has_closed_trade;

@@ -63,7 +63,7 @@ static void position_info(const instrument *s, paper_position_info *out)
 {
 	const position *p = &s->pos;
 	int64_t held = fx_abs(p->qty);
-	int64_t value = fx_mul(held, s->mark);
+	int64_t value = fx_abs(s->value); /* kept at the mark by account.c */
 
 	memset(out, 0, sizeof *out);
 	out->version = PAPER_POSITION_INFO_VERSION;

@@ -256,8 +256,8 @@ int replay__sig_next(paper_replay *r, sig_src *src)
 {
 	src->has_cur = false;
 	if (!src->is_file) {
-		if (src->i < src->n) {
-			src->cur = src->rows[src->i++];
+		if (src->i < src->n) { /* in place: a row is a few hundred bytes */
+			src->at = &src->rows[src->i++];
 			src->has_cur = true;
 		}
 		return PAPER_OK;
@@ -270,6 +270,7 @@ int replay__sig_next(paper_replay *r, sig_src *src)
 			return got;
 		int rc = parse_signal_line(r, src, line, len);
 		if (rc == PAPER_OK) {
+			src->at = &src->cur;
 			src->has_cur = true;
 			return PAPER_OK;
 		}
@@ -309,8 +310,10 @@ static int from_signal(const paper_signal *in, size_t i, sig_row *s)
 		return paper__error(PAPER_EINVAL, "signals[%zu]: ts is required (> 0)", i);
 	if (!ts_in_range(in->ts))
 		return ts_range_error("signals[]", in->ts);
-	memset(s, 0, sizeof *s);
+	/* Field by field: the row is mostly text buffers, and a signal without an id or a
+	 * strategy needs one byte of each. */
 	g_strlcpy(s->symbol, in->symbol, sizeof s->symbol);
+	s->id[0] = s->strategy[0] = '\0';
 	s->ts = in->ts;
 	s->dir = in->direction;
 	s->confidence = in->confidence < 0 ? -1.0 : in->confidence;
@@ -323,9 +326,11 @@ static int from_signal(const paper_signal *in, size_t i, sig_row *s)
 		rc = copy_str(s->strategy, sizeof s->strategy, in->strategy, i, "strategy");
 	if (rc != PAPER_OK)
 		return rc;
-	sig_row check = *s;
-	check.confidence = s->confidence < 0 ? 0.0 : s->confidence; /* none is allowed here */
-	const char *field = NULL, *why = check_values(&check, &field);
+	/* No confidence (-1) is allowed here: checked as 0, without copying the row. */
+	double confidence = s->confidence;
+	s->confidence = confidence < 0 ? 0.0 : confidence;
+	const char *field = NULL, *why = check_values(s, &field);
+	s->confidence = confidence;
 	if (why)
 		return paper__error(PAPER_EINVAL, "signals[%zu]: %s %s", i, field, why);
 	return PAPER_OK;
@@ -354,7 +359,13 @@ int replay__add_signals(paper_replay *r, const paper_signal *sigs, size_t n)
 			return rc;
 		}
 	}
-	qsort(rows, n, sizeof *rows, cmp_rows);
+	/* Signals usually come in time order: then they are in cmp_rows() order already (ties
+	 * in array order), and sorting rows this large would cost as much as reading them. */
+	size_t i = 1;
+	while (i < n && rows[i - 1].ts <= rows[i].ts)
+		i++;
+	if (i < n)
+		qsort(rows, n, sizeof *rows, cmp_rows);
 	sig_src *src = g_new0(sig_src, 1);
 	src->name = g_strdup_printf("signals #%u", r->sigs->len + 1);
 	src->csv.fd = -1;

@@ -87,6 +87,10 @@ static void set_guards(sess_pos *p)
 	p->guard_lo = below ? below : INT64_MIN;
 	p->guard_hi = above ? above : INT64_MAX;
 	p->guard_ts = p->deadline ? p->deadline : INT64_MAX;
+	if (p->trail_rate) { /* the stop follows every bar: none is quiet */
+		p->guard_lo = INT64_MAX;
+		p->guard_hi = INT64_MIN;
+	}
 }
 
 /* After a bar or quote without an exit: the best price since entry and the stop behind it. */
