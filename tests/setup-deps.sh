@@ -14,6 +14,7 @@ clang                 # the release compile check and the fuzz targets (tests/ru
 libglib2.0-dev
 check                 # the C test suites
 libsqlite3-dev
+libyaml-dev           # YAML config files
 libpq-dev             # the PostgreSQL ledger backend
 postgresql            # its tests: a throw-away server per run (tests/pg/cluster.sh)
 python3

@@ -467,6 +467,8 @@ static int no_such_key(const char *key)
 
 static int unknown_key(const char *key, const char *value)
 {
+	if (paper__safety_is_affirmation(key, value))
+		return PAPER_OK; /* dry_run = true: what libpaper always is; nothing to change */
 	if (key == NULL || !paper__safety_unknown_is_live(key, value))
 		return no_such_key(key);
 	char *k = paper__text_shown(key, PAPER_TEXT_SHOWN_MAX);
