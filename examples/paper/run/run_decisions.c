@@ -158,6 +158,10 @@ static int verdict_outcome(run_ctx *r, const paper_decision *d, int rc, paper_ve
 			 d->confidence, min);
 		return skip(r, d, why);
 	}
+	case PAPER_VERDICT_SIZE_ZERO:
+		return skip(r, d, "size_zero (the entry rounds down to no whole lot of "
+			    "session.lot_size: set session.fractional = true and a smaller "
+			    "session.lot_size to trade fractions)");
 	default:
 		return skip(r, d, paper_verdict_str(v));
 	}
