@@ -43,4 +43,8 @@ char *ld_pg_cluster_dir(void);
 /* The same statement for either backend: the SQLite text or the PostgreSQL one. */
 const char *ld_dialect(const char *sqlite, const char *postgresql);
 
+/* Make the ledger at loc (closed) look as schema version 2 left it: version 3's views and
+ * columns dropped, the version recorded as 2. */
+void ld_downgrade_to_v2(const char *loc);
+
 #endif

@@ -1562,8 +1562,17 @@ START_TEST(decisions_inbox)
 	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EPRICE);
 	d = decision("AAPL", PAPER_SIDE_BUY, 0.5);
 	ck_assert_int_eq(paper_ledger_decision_add(l, "nobody", &d, NULL), PAPER_ENOTFOUND);
-	d.version = 2;
+	d.version = 3;
 	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EVERSION);
+	d.version = PAPER_DECISION_VERSION;
+	d.risk = 1.5;
+	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EINVAL);
+	d.risk = 0;
+	d.current_price = -1;
+	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EPRICE);
+	d.current_price = NAN;
+	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EPRICE);
+	d.current_price = 0;
 
 	for (int i = 0; i < 8; i++)
 		out[i] = (paper_decision)PAPER_DECISION_INIT;

@@ -26,6 +26,10 @@ typedef struct page {
 	const paper_report_options *o;
 	paper_metrics *m;
 	paper_account_info a;
+	/* With a ledger (options version 3): the inbox's refusals and their reasons. */
+	bool inbox;
+	paper_decision_counts dc;
+	GString *reasons;    /* <li> items, escaped */
 } page;
 
 static double metric(const page *p, const char *key)
@@ -90,7 +94,36 @@ static void kpis(page *p)
 	kpi(p, "sharpe_ratio", "Sharpe", metric(p, "sharpe_ratio"), KPI_RATIO);
 	kpi(p, "max_drawdown", "Max drawdown", metric(p, "max_drawdown"), KPI_PERCENT);
 	kpi(p, "profit_factor", "Profit factor", metric(p, "profit_factor"), KPI_RATIO);
+	kpi(p, "rejections", "Rejected orders", (double)p->a.rejections, KPI_COUNT);
+	if (p->inbox)
+		kpi(p, "rejected_decisions", "Rejected decisions", (double)p->dc.rejected, KPI_COUNT);
 	g_string_append(p->s, "</div>\n");
+}
+
+static void add_reason(const char *outcome, uint64_t count, void *payload)
+{
+	GString *s = payload;
+	g_string_append_printf(s, "<li data-count=\"%" G_GUINT64_FORMAT "\">%" G_GUINT64_FORMAT
+			       " &#215; ", count, count);
+	paper__report_esc(s, *outcome ? outcome : "(no reason given)");
+	g_string_append(s, "</li>");
+}
+
+/* The inbox's refusals, counted with the errors and listed under the checklist. */
+static int read_inbox(page *p)
+{
+	const paper_report_options *o = p->o;
+	if (o->version < 3 || o->ledger == NULL)
+		return PAPER_OK;
+	p->inbox = true;
+	p->dc = (paper_decision_counts)PAPER_DECISION_COUNTS_INIT;
+	p->reasons = g_string_new(NULL);
+	const char *name = cfg_str(p->b->cfg, K_ACCOUNT_NAME);
+	int rc = paper_ledger_decision_counts(o->ledger, name, &p->dc);
+	if (rc == PAPER_OK && p->dc.rejected > 0)
+		rc = paper_ledger_decision_outcomes(o->ledger, name, PAPER_DECISION_REJECTED,
+						    add_reason, p->reasons);
+	return rc;
 }
 
 static void fact(page *p, const char *name, double v, bool sign)
@@ -363,7 +396,8 @@ static void readiness(page *p)
 	GString *s = p->s;
 	double trades_n = metric(p, "total_trades"), win = metric(p, "win_rate");
 	double sharpe = metric(p, "sharpe_ratio"), mdd = metric(p, "max_drawdown");
-	double errors = (double)p->a.rejections;
+	double orders = (double)p->a.rejections, decisions = (double)p->dc.rejected;
+	double errors = orders + decisions;
 	char what[160], v[32];
 	bool all = true;
 
@@ -379,12 +413,20 @@ static void readiness(page *p)
 	g_snprintf(what, sizeof what, "Max drawdown at most %.1f%% (%s)", o->max_drawdown * 100,
 		   measured(v, sizeof v, isfinite(mdd) ? -mdd : 0.0, true));
 	all &= check(s, "max_drawdown", !isfinite(mdd) || -mdd <= o->max_drawdown, what);
-	if (o->max_errors == 0)
-		g_snprintf(what, sizeof what, "No errors: no rejected orders (%.0f)", errors);
+	char counted[96];
+	if (p->inbox)
+		g_snprintf(counted, sizeof counted, "rejected orders (%.0f) %s decisions (%.0f)",
+			   orders, o->max_errors == 0 ? "or" : "and", decisions);
 	else
-		g_snprintf(what, sizeof what, "At most %u errors: rejected orders (%.0f)", o->max_errors,
-			   errors);
+		g_snprintf(counted, sizeof counted, "rejected orders (%.0f)", orders);
+	if (o->max_errors == 0)
+		g_snprintf(what, sizeof what, "No errors: no %s", counted);
+	else
+		g_snprintf(what, sizeof what, "At most %u errors: %s", o->max_errors, counted);
 	all &= check(s, "errors", errors <= o->max_errors, what);
+	if (p->reasons && p->reasons->len)
+		g_string_append_printf(s, "</ul><p>Decisions refused, by reason:</p>"
+				       "<ul class=\"refusals\">%s", p->reasons->str);
 	g_string_append_printf(s, "</ul><div class=\"verdict %s\" data-ready=\"%s\">%s</div></section>\n",
 			       all ? "up" : "down", all ? "true" : "false",
 			       all ? "Ready: every criterion passes." : "Not ready yet.");
@@ -399,7 +441,7 @@ static void footer(page *p)
 
 static int check_opts(const paper_report_options *o)
 {
-	if (o->version != 1 && o->version != PAPER_REPORT_OPTIONS_VERSION)
+	if (o->version < 1 || o->version > PAPER_REPORT_OPTIONS_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_report_options version %u unsupported",
 				    o->version);
 	/* Version 1 has no "from the data" (0) and shows recent_trades rows as given. */
@@ -425,6 +467,13 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 	page p = { .s = g_string_sized_new(32768), .b = b, .o = o };
 	p.a = (paper_account_info)PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(b, &p.a);
+	rc = read_inbox(&p);
+	if (rc != PAPER_OK) {
+		if (p.reasons)
+			g_string_free(p.reasons, TRUE);
+		g_string_free(p.s, TRUE);
+		return rc;
+	}
 	paper_metrics_options mo = PAPER_METRICS_OPTIONS_INIT;
 	mo.periods_per_year = o->periods_per_year;
 	if (paper_metrics_from_broker(&p.m, b, &mo) != PAPER_OK)
@@ -441,6 +490,8 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 	readiness(&p);
 	footer(&p);
 	g_free(title);
+	if (p.reasons)
+		g_string_free(p.reasons, TRUE);
 	paper_metrics_free(p.m);
 	if (len_out)
 		*len_out = p.s->len;

@@ -127,6 +127,7 @@ int cmd_report(int argc, char **argv)
 		code = cli_account_open(&acct, "report", &a.ledger, true);
 	if (code != EXIT_OK)
 		return code;
+	a.o.ledger = acct.l; /* the inbox's refusals count as errors */
 	int rc = paper_report_write_html(acct.b, &a.o, a.html);
 	if (rc == PAPER_OK)
 		printf("wrote the dashboard of account %s to %s\n", acct.name, a.html);
