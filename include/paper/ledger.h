@@ -327,6 +327,23 @@ PAPER_API int paper_ledger_decision_outcomes(paper_ledger *l, const char *accoun
 					     paper_decision_status status,
 					     paper_decision_outcome_cb cb, void *payload);
 
+/**
+ * The orders an account placed with a signal id (paper_order_request.signal_id), oldest
+ * first, from the ledger's orders table: every order it ever accepted, open or closed, however
+ * long ago. What a program needs to place something once only, across restarts: look its
+ * signal id up before submitting (paper execute does, for the rows of a plan). Orders refused
+ * when submitted have no id and are not listed.
+ * @param signal_id 1 to PAPER_ID_MAX bytes.
+ * @param ids receives up to cap order ids (may be NULL when cap is 0).
+ * @param count receives how many orders have the signal id (may be more than cap).
+ * @return PAPER_OK (count 0 when none); PAPER_ENOTFOUND (no such account); PAPER_EINVAL;
+ *         PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_signal_orders(paper_ledger *l, const char *account,
+					 const char *signal_id, uint64_t *ids, size_t cap,
+					 size_t *count);
+
 /** One finding of paper_ledger_check(). Strings are valid during the callback only. */
 typedef struct paper_check_item {
 	unsigned int version;      /**< PAPER_CHECK_ITEM_VERSION */
