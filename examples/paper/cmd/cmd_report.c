@@ -1,19 +1,27 @@
-/* paper report: the HTML dashboard of the account, one self-contained file. */
+/*
+ * paper report: the HTML dashboard of the account, one self-contained file - written once, or
+ * with --refresh written again every so many seconds until interrupted.
+ */
 #include "cli/cli_ops.h"
 
+#include <glib-unix.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 
 #include "cmd/commands.h"
 
 enum {
 	RP_HTML = 1, RP_REFRESH, RP_TITLE, RP_MIN_TRADES, RP_MIN_WIN_RATE, RP_MIN_SHARPE,
-	RP_MAX_DRAWDOWN, RP_MAX_ERRORS, RP_FILLS, RP_TRADES, RP_PPY,
+	RP_MAX_DRAWDOWN, RP_MAX_ERRORS, RP_FILLS, RP_TRADES, RP_PPY, RP_ONCE,
 };
 
 static const cli_opt report_opts[] = {
 	{ "--html", "FILE", false, RP_HTML, "write the dashboard here (replaced atomically)" },
-	{ "--refresh", "SECONDS", false, RP_REFRESH, "the page reloads itself every SECONDS (0: never)" },
+	{ "--refresh", "SECONDS", false, RP_REFRESH, "write it again every SECONDS until interrupted, "
+	  "and the page reloads itself as often (0: once, never reloaded)" },
+	{ "--once", NULL, false, RP_ONCE, "with --refresh: write it once and exit (the page still "
+	  "reloads itself; for cron)" },
 	{ "--title", "TEXT", false, RP_TITLE, "the page title (default: Paper account NAME)" },
 	{ "--min-trades", "N", false, RP_MIN_TRADES, "readiness: at least N closed trades (default 20)" },
 	{ "--min-win-rate", "F", false, RP_MIN_WIN_RATE, "readiness: win rate at least F, a fraction (default 0.55)" },
@@ -34,15 +42,29 @@ static const char description[] =
 	"with their P&L, the tear sheet (key figures, monthly returns heatmap, yearly returns,\n"
 	"rolling 6-month Sharpe, histogram of returns, underwater curve), open positions, recent\n"
 	"fills, every closed trade (sortable, paged), a per-symbol table and a readiness checklist\n"
-	"against the criteria below. Every KPI and chart carries its exact values in data-*\n"
-	"attributes. Read only: it works while paper run drives the account; run it from cron (or\n"
-	"watch(1)) with --refresh to keep a browser tab current.";
+	"against the criteria below. Rejected orders and rejected decisions of the inbox count as\n"
+	"errors, the decisions listed with their reasons. Every KPI and chart carries its exact\n"
+	"values in data-* attributes. Read only: it works while paper run drives the account.\n"
+	"With --refresh SECONDS the command keeps the file current - it rebuilds the account from\n"
+	"its ledger and writes the page again every SECONDS until SIGINT or SIGTERM - and the page\n"
+	"reloads itself as often, so a browser tab follows the account; --once writes it once\n"
+	"(from cron).";
 
 typedef struct report_args {
 	cli_ledger_args ledger;
 	const char *html;
 	paper_report_options o;
+	bool once;
 } report_args;
+
+/* The watch: the account rebuilt and the page written every refresh_seconds. */
+typedef struct watch {
+	report_args *a;
+	cli_account *acct;
+	GMainLoop *loop;
+	int code;
+	uint64_t writes;
+} watch;
 
 /* A whole number option in [0, 2^32). */
 static int count(const char *opt, const char *value, uint32_t *out)
@@ -80,6 +102,9 @@ static int on_option(void *ctx, int id, const char *v)
 		return EXIT_OK;
 	case RP_REFRESH:
 		return count("--refresh", v, &o->refresh_seconds);
+	case RP_ONCE:
+		a->once = true;
+		return EXIT_OK;
 	case RP_MIN_TRADES:
 		return count("--min-trades", v, &o->min_trades);
 	case RP_MAX_ERRORS:
@@ -106,6 +131,59 @@ static int on_option(void *ctx, int id, const char *v)
 	}
 }
 
+static int write_page(report_args *a, cli_account *acct)
+{
+	a->o.ledger = acct->l; /* the inbox's refusals count as errors */
+	int rc = paper_report_write_html(acct->b, &a->o, a->html);
+	return rc == PAPER_OK ? EXIT_OK : cli_fail("report", cli_exit_code(rc), "%s",
+						   paper_last_error());
+}
+
+/* The account as the ledger holds it now (paper run may have traded since), then the page. */
+static gboolean on_refresh(gpointer data)
+{
+	watch *w = data;
+	paper_broker *b = NULL;
+	int rc = paper_ledger_load_broker(w->acct->l, w->acct->name, &b);
+	if (rc == PAPER_OK) {
+		paper_broker_free(w->acct->b);
+		w->acct->b = b;
+		w->code = write_page(w->a, w->acct);
+	} else {
+		w->code = cli_fail("report", cli_ledger_exit_code(rc), "%s", paper_last_error());
+	}
+	w->writes += w->code == EXIT_OK;
+	if (w->code != EXIT_OK)
+		g_main_loop_quit(w->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_stop(gpointer data)
+{
+	g_main_loop_quit(((watch *)data)->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static int keep_current(report_args *a, cli_account *acct)
+{
+	watch w = { a, acct, g_main_loop_new(NULL, FALSE), EXIT_OK, 1 };
+	guint sources[] = {
+		g_unix_signal_add(SIGINT, on_stop, &w),
+		g_unix_signal_add(SIGTERM, on_stop, &w),
+		g_timeout_add_seconds(a->o.refresh_seconds, on_refresh, &w),
+	};
+	printf("writing it again every %u s until interrupted (Ctrl-C, SIGTERM)\n",
+	       a->o.refresh_seconds);
+	fflush(stdout);
+	g_main_loop_run(w.loop);
+	for (size_t i = 0; i < G_N_ELEMENTS(sources); i++)
+		g_source_remove(sources[i]);
+	g_main_loop_unref(w.loop);
+	if (w.code == EXIT_OK)
+		printf("stopped: the dashboard was written %llu times\n", (unsigned long long)w.writes);
+	return w.code;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const cli_opt *const tables[] = { report_opts, cli_ledger_opts, NULL };
@@ -115,24 +193,28 @@ int cmd_report(int argc, char **argv)
 	bool help = false;
 	int code = cli_parse("report", argc, argv, tables, on_option, &a, &help);
 	if (code == EXIT_OK && help) {
-		cli_usage(stdout, "report", "--html FILE [--refresh SECONDS] [--min-trades N] "
+		cli_usage(stdout, "report", "--html FILE [--refresh SECONDS [--once]] [--min-trades N] "
 			  "[--min-win-rate F]\n       [--min-sharpe F] [--max-drawdown F] [--ledger PATH]",
 			  description, tables, NULL);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK && a.html == NULL)
 		code = cli_fail("report", EXIT_INPUT, "--html FILE is required");
+	if (code == EXIT_OK && a.once && a.o.refresh_seconds == 0)
+		code = cli_fail("report", EXIT_INPUT, "--once goes with --refresh SECONDS (without "
+				"--refresh the dashboard is written once anyway)");
 	cli_account acct;
 	if (code == EXIT_OK)
 		code = cli_account_open(&acct, "report", &a.ledger, true);
 	if (code != EXIT_OK)
 		return code;
-	a.o.ledger = acct.l; /* the inbox's refusals count as errors */
-	int rc = paper_report_write_html(acct.b, &a.o, a.html);
-	if (rc == PAPER_OK)
+	code = write_page(&a, &acct);
+	if (code == EXIT_OK) {
 		printf("wrote the dashboard of account %s to %s\n", acct.name, a.html);
-	else
-		code = cli_fail("report", cli_exit_code(rc), "%s", paper_last_error());
+		fflush(stdout);
+	}
+	if (code == EXIT_OK && a.o.refresh_seconds > 0 && !a.once)
+		code = keep_current(&a, &acct);
 	cli_account_close(&acct);
 	return code;
 }
