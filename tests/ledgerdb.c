@@ -40,7 +40,19 @@ const char *ld_dialect(const char *sqlite, const char *postgresql)
 	return use_pg ? postgresql : sqlite;
 }
 
-void ld_downgrade_to_v2(const char *loc)
+int64_t ld_schema_version(const char *loc)
+{
+	return ld_sql_int(loc, ld_dialect("PRAGMA user_version", "SELECT value::int FROM meta "
+					  "WHERE key = 'schema_version'"));
+}
+
+static void set_version(GString *sql, int version)
+{
+	g_string_append_printf(sql, use_pg ? "UPDATE meta SET value = '%d' WHERE key = "
+				    "'schema_version'" : "PRAGMA user_version = %d", version);
+}
+
+void ld_downgrade_to_v3(const char *loc)
 {
 	static const char *const views[] = { "performance_v", "signal_results_v", "daily_pnl_v",
 					     "orders_v", "positions_v", "trades_v" };
@@ -58,8 +70,16 @@ void ld_downgrade_to_v2(const char *loc)
 		g_string_append_printf(sql, "ALTER TABLE %.*s DROP COLUMN %s;",
 				       (int)(dot - columns[i]), columns[i], dot + 1);
 	}
-	g_string_append(sql, ld_dialect("PRAGMA user_version = 2",
-					"UPDATE meta SET value = '2' WHERE key = 'schema_version'"));
+	set_version(sql, 3);
+	ld_sql(loc, sql->str);
+	g_string_free(sql, TRUE);
+}
+
+void ld_downgrade_to_v2(const char *loc)
+{
+	ld_downgrade_to_v3(loc);
+	GString *sql = g_string_new("DROP TABLE prices; DROP TABLE feed_health;");
+	set_version(sql, 2);
 	ld_sql(loc, sql->str);
 	g_string_free(sql, TRUE);
 }

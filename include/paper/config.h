@@ -103,8 +103,8 @@ PAPER_API int paper_config_key_info_get(size_t index, paper_config_key_info *out
 
 /**
  * Load an INI file (groups [account], [limits], [costs], [engine], [connection], [logging],
- * [session], ...) or a YAML file of the same groups and keys: YAML by the extension .yaml or
- * .yml, else by its content (docs/config.md, "Which loader reads a file").
+ * [session], [metrics], [feed]) or a YAML file of the same groups and keys: YAML by the
+ * extension .yaml or .yml, else by its content (docs/config.md, "Which loader reads a file").
  * Values it holds override the config's. Every problem (unknown group or key, bad value,
  * any attempt to enable live trading) is recorded as a violation; valid keys are still applied.
  * `dry_run = true` (which says what libpaper always is) is accepted and changes nothing.

@@ -21,6 +21,7 @@
 #include "broker.h"
 #include "common.h"
 #include "config.h"
+#include "feed.h"
 
 PAPER_BEGIN_DECLS
 
@@ -406,6 +407,92 @@ PAPER_API int paper_ledger_bookmark_set(paper_ledger *l, const char *account, co
  */
 PAPER_API int paper_ledger_bookmark_get(paper_ledger *l, const char *account, const char *name,
 					char *buf, size_t cap);
+
+/* ---- live prices: what the account acted on, and its feeds' health (since 1.1) ---- */
+
+/** What a recorded price was. The values are those of paper_feed_msg_type. */
+typedef enum paper_price_kind {
+	PAPER_PRICE_QUOTE = 1,
+	PAPER_PRICE_TRADE = 2,
+	PAPER_PRICE_BAR = 3,
+} paper_price_kind;
+
+/** Recorded price flags (bit set). */
+#define PAPER_PRICE_FLAG_BACKFILL 0x1u  /**< a bar the feed refilled by REST after a gap */
+#define PAPER_PRICE_FLAG_RECV_TIME 0x2u /**< the venue gave no time: ts is the receive time */
+#define PAPER_PRICE_FLAG_STALE 0x4u     /**< older than feed.max_staleness_s when it came: not
+					 *   given to the account (nothing filled on it) */
+
+/**
+ * A live price as the account received it, in the order it was applied: a paper session can
+ * be replayed from these bit for bit (docs/feeds.md, "Record and replay").
+ */
+typedef struct paper_price_record {
+	unsigned int version;       /**< PAPER_PRICE_RECORD_VERSION */
+	paper_price_kind kind;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	char source[64];            /**< the feed it came from ("coinbase:BTC-USD"); "" none */
+	paper_ts ts;                /**< venue time (a bar's open) */
+	paper_ts recv_ts;           /**< when it arrived */
+	paper_ts applied_ts;        /**< when the account took it (wall clock) */
+	double price;               /**< QUOTE, TRADE: the one price applied (last, else mid) */
+	double bid, ask;            /**< QUOTE: 0 when unknown */
+	double open, high, low, close, volume; /**< BAR; TRADE: volume is its size */
+	paper_ts interval;          /**< BAR: its length in microseconds */
+	uint32_t flags;             /**< PAPER_PRICE_FLAG_* */
+	uint64_t event_seq;         /**< read back: the account's events recorded before it */
+	/** Read back: the exact stored values of price, bid, ask, open, high, low, close, volume. */
+	int64_t price_e8, bid_e8, ask_e8, open_e8, high_e8, low_e8, close_e8, volume_e8;
+} paper_price_record;
+
+#define PAPER_PRICE_RECORD_VERSION 1
+#define PAPER_PRICE_RECORD_INIT { .version = PAPER_PRICE_RECORD_VERSION }
+
+/**
+ * Record a price for an account, before handing it to the account's broker. It is written
+ * with the next events this ledger commits (the fills it causes: one transaction), or by
+ * paper_ledger_flush(); records are kept in the order given. Prices are stored exactly in
+ * fixed point (1e-8).
+ * @return PAPER_OK; PAPER_EINVAL (bad kind, symbol or price: non-finite, negative, a bar whose
+ *         high is below its low); PAPER_EVERSION; PAPER_ENOTFOUND (no such account);
+ *         PAPER_ESTATE (read-only ledger); PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_record_price(paper_ledger *l, const char *account,
+					const paper_price_record *p);
+
+/** Called with each recorded price, oldest first; a non-zero return stops the walk. */
+typedef int (*paper_price_cb)(const paper_price_record *p, void *payload);
+
+/**
+ * Every recorded price of an account, in the order it was applied (committed ones first:
+ * call paper_ledger_flush() to include the rest). Memory does not grow with their number.
+ * @return PAPER_OK; the callback's non-zero return; PAPER_ENOTFOUND; PAPER_EINVAL; PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_each_price(paper_ledger *l, const char *account, paper_price_cb cb,
+				      void *payload);
+
+/**
+ * Keep a feed's health with an account (one row per source, replaced each time), so another
+ * process (`paper status`, the dashboard) can show it. Written like paper_ledger_record_price().
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ENOTFOUND, PAPER_ESTATE, PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_set_feed_health(paper_ledger *l, const char *account,
+					   const paper_feed_health_info *h);
+
+/** Called with each feed's health and when it was written (wall clock). */
+typedef int (*paper_feed_health_cb)(const paper_feed_health_info *h, paper_ts written_ts,
+				    void *payload);
+
+/**
+ * The feeds' health kept with an account, by source.
+ * @return PAPER_OK; the callback's non-zero return; PAPER_ENOTFOUND; PAPER_EINVAL; PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_each_feed_health(paper_ledger *l, const char *account,
+					    paper_feed_health_cb cb, void *payload);
 
 PAPER_END_DECLS
 

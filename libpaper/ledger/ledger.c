@@ -90,6 +90,8 @@ static int open_ledger(paper_ledger **out, const char *location, const paper_led
 	l->batch = g_array_new(FALSE, FALSE, sizeof(store_rec));
 	l->marks = g_array_new(FALSE, FALSE, sizeof(store_mark));
 	l->bookmarks = g_array_new(FALSE, FALSE, sizeof(store_bookmark));
+	l->prices = g_array_new(FALSE, FALSE, sizeof(store_price));
+	l->health = g_array_new(FALSE, FALSE, sizeof(store_feed_health));
 	*out = l;
 	return PAPER_OK;
 }
@@ -118,6 +120,8 @@ PAPER_API void paper_ledger_close(paper_ledger *l)
 	g_array_unref(l->batch);
 	g_array_unref(l->marks);
 	g_array_unref(l->bookmarks);
+	g_array_unref(l->prices);
+	g_array_unref(l->health);
 	g_free(l->location);
 	g_free(l);
 }

@@ -40,6 +40,8 @@ struct paper_ledger {
 	GArray *batch;        /* store_rec */
 	GArray *marks;        /* store_mark */
 	GArray *bookmarks;    /* store_bookmark: committed with the batch (ledger_bookmark.c) */
+	GArray *prices;       /* store_price: live prices to commit with the batch */
+	GArray *health;       /* store_feed_health: the latest of each feed, likewise */
 	int64_t batch_start;  /* monotonic µs when the batch's first record came */
 };
 
@@ -80,6 +82,14 @@ int ledger_open_unchecked(paper_ledger **out, const char *location);
 
 /* An account's id by name (PAPER_ENOTFOUND naming it). */
 int ledger_find_account(paper_ledger *l, const char *account, int64_t *id);
+/* ---- ledger_sink.c: what waits with the batch besides its records ---- */
+
+/* Something waits to be committed besides the records: marks, bookmarks, prices, feed
+ * health. */
+bool ledger_extras_pending(const paper_ledger *l);
+/* Write the waiting prices and feed health (inside the batch's transaction). */
+int ledger_write_extras(paper_ledger *l);
+void ledger_clear_extras(paper_ledger *l);
 
 /* ---- ledger_reconnect.c ---- */
 

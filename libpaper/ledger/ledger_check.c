@@ -24,7 +24,9 @@ typedef struct checker {
 static void report(checker *c, const char *part, const char *account, const char *problem,
 		   uint64_t events)
 {
-	char *shown = problem ? paper__text_shown(problem, SIZE_MAX) : NULL;
+	/* Messages of paper__error() are escaped already; raw storage text is escaped here. */
+	char *shown = problem == NULL ? NULL : paper__text_fit(problem) ? g_strdup(problem)
+									  : paper__text_shown(problem, SIZE_MAX);
 	char *name = paper__text_shown(account, PAPER_TEXT_SHOWN_MAX); /* from the file too */
 	paper_check_item it = { .version = PAPER_CHECK_ITEM_VERSION, .part = part,
 				.account = name, .ok = problem == NULL, .problem = shown,

@@ -347,6 +347,30 @@ static int write_records(paper_ledger *l)
 	return rc;
 }
 
+/* Prices and feed health (ledger_prices.c) wait with the batch and go in its transaction. */
+bool ledger_extras_pending(const paper_ledger *l)
+{
+	return l->marks->len || l->bookmarks->len || l->prices->len || l->health->len;
+}
+
+int ledger_write_extras(paper_ledger *l)
+{
+	int rc = PAPER_OK;
+	for (guint i = 0; i < l->prices->len && rc == PAPER_OK; i++)
+		rc = l->ops->put_price(l->st, &g_array_index(l->prices, store_price, i));
+	for (guint i = 0; i < l->health->len && rc == PAPER_OK; i++)
+		rc = l->ops->put_feed_health(l->st, &g_array_index(l->health, store_feed_health, i));
+	return rc;
+}
+
+void ledger_clear_extras(paper_ledger *l)
+{
+	g_array_set_size(l->marks, 0);
+	g_array_set_size(l->bookmarks, 0);
+	g_array_set_size(l->prices, 0);
+	g_array_set_size(l->health, 0);
+}
+
 static int write_batch(paper_ledger *l)
 {
 	int rc = write_records(l);
@@ -354,7 +378,7 @@ static int write_batch(paper_ledger *l)
 		rc = l->ops->put_mark(l->st, &g_array_index(l->marks, store_mark, i));
 	for (guint i = 0; i < l->bookmarks->len && rc == PAPER_OK; i++)
 		rc = l->ops->put_bookmark(l->st, &g_array_index(l->bookmarks, store_bookmark, i));
-	return rc;
+	return rc ? rc : ledger_write_extras(l);
 }
 
 /* The batch is gone: fail every broker that applied events it held (all but `current`'s own,
@@ -414,11 +438,11 @@ static int after_failure(paper_ledger *l, int rc)
 
 static int commit_batch(paper_ledger *l, const attachment *current)
 {
-	if (l->batch->len == 0 && l->marks->len == 0 && l->bookmarks->len == 0)
+	if (l->batch->len == 0 && !ledger_extras_pending(l))
 		return PAPER_OK;
 	queue_bookmarked_marks(l);
 	int rc = ledger_connect(l);
-	if (rc == PAPER_OK && (l->batch->len || l->marks->len || l->bookmarks->len)) {
+	if (rc == PAPER_OK && (l->batch->len || ledger_extras_pending(l))) {
 		rc = write_and_commit(l);
 		if (rc != PAPER_OK && l->ops->reconnect)
 			rc = after_failure(l, rc);
@@ -430,8 +454,7 @@ static int commit_batch(paper_ledger *l, const attachment *current)
 			((attachment *)g_ptr_array_index(l->attached, i))->pending = 0;
 	}
 	g_array_set_size(l->batch, 0);
-	g_array_set_size(l->marks, 0);
-	g_array_set_size(l->bookmarks, 0); /* stored, or lost with the events they go with */
+	ledger_clear_extras(l); /* stored, or lost with the events they go with */
 	/* Cut off while reconnecting: its event was dropped, the broker must not apply it. */
 	if (rc == PAPER_OK && current && current->b->failed)
 		rc = paper__error(current->b->failed, "%s", current->b->failed_why);

@@ -348,7 +348,7 @@
 	" LEFT JOIN t ON t.account = a.id LEFT JOIN s ON s.account = a.id"                        \
 	" LEFT JOIN dd ON dd.account = a.id"
 
-#define LEDGER_VIEWS_V3(TIME, DAY)                                                            \
+#define LEDGER_VIEWS_V4(TIME, DAY)                                                            \
 	LEDGER_VIEW_TRADES_V(TIME), LEDGER_VIEW_POSITIONS_V(TIME), LEDGER_VIEW_ORDERS_V(TIME),  \
 	LEDGER_VIEW_SIGNAL_RESULTS_V, LEDGER_VIEW_DAILY_PNL_V(DAY), LEDGER_VIEW_PERFORMANCE_V(TIME)
 

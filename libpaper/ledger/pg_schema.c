@@ -142,9 +142,38 @@ static const char *const schema_v2[] = {
 	NULL,
 };
 
-/* Version 3, as sqlite_schema.c's: exit plans, the positions' tags, the decisions' risk and
- * current_price, the views in people's units. */
+/* Version 3 (as sqlite_schema.c's): live prices and the feeds' health. */
 static const char *const schema_v3[] = {
+	"CREATE TABLE prices ("
+	" id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	" account BIGINT NOT NULL REFERENCES accounts (id),"
+	" event_seq BIGINT NOT NULL CHECK (event_seq >= 0),"
+	" applied_ts BIGINT NOT NULL, ts BIGINT NOT NULL, recv_ts BIGINT NOT NULL,"
+	" symbol TEXT NOT NULL CHECK (octet_length(symbol) BETWEEN 1 AND 31),"
+	" kind BIGINT NOT NULL CHECK (kind BETWEEN 1 AND 3),"
+	" price_e8 BIGINT NOT NULL CHECK (price_e8 >= 0), bid_e8 BIGINT NOT NULL,"
+	" ask_e8 BIGINT NOT NULL, open_e8 BIGINT NOT NULL, high_e8 BIGINT NOT NULL,"
+	" low_e8 BIGINT NOT NULL, close_e8 BIGINT NOT NULL, volume_e8 BIGINT NOT NULL,"
+	" interval_us BIGINT NOT NULL, flags BIGINT NOT NULL,"
+	" source TEXT NOT NULL," PAPER_COL ")",
+	"CREATE INDEX prices_account ON prices (account, id)",
+	"CREATE TABLE feed_health ("
+	" account BIGINT NOT NULL REFERENCES accounts (id),"
+	" source TEXT NOT NULL, venue TEXT NOT NULL,"
+	" state BIGINT NOT NULL CHECK (state BETWEEN 1 AND 5), connected BIGINT NOT NULL,"
+	" last_msg_ts BIGINT NOT NULL, last_data_ts BIGINT NOT NULL,"
+	" frames BIGINT NOT NULL, messages BIGINT NOT NULL, reconnects BIGINT NOT NULL,"
+	" gaps BIGINT NOT NULL, backfilled_bars BIGINT NOT NULL, duplicates BIGINT NOT NULL,"
+	" out_of_order BIGINT NOT NULL, bad_messages BIGINT NOT NULL, dropped BIGINT NOT NULL,"
+	" queue_high BIGINT NOT NULL, clock_skew_ms DOUBLE PRECISION NOT NULL,"
+	" last_error_code BIGINT NOT NULL, last_error TEXT NOT NULL, written_ts BIGINT NOT NULL,"
+	PAPER_COL ", PRIMARY KEY (account, source))",
+	NULL,
+};
+
+/* Version 4, as sqlite_schema.c's: exit plans, the positions' tags, the decisions' risk and
+ * current_price, the views in people's units. */
+static const char *const schema_v4[] = {
 	"ALTER TABLE events ADD COLUMN exit_plan BIGINT",
 	"ALTER TABLE events ADD COLUMN plan_tp_e8 BIGINT",
 	"ALTER TABLE events ADD COLUMN plan_sl_e8 BIGINT",
@@ -160,7 +189,7 @@ static const char *const schema_v3[] = {
 	" CHECK (risk BETWEEN 0 AND 1)",
 	"ALTER TABLE decisions ADD COLUMN current_price DOUBLE PRECISION NOT NULL DEFAULT 0"
 	" CHECK (current_price >= 0 AND current_price <= 1.7976931348623157e308)",
-	LEDGER_VIEWS_V3(LEDGER_PG_TIME, LEDGER_PG_DAY),
+	LEDGER_VIEWS_V4(LEDGER_PG_TIME, LEDGER_PG_DAY),
 	NULL,
 };
 
@@ -168,6 +197,7 @@ const char *const *const pg_migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 const int pg_schema_version = (int)(sizeof pg_migrations / sizeof pg_migrations[0]);

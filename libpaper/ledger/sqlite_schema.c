@@ -169,11 +169,45 @@ static const char *const schema_v2[] = {
 };
 
 /*
- * Version 3. The exit plan a session records with an entry order (ORDER_ACCEPTED events) and
+ * Version 3: the live prices an account acted on, in the order it took them (a paper session
+ * replays from them), and its feeds' health, one row per source. docs/ledger.md.
+ */
+static const char *const schema_v3[] = {
+	"CREATE TABLE prices ("
+	" id INTEGER PRIMARY KEY,"
+	" account INTEGER NOT NULL REFERENCES accounts (id),"
+	" event_seq INTEGER NOT NULL CHECK (event_seq >= 0),"
+	" applied_ts INTEGER NOT NULL, ts INTEGER NOT NULL, recv_ts INTEGER NOT NULL,"
+	" symbol TEXT NOT NULL CHECK (length(CAST(symbol AS BLOB)) BETWEEN 1 AND 31),"
+	" kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 3),"
+	" price_e8 INTEGER NOT NULL CHECK (price_e8 >= 0), bid_e8 INTEGER NOT NULL,"
+	" ask_e8 INTEGER NOT NULL, open_e8 INTEGER NOT NULL, high_e8 INTEGER NOT NULL,"
+	" low_e8 INTEGER NOT NULL, close_e8 INTEGER NOT NULL, volume_e8 INTEGER NOT NULL,"
+	" interval_us INTEGER NOT NULL, flags INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"
+	" paper INTEGER NOT NULL DEFAULT 1 CHECK (paper = 1))",
+	"CREATE INDEX prices_account ON prices (account, id)",
+	"CREATE TABLE feed_health ("
+	" account INTEGER NOT NULL REFERENCES accounts (id),"
+	" source TEXT NOT NULL, venue TEXT NOT NULL,"
+	" state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 5), connected INTEGER NOT NULL,"
+	" last_msg_ts INTEGER NOT NULL, last_data_ts INTEGER NOT NULL,"
+	" frames INTEGER NOT NULL, messages INTEGER NOT NULL, reconnects INTEGER NOT NULL,"
+	" gaps INTEGER NOT NULL, backfilled_bars INTEGER NOT NULL, duplicates INTEGER NOT NULL,"
+	" out_of_order INTEGER NOT NULL, bad_messages INTEGER NOT NULL, dropped INTEGER NOT NULL,"
+	" queue_high INTEGER NOT NULL, clock_skew_ms REAL NOT NULL,"
+	" last_error_code INTEGER NOT NULL, last_error TEXT NOT NULL, written_ts INTEGER NOT NULL,"
+	" paper INTEGER NOT NULL DEFAULT 1 CHECK (paper = 1),"
+	" PRIMARY KEY (account, source))",
+	NULL,
+};
+
+/*
+ * Version 4. The exit plan a session records with an entry order (ORDER_ACCEPTED events) and
  * carries on the position it opens; the position's tags and plan in position_state; the
  * decisions' risk and current_price; the views in people's units (ledger_views.h).
  */
-static const char *const schema_v3[] = {
+static const char *const schema_v4[] = {
 	"ALTER TABLE events ADD COLUMN exit_plan INTEGER",
 	"ALTER TABLE events ADD COLUMN plan_tp_e8 INTEGER",
 	"ALTER TABLE events ADD COLUMN plan_sl_e8 INTEGER",
@@ -189,7 +223,7 @@ static const char *const schema_v3[] = {
 	" CHECK (risk BETWEEN 0 AND 1)",
 	"ALTER TABLE decisions ADD COLUMN current_price REAL NOT NULL DEFAULT 0"
 	" CHECK (current_price >= 0 AND current_price <= 1.7976931348623157e308)",
-	LEDGER_VIEWS_V3(LEDGER_SQLITE_TIME, LEDGER_SQLITE_DAY),
+	LEDGER_VIEWS_V4(LEDGER_SQLITE_TIME, LEDGER_SQLITE_DAY),
 	NULL,
 };
 
@@ -197,6 +231,7 @@ const char *const *const sqlite_migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 const int sqlite_schema_version = (int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]);

@@ -59,6 +59,19 @@ typedef struct store_mark {
 	paper_ts ts;
 } store_mark;
 
+/* A recorded live price (ledger_prices.c): the public record with its exact values set. */
+typedef struct store_price {
+	int64_t account;
+	paper_price_record p;
+} store_price;
+
+/* A feed's health kept with an account, one row per source. */
+typedef struct store_feed_health {
+	int64_t account;
+	paper_feed_health_info h;
+	paper_ts written_ts;
+} store_feed_health;
+
 /* Which order row to write with a record: none, a new row, or an update of its state. */
 typedef enum store_order_write {
 	STORE_ORDER_NONE,
@@ -108,6 +121,8 @@ typedef int (*store_kv_cb)(void *ctx, const char *key, const char *value);
 typedef int (*store_order_cb)(void *ctx, const order *o, const char *symbol);
 typedef int (*store_trade_cb)(void *ctx, const trade *t, const char *symbol);
 typedef int (*store_decision_cb)(void *ctx, const store_decision *d);
+typedef int (*store_price_cb)(void *ctx, const store_price *p);
+typedef int (*store_feed_health_cb)(void *ctx, const store_feed_health *h);
 typedef void (*store_problem_cb)(void *ctx, const char *problem); /* printable text */
 
 typedef struct store_open_options {
@@ -191,6 +206,13 @@ typedef struct store_ops {
 	 */
 	int (*reconnect)(store *s, bool *again);
 	int (*relock)(store_lock *l, uint32_t timeout_ms);
+
+	/* Live prices and feed health (schema 2): written inside a write transaction, read in
+	 * the order written (prices) or by source (health). */
+	int (*put_price)(store *s, const store_price *p);
+	int (*put_feed_health)(store *s, const store_feed_health *h);
+	int (*each_price)(store *s, int64_t account, store_price_cb cb, void *ctx);
+	int (*each_feed_health)(store *s, int64_t account, store_feed_health_cb cb, void *ctx);
 } store_ops;
 
 extern const store_ops paper__store_sqlite;

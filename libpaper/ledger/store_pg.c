@@ -1440,6 +1440,43 @@ static int pg_reconnect(store *s, bool *again)
 	return rc;
 }
 
+/* ---- live prices and feed health ---- */
+
+static int pg_put_price(store *s, const store_price *p)
+{
+	pg_out o;
+	out_init(&o);
+	store_bind_price(&o.base, p);
+	return queue(s, SQL_PUT_PRICE, &o, "writing a price");
+}
+
+static int pg_put_feed_health(store *s, const store_feed_health *h)
+{
+	pg_out o;
+	out_init(&o);
+	store_bind_feed_health(&o.base, h);
+	return queue(s, SQL_PUT_FEED_HEALTH, &o, "writing a feed's health");
+}
+
+static int pg_each_price(store *s, int64_t account, store_price_cb cb, void *ctx)
+{
+	pg_out o;
+	store_price_walk w = { account, cb, ctx };
+	out_init(&o);
+	o_i64(&o.base, account);
+	return walk(s, SQL_EACH_PRICE, &o, store_price_walk_row, &w, "reading prices");
+}
+
+static int pg_each_feed_health(store *s, int64_t account, store_feed_health_cb cb, void *ctx)
+{
+	pg_out o;
+	store_health_walk w = { account, cb, ctx };
+	out_init(&o);
+	o_i64(&o.base, account);
+	return walk_small(s, SQL_EACH_FEED_HEALTH, &o, store_health_walk_row, &w,
+			  "reading feed health");
+}
+
 const store_ops paper__store_pg = {
 	.backend = "postgresql",
 	.utf8_text = true,
@@ -1472,4 +1509,8 @@ const store_ops paper__store_pg = {
 	.unlock = pg_unlock,
 	.reconnect = pg_reconnect,
 	.relock = pg_relock,
+	.put_price = pg_put_price,
+	.put_feed_health = pg_put_feed_health,
+	.each_price = pg_each_price,
+	.each_feed_health = pg_each_feed_health,
 };

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ledger/store_prices.h"
+
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/text.h"
@@ -116,6 +118,10 @@ const char *const store_sql_text[SQL__COUNT] = {
 		"(?, ?, ?, ?) ON CONFLICT (account, name) DO UPDATE SET value = excluded.value, "
 		"updated_ts = excluded.updated_ts",
 	[SQL_GET_BOOKMARK] = "SELECT value FROM bookmarks WHERE account = ? AND name = ?",
+	[SQL_PUT_PRICE] = STORE_SQL_PUT_PRICE,
+	[SQL_PUT_FEED_HEALTH] = STORE_SQL_PUT_FEED_HEALTH,
+	[SQL_EACH_PRICE] = STORE_SQL_EACH_PRICE,
+	[SQL_EACH_FEED_HEALTH] = STORE_SQL_EACH_FEED_HEALTH,
 };
 
 /* ---- writing ---- */

@@ -53,6 +53,10 @@ typedef enum store_sql {
 	SQL_DECISION_STATUS,
 	SQL_PUT_BOOKMARK,
 	SQL_GET_BOOKMARK,
+	SQL_PUT_PRICE,          /* store_prices.c binds and reads these four */
+	SQL_PUT_FEED_HEALTH,
+	SQL_EACH_PRICE,
+	SQL_EACH_FEED_HEALTH,
 	SQL__COUNT
 } store_sql;
 
@@ -168,5 +172,25 @@ typedef struct store_pending_walk {
 	GArray *bad;
 } store_pending_walk;
 int store_pending_walk_row(const row_in *in, void *walk);
+
+/* ---- live prices and feed health (store_prices.c) ---- */
+
+void store_bind_price(row_out *o, const store_price *p);
+void store_bind_feed_health(row_out *o, const store_feed_health *h);
+
+typedef struct store_price_walk {
+	int64_t account;
+	store_price_cb cb;
+	void *ctx;
+} store_price_walk;
+
+typedef struct store_health_walk {
+	int64_t account;
+	store_feed_health_cb cb;
+	void *ctx;
+} store_health_walk;
+
+int store_price_walk_row(const row_in *in, void *walk);  /* store_price_walk: SQL_EACH_PRICE */
+int store_health_walk_row(const row_in *in, void *walk); /* store_health_walk */
 
 #endif

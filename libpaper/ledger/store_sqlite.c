@@ -821,7 +821,8 @@ static int walk_from(store *s, int id, int64_t account, uint64_t from, const cha
 	sq_out o = out_for(st);
 	if (name)
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	else if (id == SQL_EACH_CONFIG || id == SQL_EACH_MARK)
+	else if (id == SQL_EACH_CONFIG || id == SQL_EACH_MARK || id == SQL_EACH_PRICE ||
+		 id == SQL_EACH_FEED_HEALTH)
 		o_i64(&o.base, account);
 	else
 		store_bind_range_from(&o.base, account, from);
@@ -1060,6 +1061,42 @@ static void sqlite_unlock(store_lock *l)
 	g_free(l);
 }
 
+/* ---- live prices and feed health ---- */
+
+static void bind_price(row_out *o, const void *ctx)
+{
+	store_bind_price(o, ctx);
+}
+
+static void bind_feed_health(row_out *o, const void *ctx)
+{
+	store_bind_feed_health(o, ctx);
+}
+
+static int sqlite_put_price(store *s, const store_price *p)
+{
+	return run_sql(s, SQL_PUT_PRICE, bind_price, p, "writing a price");
+}
+
+static int sqlite_put_feed_health(store *s, const store_feed_health *h)
+{
+	return run_sql(s, SQL_PUT_FEED_HEALTH, bind_feed_health, h, "writing a feed's health");
+}
+
+static int sqlite_each_price(store *s, int64_t account, store_price_cb cb, void *ctx)
+{
+	store_price_walk w = { account, cb, ctx };
+	return walk_account(s, SQL_EACH_PRICE, account, NULL, store_price_walk_row, &w,
+			    "reading prices");
+}
+
+static int sqlite_each_feed_health(store *s, int64_t account, store_feed_health_cb cb, void *ctx)
+{
+	store_health_walk w = { account, cb, ctx };
+	return walk_account(s, SQL_EACH_FEED_HEALTH, account, NULL, store_health_walk_row, &w,
+			    "reading feed health");
+}
+
 const store_ops paper__store_sqlite = {
 	.backend = "sqlite",
 	.open = sqlite_open,
@@ -1091,4 +1128,8 @@ const store_ops paper__store_sqlite = {
 	.lock = sqlite_lock,
 	.unlock = sqlite_unlock,
 	/* A file is never disconnected: .reconnect and .relock stay NULL. */
+	.put_price = sqlite_put_price,
+	.put_feed_health = sqlite_put_feed_health,
+	.each_price = sqlite_each_price,
+	.each_feed_health = sqlite_each_feed_health,
 };

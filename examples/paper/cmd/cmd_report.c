@@ -41,10 +41,11 @@ static const char description[] =
 	"drawdown, profit factor), the equity curve with date ticks and its drawdown, exit reasons\n"
 	"with their P&L, the tear sheet (key figures, monthly returns heatmap, yearly returns,\n"
 	"rolling 6-month Sharpe, histogram of returns, underwater curve), open positions, recent\n"
-	"fills, every closed trade (sortable, paged), a per-symbol table and a readiness checklist\n"
-	"against the criteria below. Rejected orders and rejected decisions of the inbox count as\n"
-	"errors, the decisions listed with their reasons. Every KPI and chart carries its exact\n"
-	"values in data-* attributes. Read only: it works while paper run drives the account.\n"
+	"fills, every closed trade (sortable, paged), a per-symbol table, a readiness checklist\n"
+	"against the criteria below and, for an account paper run --feed drives, the health of\n"
+	"its live feeds. Rejected orders and rejected decisions of the inbox count as errors,\n"
+	"the decisions listed with their reasons. Every KPI and chart carries its exact values in\n"
+	"data-* attributes. Read only: it works while paper run drives the account.\n"
 	"With --refresh SECONDS the command keeps the file current - it rebuilds the account from\n"
 	"its ledger and writes the page again every SECONDS until SIGINT or SIGTERM - and the page\n"
 	"reloads itself as often, so a browser tab follows the account; --once writes it once\n"
@@ -131,10 +132,33 @@ static int on_option(void *ctx, int id, const char *v)
 	}
 }
 
+typedef struct feed_rows {
+	GArray *health;  /* paper_feed_health_info */
+	GArray *written; /* paper_ts */
+} feed_rows;
+
+static int add_feed(const paper_feed_health_info *h, paper_ts written, void *payload)
+{
+	feed_rows *f = payload;
+	g_array_append_val(f->health, *h);
+	g_array_append_val(f->written, written);
+	return 0;
+}
+
+/* The page: the account, its inbox's refusals (errors) and the live feeds' health paper run
+ * --feed keeps with it, if any. */
 static int write_page(report_args *a, cli_account *acct)
 {
-	a->o.ledger = acct->l; /* the inbox's refusals count as errors */
-	int rc = paper_report_write_html(acct->b, &a->o, a->html);
+	a->o.ledger = acct->l;
+	feed_rows f = { g_array_new(FALSE, FALSE, sizeof(paper_feed_health_info)),
+			g_array_new(FALSE, FALSE, sizeof(paper_ts)) };
+	int rc = paper_ledger_each_feed_health(acct->l, acct->name, add_feed, &f);
+	if (rc == PAPER_OK)
+		rc = paper_report_write_html_feeds(acct->b, &a->o,
+						   (paper_feed_health_info *)f.health->data,
+						   (paper_ts *)f.written->data, f.health->len, a->html);
+	g_array_free(f.health, TRUE);
+	g_array_free(f.written, TRUE);
 	return rc == PAPER_OK ? EXIT_OK : cli_fail("report", cli_exit_code(rc), "%s",
 						   paper_last_error());
 }

@@ -1,5 +1,5 @@
 /* paper status: the account now - equity, cash, P&L, daily P&L and the open positions. */
-#include "cli/cli_ops.h"
+#include "cli/cli_venue.h"
 
 #include <string.h>
 
@@ -16,8 +16,10 @@ static const char description[] =
 	"Show the account as its ledger holds it: equity, cash, realized P&L (after fees) and\n"
 	"unrealized P&L, the day's P&L (against the equity at the start of the UTC day), buying\n"
 	"power, counts, what became of the decisions inbox (refused decisions are errors, as\n"
-	"rejected orders are, listed with their reasons), and the open positions at their last\n"
-	"marks. Read only: it works while paper run drives the account.";
+	"rejected orders are, listed with their reasons), the open positions at their last\n"
+	"marks, and the health of the live feeds paper run --feed keeps in the ledger (state,\n"
+	"last message age, reconnects, gaps, backfilled bars). Read only: it works while paper\n"
+	"run drives the account.";
 
 /* At most this many reasons of refused decisions are shown (the most frequent). */
 #define REASONS_SHOWN 10
@@ -100,6 +102,43 @@ static int decisions(const cli_account *acct, cli_json *j)
 						   paper_last_error());
 }
 
+typedef struct feeds_view {
+	cli_json *j;   /* NULL: text */
+	int n;
+} feeds_view;
+
+static int one_feed(const paper_feed_health_info *h, paper_ts written, void *payload)
+{
+	feeds_view *v = payload;
+	char t[CLI_TEXT_MAX];
+	if (v->j) {
+		cj_open(v->j, NULL, '{');
+		cj_time(v->j, "written", written);
+		cli_venue_health_json(v->j, "health", h);
+		cj_close(v->j, '}');
+	} else {
+		if (v->n == 0)
+			printf("\nlive feeds (as paper run last wrote them):\n");
+		printf("  [%s] ", cli_when(t, written));
+		cli_venue_health_print(stdout, h);
+	}
+	v->n++;
+	return 0;
+}
+
+/* The feeds' health paper run --feed keeps with the account; none for other accounts. */
+static void feeds(const cli_account *acct, cli_json *j)
+{
+	feeds_view v = { .j = j };
+	if (j)
+		cj_open(j, "feeds", '[');
+	int rc = paper_ledger_each_feed_health(acct->l, acct->name, one_feed, &v);
+	if (j)
+		cj_close(j, ']');
+	if (rc != PAPER_OK && !j)
+		fprintf(stderr, "paper status: feeds: %s\n", paper_last_error());
+}
+
 int cmd_status(int argc, char **argv)
 {
 	const cli_opt *const tables[] = { status_opts, cli_ledger_opts, NULL };
@@ -124,6 +163,7 @@ int cmd_status(int argc, char **argv)
 		cli_account_json(&j, &acct);
 		code = decisions(&acct, &j);
 		cli_positions_json(&j, "positions", acct.b);
+		feeds(&acct, &j);
 		cj_close(&j, '}');
 		if (code == EXIT_OK)
 			cj_print(&j, stdout);
@@ -134,6 +174,7 @@ int cmd_status(int argc, char **argv)
 		code = decisions(&acct, NULL);
 		fputc('\n', stdout);
 		cli_positions_print(stdout, acct.b);
+		feeds(&acct, NULL);
 	}
 	cli_account_close(&acct);
 	return code;

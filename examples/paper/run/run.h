@@ -7,6 +7,7 @@
 #define PAPER_CLI_RUN_H
 
 #include "cli/cli_ops.h"
+#include "cli/cli_venue.h"
 
 typedef struct run_ctx {
 	/* settings */
@@ -16,6 +17,18 @@ typedef struct run_ctx {
 	bool has_max_age;
 	const char *strategy;      /* tag of the entry orders */
 	cli_config lots;           /* --lot SYMBOL=SIZE */
+
+	/* live feeds (--feed), run_feed.c */
+	cli_venues venues;
+	bool live;                 /* prices come from --feed, not --prices */
+	paper_ts max_staleness;    /* feed.max_staleness_s of the account, in µs */
+	GHashTable *fresh;         /* symbol -> run_symbol: what was last applied */
+	uint64_t live_prices, live_stale, live_skipped_bars, live_refused;
+	paper_ts health_saved;     /* wall clock of the last health written to the ledger */
+	uint64_t live_logged;      /* live_prices at the last PRICES line */
+	char feed_source[CLI_MAX_FEEDS][64]; /* each feed's source, as recorded with its prices */
+	bool feed_ended[CLI_MAX_FEEDS];  /* failed: nothing more will come */
+	guint feed_watch[CLI_MAX_FEEDS]; /* main loop sources of the feeds' descriptors */
 
 	/* what it drives */
 	cli_account acct;
@@ -58,6 +71,18 @@ void run_log_activity(run_ctx *r);
 void run_log_init(run_ctx *r);
 /* "PAPER <WHAT> <time> ..." with the account's clock; the rest printf-style. */
 void run_log(run_ctx *r, const char *what, const char *fmt, ...) CLI_PRINTF(3, 4);
+
+/* ---- live feeds (run_feed.c) ---- */
+
+/* Open the --feed sources and read feed.max_staleness_s. EXIT_OK or an exit code. */
+int run_feed_open(run_ctx *r);
+/* Apply every message the feeds have now; *moved when a price reached the account. */
+int run_feed_prices(run_ctx *r, bool *moved);
+/* A decision for symbol must wait: its last price is missing or older than max_staleness. */
+bool run_feed_stale(run_ctx *r, const char *symbol, paper_ts now, double *age_s);
+/* Keep each feed's health in the ledger (paper status, the dashboard). */
+int run_feed_health(run_ctx *r, bool force);
+void run_feed_close(run_ctx *r);
 
 /*
  * The feed's read position, kept in the ledger (run_state.c): found again at start, set after

@@ -83,14 +83,31 @@ static int prices(run_ctx *r, bool *moved)
 	return EXIT_OK;
 }
 
+/* Live feeds: prices also arrive between cycles (cmd_run.c applies them as they come). */
+static int live_prices(run_ctx *r, bool *moved)
+{
+	int code = run_feed_prices(r, moved);
+	*moved = r->live_prices > r->live_logged;
+	if (*moved)
+		log_prices(r, r->live_prices - r->live_logged);
+	r->live_logged = r->live_prices;
+	return code;
+}
+
 int run_cycle(run_ctx *r)
 {
 	bool moved = false;
 	r->cycles++;
-	int code = prices(r, &moved);
+	int code = r->live ? live_prices(r, &moved) : prices(r, &moved);
 	run_crash_point("prices");
-	/* Positions whose latest data has not been evaluated yet (e.g. the first after a start). */
-	int rc = code == EXIT_OK ? paper_session_check_exits(r->s, 0, NULL, NULL, 0) : PAPER_OK;
+	/*
+	 * Positions whose latest data has not been evaluated yet (e.g. the first after a start).
+	 * Not with live feeds: the latest data of a symbol may be old by now (a mark from the
+	 * ledger, a feed that went quiet), and an exit must not fill on it; each live price is
+	 * evaluated as it comes.
+	 */
+	int rc = code == EXIT_OK && !r->live ? paper_session_check_exits(r->s, 0, NULL, NULL, 0)
+					     : PAPER_OK;
 	if (rc != PAPER_OK)
 		code = cli_fail("run", cli_exit_code(rc), "exits: %s", paper_last_error());
 	run_log_activity(r);
@@ -102,6 +119,8 @@ int run_cycle(run_ctx *r)
 	if (code == EXIT_OK && moved && (rc = paper_broker_snapshot(r->acct.b)) != PAPER_OK)
 		code = cli_fail("run", cli_exit_code(rc), "snapshot: %s", paper_last_error());
 	run_crash_point("snapshot");
+	if (code == EXIT_OK && r->live)
+		code = run_feed_health(r, false);
 	if (code == EXIT_OK)
 		code = run_state_save(r);
 	run_crash_point("saved");

@@ -12,6 +12,7 @@
 #include "run/run.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -201,6 +202,21 @@ static void wait_for_price(run_ctx *r, const paper_decision *d)
 		d->symbol, dir_text(d), d->symbol, (long long)d->id);
 }
 
+/* Live feeds: no order on a symbol whose last price is missing or stale (docs/semantics.md). */
+static void wait_for_fresh(run_ctx *r, const paper_decision *d, double age)
+{
+	if (g_hash_table_contains(r->waiting, &d->id))
+		return;
+	g_hash_table_add(r->waiting, g_memdup2(&d->id, sizeof d->id));
+	if (isinf(age))
+		run_log(r, "WAIT", "%s %s: no live price for %s yet; pending until one arrives "
+			"decision %lld", d->symbol, dir_text(d), d->symbol, (long long)d->id);
+	else
+		run_log(r, "WAIT", "%s %s: the last price of %s is %.1f s old (feed.max_staleness_s "
+			"%.1f); pending until a fresh one decision %lld", d->symbol, dir_text(d),
+			d->symbol, age, (double)r->max_staleness / 1e6, (long long)d->id);
+}
+
 /*
  * --max-age: a decision created longer ago than that is stale, and so is one stamped further in
  * the future than that (a clock that far off cannot say how old it is): no created_ts, however
@@ -285,6 +301,11 @@ static int one(run_ctx *r, const paper_decision *d)
 	/* Refused whatever the price: say so now rather than wait for one. */
 	if (v != PAPER_VERDICT_TRADE && v != PAPER_VERDICT_POSITION_OPEN)
 		return verdict_outcome(r, d, PAPER_OK, v, 0, 0);
+	double age = 0;
+	if (r->live && run_feed_stale(r, d->symbol, cli_wall_clock(), &age)) {
+		wait_for_fresh(r, d, age);
+		return EXIT_OK;
+	}
 	double qty = 0;
 	rc = paper_session_size(r->s, &sig, &qty);
 	if (rc == PAPER_ENODATA) {
