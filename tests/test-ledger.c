@@ -1985,6 +1985,126 @@ START_TEST(schema_three_is_migrated)
 }
 END_TEST
 
+/* The session's managed position of a symbol. */
+static paper_session_position managed(const paper_session *s, const char *symbol)
+{
+	for (size_t i = 0; i < paper_session_position_count(s); i++) {
+		paper_session_position p = PAPER_SESSION_POSITION_INIT;
+		ck_ok(paper_session_position_at(s, i, &p));
+		if (strcmp(p.symbol, symbol) == 0)
+			return p;
+	}
+	ck_abort_msg("the session does not manage %s", symbol);
+	return (paper_session_position)PAPER_SESSION_POSITION_INIT;
+}
+
+static void quote_all(paper_session *s, paper_ts ts, double aapl, double msft, double xom)
+{
+	const char *syms[] = { "AAPL", "MSFT", "XOM" };
+	const double px[] = { aapl, msft, xom };
+	ck_ok(paper_session_check_exits(s, ts, syms, px, 3));
+}
+
+/*
+ * The exits a session was given with an entry are the position's, recorded with the entry
+ * order: after the broker is freed and the account opened again, a new session takes the same
+ * levels - a signal's own targets, a plan row's targets and time limit, the percentages of a
+ * signal without targets (from the fill price) - not the session's percentages around the
+ * average price. An entry sized at the signal's ref_price (a decision's current_price) fills
+ * on the next price all the same.
+ */
+START_TEST(exit_plans_survive_a_restart)
+{
+	paper_ledger *l = lu_open(path, PAPER_DURABLE, 1);
+	paper_broker *b = lu_new_account(l, "acct");
+	paper_session *s = NULL;
+	ck_ok(paper_session_new(&s, b));
+	quote_all(s, T0, 100, 200, 50);
+	paper_signal sig = PAPER_SIGNAL_INIT;
+	paper_verdict v;
+	sig.symbol = "AAPL";
+	sig.direction = PAPER_LONG;
+	sig.confidence = 0.9;
+	sig.take_profit = 110;
+	sig.stop_loss = 95;
+	sig.signal_id = "sig-aapl";
+	sig.ref_price = 80; /* sized at 80: 1000 / 80 = 12.5, 12 whole units */
+	ck_ok(paper_session_on_signal(s, &sig, &v, NULL));
+	ck_assert_int_eq(v, PAPER_VERDICT_TRADE);
+	paper_intent it = PAPER_INTENT_INIT;
+	it.symbol = "MSFT";
+	it.direction = PAPER_LONG;
+	it.qty = 3;
+	it.take_profit = 230;
+	it.stop_loss = 180;
+	it.max_hold = HOUR_US;
+	it.signal_id = "plan-x-2024-03-04-3";
+	uint64_t msft_order = 0;
+	ck_ok(paper_session_submit_intent(s, &it, &v, &msft_order));
+	sig = (paper_signal)PAPER_SIGNAL_INIT;
+	sig.symbol = "XOM";
+	sig.direction = PAPER_SHORT;
+	sig.confidence = 0.9;
+	ck_ok(paper_session_on_signal(s, &sig, &v, NULL));
+	ck_assert_int_eq(v, PAPER_VERDICT_TRADE);
+	quote_all(s, T0 + MIN_US, 101, 201, 49);
+	paper_position_info pos = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, "AAPL", &pos));
+	ck_assert_double_eq(pos.qty, 12);
+	ck_assert(pos.avg_price > 100); /* filled on the next price, not at 80 */
+	paper_session_position xom_before = managed(s, "XOM");
+	paper_session_free(s);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+
+	l = lu_open(path, PAPER_DURABLE, 1);
+	ck_ok(paper_ledger_open_broker(l, "acct", &b));
+	ck_ok(paper_session_new(&s, b));
+	ck_assert_uint_eq(paper_session_position_count(s), 3);
+	paper_session_position p = managed(s, "AAPL");
+	ck_assert_double_eq(p.take_profit, 110);
+	ck_assert_double_eq(p.stop_loss, 95);
+	ck_assert_int_eq(p.deadline, p.entry_ts + 240 * MIN_US); /* the session's limit */
+	p = managed(s, "MSFT");
+	ck_assert_double_eq(p.take_profit, 230);
+	ck_assert_double_eq(p.stop_loss, 180);
+	ck_assert_int_eq(p.deadline, T0 + MIN_US + HOUR_US);
+	p = managed(s, "XOM");
+	ck_assert_double_eq(p.take_profit, xom_before.take_profit);
+	ck_assert_double_eq(p.stop_loss, xom_before.stop_loss);
+	ck_assert_double_eq_tol(p.take_profit, p.entry_price * 0.98, 1e-6);
+
+	uint64_t ids[4];
+	size_t n = 0;
+	ck_ok(paper_ledger_signal_orders(l, "acct", "plan-x-2024-03-04-3", ids, 4, &n));
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ids[0], msft_order);
+	ck_ok(paper_ledger_signal_orders(l, "acct", "never-placed", ids, 4, &n));
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(paper_ledger_signal_orders(l, "nobody", "sig-aapl", ids, 4, &n),
+			 PAPER_ENOTFOUND);
+	ck_assert_int_eq(paper_ledger_signal_orders(l, "acct", "", ids, 4, &n), PAPER_EINVAL);
+
+	/* 105 would be the session's 2% around AAPL's entry: the plan's 110 holds it. */
+	quote_all(s, T0 + 2 * MIN_US, 105, 201, 49);
+	ck_assert_uint_eq(paper_broker_trade_count(b), 0);
+	quote_all(s, T0 + 3 * MIN_US, 111, 201, 49);
+	quote_all(s, T0 + MIN_US + HOUR_US, 111, 202, 49);
+	ck_assert_uint_eq(paper_broker_trade_count(b), 2);
+	paper_trade_info t = PAPER_TRADE_INFO_INIT;
+	ck_ok(paper_broker_trade_at(b, 0, &t));
+	ck_assert_str_eq(t.symbol, "AAPL");
+	ck_assert_int_eq(t.exit_reason, PAPER_EXIT_TAKE_PROFIT);
+	ck_assert_str_eq(t.signal_id, "sig-aapl");
+	ck_ok(paper_broker_trade_at(b, 1, &t));
+	ck_assert_str_eq(t.symbol, "MSFT");
+	ck_assert_int_eq(t.exit_reason, PAPER_EXIT_TIME_LIMIT);
+	paper_session_free(s);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+}
+END_TEST
+
 /* ---- copying a ledger ---- */
 
 /* Two brokers of the same account, rebuilt from two ledgers, alike in everything. */
@@ -2190,6 +2310,7 @@ static Suite *ledger_suite(void)
 	tcase_add_test(tc, views_match_broker);
 	tcase_add_test(tc, people_views_match_broker);
 	tcase_add_test(tc, schema_three_is_migrated);
+	tcase_add_test(tc, exit_plans_survive_a_restart);
 	tcase_add_test(tc, copy_ledger);
 	tcase_add_test(tc, odd_text_round_trips);
 	suite_add_tcase(s, tc);

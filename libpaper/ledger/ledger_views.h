@@ -125,7 +125,7 @@
 #define LEDGER_BAD_SYMBOL_OUTCOME                                                              \
 	"the symbol is not 1 to 31 bytes of A-Z a-z 0-9 . _ / : ^ = -"
 
-/* ---- schema version 3: the views in people's units (docs/ledger.md, "Views in people's units") ----
+/* ---- schema version 4: the views in people's units (docs/ledger.md, "Views in people's units") ----
  *
  * Prices and amounts as decimal numbers, times as time values, enumerations by name, for SQL
  * written for other paper traders. Each backend passes its forms of a time and a date:

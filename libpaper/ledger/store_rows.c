@@ -500,7 +500,7 @@ static int read_tags(const row_in *in, int strategy_col, char *strategy, char *s
 	return rc ? rc : in->text(in, strategy_col + 1, signal_id, PAPER_ID_MAX + 1, "a signal id");
 }
 
-/* NULL in the events of a ledger older than schema version 3: no plan. */
+/* NULL in the events of a ledger older than schema version 4: no plan. */
 static void read_plan(const row_in *in, exit_plan *p)
 {
 	p->kind = u8(in, E_EXIT_PLAN);
