@@ -137,4 +137,16 @@ check "report: the readiness errors count the refused decisions" grep -qF 'data-
 check "report: the rejected_decisions KPI" grep -qF 'data-kpi="rejected_decisions" data-value="2"' "$tmp/dash.html"
 check "performance_v counts them" test "$(sql "$L2" "SELECT rejections, rejected_decisions FROM performance_v")" = "$(printf '0\t2')"
 
+# Not while paper run drives the account.
+printf 'timestamp,symbol,price\n' > "$tmp/live.csv"
+"$paper" run --ledger "$L2" --prices "$tmp/live.csv" --interval 60 > "$tmp/run2.out" 2>&1 &
+run_pid=$!
+bg_pids="$bg_pids $run_pid"
+wait_for "$tmp/run2.out" '^PAPER START ' || finish
+expect "execute while paper run holds the account" 4 "" execute --plan "$tmp/plan.csv" --ledger "$L2" --date "$D"
+kill -TERM "$run_pid"
+wait "$run_pid"
+check "paper run stopped cleanly" test $? -eq 0
+check "execute placed nothing meanwhile" test "$(sql "$L2" "SELECT count(*) FROM orders_v WHERE signal_id LIKE 'plan-%'")" = 0
+
 finish

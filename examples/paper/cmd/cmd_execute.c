@@ -412,7 +412,8 @@ static int run_account(ex_args *a)
 		return cli_fail("execute", cli_exit_code(rc), "--plan: %s", paper_last_error());
 	outcome *out = calloc(paper_plan_count(plan) + 1, sizeof *out);
 	cli_account acct;
-	code = into_account(a, plan, out, &acct);
+	code = out ? into_account(a, plan, out, &acct)
+		   : cli_fail("execute", EXIT_LIBRARY, "out of memory");
 	free(out);
 	paper_plan_free(plan);
 	return code;
