@@ -122,6 +122,7 @@ int paper__binance_parse(const char *data, size_t len, paper_ts recv_ts, feed_pa
 int paper__binance_klines_parse(const char *data, size_t len, const char *symbol,
 				paper_ts interval_us, paper_ts recv_ts, feed_parsed *out)
 {
+	guint start = out->msgs->len;
 	json_value *root = NULL;
 	char err[128];
 	if (!json_parse(data, len, &root, err, sizeof err))
@@ -148,9 +149,7 @@ int paper__binance_klines_parse(const char *data, size_t len, const char *symbol
 			rc = PAPER_EFORMAT;
 	}
 	json_free(root);
-	if (rc == PAPER_OK)
-		fm_sort(out);
-	return rc;
+	return fm_backfill_done(out, start, rc);
 }
 
 char *paper__binance_klines_path(const feed_spec *spec, const char *symbol, paper_ts from,

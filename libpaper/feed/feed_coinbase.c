@@ -138,6 +138,7 @@ int paper__coinbase_parse(const char *data, size_t len, paper_ts recv_ts, feed_p
 int paper__coinbase_candles_parse(const char *data, size_t len, const char *symbol,
 				  paper_ts interval_us, paper_ts recv_ts, feed_parsed *out)
 {
+	guint start = out->msgs->len;
 	json_value *root = NULL;
 	char err[128];
 	if (!json_parse(data, len, &root, err, sizeof err))
@@ -165,9 +166,7 @@ int paper__coinbase_candles_parse(const char *data, size_t len, const char *symb
 			rc = PAPER_EFORMAT;
 	}
 	json_free(root);
-	if (rc == PAPER_OK)
-		fm_sort(out);
-	return rc;
+	return fm_backfill_done(out, start, rc);
 }
 
 static void channel(GString *g, const feed_spec *spec, const char *name, unsigned kind,

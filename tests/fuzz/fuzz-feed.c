@@ -7,8 +7,8 @@
  * Promises: no crash, no leak, no undefined behaviour; the answer is PAPER_OK or PAPER_EFORMAT;
  * whatever a parser forwards is something the broker would take (a symbol of at most
  * PAPER_SYMBOL_MAX characters, a time inside the library's range, finite positive prices with a
- * bar's high and low around its open and close, finite non-negative sizes) and a backfill's
- * bars come in time order.
+ * bar's high and low around its open and close, finite non-negative sizes); a backfill's bars
+ * come in time order, and a backfill answer that cannot be read forwards none.
  */
 #include <glib.h>
 #include <math.h>
@@ -79,11 +79,13 @@ static void check_msg(const paper_feed_msg *m, paper_ts interval)
 static void check_parsed(const feed_parsed *p, int rc, paper_ts interval)
 {
 	fuzz_require(rc == PAPER_OK || rc == PAPER_EFORMAT, "a frame is read or refused");
+	fuzz_require(rc == PAPER_OK || interval == 0 || p->msgs->len == 0,
+		     "a backfill answer that cannot be read forwards no bar");
 	fuzz_require(memchr(p->error, '\0', sizeof p->error) != NULL, "the error text ends");
 	for (guint i = 0; i < p->msgs->len; i++) {
 		const paper_feed_msg *m = &g_array_index(p->msgs, paper_feed_msg, i);
 		check_msg(m, interval);
-		if (interval && i > 0)
+		if (interval && rc == PAPER_OK && i > 0)
 			fuzz_require(m->ts >= g_array_index(p->msgs, paper_feed_msg, i - 1).ts,
 				     "backfill bars come in time order");
 	}
