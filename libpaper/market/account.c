@@ -44,6 +44,7 @@ static void open_trip(position *p, const order *o, const fill *f, int64_t qty, i
 	p->confidence = o->confidence;
 	memcpy(p->strategy, o->strategy, sizeof p->strategy);
 	memcpy(p->signal_id, o->signal_id, sizeof p->signal_id);
+	p->plan = o->plan;
 	p->qty = o->side == PAPER_SIDE_BUY ? qty : -qty;
 	p->basis = notional;
 	p->entry_qty = qty;

@@ -482,13 +482,25 @@ static int record_rejection(paper_broker *b, const order *o, const char *symbol,
 	return paper__error(code, "%s", msg);
 }
 
-PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *req,
-				  uint64_t *order_id_out)
+static int check_plan(const exit_plan *plan)
+{
+	if (plan->kind > PLAN_EXPLICIT || plan->tp < 0 || plan->sl < 0 || plan->tp > FX_PRICE_MAX ||
+	    plan->sl > FX_PRICE_MAX || plan->max_hold < 0 || plan->max_hold > PAPER_TS_MAX)
+		return paper__error(PAPER_EINVAL, "exit plan: kind %u, levels %" G_GINT64_FORMAT
+				    " / %" G_GINT64_FORMAT ", hold %" G_GINT64_FORMAT " out of range",
+				    plan->kind, plan->tp, plan->sl, plan->max_hold);
+	return PAPER_OK;
+}
+
+static int submit(paper_broker *b, const paper_order_request *req, const exit_plan *plan,
+		  uint64_t *order_id_out)
 {
 	BROKER_ENTRY(b);
 	order o;
 	memset(&o, 0, sizeof o);
 	int rc = order_from_request(b, req, &o);
+	if (rc == PAPER_OK && plan && (rc = check_plan(plan)) == PAPER_OK)
+		o.plan = *plan;
 	if (rc != PAPER_OK)
 		return rc;
 	if (order_id_out)
@@ -524,6 +536,18 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 	if (rc == PAPER_OK && order_id_out)
 		*order_id_out = o.id;
 	return rc;
+}
+
+PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *req,
+				  uint64_t *order_id_out)
+{
+	return submit(b, req, NULL, order_id_out);
+}
+
+int paper__broker_submit_planned(paper_broker *b, const paper_order_request *req,
+				 const exit_plan *plan, uint64_t *order_id_out)
+{
+	return submit(b, req, plan, order_id_out);
 }
 
 static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t type, uint8_t status,

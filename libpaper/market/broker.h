@@ -14,6 +14,24 @@
 
 #define NO_SLOT UINT32_MAX
 
+/*
+ * The exits a session planned for an entry (docs/semantics.md, "Exit plans"), recorded with the
+ * entry order and carried by the position it opens, so a session that adopts the position
+ * after a restart manages it by the same levels. The broker only keeps it: it is part of the
+ * ORDER_ACCEPTED event, and so of the ledger.
+ */
+typedef enum plan_kind {
+	PLAN_NONE = 0,     /* none recorded (a manual order, an older ledger) */
+	PLAN_SESSION = 1,  /* a signal's: a level of 0 is the session's percentage */
+	PLAN_EXPLICIT = 2, /* an intent's (a plan row): 0 is none, and no trailing stop */
+} plan_kind;
+
+typedef struct exit_plan {
+	uint8_t kind;      /* plan_kind */
+	int64_t tp, sl;    /* absolute levels in fixed point */
+	paper_ts max_hold; /* time limit after the entry fill; 0: none */
+} exit_plan;
+
 typedef struct order {
 	uint64_t id;
 	uint32_t sym;
@@ -30,6 +48,7 @@ typedef struct order {
 	char client_id[PAPER_ID_MAX + 1];
 	char strategy[PAPER_TAG_MAX + 1];
 	char signal_id[PAPER_ID_MAX + 1];
+	exit_plan plan;        /* an entry's planned exits */
 } order;
 
 /* A net position and the round trip it belongs to. */
@@ -44,6 +63,7 @@ typedef struct position {
 	double confidence;
 	char strategy[PAPER_TAG_MAX + 1];
 	char signal_id[PAPER_ID_MAX + 1];
+	exit_plan plan;        /* of the order that opened the round trip */
 } position;
 
 typedef struct instrument {

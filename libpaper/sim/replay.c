@@ -290,6 +290,7 @@ static int act_signal(paper_replay *r, const sig_src *src, const sig_row *s)
 	sig.direction = s->dir;
 	sig.confidence = s->confidence;
 	sig.risk = s->risk;
+	sig.ref_price = s->ref_price;
 	sig.take_profit = s->tp;
 	sig.stop_loss = s->sl;
 	sig.ts = s->ts;

@@ -77,6 +77,7 @@ typedef struct sig_row {
 	char symbol[PAPER_SYMBOL_MAX + 1];
 	paper_direction dir;
 	double confidence, risk, tp, sl;
+	double ref_price;      /* paper_signal version 2: the price to size at, 0: the latest */
 	char id[PAPER_ID_MAX + 1];
 	char strategy[PAPER_TAG_MAX + 1];
 	uint64_t line;         /* line in its file, or index in the array given */

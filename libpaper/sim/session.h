@@ -78,9 +78,10 @@ sess_pos *session__pos(paper_session *s, uint32_t sym);
 int session__sync(paper_session *s, uint32_t sym);
 
 /*
- * Take over what the broker already holds (a reopened ledger): positions get levels from the
- * session's percentages around their average price and the time limit from their opening
- * time; resting orders that would open a flat symbol become pending entries.
+ * Take over what the broker already holds (a reopened ledger): positions get the exit plan
+ * recorded with the order that opened them (else the session's percentages around their
+ * average price), the time limit from their opening time; resting orders that would open a
+ * flat symbol become pending entries with their recorded plan.
  */
 void session__adopt(paper_session *s);
 
