@@ -454,7 +454,7 @@ static const bad_case bad_bars[] = {
 	{ "close_out", "2024-01-02T15:30:00Z,100,101,99,98,10", "X.csv:3: field 'close': close 98 is outside" },
 	{ "volume", "2024-01-02T15:30:00Z,100,101,99,100,-5", "X.csv:3: field 'volume': negative volume -5" },
 	{ "duplicate", good_row, "X.csv:3: field 'timestamp': duplicate timestamp (also on line 2)" },
-	{ "epoch_dup", "1704205800,100,101,99,100,10", "X.csv:3: field 'timestamp': duplicate timestamp (also on line 2)" },
+	{ "epoch_mixed", "1704205800,100,101,99,100,10", "X.csv:3: field 'timestamp': '1704205800' is an epoch, but line 2 was ISO-8601 UTC: one time form per file" },
 	{ "unsorted", "2024-01-02T14:00:00Z,100,101,99,100,10", "X.csv:3: field 'timestamp': not sorted: earlier than line 2" },
 	{ "no_zone", "2024-01-02T15:30:00,100,101,99,100,10", "X.csv:3: field 'timestamp': '2024-01-02T15:30:00' is neither" },
 	{ "bad_date", "2024-02-30T15:30:00Z,100,101,99,100,10", "X.csv:3: field 'timestamp': '2024-02-30T15:30:00Z' is not a valid date" },
@@ -507,7 +507,7 @@ START_TEST(bad_files)
 {
 	char *dir = tmp_dir();
 	static const struct { const char *name, *text, *want; } cases[] = {
-		{ "X.csv", "time,open,high,low,close,volume\n", "X.csv:1: header: unknown column 'time'" },
+		{ "X.csv", "when,open,high,low,close,volume\n", "X.csv:1: header: unknown column 'when'" },
 		{ "X.csv", "timestamp,open,high,low,close\n", "X.csv:1: header: no 'volume' column" },
 		{ "X.csv", "timestamp,open,open,low,close,volume\n", "header: repeated column 'open'" },
 		{ "X.csv", "", "X.csv: empty file" },

@@ -60,6 +60,10 @@ static int refill(csv_reader *r)
 			break;
 		}
 		r->len += (size_t)got;
+		/* A byte order mark at the very start is no part of the first line. */
+		if (r->bytes == 0 && r->line == 0 && r->pos == 0 && r->len >= 3 &&
+		    memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+			r->pos = r->bytes = 3;
 		/* One read is enough when it brought a line end. */
 		if (memchr(r->buf + r->len - (size_t)got, '\n', (size_t)got))
 			break;
@@ -103,4 +107,12 @@ int csv_next(csv_reader *r, const char **line, size_t *len)
 		*len = n;
 		return 1;
 	}
+}
+
+void csv_unread(csv_reader *r, const char *line)
+{
+	size_t at = (size_t)(line - r->buf);
+	r->bytes -= r->pos - at;
+	r->pos = at;
+	r->line--;
 }

@@ -2,7 +2,8 @@
  * Private: a streaming CSV reader. Lines come out of one fixed buffer refilled with read(2), so
  * memory does not depend on the file's length; fields are split in place, no copies. The
  * format is the simple one libpaper writes and documents: ',' separates, no quoting, '\n' or
- * "\r\n" ends a line, blank lines carry nothing and are skipped.
+ * "\r\n" ends a line, blank lines carry nothing and are skipped. A UTF-8 byte order mark
+ * before the first line (spreadsheets write one) is not part of it.
  */
 #ifndef PAPER_PRIV_CSVREAD_H
 #define PAPER_PRIV_CSVREAD_H
@@ -12,7 +13,7 @@
 #include <stdint.h>
 
 #define CSV_BUFFER (256 * 1024) /* also the longest line accepted */
-#define CSV_MAX_FIELDS 16
+#define CSV_MAX_FIELDS 64
 
 typedef struct csv_reader {
 	char *path;      /* for messages */
@@ -40,6 +41,10 @@ void csv_close(csv_reader *r);
  * longer than the buffer).
  */
 int csv_next(csv_reader *r, const char **line, size_t *len);
+
+/* Give back the line csv_next() just returned (line is its pointer): the next call returns it
+ * again. Only before any other call. */
+void csv_unread(csv_reader *r, const char *line);
 
 /* Split a line at commas into up to max fields; returns the number of fields the line has. */
 static inline size_t csv_split(const char *s, size_t n, csv_field *f, size_t max)

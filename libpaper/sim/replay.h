@@ -13,6 +13,7 @@
 
 #include "base/csvread.h"
 #include "base/tstext.h"
+#include "sim/bar_dialect.h"
 #include "sim/session.h"
 
 /* One bar as the merge carries it: symbol index in the broker, values in 1e-8. */
@@ -44,8 +45,12 @@ typedef struct bar_src {
 	bar_row cur;           /* the row the merge sees next */
 	paper_ts prev_ts;      /* rows of one source are in time order (INT64_MIN: none yet) */
 	uint64_t prev_line;
+	uint64_t rows;         /* rows read (CSV; columns: rows taken) */
+	uint64_t skipped;      /* bad rows skipped (skip_bad_rows) */
+	char *first_skip;      /* why the first of them was bad */
 	/* CSV */
 	csv_reader csv;
+	bar_layout L;          /* the file's dialect */
 	int8_t role[CSV_MAX_FIELDS]; /* column -> bar_col */
 	uint8_t n_fields;
 	bool has_symbol;
@@ -157,8 +162,10 @@ static inline void replay__stats(const paper_replay *r, paper_replay_stats *out)
 }
 
 /* replay_bars.c */
-int replay__add_bars_file(paper_replay *r, const char *path);
-int replay__add_bars_dir(paper_replay *r, const char *path);
+int replay__add_bars_file(paper_replay *r, const char *path, const bar_request *req);
+int replay__add_bars_dir(paper_replay *r, const char *path, const bar_request *req);
+/* A source whose every row was bad and skipped fails the run: PAPER_EFORMAT naming it. */
+int replay__check_sources(const paper_replay *r);
 int replay__add_columns(paper_replay *r, const paper_bar_columns *cols);
 /* Read src's next good row into src->cur: 1, 0 at its end, or an error. */
 int replay__csv_next(paper_replay *r, bar_src *src);
