@@ -18,8 +18,12 @@
 typedef struct csv_reader {
 	char *path;      /* for messages */
 	int fd;
+	bool owns_fd;    /* false for a range of another reader's file */
 	char *buf;
+	size_t cap;      /* of buf */
 	size_t pos, len; /* unread bytes are buf[pos, len) */
+	uint64_t base;   /* the file offset of buf[0] */
+	uint64_t off, end; /* a range reader reads [off, end) with pread(); end 0: to the end */
 	uint64_t line;   /* number of the line last returned; the header is line 1 */
 	uint64_t bytes;  /* consumed so far */
 	uint64_t size;   /* of the file, 0 if unknown */
@@ -41,6 +45,23 @@ void csv_close(csv_reader *r);
  * longer than the buffer).
  */
 int csv_next(csv_reader *r, const char **line, size_t *len);
+
+/*
+ * A reader of the lines of [off, end) of the file parent has open (sharing its descriptor:
+ * parent must stay open), the first of them numbered line0 + 1. Its buffer starts at cap bytes
+ * and doubles, up to CSV_BUFFER, for a longer line: many ranges of one file cost little.
+ */
+void csv_open_range(csv_reader *r, const csv_reader *parent, uint64_t off, uint64_t end,
+		    uint64_t line0, size_t cap);
+
+/* Make r, its header read, a range reader of [off, end) of its own file (its buffer dropped). */
+void csv_restrict(csv_reader *r, uint64_t off, uint64_t end, uint64_t line0);
+
+/* The file offset where line (just returned by csv_next()) starts. */
+static inline uint64_t csv_offset(const csv_reader *r, const char *line)
+{
+	return r->base + (uint64_t)(line - r->buf);
+}
 
 /* Give back the line csv_next() just returned (line is its pointer): the next call returns it
  * again. Only before any other call. */

@@ -309,7 +309,7 @@ static bar_family family_of(const header *h, const bar_layout *L)
 	/* libpaper's names with its own time forms: its exact format (numbers refused past the
 	 * 8th decimal, all six columns). With pandas' times the same names are a DataFrame's. */
 	if (libpaper_names(h) && (L->first_shape == TSH_NONE || L->first_shape == TSH_EPOCH ||
-				  L->first_shape == TSH_ZONED))
+				  L->first_iso_z))
 		return BF_LIBPAPER;
 	if (stooq_names(h) && L->first_shape == TSH_DATE)
 		return BF_STOOQ;
@@ -483,8 +483,12 @@ static int peek_first_shape(bar_layout *L, csv_reader *csv)
 	csv_field f[CSV_MAX_FIELDS];
 	size_t n = csv_split(line, len, f, CSV_MAX_FIELDS);
 	int c = L->col[BR_TS] >= 0 ? L->col[BR_TS] : L->col[BR_DATE];
-	if (c >= 0 && (size_t)c < n && n <= CSV_MAX_FIELDS)
+	if (c >= 0 && (size_t)c < n && n <= CSV_MAX_FIELDS) {
 		L->first_shape = ts_shape_of(f[c].s, f[c].n);
+		/* libpaper's own ISO form, as against pandas' 2024-01-02 14:30:00+00:00 */
+		L->first_iso_z = L->first_shape == TSH_ZONED && f[c].n >= 20 && f[c].s[10] == 'T' &&
+				 f[c].s[f[c].n - 1] == 'Z';
+	}
 	csv_unread(csv, line);
 	return PAPER_OK;
 }
@@ -627,7 +631,7 @@ static void plural(GString *g, uint64_t n, const char *one, const char *many)
 	g_string_append_printf(g, "; %" G_GUINT64_FORMAT " %s", n, n == 1 ? one : many);
 }
 
-const char *bar_dialect_report(bar_layout *L, uint64_t rows_skipped)
+const char *bar_dialect_report(bar_layout *L, const bar_counts *n)
 {
 	GString *g = g_string_new(family_titles[L->family]);
 	if (L->family == BF_BINANCE && L->header_lines == 0)
@@ -646,20 +650,23 @@ const char *bar_dialect_report(bar_layout *L, uint64_t rows_skipped)
 		g_string_append_printf(g, "; ignored: %s", L->ignored->str);
 	if (L->symbol_prefix)
 		g_string_append(g, "; the symbol is the file name up to its first '-'");
+	if (n->groups > 1)
+		g_string_append_printf(g, "; rows grouped by symbol: %u symbols read side by side",
+				       n->groups);
 	if (L->has_tz && !L->tz_used && L->shape != TSH_NONE)
 		g_string_append_printf(g, "; --tz %s not used (%s)", L->tz.name,
 				       L->shape == TSH_ZONED ? "the times carry their offset"
 				       : L->shape == TSH_EPOCH ? "epochs are UTC" : "daily dates");
 	if (L->unit != TS_UNIT_AUTO && L->shape != TSH_NONE && L->shape != TSH_EPOCH)
 		g_string_append(g, "; --time-unit not used (the times are text)");
-	if (L->rows_empty)
-		plural(g, L->rows_empty, "row without prices (null or empty) skipped",
+	if (n->rows_empty)
+		plural(g, n->rows_empty, "row without prices (null or empty) skipped",
 		       "rows without prices (null or empty) skipped");
-	if (L->values_rounded)
-		plural(g, L->values_rounded, "value rounded to 8 decimals",
+	if (n->values_rounded)
+		plural(g, n->values_rounded, "value rounded to 8 decimals",
 		       "values rounded to 8 decimals");
-	if (rows_skipped)
-		plural(g, rows_skipped, "bad row skipped", "bad rows skipped");
+	if (n->rows_skipped)
+		plural(g, n->rows_skipped, "bad row skipped", "bad rows skipped");
 	g_free(L->report);
 	L->report = g_string_free(g, FALSE);
 	return L->report;

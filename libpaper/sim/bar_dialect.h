@@ -59,6 +59,7 @@ typedef struct bar_layout {
 	bool columns_given;    /* --columns */
 	GString *ignored;      /* names of the columns not used, for the report */
 	ts_shape first_shape;  /* the first row's time, seen when the file was opened */
+	bool first_iso_z;      /* ... and it is libpaper's 2024-01-02T14:30:00Z */
 	/* Fixed by the first row whose time reads (one time form per file). */
 	ts_shape shape;        /* TSH_NONE until then */
 	ts_unit epoch_unit;    /* the unit of TSH_EPOCH */
@@ -87,12 +88,18 @@ void bar_layout_clear(bar_layout *L);
 /* "libpaper", "yahoo", ... the short name of the family. */
 const char *bar_family_id(bar_family f);
 
+/* What a file's rows brought, over its groups. */
+typedef struct bar_counts {
+	uint64_t rows_skipped, rows_empty, values_rounded;
+	uint32_t groups;       /* > 1: grouped by symbol (bar_groups.h) */
+} bar_counts;
+
 /*
- * One line saying how the file was read: "Yahoo Finance daily (Date,Open,High,Low,Close,
- * Adj Close,Volume): dates at 00:00 UTC; Adj Close ignored (--adjusted uses it); 1 row
- * without prices (null) skipped". Owned by the layout, valid until the next call.
+ * One line saying how the file was read: "Yahoo Finance daily: dates at 00:00 UTC; Adj Close
+ * ignored (--adjusted uses it); 1 row without prices (null or empty) skipped". Owned by the
+ * layout, valid until the next call.
  */
-const char *bar_dialect_report(bar_layout *L, uint64_t rows_skipped);
+const char *bar_dialect_report(bar_layout *L, const bar_counts *n);
 
 /* Parse a --columns text (for checking options): PAPER_OK or PAPER_EINVAL with the reason. */
 int bar_columns_check(const char *columns);

@@ -45,6 +45,8 @@ typedef struct bar_src {
 	bar_row cur;           /* the row the merge sees next */
 	paper_ts prev_ts;      /* rows of one source are in time order (INT64_MIN: none yet) */
 	uint64_t prev_line;
+	const struct bar_src *head; /* a group of a file grouped by symbol: the file's first */
+	uint32_t groups;       /* a file's head: its groups (1 when not grouped) */
 	uint64_t rows;         /* rows read (CSV; columns: rows taken) */
 	uint64_t skipped;      /* bad rows skipped (skip_bad_rows) */
 	char *first_skip;      /* why the first of them was bad */
@@ -157,7 +159,9 @@ static inline void replay__stats(const paper_replay *r, paper_replay_stats *out)
 {
 	*out = r->st;
 	out->version = PAPER_REPLAY_STATS_VERSION;
-	out->sources = r->bars->len;
+	out->sources = 0;
+	for (guint i = 0; i < r->bars->len; i++) /* a file grouped by symbol is one */
+		out->sources += ((const struct bar_src *)r->bars->pdata[i])->head == NULL;
 	out->symbols = g_hash_table_size(r->declared);
 }
 

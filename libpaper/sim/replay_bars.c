@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "market/broker_store.h"
 #include "sim/bar_fields.h"
+#include "sim/bar_groups.h"
 
 static const char *const col_names[COL__N] = {
 	[COL_TS] = "timestamp", [COL_SYMBOL] = "symbol", [COL_OPEN] = "open", [COL_HIGH] = "high",
@@ -94,6 +95,7 @@ static bar_src *src_new(paper_replay *r, src_kind kind, const char *name)
 	src->order = r->bars->len;
 	src->csv.fd = -1;
 	src->prev_ts = INT64_MIN;
+	src->groups = 1;
 	return src;
 }
 
@@ -146,6 +148,27 @@ static int file_symbol(const char *path, bool prefix, char *out, size_t cap)
 	return rc;
 }
 
+/* A file grouped by symbol: src reads the first group, a source per other group follows it. */
+static void add_groups(paper_replay *r, bar_src *src, const GArray *groups, uint64_t size)
+{
+	for (guint i = 0; i < groups->len; i++) {
+		const bar_group *g = &g_array_index(groups, bar_group, i);
+		uint64_t end = i + 1 < groups->len ? g_array_index(groups, bar_group, i + 1).off : size;
+		if (i == 0) {
+			csv_restrict(&src->csv, g->off, end, g->line - 1);
+			continue;
+		}
+		bar_src *sub = src_new(r, SRC_CSV, src->name);
+		csv_open_range(&sub->csv, &src->csv, g->off, end, g->line - 1, BAR_GROUP_BUFFER);
+		bar_layout_copy(&sub->L, &src->L);
+		memcpy(sub->role, src->role, sizeof sub->role);
+		sub->n_fields = src->n_fields;
+		sub->has_symbol = true;
+		sub->head = src;
+		g_ptr_array_add(r->bars, sub);
+	}
+}
+
 G_STATIC_ASSERT((int)BR_TS == (int)COL_TS && (int)BR_SYMBOL == (int)COL_SYMBOL &&
 		(int)BR_OPEN == (int)COL_OPEN && (int)BR_VOLUME == (int)COL_VOLUME);
 
@@ -165,13 +188,21 @@ int replay__add_bars_file(paper_replay *r, const char *path, const bar_request *
 		if (rc == PAPER_OK)
 			rc = declare(r, src, sym, &src->file_sym);
 	}
+	GArray *groups = g_array_new(FALSE, FALSE, sizeof(bar_group));
+	uint64_t size = 0;
+	if (rc == PAPER_OK && src->has_symbol)
+		rc = bar_groups_find(path, &src->L, groups, &size);
 	if (rc != PAPER_OK) {
+		g_array_unref(groups);
 		replay__bar_src_free(src);
 		return rc;
 	}
 	r->open_symbols |= src->has_symbol;
 	r->bytes_total += src->csv.size;
+	src->groups = groups->len ? groups->len : 1;
 	g_ptr_array_add(r->bars, src);
+	add_groups(r, src, groups, size);
+	g_array_unref(groups);
 	return PAPER_OK;
 }
 
@@ -606,12 +637,21 @@ int replay__check_sources(const paper_replay *r)
 {
 	for (guint i = 0; i < r->bars->len; i++) {
 		const bar_src *src = r->bars->pdata[i];
-		uint64_t rows = src->kind == SRC_CSV ? src->rows - src->L.rows_empty : src->row;
-		if (src->skipped == 0 || src->skipped < rows)
+		if (src->head)
+			continue;
+		/* A file's rows, over its groups (which follow it). */
+		uint64_t rows = 0, skipped = 0;
+		const char *first = NULL;
+		for (guint k = i; k < i + src->groups && k < r->bars->len; k++) {
+			const bar_src *g = r->bars->pdata[k];
+			rows += g->kind == SRC_CSV ? g->rows - g->L.rows_empty : g->row;
+			skipped += g->skipped;
+			first = first ? first : g->first_skip;
+		}
+		if (skipped == 0 || skipped < rows)
 			continue;
 		return paper__error(PAPER_EFORMAT, "%s: every row was bad and skipped (%" G_GUINT64_FORMAT
-				    " rows; the first: %s)", src->name, src->skipped,
-				    src->first_skip ? src->first_skip : "?");
+				    " rows; the first: %s)", src->name, skipped, first ? first : "?");
 	}
 	return PAPER_OK;
 }
