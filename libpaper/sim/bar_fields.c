@@ -287,6 +287,7 @@ bf_status bar_fields_parse(bar_layout *L, uint64_t line, const char *s, size_t n
 	out->rounded = 0;
 	out->local = false;
 	out->field = -1;
+	out->sym = (csv_field){ NULL, 0 };
 	if (got != L->n_fields)
 		return bad(out, -1, "expected %u comma-separated fields, found %zu", L->n_fields, got);
 	if (L->col[BR_PER] >= 0 && per_column(L, f[L->col[BR_PER]], out) != BFS_OK)
@@ -300,6 +301,16 @@ bf_status bar_fields_parse(bar_layout *L, uint64_t line, const char *s, size_t n
 		st = text_time(L, line, f[c].s, f[c].n, out, &L->tc);
 	} else {
 		st = split_time(L, line, f[L->col[BR_DATE]], f[L->col[BR_TIME]], out, &c);
+		if (st == BT_NO_TZ || st == TSP_RANGE) {
+			/* The date and the time together are what is refused. */
+			char both[80];
+			csv_field d = f[L->col[BR_DATE]], t = f[L->col[BR_TIME]];
+			int len = snprintf(both, sizeof both, "%.*s %.*s", (int)(d.n > 32 ? 32 : d.n),
+					   d.s, (int)(t.n > 32 ? 32 : t.n), t.s);
+			bar_time_why(L, st, both, (size_t)len, out->why, sizeof out->why);
+			out->field = c;
+			return BFS_BAD;
+		}
 	}
 	if (st != TSP_OK) {
 		bar_time_why(L, st, f[c].s, f[c].n, out->why, sizeof out->why);
