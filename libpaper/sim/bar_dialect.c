@@ -598,8 +598,8 @@ static void describe_time(GString *g, const bar_layout *L)
 	if (L->col[BR_DATE] >= 0 && L->shape != TSH_NONE) {
 		if (L->per[0])
 			g_string_append_printf(g, "period %s, ", L->per);
-		if (!L->tz_used && L->per_daily)
-			g_string_append(g, "dates at 00:00 UTC");
+		if (L->per_daily)
+			g_string_append_printf(g, "dates at 00:00 %s", zone);
 		else
 			g_string_append_printf(g, "date and time columns, local times in %s", zone);
 		return;

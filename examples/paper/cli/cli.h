@@ -132,6 +132,7 @@ typedef struct cli_run {
 	paper_ts from, to;       /* 0: unbounded */
 	bool skip_bad_rows, no_progress, quiet;
 	paper_replay_options opts;
+	paper_replay_bars_options bars_opts; /* --columns --time-unit --tz --adjusted */
 	paper_broker *b;
 	paper_replay *r;
 	cli_progress progress;
