@@ -71,6 +71,7 @@ expect "--adjusted without Adj Close" 2 "--adjusted needs an adjusted close colu
 
 # --skip-bad-rows that skipped every row is an error, not "0 bars".
 printf 'timestamp,open,high,low,close,volume\n2024-01-02T14:30:00Z,abc,1,1,1,1\n2024-01-02T15:30:00Z,1,1,2,1,1\n' > "$tmp/X.csv"
+rm -f "$tmp/t.csv"
 expect "every row skipped" 2 "X.csv: every row was bad and skipped (2 rows; the first: " \
 	$(replay "$tmp/x-signal.csv") --bars "$tmp/X.csv" --skip-bad-rows
 check "every row skipped: no trades file left" [ ! -e "$tmp/t.csv" ]
