@@ -463,6 +463,12 @@ START_TEST(bad_options)
 	ck_assert_int_eq(g.rc, PAPER_EFORMAT);
 	assert_has(g.err, "--adjusted needs an adjusted close column (Adj Close)");
 	got_free(&g);
+	/* libpaper's own format has none either: refused, not ignored. */
+	g = read_text("X.csv", "timestamp,open,high,low,close,volume\n2024-01-02T14:30:00Z,1,1,1,1,1\n",
+		      &o, false);
+	ck_assert_int_eq(g.rc, PAPER_EFORMAT);
+	assert_has(g.err, "--adjusted needs an adjusted close column");
+	got_free(&g);
 	/* Fixed offsets are zones too. */
 	o = (paper_replay_bars_options)PAPER_REPLAY_BARS_OPTIONS_INIT;
 	o.tz = "+05:30";

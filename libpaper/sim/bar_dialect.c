@@ -452,6 +452,8 @@ static int check_required(bar_layout *L, const char *path)
 {
 	static const char *const own[] = { "timestamp", "symbol", "open", "high", "low", "close",
 					   "volume" };
+	if (L->adjusted && L->col[BR_ADJ_CLOSE] < 0)
+		return header_error(path, "--adjusted needs an adjusted close column (Adj Close)");
 	if (L->family == BF_LIBPAPER) {
 		for (int r = BR_TS; r <= BR_VOLUME; r++)
 			if (r != BR_SYMBOL && L->col[r] < 0)
@@ -467,8 +469,6 @@ static int check_required(bar_layout *L, const char *path)
 				    "with closes only has none of them", L->col[BR_OPEN] < 0 ? "open"
 				    : L->col[BR_HIGH] < 0 ? "high" : "low");
 	L->has_ohl = ohl == 3;
-	if (L->adjusted && L->col[BR_ADJ_CLOSE] < 0)
-		return header_error(path, "--adjusted needs an adjusted close column (Adj Close)");
 	return PAPER_OK;
 }
 
