@@ -773,6 +773,66 @@ START_TEST(huge_lines)
 }
 END_TEST
 
+/* Every sample, mutated many times (bytes changed, cut, repeated, a comma, a quote, digits,
+ * a null, an exponent): each read ends with a bar set or a named refusal, never a crash (the
+ * sanitizer build checks the memory). */
+START_TEST(mutated_samples_never_crash)
+{
+	static const char *const samples[] = {
+		"yahoo-AAPL.csv", "BTCUSDT-1h-2024-01.csv", "alpaca-AAPL.csv", "polygon-aggs-AAPL.csv",
+		"polygon-flat-2024-01-02.csv", "stooq-aapl.us.csv", "stooq-data-aapl.us.csv",
+		"yfinance-SPY-1h.csv", "yfinance-download-MSFT.csv", "pandas-SHIB-USD.csv",
+		"pandas-naive-ES.csv",
+	};
+	static const char *const bits[] = { ",", "\"", "\n", "\r\n", "null", "e+99", "e-9", ".",
+					    "-", "+05:30", "Z", " ", "9999999999999999999", "" };
+	uint64_t rng = 0x5eed17;
+	paper_replay_bars_options o = PAPER_REPLAY_BARS_OPTIONS_INIT;
+	int outcomes[3] = { 0 };
+	for (size_t k = 0; k < G_N_ELEMENTS(samples); k++) {
+		char *path = g_strconcat(SAMPLES, samples[k], NULL), *text = NULL;
+		gsize n = 0;
+		ck_assert(g_file_get_contents(path, &text, &n, NULL));
+		for (int m = 0; m < 120; m++) {
+			GString *t = g_string_new_len(text, (gssize)(n < 4096 ? n : 4096));
+			for (int edits = 1 + m % 4; edits > 0 && t->len > 0; edits--) {
+				rng = rng * 6364136223846793005u + 1442695040888963407u;
+				gsize at = (gsize)(rng >> 33) % t->len;
+				switch ((rng >> 20) % 4) {
+				case 0:
+					t->str[at] = (char)(rng >> 8);
+					break;
+				case 1:
+					g_string_truncate(t, at);
+					break;
+				case 2:
+					g_string_insert(t, (gssize)at, bits[(rng >> 40) % G_N_ELEMENTS(bits)]);
+					break;
+				default: {
+					gsize cut = (gsize)((rng >> 44) % 8);
+					g_string_erase(t, (gssize)at, (gssize)MIN(cut, t->len - at));
+					break;
+				}
+				}
+			}
+			o.tz = m % 3 == 0 ? "America/New_York" : NULL;
+			o.adjusted = m % 5 == 0;
+			got g = read_text(samples[k], t->str, &o, m % 2 == 0);
+			ck_assert_msg(g.rc == PAPER_OK || g.rc == PAPER_EFORMAT || g.rc == PAPER_EINVAL,
+				      "%s, mutation %d: rc %d (%s)", samples[k], m, g.rc, g.err);
+			outcomes[g.rc == PAPER_OK ? 0 : g.rc == PAPER_EFORMAT ? 1 : 2]++;
+			got_free(&g);
+			g_string_free(t, TRUE);
+		}
+		g_free(text);
+		g_free(path);
+	}
+	/* Both ends were reached: some mutants still read, most are refused. */
+	ck_assert_int_gt(outcomes[0], 50);
+	ck_assert_int_gt(outcomes[1], 300);
+}
+END_TEST
+
 /* ---- the text parsers ---- */
 
 START_TEST(rounding_rule)
@@ -888,6 +948,7 @@ static Suite *suite(void)
 	tc = tcase_create("scale");
 	tcase_add_test(tc, a_million_rows);
 	tcase_add_test(tc, huge_lines);
+	tcase_add_test(tc, mutated_samples_never_crash);
 	tcase_set_timeout(tc, 600);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("parsers");
