@@ -1,7 +1,9 @@
 #!/bin/sh
 # Every test, from a fresh Debian 12 machine: install missing packages, configure, build,
 # run the whole suite (Check + pytest + ABI checks), then build again with AddressSanitizer
-# and UndefinedBehaviorSanitizer and run the suite there too. Exits non-zero on any failure.
+# and UndefinedBehaviorSanitizer and run the suite there too, then a third time with clang and
+# libFuzzer to fuzz every parser for a bounded time (suite fuzz; docs/testing.md). Exits
+# non-zero on any failure.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -43,6 +45,20 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	meson test -C build-asan --num-processes "$jobs" --print-errorlogs
 
+# The fuzz targets under libFuzzer, each for PAPER_FUZZ_SECONDS (20) after replaying its corpus;
+# only suite fuzz runs here (the rest ran twice above). New inputs go to temporary folders; a
+# failure prints the reproducer's path under build-fuzz/tests/fuzz/artifacts/.
+echo "== build (clang, libFuzzer + ASan + UBSan)"
+(
+	CC=clang
+	export CC
+	configure build-fuzz -Db_sanitize=address,undefined -Db_lundef=false -Dabi_check=false \
+		-Dpython=false -Dfuzz=enabled -Dwerror=true
+)
+ninja -C build-fuzz -j "$jobs"
+echo "== fuzz"
+meson test -C build-fuzz --suite fuzz --num-processes "$jobs" --print-errorlogs
+
 # What a packager builds: -O3 with gcc and with clang, the library and the paper command,
 # compile only (about 20 s each on 2 cores); -O3 finds warnings (maybe-uninitialized, ...)
 # that -O2 does not.
@@ -54,8 +70,9 @@ for cc in gcc clang; do
 		> /dev/null
 done
 
-# One closing line for both runs, counted from meson's logs.
-/usr/bin/python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+# One closing line for the three runs, counted from meson's logs.
+/usr/bin/python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json \
+	build-fuzz/meson-logs/testlog.json <<'PY'
 import json, sys
 passed = failed = skipped = 0
 for path in sys.argv[1:]:

@@ -11,6 +11,7 @@ pkg-config
 gcc
 g++
 clang                 # the release compile check and the fuzz targets (tests/run-all.sh)
+libclang-rt-14-dev    # libFuzzer and the sanitizer runtimes of clang (tests/fuzz)
 libglib2.0-dev
 check                 # the C test suites
 libsqlite3-dev
@@ -34,6 +35,9 @@ dpkg-dev              # the Debian packages (tests/install/check-deb.sh)
 debhelper
 dh-python
 lintian
+libsoup-3.0-dev       # the live feeds (libpaper/feed, -Dfeeds)
+glib-networking       # their TLS (wss://, https://)
+python3-websockets    # the fake venues of the feed tests (tests/feed)
 LIST
 )
 

@@ -187,6 +187,24 @@ START_TEST(duplicate_keys_found_in_linear_time)
 }
 END_TEST
 
+/* Bytes that are not UTF-8 (a tag stored by an older libpaper) still make JSON that reads back. */
+START_TEST(writer_output_is_always_utf8)
+{
+	GString *s = g_string_new(NULL);
+	json_writer w;
+	jw_init(&w, s);
+	jw_begin_object(&w);
+	jw_key(&w, "tag");
+	jw_string(&w, "caf\xe9 \xff\xfe ok \xc3\xa9");
+	jw_end_object(&w);
+	json_value *v = parse_ok(s->str);
+	ck_assert_str_eq(json_get(v, "tag")->text,
+			 "caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd ok \xc3\xa9");
+	json_free(v);
+	g_string_free(s, TRUE);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("json");
@@ -195,6 +213,7 @@ int main(void)
 	tcase_add_test(tc, refuses_invalid_json);
 	tcase_add_test(tc, writer_round_trips);
 	tcase_add_test(tc, duplicate_keys_found_in_linear_time);
+	tcase_add_test(tc, writer_output_is_always_utf8);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -326,7 +326,7 @@ static const char *const hostile_text[] = {
 	"nul\x01",
 	"tab\there",
 	"del\x7f",
-	"c1\xc2\x9b" "2K",
+	("c1\xc2\x9b" "2K"),
 	"nel\xc2\x85",
 	"ls\xe2\x80\xa8",
 	"bidi\xe2\x80\xae",

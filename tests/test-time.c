@@ -52,7 +52,9 @@ START_TEST(market_data_and_orders_at_the_ends_of_the_range)
 	for (size_t i = 0; i < G_N_ELEMENTS(outside); i++)
 		refused(b, tu_submit_rc(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0,
 					outside[i]), PAPER_ETIME);
-	uint64_t id = tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, PAPER_TS_MAX);
+	/* An order fills on data stamped after it: the last one that can fill is placed just
+	 * before the end of the range. */
+	uint64_t id = tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, PAPER_TS_MAX - 1);
 	ck_ok(paper_broker_on_quote(b, "HI", PAPER_TS_MAX, 1, 1, 1));
 	ck_ok(paper_broker_on_bar(b, "X", PAPER_TS_MAX, 2, 2, 2, 2, 1));
 	ck_assert_int_eq(tu_order(b, id).status, PAPER_STATUS_FILLED);
@@ -92,7 +94,7 @@ START_TEST(sessions_at_the_ends_of_the_range)
 	refused(b, paper_session_submit_intent(s, &it, NULL, NULL), PAPER_EINVAL);
 	ck_ok(paper_session_on_bar(s, "X", 0, 1, 1, 1, 1, 1));
 	it.max_hold = PAPER_TS_MAX;
-	it.ts = PAPER_TS_MAX;
+	it.ts = PAPER_TS_MAX - 1; /* fills on the bar after it, the last of the range */
 	ck_ok(paper_session_submit_intent(s, &it, NULL, NULL));
 	ck_ok(paper_session_on_bar(s, "X", PAPER_TS_MAX, 1, 1, 1, 1, 1));
 	paper_session_position sp = PAPER_SESSION_POSITION_INIT;

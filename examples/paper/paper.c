@@ -33,6 +33,9 @@ static const command commands[] = {
 	{ "execute", cmd_execute, "turn a trade plan into orders (for the next session, or over bars)" },
 	{ "walk-forward", cmd_walk_forward, "run a month day by day: daily rows and a summary JSON" },
 	{ "migrate", cmd_migrate, "copy a ledger's accounts into another (SQLite <-> PostgreSQL)" },
+	{ "check", cmd_check, "check a ledger through and through, without writing: storage and logs" },
+	{ "feed", cmd_feed, "print what a live market-data feed sends (coinbase, binance, ...)" },
+	{ "record", cmd_record, "record a live feed's bars as CSV files paper replay reads" },
 };
 
 static void usage(FILE *out)

@@ -190,10 +190,13 @@ class Replay:
         end = self.last_ts + paperlib.TS_PER_SECOND
         while self.broker.orders():
             self.broker.cancel(self.broker.orders()[0].id)
+        # The orders first, stamped at the clock: an order fills only on data stamped after
+        # it, and each quote moves the clock.
         for s in self.series:
-            self.go_flat(s, end, ExitReason.END_OF_DATA)
+            self.go_flat(s, None, ExitReason.END_OF_DATA)
+        for s in self.series:
             if not self.broker.orders():
-                continue
+                break
             self.broker.on_quote(s.symbol, end, 0.0, 0.0, s.bars[-1][4])
 
 

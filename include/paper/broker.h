@@ -255,8 +255,9 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg);
 PAPER_API void paper_broker_free(paper_broker *b);
 
 /**
- * Submit an order. It is accepted and rests until market data stamped at or after its
- * submission time arrives (no look-ahead), or rejected at once.
+ * Submit an order. It is accepted and rests until market data stamped after its submission
+ * time arrives (no look-ahead: data of the very time it was placed may be data the caller saw
+ * before placing it), or rejected at once.
  * @param order_id_out if not NULL, receives the new order's id (0 when rejected).
  * @return PAPER_OK (accepted); for bad input, nothing recorded: PAPER_EINVAL (also a client
  *         id, strategy or signal id holding a control character or bytes that are not UTF-8), PAPER_EQTY,

@@ -16,6 +16,7 @@
 
 #include "broker.h"
 #include "common.h"
+#include "feed.h"
 #include "metrics.h"
 
 PAPER_BEGIN_DECLS
@@ -62,8 +63,9 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 				const paper_report_options *opts);
 
 /**
- * Render the dashboard into a file, replaced atomically (written beside it, then renamed), so
- * a browser refreshing it never sees half a page.
+ * Render the dashboard into a file, replaced atomically (written beside it, synced, then
+ * renamed; the old file's permissions kept), so a browser refreshing it never sees half a
+ * page. A symbolic link at path is refused (docs/formats.md, "How output files are written").
  * @return as paper_report_html(), or PAPER_EIO.
  */
 PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
@@ -85,6 +87,30 @@ PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_
  */
 PAPER_API int paper_report_tearsheet_html(char **out, size_t *len_out, const paper_metrics *m,
 					  const char *title);
+
+/**
+ * The dashboard with a "Live feeds" section after the KPI cards (since libpaper 1.1): one row
+ * per feed with its state, the age of its last message when the health was written, and its
+ * reconnects, gaps, backfilled bars, duplicates, out-of-order and dropped messages, clock skew
+ * and last error. paper_ledger_each_feed_health() gives what paper run kept.
+ * @param feeds n_feeds health records (may be NULL when n_feeds is 0).
+ * @param written when each was written (wall clock); NULL: unknown.
+ * @return as paper_report_html(); PAPER_EVERSION for a feeds[i].version this library lacks.
+ * @since 1.1
+ */
+PAPER_API int paper_report_html_feeds(char **out, size_t *len_out, const paper_broker *b,
+				      const paper_report_options *opts,
+				      const paper_feed_health_info *feeds, const paper_ts *written,
+				      size_t n_feeds);
+
+/**
+ * paper_report_html_feeds() into a file, replaced atomically.
+ * @return as paper_report_html_feeds(), or PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_report_write_html_feeds(const paper_broker *b, const paper_report_options *opts,
+					    const paper_feed_health_info *feeds,
+					    const paper_ts *written, size_t n_feeds, const char *path);
 
 PAPER_END_DECLS
 

@@ -475,8 +475,14 @@ void jw_end_array(json_writer *w)
 	close_level(w, ']');
 }
 
-static void quoted(GString *out, const char *s)
+/*
+ * JSON is UTF-8: text that is not (a tag an older libpaper stored as bytes) is written with
+ * each bad sequence as U+FFFD, so what is written can always be read back.
+ */
+static void quoted(GString *out, const char *text)
 {
+	char *valid = g_utf8_validate(text, -1, NULL) ? NULL : g_utf8_make_valid(text, -1);
+	const char *s = valid ? valid : text;
 	g_string_append_c(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
@@ -503,6 +509,7 @@ static void quoted(GString *out, const char *s)
 		}
 	}
 	g_string_append_c(out, '"');
+	g_free(valid);
 }
 
 void jw_key(json_writer *w, const char *key)

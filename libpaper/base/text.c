@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "base/error.h"
 
 static bool code_point_control(gunichar c)
 {
@@ -47,15 +46,6 @@ bool paper__text_check(const char *s, size_t len, char *why)
 bool paper__text_fit(const char *s)
 {
 	return s == NULL || paper__text_check(s, strlen(s), NULL);
-}
-
-int paper__text_arg(const char *what, const char *s)
-{
-	char why[PAPER_TEXT_WHY_MAX];
-
-	if (s == NULL || paper__text_check(s, strlen(s), why))
-		return PAPER_OK;
-	return paper__error(PAPER_EINVAL, "%s '%s' %s", what, s, why);
 }
 
 void paper__text_trim_cut(char *s)

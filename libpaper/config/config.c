@@ -135,11 +135,15 @@ static const keydef keys[K__COUNT] = {
 	NUM("metrics.periods_per_year", PAPER_CONFIG_DOUBLE, "0", 0.0, 1e7,
 	    "annualization of the returns (252 stocks, 365 crypto); 0 = from the data's calendar: "
 	    "365 when Saturdays are 1 in 14 of its days, else 252"),
+	/* Quotes and trades age from their time, bars from their close (docs/semantics.md). */
+	NUM("feed.max_staleness_s", PAPER_CONFIG_DOUBLE, "30", 0.1, 2592000.0,
+	    "live feeds: a price older than this (seconds, venue time against the receiving "
+	    "clock) is never filled on; orders wait for a fresh one"),
 };
 
 static const char *const groups[] = { "account", "limits", "costs", "engine",
 				      "connection", "logging", "ledger", "session", "metrics",
-				      NULL };
+				      "feed", NULL };
 
 /* ---- key lookup and value parsing ---- */
 
@@ -382,6 +386,11 @@ static int parse_stripped(int k, const char *text, cfg_value *out, char **why)
  */
 static int parse_value(int k, const char *text, cfg_value *out, char **why)
 {
+	/* Every value is text: state.json and the ledger carry it, and JSON is UTF-8. */
+	if (!g_utf8_validate(text, -1, NULL)) {
+		*why = g_strdup("must be UTF-8 text");
+		return PAPER_ECONFIG;
+	}
 	char *t = g_strstrip(g_strdup(text));
 	int rc = parse_stripped(k, t, out, why);
 

@@ -64,13 +64,19 @@ static bool parse(const char *text, GUri **out, char **why)
 	return false;
 }
 
-/* What a client would connect to, with nothing it would not send. */
-static bool parts_ok(GUri *u, const char *text, char **why)
+static bool scheme_ok(const char *scheme, paper_url_kind kind)
 {
-	const char *scheme = g_uri_get_scheme(u);
+	const char *plain = kind == PAPER_URL_WEBSOCKET ? "ws" : "http";
+	const char *tls = kind == PAPER_URL_WEBSOCKET ? "wss" : "https";
+	return g_ascii_strcasecmp(scheme, plain) == 0 || g_ascii_strcasecmp(scheme, tls) == 0;
+}
 
-	if (g_ascii_strcasecmp(scheme, "https") != 0 && g_ascii_strcasecmp(scheme, "http") != 0)
-		*why = g_strdup("is not an http:// or https:// URL");
+/* What a client would connect to, with nothing it would not send. */
+static bool parts_ok(GUri *u, const char *text, paper_url_kind kind, char **why)
+{
+	if (!scheme_ok(g_uri_get_scheme(u), kind))
+		*why = g_strdup(kind == PAPER_URL_WEBSOCKET ? "is not a ws:// or wss:// URL"
+							    : "is not an http:// or https:// URL");
 	else if (g_uri_get_userinfo(u) != NULL)
 		*why = g_strdup("carries user information before an '@' (refused, even empty: the "
 				"host is what follows it, whatever precedes it)");
@@ -99,17 +105,35 @@ static char *host_canonical(const char *host)
 	return lower;
 }
 
+/* The path as the server reads it: decoded, so "%6Frders" is "orders". */
+static char *path_decoded(GUri *u)
+{
+	const char *path = g_uri_get_path(u);
+	return g_uri_unescape_string(path ? path : "", NULL);
+}
+
 bool paper__url_parse(const char *text, paper_url *out, char **why)
+{
+	return paper__url_parse_as(text, PAPER_URL_HTTP, out, why);
+}
+
+bool paper__url_parse_as(const char *text, paper_url_kind kind, paper_url *out, char **why)
 {
 	GUri *u = NULL;
 
 	memset(out, 0, sizeof *out);
 	if (!chars_ok(text, why) || !parse(text, &u, why))
 		return false;
-	bool ok = parts_ok(u, text, why);
+	bool ok = parts_ok(u, text, kind, why);
 	char *host = ok ? host_canonical(g_uri_get_host(u)) : NULL;
 	if (ok && host == NULL) {
 		*why = g_strdup("has a host that is not a valid host name");
+		ok = false;
+	}
+	char *path = ok ? path_decoded(u) : NULL;
+	if (ok && path == NULL) {
+		*why = g_strdup("has a path that decodes to a NUL byte");
+		g_free(host);
 		ok = false;
 	}
 	if (ok) {
@@ -119,6 +143,7 @@ bool paper__url_parse(const char *text, paper_url *out, char **why)
 		if (out->host_unicode == NULL)
 			out->host_unicode = g_strdup(host);
 		out->port = g_uri_get_port(u);
+		out->path = path;
 	}
 	g_uri_unref(u);
 	return ok;
@@ -129,5 +154,6 @@ void paper__url_clear(paper_url *u)
 	g_free(u->scheme);
 	g_free(u->host);
 	g_free(u->host_unicode);
+	g_free(u->path);
 	memset(u, 0, sizeof *u);
 }

@@ -21,7 +21,14 @@ typedef struct paper_url {
 	/* The host with IDNA labels decoded (xn--... read back), for naming what it is. */
 	char *host_unicode;
 	int port; /* 1..65535, or -1 when the URL gives none */
+	char *path; /* percent-decoded, without query or fragment ("" when none) */
 } paper_url;
+
+/* Which schemes a reading accepts. */
+typedef enum paper_url_kind {
+	PAPER_URL_HTTP,      /* http:// and https:// */
+	PAPER_URL_WEBSOCKET, /* ws:// and wss:// */
+} paper_url_kind;
 
 /*
  * Read an absolute http:// or https:// URL. Refused (false, *why allocated): more than
@@ -31,6 +38,10 @@ typedef struct paper_url {
  * On success *out holds allocated parts: paper__url_clear() them.
  */
 bool paper__url_parse(const char *text, paper_url *out, char **why);
+
+/* The same for the schemes of kind: paper__url_parse() is PAPER_URL_HTTP. A path whose
+ * percent-encoding decodes to a NUL is refused. */
+bool paper__url_parse_as(const char *text, paper_url_kind kind, paper_url *out, char **why);
 
 void paper__url_clear(paper_url *u);
 

@@ -2,8 +2,9 @@
  * Exports of one account: CSV files for people and spreadsheets, and state.json for
  * paper_ledger_import(). Everything is read inside one read transaction, so the files agree
  * with each other even while a broker keeps trading. Amounts are printed from the exact
- * fixed-point values (no double in between); every row and file is marked paper. Each file is
- * written beside its final name and renamed into place, so a reader never sees half of one.
+ * fixed-point values (no double in between); every row and file is marked paper. Each file
+ * replaces any of its name only once complete (base/atomicfile.h), so a reader never sees half
+ * of one and a failed export leaves the old files as they were.
  */
 #include "ledger/ledger.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/atomicfile.h"
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/fxtext.h"
@@ -82,39 +84,29 @@ static int64_t avg_price(int64_t notional, int64_t qty)
 /* ---- files ---- */
 
 typedef struct out_file {
-	char *path, *tmp;
+	char *path;
+	atomic_file *a;
 	FILE *f;
 } out_file;
 
+/* A new file for dir/name, replacing any of that name only when complete (atomicfile.h). */
 static int out_open(out_file *o, const char *dir, const char *name)
 {
 	o->path = g_build_filename(dir, name, NULL);
-	o->tmp = g_strdup_printf("%s.tmp", o->path);
-	o->f = fopen(o->tmp, "w");
-	if (o->f == NULL)
-		return paper__error(PAPER_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
-	return PAPER_OK;
+	int rc = paper__atomic_open(&o->a, o->path);
+	if (rc == PAPER_OK)
+		o->f = paper__atomic_stream(o->a);
+	return rc;
 }
 
-/* Finish the file (rename into place) if rc is PAPER_OK, else throw it away. */
+/* Put the file in place if rc is PAPER_OK, else throw it away. */
 static int out_close(out_file *o, int rc)
 {
-	if (o->f) {
-		bool bad = ferror(o->f) != 0;
-		int e = errno;
-		if (fclose(o->f) != 0 || bad) {
-			if (rc == PAPER_OK)
-				rc = paper__error(PAPER_EIO, "cannot write '%s': %s", o->tmp,
-						  strerror(bad ? e : errno));
-		}
-	}
-	if (rc == PAPER_OK && rename(o->tmp, o->path) != 0)
-		rc = paper__error(PAPER_EIO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
-				  strerror(errno));
-	if (rc != PAPER_OK && o->tmp)
-		unlink(o->tmp);
+	if (o->a && rc == PAPER_OK)
+		rc = paper__atomic_commit(o->a);
+	else
+		paper__atomic_abort(o->a);
 	g_free(o->path);
-	g_free(o->tmp);
 	memset(o, 0, sizeof *o);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "config/config.h"
 #include "ledger/location.h"
 #include "market/broker_store.h"
@@ -28,6 +29,7 @@ static int put_key(void *ctx, const char *key, const char *value)
 	g_free(text);
 	if (rc == PAPER_OK)
 		return PAPER_OK;
+	/* The message quotes the stored key or value, already escaped by paper__error(). */
 	char msg[512];
 	g_strlcpy(msg, paper_last_error(), sizeof msg);
 	return paper__error(rc, "ledger '%s', account '%s': the stored config is refused: %s",

@@ -279,8 +279,11 @@ int account_check_position(const paper_broker *b, uint32_t sym, const position *
 {
 	const instrument *s = &b->syms[sym];
 	int64_t v, held = fx_abs(p->qty);
-	/* Valued at the mark, or at its average price when the symbol has none yet. */
+	/* Valued at the mark, or at its average price when the symbol has none yet (at least one
+	 * unit: the cost of a tiny position may round to nothing). */
 	int64_t mark = s->mark ? s->mark : fx_muldiv(p->basis, FX_SCALE, held ? held : 1);
+	if (mark == 0 && !s->mark)
+		mark = 1;
 	bool ok = p->qty >= -FX_QTY_MAX && p->qty <= FX_QTY_MAX && p->entry_qty >= 0 &&
 		  p->entry_qty <= FX_QTY_MAX && p->exit_qty >= 0 && p->exit_qty <= FX_QTY_MAX &&
 		  p->basis >= 0 && p->basis <= FX_MONEY_MAX && p->entry_notional >= 0 &&

@@ -876,7 +876,7 @@ static int match_group(paper_broker *b, uint64_t group, uint32_t sym, const mkt 
 
 	for (uint32_t s = b->syms[sym].head; s != NO_SLOT && rc == PAPER_OK; s = b->slots[s].next) {
 		order *o = &b->slots[s];
-		if (o->oco_group != group || o->submitted > m->ts)
+		if (o->oco_group != group || o->submitted >= m->ts)
 			continue;
 		fill_match mt;
 		match_kind k = engine_match(&b->p, o, m, b->n_fills, &mt);
@@ -918,7 +918,7 @@ static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
 	int rc = PAPER_OK;
 
 	for (uint32_t s = b->syms[sym].head; s != NO_SLOT; s = b->slots[s].next) {
-		if (b->slots[s].submitted > m->ts)
+		if (b->slots[s].submitted >= m->ts)
 			continue; /* stamped after this data: no look-ahead */
 		if (n == cap) {
 			ids = ids == local ? g_memdup2(local, sizeof local) : ids;

@@ -25,7 +25,7 @@ typedef struct match {
 
 /*
  * What order o does on event m. draw is the jitter draw number (the fill's sequence).
- * The caller guarantees m->ts >= o->submitted (no look-ahead).
+ * The caller guarantees m->ts > o->submitted (no look-ahead).
  */
 match_kind engine_match(const params *p, const order *o, const mkt *m, uint64_t draw, fill_match *out);
 

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <paper/broker.h>
 #include <paper/error.h>
+#include <paper/feed.h>
 #include <paper/metrics.h>
 #include <string.h>
 
@@ -51,6 +52,12 @@ void paper__report_date_ticks(GString *s, paper_ts t0, paper_ts t1, double x0, d
 			      double grid_top, double grid_bottom, double label_y);
 /* A fill colour for a return: green for gains, red for losses, deeper up to |r| = scale. */
 void paper__report_return_colour(char *buf, size_t cap, double r, double scale);
+
+/* ---- live feeds (report_feeds.c) ---- */
+
+/* The "Live feeds" section: a table of the feeds' health (n may be 0: no section). */
+void paper__report_feeds(GString *s, const paper_feed_health_info *feeds, const paper_ts *written,
+			 size_t n);
 
 /* ---- the tear sheet (report_tearsheet.c) ---- */
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/atomicfile.h"
 #include "base/error.h"
 #include "config/config.h"
 #include "market/broker.h"
@@ -23,6 +24,9 @@ typedef struct page {
 	GString *s;
 	const paper_broker *b;
 	const paper_report_options *o;
+	const paper_feed_health_info *feeds; /* the live feeds, if any (report_feeds.c) */
+	const paper_ts *written;
+	size_t n_feeds;
 	paper_metrics *m;
 	paper_account_info a;
 } page;
@@ -410,8 +414,9 @@ static int check_opts(const paper_report_options *o)
 	return PAPER_OK;
 }
 
-PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
-				const paper_report_options *opts)
+static int render(char **out, size_t *len_out, const paper_broker *b,
+		  const paper_report_options *opts, const paper_feed_health_info *feeds,
+		  const paper_ts *written, size_t n_feeds)
 {
 	static const paper_report_options defaults = PAPER_REPORT_OPTIONS_INIT;
 	PAPER__CHECK_NULL(out, "out");
@@ -421,7 +426,12 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 	if (rc != PAPER_OK)
 		return rc;
 
-	page p = { .s = g_string_sized_new(32768), .b = b, .o = o };
+	for (size_t i = 0; i < n_feeds; i++)
+		if (feeds[i].version != PAPER_FEED_HEALTH_INFO_VERSION)
+			return paper__error(PAPER_EVERSION, "feeds[%zu].version %u unsupported", i,
+					    feeds[i].version);
+	page p = { .s = g_string_sized_new(32768), .b = b, .o = o, .feeds = feeds,
+		   .written = written, .n_feeds = n_feeds };
 	p.a = (paper_account_info)PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(b, &p.a);
 	paper_metrics_options mo = PAPER_METRICS_OPTIONS_INIT;
@@ -432,6 +442,7 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 			       : g_strdup_printf("Paper account %s", cfg_str(b->cfg, K_ACCOUNT_NAME));
 	head(&p, title);
 	kpis(&p);
+	paper__report_feeds(p.s, p.feeds, p.written, p.n_feeds);
 	charts(&p);
 	positions(&p);
 	fills(&p);
@@ -447,6 +458,37 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 	return PAPER_OK;
 }
 
+PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
+				const paper_report_options *opts)
+{
+	return render(out, len_out, b, opts, NULL, NULL, 0);
+}
+
+PAPER_API int paper_report_html_feeds(char **out, size_t *len_out, const paper_broker *b,
+				      const paper_report_options *opts,
+				      const paper_feed_health_info *feeds, const paper_ts *written,
+				      size_t n_feeds)
+{
+	if (n_feeds > 0 && feeds == NULL)
+		return paper__error(PAPER_EINVAL, "feeds must not be NULL when n_feeds > 0");
+	return render(out, len_out, b, opts, feeds, written, n_feeds);
+}
+
+static int write_file(const char *path, char *html, size_t len, int rc)
+{
+	if (rc != PAPER_OK)
+		return rc;
+	/* A browser reloading the page sees the old one or the new one, never half. */
+	rc = paper__atomic_write(path, html, len);
+	g_free(html);
+	if (rc != PAPER_OK) {
+		char *why = g_strdup(paper_last_error());
+		rc = paper__error(rc, "cannot write dashboard: %s", why);
+		g_free(why);
+	}
+	return rc;
+}
+
 PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
 				      const char *path)
 {
@@ -454,14 +496,16 @@ PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_
 	char *html = NULL;
 	size_t len = 0;
 	int rc = paper_report_html(&html, &len, b, opts);
-	if (rc != PAPER_OK)
-		return rc;
-	GError *err = NULL;
-	/* g_file_set_contents writes a temporary file beside path and renames it. */
-	if (!g_file_set_contents(path, html, (gssize)len, &err)) {
-		rc = paper__error(PAPER_EIO, "cannot write dashboard '%s': %s", path, err->message);
-		g_error_free(err);
-	}
-	g_free(html);
-	return rc;
+	return write_file(path, html, len, rc);
+}
+
+PAPER_API int paper_report_write_html_feeds(const paper_broker *b, const paper_report_options *opts,
+					    const paper_feed_health_info *feeds,
+					    const paper_ts *written, size_t n_feeds, const char *path)
+{
+	PAPER__CHECK_NULL(path, "path");
+	char *html = NULL;
+	size_t len = 0;
+	int rc = paper_report_html_feeds(&html, &len, b, opts, feeds, written, n_feeds);
+	return write_file(path, html, len, rc);
 }

@@ -5,11 +5,9 @@
 #include "sim/replay.h"
 
 #include <errno.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <paper/metrics.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/error.h"
 #include "base/fixed.h"
@@ -29,32 +27,35 @@ static int write_out(paper_replay *r)
 	return r->trades_err;
 }
 
+/*
+ * The trades go to a new file beside the path (atomicfile.h): a file already there is left as
+ * it was until the run has succeeded, and a failed run leaves it so.
+ */
 int replay__trades_open(paper_replay *r)
 {
 	if (r->trades_path == NULL)
 		return PAPER_OK;
-	r->trades = g_fopen(r->trades_path, "w");
-	if (r->trades == NULL)
-		return paper__error(PAPER_EIO, "%s: %s", r->trades_path, g_strerror(errno));
-	/* Only a regular file of ours is removed after a failure (never /dev/null, a pipe...). */
-	struct stat st;
-	r->trades_regular = fstat(fileno(r->trades), &st) == 0 && S_ISREG(st.st_mode);
+	int rc = paper__atomic_open(&r->trades_out, r->trades_path);
+	if (rc != PAPER_OK)
+		return rc;
+	r->trades = paper__atomic_stream(r->trades_out);
 	r->tbuf = g_string_sized_new(TRADES_FLUSH + 512);
 	g_string_append(r->tbuf, SESSION_TRADES_CSV_HEADER);
 	return PAPER_OK;
 }
 
-/* Finish the file (keep) or remove what a failed run wrote. */
+/* Put the file in place (keep), or throw away what a failed run wrote. */
 int replay__trades_close(paper_replay *r, bool keep)
 {
 	int rc = keep ? write_out(r) : PAPER_OK;
-	if (fclose(r->trades) != 0 && keep && rc == PAPER_OK)
-		rc = paper__error(PAPER_EIO, "%s: %s", r->trades_path, g_strerror(errno));
+	if (keep && rc == PAPER_OK)
+		rc = paper__atomic_commit(r->trades_out);
+	else
+		paper__atomic_abort(r->trades_out);
+	r->trades_out = NULL;
 	r->trades = NULL;
 	g_string_free(r->tbuf, TRUE);
 	r->tbuf = NULL;
-	if ((!keep || rc != PAPER_OK) && r->trades_regular)
-		g_unlink(r->trades_path);
 	return rc;
 }
 

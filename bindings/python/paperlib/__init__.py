@@ -18,7 +18,11 @@ Modules: :mod:`paperlib.broker` (:class:`Broker`), :mod:`paperlib.config` (:clas
 :mod:`paperlib.session` (:class:`Session`: signals in, entries and managed exits out),
 :mod:`paperlib.replay` (:class:`Replay`, :func:`replay`: history through a session),
 :mod:`paperlib.tearsheet` (:func:`tearsheet`: the quant tear sheet as HTML),
-:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.enums`,
+:mod:`paperlib.strategy` (:class:`Strategy`, :func:`run`: a backtrader-style strategy class),
+:mod:`paperlib.frames` (pandas DataFrames in and out; pandas is optional),
+:mod:`paperlib.barcols` (bars as checked numpy columns),
+:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.feed` (:class:`Feed`,
+live market data), :mod:`paperlib.enums`,
 :mod:`paperlib.errors`, :mod:`paperlib.timeutil`. docs/python.md is the guide.
 """
 
@@ -63,6 +67,7 @@ from .errors import (
     UnsupportedError,
     check,
 )
+from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .replay import DayInfo, Replay, ReplayStats, replay
@@ -79,6 +84,7 @@ from .results import (
     ReportPoint,
     Trade,
 )
+from .strategy import Bar, Bars, RunResult, Strategy, run
 from .tearsheet import tearsheet
 from .timeutil import TS_PER_SECOND, Timestamp, from_ts, to_ts
 
@@ -90,6 +96,11 @@ LIBRARY_VERSION_NUMBER: int = _lib.paper_version_number()
 HEADER_VERSION_NUMBER: int = _lib.PAPER_VERSION_NUMBER
 
 __all__ = [
+    "Bar",
+    "Bars",
+    "RunResult",
+    "Strategy",
+    "run",
     "DayInfo",
     "EntryResult",
     "Intent",
@@ -123,6 +134,11 @@ __all__ = [
     "ExitReason",
     "ExitStyle",
     "ExportFlag",
+    "Feed",
+    "FeedHealth",
+    "FeedMessage",
+    "FeedMessageType",
+    "FeedState",
     "Fill",
     "FillFlag",
     "FillReason",
@@ -157,6 +173,7 @@ __all__ = [
     "WinRateBasis",
     "YearsBasis",
     "check",
+    "check_source",
     "from_ts",
     "metrics",
     "to_ts",

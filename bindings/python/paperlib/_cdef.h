@@ -6,7 +6,7 @@
  * values from the installed headers; struct layouts end with `...;`, so the compiler computes
  * offsets and sizes. A declaration that disagrees with the real header fails the build.
  * Keep it in the order of include/paper/: common, error, types, config, broker, metrics, ledger,
- * report, session, replay.
+ * report, session, replay, feed.
  */
 
 /* ---- common.h ---- */
@@ -789,6 +789,89 @@ size_t paper_plan_count(const paper_plan *p);
 int paper_plan_get(const paper_plan *p, size_t index, paper_intent *out);
 uint64_t paper_plan_line(const paper_plan *p, size_t index);
 
+/* ---- feed.h ---- */
+typedef struct paper_feed paper_feed;
+typedef enum paper_feed_msg_type {
+	PAPER_FEED_QUOTE, PAPER_FEED_TRADE, PAPER_FEED_BAR, PAPER_FEED_STATUS, ...
+} paper_feed_msg_type;
+typedef enum paper_feed_state {
+	PAPER_FEED_CONNECTING, PAPER_FEED_UP, PAPER_FEED_RECONNECTING, PAPER_FEED_FAILED,
+	PAPER_FEED_STOPPED, ...
+} paper_feed_state;
+#define PAPER_FEED_FLAG_BACKFILL ...
+#define PAPER_FEED_FLAG_RECV_TIME ...
+#define PAPER_FEED_TEXT_MAX ...
+#define PAPER_FEED_MSG_VERSION ...
+typedef struct paper_feed_msg {
+	unsigned int version;
+	paper_feed_msg_type type;
+	char symbol[...];
+	paper_ts ts;
+	paper_ts recv_ts;
+	double bid, ask;
+	double last;
+	double size;
+	double open, high, low, close, volume;
+	paper_ts interval;
+	uint64_t seq;
+	uint32_t flags;
+	paper_feed_state state;
+	char text[...];
+	...;
+} paper_feed_msg;
+#define PAPER_FEED_OPTIONS_VERSION ...
+typedef struct paper_feed_options {
+	unsigned int version;
+	const char *url;
+	const char *rest_url;
+	uint32_t queue_capacity;
+	uint32_t connect_timeout_ms;
+	uint32_t idle_timeout_ms;
+	uint32_t backoff_base_ms;
+	uint32_t backoff_cap_ms;
+	uint64_t seed;
+	uint32_t backfill_minutes;
+	uint32_t max_attempts;
+	...;
+} paper_feed_options;
+#define PAPER_FEED_HEALTH_INFO_VERSION ...
+typedef struct paper_feed_health_info {
+	unsigned int version;
+	paper_feed_state state;
+	bool connected;
+	char venue[...];
+	char source[...];
+	paper_ts last_msg_ts;
+	double last_msg_age_s;
+	paper_ts last_data_ts;
+	uint64_t frames;
+	uint64_t messages;
+	uint64_t reconnects;
+	uint64_t gaps;
+	uint64_t backfilled_bars;
+	uint64_t duplicates;
+	uint64_t out_of_order;
+	uint64_t bad_messages;
+	uint64_t dropped;
+	uint64_t queued;
+	uint64_t queue_high;
+	double clock_skew_ms;
+	int last_error_code;
+	char last_error[...];
+	...;
+} paper_feed_health_info;
+int paper_feed_options_init(paper_feed_options *opts, unsigned int version);
+int paper_feed_check(const char *source, const paper_feed_options *opts);
+int paper_feed_open(paper_feed **out, const char *source, const paper_feed_options *opts);
+int paper_feed_poll(paper_feed *f, paper_feed_msg *out, int timeout_ms);
+int paper_feed_poll_many(paper_feed *f, paper_feed_msg *out, size_t cap, size_t *n,
+			 int timeout_ms);
+int paper_feed_fd(const paper_feed *f);
+int paper_feed_health(const paper_feed *f, paper_feed_health_info *out);
+void paper_feed_close(paper_feed *f);
+const char *paper_feed_msg_type_str(paper_feed_msg_type type);
+const char *paper_feed_state_str(paper_feed_state state);
+
 /* ---- glue of the extension module (_glue.c), not libpaper ---- */
 
 /* Per-broker event state: the C callback paperlib installs on every broker. */
@@ -804,4 +887,8 @@ void paperlib_report_options_default(paper_report_options *out);
 void paperlib_ledger_options_default(paper_ledger_options *out);
 int paperlib_submit(paper_broker *b, paper_order_request *req, const char *symbol, int side,
 		    int type, double qty, uint64_t *order_id_out);
+int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t *sym,
+		     const int64_t *ts, const double *open, const double *high, const double *low,
+		     const double *close, const double *volume, size_t from, size_t to,
+		     size_t *failed);
 extern "Python" void _paperlib_dispatch(const paper_event *event, void *handle);

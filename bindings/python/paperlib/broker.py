@@ -834,6 +834,39 @@ class Broker:
         :class:`~paperlib.metrics.MetricsOptions` or None for the defaults."""
         return Metrics.from_broker(self, options)
 
+    # ---- tables as pandas objects (paperlib.frames; pandas is optional) ----
+
+    def trades_df(self) -> Any:
+        """:meth:`trades` as a pandas DataFrame indexed by trade id: ``entry_time`` and
+        ``exit_time`` as ``datetime64[ns, UTC]``, money float64, labels as categoricals."""
+        from .frames import records_frame
+
+        return records_frame(Trade, self.trades(), index="id")
+
+    def fills_df(self) -> Any:
+        """:meth:`fills` as a pandas DataFrame indexed by ``seq``."""
+        from .frames import records_frame
+
+        return records_frame(Fill, self.fills(), index="seq")
+
+    def orders_df(self) -> Any:
+        """:meth:`orders` (the open orders) as a pandas DataFrame indexed by order id."""
+        from .frames import records_frame
+
+        return records_frame(Order, self.orders(), index="id")
+
+    def positions_df(self) -> Any:
+        """:meth:`positions` as a pandas DataFrame indexed by symbol."""
+        from .frames import records_frame
+
+        return records_frame(Position, self.positions(), index="symbol")
+
+    def equity_series(self) -> Any:
+        """:meth:`equity_curve` as a float64 pandas Series of equity indexed by time (UTC)."""
+        from .frames import equity_series
+
+        return equity_series(self.equity_curve())
+
 
 _REPORT_FIELDS = {
     "title": "str",

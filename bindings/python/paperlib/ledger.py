@@ -326,6 +326,13 @@ class Ledger:
         check(lib.paper_ledger_decisions_pending(self._ptr(), _name(account), arr, limit, n))
         return [_decision_from_c(arr[i]) for i in range(n[0])]
 
+    def pending_decisions_df(self, account: str, limit: int = 100) -> Any:
+        """:meth:`pending_decisions` as a pandas DataFrame indexed by decision id
+        (``created_time`` as ``datetime64[ns, UTC]``, side and status as labels)."""
+        from .frames import records_frame
+
+        return records_frame(Decision, self.pending_decisions(account, limit), index="id")
+
     def mark_decision(
         self, decision_id: int, status: Union[DecisionStatus, int, str], order_id: int = 0
     ) -> None:

@@ -652,6 +652,50 @@ class Metrics:
             result[i] = out[0]
         return result
 
+    # ---- as pandas objects (paperlib.frames; pandas is optional) ----
+
+    def to_series(self) -> Any:
+        """:meth:`to_dict` as a float64 pandas Series indexed by statistic name."""
+        from .frames import metrics_series
+
+        return metrics_series(self.to_dict())
+
+    def equity_df(self) -> Any:
+        """:meth:`equity_curve` as a pandas DataFrame (equity, cash, drawdown) indexed by
+        time (``datetime64[ns, UTC]``)."""
+        from .frames import records_frame
+
+        return records_frame(ReportPoint, self.equity_curve(), index="ts")
+
+    def returns_series(self) -> Any:
+        """:meth:`returns` as a float64 pandas Series, each return at the end of its period
+        (the time of the curve's later point)."""
+        from .frames import equity_series
+
+        points = self.equity_curve()[1:]
+        r = self.returns()
+        return equity_series([ReportPoint(p.ts, x, 0.0, 0.0) for p, x in zip(points, r)],
+                             "equity").rename("returns")
+
+    def by_symbol_df(self) -> Any:
+        """:meth:`by_symbol` as a pandas DataFrame: one row per symbol, one column per
+        trade statistic."""
+        return self._breakdown_df(MetricsGroup.BY_SYMBOL)
+
+    def by_strategy_df(self) -> Any:
+        """:meth:`by_strategy` as a pandas DataFrame (``""``: untagged trades)."""
+        return self._breakdown_df(MetricsGroup.BY_STRATEGY)
+
+    def _breakdown_df(self, group: MetricsGroup) -> Any:
+        from .frames import pandas
+
+        pd = pandas()
+        rows = self._breakdown(group)
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(TRADE_KEYS),
+                                       dtype="float64")
+        frame.index.name = "symbol" if group == MetricsGroup.BY_SYMBOL else "strategy"
+        return frame
+
     def __repr__(self) -> str:
         if self._own is None:
             return "<paperlib.Metrics closed>"

@@ -8,7 +8,9 @@ From each document it takes
     inline in backquotes, and runs it with sh from a scratch directory laid out like the
     source tree (examples/ and build/ are links), with `your_script.py` there;
   - every ```python block that starts with `import` (a complete program; blocks that
-    start otherwise list API calls), and runs it with /usr/bin/python3 from that directory.
+    start otherwise list API calls), and runs it with /usr/bin/python3 from that directory;
+  - the ```python blocks that follow a line "<!-- doc-test -->", joined in order into one
+    program (a walk-through whose blocks build on each other), run the same way.
 Commands that name another build (build-asan) or need LD_PRELOAD are left out. Each must
 exit 0; the first failure is printed with its output. Exits 1 on a failure, 77 (skipped)
 when a document has nothing to run (a test that checks nothing must not pass).
@@ -20,12 +22,14 @@ import sys
 import tempfile
 
 FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
+CHAINED = re.compile(r"^<!-- doc-test -->\n```python\n(.*?)^```", re.M | re.S)
 INLINE = re.compile(r"`(meson devenv [^`]+)`")
 
 
 def examples(text):
     """(kind, code) pairs: kind 'sh' for a command, 'python' for a program."""
-    found = []
+    chained = CHAINED.findall(text)
+    found = [("python", "\n".join(chained))] if chained else []
     for lang, body in FENCE.findall(text):
         if lang == "sh":
             lines = []
@@ -36,7 +40,7 @@ def examples(text):
                     lines.append(line)
             found += [("sh", re.sub(r"\s+#\s.*$", "", l).strip()) for l in lines
                       if l.strip().startswith("meson devenv")]
-        elif lang == "python" and body.startswith("import"):
+        elif lang == "python" and body.startswith("import") and body not in chained:
             found.append(("python", body))
     outside = FENCE.sub("", text)
     found += [("sh", cmd) for cmd in INLINE.findall(outside)]

@@ -129,7 +129,8 @@ typedef struct cli_run {
 	const char *trades_out, *summary_out;
 	const char *ledger_path; /* --ledger: the run's events go to a new account there */
 	paper_ledger *ledger;
-	paper_ts from, to;       /* 0: unbounded */
+	paper_ts from, to;       /* with has_from, has_to: 0 is a time (the epoch), not "none" */
+	bool has_from, has_to;
 	bool skip_bad_rows, no_progress, quiet;
 	paper_replay_options opts;
 	paper_replay_bars_options bars_opts; /* --columns --time-unit --tz --adjusted */

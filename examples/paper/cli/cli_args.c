@@ -2,20 +2,38 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/*
+ * Messages quote what they are about (a file's line, a ledger's data, a path): a control
+ * character in it could rewrite the terminal or forge a line of output, so each is shown as
+ * \xNN. Other bytes pass: a message stays readable in any language.
+ */
+static void put_printable(FILE *out, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
 int cli_fail(const char *cmd, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "paper %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "paper %s: ", cmd);
+	put_printable(stderr, msg);
+	fputc('\n', stderr);
+	g_free(msg);
 	return code;
 }
 
@@ -132,6 +150,31 @@ void cli_usage(FILE *out, const char *cmd, const char *synopsis, const char *des
 	if (epilog)
 		fprintf(out, "\n%s", epilog);
 	fputs("\n" CLI_EXIT_HELP, out);
+}
+
+/* A decimal number as settings and CSV write them: never hex, inf, nan or white space. */
+bool cli_is_number(const char *s)
+{
+	size_t i = 0, digits = 0;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	for (; s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (digits == 0)
+		return false;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i++;
+		if (s[i] == '+' || s[i] == '-')
+			i++;
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return false;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return s[i] == '\0';
 }
 
 bool cli_number(const char *cmd, const char *opt, const char *text, double *out)

@@ -136,6 +136,11 @@ void cli_positions_print(FILE *out, const paper_broker *b);
 /* One order. */
 void cli_order_json(cli_json *j, const paper_order_info *o);
 
+/* ---- live prices the account acted on (cli_prices.c) ---- */
+
+/* prices.csv, price_bars.csv and signals.csv of an account into dir; *count: prices. */
+int cli_export_prices(const char *cmd, const cli_account *acct, const char *dir, uint64_t *count);
+
 /* ---- price feeds: CSV `timestamp,symbol,price` (quotes) or bars with a symbol column ---- */
 
 typedef struct cli_tick {

@@ -81,8 +81,10 @@ int cli_run_option(cli_run *run, int id, const char *v)
 		run->summary_out = v;
 		return EXIT_OK;
 	case RUN_FROM:
+		run->has_from = true;
 		return cli_time(run->cmd, "--from", v, &run->from) ? EXIT_OK : EXIT_INPUT;
 	case RUN_TO:
+		run->has_to = true;
 		return cli_time(run->cmd, "--to", v, &run->to) ? EXIT_OK : EXIT_INPUT;
 	case RUN_SKIP_BAD:
 		run->skip_bad_rows = true;
@@ -164,8 +166,10 @@ int cli_run_open(cli_run *run)
 {
 	if (run->n_bars == 0)
 		return cli_fail(run->cmd, EXIT_INPUT, "no --bars given (see paper %s --help)", run->cmd);
-	if (run->to && run->to <= run->from)
-		return cli_fail(run->cmd, EXIT_INPUT, "--to must be after --from");
+	/* --to 1970-01-01 is an end like any other: the range before it is empty. */
+	if (run->has_to && run->to <= run->from)
+		return cli_fail(run->cmd, EXIT_INPUT, run->has_from ? "--to must be after --from"
+			: "--to must be after 1970-01-01T00:00:00Z: nothing is stamped before it");
 	int code = run->ledger_path ? open_ledger(run) : cli_make_broker(run->cmd, &run->cfg, &run->b);
 	if (code != EXIT_OK)
 		return code;

@@ -33,8 +33,9 @@ static const char description[] =
 	"drawdown, profit factor), the equity curve with date ticks and its drawdown, exit reasons\n"
 	"with their P&L, the tear sheet (key figures, monthly returns heatmap, yearly returns,\n"
 	"rolling 6-month Sharpe, histogram of returns, underwater curve), open positions, recent\n"
-	"fills, every closed trade (sortable, paged), a per-symbol table and a readiness checklist\n"
-	"against the criteria below. Every KPI and chart carries its exact values in data-*\n"
+	"fills, every closed trade (sortable, paged), a per-symbol table, a readiness checklist\n"
+	"against the criteria below and, for an account paper run --feed drives, the health of\n"
+	"its live feeds. Every KPI and chart carries its exact values in data-*\n"
 	"attributes. Read only: it works while paper run drives the account; run it from cron (or\n"
 	"watch(1)) with --refresh to keep a browser tab current.";
 
@@ -106,6 +107,19 @@ static int on_option(void *ctx, int id, const char *v)
 	}
 }
 
+typedef struct feed_rows {
+	GArray *health;  /* paper_feed_health_info */
+	GArray *written; /* paper_ts */
+} feed_rows;
+
+static int add_feed(const paper_feed_health_info *h, paper_ts written, void *payload)
+{
+	feed_rows *f = payload;
+	g_array_append_val(f->health, *h);
+	g_array_append_val(f->written, written);
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const cli_opt *const tables[] = { report_opts, cli_ledger_opts, NULL };
@@ -127,7 +141,15 @@ int cmd_report(int argc, char **argv)
 		code = cli_account_open(&acct, "report", &a.ledger, true);
 	if (code != EXIT_OK)
 		return code;
-	int rc = paper_report_write_html(acct.b, &a.o, a.html);
+	/* The live feeds' health paper run --feed keeps with the account, if any. */
+	feed_rows f = { g_array_new(FALSE, FALSE, sizeof(paper_feed_health_info)),
+			g_array_new(FALSE, FALSE, sizeof(paper_ts)) };
+	int rc = paper_ledger_each_feed_health(acct.l, acct.name, add_feed, &f);
+	if (rc == PAPER_OK)
+		rc = paper_report_write_html_feeds(acct.b, &a.o, (paper_feed_health_info *)f.health->data,
+						   (paper_ts *)f.written->data, f.health->len, a.html);
+	g_array_free(f.health, TRUE);
+	g_array_free(f.written, TRUE);
 	if (rc == PAPER_OK)
 		printf("wrote the dashboard of account %s to %s\n", acct.name, a.html);
 	else
