@@ -346,6 +346,34 @@ START_TEST(yfinance_and_pandas)
 	refused("Price,Close,Close\nTicker,MSFT,AAPL\nDate,,\n2024-01-02,1,2\n", NULL, PAPER_EFORMAT,
 		"yfinance file with several tickers (MSFT, AAPL): one ticker per file");
 
+	/* history(auto_adjust=False): Yahoo's Adj Close, but yfinance's offsets and Dividends. */
+	g = read_sample("yfinance-history-AAPL.csv", NULL);
+	ck_ok(g.rc);
+	ck_assert_str_eq(g.dialect, "yfinance");
+	ck_assert_str_eq(g.report, "yfinance DataFrame.to_csv: times with their UTC offset; Adj "
+			 "Close ignored (--adjusted uses it); ignored: Dividends, Stock Splits; 19 "
+			 "values rounded to 8 decimals");
+	assert_bar(&g, 0, "yfinance-history-AAPL", US(1707195600), 18686000061, 18930999756,
+		   18677000427, 18930000305, INT64_C(4349080000000000));
+	got_free(&g);
+	paper_replay_bars_options adj = PAPER_REPLAY_BARS_OPTIONS_INIT;
+	adj.adjusted = true;
+	g = read_sample("yfinance-history-AAPL.csv", &adj);
+	ck_ok(g.rc);
+	assert_has(g.report, "adjusted: open, high, low, close scaled by Adj Close / Close");
+	assert_bar(&g, 3, "yfinance-history-AAPL", US(1707454800), 18765684521, 18898980230,
+		   18701027320, 18785580444, INT64_C(4515520000000000));
+	got_free(&g);
+	/* download(auto_adjust=False) of intraday bars before yfinance 0.2.51: one header line,
+	 * Adj Close, and times: yfinance too; with dates only it is Yahoo's own file. */
+	g = read_text("X.csv", "Datetime,Open,High,Low,Close,Adj Close,Volume\n2024-01-02 "
+		      "14:30:00+00:00,472.16,473.67,470.49,471.14,471.14,2031447\n", NULL, false);
+	ck_ok(g.rc);
+	ck_assert_str_eq(g.dialect, "yfinance");
+	assert_bar(&g, 0, "X", US(1704205800), 47216000000, 47367000000, 47049000000, 47114000000,
+		   203144700000000);
+	got_free(&g);
+
 	/* Exponents, and more than 8 decimals rounded half away from zero. */
 	g = read_sample("pandas-SHIB-USD.csv", NULL);
 	ck_ok(g.rc);
@@ -781,8 +809,8 @@ START_TEST(mutated_samples_never_crash)
 	static const char *const samples[] = {
 		"yahoo-AAPL.csv", "BTCUSDT-1h-2024-01.csv", "alpaca-AAPL.csv", "polygon-aggs-AAPL.csv",
 		"polygon-flat-2024-01-02.csv", "stooq-aapl.us.csv", "stooq-data-aapl.us.csv",
-		"yfinance-SPY-1h.csv", "yfinance-download-MSFT.csv", "pandas-SHIB-USD.csv",
-		"pandas-naive-ES.csv",
+		"yfinance-SPY-1h.csv", "yfinance-download-MSFT.csv", "yfinance-history-AAPL.csv",
+		"pandas-SHIB-USD.csv", "pandas-naive-ES.csv",
 	};
 	static const char *const bits[] = { ",", "\"", "\n", "\r\n", "null", "e+99", "e-9", ".",
 					    "-", "+05:30", "Z", " ", "9999999999999999999", "" };

@@ -302,10 +302,13 @@ static bar_family family_of(const header *h, const bar_layout *L)
 		return BF_POLYGON;
 	if (has_norm(h, "trade_count") || has_norm(h, "vwap"))
 		return BF_ALPACA;
-	if (L->col[BR_ADJ_CLOSE] >= 0)
-		return BF_YAHOO;
+	/* Yahoo's download has dates only; yfinance writes Adj Close too (auto_adjust=False),
+	 * with times and offsets, or with its Dividends and Stock Splits. */
 	if (has_norm(h, "dividends") || has_norm(h, "stock_splits"))
 		return BF_YFINANCE;
+	if (L->col[BR_ADJ_CLOSE] >= 0)
+		return L->first_shape == TSH_DATE || L->first_shape == TSH_NONE ? BF_YAHOO
+			: L->first_shape == TSH_EPOCH ? BF_PANDAS : BF_YFINANCE;
 	/* libpaper's names with its own time forms: its exact format (numbers refused past the
 	 * 8th decimal, all six columns). With pandas' times the same names are a DataFrame's. */
 	if (libpaper_names(h) && (L->first_shape == TSH_NONE || L->first_shape == TSH_EPOCH ||

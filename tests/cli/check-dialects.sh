@@ -46,7 +46,7 @@ for d in libpaper yahoo yfinance stooq stooq-data binance alpaca polygon polygon
 	[ "$d" = libpaper ] && continue
 	json_true "every sample: $d" "$tmp/s.json" "any(s['dialect'] == '$d' for s in d['input']['read'])"
 done
-json_true "every sample: 11 inputs" "$tmp/s.json" 'd["input"]["sources"] == 11 and len(d["input"]["read"]) == 11'
+json_true "every sample: 12 inputs" "$tmp/s.json" 'd["input"]["sources"] == 12 and len(d["input"]["read"]) == 12'
 out_has "binance: milliseconds said" "Binance klines (no header, 12 columns): epoch milliseconds (by the number of digits)"
 out_has "polygon flat: grouped said" "rows grouped by symbol: 2 symbols read side by side"
 out_has "naive times: zone said" "pandas-naive-ES.csv as pandas DataFrame.to_csv: local times in America/New_York"
