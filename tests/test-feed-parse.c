@@ -253,8 +253,8 @@ START_TEST(coinbase_messages)
 	ck_assert_uint_eq(P.ignored, 1);
 	static const char *const bad[] = {
 		"", "[]", "{}", "{\"type\":\"ticker\"}",
-		"{\"type\":\"ticker\",\"product_id\":\"BTC-USD\",\"price\":\"-1\",\"time\":"
-		"\"2022-10-19T23:28:22Z\"}",
+		("{\"type\":\"ticker\",\"product_id\":\"BTC-USD\",\"price\":\"-1\",\"time\":"
+		 "\"2022-10-19T23:28:22Z\"}"),
 		"{\"type\":\"ticker\",\"product_id\":\"BTC-USD\",\"price\":\"nan\"}",
 		"{\"type\":\"ticker\",\"product_id\":\"BTC-USD\",\"price\":\"1\",\"time\":\"yesterday\"}",
 		"{\"type\":\"match\",\"product_id\":\"BTC-USD\",\"price\":\"1\",\"size\":\"1\"}",
