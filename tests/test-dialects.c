@@ -575,6 +575,22 @@ START_TEST(mixed_forms_and_bad_rows)
 	refused("Date,Close\n2024-01-02,1,2\n", NULL, PAPER_EFORMAT, "X.csv:2: expected 2 "
 		"comma-separated fields, found 3");
 	refused("Date,Close\n01/02/2024,1\n", NULL, PAPER_EFORMAT, "'01/02/2024' is not a time");
+	/* The bar checks name the column as the file's header does. */
+	refused("Date,Open,High,Low,Close,Adj Close,Volume\n2024-01-02,1,1,1,1,1,1\n"
+		"2024-01-02,1,1,1,1,1,1\n", NULL, PAPER_EFORMAT, "X.csv:3: field 'Date': duplicate "
+		"timestamp (also on line 2)");
+	refused("Date,Close\n2024-01-03,1\n2024-01-02,1\n", NULL, PAPER_EFORMAT, "X.csv:3: field "
+		"'Date': not sorted: earlier than line 2");
+	refused("when,price\n2024-01-02,0\n", &(paper_replay_bars_options){ .version = 1, .columns =
+		"ts=when,close=price" }, PAPER_EFORMAT, "X.csv:2: field 'price': price must be > 0");
+	refused("<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\n"
+		"A,D,20240102,000000,1,2,1,3,1,0\n", NULL, PAPER_EFORMAT, "X.csv:2: field '<CLOSE>': "
+		"close 3 is outside [low, high]");
+	refused("<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,<OPENINT>\n"
+		"A,D,20240102,000000,1,2,1,1,1,0\nA,D,20240101,000000,1,2,1,1,1,0\n", NULL,
+		PAPER_EFORMAT, "X.csv:3: field '<DATE>': not sorted");
+	refused("v,vw,o,c,h,l,t,n\n-1,1,1,1,1,1,1704171600000,1\n", NULL, PAPER_EFORMAT,
+		"X.csv:2: field 'v': negative volume -1");
 	/* libpaper's own format stays exact: more than 8 decimals are refused there. */
 	refused("timestamp,open,high,low,close,volume\n2024-01-02T14:30:00Z,1.000000001,2,1,1,1\n",
 		NULL, PAPER_EFORMAT, "more than 8 decimal places");

@@ -300,40 +300,60 @@ static const char *fx_text(int64_t v, char *buf)
 	return buf;
 }
 
+/*
+ * The column a bar's value came from, as the file's header names it ('Date', '<CLOSE>', 'c'),
+ * so a message points at what the user sees; libpaper's names for in-memory columns. A file
+ * of closes only has its close column for open, high and low; Stooq's time is its date.
+ */
+static const char *field_name(const bar_src *src, bar_col c)
+{
+	const bar_layout *L = &src->L;
+	if (src->kind != SRC_CSV || L->names == NULL)
+		return col_names[c];
+	int k = L->col[c];
+	if (k < 0 && c == COL_TS)
+		k = L->col[BR_DATE];
+	if (k < 0 && (c == COL_OPEN || c == COL_HIGH || c == COL_LOW))
+		k = L->col[BR_CLOSE];
+	return k >= 0 && k < L->n_fields && L->names[k][0] ? L->names[k] : col_names[c];
+}
+
 /* The slow path of check_row(): which rule the row breaks. */
 static int explain_row(paper_replay *r, const bar_src *src, const bar_row *row, const sym_track *t)
 {
 	const int64_t *v = row->v;
 	char a[FX_TEXT_CAP], b[FX_TEXT_CAP];
+	const char *ts = field_name(src, COL_TS);
 	for (int i = 0; i < 4; i++)
 		if (v[i] <= 0 || v[i] > FX_PRICE_MAX)
-			return bad_row(r, src, row->line, col_names[value_cols[i]],
+			return bad_row(r, src, row->line, field_name(src, value_cols[i]),
 				       "price must be > 0 and at most 90000000000 (got %s)",
 				       fx_text(v[i], a));
 	if (v[4] < 0)
-		return bad_row(r, src, row->line, "volume", "negative volume %s", fx_text(v[4], a));
-	if (v[4] > FX_QTY_MAX)
-		return bad_row(r, src, row->line, "volume", "volume %s above the largest 90000000000",
+		return bad_row(r, src, row->line, field_name(src, COL_VOLUME), "negative volume %s",
 			       fx_text(v[4], a));
+	if (v[4] > FX_QTY_MAX)
+		return bad_row(r, src, row->line, field_name(src, COL_VOLUME), "volume %s above the "
+			       "largest 90000000000", fx_text(v[4], a));
 	if (v[1] < v[2])
-		return bad_row(r, src, row->line, "high", "high %s is below low %s", fx_text(v[1], a),
-			       fx_text(v[2], b));
+		return bad_row(r, src, row->line, field_name(src, COL_HIGH), "high %s is below low %s",
+			       fx_text(v[1], a), fx_text(v[2], b));
 	if (v[0] < v[2] || v[0] > v[1])
-		return bad_row(r, src, row->line, "open", "open %s is outside [low, high]",
-			       fx_text(v[0], a));
+		return bad_row(r, src, row->line, field_name(src, COL_OPEN), "open %s is outside "
+			       "[low, high]", fx_text(v[0], a));
 	if (v[3] < v[2] || v[3] > v[1])
-		return bad_row(r, src, row->line, "close", "close %s is outside [low, high]",
-			       fx_text(v[3], a));
+		return bad_row(r, src, row->line, field_name(src, COL_CLOSE), "close %s is outside "
+			       "[low, high]", fx_text(v[3], a));
 	if (!ts_in_range(row->ts))
-		return bad_row(r, src, row->line, "timestamp", "%" G_GINT64_FORMAT " is outside "
+		return bad_row(r, src, row->line, ts, "%" G_GINT64_FORMAT " is outside "
 			       "1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z", row->ts);
 	if (row->ts < src->prev_ts)
-		return bad_row(r, src, row->line, "timestamp", "not sorted: earlier than %s %"
+		return bad_row(r, src, row->line, ts, "not sorted: earlier than %s %"
 			       G_GUINT64_FORMAT, src->kind == SRC_CSV ? "line" : "row", src->prev_line);
 	if (row->ts == t->last_ts)
-		return bad_row(r, src, row->line, "timestamp", "duplicate timestamp (also on %s %"
+		return bad_row(r, src, row->line, ts, "duplicate timestamp (also on %s %"
 			       G_GUINT64_FORMAT ")", src->kind == SRC_CSV ? "line" : "row", t->last_line);
-	return bad_row(r, src, row->line, "timestamp", "not sorted: earlier than %s %" G_GUINT64_FORMAT
+	return bad_row(r, src, row->line, ts, "not sorted: earlier than %s %" G_GUINT64_FORMAT
 		       " of the same symbol", src->kind == SRC_CSV ? "line" : "row", t->last_line);
 }
 
