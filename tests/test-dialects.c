@@ -298,6 +298,24 @@ START_TEST(stooq_daily_and_data_files)
 		   18088100000, INT64_C(7198357000000000));
 	got_free(&g);
 
+	/* The intraday download: a Time column after the Date, local times. */
+	g = read_sample("stooq-aapl.us-5min.csv", NULL);
+	ck_assert_int_eq(g.rc, PAPER_EFORMAT);
+	assert_has(g.err, "stooq-aapl.us-5min.csv:2: field 'Date': '2024-01-02 15:35:00' is a local "
+		   "time without a zone");
+	got_free(&g);
+	paper_replay_bars_options wo = PAPER_REPLAY_BARS_OPTIONS_INIT;
+	wo.tz = "Europe/Warsaw";
+	g = read_sample("stooq-aapl.us-5min.csv", &wo);
+	ck_ok(g.rc);
+	ck_assert_str_eq(g.dialect, "stooq-intraday");
+	ck_assert_str_eq(g.report, "Stooq intraday: date and time columns, local times in "
+			 "Europe/Warsaw");
+	ck_assert_uint_eq(g.bars->len, 4);
+	assert_bar(&g, 1, "stooq-aapl.us-5min", US(1704206400), 18620000000, 18641000000,
+		   18587000000, 18601000000, INT64_C(90511200000000));
+	got_free(&g);
+
 	/* Intraday periods are local (Warsaw) times: a zone is needed. */
 	static const char five[] = "<TICKER>,<PER>,<DATE>,<TIME>,<OPEN>,<HIGH>,<LOW>,<CLOSE>,<VOL>,"
 				   "<OPENINT>\nAAPL.US,5,20240102,153500,186.1,186.5,186,186.2,1200,0\n";
@@ -824,7 +842,8 @@ START_TEST(mutated_samples_never_crash)
 {
 	static const char *const samples[] = {
 		"yahoo-AAPL.csv", "BTCUSDT-1h-2024-01.csv", "alpaca-AAPL.csv", "polygon-aggs-AAPL.csv",
-		"polygon-flat-2024-01-02.csv", "stooq-aapl.us.csv", "stooq-data-aapl.us.csv",
+		"polygon-flat-2024-01-02.csv", "stooq-aapl.us.csv", "stooq-aapl.us-5min.csv",
+		"stooq-data-aapl.us.csv",
 		"yfinance-SPY-1h.csv", "yfinance-download-MSFT.csv", "yfinance-history-AAPL.csv",
 		"pandas-SHIB-USD.csv", "pandas-naive-ES.csv",
 	};

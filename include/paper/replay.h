@@ -288,9 +288,10 @@ PAPER_API int paper_replay_summary_json(const paper_replay *r, unsigned int flag
 typedef struct paper_replay_source_info {
 	unsigned int version;       /**< PAPER_REPLAY_SOURCE_INFO_VERSION */
 	const char *name;           /**< the file's path, or "columns #N"; borrowed from the replay */
-	const char *dialect;        /**< libpaper, yahoo, yfinance, stooq, stooq-data, binance,
-				         alpaca, polygon, polygon-flat, pandas, columns (as given),
-				         memory (in-memory columns); static */
+	const char *dialect;        /**< libpaper, yahoo, yfinance, stooq, stooq-intraday,
+				         stooq-data, binance, alpaca, polygon, polygon-flat,
+				         pandas, columns (as given), memory (in-memory columns);
+				         static */
 	const char *report;         /**< one line: "Yahoo Finance daily: dates at 00:00 UTC; Adj
 				         Close ignored (--adjusted uses it); 1 row without prices
 				         (null or empty) skipped"; borrowed, valid until the next

@@ -12,7 +12,8 @@
 
 static const char *const family_ids[BF__N] = {
 	[BF_LIBPAPER] = "libpaper",     [BF_YAHOO] = "yahoo",     [BF_YFINANCE] = "yfinance",
-	[BF_STOOQ] = "stooq",           [BF_STOOQ_DATA] = "stooq-data", [BF_BINANCE] = "binance",
+	[BF_STOOQ] = "stooq",           [BF_STOOQ_INTRADAY] = "stooq-intraday",
+	[BF_STOOQ_DATA] = "stooq-data", [BF_BINANCE] = "binance",
 	[BF_ALPACA] = "alpaca",         [BF_POLYGON] = "polygon", [BF_POLYGON_FLAT] = "polygon-flat",
 	[BF_PANDAS] = "pandas",         [BF_COLUMNS] = "columns",
 };
@@ -22,6 +23,7 @@ static const char *const family_titles[BF__N] = {
 	[BF_YAHOO] = "Yahoo Finance daily",
 	[BF_YFINANCE] = "yfinance DataFrame.to_csv",
 	[BF_STOOQ] = "Stooq daily",
+	[BF_STOOQ_INTRADAY] = "Stooq intraday",
 	[BF_STOOQ_DATA] = "Stooq data file",
 	[BF_BINANCE] = "Binance klines",
 	[BF_ALPACA] = "Alpaca bars",
@@ -271,14 +273,16 @@ static bool libpaper_names(const header *h)
 	return true;
 }
 
-/* Exactly Date,Open,High,Low,Close[,Volume] (Stooq's daily download). */
+/* Exactly Date,[Time,]Open,High,Low,Close[,Volume] (Stooq's download: daily, or intraday
+ * with a time of day). */
 static bool stooq_names(const header *h)
 {
-	static const char *const st[] = { "Date", "Open", "High", "Low", "Close", "Volume" };
-	if (h->n != 5 && h->n != 6)
+	static const char *const st[] = { "Date", "Time", "Open", "High", "Low", "Close", "Volume" };
+	size_t skip = h->n >= 2 && strcmp(h->name[1], "Time") == 0 ? 0 : 1;
+	if (h->n + skip != 6 && h->n + skip != 7)
 		return false;
 	for (size_t i = 0; i < h->n; i++)
-		if (strcmp(h->name[i], st[i]) != 0)
+		if (strcmp(h->name[i], st[i == 0 ? 0 : i + skip]) != 0)
 			return false;
 	return true;
 }
@@ -315,7 +319,7 @@ static bar_family family_of(const header *h, const bar_layout *L)
 				  L->first_iso_z))
 		return BF_LIBPAPER;
 	if (stooq_names(h) && L->first_shape == TSH_DATE)
-		return BF_STOOQ;
+		return L->col[BR_TIME] >= 0 ? BF_STOOQ_INTRADAY : BF_STOOQ;
 	return BF_PANDAS;
 }
 

@@ -28,8 +28,8 @@ typedef enum bar_role {
 } bar_role;
 
 typedef enum bar_family {
-	BF_LIBPAPER, BF_YAHOO, BF_YFINANCE, BF_STOOQ, BF_STOOQ_DATA, BF_BINANCE, BF_ALPACA,
-	BF_POLYGON, BF_POLYGON_FLAT, BF_PANDAS, BF_COLUMNS, BF__N
+	BF_LIBPAPER, BF_YAHOO, BF_YFINANCE, BF_STOOQ, BF_STOOQ_INTRADAY, BF_STOOQ_DATA, BF_BINANCE,
+	BF_ALPACA, BF_POLYGON, BF_POLYGON_FLAT, BF_PANDAS, BF_COLUMNS, BF__N
 } bar_family;
 
 /* What the caller asked for (paper_replay_bars_options, checked). */

@@ -42,11 +42,11 @@ json_true "tz: first bar at 05:00 UTC" "$tmp/s.json" 'd["input"]["first_bar"] ==
 
 # The whole directory of samples, each in its own dialect; one zone for the naive file.
 expect "every sample" 0 "" $(replay "$tmp/aapl-signal.csv") --bars "$data" --tz America/New_York
-for d in libpaper yahoo yfinance stooq stooq-data binance alpaca polygon polygon-flat pandas; do
+for d in libpaper yahoo yfinance stooq stooq-intraday stooq-data binance alpaca polygon polygon-flat pandas; do
 	[ "$d" = libpaper ] && continue
 	json_true "every sample: $d" "$tmp/s.json" "any(s['dialect'] == '$d' for s in d['input']['read'])"
 done
-json_true "every sample: 12 inputs" "$tmp/s.json" 'd["input"]["sources"] == 12 and len(d["input"]["read"]) == 12'
+json_true "every sample: 13 inputs" "$tmp/s.json" 'd["input"]["sources"] == 13 and len(d["input"]["read"]) == 13'
 out_has "binance: milliseconds said" "Binance klines (no header, 12 columns): epoch milliseconds (by the number of digits)"
 out_has "polygon flat: grouped said" "rows grouped by symbol: 2 symbols read side by side"
 out_has "naive times: zone said" "pandas-naive-ES.csv as pandas DataFrame.to_csv: local times in America/New_York"

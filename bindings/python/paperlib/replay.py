@@ -66,8 +66,8 @@ class SourceInfo:
 
     #: the file's path, or "columns #N"
     name: str
-    #: libpaper, yahoo, yfinance, stooq, stooq-data, binance, alpaca, polygon, polygon-flat,
-    #: pandas, columns (given), memory (in-memory columns)
+    #: libpaper, yahoo, yfinance, stooq, stooq-intraday, stooq-data, binance, alpaca, polygon,
+    #: polygon-flat, pandas, columns (given), memory (in-memory columns)
     dialect: str
     #: one line: "Yahoo Finance daily: dates at 00:00 UTC; Adj Close ignored ..."
     report: str
