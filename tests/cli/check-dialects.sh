@@ -51,6 +51,20 @@ out_has "binance: milliseconds said" "Binance klines (no header, 12 columns): ep
 out_has "polygon flat: grouped said" "rows grouped by symbol: 2 symbols read side by side"
 out_has "naive times: zone said" "pandas-naive-ES.csv as pandas DataFrame.to_csv: local times in America/New_York"
 
+# walk-forward and execute take the same options and say how each file was read.
+cp "$data/yahoo-AAPL.csv" "$tmp/AAPL.csv"
+printf 'timestamp,symbol,side,confidence\n2023-03-01T20:00:00Z,AAPL,LONG,0.9\n' > "$tmp/wf-signal.csv"
+expect "walk-forward --adjusted --tz" 0 "" walk-forward --no-progress --bars "$tmp/AAPL.csv" \
+	--signals "$tmp/wf-signal.csv" --month 2023-03 --daily-out "$tmp/d.csv" \
+	--summary-out "$tmp/wf.json" --adjusted --tz America/New_York
+out_has "walk-forward: read as" "AAPL.csv as Yahoo Finance daily: dates at 00:00 America/New_York; adjusted: open, high, low, close scaled by Adj Close / Close"
+printf 'symbol,side,qty\nAAPL,BUY,10\n' > "$tmp/plan.csv"
+expect "execute --adjusted" 0 "" execute --no-progress --plan "$tmp/plan.csv" --bars "$tmp/AAPL.csv" \
+	--orders-out "$tmp/o.csv" --at 2023-06-01T00:00:00Z --adjusted
+out_has "execute: read as" "AAPL.csv as Yahoo Finance daily: dates at 00:00 UTC; adjusted: open, high, low, close scaled by Adj Close / Close; 1 row without prices (null or empty) skipped"
+expect "execute --time-unit bad" 2 "--time-unit: 'xx' is not s, ms, us or ns" execute --plan "$tmp/plan.csv" \
+	--bars "$tmp/AAPL.csv" --orders-out "$tmp/o.csv" --time-unit xx
+
 # Refusals, each naming what to give.
 expect "naive without --tz" 2 "pandas-naive-ES.csv:2: field 'Datetime': '2024-11-03 00:30:00' is a local time without a zone: give the zone its times are in (--tz America/New_York" \
 	$(replay "$tmp/aapl-signal.csv") --bars "$data/pandas-naive-ES.csv"
