@@ -7,8 +7,8 @@
  * with skip_bad_rows, and one whose signals name a symbol whose rows were all skipped again
  * without them. The whole is done twice: without options (paper_replay_add_bars_path()), then
  * with the options a hash of the input picks (paper_replay_add_bars_file_with(): always a zone,
- * so local times and dates are converted; sometimes the adjusted close, a time unit, or
- * columns named as the header names them).
+ * so local times and dates are converted; mostly the adjusted close when the header has
+ * one; sometimes a time unit, or columns named as the header names them).
  * Promises: no crash, no leak, no undefined behaviour; a flat account reconciles exactly
  * (cash == starting cash + realized P&L - fees, to the unit), whatever the run returned; a
  * file is refused only as malformed (PAPER_EFORMAT) or for its options (PAPER_EINVAL), with a
@@ -133,7 +133,8 @@ static int replay_once(const char *path, const paper_replay_bars_options *bo, bo
 	o.trades_path = fuzz_path("trades.csv");
 	fuzz_require(paper_broker_new(&b, cfg) == PAPER_OK, "a broker from the default config");
 	fuzz_require(paper_replay_new(&r, b, &o) == PAPER_OK, "a replay on a new broker");
-	int rc = bo ? paper_replay_add_bars_file_with(r, path, bo) : paper_replay_add_bars_path(r, path);
+	int rc = bo ? paper_replay_add_bars_file_with(r, path, bo)
+		    : paper_replay_add_bars_path(r, path);
 	if (rc != PAPER_OK)
 		check_refusal(rc);
 	if (rc == PAPER_OK && n)
@@ -172,22 +173,27 @@ static void replay_all(const char *path, const paper_replay_bars_options *bo,
 		replay_once(path, bo, true, NULL);
 }
 
-/* The header's first and last names ("" when there are none), for columns="ts=A,close=B". */
-static char *columns_of(const uint8_t *data, size_t size)
+/* The header's first and last names ("" when there are none), for columns="ts=A,close=B";
+ * *adj: it has an adjusted close (else adjusted would only be refused). */
+static char *columns_of(const uint8_t *data, size_t size, bool *adj)
 {
 	char *text = fuzz_cstr(data, size);
 	text[strcspn(text, "\r\n")] = '\0';
+	char *lower = g_ascii_strdown(text, -1);
+	*adj = strstr(lower, "adj") != NULL;
 	char **names = g_strsplit(text, ",", -1);
 	guint n = g_strv_length(names);
 	char *cols = n >= 2 ? g_strdup_printf("ts=%s,close=%s", names[0], names[n - 1])
 			    : g_strdup("");
 	g_strfreev(names);
+	g_free(lower);
 	g_free(text);
 	return cols;
 }
 
 /* The options of the second run, picked by a hash of the input (FNV-1a). */
-static paper_replay_bars_options options_of(const uint8_t *data, size_t size, const char *cols)
+static paper_replay_bars_options options_of(const uint8_t *data, size_t size, const char *cols,
+					    bool adj)
 {
 	static const char *const zones[] = { "America/New_York", "Europe/Warsaw", "UTC", "+05:30" };
 	static const paper_time_unit units[] = { PAPER_TIME_UNIT_AUTO, PAPER_TIME_UNIT_AUTO,
@@ -199,7 +205,7 @@ static paper_replay_bars_options options_of(const uint8_t *data, size_t size, co
 		h = (h ^ data[i]) * 16777619u;
 	paper_replay_bars_options o = PAPER_REPLAY_BARS_OPTIONS_INIT;
 	o.tz = zones[h % 4];
-	o.adjusted = (h >> 2) % 2;
+	o.adjusted = adj && (h >> 2) % 4 != 0;
 	o.time_unit = units[(h >> 3) % 8];
 	o.columns = (h >> 6) % 4 == 0 && cols[0] ? cols : NULL;
 	return o;
@@ -218,8 +224,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write(path, data, size);
 	GPtrArray *syms = file_symbols(data, size);
 	replay_all(path, NULL, syms);
-	char *cols = columns_of(data, size);
-	paper_replay_bars_options bo = options_of(data, size, cols);
+	bool adj;
+	char *cols = columns_of(data, size, &adj);
+	paper_replay_bars_options bo = options_of(data, size, cols, adj);
 	replay_all(path, &bo, syms);
 	g_free(cols);
 	g_ptr_array_unref(syms);
