@@ -133,6 +133,7 @@ typedef struct cli_run {
 	bool has_from, has_to;
 	bool skip_bad_rows, no_progress, quiet;
 	paper_replay_options opts;
+	paper_replay_bars_options bars_opts; /* --columns --time-unit --tz --adjusted */
 	paper_broker *b;
 	paper_replay *r;
 	cli_progress progress;
