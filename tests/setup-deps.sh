@@ -4,11 +4,13 @@
 # chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh.
 # libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
 # (tests/pg/cluster.sh), each run in a throw-away cluster.
+# python3-dask, python3-distributed and python3-pandas run paperlib's sweeps (a local Dask
+# cluster in the sweep tests and the sweep benchmark; paper sweep).
 set -eu
 
 packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
 postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy abigail-tools valgrind
-chromium"
+chromium python3-dask python3-distributed python3-pandas"
 
 missing=""
 for p in $packages; do

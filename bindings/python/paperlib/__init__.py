@@ -65,6 +65,9 @@ from .errors import (
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .replay import DayInfo, Replay, ReplayStats, replay
+from .sweep import SweepCancelled, sweep
+from .overfitting import PBOResult
+from .walkforward import WalkForwardResult, walk_forward_optimise, walk_forward_optimize
 from .session import EntryResult, Intent, Session, SessionPosition, SessionStats, Signal, read_plan
 from .results import (
     Account,
@@ -100,6 +103,12 @@ __all__ = [
     "Verdict",
     "read_plan",
     "replay",
+    "sweep",
+    "SweepCancelled",
+    "PBOResult",
+    "WalkForwardResult",
+    "walk_forward_optimise",
+    "walk_forward_optimize",
     "Account",
     "Broker",
     "Config",

@@ -44,3 +44,22 @@ def free_broker():
 def bar(b, symbol, ts, o, h, low, c, v=1e6):
     """Feed one bar."""
     b.on_bar(symbol, ts, o, h, low, c, v)
+
+
+@pytest.fixture(scope="session")
+def dask_client():
+    """A real local Dask cluster for the sweep tests: 2 worker processes, one thread each,
+    shared by every test that asks for it (a test that kills a worker waits for its nanny to
+    bring it back)."""
+    import logging
+
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("pandas")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0", silence_logs=logging.CRITICAL)
+    client = distributed.Client(cluster, set_as_default=False)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
