@@ -97,7 +97,8 @@ def slots(c: Any) -> int:
 def default_chunk(n_jobs: int, n_slots: int) -> int:
     """Parameter sets per task when the caller does not say: about four tasks per slot, so
     a slow set or a lost worker does not leave the others idle, and few enough tasks that
-    Dask's per-task cost (about a millisecond) stays small beside a replay."""
+    Dask's per-task cost (a few milliseconds: docs/performance.md) stays small beside a
+    replay."""
     return max(1, math.ceil(n_jobs / (4 * n_slots)))
 
 
