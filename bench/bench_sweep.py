@@ -32,7 +32,6 @@ import time
 import numpy as np
 
 import distributed
-import paperlib
 from paperlib import Signal
 from paperlib.cluster import run_jobs
 from paperlib.grid import Grid

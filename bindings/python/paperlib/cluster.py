@@ -22,7 +22,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import CancelledError
-from typing import Any, Callable, Dict, Iterator, List, Mapping, MutableMapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterator, List, Mapping, MutableMapping, Optional, Sequence, Tuple
 
 from ._paperlib import ffi, lib
 from .errors import ErrorCode, InvalidArgument, StateError

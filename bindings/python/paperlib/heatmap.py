@@ -18,7 +18,7 @@ import html
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from .errors import ConfigError, ErrorCode, InvalidArgument
 from .grid import SHORT_NAMES, parameter_key

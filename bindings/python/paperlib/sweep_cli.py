@@ -29,7 +29,7 @@ from typing import Any, Dict, List, NoReturn, Optional, Sequence
 
 from ._paperlib import ffi, lib
 from .config import Config
-from .errors import ConfigError, ErrorCode, InvalidArgument, PaperError
+from .errors import ConfigError, ErrorCode, PaperError
 from .grid import parse_grid_spec
 from .sweep import SweepCancelled, sweep
 from .timeutil import TS_PER_SECOND

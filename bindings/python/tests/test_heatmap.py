@@ -10,7 +10,6 @@ import subprocess
 
 import pytest
 
-import paperlib
 from paperlib import InvalidArgument
 from paperlib.heatmap import heatmap_html, heatmap_svg, read_sweep_csv, write_heatmap
 from paperlib.metrics import KEYS
