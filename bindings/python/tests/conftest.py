@@ -12,6 +12,12 @@ T0 = 1_704_205_800_000_000
 HOUR = 3_600_000_000
 DAY = 24 * HOUR
 
+# Dask's 30 s connect timeouts are short for worker processes of a sanitizer build on a loaded
+# 2-core CI machine; spawned workers (and paper sweep's Python) read these from the
+# environment.
+for _name in ("CONNECT", "TCP"):
+    os.environ.setdefault(f"DASK_DISTRIBUTED__COMM__TIMEOUTS__{_name}", "180s")
+
 SRCDIR = pathlib.Path(os.environ.get("PAPER_TEST_SRCDIR", pathlib.Path(__file__).resolve().parents[3]))
 SANITIZED = os.environ.get("PAPERLIB_SANITIZED") == "1"
 
