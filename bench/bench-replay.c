@@ -270,7 +270,10 @@ static void iso(char *buf, size_t cap, paper_ts ts)
 static FILE *open_out(const char *dir, const char *name)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+		fprintf(stderr, "bench-replay: %s/%s: path too long\n", dir, name);
+		exit(1);
+	}
 	FILE *f = fopen(path, "w");
 	if (f == NULL) {
 		fprintf(stderr, "bench-replay: %s: %s\n", path, strerror(errno));

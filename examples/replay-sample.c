@@ -548,13 +548,13 @@ static int go_long(replay *r, series *s, double price)
 	return submit(r, s, PAPER_SIDE_BUY, qty, 0, PAPER_EXIT_NONE);
 }
 
-static int go_flat(replay *r, series *s, paper_ts ts, paper_exit_reason why)
+static int go_flat(replay *r, series *s, paper_exit_reason why)
 {
 	double held;
 	int rc;
 	if ((rc = cancel_pending(r, s)) || (rc = held_qty(r, s, &held)) || held == 0)
 		return rc;
-	return submit(r, s, held > 0 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY, fabs(held), ts, why);
+	return submit(r, s, held > 0 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY, fabs(held), 0, why);
 }
 
 /* After bar b of s: update the averages, act on a crossover. */
@@ -571,7 +571,7 @@ static int on_close(replay *r, series *s, const bar *b)
 	s->trend = trend;
 	if (before == 0) /* the first comparison sets the trend; only a cross trades */
 		return 0;
-	return trend > 0 ? go_long(r, s, b->close) : go_flat(r, s, 0, PAPER_EXIT_REVERSE_SIGNAL);
+	return trend > 0 ? go_long(r, s, b->close) : go_flat(r, s, PAPER_EXIT_REVERSE_SIGNAL);
 }
 
 /* ---- the replay ---- */
@@ -625,16 +625,19 @@ static int cancel_open_orders(replay *r)
 	return 0;
 }
 
-/* End of data: cancel what rests, sell what is held against a final quote at the last close. */
+/*
+ * End of data: cancel what rests, sell what is held, then give each symbol a final quote at its
+ * last close. The orders go first, stamped at the clock: an order fills only on data stamped
+ * after it, and each quote moves the clock.
+ */
 static int close_out(replay *r)
 {
 	paper_ts end = r->last_ts + PAPER_TS_PER_SECOND;
 	int rc = cancel_open_orders(r);
-	for (size_t i = 0; rc == 0 && i < r->n; i++) {
+	for (size_t i = 0; rc == 0 && i < r->n; i++)
+		rc = go_flat(r, &r->all[i], PAPER_EXIT_END_OF_DATA);
+	for (size_t i = 0; rc == 0 && i < r->n && paper_broker_open_order_count(r->broker); i++) {
 		series *s = &r->all[i];
-		if ((rc = go_flat(r, s, end, PAPER_EXIT_END_OF_DATA)) ||
-		    paper_broker_open_order_count(r->broker) == 0)
-			continue;
 		rc = paper_broker_on_quote(r->broker, s->symbol, end, 0, 0, s->bars[s->n - 1].close);
 		if (rc != PAPER_OK)
 			return library_error("paper_broker_on_quote", s->symbol, rc);

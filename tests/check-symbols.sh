@@ -7,8 +7,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 nm -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sed 's/@.*//' | sort -u > "$tmp/exported"
-# Names listed between "global:" and "local:" in every node.
-awk '/global:/ {g=1; next} /local:/ {g=0} g' "$map" | tr -d ' \t;' | grep -v '^$' | grep -v '^/\*' | sort -u > "$tmp/listed"
+# Names listed after "global:" in every node, up to its "local:" or its closing brace.
+awk '/global:/ {g=1; next} /local:/ || /^}/ {g=0} g' "$map" | tr -d ' \t;' | grep -v '^$' | grep -v '^/\*' | sort -u > "$tmp/listed"
 
 status=0
 if ! diff -u "$tmp/listed" "$tmp/exported" > "$tmp/diff"; then

@@ -1,16 +1,47 @@
 #!/bin/sh
 # Install what libpaper needs to build and test on Debian 12, when it is missing.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
-# chromium renders the HTML dashboard headless in tests/cli/check-dashboard.sh.
-# libpq-dev builds the PostgreSQL ledger backend; postgresql is the server its tests start
-# (tests/pg/cluster.sh), each run in a throw-away cluster.
-# python3-dask, python3-distributed and python3-pandas run paperlib's sweeps (a local Dask
-# cluster in the sweep tests and the sweep benchmark; paper sweep).
+# One package per line, with what needs it.
 set -eu
 
-packages="meson ninja-build pkg-config gcc g++ libglib2.0-dev check libsqlite3-dev libpq-dev
-postgresql python3 python3-cffi python3-dev python3-pytest python3-numpy abigail-tools valgrind
-chromium python3-dask python3-distributed python3-pandas"
+packages=$(sed -e 's/#.*//' <<'LIST'
+meson                 # the build
+ninja-build
+pkg-config
+gcc
+g++
+clang                 # the release compile check and the fuzz targets (tests/run-all.sh)
+libclang-rt-14-dev    # libFuzzer and the sanitizer runtimes of clang (tests/fuzz)
+libglib2.0-dev
+check                 # the C test suites
+libsqlite3-dev
+libpq-dev             # the PostgreSQL ledger backend
+postgresql            # its tests: a throw-away server per run (tests/pg/cluster.sh)
+python3
+python3-cffi          # paperlib
+python3-dev
+python3-pytest
+python3-numpy
+python3-pandas        # reference values of the quant statistics, DataFrames in and out
+python3-scipy
+python3-dask          # paperlib's sweeps: a local Dask cluster in the sweep tests and
+python3-distributed   # benchmark, paper sweep (optional at run time)
+python3-hypothesis    # the money property tests
+abigail-tools         # the ABI check against the recorded baseline
+valgrind
+chromium              # renders the dashboard headless (tests/cli/check-dashboard.sh)
+python3-mesonpy       # the wheel (tests/install/)
+python3-build
+python3-venv
+dpkg-dev              # the Debian packages (tests/install/check-deb.sh)
+debhelper
+dh-python
+lintian
+libsoup-3.0-dev       # the live feeds (libpaper/feed, -Dfeeds)
+glib-networking       # their TLS (wss://, https://)
+python3-websockets    # the fake venues of the feed tests (tests/feed)
+LIST
+)
 
 missing=""
 for p in $packages; do

@@ -1,5 +1,6 @@
 /* The broker's API, accounting and error contract. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -551,6 +552,53 @@ START_TEST(open_orders_stay_in_submission_order)
 }
 END_TEST
 
+/*
+ * A universe larger than the symbol table's first allocations (16, 32, ... instruments): every
+ * symbol must still be found by name after the table has grown, and the position list must
+ * stay consistent while positions open and close in any order.
+ */
+START_TEST(many_symbols_are_found_after_the_table_grows)
+{
+	enum { N = 600 };
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "limits.max_open_positions_ceiling", "1000"));
+	ck_ok(paper_config_set(cfg, "limits.max_open_positions", "1000"));
+	paper_broker *b = tu_broker(cfg);
+	char name[16];
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "S%04d", i);
+		ck_ok(paper_broker_on_bar(b, name, T0, 10, 10, 10, 10, 1000));
+		tu_submit(b, name, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	}
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "S%04d", i);
+		ck_ok(paper_broker_on_bar(b, name, T0 + 60 * PAPER_TS_PER_SECOND, 10, 10, 10, 10, 1000));
+	}
+	ck_assert_uint_eq(paper_broker_position_count(b), N);
+	for (int i = 0; i < N; i += 3) { /* close every third: the list is compacted */
+		snprintf(name, sizeof name, "S%04d", i);
+		/* Placed at the clock, filled by the symbol's next bar, stamped after it. */
+		tu_submit(b, name, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+		ck_ok(paper_broker_on_bar(b, name, T0 + (120 + i) * PAPER_TS_PER_SECOND, 10, 10, 10, 10,
+					  1000));
+	}
+	ck_assert_uint_eq(paper_broker_position_count(b), N - N / 3);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof name, "S%04d", i);
+		paper_position_info p = PAPER_POSITION_INFO_INIT;
+		int rc = paper_broker_position(b, name, &p);
+		ck_assert_int_eq(rc, i % 3 == 0 ? PAPER_ENOTFOUND : PAPER_OK);
+	}
+	for (size_t k = 0; k < paper_broker_position_count(b); k++) {
+		paper_position_info p = PAPER_POSITION_INFO_INIT, q = PAPER_POSITION_INFO_INIT;
+		ck_ok(paper_broker_position_at(b, k, &p));
+		ck_ok(paper_broker_position(b, p.symbol, &q));
+		ck_assert_int_eq(q.qty_e8, 100000000);
+	}
+	paper_broker_free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("broker");
@@ -574,6 +622,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, config_is_copied_in);
 	tcase_add_test(tc, order_history_is_bounded);
 	tcase_add_test(tc, open_orders_stay_in_submission_order);
+	tcase_add_test(tc, many_symbols_are_found_after_the_table_grows);
 	suite_add_tcase(s, tc);
 	return s;
 }

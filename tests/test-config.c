@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -145,7 +146,7 @@ START_TEST(key_table_is_well_formed)
 {
 	static const char *const groups[] = { "account", "limits", "costs", "engine", "connection",
 					      "ledger",
-					      "logging", "session" };
+					      "logging", "session", "metrics", "feed" };
 	size_t n = paper_config_key_count();
 	ck_assert_uint_ge(n, 30);
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
@@ -171,6 +172,19 @@ START_TEST(key_table_is_well_formed)
 	ki.version = 99;
 	ck_assert_int_eq(paper_config_key_info_get(0, &ki), PAPER_EVERSION);
 	ck_assert_int_eq(paper_config_key_info_get(0, NULL), PAPER_EINVAL);
+
+	/* The feeds' staleness: a range, and the environment spelling of its group. */
+	paper_config *cfg = NULL;
+	ck_ok(paper_config_new(&cfg));
+	double d = 0;
+	ck_ok(paper_config_get_double(cfg, "feed.max_staleness_s", &d));
+	ck_assert_double_eq(d, 30);
+	ck_assert_int_eq(paper_config_set(cfg, "feed.max_staleness_s", "0"), PAPER_ECONFIG);
+	const char *const envp[] = { "PAPER_FEED_MAX_STALENESS_S=5.5", NULL };
+	ck_ok(paper_config_load_envp(cfg, envp));
+	ck_ok(paper_config_get_double(cfg, "feed.max_staleness_s", &d));
+	ck_assert_double_eq(d, 5.5);
+	paper_config_free(cfg);
 }
 END_TEST
 
@@ -371,6 +385,13 @@ START_TEST(values_that_do_not_parse)
 		{ "limits.max_open_positions", "" },    { "limits.max_open_positions", "5x" },
 		{ "limits.max_order_qty", "nan" },      { "limits.max_order_qty", "inf" },
 		{ "limits.max_order_qty", "1,5" },      { "limits.aggressive", "maybe" },
+		/* strtod reads these; a setting is a decimal number only. */
+		{ "limits.max_order_qty", "0x1p3" },    { "limits.max_order_qty", "0x10" },
+		{ "limits.max_order_qty", "1e999" },    { "limits.max_order_qty", "-inf" },
+		{ "limits.max_order_qty", "infinity" }, { "limits.max_order_qty", "NaN" },
+		{ "limits.max_order_qty", "1e" },       { "limits.max_order_qty", "1.5.2" },
+		{ "limits.max_order_qty", "." },        { "limits.max_order_qty", "1 000" },
+		{ "limits.max_open_positions", "0x10" }, { "limits.max_open_positions", "1e1" },
 		{ "limits.aggressive", "2" },           { "account.type", "other" },
 		{ "costs.commission_model", "percent " "x" }, { "engine.intrabar", "random" },
 		{ "account.currency", "usd" },          { "account.currency", "USDT" },
@@ -418,6 +439,15 @@ START_TEST(values_that_parse)
 	double d;
 	ck_ok(paper_config_get_double(cfg, "limits.max_order_qty", &d));
 	ck_assert_double_eq(d, 2500);
+	static const struct { const char *text; double v; } numbers[] = {
+		{ "+2.5", 2.5 }, { ".5", 0.5 }, { "5.", 5 }, { "1E3", 1000 }, { "2e+2", 200 },
+		{ "25e-1", 2.5 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++) {
+		ck_ok(paper_config_set(cfg, "limits.max_order_qty", numbers[i].text));
+		ck_ok(paper_config_get_double(cfg, "limits.max_order_qty", &d));
+		ck_assert_double_eq(d, numbers[i].v);
+	}
 	ck_ok(paper_config_set_bool(cfg, "limits.aggressive", true));
 	ck_ok(paper_config_validate(cfg));
 	paper_config_free(cfg);
@@ -625,6 +655,208 @@ START_TEST(alpaca_urls)
 }
 END_TEST
 
+/*
+ * URLs a naive reading takes for the paper host while a client connects elsewhere (or could),
+ * and URLs two parsers read differently. Printable, so every route (INI, environment, setter)
+ * can carry them.
+ */
+static const char *const url_bypasses[] = {
+	"https://paper-api.alpaca.markets:443@api.alpaca.markets/v2",
+	"https://paper-api.alpaca.markets:@api.alpaca.markets",
+	"https://paper-api.alpaca.markets@api.alpaca.markets",
+	"https://@paper-api.alpaca.markets",
+	"https://:@paper-api.alpaca.markets/v2",
+	"https://user:secret@paper-api.alpaca.markets",
+	"https://paper-api.alpaca.markets%2F@api.alpaca.markets",
+	"https://paper-api.alpaca.markets:0",
+	"https://paper-api.alpaca.markets:0/v2",
+	"https://paper-api.alpaca.markets:99999",
+	"https://paper-api.alpaca.markets:65536/v2",
+	"https://paper-api.alpaca.markets:",
+	"https://paper-api.alpaca.markets:/v2",
+	"https://paper-api.alpaca.markets:443:443",
+	"https://paper-api.alpaca.markets:-1",
+	"https://paper-api.alpaca.markets#@api.alpaca.markets",
+	"https://paper-api.alpaca.markets/v2#",
+	"//paper-api.alpaca.markets",
+	"https:paper-api.alpaca.markets",
+	"https:///paper-api.alpaca.markets",
+	"https://paper-api.alpaca.markets..",
+	"https://paper-api%2ealpaca.markets%2e%2e",
+	"https://paper-api.alpaca.markets%00.evil.example",
+	"https://paper-api.alpaca.markets%2eevil.example",
+	"https://xn--paper-api-.alpaca.markets",
+	"https://[::1]/v2",
+	"https://127.0.0.1/v2",
+	"https://paper-api.alpaca.markets|api.alpaca.markets",
+	"https://paper-api.alpaca.markets^",
+	"ftp://paper-api.alpaca.markets",
+	"HTTP://PAPER-API.ALPACA.MARKETS",
+};
+
+/* The live host however it is spelled: refused as the live endpoint by name. */
+static const char *const url_live[] = {
+	"HTTPS://API.ALPACA.MARKETS.",
+	"https://api%2ealpaca.markets",
+	"https://%61pi.alpaca.markets/v2",
+	"https://API.alpaca.markets:443/v2?x=1",
+	"https://xn--api-.alpaca.markets",
+};
+
+/* The paper host however it is spelled: accepted. */
+static const char *const url_paper[] = {
+	"HTTPS://PAPER-API.ALPACA.MARKETS.",
+	"https://paper-api%2ealpaca.markets/v2",
+	"https://%70aper-api.alpaca.markets",
+	"https://paper-api.alpaca.markets:443",
+	"https://paper-api.alpaca.markets:0443/v2",
+	"https://paper-api.alpaca.markets./v2?x=1&y=%20",
+};
+
+static int set_url(paper_config *cfg, const char *url)
+{
+	return paper_config_set(cfg, "connection.alpaca_base_url", url);
+}
+
+/* One URL through the INI loader, the environment (both names) and the setter. */
+static void url_every_route(const char *url, int want)
+{
+	paper_config *cfg = new_config();
+	char *ini = g_strdup_printf("[connection]\nalpaca_base_url = %s\n", url);
+	ck_assert_msg(load_text(cfg, ini) == want, "INI '%s': %s", url, paper_last_error());
+	ck_assert_int_eq(paper_config_validate(cfg), want);
+	paper_config_free(cfg);
+	g_free(ini);
+	static const char *const names[] = { "PAPER_CONNECTION_ALPACA_BASE_URL=", "APCA_API_BASE_URL=" };
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		cfg = new_config();
+		char *env = g_strconcat(names[i], url, NULL);
+		ck_assert_msg(load_env1(cfg, env) == want, "%s: %s", env, paper_last_error());
+		ck_assert_int_eq(paper_config_validate(cfg), want);
+		paper_config_free(cfg);
+		g_free(env);
+	}
+	cfg = new_config();
+	ck_assert_msg(set_url(cfg, url) == want, "set '%s': %s", url, paper_last_error());
+	assert_text(cfg, "connection.alpaca_base_url", want == PAPER_OK ? url : "");
+	paper_config_free(cfg);
+}
+
+START_TEST(alpaca_url_bypasses)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(url_bypasses); i++)
+		url_every_route(url_bypasses[i], PAPER_ESAFETY);
+	for (size_t i = 0; i < G_N_ELEMENTS(url_live); i++) {
+		url_every_route(url_live[i], PAPER_ESAFETY);
+		paper_config *cfg = new_config();
+		ck_assert_int_eq(set_url(cfg, url_live[i]), PAPER_ESAFETY);
+		ck_assert_msg(strstr(paper_last_error(), "live trading endpoint refused"), "%s: %s",
+			      url_live[i], paper_last_error());
+		paper_config_free(cfg);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(url_paper); i++)
+		url_every_route(url_paper[i], PAPER_OK);
+}
+END_TEST
+
+/* Bytes the loaders cannot carry: through the setter (the INI and environment routes end there). */
+START_TEST(alpaca_url_hostile_bytes)
+{
+	static const char *const bad[] = {
+		"https://paper-api.alpaca.markets\\@api.alpaca.markets",
+		"https://paper-api.alpaca.markets\\.api.alpaca.markets",
+		"https://paper-api.alpaca.markets /v2",
+		"https://paper-api.alpaca.markets\t.evil.example",
+		"https://api.alpaca.mar\tkets",
+		"https://paper-api.alpaca.markets\r\nHost: api.alpaca.markets",
+		"https://paper-api.alpaca.markets\x1b[2K",
+		"https://paper-api.alpaca.markets\x7f",
+		"https://paper-api.alpaca.markets\xc2\x85",
+		"https://\xef\xbd\x90\xef\xbd\x81per-api.alpaca.markets",
+		"https://paper-api.alpaca.markets\xff",
+		"https://paper-api.alpaca.markets\"@api.alpaca.markets",
+		"https://paper-api.alpaca.markets<x>",
+		"https://paper-api.alpaca.markets{x}",
+		"https://paper-api.alpaca.markets`",
+	};
+	paper_config *cfg = new_config();
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		/* Bytes that are not UTF-8 are refused before any reading of the value as a URL. */
+		bool utf8 = g_utf8_validate(bad[i], -1, NULL);
+		ck_assert_msg(set_url(cfg, bad[i]) == (utf8 ? PAPER_ESAFETY : PAPER_ECONFIG),
+			      "accepted: %s", bad[i]);
+		ck_assert_ptr_nonnull(strstr(paper_last_error(), utf8 ? "percent-encoded" : "UTF-8"));
+	}
+	/* Long: at the limit it is read, one byte past it is refused. */
+	char url[2100];
+	const char *head = "https://paper-api.alpaca.markets/";
+	size_t n = strlen(head);
+	memcpy(url, head, n);
+	memset(url + n, 'a', 2048 - n);
+	url[2048] = '\0';
+	ck_ok(set_url(cfg, url));
+	url[2048] = 'a';
+	url[2049] = '\0';
+	ck_assert_int_eq(set_url(cfg, url), PAPER_ESAFETY);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "longer than 2048"));
+	/* A million bytes: refused at once, nothing parsed; a refusal changes nothing. */
+	char *huge = g_malloc(1000001);
+	memcpy(huge, head, n);
+	memset(huge + n, 'a', 1000000 - n);
+	huge[1000000] = '\0';
+	ck_assert_int_eq(set_url(cfg, huge), PAPER_ESAFETY);
+	g_free(huge);
+	char buf[4096];
+	ck_ok(paper_config_get_string(cfg, "connection.alpaca_base_url", buf, sizeof buf, NULL));
+	ck_assert_uint_eq(strlen(buf), 2048);
+	paper_config_free(cfg);
+}
+END_TEST
+
+static bool has_control_byte(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
+			return true;
+	return false;
+}
+
+/* A refused value is quoted back escaped, never as raw bytes a terminal or log would act on. */
+START_TEST(refused_values_are_quoted_escaped)
+{
+	paper_config *cfg = new_config();
+	ck_assert_int_eq(paper_config_set(cfg, "connection.ib_account", "DU1\x1b[2K\rPAPER FILL"),
+			 PAPER_ESAFETY);
+	ck_assert(!has_control_byte(paper_last_error()));
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "DU1\\x1b[2K\\x0dPAPER FILL"));
+	ck_assert_int_eq(paper_config_set(cfg, "account.\x1b[31mname", "x"), PAPER_ECONFIG);
+	ck_assert(!has_control_byte(paper_last_error()));
+	/* The loaders record the same escaped text in the violation. */
+	ck_assert_int_eq(load_text(cfg, "[account]\nname = a\x1b[31mb\ncurrency = \x07US\n"),
+			 PAPER_ECONFIG);
+	ck_assert_int_eq(load_env1(cfg, "PAPER_ACCOUNT_TYPE=cash\x1b]0;x\x07"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_validate(cfg), PAPER_ECONFIG);
+	ck_assert_uint_eq(paper_config_violation_count(cfg), 3);
+	for (size_t i = 0; i < 3; i++) {
+		paper_config_violation v = violation(cfg, i);
+		ck_assert_msg(!has_control_byte(v.key) && !has_control_byte(v.value), "%zu", i);
+		ck_assert_ptr_nonnull(strstr(v.value, "\\x"));
+	}
+	/* One line per violation, and no line break or escape of the input's own. */
+	char **lines = g_strsplit(paper_last_error(), "\n", -1);
+	ck_assert_uint_eq(g_strv_length(lines), 4);
+	for (size_t i = 0; lines[i]; i++)
+		ck_assert(!has_control_byte(lines[i]));
+	g_strfreev(lines);
+	/* A long value is cut in the message, which keeps its reason. */
+	char *long_value = g_strnfill(100000, 'U');
+	ck_assert_int_eq(paper_config_set(cfg, "connection.ib_account", long_value), PAPER_ESAFETY);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "...': not an Interactive Brokers"));
+	g_free(long_value);
+	paper_config_free(cfg);
+}
+END_TEST
+
 /* Every way of saying "go live" in a file; each must be refused as unsafe. */
 static const char *const live_files[] = {
 	"[account]\nlive = true\n",
@@ -656,6 +888,9 @@ static const char *const live_files[] = {
 	"[connection]\nib_account = U1234567\n",
 	"[connection]\nalpaca_base_url = https://api.alpaca.markets\n",
 	"[connection]\nlive_url = https://api.alpaca.markets\n",
+	"[account]\nlive[en] = true\n",
+	"[limits]\ngo_live[en_US.UTF-8@euro] = 1\n",
+	"[account]\ntype[de] = live\n",
 };
 
 START_TEST(go_live_in_a_file_is_refused)
@@ -866,6 +1101,12 @@ START_TEST(unknown_groups_and_keys_are_errors)
 		{ "[limits]\nMax_Open_Positions = 3\n", "limits.Max_Open_Positions" },
 		{ "[costs]\nstarting_cash = 5\n", "costs.starting_cash" },
 		{ "[broker]\nport = 1\n", "[broker]" },
+		/* GKeyFile reads key[locale] as a translation of key: no setting has one. */
+		{ "[limits]\nmax_open_positions[de] = 3\n", "limits.max_open_positions[de]" },
+		{ "[limits]\nmax_open_positions[] = 3\n", "limits.max_open_positions[]" },
+		{ "[limits]\nmax_open_positions x = 3\n", "limits.max_open_positions x" },
+		{ "[limits]\nmax_open_positions[sr@latin] = 3\n",
+		  "limits.max_open_positions[sr@latin]" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		paper_config *cfg = new_config();
@@ -924,6 +1165,54 @@ START_TEST(unreadable_and_malformed_files_change_nothing)
 	ck_ok(paper_config_validate(cfg));
 	ck_ok(load_text(cfg, ""));
 	ck_ok(load_text(cfg, "# only a comment\n\n[limits]\n"));
+	paper_config_free(cfg);
+}
+END_TEST
+
+static long max_rss_kib(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/*
+ * A config file is read whole, so its size is capped at 1 MiB (docs/config.md): one byte more
+ * is refused before it is read, a 1 GiB file costs no memory, and an endless one (/dev/zero)
+ * is cut off at the cap. A file of exactly 1 MiB loads.
+ */
+START_TEST(config_files_are_capped)
+{
+	const size_t cap = 1 << 20;
+	paper_config *cfg = new_config();
+	GString *big = g_string_new("[limits]\nmax_open_positions = 3\n");
+	while (big->len < cap)
+		g_string_append(big, "# padding padding padding padding padding padding padding\n");
+	g_string_truncate(big, cap - 1);
+	g_string_append_c(big, '\n');
+	char *path = temp_file(big->str, big->len);
+	ck_ok(paper_config_load_file(cfg, path));
+	assert_text(cfg, "limits.max_open_positions", "3");
+	ck_ok(paper_config_reset(cfg, "limits.max_open_positions"));
+	FILE *f = fopen(path, "a");
+	fputc('\n', f);
+	fclose(f);
+	ck_assert_int_eq(paper_config_load_file(cfg, path), PAPER_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "larger than 1048576 bytes"));
+	/* 1 GiB, sparse: refused from its size, read not at all. */
+	long before = max_rss_kib();
+	ck_assert_int_eq(truncate(path, (off_t)1 << 30), 0);
+	ck_assert_int_eq(paper_config_load_file(cfg, path), PAPER_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "larger than"));
+	ck_assert_int_eq(paper_config_load_file(cfg, "/dev/zero"), PAPER_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "larger than"));
+	ck_assert_msg(max_rss_kib() - before < 16 * 1024, "reading grew by %ld KiB",
+		      max_rss_kib() - before);
+	assert_text(cfg, "limits.max_open_positions", "5");
+	ck_ok(paper_config_validate(cfg));
+	g_unlink(path);
+	g_free(path);
+	g_string_free(big, TRUE);
 	paper_config_free(cfg);
 }
 END_TEST
@@ -1192,6 +1481,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, ib_ports);
 	tcase_add_test(tc, ib_accounts);
 	tcase_add_test(tc, alpaca_urls);
+	tcase_add_test(tc, alpaca_url_bypasses);
+	tcase_add_test(tc, alpaca_url_hostile_bytes);
+	tcase_add_test(tc, refused_values_are_quoted_escaped);
 	tcase_add_test(tc, go_live_in_a_file_is_refused);
 	tcase_add_test(tc, go_live_in_the_environment_is_refused);
 	tcase_add_test(tc, go_live_from_process_environment);
@@ -1204,6 +1496,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, precedence_env_over_file_over_defaults);
 	tcase_add_test(tc, unknown_groups_and_keys_are_errors);
 	tcase_add_test(tc, unreadable_and_malformed_files_change_nothing);
+	tcase_add_test(tc, config_files_are_capped);
 	tcase_add_test(tc, example_file_documents_every_key);
 	tcase_add_test(tc, docs_name_every_key_and_endpoint);
 	suite_add_tcase(s, tc);

@@ -34,19 +34,29 @@ START_TEST(no_look_ahead_on_earlier_data)
 {
 	paper_broker *b = tu_broker_plain();
 	BAR(b, T0, 100, 100, 100, 100);
-	/* An order stamped in the future waits for data at or after its time. */
+	/* An order stamped in the future waits for data stamped after its time: data of that
+	 * very time cannot say whether it came before the order or after. */
 	uint64_t id = tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, T0 + 2 * HOUR_US);
 	BAR(b, T0 + HOUR_US, 101, 101, 101, 101);
 	ck_assert_int_eq(tu_order(b, id).status, PAPER_STATUS_ACCEPTED);
 	BAR(b, T0 + 2 * HOUR_US, 102, 102, 102, 102);
+	ck_assert_int_eq(tu_order(b, id).status, PAPER_STATUS_ACCEPTED);
+	BAR(b, T0 + 3 * HOUR_US, 103, 103, 103, 103);
 	ck_assert_int_eq(tu_order(b, id).status, PAPER_STATUS_FILLED);
-	ck_assert_double_eq(tu_order(b, id).avg_fill_price, 102);
+	ck_assert_double_eq(tu_order(b, id).avg_fill_price, 103);
 
 	/* Another symbol's older data never fills it either. */
 	ck_ok(paper_broker_on_bar(b, "Y", T0, 50, 50, 50, 50, 1e6));
 	ck_ok(paper_broker_on_bar(b, "Y", T0 + 3 * HOUR_US, 50, 50, 50, 50, 1e6));
 	uint64_t id2 = tu_submit(b, "Y", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
 	ck_assert_int_eq(tu_order(b, id2).submitted_ts, T0 + 3 * HOUR_US);
+	/* Placed at the clock: a quote of that same time (one the account may have seen before
+	 * the order, fed again after a restart) is not after it. */
+	ck_ok(paper_broker_on_quote(b, "Y", T0 + 3 * HOUR_US, 49, 49, 49));
+	ck_assert_int_eq(tu_order(b, id2).status, PAPER_STATUS_ACCEPTED);
+	ck_ok(paper_broker_on_quote(b, "Y", T0 + 3 * HOUR_US + 1, 51, 51, 51));
+	ck_assert_int_eq(tu_order(b, id2).status, PAPER_STATUS_FILLED);
+	ck_assert_double_eq(tu_order(b, id2).avg_fill_price, 51);
 	paper_broker_free(b);
 }
 END_TEST

@@ -133,6 +133,78 @@ START_TEST(writer_round_trips)
 }
 END_TEST
 
+/* {"k0":0,"k1":1,...} with n keys, then extra text before the closing brace. */
+static GString *wide_object(size_t n, const char *extra)
+{
+	GString *s = g_string_new("{");
+	for (size_t i = 0; i < n; i++)
+		g_string_append_printf(s, "%s\"k%zu\":%zu", i ? "," : "", i, i);
+	g_string_append(s, extra);
+	g_string_append_c(s, '}');
+	return s;
+}
+
+static double seconds(void)
+{
+	return (double)g_get_monotonic_time() / 1e6;
+}
+
+/*
+ * Duplicate keys are found in time linear in the object's size: 200,000 keys parse in a
+ * fraction of a second (a scan per key took 21 s for 80,000), and a duplicate of the first
+ * key at the very end is still found.
+ */
+START_TEST(duplicate_keys_found_in_linear_time)
+{
+	const size_t n = 200000;
+	char err[256];
+	json_value *v = NULL;
+	GString *ok = wide_object(n, "");
+	double t0 = seconds();
+	ck_assert_msg(json_parse(ok->str, ok->len, &v, err, sizeof err), "%s", err);
+	double took = seconds() - t0;
+	ck_assert_uint_eq(v->items->len, n);
+	ck_assert_str_eq(json_get(v, "k199999")->text, "199999");
+	json_free(v);
+	/* Quadratic would take minutes; the bound leaves room for sanitizers and a busy host. */
+	ck_assert_msg(took < 10.0, "%zu keys took %.1f s", n, took);
+	GString *dup = wide_object(n, ",\"k0\":1");
+	ck_assert(!json_parse(dup->str, dup->len, &v, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "duplicate key"));
+	ck_assert_ptr_null(v);
+	/* Around the size where the set takes over, every duplicate is found. */
+	for (size_t size = 1; size < 20; size++)
+		for (size_t d = 0; d < size; d++) {
+			char extra[32];
+			g_snprintf(extra, sizeof extra, ",\"k%zu\":0", d);
+			GString *s = wide_object(size, extra);
+			tu_require(!json_parse(s->str, s->len, &v, err, sizeof err) &&
+				   strstr(err, "duplicate key"), "size %zu, k%zu repeated: %s", size, d, err);
+			g_string_free(s, TRUE);
+		}
+	g_string_free(ok, TRUE);
+	g_string_free(dup, TRUE);
+}
+END_TEST
+
+/* Bytes that are not UTF-8 (a tag stored by an older libpaper) still make JSON that reads back. */
+START_TEST(writer_output_is_always_utf8)
+{
+	GString *s = g_string_new(NULL);
+	json_writer w;
+	jw_init(&w, s);
+	jw_begin_object(&w);
+	jw_key(&w, "tag");
+	jw_string(&w, "caf\xe9 \xff\xfe ok \xc3\xa9");
+	jw_end_object(&w);
+	json_value *v = parse_ok(s->str);
+	ck_assert_str_eq(json_get(v, "tag")->text,
+			 "caf\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd ok \xc3\xa9");
+	json_free(v);
+	g_string_free(s, TRUE);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("json");
@@ -140,6 +212,8 @@ int main(void)
 	tcase_add_test(tc, accepts_valid_json);
 	tcase_add_test(tc, refuses_invalid_json);
 	tcase_add_test(tc, writer_round_trips);
+	tcase_add_test(tc, duplicate_keys_found_in_linear_time);
+	tcase_add_test(tc, writer_output_is_always_utf8);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

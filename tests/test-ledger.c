@@ -1244,6 +1244,131 @@ static char *mutate(const char *good, const mutation *m)
 	return text;
 }
 
+/* One order of an edge test account, filled on the next quote (zero costs). */
+static void edge_fill(paper_broker *b, const char *sym, paper_side side, double qty, double px,
+		      paper_ts *ts, const char *strategy, const char *signal, double confidence)
+{
+	paper_order_request r = PAPER_ORDER_REQUEST_INIT;
+	ck_ok(paper_broker_on_quote(b, sym, ++*ts, px, px, px));
+	r.symbol = sym;
+	r.side = side;
+	r.qty = qty;
+	r.strategy = strategy;
+	r.signal_id = signal;
+	r.confidence = confidence;
+	ck_ok(paper_broker_submit(b, &r, NULL));
+	ck_ok(paper_broker_on_quote(b, sym, ++*ts, px, px, px));
+}
+
+/*
+ * Accounts at the edges: the largest and the smallest amounts, long and short, symbols of
+ * every allowed character and of 31 bytes, tags with quotes, backslashes and characters beyond
+ * ASCII, no confidence and the extreme ones, a round trip closed at a loss, marks of symbols
+ * without a position, an odd ledger.location, a clock with microseconds far in the future.
+ */
+static paper_broker *edge_account(paper_ledger *l, const char *name, int variant)
+{
+	paper_config *cfg = NULL;
+	ck_ok(paper_config_new(&cfg));
+	ck_ok(paper_config_set(cfg, "account.name", name));
+	const char *cash[] = { "10000000000", "0.01", "1234567890.12345678", "0.07" };
+	ck_ok(paper_config_set(cfg, "account.starting_cash", cash[variant]));
+	ck_ok(paper_config_set(cfg, "account.type", variant == 1 ? "cash" : "margin"));
+	ck_ok(paper_config_set(cfg, "costs.commission_pct", "0"));
+	ck_ok(paper_config_set(cfg, "costs.commission_min", "0"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_pct", "0"));
+	ck_ok(paper_config_set(cfg, "limits.max_position_fraction", "100"));
+	ck_ok(paper_config_set(cfg, "limits.min_confidence", "0"));
+	ck_ok(paper_config_set(cfg, "limits.max_order_notional", "10000000000"));
+	ck_ok(paper_config_set(cfg, "limits.allowed_symbols", variant ? "" :
+			       "BRK.B, EUR/USD,^GSPC ,ES=F,A:B,X-Y_Z,LONGSYMBOL-ABCDEFGHIJKLMNOPQRST"));
+	ck_ok(paper_config_set(cfg, "ledger.location", "/tmp/we\"ird\\path/\xc3\x84\xe2\x82\xac "
+			       "ledger.db"));
+	ck_ok(paper_ledger_create_account(l, cfg));
+	paper_config_free(cfg);
+	paper_broker *b = NULL;
+	ck_ok(paper_ledger_open_broker(l, name, &b));
+	paper_ts ts = INT64_C(253402300799000000) - 1000000 + 123; /* 9999-12-31T23:59:58.000123 */
+	if (variant) { /* the smallest: one unit of 1e-8; starting cash of many digits */
+		edge_fill(b, "TINY", PAPER_SIDE_BUY, 1, 0.00000001, &ts, "", "", -1.0);
+		ck_ok(paper_broker_mark(b, "OTHER", ++ts, 0.00000001));
+		ck_ok(paper_broker_snapshot(b));
+		return b;
+	}
+	const char *tag = "q\"uote\\back\\slash \xc3\x84\xe2\x82\xac\xf0\x9d\x84\x9e <&>";
+	edge_fill(b, "BRK.B", PAPER_SIDE_BUY, 100000, 90000, &ts, tag, "sig-\"1\"", 1.0);
+	edge_fill(b, "EUR/USD", PAPER_SIDE_SELL, 0.00000001, 0.00000001, &ts, "", "", -1.0);
+	edge_fill(b, "^GSPC", PAPER_SIDE_SELL, 3, 5000.12345678, &ts, "s", "x", 0.0);
+	edge_fill(b, "ES=F", PAPER_SIDE_BUY, 2, 100, &ts, "t", "y", 0.1);
+	edge_fill(b, "ES=F", PAPER_SIDE_SELL, 2, 99.99999999, &ts, "t", "y", 5e-324); /* closed, a loss */
+	edge_fill(b, "A:B", PAPER_SIDE_BUY, 123456.78901234, 0.5, &ts, "\xe6\xbc\xa2\xe5\xad\x97", "z",
+		  0.123456789012345678);
+	edge_fill(b, "LONGSYMBOL-ABCDEFGHIJKLMNOPQRST", PAPER_SIDE_BUY, 1, 1, &ts, "l", "l", 1);
+	ck_ok(paper_broker_mark(b, "X-Y_Z", ++ts, 42.42424242)); /* a mark, no position */
+	/* What no JSON could carry is refused at the door. */
+	paper_order_request r = PAPER_ORDER_REQUEST_INIT;
+	r.symbol = "X-Y_Z";
+	r.side = PAPER_SIDE_BUY;
+	r.qty = 1;
+	r.strategy = "caf\xe9";
+	ck_assert_int_eq(paper_broker_submit(b, &r, NULL), PAPER_EINVAL);
+	paper_config *c = NULL;
+	ck_ok(paper_config_new(&c));
+	ck_assert_int_eq(paper_config_set(c, "ledger.location", "/tmp/caf\xe9.db"), PAPER_ECONFIG);
+	paper_config_free(c);
+	ck_ok(paper_broker_snapshot(b));
+	return b;
+}
+
+START_TEST(state_json_always_reimports)
+{
+	paper_ledger *l = lu_open(path, PAPER_DURABLE, 1);
+	char *out = g_build_filename(dir, "edge", NULL);
+	char *state = g_build_filename(out, "state.json", NULL);
+	const char *names[] = { "edge-big", "edge.tiny", "edge_digits", "edge-cents" };
+	for (int v = 0; v < 4; v++) {
+		paper_broker *b = edge_account(l, names[v], v);
+		ck_ok(paper_ledger_export(l, names[v], out, PAPER_EXPORT_STATE));
+		char copy[32];
+		g_snprintf(copy, sizeof copy, "copy-%d", v);
+		int rc = paper_ledger_import(l, state, copy);
+		ck_assert_msg(rc == PAPER_OK, "%s: the export does not import: %s", names[v],
+			      paper_last_error());
+		paper_broker *c = NULL;
+		ck_ok(paper_ledger_open_broker(l, copy, &c));
+		assert_same_account_and_positions(b, c);
+		/* The config came across whole, the odd location included. */
+		paper_config *x = NULL, *y = NULL;
+		ck_ok(paper_ledger_account_config(l, names[v], &x));
+		ck_ok(paper_ledger_account_config(l, copy, &y));
+		char p[512], q[512];
+		for (size_t i = 0; i < paper_config_key_count(); i++) {
+			paper_config_key_info k = PAPER_CONFIG_KEY_INFO_INIT;
+			ck_ok(paper_config_key_info_get(i, &k));
+			if (strcmp(k.name, "account.name") == 0)
+				continue;
+			ck_ok(paper_config_get_string(x, k.name, p, sizeof p, NULL));
+			ck_ok(paper_config_get_string(y, k.name, q, sizeof q, NULL));
+			ck_assert_msg(strcmp(p, q) == 0, "%s: %s became %s", k.name, p, q);
+		}
+		paper_config_free(x);
+		paper_config_free(y);
+		/* And the copy exports a state that imports again, the same. */
+		paper_broker_free(c);
+		ck_ok(paper_ledger_export(l, copy, out, PAPER_EXPORT_STATE));
+		g_snprintf(copy, sizeof copy, "copy2-%d", v);
+		ck_ok(paper_ledger_import(l, state, copy));
+		ck_ok(paper_ledger_open_broker(l, copy, &c));
+		assert_same_account_and_positions(b, c);
+		paper_broker_free(c);
+		paper_broker_free(b);
+	}
+	paper_ledger_close(l);
+	g_free(state);
+	g_free(out);
+}
+END_TEST
+
 START_TEST(import_malformed_creates_nothing)
 {
 	paper_ledger *l = lu_open(path, PAPER_DURABLE, 1);
@@ -1286,6 +1411,118 @@ START_TEST(import_malformed_creates_nothing)
 	g_free(out);
 	paper_broker_free(b);
 	paper_ledger_close(l);
+}
+END_TEST
+
+/* ---- names SQLite would read its own way ---- */
+
+START_TEST(special_sqlite_names_are_plain_files)
+{
+	char *cwd = g_get_current_dir();
+	ck_assert_int_eq(chdir(dir), 0);
+	paper_ledger *l = NULL;
+	/* In memory: refused before anything is made. */
+	ck_assert_int_eq(paper_ledger_open(&l, ":memory:", NULL), PAPER_EINVAL);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), ":memory:"));
+	paper_ledger_options ro = PAPER_LEDGER_OPTIONS_INIT;
+	ro.read_only = true;
+	ck_assert_int_eq(paper_ledger_open(&l, ":memory:", &ro), PAPER_EINVAL);
+	/* A relative path that reads like an SQLite URI is a file of that very name: what is
+	 * checked, locked and written is the same file. */
+	const char *uri = "file:x.db?mode=memory";
+	l = lu_open(uri, PAPER_DURABLE, 1);
+	paper_broker *b = lu_new_account(l, "acct");
+	ck_ok(paper_broker_on_quote(b, "X", T0, 10, 10, 10));
+	paper_broker_free(b);
+	paper_ledger_close(l);
+	l = lu_open(uri, PAPER_DURABLE, 1);
+	ck_assert_uint_eq(paper_ledger_account_count(l), 1);
+	paper_ledger_close(l);
+	ck_assert(g_file_test(uri, G_FILE_TEST_IS_REGULAR));
+	ck_assert(!g_file_test(":memory:", G_FILE_TEST_EXISTS));
+	ck_assert(!g_file_test("x.db", G_FILE_TEST_EXISTS));
+	ck_assert_int_eq(chdir(cwd), 0);
+	g_free(cwd);
+}
+END_TEST
+
+/* ---- paper_ledger_check ---- */
+
+typedef struct check_log {
+	int items, problems;
+	char last[512];
+	uint64_t events;
+} check_log;
+
+static void on_check(const paper_check_item *it, void *payload)
+{
+	check_log *c = payload;
+	c->items++;
+	ck_assert_uint_eq(it->version, PAPER_CHECK_ITEM_VERSION);
+	if (!it->ok) {
+		c->problems++;
+		g_strlcpy(c->last, it->problem, sizeof c->last);
+		for (const char *p = it->problem; *p; p++)
+			ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "raw byte in '%s'",
+				      it->problem);
+	}
+	if (strcmp(it->part, "account") == 0)
+		c->events = it->events;
+}
+
+START_TEST(check_finds_what_the_log_denies)
+{
+	paper_ledger *l = lu_open(path, PAPER_BATCHED, 100);
+	paper_broker *b = lu_new_account(l, "acct");
+	lu_sim sim;
+	lu_sim_init(&sim, 7);
+	for (int i = 0; i < 400 || paper_broker_open_order_count(b) == 0; i++)
+		lu_step(b, &sim);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+	int64_t events = ld_sql_int(path, "SELECT count(*) FROM events");
+
+	check_log c = { 0 };
+	ck_ok(paper_ledger_check(path, on_check, &c));
+	ck_assert_int_eq(c.problems, 0);
+	ck_assert_int_eq(c.items, ld_pg() ? 1 : 2); /* the storage (a file's), the account */
+	ck_assert_int_eq((int64_t)c.events, events);
+	ck_ok(paper_ledger_check(path, NULL, NULL));
+
+	/* An order row changed behind the log's back. */
+	ld_sql(path, "UPDATE order_state SET filled_e8 = filled_e8 + 1 WHERE id = (SELECT max(id) "
+		     "FROM order_state)");
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(paper_ledger_check(path, on_check, &c), PAPER_ECORRUPT);
+	ck_assert_int_eq(c.problems, 1);
+	ck_assert_ptr_nonnull(strstr(c.last, "the orders table's row of order"));
+	ld_sql(path, "UPDATE order_state SET filled_e8 = filled_e8 - 1 WHERE id = (SELECT max(id) "
+		     "FROM order_state)");
+	ck_ok(paper_ledger_check(path, NULL, NULL));
+
+	/* A stored config value with an escape sequence: reported, never raw (on_check). */
+	ld_sql(path, ld_dialect("UPDATE configs SET value = 'x' || char(27) || '[2J' WHERE key = "
+				"'costs.commission_model'", "UPDATE configs SET value = 'x' || chr(27) "
+				"|| '[2J' WHERE key = 'costs.commission_model'"));
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(paper_ledger_check(path, on_check, &c), PAPER_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(c.last, "the stored config is refused"));
+	ck_assert_msg(strstr(c.last, "x\\x1b[2J") && !strchr(c.last, 0x1b), "%s", c.last);
+	ld_sql(path, "UPDATE configs SET value = 'percent' WHERE key = 'costs.commission_model'");
+
+	/* A hole in the log. */
+	ld_sql(path, "INSERT INTO events (id, account, seq, type, ts, symbol) SELECT "
+		     "1099511627776 + max(seq) + 2, 1, max(seq) + 2, 8, 1, 'X' FROM events");
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(paper_ledger_check(path, on_check, &c), PAPER_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(c.last, "out of sequence"));
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "1 problem found"));
+
+	char *none = ld_location(dir, "none.db");
+	ck_assert_int_eq(paper_ledger_check(none, on_check, &c), PAPER_ENOTFOUND);
+	ck_assert(!ld_exists(none));
+	ck_assert_int_eq(paper_ledger_check(NULL, NULL, NULL), PAPER_EINVAL);
+	g_free(none);
 }
 END_TEST
 
@@ -1617,7 +1854,7 @@ END_TEST
  */
 START_TEST(odd_text_round_trips)
 {
-	static const char *const tags[] = { "tab\there", "new\nline\r", "back\\slash\\N",
+	static const char *const tags[] = { "sp ace", "=SUM(A1)", "back\\slash\\N",
 					    "quote'\"", "comma,semi;", "\xc3\xbc" "n\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9 \xe2\x82\xac",
 					    "\\.", "" };
 	paper_ledger *l = lu_open(path, PAPER_BATCHED, 1000);
@@ -1643,16 +1880,22 @@ START_TEST(odd_text_round_trips)
 	ck_assert_str_eq(o.client_id, tags[1]);
 	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM orders WHERE strategy = 'quote''\"'"),
 			 5);
-	/* Bytes that are not UTF-8: a server's text cannot hold them, so the order is refused
-	 * before the broker applies it (the batch goes on); SQLite keeps them. */
-	paper_order_request bad = PAPER_ORDER_REQUEST_INIT;
-	bad.symbol = "AAA";
-	bad.qty = 1;
-	bad.type = PAPER_ORDER_LIMIT;
-	bad.limit_price = 5;
-	bad.client_id = "caf\xe9";
-	ck_assert_int_eq(paper_broker_submit(b, &bad, NULL), ld_pg() ? PAPER_EINVAL : PAPER_OK);
-	ck_assert_uint_eq(paper_broker_open_order_count(b), ld_pg() ? 40 : 41);
+	/* Control characters and bytes that are not UTF-8 are refused by the broker on either
+	 * backend (docs/security.md): the order never exists, the batch goes on. */
+	static const char *const refused[] = { "tab\there", "new\nline", "cr\r", "esc\x1b[2K",
+					       "caf\xe9", "del\x7f", "c1\xc2\x85" };
+	for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
+		paper_order_request bad = PAPER_ORDER_REQUEST_INIT;
+		bad.symbol = "AAA";
+		bad.qty = 1;
+		bad.type = PAPER_ORDER_LIMIT;
+		bad.limit_price = 5;
+		bad.client_id = i % 3 == 0 ? refused[i] : NULL;
+		bad.strategy = i % 3 == 1 ? refused[i] : NULL;
+		bad.signal_id = i % 3 == 2 ? refused[i] : NULL;
+		ck_assert_int_eq(paper_broker_submit(b, &bad, NULL), PAPER_EINVAL);
+	}
+	ck_assert_uint_eq(paper_broker_open_order_count(b), 40);
 	ck_ok(paper_ledger_flush(l));
 	paper_broker_free(r);
 	paper_broker_free(b);
@@ -1689,12 +1932,14 @@ static Suite *ledger_suite(void)
 	tcase_add_test(tc, newer_schema_refused);
 	tcase_add_test(tc, log_edits_refused);
 	tcase_add_test(tc, read_only_option_writes_nothing);
+	tcase_add_test(tc, check_finds_what_the_log_denies);
 	suite_add_tcase(s, tc);
 	if (!ld_pg()) { /* what only a file can suffer */
 		tc = tcase_create("bad_files");
 		tcase_add_checked_fixture(tc, setup, teardown);
 		tcase_add_test(tc, garbage_empty_and_directory_refused);
 		tcase_add_test(tc, truncated_refused);
+		tcase_add_test(tc, special_sqlite_names_are_plain_files);
 		tcase_add_test(tc, read_only_media);
 		tcase_add_test(tc, disk_full_durable);
 		tcase_add_test(tc, disk_full_batched);
@@ -1704,6 +1949,7 @@ static Suite *ledger_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, export_files);
 	tcase_add_test(tc, import_round_trip);
+	tcase_add_test(tc, state_json_always_reimports);
 	tcase_add_test(tc, import_malformed_creates_nothing);
 	tcase_add_test(tc, decisions_inbox);
 	tcase_add_test(tc, views_match_broker);

@@ -58,10 +58,26 @@ static double group_get(const paper_metrics *m, paper_metrics_group g, const cha
 	return v;
 }
 
-/* The series statistics the streaming/batch comparisons go over: every series key. */
+/* The statistics that need every return: the report has them, the accumulator does not. */
+static const char *const whole_series_keys[] = {
+	"skew", "kurtosis", "best_day", "worst_day", "exposure", "consecutive_wins",
+	"consecutive_losses", "omega_ratio", "tail_ratio", "value_at_risk",
+	"conditional_value_at_risk", "stability_of_timeseries", "ulcer_index", "recovery_factor",
+	"alpha", "beta", "information_ratio",
+};
+
+static bool is_whole_series_key(const char *k)
+{
+	for (size_t i = 0; i < NELEM(whole_series_keys); i++)
+		if (strcmp(k, whole_series_keys[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The series statistics the streaming/batch comparisons go over: the accumulator's keys. */
 static bool is_series_key(const char *k)
 {
-	return !paper_metrics_key_is_trade(k);
+	return !paper_metrics_key_is_trade(k) && !is_whole_series_key(k);
 }
 
 /* ---- options ---- */
@@ -70,7 +86,8 @@ START_TEST(options_defaults_and_validation)
 {
 	paper_metrics_options o = PAPER_METRICS_OPTIONS_INIT;
 	ck_assert_uint_eq(o.version, PAPER_METRICS_OPTIONS_VERSION);
-	ck_assert_double_eq(o.periods_per_year, 252.0);
+	ck_assert_uint_eq(o.version, 2);
+	ck_assert_double_eq(o.periods_per_year, PAPER_PERIODS_PER_YEAR_FROM_DATA);
 	ck_assert_double_eq(o.risk_free, 0.0);
 	ck_assert_double_eq(o.required_return, 0.0);
 	ck_assert_uint_eq(o.ddof, 1);
@@ -95,14 +112,24 @@ START_TEST(options_defaults_and_validation)
 	ck_assert_int_eq(p.pnl_basis, o.pnl_basis);
 	ck_assert_int_eq(paper_metrics_options_init(&p, 99), PAPER_EVERSION);
 	ck_assert_int_eq(paper_metrics_options_init(NULL, 1), PAPER_EINVAL);
+	/* Version 1, what libpaper 1.0's callers pass: 252 by default, and 0 is refused. */
+	ck_ok(paper_metrics_options_init(&p, 1));
+	ck_assert_uint_eq(p.version, 1);
+	ck_assert_double_eq(p.periods_per_year, 252.0);
 
 	paper_series_acc *acc = NULL;
-	paper_metrics_options b = o;
-	b.version = 2;
-	ck_assert_int_eq(paper_series_acc_new(&acc, &b), PAPER_EVERSION);
-	b = o, b.periods_per_year = 0;
+	paper_metrics_options b = p;
+	ck_ok(paper_series_acc_new(&acc, &b));
+	paper_series_acc_free(acc);
+	acc = NULL;
+	b.periods_per_year = 0;
 	ck_assert_int_eq(paper_series_acc_new(&acc, &b), PAPER_EINVAL);
 	ck_assert_ptr_nonnull(strstr(paper_last_error(), "periods_per_year"));
+	b = o;
+	b.version = 3;
+	ck_assert_int_eq(paper_series_acc_new(&acc, &b), PAPER_EVERSION);
+	b = o, b.periods_per_year = -1;
+	ck_assert_int_eq(paper_series_acc_new(&acc, &b), PAPER_EINVAL);
 	b = o, b.periods_per_year = NAN;
 	ck_assert_int_eq(paper_series_acc_new(&acc, &b), PAPER_EINVAL);
 	b = o, b.risk_free = INFINITY;
@@ -256,7 +283,7 @@ START_TEST(empty_and_one_point)
 	ck_assert_double_eq(s.downside, 0.0);
 	ck_assert_double_eq(s.mdd, 0.0);
 	close_to(s.annual, 0.1, REL, "annual one year");
-	ck_assert(isinf(s.calmar) && s.calmar > 0); /* no drawdown, positive return */
+	ck_assert(isnan(s.calmar)); /* no drawdown: no Calmar ratio, as empyrical */
 }
 END_TEST
 
@@ -270,7 +297,7 @@ START_TEST(zero_variance)
 	ck_assert(isinf(s.sortino) && s.sortino > 0); /* no losing period */
 	ck_assert_double_eq(s.downside, 0.0);
 	ck_assert_double_eq(s.mdd, 0.0);
-	ck_assert(isinf(s.calmar) && s.calmar > 0);
+	ck_assert(isnan(s.calmar)); /* no drawdown, as empyrical: NaN, not +inf */
 
 	static const double down[] = { -0.01, -0.01, -0.01, -0.01 };
 	s = pure_all(down, 4, 252);
@@ -286,7 +313,7 @@ START_TEST(zero_variance)
 	ck_assert(isnan(s.sortino)); /* 0 / 0 */
 	ck_assert_double_eq(s.vol, 0.0);
 	ck_assert_double_eq(s.annual, 0.0);
-	ck_assert(isnan(s.calmar)); /* 0 / 0 */
+	ck_assert(isnan(s.calmar)); /* no drawdown */
 
 	/* Returns equal to the risk-free rate: no excess, no spread. */
 	double v;
@@ -327,6 +354,11 @@ START_TEST(no_losing_period_and_total_loss)
 	ck_assert(isnan(s.annual));
 	ck_assert(isnan(s.calmar));
 	close_to(s.mdd, -1.55, REL, "mdd below zero");
+	/* A fall, then an annual return past the largest double: empyrical's isinf rule, NaN. */
+	static const double soaring[] = { 1000.0, -0.5 };
+	s = pure_all(soaring, 2, 252);
+	ck_assert(isinf(s.annual) && s.mdd == -0.5);
+	ck_assert(isnan(s.calmar));
 }
 END_TEST
 
@@ -604,7 +636,7 @@ START_TEST(drawdown_peak_trough_recovery)
 	ck_assert_double_eq(get(m, "max_drawdown"), 0.0);
 	ck_assert(isnan(get(m, "max_drawdown_peak_ts")));
 	ck_assert_double_eq(get(m, "max_drawdown_duration"), 0.0);
-	ck_assert(isinf(get(m, "calmar_ratio")));
+	ck_assert(isnan(get(m, "calmar_ratio"))); /* as empyrical: no drawdown, no ratio */
 	ck_assert(isinf(get(m, "sortino_ratio")));
 	paper_metrics_free(m);
 
@@ -1203,12 +1235,15 @@ START_TEST(json_export)
 	ck_assert_ptr_nonnull(strstr(json, "\"max_drawdown_peak_ts\":null"));
 	ck_assert_ptr_nonnull(strstr(json, "\"start_ts\":1699920000000000,"));
 	ck_assert_ptr_nonnull(strstr(json, "\"exit_reasons\":{\"none\":0,\"take_profit\":2,"));
-	ck_assert_ptr_nonnull(strstr(json, "\"conventions\":{\"periods_per_year\":252,"));
+	/* Two points on a Tuesday: 252 from the calendar. */
+	ck_assert_ptr_nonnull(strstr(json, "\"conventions\":{\"periods_per_year\":252,"
+				     "\"periods_per_year_from\":\"calendar\","));
 	ck_assert_ptr_nonnull(strstr(json, "\"years_basis\":\"periods\""));
 	ck_assert_ptr_nonnull(strstr(json, "\"ddof\":1"));
 	ck_assert_ptr_nonnull(strstr(json, "\"q\\\"uo\\\\te\\u000a\\u0001\":{"));
 	ck_assert_ptr_null(strstr(json, "nan"));
-	ck_assert_ptr_null(strstr(json, "inf"));
+	ck_assert_ptr_null(strstr(json, ":inf"));
+	ck_assert_ptr_null(strstr(json, ":-inf"));
 	ck_assert_ptr_null(strstr(json, "equity_curve"));
 	ck_assert_int_eq(json[0], '{');
 	ck_assert_int_eq(json[strlen(json) - 1], '}');
@@ -1288,6 +1323,438 @@ START_TEST(json_numbers_round_trip)
 }
 END_TEST
 
+/* ---- quant statistics (libpaper 1.1): empyrical, quantstats and pandas definitions ---- */
+
+/*
+ * Twelve daily returns and a benchmark. The expected values below were computed with Debian
+ * 12's numpy 1.24, pandas 1.5 and scipy 1.10 from empyrical's and quantstats' formulas:
+ *   beta = mean((b - mean b) r) / mean((b - mean b)^2); alpha = (1 + mean(r - rf - beta (b -
+ *   rf)))^252 - 1; omega: x = r - rf - ((1 + req)^(1/252) - 1), sum(x > 0) / -sum(x < 0);
+ *   stability = scipy.stats.linregress(arange(n), log1p(r).cumsum()).rvalue^2;
+ *   tail = |np.percentile(r, 95)| / |np.percentile(r, 5)|; var = np.percentile(r, 5);
+ *   cvar = mean(np.partition(r, k)[:k + 1]), k = int((n - 1) 0.05);
+ *   skew / kurtosis = pandas.Series(r).skew() / .kurt(); es = mean(r - b) / std(r - b, 1).
+ */
+static const double Q12[] = { 0.012, -0.008, 0.004, 0.021, -0.017, 0.003,
+			      -0.002, 0.009, -0.011, 0.015, 0.006, -0.004 };
+static const double B12[] = { 0.010, -0.005, 0.002, 0.015, -0.012, 0.004,
+			      -0.001, 0.006, -0.009, 0.011, 0.003, -0.002 };
+
+static double pure1(int (*f)(double *, const double *, size_t), const double *r, size_t n)
+{
+	double v = -12345;
+	ck_ok(f(&v, r, n));
+	return v;
+}
+
+static double pure_cut(int (*f)(double *, const double *, size_t, double), const double *r,
+		       size_t n, double cutoff)
+{
+	double v = -12345;
+	ck_ok(f(&v, r, n, cutoff));
+	return v;
+}
+
+START_TEST(quant_functions_equal_the_references)
+{
+	double v, a, b;
+	close_to(pure1(paper_skew, Q12, 12), -0.09659450862138742, REL, "skew");
+	close_to(pure1(paper_kurtosis, Q12, 12), -0.6052714581184926, 1e-11, "kurtosis");
+	close_to(pure1(paper_tail_ratio, Q12, 12), 1.2919708029197077, REL, "tail_ratio");
+	close_to(pure_cut(paper_value_at_risk, Q12, 12, 0.05), -0.0137, REL, "var 5%");
+	close_to(pure_cut(paper_value_at_risk, Q12, 12, 0.25), -0.005, REL, "var 25%");
+	close_to(pure_cut(paper_conditional_value_at_risk, Q12, 12, 0.05), -0.017, REL, "cvar 5%");
+	close_to(pure_cut(paper_conditional_value_at_risk, Q12, 12, 0.25), -0.012, REL, "cvar 25%");
+	close_to(pure1(paper_stability_of_timeseries, Q12, 12), 0.42935166692906734, REL,
+		 "stability");
+	ck_ok(paper_omega_ratio(&v, Q12, 12, 0, 0, 252));
+	close_to(v, 1.6666666666666665, REL, "omega");
+	ck_ok(paper_omega_ratio(&v, Q12, 12, 0.0002, 0.1, 252));
+	close_to(v, 1.46914434168743, REL, "omega rf, required");
+	ck_ok(paper_alpha_beta(&a, &b, Q12, B12, 12, 0, 252));
+	close_to(b, 1.3693155718879189, REL, "beta");
+	close_to(a, -0.04364657768722857, REL, "alpha");
+	ck_ok(paper_alpha(&v, Q12, B12, 12, 0.0001, 252));
+	close_to(v, -0.034703061630301124, REL, "alpha rf");
+	ck_ok(paper_beta(&v, Q12, B12, 12));
+	close_to(v, 1.3693155718879189, REL, "beta alone");
+	ck_ok(paper_excess_sharpe(&v, Q12, B12, 12));
+	close_to(v, 0.15201724802626504, REL, "excess sharpe");
+	ck_ok(paper_information_ratio(&v, Q12, B12, 12));
+	close_to(v, 0.15201724802626504, REL, "information ratio");
+}
+END_TEST
+
+START_TEST(quant_leading_nan_is_dropped)
+{
+	double with_nan[14] = { NAN, NAN }, bench_nan[14] = { NAN, 0.5 }, x, y;
+	memcpy(with_nan + 2, Q12, sizeof Q12);
+	memcpy(bench_nan + 2, B12, sizeof B12);
+	ck_assert_double_eq(pure1(paper_skew, with_nan, 14), pure1(paper_skew, Q12, 12));
+	ck_assert_double_eq(pure1(paper_tail_ratio, with_nan, 14), pure1(paper_tail_ratio, Q12, 12));
+	ck_ok(paper_sharpe_ratio(&x, with_nan, 14, 0, 252));
+	ck_ok(paper_sharpe_ratio(&y, Q12, 12, 0, 252));
+	ck_assert_double_eq(x, y);
+	ck_ok(paper_max_drawdown(&x, with_nan, 14));
+	ck_ok(paper_max_drawdown(&y, Q12, 12));
+	ck_assert_double_eq(x, y);
+	/* Two series: a position where either is NaN, at the start, is dropped. */
+	ck_ok(paper_beta(&x, with_nan, bench_nan, 14));
+	ck_ok(paper_beta(&y, Q12, B12, 12));
+	ck_assert_double_eq(x, y);
+	/* Only NaN: nothing left. */
+	static const double all_nan[] = { NAN, NAN, NAN };
+	ck_assert(isnan(pure1(paper_skew, all_nan, 3)));
+	ck_ok(paper_sharpe_ratio(&x, all_nan, 3, 0, 252));
+	ck_assert(isnan(x));
+	/* A NaN after the first number is refused, naming its index; nothing is written. */
+	double mid[] = { NAN, 0.01, NAN, 0.02 };
+	x = 7;
+	ck_assert_int_eq(paper_skew(&x, mid, 4), PAPER_EINVAL);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "returns[2]"));
+	ck_assert_int_eq(paper_sharpe_ratio(&x, mid, 4, 0, 252), PAPER_EINVAL);
+	ck_assert_int_eq(paper_alpha_beta(&x, NULL, Q12, mid, 4, 0, 252), PAPER_EINVAL);
+	ck_assert_int_eq(paper_value_at_risk(&x, Q12, 12, 1.5), PAPER_EINVAL);
+	ck_assert_int_eq(paper_value_at_risk(&x, Q12, 12, NAN), PAPER_EINVAL);
+	ck_assert_int_eq(paper_omega_ratio(&x, Q12, 12, 0, 0, 0), PAPER_EINVAL);
+	ck_assert_int_eq(paper_alpha(&x, Q12, NULL, 12, 0, 252), PAPER_EINVAL);
+	ck_assert_int_eq(paper_skew(NULL, Q12, 12), PAPER_EINVAL);
+	ck_assert_double_eq(x, 7);
+}
+END_TEST
+
+START_TEST(quant_edge_cases)
+{
+	static const double one[] = { 0.01 }, two[] = { 0.01, -0.02 }, three[] = { 0.01, 0.03, -0.02 };
+	static const double flat[] = { 0.004, 0.004, 0.004, 0.004, 0.004 };
+	static const double up[] = { 0.01, 0.02, 0.005, 0.03 };
+	double v, a, b;
+
+	/* Empty: NaN for every statistic (the pure functions accept a NULL array with n = 0). */
+	ck_assert(isnan(pure1(paper_skew, NULL, 0)));
+	ck_assert(isnan(pure1(paper_kurtosis, NULL, 0)));
+	ck_assert(isnan(pure1(paper_tail_ratio, NULL, 0)));
+	ck_assert(isnan(pure_cut(paper_value_at_risk, NULL, 0, 0.05)));
+	ck_assert(isnan(pure_cut(paper_conditional_value_at_risk, NULL, 0, 0.05)));
+	ck_assert(isnan(pure1(paper_stability_of_timeseries, NULL, 0)));
+	ck_ok(paper_omega_ratio(&v, NULL, 0, 0, 0, 252));
+	ck_assert(isnan(v));
+	ck_ok(paper_alpha_beta(&a, &b, NULL, NULL, 0, 0, 252));
+	ck_assert(isnan(a) && isnan(b));
+	/* One point: the order statistics are that return; the rest need more. */
+	ck_assert_double_eq(pure_cut(paper_value_at_risk, one, 1, 0.05), 0.01);
+	ck_assert_double_eq(pure_cut(paper_conditional_value_at_risk, one, 1, 0.05), 0.01);
+	ck_assert_double_eq(pure1(paper_tail_ratio, one, 1), 1.0);
+	ck_assert(isnan(pure1(paper_stability_of_timeseries, one, 1)));
+	ck_ok(paper_omega_ratio(&v, one, 1, 0, 0, 252));
+	ck_assert(isnan(v));
+	ck_ok(paper_alpha_beta(&a, &b, one, one, 1, 0, 252));
+	ck_assert(isnan(a) && isnan(b));
+	ck_ok(paper_excess_sharpe(&v, one, one, 1));
+	ck_assert(isnan(v));
+	/* pandas: skew needs 3 values, kurtosis 4. */
+	ck_assert(isnan(pure1(paper_skew, two, 2)));
+	ck_assert(!isnan(pure1(paper_skew, three, 3)));
+	ck_assert(isnan(pure1(paper_kurtosis, three, 3)));
+	/* All equal: pandas gives 0 for skew and kurtosis; a flat benchmark has no beta. */
+	ck_assert_double_eq(pure1(paper_skew, flat, 5), 0.0);
+	ck_assert_double_eq(pure1(paper_kurtosis, flat, 5), 0.0);
+	ck_ok(paper_alpha_beta(&a, &b, Q12, flat, 5, 0, 252));
+	ck_assert(isnan(a) && isnan(b));
+	/* Zero tracking error: +-inf by the sign of the mean active return (numpy's division). */
+	ck_ok(paper_excess_sharpe(&v, flat, flat, 5));
+	ck_assert(isnan(v));
+	static const double flat2[] = { 0.005, 0.005, 0.005, 0.005, 0.005 };
+	ck_ok(paper_excess_sharpe(&v, flat2, flat, 5));
+	ck_assert(isinf(v) && v > 0);
+	/* No return below the threshold: empyrical's omega is NaN. */
+	ck_ok(paper_omega_ratio(&v, up, 4, 0, 0, 252));
+	ck_assert(isnan(v));
+	ck_ok(paper_omega_ratio(&v, up, 4, 0, -1, 252));
+	ck_assert(isnan(v));
+	ck_ok(paper_omega_ratio(&v, up, 4, 0, 0.01, 1)); /* per period as given */
+	close_to(v, (0.01 + 0.02) / 0.005, REL, "omega annualization 1");
+	/* A 5th percentile of 0: numpy's |p95| / 0 is +inf. */
+	static const double zeros_then_gain[] = { 0, 0, 0, 0, 0.02 };
+	ck_assert(isinf(pure1(paper_tail_ratio, zeros_then_gain, 5)));
+	static const double zeros[] = { 0, 0, 0 };
+	ck_assert(isnan(pure1(paper_tail_ratio, zeros, 3)));
+	/* Stability: a flat cumulative log return is 0 (scipy's linregress); a total loss NaN. */
+	ck_assert_double_eq(pure1(paper_stability_of_timeseries, zeros, 3), 0.0);
+	static const double ruin[] = { 0.01, -1.0, 0.02 };
+	ck_assert(isnan(pure1(paper_stability_of_timeseries, ruin, 3)));
+	ck_assert_double_eq(pure1(paper_stability_of_timeseries, two, 2), 1.0);
+	ck_assert_double_eq(pure_cut(paper_value_at_risk, Q12, 12, 0), -0.017);
+	ck_assert_double_eq(pure_cut(paper_value_at_risk, Q12, 12, 1), 0.021);
+}
+END_TEST
+
+/* n daily equity points from DAY0 (a Tuesday), compounding r, every step_days days. */
+static void daily_curve(paper_ts *ts, double *eq, const double *r, size_t n_returns, int step)
+{
+	ts[0] = DAY0;
+	eq[0] = 100;
+	for (size_t i = 0; i < n_returns; i++) {
+		ts[i + 1] = ts[i] + step * DAY_US;
+		eq[i + 1] = eq[i] * (1 + r[i]);
+	}
+}
+
+START_TEST(quant_report_keys)
+{
+	paper_ts ts[13];
+	double eq[13];
+	daily_curve(ts, eq, Q12, 12, 1);
+	paper_metrics *m = NULL;
+	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, ts, eq, NULL, 13, NULL));
+	/* Returns from the curve: equal to the pure functions over Q12 up to rounding. */
+	close_to(get(m, "skew"), pure1(paper_skew, Q12, 12), 1e-9, "skew");
+	close_to(get(m, "tail_ratio"), pure1(paper_tail_ratio, Q12, 12), 1e-9, "tail");
+	close_to(get(m, "value_at_risk"), -0.0137, 1e-9, "var");
+	close_to(get(m, "conditional_value_at_risk"), -0.017, 1e-9, "cvar");
+	close_to(get(m, "stability_of_timeseries"), 0.42935166692906734, 1e-9, "stability");
+	close_to(get(m, "omega_ratio"), 1.6666666666666665, 1e-9, "omega");
+	close_to(get(m, "best_day"), 0.021, 1e-9, "best");
+	close_to(get(m, "worst_day"), -0.017, 1e-9, "worst");
+	/* quantstats: sqrt(sum dd^2 / (n - 1)); |sum r| / |max drawdown|; periods r != 0. */
+	close_to(get(m, "ulcer_index"), 0.010571232298183438, 1e-9, "ulcer");
+	close_to(get(m, "recovery_factor"), 1.5479648572931248, 1e-9, "recovery");
+	ck_assert_double_eq(get(m, "exposure"), 1.0);
+	ck_assert_double_eq(get(m, "consecutive_wins"), 2);
+	ck_assert_double_eq(get(m, "consecutive_losses"), 1);
+	ck_assert(isnan(get(m, "alpha")) && isnan(get(m, "beta")));
+	ck_assert(isnan(get(m, "information_ratio")));
+	/* Thirteen consecutive days hold two Saturdays: 365 periods a year, from the calendar. */
+	paper_metrics_options o = PAPER_METRICS_OPTIONS_INIT;
+	ck_ok(paper_metrics_options_get(m, &o));
+	ck_assert_double_eq(o.periods_per_year, 365);
+	double sharpe;
+	ck_ok(paper_sharpe_ratio(&sharpe, Q12, 12, 0, 365));
+	close_to(get(m, "sharpe_ratio"), sharpe, 1e-9, "sharpe at 365");
+	/* A version 1 reader sees the same, with its own version. */
+	paper_metrics_options o1;
+	ck_ok(paper_metrics_options_init(&o1, 1));
+	ck_ok(paper_metrics_options_get(m, &o1));
+	ck_assert_uint_eq(o1.version, 1);
+	ck_assert_double_eq(o1.periods_per_year, 365);
+	paper_metrics_free(m);
+
+	/* The options' periods_per_year comes first. */
+	o = (paper_metrics_options)PAPER_METRICS_OPTIONS_INIT;
+	o.periods_per_year = 12;
+	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, ts, eq, NULL, 13, &o));
+	char *json = NULL;
+	ck_ok(paper_metrics_to_json(&json, m, 0));
+	ck_assert_ptr_nonnull(strstr(json, "\"periods_per_year\":12,\"periods_per_year_from\":"
+				     "\"options\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"kurtosis\":"));
+	paper_string_free(json);
+	paper_metrics_free(m);
+
+	/* Empty and one-point curves: every distribution statistic NaN or 0, no crash. */
+	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, NULL, NULL, NULL, 0, NULL));
+	ck_assert(isnan(get(m, "value_at_risk")) && isnan(get(m, "ulcer_index")));
+	ck_assert_double_eq(get(m, "consecutive_wins"), 0);
+	paper_metrics_free(m);
+	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, ts, eq, NULL, 1, NULL));
+	ck_assert(isnan(get(m, "best_day")) && isnan(get(m, "recovery_factor")));
+	paper_metrics_free(m);
+	/* The accumulator refuses them with a message that says where to get them. */
+	paper_series_acc *acc = NULL;
+	double v;
+	ck_ok(paper_series_acc_new(&acc, NULL));
+	for (size_t i = 0; i < NELEM(whole_series_keys); i++)
+		ck_assert_int_eq(paper_series_acc_get(acc, whole_series_keys[i], &v), PAPER_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "report"));
+	paper_series_acc_free(acc);
+}
+END_TEST
+
+START_TEST(quant_benchmark)
+{
+	paper_ts ts[13], bts[14];
+	double eq[13], bret[14];
+	daily_curve(ts, eq, Q12, 12, 1);
+	paper_metrics *m = NULL, *mb = NULL;
+	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, ts, eq, NULL, 13, NULL));
+	/* The benchmark's returns end at 16:00 on each day: the same daily periods. Its first
+	   return is pct_change()'s NaN, dated the first day. */
+	bts[0] = DAY0 + 16 * HOUR_US;
+	bret[0] = NAN;
+	for (int i = 0; i < 12; i++) {
+		bts[i + 1] = ts[i + 1] + 16 * HOUR_US;
+		bret[i + 1] = B12[i];
+	}
+	ck_ok(paper_metrics_with_benchmark(&mb, m, bts, bret, 13));
+	double a, b;
+	ck_ok(paper_alpha_beta(&a, &b, Q12, B12, 12, 0, 365));
+	close_to(get(mb, "beta"), b, 1e-9, "beta");
+	close_to(get(mb, "alpha"), a, 1e-9, "alpha");
+	close_to(get(mb, "information_ratio"), 0.15201724802626504, 1e-9, "ir");
+	/* Everything else is the report's, and the original is unchanged. */
+	close_to(get(mb, "sharpe_ratio"), get(m, "sharpe_ratio"), 0, "sharpe");
+	ck_assert_uint_eq(paper_metrics_equity_count(mb), 13);
+	ck_assert(isnan(get(m, "beta")));
+	paper_metrics_free(mb);
+
+	/* A day missing on the benchmark side: that pair is left out, as pandas aligns. */
+	paper_ts gts[11];
+	double gret[11];
+	double rq[11], rb[11];
+	for (int i = 0, k = 0; i < 12; i++) {
+		if (i == 4)
+			continue;
+		gts[k] = bts[i + 1];
+		gret[k] = B12[i];
+		rq[k] = Q12[i];
+		rb[k++] = B12[i];
+	}
+	ck_ok(paper_metrics_with_benchmark(&mb, m, gts, gret, 11));
+	ck_ok(paper_alpha_beta(&a, &b, rq, rb, 11, 0, 365));
+	close_to(get(mb, "beta"), b, 1e-9, "beta with a gap");
+	paper_metrics_free(mb);
+
+	/* No benchmark return at all: NaN. Bad input: refused, nothing made. */
+	ck_ok(paper_metrics_with_benchmark(&mb, m, NULL, NULL, 0));
+	ck_assert(isnan(get(mb, "beta")));
+	paper_metrics_free(mb);
+	mb = NULL;
+	paper_ts back[] = { ts[2], ts[1] };
+	double two[] = { 0.01, 0.02 }, mid_nan[] = { 0.01, NAN };
+	ck_assert_int_eq(paper_metrics_with_benchmark(&mb, m, back, two, 2), PAPER_ETIME);
+	ck_assert_int_eq(paper_metrics_with_benchmark(&mb, m, ts + 1, mid_nan, 2), PAPER_EINVAL);
+	ck_assert_int_eq(paper_metrics_with_benchmark(&mb, NULL, ts, two, 2), PAPER_EINVAL);
+	ck_assert_int_eq(paper_metrics_with_benchmark(&mb, m, NULL, two, 2), PAPER_EINVAL);
+	ck_assert_ptr_null(mb);
+	paper_metrics_free(m);
+}
+END_TEST
+
+START_TEST(periods_per_year_from_the_calendar)
+{
+	enum { N = 60 };
+	paper_ts ts[N];
+	double v;
+	/* Every day (crypto): 365. */
+	for (int i = 0; i < N; i++)
+		ts[i] = DAY0 + i * DAY_US;
+	ck_ok(paper_periods_per_year_from_calendar(&v, ts, N));
+	ck_assert_double_eq(v, 365);
+	/* Weekdays only: 252. DAY0 is a Tuesday: (i + 2) % 7 is 0 on Sundays, 6 on Saturdays. */
+	int k = 0;
+	for (int i = 0; k < N; i++)
+		if ((i + 2) % 7 != 0 && (i + 2) % 7 != 6)
+			ts[k++] = DAY0 + i * DAY_US + 20 * HOUR_US;
+	ck_ok(paper_periods_per_year_from_calendar(&v, ts, N));
+	ck_assert_double_eq(v, 252);
+	/* Sunday evening opens (FX, futures) do not count: Monday to Friday plus Sunday. */
+	k = 0;
+	for (int i = 0; k < N; i++)
+		if ((i + 2) % 7 != 6)
+			ts[k++] = DAY0 + i * DAY_US + 22 * HOUR_US;
+	ck_ok(paper_periods_per_year_from_calendar(&v, ts, N));
+	ck_assert_double_eq(v, 252);
+	/* One stray Saturday among 60 weekdays: still 252; one in seven days: 365. */
+	paper_ts stray[N + 1];
+	memcpy(stray, ts, sizeof ts);
+	k = 0;
+	for (int i = 0; k < N; i++)
+		if (((i + 2) % 7 != 0 && (i + 2) % 7 != 6) || i == 4)
+			stray[k++] = DAY0 + i * DAY_US;
+	ck_ok(paper_periods_per_year_from_calendar(&v, stray, N));
+	ck_assert_double_eq(v, 252);
+	k = 0;
+	for (int i = 0; k < N; i++)
+		if ((i + 2) % 7 != 0)
+			stray[k++] = DAY0 + i * DAY_US; /* every day but Sunday */
+	ck_ok(paper_periods_per_year_from_calendar(&v, stray, N));
+	ck_assert_double_eq(v, 365);
+	/* Intraday points count their day once. */
+	for (int i = 0; i < N; i++)
+		ts[i] = DAY0 + 4 * DAY_US + i * MIN_US; /* all on Saturday */
+	ck_ok(paper_periods_per_year_from_calendar(&v, ts, N));
+	ck_assert_double_eq(v, 365);
+	ck_ok(paper_periods_per_year_from_calendar(&v, NULL, 0));
+	ck_assert_double_eq(v, 252);
+	paper_ts back[] = { DAY0 + DAY_US, DAY0 };
+	ck_assert_int_eq(paper_periods_per_year_from_calendar(&v, back, 2), PAPER_ETIME);
+	ck_assert_int_eq(paper_periods_per_year_from_calendar(NULL, back, 2), PAPER_EINVAL);
+
+	/* The accumulator of equity points decides the same way; of returns, 252. */
+	paper_ts cts[13];
+	double eq[13];
+	daily_curve(cts, eq, Q12, 12, 1);
+	paper_series_acc *acc = NULL;
+	ck_ok(paper_series_acc_new(&acc, NULL));
+	ck_ok(paper_series_acc_add_equity_array(acc, cts, eq, 13));
+	double sharpe;
+	ck_ok(paper_sharpe_ratio(&sharpe, Q12, 12, 0, 365));
+	close_to(acc_get(acc, "sharpe_ratio"), sharpe, 1e-9, "acc sharpe at 365");
+	paper_series_acc_reset(acc);
+	for (int i = 0; i < 13; i++)
+		ck_ok(paper_series_acc_add_equity(acc, cts[i], eq[i]));
+	close_to(acc_get(acc, "sharpe_ratio"), sharpe, 1e-9, "acc sharpe one by one");
+	paper_series_acc_free(acc);
+	ck_ok(paper_series_acc_new(&acc, NULL));
+	ck_ok(paper_series_acc_add_returns(acc, Q12, 12));
+	ck_ok(paper_sharpe_ratio(&sharpe, Q12, 12, 0, 252));
+	close_to(acc_get(acc, "sharpe_ratio"), sharpe, 1e-12, "acc returns at 252");
+	paper_series_acc_free(acc);
+}
+END_TEST
+
+START_TEST(periods_per_year_from_the_broker_config)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "metrics.periods_per_year", "12"));
+	paper_broker *b = tu_broker(cfg);
+	ck_ok(paper_broker_on_quote(b, "AAPL", DAY0 + 14 * HOUR_US, 0, 0, 100));
+	ck_ok(paper_broker_on_quote(b, "AAPL", DAY0 + DAY_US + 14 * HOUR_US, 0, 0, 100));
+	paper_metrics *m = NULL;
+	ck_ok(paper_metrics_from_broker(&m, b, NULL));
+	paper_metrics_options o = PAPER_METRICS_OPTIONS_INIT;
+	ck_ok(paper_metrics_options_get(m, &o));
+	ck_assert_double_eq(o.periods_per_year, 12);
+	paper_metrics_free(m);
+	/* Options that set it win over the config. */
+	o = (paper_metrics_options)PAPER_METRICS_OPTIONS_INIT;
+	o.periods_per_year = 52;
+	ck_ok(paper_metrics_from_broker(&m, b, &o));
+	ck_ok(paper_metrics_options_get(m, &o));
+	ck_assert_double_eq(o.periods_per_year, 52);
+	paper_metrics_free(m);
+	paper_broker_free(b);
+	cfg = tu_config_plain();
+	ck_assert_int_eq(paper_config_set(cfg, "metrics.periods_per_year", "-1"), PAPER_ECONFIG);
+	paper_config_free(cfg);
+}
+END_TEST
+
+START_TEST(kelly_criterion)
+{
+	paper_trade_info t[4];
+	static const double pnl[] = { 100, -40, 50, 0 };
+	for (int i = 0; i < 4; i++) {
+		t[i] = (paper_trade_info)PAPER_TRADE_INFO_INIT;
+		strcpy(t[i].symbol, "AAPL");
+		t[i].pnl_net = t[i].pnl_gross = pnl[i];
+		t[i].entry_ts = DAY0;
+		t[i].exit_ts = DAY0 + HOUR_US;
+	}
+	paper_metrics *m = NULL;
+	ck_ok(paper_metrics_from_arrays(&m, t, 4, NULL, NULL, NULL, 0, NULL));
+	/* p = 2 / 3 of the decided trades, payoff 75 / 40: p - (1 - p) / payoff. */
+	close_to(get(m, "kelly_criterion"), 2.0 / 3 - (1.0 / 3) / (75.0 / 40), REL, "kelly");
+	close_to(group_get(m, PAPER_METRICS_BY_SYMBOL, "AAPL", "kelly_criterion"),
+		 2.0 / 3 - (1.0 / 3) / (75.0 / 40), REL, "kelly per symbol");
+	paper_metrics_free(m);
+	/* Only wins: no payoff ratio, no Kelly fraction. */
+	ck_ok(paper_metrics_from_arrays(&m, t, 1, NULL, NULL, NULL, 0, NULL));
+	ck_assert(isnan(get(m, "kelly_criterion")));
+	paper_metrics_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("metrics");
@@ -1322,6 +1789,16 @@ static Suite *suite(void)
 	tcase_add_test(tc, equity_history_is_bounded);
 	tcase_add_test(tc, json_export);
 	tcase_add_test(tc, json_numbers_round_trip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("quant");
+	tcase_add_test(tc, quant_functions_equal_the_references);
+	tcase_add_test(tc, quant_leading_nan_is_dropped);
+	tcase_add_test(tc, quant_edge_cases);
+	tcase_add_test(tc, quant_report_keys);
+	tcase_add_test(tc, quant_benchmark);
+	tcase_add_test(tc, periods_per_year_from_the_calendar);
+	tcase_add_test(tc, periods_per_year_from_the_broker_config);
+	tcase_add_test(tc, kelly_criterion);
 	suite_add_tcase(s, tc);
 	return s;
 }

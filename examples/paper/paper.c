@@ -34,6 +34,9 @@ static const command commands[] = {
 	{ "walk-forward", cmd_walk_forward, "run a month day by day: daily rows and a summary JSON" },
 	{ "sweep", cmd_sweep, "replay a parameter grid on Dask: one row of metrics per set (Python)" },
 	{ "migrate", cmd_migrate, "copy a ledger's accounts into another (SQLite <-> PostgreSQL)" },
+	{ "check", cmd_check, "check a ledger through and through, without writing: storage and logs" },
+	{ "feed", cmd_feed, "print what a live market-data feed sends (coinbase, binance, ...)" },
+	{ "record", cmd_record, "record a live feed's bars as CSV files paper replay reads" },
 };
 
 static void usage(FILE *out)

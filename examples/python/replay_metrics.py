@@ -190,10 +190,13 @@ class Replay:
         end = self.last_ts + paperlib.TS_PER_SECOND
         while self.broker.orders():
             self.broker.cancel(self.broker.orders()[0].id)
+        # The orders first, stamped at the clock: an order fills only on data stamped after
+        # it, and each quote moves the clock.
         for s in self.series:
-            self.go_flat(s, end, ExitReason.END_OF_DATA)
+            self.go_flat(s, None, ExitReason.END_OF_DATA)
+        for s in self.series:
             if not self.broker.orders():
-                continue
+                break
             self.broker.on_quote(s.symbol, end, 0.0, 0.0, s.bars[-1][4])
 
 
@@ -287,9 +290,11 @@ def print_metrics(broker: paperlib.Broker, as_json: bool) -> None:
     for label, value, unit in rows:
         print(f"{label:<18} {value:12.4f}{unit}")
     # The same Sharpe ratio from the report's daily returns through the empyrical-named
-    # function: the returns are an array.array('d'), handed to C without a copy.
+    # function: the returns are an array.array('d'), handed to C without a copy. The report
+    # took its periods per year from the data (365: BTC trades on Saturdays).
     returns: array.array = report.returns()
-    sharpe = metrics.sharpe_ratio(returns, periods_per_year=252)
+    ppy = report.options.periods_per_year
+    sharpe = metrics.sharpe_ratio(returns, periods_per_year=ppy)
     print(f"{'daily returns':<18} {len(returns):12d}")
     print(f"{'sharpe (function)':<18} {sharpe:12.4f}")
     print("\nby symbol             trades    win rate     net P&L")

@@ -103,6 +103,13 @@ expect unknown-command 2 "unknown command 'fly'" fly
 expect unknown-option 2 "unknown option '--fast'" replay $sample --fast --trades-out "$tmp/x" --summary-out "$tmp/y"
 expect missing-outputs 2 "--trades-out and --summary-out are required" replay $sample
 expect no-bars 2 "no --bars given" replay --signals "$data/signals.csv" --trades-out "$tmp/x" --summary-out "$tmp/y"
+# --to at the epoch is an end, not "no end": nothing is stamped before it.
+expect to-epoch 2 "--to must be after 1970-01-01T00:00:00Z" replay $sample --to 1970-01-01 \
+	--trades-out "$tmp/x" --summary-out "$tmp/y"
+[ ! -e "$tmp/x" ] || fail "to-epoch: a trades file was written"
+expect to-epoch-seconds 2 "--to must be after" replay $sample --to 0 --trades-out "$tmp/x" --summary-out "$tmp/y"
+expect from-after-to-epoch 2 "--to must be after --from" replay $sample --from 1970-01-02 --to 1970-01-01 \
+	--trades-out "$tmp/x" --summary-out "$tmp/y"
 expect bad-number 2 "--tp: session.tp_pct = 'abc'" replay $sample --tp abc --trades-out "$tmp/x" --summary-out "$tmp/y"
 expect bad-choice 2 "session.exits_from" replay $sample --exits-from later --trades-out "$tmp/x" --summary-out "$tmp/y"
 expect missing-file 2 "NOPE.csv" replay --bars "$tmp/NOPE.csv" --signals "$data/signals.csv" --trades-out "$tmp/x" --summary-out "$tmp/y"
@@ -140,6 +147,11 @@ expect execute-bad-plan 2 "plan.csv:2: field 'notional': exactly one of qty and 
 
 # ---- walk-forward ----
 expect wf-help 0 "" walk-forward --help
+# --from at the epoch is given, not missing.
+expect wf-from-epoch 0 "" walk-forward $sample --from 1970-01-01 --to 2024-01-03 --daily-out "$tmp/d0.csv" \
+	--summary-out "$tmp/s0.json"
+expect wf-month-and-epoch 2 "give --month or --from/--to, not both" walk-forward $sample --month 2024-03 \
+	--from 1970-01-01 --daily-out "$tmp/d0.csv" --summary-out "$tmp/s0.json"
 expect walk-forward 0 "" walk-forward $sample --month 2024-03 --daily-out "$tmp/d.csv" \
 	--summary-out "$tmp/wf.json" --trades-out "$tmp/t6.csv"
 [ "$(head -n 1 "$tmp/d.csv")" = "date,start_equity,end_equity,pnl,return_pct,fees,trades,wins,losses,bars,signals,entries,open_positions" ] ||

@@ -40,6 +40,10 @@ typedef struct paper_order_request {
 	double limit_price;         /**< LIMIT and STOP_LIMIT; ignored otherwise */
 	double stop_price;          /**< STOP and STOP_LIMIT; ignored otherwise */
 	paper_ts ts;                /**< submission time; 0 means the broker's clock */
+	/*
+	 * The three texts below are UTF-8 without control characters (no NUL, TAB, CR, LF, ESC,
+	 * DEL, C1 control, U+2028/9 or bidi override: docs/security.md); others are PAPER_EINVAL.
+	 */
 	const char *client_id;      /**< optional, <= PAPER_ID_MAX bytes, copied */
 	const char *strategy;       /**< optional tag, <= PAPER_TAG_MAX bytes, copied */
 	const char *signal_id;      /**< optional decision/signal id, <= PAPER_ID_MAX bytes */
@@ -251,10 +255,12 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg);
 PAPER_API void paper_broker_free(paper_broker *b);
 
 /**
- * Submit an order. It is accepted and rests until market data stamped at or after its
- * submission time arrives (no look-ahead), or rejected at once.
+ * Submit an order. It is accepted and rests until market data stamped after its submission
+ * time arrives (no look-ahead: data of the very time it was placed may be data the caller saw
+ * before placing it), or rejected at once.
  * @param order_id_out if not NULL, receives the new order's id (0 when rejected).
- * @return PAPER_OK (accepted); for bad input, nothing recorded: PAPER_EINVAL, PAPER_EQTY,
+ * @return PAPER_OK (accepted); for bad input, nothing recorded: PAPER_EINVAL (also a client
+ *         id, strategy or signal id holding a control character or bytes that are not UTF-8), PAPER_EQTY,
  *         PAPER_EPRICE, PAPER_ETIME (ts before the clock); for a rejection, recorded as an
  *         ORDER_REJECTED event: PAPER_ENODATA, PAPER_EFUNDS, PAPER_ELIMIT, PAPER_EHALTED.
  */

@@ -29,11 +29,11 @@ PAPER_BEGIN_DECLS
 
 /** Compile-time version of the headers. */
 #define PAPER_VERSION_MAJOR 1
-#define PAPER_VERSION_MINOR 0
+#define PAPER_VERSION_MINOR 1
 #define PAPER_VERSION_PATCH 0
-#define PAPER_VERSION "1.0.0"
+#define PAPER_VERSION "1.1.0"
 /** major * 1000000 + minor * 1000 + patch, comparable with paper_version_number(). */
-#define PAPER_VERSION_NUMBER 1000000
+#define PAPER_VERSION_NUMBER 1001000
 
 /**
  * A point in time: microseconds since the Unix epoch, UTC.
@@ -43,6 +43,14 @@ typedef int64_t paper_ts;
 
 /** Microseconds in one second, for converting paper_ts. */
 #define PAPER_TS_PER_SECOND INT64_C(1000000)
+
+/**
+ * The timestamps libpaper takes: 1970-01-01T00:00:00Z (PAPER_TS_MIN, 0) through
+ * 9999-12-31T23:59:59.999999Z (PAPER_TS_MAX). A timestamp outside is refused with PAPER_ETIME
+ * wherever one enters (market data, orders, signals, intents, replay rows, ledgers).
+ */
+#define PAPER_TS_MIN INT64_C(0)
+#define PAPER_TS_MAX INT64_C(253402300799999999)
 
 /**
  * The run-time version string of the library ("1.0.0").

@@ -103,7 +103,7 @@ PAPER_API int paper_config_key_info_get(size_t index, paper_config_key_info *out
 
 /**
  * Load an INI file (groups [account], [limits], [costs], [engine], [connection], [logging],
- * [session]).
+ * [session], [metrics], [feed]).
  * Values it holds override the config's. Every problem (unknown group or key, bad value,
  * any attempt to enable live trading) is recorded as a violation; valid keys are still applied.
  * @return PAPER_OK if the file had no problem; PAPER_EIO if it cannot be read (nothing changes);

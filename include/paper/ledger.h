@@ -21,6 +21,7 @@
 #include "broker.h"
 #include "common.h"
 #include "config.h"
+#include "feed.h"
 
 PAPER_BEGIN_DECLS
 
@@ -61,6 +62,23 @@ typedef struct paper_ledger_options {
 	{ .version = PAPER_LEDGER_OPTIONS_VERSION, .durability = PAPER_DURABLE,            \
 	  .batch_events = 1000, .batch_ms = 50, .busy_timeout_ms = 0, .create = true,      \
 	  .read_only = false }
+
+/**
+ * A ledger location fit to print, log or store: every password in it — the `user:secret@` of a
+ * `postgresql://` URI, a `password=` or `sslpassword=` query parameter or libpq keyword, in any
+ * case — replaced by `***` (`postgresql://paper:***@db1/paper`, `host=db1 password=***`). A file
+ * path is returned as it is. The library itself never prints, logs or stores a location any
+ * other way (docs/security.md).
+ * @param location the location, as given to paper_ledger_open().
+ * @param buf receives the text, NUL-terminated and cut to cap - 1 bytes; may be NULL when cap
+ *        is 0 (to learn the length).
+ * @param cap size of buf.
+ * @param len_out (may be NULL) receives the length of the whole text, without the NUL.
+ * @return PAPER_OK; PAPER_EINVAL for a NULL location, or a NULL buf with cap > 0.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_location_redact(const char *location, char *buf, size_t cap,
+					   size_t *len_out);
 
 /**
  * Open (or create) a ledger.
@@ -144,7 +162,9 @@ PAPER_API int paper_ledger_load_broker(paper_ledger *l, const char *account, pap
 
 /**
  * Write an account's records into directory dir (created if missing), read in one transaction
- * so the files agree with each other. Each file replaces any of the same name atomically.
+ * so the files agree with each other. Each file replaces any of the same name atomically, once
+ * complete, keeping its permissions; a symbolic link at one of the names is refused
+ * (docs/formats.md, "How output files are written").
  * Every file is marked paper. Columns: docs/ledger.md.
  * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EINVAL (what is 0 or has unknown bits), PAPER_EIO.
  */
@@ -207,7 +227,7 @@ typedef struct paper_decision {
 	double confidence;         /**< [0, 1] */
 	double take_profit;        /**< absolute price, 0 = none */
 	double stop_loss;          /**< absolute price, 0 = none */
-	char reasoning[256];       /**< free text, truncated to fit */
+	char reasoning[256];       /**< free text, truncated to fit; no control characters */
 	paper_decision_status status;
 	uint64_t order_id;         /**< the entry order, when executed */
 } paper_decision;
@@ -216,9 +236,11 @@ typedef struct paper_decision {
 #define PAPER_DECISION_INIT { .version = PAPER_DECISION_VERSION }
 
 /**
- * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit.
+ * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit
+ * (never inside a UTF-8 character).
  * @param id_out may be NULL.
- * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence); PAPER_EPRICE (a negative or
+ * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence; reasoning holding a control
+ *         character — LF and TAB included — or bytes that are not UTF-8); PAPER_EPRICE (a negative or
  *         non-finite target); PAPER_ENOTFOUND (no such account); PAPER_EVERSION; PAPER_ESTATE
  *         (read-only ledger); PAPER_EIO.
  */
@@ -227,7 +249,11 @@ PAPER_API int paper_ledger_decision_add(paper_ledger *l, const char *account,
 
 /**
  * The oldest pending decisions of an account (by created_ts, then id), at most cap, into
- * out[0..*count). Each out[i].version must be PAPER_DECISION_VERSION.
+ * out[0..*count). Each out[i].version must be PAPER_DECISION_VERSION. Any program may write
+ * the inbox: a row that cannot be taken (a symbol that is not a valid symbol of at most 31
+ * bytes, with a NUL, a bad side or confidence) is not returned but marked rejected, its
+ * outcome saying why, so it never holds up the rows after it (a read-only ledger just skips
+ * it).
  * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EVERSION, PAPER_EINVAL, PAPER_EIO.
  */
 PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *account,
@@ -240,6 +266,166 @@ PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *accoun
  */
 PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
 					 paper_decision_status status, uint64_t order_id);
+
+/**
+ * paper_ledger_decision_mark() with the decision's outcome, kept in the inbox's `outcome`
+ * column: why it was skipped or rejected, or what executing it did. Free text, stored cut to
+ * 255 bytes of valid UTF-8 with control characters replaced by spaces; NULL is "".
+ * @return as paper_ledger_decision_mark().
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_decision_mark_outcome(paper_ledger *l, int64_t id,
+						 paper_decision_status status, uint64_t order_id,
+						 const char *outcome);
+
+/** One finding of paper_ledger_check(). Strings are valid during the callback only. */
+typedef struct paper_check_item {
+	unsigned int version;      /**< PAPER_CHECK_ITEM_VERSION */
+	const char *part;          /**< "storage", or "account" */
+	const char *account;       /**< the account's name; "" for the storage */
+	bool ok;                   /**< this part is sound */
+	const char *problem;       /**< when not ok: what is wrong (no control characters); else
+				    *   NULL */
+	uint64_t events;           /**< an account: the events of its log */
+} paper_check_item;
+
+#define PAPER_CHECK_ITEM_VERSION 1
+
+/** Called by paper_ledger_check() for each part checked and each problem found. */
+typedef void (*paper_check_cb)(const paper_check_item *item, void *payload);
+
+/**
+ * Check a ledger through and through, reading it only (it is opened read-only, and not
+ * refused for the damage paper_ledger_open() refuses it for, so the damage can be reported).
+ * The storage first: on SQLite PRAGMA integrity_check, every page and every index (a server
+ * keeps its own storage consistent and is not checked). Then every account: its whole event log
+ * replayed through the broker's own checks, and its orders table compared with the orders the
+ * log rebuilds. cb gets one item per problem, and one ok item for each part without any.
+ * Minutes on a ledger of gigabytes. docs/ledger.md, "Checking a ledger".
+ * @param cb may be NULL.
+ * @return PAPER_OK (sound); PAPER_ECORRUPT (a problem found: not a ledger, damaged storage, a
+ *         log or a table that does not agree; each given to cb); PAPER_ENOTFOUND (no ledger
+ *         there); PAPER_EVERSION (a newer schema, or an older one not upgraded yet);
+ *         PAPER_EUNSUPPORTED; PAPER_EIO; PAPER_EINVAL.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_check(const char *location, paper_check_cb cb, void *payload);
+
+/** Longest bookmark value, in bytes (without the NUL). */
+#define PAPER_BOOKMARK_VALUE_MAX 4096
+
+/**
+ * Keep a bookmark with an account: a small text the program driving the account finds again
+ * after a restart or a crash (paper run keeps how far it has read its price file). It is not
+ * written at once but in the same transaction as the next events this ledger commits (with
+ * PAPER_DURABLE: the next event of a broker attached to it), or by paper_ledger_flush(), a
+ * broker's release or paper_ledger_close(), whichever comes first. So a bookmark set before a
+ * piece of data goes to the broker is stored together with what that data caused: a crash
+ * never leaves the events without the bookmark. Setting it again before then replaces it.
+ * @param name 1 to 64 bytes of A-Z a-z 0-9 . _ : -
+ * @param value UTF-8 text, at most PAPER_BOOKMARK_VALUE_MAX bytes.
+ * @return PAPER_OK; PAPER_EINVAL (a bad name or value); PAPER_ENOTFOUND (no such account);
+ *         PAPER_ESTATE (the ledger is read-only); PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_bookmark_set(paper_ledger *l, const char *account, const char *name,
+					const char *value);
+
+/**
+ * A bookmark's value as last set through this ledger, else as stored; NUL-terminated in buf
+ * (PAPER_BOOKMARK_VALUE_MAX + 1 bytes always suffice).
+ * @return PAPER_OK; PAPER_ENOTFOUND (no such account, or no such bookmark); PAPER_ERANGE (buf
+ *         too small); PAPER_EINVAL; PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_bookmark_get(paper_ledger *l, const char *account, const char *name,
+					char *buf, size_t cap);
+
+/* ---- live prices: what the account acted on, and its feeds' health (since 1.1) ---- */
+
+/** What a recorded price was. The values are those of paper_feed_msg_type. */
+typedef enum paper_price_kind {
+	PAPER_PRICE_QUOTE = 1,
+	PAPER_PRICE_TRADE = 2,
+	PAPER_PRICE_BAR = 3,
+} paper_price_kind;
+
+/** Recorded price flags (bit set). */
+#define PAPER_PRICE_FLAG_BACKFILL 0x1u  /**< a bar the feed refilled by REST after a gap */
+#define PAPER_PRICE_FLAG_RECV_TIME 0x2u /**< the venue gave no time: ts is the receive time */
+#define PAPER_PRICE_FLAG_STALE 0x4u     /**< older than feed.max_staleness_s when it came: not
+					 *   given to the account (nothing filled on it) */
+
+/**
+ * A live price as the account received it, in the order it was applied: a paper session can
+ * be replayed from these bit for bit (docs/feeds.md, "Record and replay").
+ */
+typedef struct paper_price_record {
+	unsigned int version;       /**< PAPER_PRICE_RECORD_VERSION */
+	paper_price_kind kind;
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	char source[64];            /**< the feed it came from ("coinbase:BTC-USD"); "" none */
+	paper_ts ts;                /**< venue time (a bar's open) */
+	paper_ts recv_ts;           /**< when it arrived */
+	paper_ts applied_ts;        /**< when the account took it (wall clock) */
+	double price;               /**< QUOTE, TRADE: the one price applied (last, else mid) */
+	double bid, ask;            /**< QUOTE: 0 when unknown */
+	double open, high, low, close, volume; /**< BAR; TRADE: volume is its size */
+	paper_ts interval;          /**< BAR: its length in microseconds */
+	uint32_t flags;             /**< PAPER_PRICE_FLAG_* */
+	uint64_t event_seq;         /**< read back: the account's events recorded before it */
+	/** Read back: the exact stored values of price, bid, ask, open, high, low, close, volume. */
+	int64_t price_e8, bid_e8, ask_e8, open_e8, high_e8, low_e8, close_e8, volume_e8;
+} paper_price_record;
+
+#define PAPER_PRICE_RECORD_VERSION 1
+#define PAPER_PRICE_RECORD_INIT { .version = PAPER_PRICE_RECORD_VERSION }
+
+/**
+ * Record a price for an account, before handing it to the account's broker. It is written
+ * with the next events this ledger commits (the fills it causes: one transaction), or by
+ * paper_ledger_flush(); records are kept in the order given. Prices are stored exactly in
+ * fixed point (1e-8).
+ * @return PAPER_OK; PAPER_EINVAL (bad kind, symbol or price: non-finite, negative, a bar whose
+ *         high is below its low); PAPER_EVERSION; PAPER_ENOTFOUND (no such account);
+ *         PAPER_ESTATE (read-only ledger); PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_record_price(paper_ledger *l, const char *account,
+					const paper_price_record *p);
+
+/** Called with each recorded price, oldest first; a non-zero return stops the walk. */
+typedef int (*paper_price_cb)(const paper_price_record *p, void *payload);
+
+/**
+ * Every recorded price of an account, in the order it was applied (committed ones first:
+ * call paper_ledger_flush() to include the rest). Memory does not grow with their number.
+ * @return PAPER_OK; the callback's non-zero return; PAPER_ENOTFOUND; PAPER_EINVAL; PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_each_price(paper_ledger *l, const char *account, paper_price_cb cb,
+				      void *payload);
+
+/**
+ * Keep a feed's health with an account (one row per source, replaced each time), so another
+ * process (`paper status`, the dashboard) can show it. Written like paper_ledger_record_price().
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ENOTFOUND, PAPER_ESTATE, PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_set_feed_health(paper_ledger *l, const char *account,
+					   const paper_feed_health_info *h);
+
+/** Called with each feed's health and when it was written (wall clock). */
+typedef int (*paper_feed_health_cb)(const paper_feed_health_info *h, paper_ts written_ts,
+				    void *payload);
+
+/**
+ * The feeds' health kept with an account, by source.
+ * @return PAPER_OK; the callback's non-zero return; PAPER_ENOTFOUND; PAPER_EINVAL; PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_each_feed_health(paper_ledger *l, const char *account,
+					    paper_feed_health_cb cb, void *payload);
 
 PAPER_END_DECLS
 

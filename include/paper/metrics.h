@@ -41,6 +41,15 @@ PAPER_BEGIN_DECLS
 #define PAPER_PERIODS_PER_YEAR_DAILY 252.0
 #define PAPER_PERIODS_PER_YEAR_HOURLY (252.0 * 6.5)
 #define PAPER_PERIODS_PER_YEAR_CRYPTO_DAILY 365.0
+/**
+ * paper_metrics_options.periods_per_year (version 2): take it from the data. A report from a
+ * broker uses the broker's config key metrics.periods_per_year when it is not 0; otherwise,
+ * and for a report from arrays or an accumulator of equity points, the calendar of the
+ * (resampled) equity points decides: 365 when Saturdays (UTC) are at least 1 in 14 of the
+ * distinct UTC days with a point (24/7 data such as crypto has 1 in 7), else 252
+ * (paper_periods_per_year_from_calendar()). Returns without times count as 252.
+ */
+#define PAPER_PERIODS_PER_YEAR_FROM_DATA 0.0
 
 /** One UTC day in microseconds: the default resampling period of an equity curve. */
 #define PAPER_METRICS_RESAMPLE_DAILY (INT64_C(86400) * PAPER_TS_PER_SECOND)
@@ -70,7 +79,9 @@ typedef enum paper_win_rate_basis {
  */
 typedef struct paper_metrics_options {
 	unsigned int version;       /**< PAPER_METRICS_OPTIONS_VERSION */
-	double periods_per_year;    /**< annualization factor, > 0; default 252 */
+	double periods_per_year;    /**< annualization factor, > 0; version 2 also takes
+				         PAPER_PERIODS_PER_YEAR_FROM_DATA (0, its default);
+				         version 1's default is 252 */
 	double risk_free;           /**< Sharpe: risk-free return per period; default 0 */
 	double required_return;     /**< Sortino / downside risk: target per period; default 0 */
 	unsigned int ddof;          /**< standard deviation divisor n - ddof: 0 or 1; default 1 */
@@ -83,9 +94,12 @@ typedef struct paper_metrics_options {
 	paper_pnl_basis pnl_basis;  /**< default PAPER_PNL_NET */
 } paper_metrics_options;
 
-#define PAPER_METRICS_OPTIONS_VERSION 1
+/* Version 2 (libpaper 1.1): same fields; periods_per_year may be 0, "from the data", which
+   is its default. Version 1 is still accepted, with its default 252. */
+#define PAPER_METRICS_OPTIONS_VERSION 2
 #define PAPER_METRICS_OPTIONS_INIT                                                         \
-	{ .version = PAPER_METRICS_OPTIONS_VERSION, .periods_per_year = 252.0,             \
+	{ .version = PAPER_METRICS_OPTIONS_VERSION,                                        \
+	  .periods_per_year = PAPER_PERIODS_PER_YEAR_FROM_DATA,                            \
 	  .risk_free = 0.0, .required_return = 0.0, .ddof = 1,                             \
 	  .years_basis = PAPER_YEARS_PERIODS,                                              \
 	  .resample_period = PAPER_METRICS_RESAMPLE_DAILY, .breakeven_band = 0.0,          \
@@ -94,7 +108,7 @@ typedef struct paper_metrics_options {
 /**
  * Fill opts with the defaults of the given version.
  * @param opts the options to initialise.
- * @param version PAPER_METRICS_OPTIONS_VERSION.
+ * @param version PAPER_METRICS_OPTIONS_VERSION, or 1 (periods_per_year 252).
  * @return PAPER_OK, PAPER_EINVAL (opts is NULL), PAPER_EVERSION (unknown version).
  */
 PAPER_API int paper_metrics_options_init(paper_metrics_options *opts, unsigned int version);
@@ -193,8 +207,8 @@ PAPER_API int paper_cagr(double *out, const double *returns, size_t n, double pe
 PAPER_API int paper_max_drawdown(double *out, const double *returns, size_t n);
 
 /**
- * Calmar ratio: annual return / |max drawdown|. NaN for n = 0; no drawdown gives +-INFINITY
- * by the sign of the annual return (NaN when it is 0).
+ * Calmar ratio: annual return / |max drawdown|. NaN for n = 0, for a series with no drawdown
+ * and for an infinite quotient, as empyrical's calmar_ratio.
  * @param out receives the ratio.
  * @param returns periodic simple returns, finite.
  * @param n number of returns.
@@ -203,6 +217,142 @@ PAPER_API int paper_max_drawdown(double *out, const double *returns, size_t n);
  */
 PAPER_API int paper_calmar_ratio(double *out, const double *returns, size_t n,
 				 double periods_per_year);
+
+/*
+ * Since libpaper 1.1. Every pure function drops the leading NaNs of its input (the first
+ * value of pandas' pct_change() is NaN), as empyrical does; a NaN or infinity after the
+ * first number is refused with PAPER_EINVAL. With two series (returns and a benchmark) the
+ * leading positions where either is NaN are dropped.
+ */
+
+/**
+ * Alpha and beta against a benchmark, as empyrical's alpha_beta(): beta = cov(r, b) / var(b)
+ * (population moments; NaN when var(b) < 1e-30), alpha = (1 + mean(r - rf - beta (b - rf)))
+ * ^ periods_per_year - 1. Both NaN for fewer than 2 pairs.
+ * @param alpha_out receives alpha (may be NULL).
+ * @param beta_out receives beta (may be NULL).
+ * @param returns the strategy's periodic returns.
+ * @param benchmark the benchmark's returns over the same periods.
+ * @param n number of returns in each array.
+ * @param risk_free risk-free return per period.
+ * @param periods_per_year annualization factor (> 0).
+ * @return PAPER_OK, PAPER_EINVAL (NULL array with n > 0, NaN or infinity after the leading
+ *         NaNs, periods_per_year <= 0).
+ */
+PAPER_API int paper_alpha_beta(double *alpha_out, double *beta_out, const double *returns,
+			       const double *benchmark, size_t n, double risk_free,
+			       double periods_per_year);
+
+/**
+ * Alpha alone (paper_alpha_beta()).
+ * @return as paper_alpha_beta().
+ */
+PAPER_API int paper_alpha(double *out, const double *returns, const double *benchmark, size_t n,
+			  double risk_free, double periods_per_year);
+
+/**
+ * Beta alone (paper_alpha_beta()).
+ * @return as paper_alpha_beta().
+ */
+PAPER_API int paper_beta(double *out, const double *returns, const double *benchmark, size_t n);
+
+/**
+ * Excess Sharpe (empyrical's excess_sharpe(), quantstats' information_ratio()): mean(r - b) /
+ * std(r - b, ddof = 1), not annualized. NaN for fewer than 2 pairs; zero tracking error gives
+ * +-INFINITY by the sign of the mean active return, or NaN.
+ * @return as paper_alpha_beta().
+ */
+PAPER_API int paper_excess_sharpe(double *out, const double *returns, const double *benchmark,
+				  size_t n);
+
+/**
+ * The same number as paper_excess_sharpe(), under quantstats' name.
+ * @return as paper_alpha_beta().
+ */
+PAPER_API int paper_information_ratio(double *out, const double *returns,
+				      const double *benchmark, size_t n);
+
+/**
+ * Omega ratio, as empyrical's omega_ratio(): with the per-period threshold
+ * t = (1 + required_return)^(1 / periods_per_year) - 1 (required_return itself when
+ * periods_per_year is 1), sum(max(r - rf - t, 0)) / sum(max(rf + t - r, 0)). NaN for fewer than
+ * 2 returns, required_return <= -1, or no return below the threshold.
+ * @param out receives the ratio.
+ * @param returns periodic simple returns.
+ * @param n number of returns.
+ * @param risk_free risk-free return per period.
+ * @param required_return the annual return to beat (empyrical's required_return).
+ * @param periods_per_year converts required_return to a period (> 0).
+ * @return PAPER_OK, PAPER_EINVAL (NULL pointer, NaN or infinity after the leading NaNs,
+ *         periods_per_year <= 0).
+ */
+PAPER_API int paper_omega_ratio(double *out, const double *returns, size_t n, double risk_free,
+				double required_return, double periods_per_year);
+
+/**
+ * Tail ratio, as empyrical's tail_ratio(): |95th percentile| / |5th percentile| of the returns
+ * (percentiles interpolated linearly, as numpy's). NaN for no return; a 5th percentile of 0
+ * gives +INFINITY (or NaN when the 95th is 0 too), as numpy's division does.
+ * @return as paper_omega_ratio().
+ */
+PAPER_API int paper_tail_ratio(double *out, const double *returns, size_t n);
+
+/**
+ * Historical value at risk, as empyrical's value_at_risk(): the (100 cutoff)th percentile of
+ * the returns, interpolated linearly (numpy's percentile). A return, so usually negative.
+ * NaN for no return.
+ * @param cutoff the left-tail probability, in [0, 1]; empyrical's default is 0.05.
+ * @return PAPER_OK, PAPER_EINVAL (as paper_omega_ratio(), or cutoff outside [0, 1]).
+ */
+PAPER_API int paper_value_at_risk(double *out, const double *returns, size_t n, double cutoff);
+
+/**
+ * Historical conditional value at risk (expected shortfall), as empyrical's
+ * conditional_value_at_risk(): the mean of the k + 1 lowest returns, k = floor((n - 1)
+ * cutoff). NaN for no return.
+ * @param cutoff the left-tail probability, in [0, 1]; empyrical's default is 0.05.
+ * @return as paper_value_at_risk().
+ */
+PAPER_API int paper_conditional_value_at_risk(double *out, const double *returns, size_t n,
+					      double cutoff);
+
+/**
+ * Stability of a time series, as empyrical's stability_of_timeseries(): R^2 of the least
+ * squares line through the cumulative log returns y_i = sum_(j <= i) log(1 + r_j) against
+ * i = 0 .. n - 1. NaN for fewer than 2 returns or a return <= -1; 0 when y is constant (as
+ * scipy's linregress()).
+ * @return as paper_omega_ratio().
+ */
+PAPER_API int paper_stability_of_timeseries(double *out, const double *returns, size_t n);
+
+/**
+ * Sample skewness, bias-corrected as pandas' Series.skew() (quantstats' skew()): the adjusted
+ * Fisher-Pearson G1 = n sqrt(n - 1) / (n - 2) * m3 / m2^1.5 with m2, m3 the sums of squared
+ * and cubed deviations. NaN for fewer than 3 returns; 0 when every return is the same.
+ * @return as paper_omega_ratio().
+ */
+PAPER_API int paper_skew(double *out, const double *returns, size_t n);
+
+/**
+ * Sample excess kurtosis, bias-corrected as pandas' Series.kurt() (quantstats' kurtosis()):
+ * G2 = n (n + 1) (n - 1) m4 / ((n - 2) (n - 3) m2^2) - 3 (n - 1)^2 / ((n - 2) (n - 3)). NaN
+ * for fewer than 4 returns; 0 when every return is the same.
+ * @return as paper_omega_ratio().
+ */
+PAPER_API int paper_kurtosis(double *out, const double *returns, size_t n);
+
+/**
+ * The periods per year of data from its calendar (PAPER_PERIODS_PER_YEAR_FROM_DATA): 365 when
+ * Saturdays (UTC) are at least 1 in 14 of the distinct UTC days that have a time, else 252.
+ * Sunday is not counted: FX and futures open on Sunday evening UTC, and some stock markets
+ * trade Sunday to Thursday; none of them on a Saturday.
+ * @param out receives 365 or 252 (252 for no time).
+ * @param ts the times, microseconds since the epoch UTC, non-decreasing.
+ * @param n number of times.
+ * @return PAPER_OK, PAPER_EINVAL (NULL pointer with n > 0), PAPER_ETIME (a time before the
+ *         previous one).
+ */
+PAPER_API int paper_periods_per_year_from_calendar(double *out, const paper_ts *ts, size_t n);
 
 /* ---- streaming accumulator ---- */
 
@@ -345,6 +495,23 @@ PAPER_API int paper_metrics_from_arrays(paper_metrics **out, const paper_trade_i
 					size_t n_trades, const paper_ts *ts, const double *equity,
 					const double *cash, size_t n_points,
 					const paper_metrics_options *opts);
+
+/**
+ * A copy of a report with a benchmark (since libpaper 1.1): its "alpha", "beta" and
+ * "information_ratio" keys are computed against the benchmark (they are NaN in a report
+ * without one). A benchmark return belongs to the report's return whose end point lies in the
+ * same resampling period (the same time when the report keeps every point); returns with no
+ * partner on the other side are left out, as pandas' alignment does for empyrical.
+ * @param out receives the new report, owned by the caller (paper_metrics_free()).
+ * @param m the report; only read.
+ * @param ts the end times of the benchmark's returns, non-decreasing; NULL when n is 0.
+ * @param returns the benchmark's periodic returns, finite (leading NaNs are dropped).
+ * @param n number of benchmark returns.
+ * @return PAPER_OK, PAPER_EINVAL (NULL argument, NaN or infinity after the leading NaNs),
+ *         PAPER_ETIME (times going backwards), PAPER_ENOMEM.
+ */
+PAPER_API int paper_metrics_with_benchmark(paper_metrics **out, const paper_metrics *m,
+					   const paper_ts *ts, const double *returns, size_t n);
 
 /**
  * Release a report. NULL is a harmless no-op.

@@ -15,5 +15,6 @@
 #include "report.h"
 #include "session.h"
 #include "replay.h"
+#include "feed.h"
 
 #endif /* PAPER_PAPER_H */

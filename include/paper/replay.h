@@ -60,7 +60,7 @@ typedef struct paper_replay_options {
 	bool daily;                  /**< keep one breakdown row per UTC day (walk-forward) */
 	paper_ts from;               /**< first bar time to use (bars and signals before are skipped); 0: none */
 	paper_ts to;                 /**< end (exclusive): bars and signals at or after are not used; 0: none */
-	const char *trades_path;     /**< write the trades CSV here as trades close; NULL: none */
+	const char *trades_path;     /**< write the trades CSV here as trades close, replacing any file only when the run succeeds (docs/formats.md); NULL: none */
 	paper_replay_progress_cb progress; /**< NULL: none */
 	void *progress_payload;      /**< given to progress */
 	uint64_t progress_every;     /**< rows between progress calls; 0: 1048576 */

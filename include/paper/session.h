@@ -41,7 +41,8 @@ typedef struct paper_signal {
 	double take_profit;          /**< absolute price, or 0 for the session's percentage */
 	double stop_loss;            /**< absolute price, or 0 for the session's percentage */
 	paper_ts ts;                 /**< when the signal was issued; 0: the broker clock */
-	const char *signal_id;       /**< optional id (<= PAPER_ID_MAX bytes); an id enters once */
+	const char *signal_id;       /**< optional id (<= PAPER_ID_MAX bytes); an id enters once;
+				      *   UTF-8 without control characters, as every tag */
 	const char *strategy;        /**< optional tag (<= PAPER_TAG_MAX bytes) */
 } paper_signal;
 

@@ -17,6 +17,18 @@ PAPER_BEGIN_DECLS
 /** Scale of the exact fixed-point amounts (*_e8 fields): 1.0 == 100000000. */
 #define PAPER_FIXED_SCALE INT64_C(100000000)
 
+/**
+ * The limits of the fixed-point values, in units of 1e-8 (docs/semantics.md, "Limits").
+ * Prices and quantities: at most 9e10 (larger ones are refused with PAPER_EPRICE or
+ * PAPER_EQTY). Money - a fill's notional and fee, cash, equity, the long and the short market
+ * value, a position's cost basis, realized P&L, total fees - at most 4.6e10 in magnitude: a
+ * call that would take any of them past it fails with PAPER_ERANGE and changes nothing (a
+ * resting order that cannot fill within it is rejected, PAPER_REJECT_OUT_OF_RANGE).
+ */
+#define PAPER_PRICE_MAX_E8 INT64_C(9000000000000000000)
+#define PAPER_QTY_MAX_E8 INT64_C(9000000000000000000)
+#define PAPER_MONEY_MAX_E8 INT64_C(4600000000000000000)
+
 typedef enum paper_side {
 	PAPER_SIDE_BUY = 1,
 	PAPER_SIDE_SELL = 2,
@@ -69,6 +81,8 @@ typedef enum paper_reject_reason {
 	PAPER_REJECT_IOC_REMAINDER = 13,
 	PAPER_REJECT_USER_CANCEL = 14,
 	PAPER_REJECT_OCO_SIBLING = 15, /**< another order of its one-cancels-other group filled */
+	/** the fill would take an amount of money past PAPER_MONEY_MAX_E8 (docs/semantics.md) */
+	PAPER_REJECT_OUT_OF_RANGE = 16,
 } paper_reject_reason;
 
 /** How a fill's price was decided (machine-readable, recorded on every fill). */

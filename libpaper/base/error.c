@@ -2,7 +2,11 @@
 #include "base/error.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "base/text.h"
 
 #define MSG_MAX 1024
 
@@ -40,14 +44,64 @@ PAPER_API const char *paper_strerror(int code)
 	return texts[-code];
 }
 
+/*
+ * Messages quote file names, symbols and values from outside; whoever prints one (a terminal,
+ * a log) must not receive raw control bytes from them. Each is written as \xNN; a line break
+ * survives only in a message built of lines on purpose.
+ */
+static void set_message(const char *text, bool lines)
+{
+	size_t len = strlen(text), n = 0;
+
+	for (size_t i = 0; i < len;) {
+		size_t k = paper__text_char(text + i, len - i);
+		char esc[5];
+		const char *piece = text + i;
+		size_t plen = k;
+		if (k == 0 && !(lines && text[i] == '\n')) {
+			snprintf(esc, sizeof esc, "\\x%02x", (unsigned char)text[i]);
+			piece = esc;
+			plen = 4;
+			k = 1;
+		} else if (k == 0) {
+			plen = k = 1;
+		}
+		if (n + plen >= MSG_MAX)
+			break;
+		memcpy(last_msg + n, piece, plen);
+		n += plen;
+		i += k;
+	}
+	last_msg[n] = '\0';
+}
+
+static int raise_error(int code, bool lines, const char *fmt, va_list ap)
+{
+	char text[MSG_MAX];
+
+	vsnprintf(text, sizeof text, fmt, ap);
+	set_message(text, lines);
+	last_code = code;
+	return code;
+}
+
 int paper__error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_msg, sizeof last_msg, fmt, ap);
+	raise_error(code, false, fmt, ap);
 	va_end(ap);
-	last_code = code;
+	return code;
+}
+
+int paper__error_lines(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	raise_error(code, true, fmt, ap);
+	va_end(ap);
 	return code;
 }
 

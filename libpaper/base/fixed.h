@@ -16,8 +16,18 @@ __extension__ typedef __int128 fx_wide;
 __extension__ typedef unsigned __int128 fx_uwide;
 
 #define FX_SCALE PAPER_FIXED_SCALE
-/* Largest magnitude accepted from a double: 9e10 units keeps every sum we form in int64. */
+/* Largest magnitude accepted from a double (a price, a quantity, a setting): 9e10. */
 #define FX_MAX_DOUBLE 9.0e10
+
+/*
+ * The documented limits (docs/semantics.md, "Limits"), in units of 1e-8: prices and quantities
+ * up to 9e10; every amount of money (a notional, a fee, cash, equity, the long and the short
+ * market value, a cost basis, realized P&L, total fees) up to 4.6e10 in magnitude, so that the
+ * difference of any two amounts (a P&L, a day's change) still fits in int64.
+ */
+#define FX_PRICE_MAX PAPER_PRICE_MAX_E8
+#define FX_QTY_MAX PAPER_QTY_MAX_E8
+#define FX_MONEY_MAX PAPER_MONEY_MAX_E8
 
 /*
  * llround(x) for |x| < 2^63, inline: the fraction x - trunc(x) is exact in double, so this
@@ -35,10 +45,13 @@ static inline int64_t fx_round(double x)
 	return t;
 }
 
+/* *out is always written (0 when x is refused), so no caller reads an unset value. */
 static inline bool fx_from_double(double x, int64_t *out)
 {
-	if (!isfinite(x) || fabs(x) > FX_MAX_DOUBLE)
+	if (!isfinite(x) || fabs(x) > FX_MAX_DOUBLE) {
+		*out = 0;
 		return false;
+	}
 	*out = fx_round(x * (double)FX_SCALE);
 	return true;
 }
@@ -89,6 +102,83 @@ static inline int64_t fx_mul(int64_t a, int64_t b)
 static inline int64_t fx_abs(int64_t v)
 {
 	return v < 0 ? -v : v;
+}
+
+/*
+ * Checked arithmetic: false when the exact result does not fit (nothing is written then).
+ * __builtin_*_overflow compiles to the operation and a flag test, so these cost next to
+ * nothing on the hot path.
+ */
+static inline bool fx_add_checked(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t r;
+	if (__builtin_add_overflow(a, b, &r))
+		return false;
+	*out = r;
+	return true;
+}
+
+static inline bool fx_sub_checked(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t r;
+	if (__builtin_sub_overflow(a, b, &r))
+		return false;
+	*out = r;
+	return true;
+}
+
+/*
+ * fx_mul() when its result fits in [-INT64_MAX, INT64_MAX]. Magnitudes multiply as one 64x64->128 unsigned
+ * product; only a product past 64 bits pays for the compare with the limit (no division is
+ * added: fx_div_scale() is the one fx_mul() does).
+ */
+static inline bool fx_mul_checked(int64_t a, int64_t b, int64_t *out)
+{
+	/* round(m / scale) <= INT64_MAX exactly when m < INT64_MAX * scale + scale / 2. */
+	const fx_uwide limit = (fx_uwide)INT64_MAX * (fx_uwide)FX_SCALE + (fx_uwide)(FX_SCALE / 2);
+	uint64_t ua = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a;
+	uint64_t ub = b < 0 ? (uint64_t)0 - (uint64_t)b : (uint64_t)b;
+	fx_uwide m = (fx_uwide)ua * ub;
+	if ((m >> 64) != 0 && m >= limit)
+		return false;
+	int64_t q = (int64_t)fx_div_scale(m);
+	*out = (a < 0) != (b < 0) ? -q : q;
+	return true;
+}
+
+/* Is v an amount of money within the limits? */
+static inline bool fx_money_ok(int64_t v)
+{
+	return v >= -FX_MONEY_MAX && v <= FX_MONEY_MAX;
+}
+
+/* a + b as an amount of money within the limits. */
+static inline bool fx_money_add(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t r;
+	if (!fx_add_checked(a, b, &r) || !fx_money_ok(r))
+		return false;
+	*out = r;
+	return true;
+}
+
+/* fx_mul(a, b) as an amount of money within the limits (a notional, a market value). */
+static inline bool fx_money_mul(int64_t a, int64_t b, int64_t *out)
+{
+	int64_t r;
+	if (!fx_mul_checked(a, b, &r) || !fx_money_ok(r))
+		return false;
+	*out = r;
+	return true;
+}
+
+/* fx_mul() saturated at +-INT64_MAX: an amount past every limit, refused where it is checked. */
+static inline int64_t fx_mul_sat(int64_t a, int64_t b)
+{
+	int64_t r;
+	if (fx_mul_checked(a, b, &r))
+		return r;
+	return ((a < 0) != (b < 0)) ? -INT64_MAX : INT64_MAX;
 }
 
 #endif

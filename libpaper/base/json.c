@@ -204,7 +204,27 @@ static void member_free(json_member *m)
 	g_free(m);
 }
 
-static bool member(parser *ps, json_value *obj, int depth)
+/* Objects with more members than this find duplicates through a hash set of their keys. */
+#define SMALL_OBJECT 8
+
+/*
+ * Whether key is new in obj, noting it: a scan of a small object, a hash set past
+ * SMALL_OBJECT members, so an object of n members is checked in O(n), not O(n^2). The set
+ * borrows the members' keys.
+ */
+static bool key_is_new(const json_value *obj, GHashTable **seen, const char *key)
+{
+	if (*seen == NULL && obj->items->len < SMALL_OBJECT)
+		return json_get(obj, key) == NULL;
+	if (*seen == NULL) {
+		*seen = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; i < obj->items->len; i++)
+			g_hash_table_add(*seen, ((json_member *)g_ptr_array_index(obj->items, i))->key);
+	}
+	return !g_hash_table_contains(*seen, key);
+}
+
+static bool member(parser *ps, json_value *obj, GHashTable **seen, int depth)
 {
 	skip_ws(ps);
 	const char *at = ps->p;
@@ -213,7 +233,7 @@ static bool member(parser *ps, json_value *obj, int depth)
 		return fail_at(ps, ps->p, "expected a string key in object");
 	if (!string_raw(ps, &key))
 		return false;
-	if (json_get(obj, key)) {
+	if (!key_is_new(obj, seen, key)) {
 		g_free(key);
 		return fail_at(ps, at, "duplicate key in object");
 	}
@@ -232,6 +252,8 @@ static bool member(parser *ps, json_value *obj, int depth)
 	m->key = key;
 	m->value = v;
 	g_ptr_array_add(obj->items, m);
+	if (*seen)
+		g_hash_table_add(*seen, m->key);
 	return true;
 }
 
@@ -245,9 +267,11 @@ static bool object(parser *ps, json_value *v, int depth)
 		ps->p++;
 		return true;
 	}
+	GHashTable *seen = NULL;
+	bool ok = false;
 	for (;;) {
-		if (!member(ps, v, depth))
-			return false;
+		if (!member(ps, v, &seen, depth))
+			break;
 		skip_ws(ps);
 		if (ps->p < ps->end && *ps->p == ',') {
 			ps->p++;
@@ -255,10 +279,15 @@ static bool object(parser *ps, json_value *v, int depth)
 		}
 		if (ps->p < ps->end && *ps->p == '}') {
 			ps->p++;
-			return true;
+			ok = true;
+			break;
 		}
-		return fail_at(ps, ps->p, "expected ',' or '}' in object");
+		fail_at(ps, ps->p, "expected ',' or '}' in object");
+		break;
 	}
+	if (seen)
+		g_hash_table_unref(seen);
+	return ok;
 }
 
 static bool dispatch(parser *ps, json_value *v, int depth)
@@ -446,8 +475,14 @@ void jw_end_array(json_writer *w)
 	close_level(w, ']');
 }
 
-static void quoted(GString *out, const char *s)
+/*
+ * JSON is UTF-8: text that is not (a tag an older libpaper stored as bytes) is written with
+ * each bad sequence as U+FFFD, so what is written can always be read back.
+ */
+static void quoted(GString *out, const char *text)
 {
+	char *valid = g_utf8_validate(text, -1, NULL) ? NULL : g_utf8_make_valid(text, -1);
+	const char *s = valid ? valid : text;
 	g_string_append_c(out, '"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
@@ -474,6 +509,7 @@ static void quoted(GString *out, const char *s)
 		}
 	}
 	g_string_append_c(out, '"');
+	g_free(valid);
 }
 
 void jw_key(json_writer *w, const char *key)

@@ -7,6 +7,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/error.h"
+
+int ts_range_error(const char *what, paper_ts ts)
+{
+	return paper__error(PAPER_ETIME, "%s: time %lld is outside the range libpaper takes, "
+			    "1970-01-01T00:00:00Z (0) .. 9999-12-31T23:59:59.999999Z (%lld)", what,
+			    (long long)ts, (long long)PAPER_TS_MAX);
+}
+
 int64_t ts_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	y -= m <= 2;
@@ -97,8 +106,9 @@ static ts_parse_status parse_iso(const char *s, size_t n, paper_ts *out, ts_cach
 		return TSP_FORM;
 	if (hh > 23 || mm > 59 || ss > 59)
 		return TSP_DATE;
+	/* Years 1..9999: no overflow; before 1970 is out of range. */
 	*out = (days * 86400 + hh * 3600 + mm * 60 + ss) * PAPER_TS_PER_SECOND + frac;
-	return TSP_OK;
+	return ts_in_range(*out) ? TSP_OK : TSP_RANGE;
 }
 
 /* Epoch seconds: digits (at most 12: before the year 33658), optional .f. */
@@ -112,8 +122,9 @@ static ts_parse_status parse_epoch(const char *s, size_t n, paper_ts *out)
 		return TSP_FORM;
 	if (i < n && !fraction_us(s + i, n - i, &frac))
 		return TSP_FORM;
+	/* At most 12 digits: no overflow; after 9999-12-31 is out of range. */
 	*out = sec * PAPER_TS_PER_SECOND + frac;
-	return TSP_OK;
+	return ts_in_range(*out) ? TSP_OK : TSP_RANGE;
 }
 
 ts_parse_status ts_parse(const char *s, size_t n, paper_ts *out, ts_cache *cache)
@@ -129,6 +140,9 @@ const char *ts_parse_why(ts_parse_status st, const char *s, size_t n)
 	int len = n > 64 ? 64 : (int)n;
 	if (st == TSP_DATE)
 		snprintf(msg, sizeof msg, "'%.*s' is not a valid date and time", len, s);
+	else if (st == TSP_RANGE)
+		snprintf(msg, sizeof msg, "'%.*s' is outside 1970-01-01T00:00:00Z .. "
+			 "9999-12-31T23:59:59.999999Z", len, s);
 	else
 		snprintf(msg, sizeof msg, "'%.*s' is neither ISO-8601 UTC (2024-01-02T14:30:00Z) "
 			 "nor epoch seconds", len, s);
@@ -149,7 +163,10 @@ ts_parse_status ts_parse_date(const char *s, size_t n, paper_ts *out)
 size_t ts_format_as(char *buf, paper_ts ts, ts_form form)
 {
 	int64_t day = ts_day(ts), y;
-	int64_t us = ts - day * TS_DAY_US;
+	/* The time of day without day * TS_DAY_US, which overflows near INT64_MIN. */
+	int64_t us = ts % TS_DAY_US;
+	if (us < 0)
+		us += TS_DAY_US;
 	unsigned m, d;
 	ts_civil_from_days(day, &y, &m, &d);
 	int64_t sec = us / PAPER_TS_PER_SECOND, frac = us % PAPER_TS_PER_SECOND;

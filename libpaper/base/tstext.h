@@ -19,18 +19,28 @@ typedef struct ts_cache {
 
 typedef enum ts_parse_status {
 	TSP_OK = 0,
-	TSP_FORM, /* neither form */
-	TSP_DATE, /* the right form, but not a real date or time of day */
+	TSP_FORM,  /* neither form */
+	TSP_DATE,  /* the right form, but not a real date or time of day */
+	TSP_RANGE, /* a real time outside [PAPER_TS_MIN, PAPER_TS_MAX] */
 } ts_parse_status;
+
+/* Is ts one libpaper takes (1970-01-01 .. 9999-12-31, common.h)? */
+static inline bool ts_in_range(paper_ts ts)
+{
+	return ts >= PAPER_TS_MIN && ts <= PAPER_TS_MAX;
+}
+
+/* PAPER_ETIME for a timestamp outside the range: "<what>: time <ts> is outside ...". */
+int ts_range_error(const char *what, paper_ts ts);
 
 /* Days since 1970-01-01 of a civil date; m 1..12, d 1..31. */
 int64_t ts_days_from_civil(int64_t y, unsigned m, unsigned d);
 void ts_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 
-/* UTC day number of ts (floor). */
+/* UTC day number of ts (floor), for any int64 (no negation to overflow at INT64_MIN). */
 static inline int64_t ts_day(paper_ts ts)
 {
-	return ts >= 0 ? ts / TS_DAY_US : -((-ts + TS_DAY_US - 1) / TS_DAY_US);
+	return ts / TS_DAY_US - (ts % TS_DAY_US < 0);
 }
 
 /* Parse s[0..n) as one of the two forms; cache may be NULL. */

@@ -38,6 +38,7 @@ static const char *const reject_reasons[] = {
 	[PAPER_REJECT_IOC_REMAINDER] = "ioc_remainder",
 	[PAPER_REJECT_USER_CANCEL] = "user_cancel",
 	[PAPER_REJECT_OCO_SIBLING] = "oco_sibling",
+	[PAPER_REJECT_OUT_OF_RANGE] = "out_of_range",
 };
 static const char *const fill_reasons[] = {
 	[PAPER_FILL_MARKET_QUOTE] = "market_quote", [PAPER_FILL_MARKET_OPEN] = "market_open",

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "config/config_load.h"
 #include "config/safety.h"
 
@@ -21,6 +22,8 @@ typedef struct keydef {
 	/* For strings: NULL-terminated list of accepted values, or NULL for a free form. */
 	const char *const *choices;
 	const char *doc;
+	/* A path the library opens for writing: never taken from a file someone else wrote. */
+	bool writes_file;
 } keydef;
 
 static const char *const account_types[] = { "cash", "margin", NULL };
@@ -30,8 +33,9 @@ static const char *const sizing_modes[] = { "notional", "fraction", "qty", NULL 
 static const char *const exits_from_bars[] = { "entry_bar", "next_bar", NULL };
 static const char *const reverse_actions[] = { "exit", "ignore", NULL };
 
-#define NUM(name, type, def, lo, hi, doc) { name, type, def, lo, hi, NULL, doc }
-#define STR(name, def, choices, doc) { name, PAPER_CONFIG_STRING, def, 0, 0, choices, doc }
+#define NUM(name, type, def, lo, hi, doc) { name, type, def, lo, hi, NULL, doc, false }
+#define STR(name, def, choices, doc) { name, PAPER_CONFIG_STRING, def, 0, 0, choices, doc, false }
+#define PATH_WRITTEN(name, doc) { name, PAPER_CONFIG_STRING, "", 0, 0, NULL, doc, true }
 
 /* Indexed by cfg_key; keep in the same order. */
 static const keydef keys[K__COUNT] = {
@@ -99,7 +103,7 @@ static const keydef keys[K__COUNT] = {
 	    "Interactive Brokers port a runtime uses (0 = none); paper ports only"),
 	STR("connection.ib_account", "", NULL, "Interactive Brokers account id; paper (DU...) only"),
 	STR("connection.alpaca_base_url", "", NULL, "Alpaca trading endpoint; the paper one only"),
-	STR("logging.log_file", "", NULL, "also write the PAPER log lines to this file"),
+	PATH_WRITTEN("logging.log_file", "also write the PAPER log lines to this file"),
 	STR("ledger.location", "", NULL,
 	    "the ledger: a file path or a postgresql:// URI (the paper command's --ledger and "
 	    "PAPER_LEDGER come first)"),
@@ -128,10 +132,18 @@ static const keydef keys[K__COUNT] = {
 	    "entry quantities are rounded down to a multiple of this"),
 	NUM("session.fractional", PAPER_CONFIG_BOOL, "false", 0, 1,
 	    "allow a lot_size below one unit or not a whole number"),
+	NUM("metrics.periods_per_year", PAPER_CONFIG_DOUBLE, "0", 0.0, 1e7,
+	    "annualization of the returns (252 stocks, 365 crypto); 0 = from the data's calendar: "
+	    "365 when Saturdays are 1 in 14 of its days, else 252"),
+	/* Quotes and trades age from their time, bars from their close (docs/semantics.md). */
+	NUM("feed.max_staleness_s", PAPER_CONFIG_DOUBLE, "30", 0.1, 2592000.0,
+	    "live feeds: a price older than this (seconds, venue time against the receiving "
+	    "clock) is never filled on; orders wait for a fresh one"),
 };
 
 static const char *const groups[] = { "account", "limits", "costs", "engine",
-				      "connection", "logging", "ledger", "session", NULL };
+				      "connection", "logging", "ledger", "session", "metrics",
+				      "feed", NULL };
 
 /* ---- key lookup and value parsing ---- */
 
@@ -156,6 +168,12 @@ bool paper__config_group_known(const char *group, size_t len)
 int paper__config_key_index(const char *name)
 {
 	return key_find(name);
+}
+
+bool paper__config_key_writes_file(const char *name)
+{
+	int k = key_find(name);
+	return k >= 0 && keys[k].writes_file;
 }
 
 static bool parse_bool(const char *s, bool *out)
@@ -184,10 +202,13 @@ static bool parse_int(const char *s, int64_t *out)
 	return true;
 }
 
+/* A decimal number only: strtod would also take hex (0x1p3), inf and nan. */
 static bool parse_double(const char *s, double *out)
 {
 	char *end = NULL;
 
+	if (!paper__text_is_number(s))
+		return false;
 	errno = 0;
 	double v = g_ascii_strtod(s, &end);
 	if (errno || end == s || *end != '\0' || !isfinite(v))
@@ -346,7 +367,8 @@ static int parse_stripped(int k, const char *text, cfg_value *out, char **why)
 		return PAPER_OK;
 	case PAPER_CONFIG_DOUBLE:
 		if (!parse_double(text, &out->d)) {
-			*why = g_strdup("must be a finite number");
+			*why = g_strdup("must be a finite decimal number (digits, an optional point and "
+					"exponent: no hex, inf or nan)");
 			return PAPER_ECONFIG;
 		}
 		return PAPER_OK;
@@ -364,6 +386,11 @@ static int parse_stripped(int k, const char *text, cfg_value *out, char **why)
  */
 static int parse_value(int k, const char *text, cfg_value *out, char **why)
 {
+	/* Every value is text: state.json and the ledger carry it, and JSON is UTF-8. */
+	if (!g_utf8_validate(text, -1, NULL)) {
+		*why = g_strdup("must be UTF-8 text");
+		return PAPER_ECONFIG;
+	}
 	char *t = g_strstrip(g_strdup(text));
 	int rc = parse_stripped(k, t, out, why);
 
@@ -383,14 +410,16 @@ static void violation_free(gpointer p)
 	g_free(v);
 }
 
+/* Names and values are quoted back to whoever prints the violations: never raw control bytes,
+ * never a megabyte. */
 void paper__config_add_pending(paper_config *cfg, int code, const char *key, const char *value,
 			       const char *reason)
 {
 	cfg_violation *v = g_new0(cfg_violation, 1);
 
 	v->code = code;
-	v->key = g_strdup(key);
-	v->value = g_strdup(value ? value : "");
+	v->key = paper__text_shown(key, PAPER_TEXT_SHOWN_MAX);
+	v->value = paper__text_shown(value ? value : "", PAPER_TEXT_SHOWN_MAX);
 	v->reason = g_strdup(reason);
 	g_ptr_array_add(cfg->pending, v);
 }
@@ -419,7 +448,9 @@ int paper__config_set_text(paper_config *cfg, int k, const char *text, const cha
 	if (rc != PAPER_OK) {
 		if (record_as)
 			paper__config_add_pending(cfg, rc, record_as, text, why);
-		paper__error(rc, "%s = '%s': %s", keys[k].name, text, why);
+		char *shown = paper__text_shown(text, PAPER_TEXT_SHOWN_MAX);
+		paper__error(rc, "%s = '%s': %s", keys[k].name, shown, why);
+		g_free(shown);
 		g_free(why);
 		value_free(k, &v);
 		return rc;
@@ -430,12 +461,24 @@ int paper__config_set_text(paper_config *cfg, int k, const char *text, const cha
 }
 
 /* No such key. A spelling of "go live" is refused as unsafe, not merely as a typo. */
+static int no_such_key(const char *key)
+{
+	char *k = paper__text_shown(key ? key : "(null)", PAPER_TEXT_SHOWN_MAX);
+	int rc = paper__error(PAPER_ECONFIG, "unknown config key '%s'", k);
+	g_free(k);
+	return rc;
+}
+
 static int unknown_key(const char *key, const char *value)
 {
-	if (key && paper__safety_unknown_is_live(key, value))
-		return paper__error(PAPER_ESAFETY, "'%s' = '%s' is %s", key, value,
-				    PAPER__SAFETY_NOT_A_SETTING);
-	return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+	if (key == NULL || !paper__safety_unknown_is_live(key, value))
+		return no_such_key(key);
+	char *k = paper__text_shown(key, PAPER_TEXT_SHOWN_MAX);
+	char *v = paper__text_shown(value, PAPER_TEXT_SHOWN_MAX);
+	int rc = paper__error(PAPER_ESAFETY, "'%s' = '%s' is %s", k, v, PAPER__SAFETY_NOT_A_SETTING);
+	g_free(k);
+	g_free(v);
+	return rc;
 }
 
 static int set_checked(paper_config *cfg, const char *key, paper_config_type type, cfg_value v)
@@ -454,7 +497,9 @@ static int set_checked(paper_config *cfg, const char *key, paper_config_type typ
 	int rc = check_value(k, v, &why);
 	if (rc != PAPER_OK) {
 		char *text = format_value(type, v);
-		paper__error(rc, "%s = '%s': %s", key, text, why);
+		char *shown = paper__text_shown(text, PAPER_TEXT_SHOWN_MAX);
+		paper__error(rc, "%s = '%s': %s", key, shown, why);
+		g_free(shown);
 		g_free(text);
 		g_free(why);
 		return rc;
@@ -549,7 +594,7 @@ static int get_checked(const paper_config *cfg, const char *key, paper_config_ty
 	PAPER__CHECK_NULL(out, "out");
 	int k = key_find(key);
 	if (k < 0)
-		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+		return no_such_key(key);
 	if (keys[k].type != type)
 		return paper__error(PAPER_ECONFIG, "config key '%s' is not of that type", key);
 	return k;
@@ -590,7 +635,7 @@ PAPER_API int paper_config_get_string(const paper_config *cfg, const char *key, 
 		return paper__error(PAPER_EINVAL, "buf must not be NULL when cap > 0");
 	int k = key_find(key);
 	if (k < 0)
-		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+		return no_such_key(key);
 	char *text = format_value(keys[k].type, cfg->v[k]);
 	size_t len = strlen(text);
 	if (cap > 0) {
@@ -609,7 +654,7 @@ PAPER_API int paper_config_reset(paper_config *cfg, const char *key)
 	PAPER__CHECK_NULL(cfg, "cfg");
 	int k = key_find(key);
 	if (k < 0)
-		return paper__error(PAPER_ECONFIG, "unknown config key '%s'", key ? key : "(null)");
+		return no_such_key(key);
 	return paper__config_set_text(cfg, k, keys[k].def, NULL);
 }
 
@@ -686,8 +731,10 @@ PAPER_API int paper_config_validate(paper_config *cfg)
 		int rc = check_value(k, cfg->v[k], &why);
 		if (rc != PAPER_OK) {
 			char *text = format_value(keys[k].type, cfg->v[k]);
-			cfg_violation v = { rc, (char *)keys[k].name, text, why };
+			char *shown = paper__text_shown(text, PAPER_TEXT_SHOWN_MAX);
+			cfg_violation v = { rc, (char *)keys[k].name, shown, why };
 			g_ptr_array_add(cfg->violations, violation_dup(&v));
+			g_free(shown);
 			g_free(text);
 			g_free(why);
 		}
@@ -706,7 +753,7 @@ PAPER_API int paper_config_validate(paper_config *cfg)
 			code = PAPER_ESAFETY;
 		g_string_append_printf(msg, "\n  %s = '%s': %s", v->key, v->value, v->reason);
 	}
-	paper__error(code, "%s", msg->str);
+	paper__error_lines(code, "%s", msg->str);
 	g_string_free(msg, TRUE);
 	return code;
 }

@@ -57,6 +57,8 @@ typedef enum cfg_key {
 	K_SESSION_ON_REVERSE,
 	K_SESSION_LOT_SIZE,
 	K_SESSION_FRACTIONAL,
+	K_METRICS_PERIODS_PER_YEAR,
+	K_FEED_MAX_STALENESS_S,
 	K__COUNT
 } cfg_key;
 
@@ -84,6 +86,12 @@ static inline int64_t cfg_int(const paper_config *c, cfg_key k) { return c->v[k]
 static inline double cfg_double(const paper_config *c, cfg_key k) { return c->v[k].d; }
 static inline bool cfg_bool(const paper_config *c, cfg_key k) { return c->v[k].b; }
 static inline const char *cfg_str(const paper_config *c, cfg_key k) { return c->v[k].s; }
+
+/*
+ * True for a key whose value is a path the library opens for writing (logging.log_file):
+ * a config read from a file someone else wrote (an imported state.json) must not set it.
+ */
+bool paper__config_key_writes_file(const char *key);
 
 /* True when symbol has a valid form: 1..PAPER_SYMBOL_MAX of [A-Za-z0-9._/:^=-]. */
 bool paper__symbol_valid(const char *symbol);

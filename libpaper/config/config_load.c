@@ -7,6 +7,7 @@
 
 #include "config/config_load.h"
 #include "base/error.h"
+#include "base/readfile.h"
 #include "config/safety.h"
 
 static int summarize(paper_config *cfg, guint before, const char *source)
@@ -25,7 +26,11 @@ static int summarize(paper_config *cfg, guint before, const char *source)
 			    added == 1 ? "" : "s", first->key, first->value, first->reason);
 }
 
-/* Apply "name = text" from a source; record whatever is wrong with it. */
+/*
+ * Apply "name = text" from a source; record whatever is wrong with it. A key with a locale
+ * (`live[en]`, which GKeyFile would otherwise hide) is no setting; it is judged as a spelling
+ * of "go live" by the name before its '['.
+ */
 static void apply_one(paper_config *cfg, const char *name, const char *text)
 {
 	int k = paper__config_key_index(name);
@@ -34,10 +39,15 @@ static void apply_one(paper_config *cfg, const char *name, const char *text)
 		paper__config_set_text(cfg, k, text, name);
 		return;
 	}
-	if (paper__safety_unknown_is_live(name, text))
+	const char *bracket = strchr(name, '[');
+	char *base = g_strndup(name, bracket ? (gsize)(bracket - name) : strlen(name));
+	if (paper__safety_unknown_is_live(base, text))
 		paper__config_add_pending(cfg, PAPER_ESAFETY, name, text, PAPER__SAFETY_NOT_A_SETTING);
 	else
-		paper__config_add_pending(cfg, PAPER_ECONFIG, name, text, "unknown key");
+		paper__config_add_pending(cfg, PAPER_ECONFIG, name, text,
+					  bracket ? "unknown key (settings have no locale variants)"
+						  : "unknown key");
+	g_free(base);
 }
 
 /* INI groups are spelled exactly, in lower case. */
@@ -75,20 +85,20 @@ PAPER_API int paper_config_load_file(paper_config *cfg, const char *path)
 	PAPER__CHECK_NULL(cfg, "cfg");
 	PAPER__CHECK_NULL(path, "path");
 
-	gchar *data = NULL;
-	gsize len = 0;
+	char *data = NULL;
+	size_t len = 0;
 	GError *err = NULL;
-	if (!g_file_get_contents(path, &data, &len, &err)) {
-		int rc = paper__error(PAPER_EIO, "cannot read config file '%s': %s", path, err->message);
-		g_error_free(err);
-		return rc;
-	}
+	int read_rc = paper__read_file_capped(path, PAPER_CONFIG_FILE_MAX, "config file", &data, &len);
+	if (read_rc != PAPER_OK)
+		return read_rc;
 	if (memchr(data, '\0', len) != NULL || !g_utf8_validate(data, (gssize)len, NULL)) {
 		g_free(data);
 		return paper__error(PAPER_EFORMAT, "config file '%s' is not UTF-8 text", path);
 	}
 	GKeyFile *kf = g_key_file_new();
-	if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &err)) {
+	/* Translations kept: otherwise `key[de] = ...` lines vanish from the keys listed, and a
+	 * file could hold settings no check ever sees. */
+	if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_KEEP_TRANSLATIONS, &err)) {
 		int rc = paper__error(PAPER_EFORMAT, "config file '%s' is not an INI file: %s", path,
 				      err->message);
 		g_error_free(err);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "config/url.h"
 
 typedef enum endpoint_kind { EP_IB_PORT, EP_ALPACA_HOST } endpoint_kind;
 
@@ -63,35 +64,33 @@ static int check_ib_account(const char *id, char **why)
 	return PAPER_ESAFETY;
 }
 
-/* Host of an http(s) URL, lower-cased; NULL if it is not one. */
-static char *url_host(const char *url, bool *https)
+/*
+ * Only https to the paper host is accepted, the host compared in the form a client resolves
+ * (url.c); a URL that could be read two ways is refused before its host is looked at.
+ */
+static int check_alpaca_url(const char *text, char **why)
 {
-	const char *p = url;
-
-	*https = g_str_has_prefix(p, "https://");
-	if (*https)
-		p += 8;
-	else if (g_str_has_prefix(p, "http://"))
-		p += 7;
-	else
-		return NULL;
-	size_t n = strcspn(p, "/:?#");
-	return n ? g_ascii_strdown(p, (gssize)n) : NULL;
-}
-
-static int check_alpaca_url(const char *url, char **why)
-{
-	if (url[0] == '\0')
+	if (text[0] == '\0')
 		return PAPER_OK;
-	bool https = false;
-	char *host = url_host(url, &https);
-	const struct endpoint *ep = host ? endpoint_find(EP_ALPACA_HOST, host) : NULL;
-	g_free(host);
+	paper_url url;
+	char *bad = NULL;
+	if (!paper__url_parse(text, &url, &bad)) {
+		*why = g_strdup_printf("refused: the URL %s; the Alpaca paper endpoint is "
+				       "https://paper-api.alpaca.markets", bad);
+		g_free(bad);
+		return PAPER_ESAFETY;
+	}
+	const struct endpoint *ep = endpoint_find(EP_ALPACA_HOST, url.host);
+	const struct endpoint *named = ep ? ep : endpoint_find(EP_ALPACA_HOST, url.host_unicode);
+	bool https = strcmp(url.scheme, "https") == 0;
+	paper__url_clear(&url);
 	if (ep && !ep->live && https)
 		return PAPER_OK;
-	*why = ep && ep->live ? g_strdup_printf("%s refused: paper only (https://paper-api.alpaca.markets)",
-						ep->what)
-			      : g_strdup("not the Alpaca paper endpoint (https://paper-api.alpaca.markets)");
+	if (named && named->live)
+		*why = g_strdup_printf("%s refused: paper only (https://paper-api.alpaca.markets)",
+				       named->what);
+	else
+		*why = g_strdup("not the Alpaca paper endpoint (https://paper-api.alpaca.markets)");
 	return PAPER_ESAFETY;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "config/config.h"
 #include "ledger/location.h"
 #include "market/broker_store.h"
@@ -33,6 +34,13 @@ static int pick_backend(const char *location, const char *shown, const store_ops
 {
 	if (location[0] == '\0')
 		return paper__error(PAPER_EINVAL, "ledger location must not be empty");
+	/* SQLite's name for a database that lives only in memory: a ledger must outlive the
+	 * process, and a file of that name would be made in the current folder. */
+	if (strcmp(location, ":memory:") == 0)
+		return paper__error(PAPER_EINVAL, "ledger location ':memory:' names no file: a ledger "
+				    "must outlive the process (for a throw-away account use a broker "
+				    "without a ledger, or a file in a temporary folder; ./:memory: for a "
+				    "file of that name)");
 	if (!location_is_postgresql(location)) {
 		*out = &paper__store_sqlite;
 		return PAPER_OK;
@@ -47,8 +55,8 @@ static int pick_backend(const char *location, const char *shown, const store_ops
 #endif
 }
 
-PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
-				const paper_ledger_options *opts)
+static int open_ledger(paper_ledger **out, const char *location, const paper_ledger_options *opts,
+		       bool skip_storage_check)
 {
 	PAPER__CHECK_NULL(out, "out");
 	PAPER__CHECK_NULL(location, "location");
@@ -61,6 +69,7 @@ PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
 	if (rc == PAPER_OK)
 		rc = pick_backend(location, shown, &ops);
 	store_open_options so = { .create = o.create, .read_only = o.read_only,
+				  .skip_storage_check = skip_storage_check,
 				  .durable = o.durability == PAPER_DURABLE,
 				  .busy_timeout_ms = o.busy_timeout_ms };
 	store *st = NULL;
@@ -78,8 +87,25 @@ PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
 	l->attached = g_ptr_array_new();
 	l->batch = g_array_new(FALSE, FALSE, sizeof(store_rec));
 	l->marks = g_array_new(FALSE, FALSE, sizeof(store_mark));
+	l->bookmarks = g_array_new(FALSE, FALSE, sizeof(store_bookmark));
+	l->prices = g_array_new(FALSE, FALSE, sizeof(store_price));
+	l->health = g_array_new(FALSE, FALSE, sizeof(store_feed_health));
 	*out = l;
 	return PAPER_OK;
+}
+
+PAPER_API int paper_ledger_open(paper_ledger **out, const char *location,
+				const paper_ledger_options *opts)
+{
+	return open_ledger(out, location, opts, false);
+}
+
+int ledger_open_unchecked(paper_ledger **out, const char *location)
+{
+	paper_ledger_options o = PAPER_LEDGER_OPTIONS_INIT;
+	o.create = false;
+	o.read_only = true;
+	return open_ledger(out, location, &o, true);
 }
 
 PAPER_API void paper_ledger_close(paper_ledger *l)
@@ -91,6 +117,9 @@ PAPER_API void paper_ledger_close(paper_ledger *l)
 	g_ptr_array_unref(l->attached);
 	g_array_unref(l->batch);
 	g_array_unref(l->marks);
+	g_array_unref(l->bookmarks);
+	g_array_unref(l->prices);
+	g_array_unref(l->health);
 	g_free(l->location);
 	g_free(l);
 }
@@ -101,7 +130,7 @@ PAPER_API int paper_ledger_flush(paper_ledger *l)
 	return ledger_commit_batch(l);
 }
 
-static int writable(const paper_ledger *l, const char *what)
+int ledger_writable(const paper_ledger *l, const char *what)
 {
 	if (l->opts.read_only)
 		return paper__error(PAPER_ESTATE, "ledger '%s' is open read-only: cannot %s",
@@ -133,8 +162,12 @@ static int store_config(paper_ledger *l, int64_t account, const paper_config *cf
 			buf = g_realloc(buf, cap);
 			rc = paper_config_get_string(cfg, k.name, buf, cap, &len);
 		}
-		if (rc == PAPER_OK)
-			rc = l->ops->put_config(l->st, account, k.name, buf);
+		if (rc == PAPER_OK) {
+			/* A ledger may be shared and exported: never a password in it. */
+			char *text = location_config_text(k.name, buf);
+			rc = l->ops->put_config(l->st, account, k.name, text);
+			g_free(text);
+		}
 	}
 	g_free(buf);
 	return rc;
@@ -172,7 +205,7 @@ PAPER_API int paper_ledger_create_account(paper_ledger *l, const paper_config *c
 	PAPER__CHECK_NULL(l, "ledger");
 	PAPER__CHECK_NULL(cfg, "cfg");
 	paper_config *copy = NULL;
-	int rc = writable(l, "create an account");
+	int rc = ledger_writable(l, "create an account");
 	if (rc == PAPER_OK)
 		rc = valid_copy(cfg, &copy);
 	if (rc == PAPER_OK)
@@ -213,7 +246,7 @@ PAPER_API int paper_ledger_account_name(const paper_ledger *l, size_t index, cha
 }
 
 /* The account's id, after checking the name's form so messages can quote it safely. */
-static int find_account(paper_ledger *l, const char *account, int64_t *id)
+int ledger_find_account(paper_ledger *l, const char *account, int64_t *id)
 {
 	PAPER__CHECK_NULL(account, "account");
 	if (strlen(account) > PAPER_TAG_MAX || account[0] == '\0')
@@ -231,7 +264,7 @@ static int read_config_tx(paper_ledger *l, void *ctx)
 {
 	config_read *c = ctx;
 	int64_t id;
-	int rc = find_account(l, c->name, &id);
+	int rc = ledger_find_account(l, c->name, &id);
 	return rc ? rc : ledger_load_config(l, id, c->name, &c->cfg);
 }
 
@@ -270,14 +303,14 @@ PAPER_API int paper_ledger_open_broker(paper_ledger *l, const char *account, pap
 	PAPER__CHECK_NULL(out, "out");
 	rebuild r = { account, 0, NULL, 0 };
 	store_lock *lock = NULL;
-	int rc = writable(l, "drive an account (use paper_ledger_load_broker() to read it)");
+	int rc = ledger_writable(l, "drive an account (use paper_ledger_load_broker() to read it)");
 	if (rc == PAPER_OK)
 		rc = ledger_connect(l);
 	if (rc == PAPER_OK)
-		rc = find_account(l, account, &r.id);
+		rc = ledger_find_account(l, account, &r.id);
 	/* Holding nothing yet, a connection found lost can be replaced and the lookup repeated. */
 	if (rc == PAPER_EIO && ledger_reconnected(l))
-		rc = find_account(l, account, &r.id);
+		rc = ledger_find_account(l, account, &r.id);
 	/* Lock first: nobody may append to the log between our replay and our first event. */
 	if (rc == PAPER_OK)
 		rc = l->ops->lock(l->st, r.id, account, l->opts.busy_timeout_ms, &lock);
@@ -295,7 +328,7 @@ PAPER_API int paper_ledger_open_broker(paper_ledger *l, const char *account, pap
 static int load_tx(paper_ledger *l, void *ctx)
 {
 	rebuild *r = ctx;
-	int rc = find_account(l, r->name, &r->id);
+	int rc = ledger_find_account(l, r->name, &r->id);
 	return rc ? rc : ledger_rebuild(l, r->id, r->name, &r->b, NULL);
 }
 
@@ -328,11 +361,17 @@ static int check_decision(const paper_decision *d, paper_decision *copy)
 				    "(expected %u)", d->version, PAPER_DECISION_VERSION);
 	*copy = *d;
 	copy->symbol[PAPER_SYMBOL_MAX] = '\0';
-	/* Free text cut to fit, as documented; the other fields are refused when bad. */
+	/* Free text cut to fit, as documented (never inside a character); the other fields are
+	 * refused when bad. */
 	copy->reasoning[sizeof copy->reasoning - 1] = '\0';
+	if (strlen(copy->reasoning) == sizeof copy->reasoning - 1)
+		paper__text_trim_cut(copy->reasoning);
 	if (!paper__symbol_valid(copy->symbol))
 		return paper__error(PAPER_EINVAL, "decision symbol '%s' is not a valid symbol",
 				    copy->symbol);
+	int rc = paper__text_arg("decision reasoning", copy->reasoning);
+	if (rc != PAPER_OK)
+		return rc;
 	if (d->side != PAPER_SIDE_BUY && d->side != PAPER_SIDE_SELL)
 		return paper__error(PAPER_EINVAL, "decision side %d is not buy or sell", (int)d->side);
 	if (!(d->confidence >= 0.0 && d->confidence <= 1.0))
@@ -352,15 +391,68 @@ PAPER_API int paper_ledger_decision_add(paper_ledger *l, const char *account,
 	PAPER__CHECK_NULL(l, "ledger");
 	paper_decision copy;
 	int64_t id;
-	int rc = writable(l, "add a decision");
+	int rc = ledger_writable(l, "add a decision");
 	if (rc == PAPER_OK)
 		rc = check_decision(d, &copy);
 	if (rc == PAPER_OK)
 		rc = ledger_connect(l);
 	if (rc == PAPER_OK)
-		rc = find_account(l, account, &id);
+		rc = ledger_find_account(l, account, &id);
 	if (rc == PAPER_OK)
 		rc = l->ops->decision_add(l->st, account, &copy, id_out);
+	return rc;
+}
+
+/*
+ * Rows a reader cannot take (a symbol that is not valid: longer than 31 bytes, a NUL, ...; any
+ * program may write the inbox) are marked rejected with the reason instead of being returned,
+ * so one bad row never stops the ones after it. A read-only ledger skips them.
+ */
+static int reject_bad(paper_ledger *l, const GArray *bad)
+{
+	int rc = PAPER_OK;
+	for (guint i = 0; i < bad->len && rc == PAPER_OK; i++) {
+		const store_bad_decision *d = &g_array_index(bad, store_bad_decision, i);
+		rc = l->ops->decision_mark(l->st, d->id, PAPER_DECISION_REJECTED, 0,
+					   ledger_wall_us(), d->why);
+		if (rc == PAPER_ESTATE) /* marked by another program meanwhile */
+			rc = PAPER_OK;
+	}
+	return rc;
+}
+
+static bool has_id(const paper_decision *out, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (out[i].id == id)
+			return true;
+	return false;
+}
+
+/*
+ * Rounds of the oldest cap pending rows: the good ones not taken yet join out, the bad ones
+ * are rejected, which makes room for the next round. Bounded against a writer adding bad rows
+ * as fast as they are rejected.
+ */
+static int fetch_pending(paper_ledger *l, const char *account, paper_decision *out, size_t cap,
+			 size_t *count)
+{
+	GArray *bad = g_array_new(FALSE, FALSE, sizeof(store_bad_decision));
+	paper_decision *round = g_new(paper_decision, cap ? cap : 1);
+	int rc = PAPER_OK;
+	for (int r = 0; r < 64 && rc == PAPER_OK && *count < cap; r++) {
+		size_t n = 0;
+		g_array_set_size(bad, 0);
+		rc = l->ops->decisions_pending(l->st, account, round, cap, &n, bad);
+		for (size_t i = 0; rc == PAPER_OK && i < n && *count < cap; i++)
+			if (!has_id(out, *count, round[i].id))
+				out[(*count)++] = round[i];
+		if (rc != PAPER_OK || bad->len == 0 || l->opts.read_only)
+			break;
+		rc = reject_bad(l, bad);
+	}
+	g_free(round);
+	g_array_unref(bad);
 	return rc;
 }
 
@@ -378,16 +470,35 @@ PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *accoun
 	int64_t id;
 	int rc = ledger_connect(l);
 	if (rc == PAPER_OK)
-		rc = find_account(l, account, &id);
+		rc = ledger_find_account(l, account, &id);
 	*count = 0;
-	return rc ? rc : l->ops->decisions_pending(l->st, account, out, cap, count);
+	return rc ? rc : fetch_pending(l, account, out, cap, count);
 }
 
-PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
-					 paper_decision_status status, uint64_t order_id)
+/* Free text for the outcome column: cut to 255 bytes, valid UTF-8, no control characters. */
+static char *clean_outcome(const char *outcome)
+{
+	char cut[256];
+	g_strlcpy(cut, outcome ? outcome : "", sizeof cut);
+	char *text = g_utf8_make_valid(cut, -1);
+	for (char *p = text; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	/* make_valid may have grown it (U+FFFD is 3 bytes): cut again at a character. */
+	if (strlen(text) > 255) {
+		const char *end = text + 255;
+		g_utf8_validate(text, 255, &end);
+		text[end - text] = '\0';
+	}
+	return text;
+}
+
+PAPER_API int paper_ledger_decision_mark_outcome(paper_ledger *l, int64_t id,
+						 paper_decision_status status, uint64_t order_id,
+						 const char *outcome)
 {
 	PAPER__CHECK_NULL(l, "ledger");
-	int rc = writable(l, "mark a decision");
+	int rc = ledger_writable(l, "mark a decision");
 	if (rc != PAPER_OK)
 		return rc;
 	if (status != PAPER_DECISION_EXECUTED && status != PAPER_DECISION_SKIPPED &&
@@ -395,5 +506,16 @@ PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
 		return paper__error(PAPER_EINVAL, "decision status %d: mark executed, skipped or "
 				    "rejected", (int)status);
 	rc = ledger_connect(l);
-	return rc ? rc : l->ops->decision_mark(l->st, id, status, order_id, ledger_wall_us());
+	if (rc != PAPER_OK)
+		return rc;
+	char *text = clean_outcome(outcome);
+	rc = l->ops->decision_mark(l->st, id, status, order_id, ledger_wall_us(), text);
+	g_free(text);
+	return rc;
+}
+
+PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
+					 paper_decision_status status, uint64_t order_id)
+{
+	return paper_ledger_decision_mark_outcome(l, id, status, order_id, "");
 }

@@ -1,6 +1,6 @@
 /*
  * Private: the ledger's state, shared by its parts — ledger.c (the handle, accounts,
- * decisions), ledger_sink.c (brokers writing through it), ledger_replay.c (rebuilding a broker
+ * decisions), ledger_bookmark.c, ledger_sink.c (brokers writing through it), ledger_replay.c (rebuilding a broker
  * from the log), ledger_reconnect.c (a server backend's lost connection), ledger_copy.c,
  * ledger_export.c and ledger_import.c.
  */
@@ -21,6 +21,9 @@ typedef struct attachment {
 	uint64_t next_seq; /* seq of the account's next event */
 	size_t pending;    /* of its records in the uncommitted batch */
 	store_lock *lock;
+	/* Each symbol's mark as last queued for storage, to store only the changed ones. */
+	struct saved_mark { paper_ts ts; int64_t price; } *saved;
+	uint32_t n_saved;
 } attachment;
 
 struct paper_ledger {
@@ -36,6 +39,9 @@ struct paper_ledger {
 	 */
 	GArray *batch;        /* store_rec */
 	GArray *marks;        /* store_mark */
+	GArray *bookmarks;    /* store_bookmark: committed with the batch (ledger_bookmark.c) */
+	GArray *prices;       /* store_price: live prices to commit with the batch */
+	GArray *health;       /* store_feed_health: the latest of each feed, likewise */
 	int64_t batch_start;  /* monotonic µs when the batch's first record came */
 };
 
@@ -64,6 +70,26 @@ void ledger_detach_all(paper_ledger *l);
 /* Microseconds on the monotonic and on the wall clock. */
 int64_t ledger_monotonic_us(void);
 paper_ts ledger_wall_us(void);
+
+/* ---- ledger.c ---- */
+
+/* PAPER_ESTATE naming what cannot be done when the ledger is open read-only. */
+int ledger_writable(const paper_ledger *l, const char *what);
+
+/* Open read-only, without the storage's quick check on open (paper_ledger_check() runs the
+ * full one itself). */
+int ledger_open_unchecked(paper_ledger **out, const char *location);
+
+/* An account's id by name (PAPER_ENOTFOUND naming it). */
+int ledger_find_account(paper_ledger *l, const char *account, int64_t *id);
+/* ---- ledger_sink.c: what waits with the batch besides its records ---- */
+
+/* Something waits to be committed besides the records: marks, bookmarks, prices, feed
+ * health. */
+bool ledger_extras_pending(const paper_ledger *l);
+/* Write the waiting prices and feed health (inside the batch's transaction). */
+int ledger_write_extras(paper_ledger *l);
+void ledger_clear_extras(paper_ledger *l);
 
 /* ---- ledger_reconnect.c ---- */
 

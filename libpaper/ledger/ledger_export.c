@@ -2,8 +2,9 @@
  * Exports of one account: CSV files for people and spreadsheets, and state.json for
  * paper_ledger_import(). Everything is read inside one read transaction, so the files agree
  * with each other even while a broker keeps trading. Amounts are printed from the exact
- * fixed-point values (no double in between); every row and file is marked paper. Each file is
- * written beside its final name and renamed into place, so a reader never sees half of one.
+ * fixed-point values (no double in between); every row and file is marked paper. Each file
+ * replaces any of its name only once complete (base/atomicfile.h), so a reader never sees half
+ * of one and a failed export leaves the old files as they were.
  */
 #include "ledger/ledger.h"
 
@@ -11,11 +12,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/atomicfile.h"
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/fxtext.h"
 #include "base/json.h"
+#include "base/text.h"
 #include "base/tstext.h"
+#include "config/config.h"
+#include "ledger/location.h"
 
 #define STATE_FORMAT "libpaper-state"
 #define STATE_VERSION 1
@@ -28,20 +33,22 @@ const char *ledger_fx_text(char *buf, int64_t v)
 	return buf;
 }
 
-/* A CSV field: quoted when it holds a separator, quote or line break. */
+/* A CSV text field: quoted when it holds a separator, quote or line break; a formula to a
+ * spreadsheet (=, +, -, @ first, and not a number) is written as text (base/text.h). */
 static void csv_str(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
+	bool quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (paper__csv_formula(s))
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
 		fputc(*s, f);
 	}
-	fputc('"', f);
+	if (quote)
+		fputc('"', f);
 }
 
 /* ",<amount>" — or "," when the amount does not apply (0 means none for prices). */
@@ -77,39 +84,29 @@ static int64_t avg_price(int64_t notional, int64_t qty)
 /* ---- files ---- */
 
 typedef struct out_file {
-	char *path, *tmp;
+	char *path;
+	atomic_file *a;
 	FILE *f;
 } out_file;
 
+/* A new file for dir/name, replacing any of that name only when complete (atomicfile.h). */
 static int out_open(out_file *o, const char *dir, const char *name)
 {
 	o->path = g_build_filename(dir, name, NULL);
-	o->tmp = g_strdup_printf("%s.tmp", o->path);
-	o->f = fopen(o->tmp, "w");
-	if (o->f == NULL)
-		return paper__error(PAPER_EIO, "cannot write '%s': %s", o->tmp, strerror(errno));
-	return PAPER_OK;
+	int rc = paper__atomic_open(&o->a, o->path);
+	if (rc == PAPER_OK)
+		o->f = paper__atomic_stream(o->a);
+	return rc;
 }
 
-/* Finish the file (rename into place) if rc is PAPER_OK, else throw it away. */
+/* Put the file in place if rc is PAPER_OK, else throw it away. */
 static int out_close(out_file *o, int rc)
 {
-	if (o->f) {
-		bool bad = ferror(o->f) != 0;
-		int e = errno;
-		if (fclose(o->f) != 0 || bad) {
-			if (rc == PAPER_OK)
-				rc = paper__error(PAPER_EIO, "cannot write '%s': %s", o->tmp,
-						  strerror(bad ? e : errno));
-		}
-	}
-	if (rc == PAPER_OK && rename(o->tmp, o->path) != 0)
-		rc = paper__error(PAPER_EIO, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
-				  strerror(errno));
-	if (rc != PAPER_OK && o->tmp)
-		unlink(o->tmp);
+	if (o->a && rc == PAPER_OK)
+		rc = paper__atomic_commit(o->a);
+	else
+		paper__atomic_abort(o->a);
 	g_free(o->path);
-	g_free(o->tmp);
 	memset(o, 0, sizeof *o);
 	return rc;
 }
@@ -401,8 +398,12 @@ static int state_config(json_writer *w, const paper_config *cfg)
 			return rc;
 		char *v = g_malloc(len + 1);
 		paper_config_get_string(cfg, k.name, v, len + 1, NULL);
+		/* Where this process writes is not part of the account: an import refuses it. */
+		char *text = paper__config_key_writes_file(k.name) ? g_strdup("")
+								   : location_config_text(k.name, v);
 		jw_key(w, k.name);
-		jw_string(w, v);
+		jw_string(w, text);
+		g_free(text);
 		g_free(v);
 	}
 	jw_end_object(w);

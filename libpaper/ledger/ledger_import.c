@@ -9,18 +9,16 @@
  */
 #include "ledger/ledger.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/fxtext.h"
 #include "base/json.h"
+#include "base/readfile.h"
+#include "base/text.h"
 #include "config/config.h"
 #include "market/broker_store.h"
-
-#define STATE_MAX_BYTES (64 * 1024 * 1024)
 
 typedef struct saved_position {
 	char symbol[PAPER_SYMBOL_MAX + 1];
@@ -180,6 +178,10 @@ static int read_config(saved *s, const json_value *root)
 		g_snprintf(path, sizeof path, "config.%.80s", m->key);
 		if (m->value->type != JSON_STRING)
 			return bad(s, path, "must be a string");
+		/* The file says what the account holds, never where this process writes. */
+		if (paper__config_key_writes_file(m->key) && m->value->text[0] != '\0')
+			return bad(s, path, "names a file to write: an imported state cannot choose "
+				   "where libpaper writes (remove the key, or make it \"\")");
 		rc = paper_config_set(s->cfg, m->key, m->value->text);
 		if (rc == PAPER_ECONFIG) {
 			char msg[512];
@@ -245,6 +247,13 @@ static int position_checks(saved *s, const char *pre, const char *direction,
 	g_snprintf(path, sizeof path, "%sconfidence", pre);
 	if (p->confidence > 1.0)
 		return bad(s, path, "must be in [0, 1], or negative for none");
+	char why[PAPER_TEXT_WHY_MAX];
+	g_snprintf(path, sizeof path, "%sstrategy", pre);
+	if (!paper__text_check(p->strategy, strlen(p->strategy), why))
+		return bad(s, path, why);
+	g_snprintf(path, sizeof path, "%ssignal_id", pre);
+	if (!paper__text_check(p->signal_id, strlen(p->signal_id), why))
+		return bad(s, path, why);
 	return PAPER_OK;
 }
 
@@ -431,7 +440,7 @@ static int dry_run(const saved *s, const GArray *recs)
 	}
 	for (guint i = 0; rc == PAPER_OK && i < s->marks->len; i++) {
 		const store_mark *m = &g_array_index(s->marks, store_mark, i);
-		paper__broker_restore_mark(b, paper__broker_symbol(b, m->symbol), m->price, m->ts);
+		rc = paper__broker_restore_mark(b, paper__broker_symbol(b, m->symbol), m->price, m->ts);
 	}
 	if (rc == PAPER_OK && b->cash != s->cash)
 		rc = paper__error(PAPER_ECORRUPT, "the rebuilt cash differs");
@@ -471,21 +480,7 @@ static int import_tx(paper_ledger *l, void *ctx)
 
 static int read_file(const char *path, char **text, size_t *len)
 {
-	struct stat st;
-	GError *err = NULL;
-	if (stat(path, &st) != 0)
-		return paper__error(PAPER_EIO, "cannot read state file '%s': %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode) || st.st_size > STATE_MAX_BYTES)
-		return paper__error(PAPER_EFORMAT, "state file '%s' is not a regular file of at most "
-				    "%d bytes", path, STATE_MAX_BYTES);
-	gsize n = 0;
-	if (!g_file_get_contents(path, text, &n, &err)) {
-		int rc = paper__error(PAPER_EIO, "cannot read state file '%s': %s", path, err->message);
-		g_error_free(err);
-		return rc;
-	}
-	*len = n;
-	return PAPER_OK;
+	return paper__read_file_capped(path, PAPER_STATE_FILE_MAX, "state file", text, len);
 }
 
 PAPER_API int paper_ledger_import(paper_ledger *l, const char *state_json, const char *new_account)

@@ -17,7 +17,7 @@
 
 #define RELOCK_GRACE_MS 1000
 
-/* Drop an account's waiting records and marks from the batch. */
+/* Drop an account's waiting records, marks and prices from the batch. */
 static void drop_records(paper_ledger *l, int64_t account)
 {
 	guint kept = 0;
@@ -30,6 +30,12 @@ static void drop_records(paper_ledger *l, int64_t account)
 		if (g_array_index(l->marks, store_mark, i).account != account)
 			g_array_index(l->marks, store_mark, kept++) = g_array_index(l->marks, store_mark, i);
 	g_array_set_size(l->marks, kept);
+	kept = 0;
+	for (guint i = 0; i < l->prices->len; i++)
+		if (g_array_index(l->prices, store_price, i).account != account)
+			g_array_index(l->prices, store_price, kept++) =
+				g_array_index(l->prices, store_price, i);
+	g_array_set_size(l->prices, kept);
 }
 
 static void cut_off(paper_ledger *l, attachment *a, int rc)

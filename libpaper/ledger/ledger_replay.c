@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "config/config.h"
+#include "ledger/location.h"
 #include "market/broker_store.h"
 #include "market/orders.h"
 
@@ -18,12 +20,16 @@ typedef struct cfg_load {
 	const char *location;
 } cfg_load;
 
+/* A ledger written before passwords were kept out of it shows none either. */
 static int put_key(void *ctx, const char *key, const char *value)
 {
 	const cfg_load *c = ctx;
-	int rc = paper_config_set(c->cfg, key, value);
+	char *text = location_config_text(key, value);
+	int rc = paper_config_set(c->cfg, key, text);
+	g_free(text);
 	if (rc == PAPER_OK)
 		return PAPER_OK;
+	/* The message quotes the stored key or value, already escaped by paper__error(). */
 	char msg[512];
 	g_strlcpy(msg, paper_last_error(), sizeof msg);
 	return paper__error(rc, "ledger '%s', account '%s': the stored config is refused: %s",
@@ -152,8 +158,14 @@ static int restore_mark(void *ctx, const store_mark *m)
 	if (!paper__symbol_valid(m->symbol) || m->price <= 0)
 		return paper__error(PAPER_ECORRUPT, "ledger '%s', account '%s': the mark of '%s' is "
 				    "invalid", rp->l->location, rp->name, m->symbol);
-	paper__broker_restore_mark(rp->b, paper__broker_symbol(rp->b, m->symbol), m->price, m->ts);
-	return PAPER_OK;
+	int rc = paper__broker_restore_mark(rp->b, paper__broker_symbol(rp->b, m->symbol), m->price,
+					    m->ts);
+	if (rc != PAPER_OK) {
+		char why[512];
+		g_strlcpy(why, paper_last_error(), sizeof why);
+		rc = paper__error(rc, "ledger '%s', account '%s': %s", rp->l->location, rp->name, why);
+	}
+	return rc;
 }
 
 int ledger_rebuild(paper_ledger *l, int64_t account, const char *name, paper_broker **out,

@@ -85,14 +85,16 @@ static int fill_record(const paper_broker *b, const event *ev, store_rec *r)
 	fill_effect planned;
 	const fill_effect *e = ev->effect;
 	if (e == NULL) {
-		account_plan_fill(b, o, &ev->f, &planned);
+		rc = account_plan_fill(b, o, &ev->f, 0, &planned);
+		if (rc != PAPER_OK)
+			return rc;
 		e = &planned;
 	}
 	r->f = ev->f;
 	r->ord = *o;
 	r->ord.filled += ev->f.qty;
-	r->ord.fill_notional += fx_mul(ev->f.qty, ev->f.price);
-	r->ord.fees += ev->f.fee;
+	r->ord.fill_notional = e->order_notional;
+	r->ord.fees = e->order_fees;
 	r->ord.updated = ev->f.ts;
 	r->ord.status = r->ord.filled == r->ord.qty ? PAPER_STATUS_FILLED
 						    : PAPER_STATUS_PARTIALLY_FILLED;
@@ -102,9 +104,9 @@ static int fill_record(const paper_broker *b, const event *ev, store_rec *r)
 		r->trade = e->trade;
 	if (e->pos.qty != 0)
 		r->pos = e->pos;
-	r->after.cash = b->cash + e->cash_delta;
-	r->after.realized = b->realized + e->realized_delta;
-	r->after.fees = b->fees + ev->f.fee;
+	r->after.cash = e->cash;
+	r->after.realized = e->realized;
+	r->after.fees = e->fees;
 	r->after.fills = b->n_fills + 1;
 	r->after.trades = b->n_trades + e->closed;
 	set_symbol(r, b, ev->f.sym);
@@ -176,7 +178,30 @@ int ledger_record(int64_t account, uint64_t seq, const paper_broker *b, const ev
  * The marks the log cannot rebuild, taken with every snapshot and when a broker closes. A later
  * set of one account replaces an earlier one of the same batch: each set is complete.
  */
-static void queue_marks(paper_ledger *l, const attachment *a, const paper_broker *b)
+static void saved_grow(attachment *a, const paper_broker *b)
+{
+	if (a->n_saved >= b->n_syms)
+		return;
+	a->saved = g_renew(struct saved_mark, a->saved, b->n_syms);
+	for (uint32_t i = a->n_saved; i < b->n_syms; i++)
+		a->saved[i] = (struct saved_mark){ INT64_MIN, 0 };
+	a->n_saved = b->n_syms;
+}
+
+/* Queue symbol i's mark if all or if it changed since last queued. */
+static void queue_mark(paper_ledger *l, attachment *a, const paper_broker *b, uint32_t i, bool all)
+{
+	const instrument *s = &b->syms[i];
+	if (!s->has_data || s->mark <= 0 ||
+	    (!all && a->saved[i].ts == s->mark_ts && a->saved[i].price == s->mark))
+		return;
+	store_mark mk = { .account = a->account, .price = s->mark, .ts = s->mark_ts };
+	g_strlcpy(mk.symbol, s->name, sizeof mk.symbol);
+	g_array_append_val(l->marks, mk);
+	a->saved[i] = (struct saved_mark){ s->mark_ts, s->mark };
+}
+
+static void queue_marks(paper_ledger *l, attachment *a, const paper_broker *b)
 {
 	GArray *m = l->marks;
 	guint kept = 0;
@@ -184,13 +209,29 @@ static void queue_marks(paper_ledger *l, const attachment *a, const paper_broker
 		if (g_array_index(m, store_mark, i).account != a->account)
 			g_array_index(m, store_mark, kept++) = g_array_index(m, store_mark, i);
 	g_array_set_size(m, kept);
-	for (uint32_t i = 0; i < b->n_syms; i++) {
-		const instrument *s = &b->syms[i];
-		if (!s->has_data || s->mark <= 0)
+	saved_grow(a, b);
+	for (uint32_t i = 0; i < b->n_syms; i++)
+		queue_mark(l, a, b, i, true);
+}
+
+/*
+ * A bookmark says how far a driver has fed its broker; the prices fed that caused no event
+ * live only in the marks, so a commit that stores an account's bookmark stores the marks that
+ * changed since last stored too (ledger_bookmark.c). A later queued mark of a symbol overwrites
+ * an earlier one when written.
+ */
+static void queue_bookmarked_marks(paper_ledger *l)
+{
+	for (guint i = 0; i < l->attached->len; i++) {
+		attachment *a = g_ptr_array_index(l->attached, i);
+		bool marked = false;
+		for (guint k = 0; k < l->bookmarks->len && !marked; k++)
+			marked = g_array_index(l->bookmarks, store_bookmark, k).account == a->account;
+		if (!marked || a->b->failed)
 			continue;
-		store_mark mk = { .account = a->account, .price = s->mark, .ts = s->mark_ts };
-		g_strlcpy(mk.symbol, s->name, sizeof mk.symbol);
-		g_array_append_val(m, mk);
+		saved_grow(a, a->b);
+		for (uint32_t s = 0; s < a->b->n_syms; s++)
+			queue_mark(l, a, a->b, s, false);
 	}
 }
 
@@ -306,12 +347,38 @@ static int write_records(paper_ledger *l)
 	return rc;
 }
 
+/* Prices and feed health (ledger_prices.c) wait with the batch and go in its transaction. */
+bool ledger_extras_pending(const paper_ledger *l)
+{
+	return l->marks->len || l->bookmarks->len || l->prices->len || l->health->len;
+}
+
+int ledger_write_extras(paper_ledger *l)
+{
+	int rc = PAPER_OK;
+	for (guint i = 0; i < l->prices->len && rc == PAPER_OK; i++)
+		rc = l->ops->put_price(l->st, &g_array_index(l->prices, store_price, i));
+	for (guint i = 0; i < l->health->len && rc == PAPER_OK; i++)
+		rc = l->ops->put_feed_health(l->st, &g_array_index(l->health, store_feed_health, i));
+	return rc;
+}
+
+void ledger_clear_extras(paper_ledger *l)
+{
+	g_array_set_size(l->marks, 0);
+	g_array_set_size(l->bookmarks, 0);
+	g_array_set_size(l->prices, 0);
+	g_array_set_size(l->health, 0);
+}
+
 static int write_batch(paper_ledger *l)
 {
 	int rc = write_records(l);
 	for (guint i = 0; i < l->marks->len && rc == PAPER_OK; i++)
 		rc = l->ops->put_mark(l->st, &g_array_index(l->marks, store_mark, i));
-	return rc;
+	for (guint i = 0; i < l->bookmarks->len && rc == PAPER_OK; i++)
+		rc = l->ops->put_bookmark(l->st, &g_array_index(l->bookmarks, store_bookmark, i));
+	return rc ? rc : ledger_write_extras(l);
 }
 
 /* The batch is gone: fail every broker that applied events it held (all but `current`'s own,
@@ -371,10 +438,11 @@ static int after_failure(paper_ledger *l, int rc)
 
 static int commit_batch(paper_ledger *l, const attachment *current)
 {
-	if (l->batch->len == 0 && l->marks->len == 0)
+	if (l->batch->len == 0 && !ledger_extras_pending(l))
 		return PAPER_OK;
+	queue_bookmarked_marks(l);
 	int rc = ledger_connect(l);
-	if (rc == PAPER_OK && (l->batch->len || l->marks->len)) {
+	if (rc == PAPER_OK && (l->batch->len || ledger_extras_pending(l))) {
 		rc = write_and_commit(l);
 		if (rc != PAPER_OK && l->ops->reconnect)
 			rc = after_failure(l, rc);
@@ -386,7 +454,7 @@ static int commit_batch(paper_ledger *l, const attachment *current)
 			((attachment *)g_ptr_array_index(l->attached, i))->pending = 0;
 	}
 	g_array_set_size(l->batch, 0);
-	g_array_set_size(l->marks, 0);
+	ledger_clear_extras(l); /* stored, or lost with the events they go with */
 	/* Cut off while reconnecting: its event was dropped, the broker must not apply it. */
 	if (rc == PAPER_OK && current && current->b->failed)
 		rc = paper__error(current->b->failed, "%s", current->b->failed_why);
@@ -449,6 +517,7 @@ static int sink(void *ctx, const paper_broker *b, const event *ev)
 
 static void release(attachment *a)
 {
+	g_free(a->saved);
 	a->l->ops->unlock(a->lock);
 	g_ptr_array_remove(a->l->attached, a);
 	g_free(a);

@@ -120,4 +120,9 @@
 	" t.pnl_e8 - t.fees_e8 AS net_e8, t.paper FROM trades t JOIN accounts a"                   \
 	" ON a.id = t.account) AS x GROUP BY account, account_name, symbol"
 
+/* The outcome of a decision whose symbol the reader cannot take (schema version 2 marks an
+ * older ledger's such rows rejected with it); SQL string text, so no quote. */
+#define LEDGER_BAD_SYMBOL_OUTCOME                                                              \
+	"the symbol is not 1 to 31 bytes of A-Z a-z 0-9 . _ / : ^ = -"
+
 #endif

@@ -6,10 +6,13 @@
 #include "ledger/location.h"
 
 #include <glib.h>
+#include <paper/ledger.h>
 #include <string.h>
 
-/* libpq's connection keywords (PostgreSQL 16); a location starting `keyword=` is a keyword
- * string. A file whose name starts that way is reached as ./host=x. */
+#include "base/error.h"
+
+/* libpq's connection keywords (PostgreSQL 16); a location starting `keyword=` (in any case) is
+ * a keyword string. A file whose name starts that way is reached as ./host=x. */
 static const char *const keywords[] = {
 	"host", "hostaddr", "port", "dbname", "user", "password", "passfile", "channel_binding",
 	"connect_timeout", "client_encoding", "options", "application_name",
@@ -21,37 +24,61 @@ static const char *const keywords[] = {
 	"service", "target_session_attrs", "load_balance_hosts",
 };
 
-static bool is_uri(const char *s)
+/* The scheme's length when s is a PostgreSQL URI, else 0. Schemes are case-insensitive
+ * (RFC 3986, 3.1): `POSTGRESQL://` names a database, not a file. */
+static size_t uri_scheme_len(const char *s)
 {
-	return g_str_has_prefix(s, "postgresql://") || g_str_has_prefix(s, "postgres://");
+	static const char *const schemes[] = { "postgresql://", "postgres://" };
+	for (size_t i = 0; i < G_N_ELEMENTS(schemes); i++)
+		if (g_ascii_strncasecmp(s, schemes[i], strlen(schemes[i])) == 0)
+			return strlen(schemes[i]);
+	return 0;
 }
 
 static bool is_keyword(const char *s, size_t n)
 {
 	for (size_t i = 0; i < G_N_ELEMENTS(keywords); i++)
-		if (strlen(keywords[i]) == n && memcmp(keywords[i], s, n) == 0)
+		if (strlen(keywords[i]) == n && g_ascii_strncasecmp(keywords[i], s, n) == 0)
 			return true;
 	return false;
 }
 
+/* password and sslpassword, in any case, with libpq's percent-decoding of URI keys applied
+ * (`pass%77ord` is a password too). */
 static bool is_secret(const char *key, size_t n)
 {
-	return (n == 8 && memcmp(key, "password", 8) == 0) ||
-	       (n == 11 && memcmp(key, "sslpassword", 11) == 0);
+	char *raw = g_strndup(key, n);
+	char *decoded = g_uri_unescape_string(raw, NULL);
+	const char *k = decoded ? decoded : raw;
+	bool secret = g_ascii_strcasecmp(k, "password") == 0 || g_ascii_strcasecmp(k, "sslpassword") == 0;
+	g_free(decoded);
+	g_free(raw);
+	return secret;
 }
 
 bool location_is_postgresql(const char *location)
 {
-	if (is_uri(location))
+	if (uri_scheme_len(location))
 		return true;
 	const char *p = location;
 	while (g_ascii_isspace(*p))
 		p++;
-	size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+	size_t n = 0;
+	while (g_ascii_isalpha(p[n]) || p[n] == '_')
+		n++;
 	const char *q = p + n;
 	while (g_ascii_isspace(*q))
 		q++;
 	return n > 0 && *q == '=' && is_keyword(p, n);
+}
+
+char *location_for_libpq(const char *location)
+{
+	char *copy = g_strdup(location);
+	size_t n = uri_scheme_len(copy);
+	for (size_t i = 0; i < n; i++)
+		copy[i] = g_ascii_tolower(copy[i]);
+	return copy;
 }
 
 /* ---- URIs: postgresql://[user[:password]@][hosts][/dbname][?key=value&...] ---- */
@@ -73,19 +100,29 @@ static void redact_query(GString *out, const char *q)
 	}
 }
 
+/*
+ * libpq ends the user part at the first '@' before any '/'; a password holding an '@' of its
+ * own would then show its tail as the host, so everything up to the last '@' is hidden.
+ */
 static void redact_uri(GString *out, const char *s)
 {
-	const char *p = strstr(s, "://") + 3;
+	const char *p = s + uri_scheme_len(s);
 	g_string_append_len(out, s, p - s);
-	/* libpq ends the user part at the first '@' before any '/'. */
-	size_t span = strcspn(p, "@/");
-	if (p[span] == '@') {
-		const char *colon = memchr(p, ':', span);
-		g_string_append_len(out, p, colon ? colon - p : (gssize)span);
+	size_t span = strcspn(p, "/");
+	const char *at = g_strrstr_len(p, (gssize)span, "@");
+	if (at) {
+		const char *colon = memchr(p, ':', (size_t)(at - p));
+		const char *query = colon ? NULL : memchr(p, '?', (size_t)(at - p));
+		g_string_append_len(out, p, (colon ? colon : query ? query + 1 : at) - p);
 		if (colon)
 			g_string_append(out, ":***");
+		if (query) { /* "host?password=x@..." is a user name to libpq; hide it anyway */
+			char *q = g_strndup(query + 1, (gsize)(at - query - 1));
+			redact_query(out, q);
+			g_free(q);
+		}
 		g_string_append_c(out, '@');
-		p += span + 1;
+		p = at + 1;
 	}
 	size_t path = strcspn(p, "?");
 	g_string_append_len(out, p, (gssize)path);
@@ -143,11 +180,35 @@ static void redact_keywords(GString *out, const char *p)
 char *location_redact(const char *location)
 {
 	GString *out = g_string_new(NULL);
-	if (is_uri(location))
+	if (uri_scheme_len(location))
 		redact_uri(out, location);
 	else if (location_is_postgresql(location))
 		redact_keywords(out, location);
 	else
 		g_string_append(out, location);
 	return g_string_free(out, FALSE);
+}
+
+char *location_config_text(const char *key, const char *value)
+{
+	return strcmp(key, "ledger.location") == 0 ? location_redact(value) : g_strdup(value);
+}
+
+PAPER_API int paper_ledger_location_redact(const char *location, char *buf, size_t cap,
+					   size_t *len_out)
+{
+	PAPER__CHECK_NULL(location, "location");
+	if (buf == NULL && cap > 0)
+		return paper__error(PAPER_EINVAL, "buf must not be NULL when cap > 0");
+	char *shown = location_redact(location);
+	size_t len = strlen(shown);
+	if (cap > 0) {
+		size_t n = len < cap - 1 ? len : cap - 1;
+		memcpy(buf, shown, n);
+		buf[n] = '\0';
+	}
+	if (len_out)
+		*len_out = len;
+	g_free(shown);
+	return PAPER_OK;
 }

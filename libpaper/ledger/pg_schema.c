@@ -119,8 +119,62 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
+/*
+ * Version 2 (as sqlite_schema.c's): the decisions' symbol CHECK says what the reader accepts,
+ * in bytes; rows an older ledger holds that break it are rejected, with the reason in the new
+ * `outcome` column. And the bookmarks a driving program keeps with its account.
+ */
+#define SYMBOL_OK "(octet_length(symbol) BETWEEN 1 AND 31 AND symbol ~ '^[A-Za-z0-9._/:^=-]+$')"
+
+static const char *const schema_v2[] = {
+	"CREATE TABLE bookmarks ("
+	" account BIGINT NOT NULL REFERENCES accounts (id),"
+	" name TEXT NOT NULL CHECK (octet_length(name) BETWEEN 1 AND 64),"
+	" value TEXT NOT NULL CHECK (octet_length(value) <= 4096),"
+	" updated_ts BIGINT NOT NULL," PAPER_COL ","
+	" PRIMARY KEY (account, name))",
+	"ALTER TABLE decisions ADD COLUMN outcome TEXT NOT NULL DEFAULT ''",
+	"UPDATE decisions SET status = 'rejected', processed_ts = coalesce(processed_ts, " NOW_US
+	"), outcome = '" LEDGER_BAD_SYMBOL_OUTCOME "' WHERE NOT " SYMBOL_OK,
+	"ALTER TABLE decisions DROP CONSTRAINT decisions_symbol_check",
+	"ALTER TABLE decisions ADD CONSTRAINT decisions_symbol_check CHECK (status = 'rejected' OR "
+	SYMBOL_OK ")",
+	NULL,
+};
+
+/* Version 3 (as sqlite_schema.c's): live prices and the feeds' health. */
+static const char *const schema_v3[] = {
+	"CREATE TABLE prices ("
+	" id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	" account BIGINT NOT NULL REFERENCES accounts (id),"
+	" event_seq BIGINT NOT NULL CHECK (event_seq >= 0),"
+	" applied_ts BIGINT NOT NULL, ts BIGINT NOT NULL, recv_ts BIGINT NOT NULL,"
+	" symbol TEXT NOT NULL CHECK (octet_length(symbol) BETWEEN 1 AND 31),"
+	" kind BIGINT NOT NULL CHECK (kind BETWEEN 1 AND 3),"
+	" price_e8 BIGINT NOT NULL CHECK (price_e8 >= 0), bid_e8 BIGINT NOT NULL,"
+	" ask_e8 BIGINT NOT NULL, open_e8 BIGINT NOT NULL, high_e8 BIGINT NOT NULL,"
+	" low_e8 BIGINT NOT NULL, close_e8 BIGINT NOT NULL, volume_e8 BIGINT NOT NULL,"
+	" interval_us BIGINT NOT NULL, flags BIGINT NOT NULL,"
+	" source TEXT NOT NULL," PAPER_COL ")",
+	"CREATE INDEX prices_account ON prices (account, id)",
+	"CREATE TABLE feed_health ("
+	" account BIGINT NOT NULL REFERENCES accounts (id),"
+	" source TEXT NOT NULL, venue TEXT NOT NULL,"
+	" state BIGINT NOT NULL CHECK (state BETWEEN 1 AND 5), connected BIGINT NOT NULL,"
+	" last_msg_ts BIGINT NOT NULL, last_data_ts BIGINT NOT NULL,"
+	" frames BIGINT NOT NULL, messages BIGINT NOT NULL, reconnects BIGINT NOT NULL,"
+	" gaps BIGINT NOT NULL, backfilled_bars BIGINT NOT NULL, duplicates BIGINT NOT NULL,"
+	" out_of_order BIGINT NOT NULL, bad_messages BIGINT NOT NULL, dropped BIGINT NOT NULL,"
+	" queue_high BIGINT NOT NULL, clock_skew_ms DOUBLE PRECISION NOT NULL,"
+	" last_error_code BIGINT NOT NULL, last_error TEXT NOT NULL, written_ts BIGINT NOT NULL,"
+	PAPER_COL ", PRIMARY KEY (account, source))",
+	NULL,
+};
+
 const char *const *const pg_migrations[] = {
 	schema_v1,
+	schema_v2,
+	schema_v3,
 };
 
 const int pg_schema_version = (int)(sizeof pg_migrations / sizeof pg_migrations[0]);

@@ -116,8 +116,96 @@ static const char *const schema_v1[] = {
 	NULL,
 };
 
+/*
+ * Version 2. The decisions' symbol CHECK counted characters where the reader needs at most 31
+ * bytes of a valid symbol: it now says what the reader accepts, and a row that breaks it (only
+ * an older ledger can hold one) is rejected, with the reason in the new `outcome` column. SQLite
+ * cannot change a CHECK in place: the table is rebuilt (DROP TABLE fires no trigger). Also
+ * the bookmarks a driving program keeps with its account (paper_ledger_bookmark_set()).
+ */
+#define SYMBOL_OK                                                                            \
+	"(typeof(symbol) = 'text' AND length(CAST(symbol AS BLOB)) BETWEEN 1 AND 31"          \
+	" AND instr(CAST(symbol AS BLOB), x'00') = 0 AND symbol NOT GLOB '*[^A-Za-z0-9._/:^=-]*')"
+#define NOW_US "CAST((julianday('now') - 2440587.5) * 86400000000.0 AS INTEGER)"
+
+static const char *const schema_v2[] = {
+	"CREATE TABLE bookmarks ("
+	" account INTEGER NOT NULL REFERENCES accounts (id),"
+	" name TEXT NOT NULL CHECK (length(CAST(name AS BLOB)) BETWEEN 1 AND 64),"
+	" value TEXT NOT NULL CHECK (length(CAST(value AS BLOB)) <= 4096),"
+	" updated_ts INTEGER NOT NULL,"
+	" paper INTEGER NOT NULL DEFAULT 1 CHECK (paper = 1),"
+	" PRIMARY KEY (account, name))",
+	"CREATE TABLE decisions_v2 ("
+	" id INTEGER PRIMARY KEY,"
+	" account TEXT NOT NULL REFERENCES accounts (name),"
+	" created_ts INTEGER NOT NULL DEFAULT (" NOW_US "),"
+	" symbol TEXT NOT NULL,"
+	" side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),"
+	" confidence REAL NOT NULL CHECK (confidence BETWEEN 0 AND 1),"
+	" reasoning TEXT NOT NULL DEFAULT '',"
+	" take_profit REAL NOT NULL DEFAULT 0 CHECK (take_profit >= 0),"
+	" stop_loss REAL NOT NULL DEFAULT 0 CHECK (stop_loss >= 0),"
+	" status TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (status IN ('pending', 'executed', 'skipped', 'rejected')),"
+	" order_id INTEGER NOT NULL DEFAULT 0,"
+	" processed_ts INTEGER,"
+	" paper INTEGER NOT NULL DEFAULT 1 CHECK (paper = 1),"
+	" outcome TEXT NOT NULL DEFAULT '',"
+	" CONSTRAINT decisions_symbol_check CHECK (status = 'rejected' OR " SYMBOL_OK "))",
+	"INSERT INTO decisions_v2 (id, account, created_ts, symbol, side, confidence, reasoning,"
+	" take_profit, stop_loss, status, order_id, processed_ts, outcome)"
+	" SELECT id, account, created_ts, symbol, side, confidence, reasoning, take_profit,"
+	" stop_loss, CASE WHEN " SYMBOL_OK " THEN status ELSE 'rejected' END, order_id,"
+	" CASE WHEN " SYMBOL_OK " THEN processed_ts ELSE coalesce(processed_ts, " NOW_US ") END,"
+	" CASE WHEN " SYMBOL_OK " THEN '' ELSE '" LEDGER_BAD_SYMBOL_OUTCOME "' END"
+	" FROM decisions",
+	"DROP TABLE decisions",
+	"ALTER TABLE decisions_v2 RENAME TO decisions",
+	"CREATE INDEX decisions_pending ON decisions (account, status, created_ts, id)",
+	"CREATE TRIGGER decisions_kept BEFORE DELETE ON decisions"
+	" BEGIN SELECT RAISE(ABORT, 'paper decisions are marked, never deleted'); END",
+	NULL,
+};
+
+/*
+ * Version 3: the live prices an account acted on, in the order it took them (a paper session
+ * replays from them), and its feeds' health, one row per source. docs/ledger.md.
+ */
+static const char *const schema_v3[] = {
+	"CREATE TABLE prices ("
+	" id INTEGER PRIMARY KEY,"
+	" account INTEGER NOT NULL REFERENCES accounts (id),"
+	" event_seq INTEGER NOT NULL CHECK (event_seq >= 0),"
+	" applied_ts INTEGER NOT NULL, ts INTEGER NOT NULL, recv_ts INTEGER NOT NULL,"
+	" symbol TEXT NOT NULL CHECK (length(CAST(symbol AS BLOB)) BETWEEN 1 AND 31),"
+	" kind INTEGER NOT NULL CHECK (kind BETWEEN 1 AND 3),"
+	" price_e8 INTEGER NOT NULL CHECK (price_e8 >= 0), bid_e8 INTEGER NOT NULL,"
+	" ask_e8 INTEGER NOT NULL, open_e8 INTEGER NOT NULL, high_e8 INTEGER NOT NULL,"
+	" low_e8 INTEGER NOT NULL, close_e8 INTEGER NOT NULL, volume_e8 INTEGER NOT NULL,"
+	" interval_us INTEGER NOT NULL, flags INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"
+	" paper INTEGER NOT NULL DEFAULT 1 CHECK (paper = 1))",
+	"CREATE INDEX prices_account ON prices (account, id)",
+	"CREATE TABLE feed_health ("
+	" account INTEGER NOT NULL REFERENCES accounts (id),"
+	" source TEXT NOT NULL, venue TEXT NOT NULL,"
+	" state INTEGER NOT NULL CHECK (state BETWEEN 1 AND 5), connected INTEGER NOT NULL,"
+	" last_msg_ts INTEGER NOT NULL, last_data_ts INTEGER NOT NULL,"
+	" frames INTEGER NOT NULL, messages INTEGER NOT NULL, reconnects INTEGER NOT NULL,"
+	" gaps INTEGER NOT NULL, backfilled_bars INTEGER NOT NULL, duplicates INTEGER NOT NULL,"
+	" out_of_order INTEGER NOT NULL, bad_messages INTEGER NOT NULL, dropped INTEGER NOT NULL,"
+	" queue_high INTEGER NOT NULL, clock_skew_ms REAL NOT NULL,"
+	" last_error_code INTEGER NOT NULL, last_error TEXT NOT NULL, written_ts INTEGER NOT NULL,"
+	" paper INTEGER NOT NULL DEFAULT 1 CHECK (paper = 1),"
+	" PRIMARY KEY (account, source))",
+	NULL,
+};
+
 const char *const *const sqlite_migrations[] = {
 	schema_v1,
+	schema_v2,
+	schema_v3,
 };
 
 const int sqlite_schema_version = (int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]);

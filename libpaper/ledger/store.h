@@ -59,6 +59,19 @@ typedef struct store_mark {
 	paper_ts ts;
 } store_mark;
 
+/* A recorded live price (ledger_prices.c): the public record with its exact values set. */
+typedef struct store_price {
+	int64_t account;
+	paper_price_record p;
+} store_price;
+
+/* A feed's health kept with an account, one row per source. */
+typedef struct store_feed_health {
+	int64_t account;
+	paper_feed_health_info h;
+	paper_ts written_ts;
+} store_feed_health;
+
 /* Which order row to write with a record: none, a new row, or an update of its state. */
 typedef enum store_order_write {
 	STORE_ORDER_NONE,
@@ -82,7 +95,24 @@ typedef struct store_writes {
 typedef struct store_decision {
 	paper_decision d;
 	paper_ts processed_ts;   /* 0: not processed */
+	char outcome[256];       /* why it was marked so, cut to fit */
 } store_decision;
+
+/* A pending decision the reader cannot take (a bad symbol, say): rejected, not returned. */
+typedef struct store_bad_decision {
+	int64_t id;
+	char why[192];
+} store_bad_decision;
+
+/* A bookmark kept with an account (paper_ledger_bookmark_set()). */
+#define STORE_BOOKMARK_NAME_MAX 64
+#define STORE_BOOKMARK_VALUE_MAX 4096
+typedef struct store_bookmark {
+	int64_t account;
+	char name[STORE_BOOKMARK_NAME_MAX + 1];
+	char value[STORE_BOOKMARK_VALUE_MAX + 1];
+	paper_ts updated_ts;
+} store_bookmark;
 
 /* Callbacks of the iterators: a non-zero return stops the walk and is returned. */
 typedef int (*store_rec_cb)(void *ctx, const store_rec *r);
@@ -91,10 +121,14 @@ typedef int (*store_kv_cb)(void *ctx, const char *key, const char *value);
 typedef int (*store_order_cb)(void *ctx, const order *o, const char *symbol);
 typedef int (*store_trade_cb)(void *ctx, const trade *t, const char *symbol);
 typedef int (*store_decision_cb)(void *ctx, const store_decision *d);
+typedef int (*store_price_cb)(void *ctx, const store_price *p);
+typedef int (*store_feed_health_cb)(void *ctx, const store_feed_health *h);
+typedef void (*store_problem_cb)(void *ctx, const char *problem); /* printable text */
 
 typedef struct store_open_options {
 	bool create;
 	bool read_only;
+	bool skip_storage_check; /* the caller runs check_storage itself (paper_ledger_check) */
 	bool durable;            /* every commit reaches stable storage before it returns */
 	uint32_t busy_timeout_ms; /* wait this long for another connection's write */
 } store_open_options;
@@ -103,9 +137,15 @@ typedef struct store_ops {
 	const char *backend;
 	bool utf8_text;          /* text columns hold only UTF-8 (a server's text type) */
 
-	/* Refuses (PAPER_ECORRUPT, nothing written) anything that is not a ledger of its kind. */
+	/*
+	 * Refuses (PAPER_ECORRUPT, nothing written) anything that is not a ledger of its kind, and
+	 * (unless skip_storage_check) one whose storage its own quick check finds damaged.
+	 */
 	int (*open)(store **out, const char *location, const store_open_options *o);
 	void (*close)(store *s);
+	/* The storage's full check, each problem to cb: PAPER_ECORRUPT when there is one. NULL
+	 * for a backend whose server keeps its storage consistent itself. */
+	int (*check_storage)(store *s, store_problem_cb cb, void *ctx);
 
 	/* Transactions do not nest: a ledger begins one only when none is open. */
 	int (*begin)(store *s, bool write);
@@ -118,6 +158,7 @@ typedef struct store_ops {
 	int (*add_account)(store *s, const char *name, const char *origin, paper_ts created,
 			   int64_t *id_out);
 	int (*put_config)(store *s, int64_t account, const char *key, const char *value);
+	int (*put_bookmark)(store *s, const store_bookmark *b);
 
 	/* Reads. An iterator streams: memory does not depend on how much it walks. */
 	int (*find_account)(store *s, const char *name, int64_t *id_out); /* PAPER_ENOTFOUND */
@@ -132,13 +173,17 @@ typedef struct store_ops {
 	int (*each_trade)(store *s, int64_t account, store_trade_cb cb, void *ctx);
 	/* seq of the account's last event, 0 for none. */
 	int (*last_seq)(store *s, int64_t account, uint64_t *out);
+	/* A bookmark's value into buf (PAPER_ENOTFOUND when there is none). */
+	int (*get_bookmark)(store *s, int64_t account, const char *name, char *buf, size_t cap);
 
 	/* The decisions inbox; each call is its own transaction. */
 	int (*decision_add)(store *s, const char *account, const paper_decision *d, int64_t *id_out);
+	/* Up to cap rows (the oldest first); those it cannot take are appended to bad
+	 * (store_bad_decision) instead of out, and count among the cap. */
 	int (*decisions_pending)(store *s, const char *account, paper_decision *out, size_t cap,
-				 size_t *count);
+				 size_t *count, GArray *bad);
 	int (*decision_mark)(store *s, int64_t id, paper_decision_status status, uint64_t order_id,
-			     paper_ts now);
+			     paper_ts now, const char *outcome);
 	/* Every decision of an account, by id; and one written whole (inside a write
 	 * transaction), for copying a ledger. */
 	int (*each_decision)(store *s, const char *account, store_decision_cb cb, void *ctx);
@@ -161,6 +206,13 @@ typedef struct store_ops {
 	 */
 	int (*reconnect)(store *s, bool *again);
 	int (*relock)(store_lock *l, uint32_t timeout_ms);
+
+	/* Live prices and feed health (schema 2): written inside a write transaction, read in
+	 * the order written (prices) or by source (health). */
+	int (*put_price)(store *s, const store_price *p);
+	int (*put_feed_health)(store *s, const store_feed_health *h);
+	int (*each_price)(store *s, int64_t account, store_price_cb cb, void *ctx);
+	int (*each_feed_health)(store *s, int64_t account, store_feed_health_cb cb, void *ctx);
 } store_ops;
 
 extern const store_ops paper__store_sqlite;

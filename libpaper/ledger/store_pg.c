@@ -606,8 +606,10 @@ static int connect_to(store *s, const char *location)
 {
 	const char *const keys[] = { "connect_timeout", "tcp_user_timeout",
 				     "fallback_application_name", "dbname", NULL };
-	const char *const values[] = { "10", "30000", "libpaper", location, NULL };
+	char *conninfo = location_for_libpq(location);
+	const char *const values[] = { "10", "30000", "libpaper", conninfo, NULL };
 	s->conn = PQconnectdbParams(keys, values, 1);
+	g_free(conninfo);
 	if (s->conn == NULL)
 		return paper__error(PAPER_ENOMEM, "ledger '%s': out of memory", s->shown);
 	s->server = server_name(s->conn);
@@ -981,6 +983,34 @@ static int pg_put_config(store *s, int64_t account, const char *key, const char 
 	return queue(s, SQL_PUT_CONFIG, &o, "writing the account's config");
 }
 
+static int pg_put_bookmark(store *s, const store_bookmark *b)
+{
+	pg_out o;
+	out_init(&o);
+	store_bind_bookmark(&o.base, b);
+	return queue(s, SQL_PUT_BOOKMARK, &o, "writing a bookmark");
+}
+
+static int pg_get_bookmark(store *s, int64_t account, const char *name, char *buf, size_t cap)
+{
+	pg_out o;
+	PGresult *res = NULL;
+	out_init(&o);
+	o_i64(&o.base, account);
+	o_text(&o.base, name);
+	int rc = run(s, SQL_GET_BOOKMARK, &o, PGRES_TUPLES_OK, &res, "reading a bookmark");
+	if (rc != PAPER_OK)
+		return rc;
+	if (PQntuples(res) == 1) {
+		pg_in in = in_for(s, res);
+		rc = i_text(&in.base, 0, buf, cap, "a bookmark");
+	} else {
+		rc = paper__error(PAPER_ENOTFOUND, "no bookmark '%s'", name);
+	}
+	PQclear(res);
+	return rc;
+}
+
 /* ---- accounts ---- */
 
 /* The first column of a one-row answer as an integer. */
@@ -1240,30 +1270,15 @@ static int pg_decision_add(store *s, const char *account, const paper_decision *
 	return rc;
 }
 
-typedef struct pending_walk {
-	paper_decision *out;
-	size_t n;
-} pending_walk;
-
-static int pending_row(const row_in *in, void *ctx)
-{
-	pending_walk *w = ctx;
-	store_decision d;
-	int rc = store_read_decision(in, &d);
-	if (rc == PAPER_OK)
-		w->out[w->n++] = d.d;
-	return rc;
-}
-
 static int pg_decisions_pending(store *s, const char *account, paper_decision *out, size_t cap,
-				size_t *count)
+				size_t *count, GArray *bad)
 {
 	pg_out o;
-	pending_walk w = { out, 0 };
+	store_pending_walk w = { out, 0, bad };
 	out_init(&o);
 	o_text(&o.base, account);
 	o_i64(&o.base, (int64_t)cap);
-	int rc = walk_small(s, SQL_DECISIONS_PENDING, &o, pending_row, &w,
+	int rc = walk_small(s, SQL_DECISIONS_PENDING, &o, store_pending_walk_row, &w,
 			    "reading pending decisions");
 	if (rc == PAPER_OK)
 		*count = w.n;
@@ -1288,12 +1303,12 @@ static int pg_decision_put(store *s, const char *account, const store_decision *
 }
 
 static int pg_decision_mark(store *s, int64_t id, paper_decision_status status,
-			    uint64_t order_id, paper_ts now)
+			    uint64_t order_id, paper_ts now, const char *outcome)
 {
 	pg_out o;
 	PGresult *res = NULL;
 	out_init(&o);
-	store_bind_decision_mark(&o.base, id, status, order_id, now);
+	store_bind_decision_mark(&o.base, id, status, order_id, now, outcome);
 	int rc = run(s, SQL_DECISION_MARK, &o, PGRES_COMMAND_OK, &res, "marking a decision");
 	if (rc != PAPER_OK)
 		return rc;
@@ -1425,6 +1440,43 @@ static int pg_reconnect(store *s, bool *again)
 	return rc;
 }
 
+/* ---- live prices and feed health ---- */
+
+static int pg_put_price(store *s, const store_price *p)
+{
+	pg_out o;
+	out_init(&o);
+	store_bind_price(&o.base, p);
+	return queue(s, SQL_PUT_PRICE, &o, "writing a price");
+}
+
+static int pg_put_feed_health(store *s, const store_feed_health *h)
+{
+	pg_out o;
+	out_init(&o);
+	store_bind_feed_health(&o.base, h);
+	return queue(s, SQL_PUT_FEED_HEALTH, &o, "writing a feed's health");
+}
+
+static int pg_each_price(store *s, int64_t account, store_price_cb cb, void *ctx)
+{
+	pg_out o;
+	store_price_walk w = { account, cb, ctx };
+	out_init(&o);
+	o_i64(&o.base, account);
+	return walk(s, SQL_EACH_PRICE, &o, store_price_walk_row, &w, "reading prices");
+}
+
+static int pg_each_feed_health(store *s, int64_t account, store_feed_health_cb cb, void *ctx)
+{
+	pg_out o;
+	store_health_walk w = { account, cb, ctx };
+	out_init(&o);
+	o_i64(&o.base, account);
+	return walk_small(s, SQL_EACH_FEED_HEALTH, &o, store_health_walk_row, &w,
+			  "reading feed health");
+}
+
 const store_ops paper__store_pg = {
 	.backend = "postgresql",
 	.utf8_text = true,
@@ -1437,6 +1489,7 @@ const store_ops paper__store_pg = {
 	.put_mark = pg_put_mark,
 	.add_account = pg_add_account,
 	.put_config = pg_put_config,
+	.put_bookmark = pg_put_bookmark,
 	.find_account = pg_find_account,
 	.account_count = pg_account_count,
 	.account_name = pg_account_name,
@@ -1446,6 +1499,7 @@ const store_ops paper__store_pg = {
 	.each_order = pg_each_order,
 	.each_trade = pg_each_trade,
 	.last_seq = pg_last_seq,
+	.get_bookmark = pg_get_bookmark,
 	.decision_add = pg_decision_add,
 	.decisions_pending = pg_decisions_pending,
 	.decision_mark = pg_decision_mark,
@@ -1455,4 +1509,8 @@ const store_ops paper__store_pg = {
 	.unlock = pg_unlock,
 	.reconnect = pg_reconnect,
 	.relock = pg_relock,
+	.put_price = pg_put_price,
+	.put_feed_health = pg_put_feed_health,
+	.each_price = pg_each_price,
+	.each_feed_health = pg_each_feed_health,
 };

@@ -5,10 +5,15 @@
  */
 #include "ledger/store_rows.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "ledger/store_prices.h"
 
 #include "base/error.h"
 #include "base/fixed.h"
+#include "base/text.h"
+#include "config/config.h"
 
 /* Every event's row starts with these: a type that does not use the last three stores 0. */
 #define EV_ID "INSERT INTO events (id, account, seq, type, ts, order_id, status, reason, "
@@ -22,7 +27,7 @@
 	"exit_qty_e8, exit_notional_e8, direction"
 #define DECISION_COLS                                                                          \
 	"id, created_ts, symbol, side, confidence, reasoning, take_profit, stop_loss, order_id, " \
-	"status, processed_ts"
+	"status, processed_ts, outcome"
 
 const char *const store_sql_text[SQL__COUNT] = {
 	[SQL_INS_ORDER_FULL] = EV_ID "symbol, side, order_type, tif, order_status, "
@@ -96,11 +101,19 @@ const char *const store_sql_text[SQL__COUNT] = {
 	[SQL_EACH_DECISION] = "SELECT " DECISION_COLS " FROM decisions WHERE account = ? "
 		"ORDER BY id",
 	[SQL_DECISION_PUT] = "INSERT INTO decisions (account, created_ts, symbol, side, "
-		"confidence, reasoning, take_profit, stop_loss, status, order_id, processed_ts) "
-		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[SQL_DECISION_MARK] = "UPDATE decisions SET status = ?, order_id = ?, processed_ts = ? "
-		"WHERE id = ? AND status = 'pending'",
+		"confidence, reasoning, take_profit, stop_loss, status, order_id, processed_ts, "
+		"outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[SQL_DECISION_MARK] = "UPDATE decisions SET status = ?, order_id = ?, processed_ts = ?, "
+		"outcome = ? WHERE id = ? AND status = 'pending'",
 	[SQL_DECISION_STATUS] = "SELECT status FROM decisions WHERE id = ?",
+	[SQL_PUT_BOOKMARK] = "INSERT INTO bookmarks (account, name, value, updated_ts) VALUES "
+		"(?, ?, ?, ?) ON CONFLICT (account, name) DO UPDATE SET value = excluded.value, "
+		"updated_ts = excluded.updated_ts",
+	[SQL_GET_BOOKMARK] = "SELECT value FROM bookmarks WHERE account = ? AND name = ?",
+	[SQL_PUT_PRICE] = STORE_SQL_PUT_PRICE,
+	[SQL_PUT_FEED_HEALTH] = STORE_SQL_PUT_FEED_HEALTH,
+	[SQL_EACH_PRICE] = STORE_SQL_EACH_PRICE,
+	[SQL_EACH_FEED_HEALTH] = STORE_SQL_EACH_FEED_HEALTH,
 };
 
 /* ---- writing ---- */
@@ -370,15 +383,25 @@ void store_bind_decision_put(row_out *o, const char *account, const store_decisi
 		o->i64(o, d->processed_ts);
 	else
 		o->null(o);
+	o->text(o, d->outcome);
 }
 
 void store_bind_decision_mark(row_out *o, int64_t id, paper_decision_status status,
-			      uint64_t order_id, paper_ts now)
+			      uint64_t order_id, paper_ts now, const char *outcome)
 {
 	o->text(o, status_names[status]);
 	u64(o, order_id);
 	o->i64(o, now);
+	o->text(o, outcome ? outcome : "");
 	o->i64(o, id);
+}
+
+void store_bind_bookmark(row_out *o, const store_bookmark *b)
+{
+	o->i64(o, b->account);
+	o->text(o, b->name);
+	o->text(o, b->value);
+	o->i64(o, b->updated_ts);
 }
 
 void store_bind_range(row_out *o, int64_t account)
@@ -567,12 +590,18 @@ int store_trade_walk_row(const row_in *in, void *walk)
 	return rc ? rc : w->cb.trade(w->ctx, &t, symbol);
 }
 
+/* A row the reader cannot take still pending is handed on rejected, with the reason. */
 int store_decision_walk_row(const row_in *in, void *walk)
 {
 	const store_item_walk *w = walk;
 	store_decision d;
-	int rc = store_read_decision(in, &d);
-	return rc ? rc : w->cb.decision(w->ctx, &d);
+	char why[192];
+	int rc = store_read_decision(in, &d, why, sizeof why);
+	if (rc == PAPER_EFORMAT && d.d.status == PAPER_DECISION_PENDING) {
+		d.d.status = PAPER_DECISION_REJECTED;
+		g_strlcpy(d.outcome, why, sizeof d.outcome);
+	}
+	return rc && rc != PAPER_EFORMAT ? rc : w->cb.decision(w->ctx, &d);
 }
 
 int store_read_event(const row_in *in, store_rec *r)
@@ -683,22 +712,50 @@ int store_read_mark(const row_in *in, int64_t account, store_mark *m)
 	return in->text(in, 0, m->symbol, sizeof m->symbol, "a mark's symbol");
 }
 
-/* The index of the stored name in names, or PAPER_ECORRUPT naming the decision. */
-static int decision_enum(const row_in *in, int col, const paper_decision *d, const char *what,
-			 const char *const *names, size_t n, int *out)
+/* The index of the stored name in names, or -1. */
+static int name_index(const char *text, const char *const *names, size_t n)
 {
-	const char *text = in->raw(in, col);
 	for (size_t i = 0; text && i < n; i++)
-		if (strcmp(text, names[i]) == 0) {
-			*out = (int)i;
-			return PAPER_OK;
-		}
-	return paper__error(PAPER_ECORRUPT, "ledger '%s': decision %lld has %s '%s'", in->ledger,
-			    (long long)d->id, what, text ? text : "(null)");
+		if (strcmp(text, names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Stored bytes fit to be shown: printable ASCII, anything else '?', cut to cap - 1. */
+static void shown(const char *raw, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (; raw && raw[n] && n + 1 < cap; n++)
+		out[n] = raw[n] > 0x20 && raw[n] < 0x7f ? raw[n] : '?';
+	out[n] = '\0';
+}
+
+/*
+ * The symbol, or why the reader cannot take it: any program may write the inbox, so a bad
+ * row is the writer's mistake, not a corrupt ledger. Its symbol is then kept as shown().
+ */
+static bool read_symbol(const row_in *in, paper_decision *x, char *why, size_t cap)
+{
+	const char *raw = in->raw(in, 2);
+	int rc = in->text(in, 2, x->symbol, sizeof x->symbol, "a decision's symbol");
+	if (rc == PAPER_OK && paper__symbol_valid(x->symbol))
+		return true;
+	size_t n = raw ? strlen(raw) : 0;
+	shown(raw, x->symbol, sizeof x->symbol);
+	if (n > PAPER_SYMBOL_MAX)
+		snprintf(why, cap, "the symbol is %zu bytes long (at most %d)", n, PAPER_SYMBOL_MAX);
+	else if (rc != PAPER_OK)
+		snprintf(why, cap, "the symbol holds a NUL byte");
+	else if (n == 0)
+		snprintf(why, cap, "the symbol is empty");
+	else
+		snprintf(why, cap, "the symbol '%s' is not 1 to %d bytes of A-Z a-z 0-9 . _ / : ^ = -",
+			 x->symbol, PAPER_SYMBOL_MAX);
+	return false;
 }
 
 /* Columns: DECISION_COLS. */
-int store_read_decision(const row_in *in, store_decision *d)
+int store_read_decision(const row_in *in, store_decision *d, char *why, size_t why_cap)
 {
 	static const char *const sides[] = { "buy", "sell" };
 	memset(d, 0, sizeof *d);
@@ -706,24 +763,54 @@ int store_read_decision(const row_in *in, store_decision *d)
 	x->version = PAPER_DECISION_VERSION;
 	x->id = in->i64(in, 0);
 	x->created_ts = in->i64(in, 1);
-	int side = 0, status = 0;
-	int rc = in->text(in, 2, x->symbol, sizeof x->symbol, "a decision's symbol");
-	if (rc == PAPER_OK)
-		rc = decision_enum(in, 3, x, "side", sides, G_N_ELEMENTS(sides), &side);
-	if (rc == PAPER_OK)
-		rc = decision_enum(in, 9, x, "status", status_names, G_N_ELEMENTS(status_names),
-				   &status);
-	if (rc != PAPER_OK)
-		return rc;
-	x->side = side == 0 ? PAPER_SIDE_BUY : PAPER_SIDE_SELL;
+	int status = name_index(in->raw(in, 9), status_names, G_N_ELEMENTS(status_names));
+	if (status < 0) { /* the schema's CHECK allows no other: not a writer's mistake */
+		char seen[32];
+		shown(in->raw(in, 9), seen, sizeof seen);
+		return paper__error(PAPER_ECORRUPT, "ledger '%s': decision %lld has status '%s'",
+				    in->ledger, (long long)x->id, seen);
+	}
 	x->status = (paper_decision_status)status;
 	x->confidence = in->f64(in, 4);
-	/* Free text written by any program: cut to fit, as the API promises. */
-	const char *why = in->raw(in, 5);
-	g_strlcpy(x->reasoning, why ? why : "", sizeof x->reasoning);
+	/* Free text written by any program: cut to fit, as the API promises, never inside a
+	 * character. Returned as written; libpaper never prints or logs it. */
+	const char *text = in->raw(in, 5);
+	g_strlcpy(x->reasoning, text ? text : "", sizeof x->reasoning);
+	paper__text_trim_cut(x->reasoning);
 	x->take_profit = in->f64(in, 6);
 	x->stop_loss = in->f64(in, 7);
 	x->order_id = (uint64_t)in->i64(in, 8);
 	d->processed_ts = in->i64(in, 10);
-	return PAPER_OK;
+	text = in->raw(in, 11);
+	g_strlcpy(d->outcome, text ? text : "", sizeof d->outcome);
+	bool ok = read_symbol(in, x, why, why_cap);
+	int side = name_index(in->raw(in, 3), sides, G_N_ELEMENTS(sides));
+	x->side = side == 1 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY;
+	if (ok && side < 0) {
+		char seen[32];
+		shown(in->raw(in, 3), seen, sizeof seen);
+		snprintf(why, why_cap, "side '%s' is not buy or sell", seen);
+		ok = false;
+	}
+	if (ok && !(x->confidence >= 0.0 && x->confidence <= 1.0)) {
+		snprintf(why, why_cap, "confidence %g is not in [0, 1]", x->confidence);
+		ok = false;
+	}
+	return ok ? PAPER_OK : PAPER_EFORMAT;
+}
+
+int store_pending_walk_row(const row_in *in, void *walk)
+{
+	store_pending_walk *w = walk;
+	store_decision d;
+	store_bad_decision bad = { 0 };
+	int rc = store_read_decision(in, &d, bad.why, sizeof bad.why);
+	if (rc == PAPER_OK) {
+		w->out[w->n++] = d.d;
+	} else if (rc == PAPER_EFORMAT) {
+		bad.id = d.d.id;
+		g_array_append_val(w->bad, bad);
+		rc = PAPER_OK;
+	}
+	return rc;
 }

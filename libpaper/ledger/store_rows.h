@@ -51,6 +51,12 @@ typedef enum store_sql {
 	SQL_DECISION_PUT,
 	SQL_DECISION_MARK,
 	SQL_DECISION_STATUS,
+	SQL_PUT_BOOKMARK,
+	SQL_GET_BOOKMARK,
+	SQL_PUT_PRICE,          /* store_prices.c binds and reads these four */
+	SQL_PUT_FEED_HEALTH,
+	SQL_EACH_PRICE,
+	SQL_EACH_FEED_HEALTH,
 	SQL__COUNT
 } store_sql;
 
@@ -96,7 +102,8 @@ void store_bind_mark(row_out *o, const store_mark *m);
 void store_bind_decision_add(row_out *o, const char *account, const paper_decision *d);
 void store_bind_decision_put(row_out *o, const char *account, const store_decision *d);
 void store_bind_decision_mark(row_out *o, int64_t id, paper_decision_status status,
-			      uint64_t order_id, paper_ts now);
+			      uint64_t order_id, paper_ts now, const char *outcome);
+void store_bind_bookmark(row_out *o, const store_bookmark *b);
 
 /* The first and last key of an account's range, for the *_EACH_* and LAST_EVENT statements;
  * or of its part from the from-th row on. */
@@ -151,7 +158,39 @@ int store_decision_walk_row(const row_in *in, void *walk); /* store_item_walk, .
 int store_read_order(const row_in *in, order *o, char *symbol);         /* SQL_EACH_ORDER */
 int store_read_trade(const row_in *in, trade *t, char *symbol);         /* SQL_EACH_TRADE */
 int store_read_mark(const row_in *in, int64_t account, store_mark *m);  /* SQL_EACH_MARK */
-/* SQL_DECISIONS_PENDING and SQL_EACH_DECISION */
-int store_read_decision(const row_in *in, store_decision *d);
+/*
+ * SQL_DECISIONS_PENDING and SQL_EACH_DECISION. PAPER_EFORMAT, why filled, for a row the reader
+ * cannot take (a symbol that is not a valid one of at most 31 bytes, a bad side or
+ * confidence): d is read all the same, its symbol made printable and cut.
+ */
+int store_read_decision(const row_in *in, store_decision *d, char *why, size_t why_cap);
+
+/* Pending rows into out, those it cannot take into bad (store_bad_decision). */
+typedef struct store_pending_walk {
+	paper_decision *out;
+	size_t n;
+	GArray *bad;
+} store_pending_walk;
+int store_pending_walk_row(const row_in *in, void *walk);
+
+/* ---- live prices and feed health (store_prices.c) ---- */
+
+void store_bind_price(row_out *o, const store_price *p);
+void store_bind_feed_health(row_out *o, const store_feed_health *h);
+
+typedef struct store_price_walk {
+	int64_t account;
+	store_price_cb cb;
+	void *ctx;
+} store_price_walk;
+
+typedef struct store_health_walk {
+	int64_t account;
+	store_feed_health_cb cb;
+	void *ctx;
+} store_health_walk;
+
+int store_price_walk_row(const row_in *in, void *walk);  /* store_price_walk: SQL_EACH_PRICE */
+int store_health_walk_row(const row_in *in, void *walk); /* store_health_walk */
 
 #endif

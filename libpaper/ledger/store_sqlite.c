@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/text.h"
 #include "ledger/filelock.h"
 #include "ledger/sqlite_file.h"
 #include "ledger/store_rows.h"
@@ -107,20 +108,27 @@ static const char *space_hint(const store *s, int rc)
 static int fail(const store *s, int rc, const char *what)
 {
 	int prim = rc & 0xff;
-	const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	/* SQLite's message may quote the file (a name from a corrupt schema): never raw. */
+	const char *raw = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+	char *msg = paper__text_shown(raw, PAPER_TEXT_SHOWN_MAX);
 	int e = s->db ? sqlite3_system_errno(s->db) : 0;
 	char sys[96] = "";
 	if (e && prim == SQLITE_CANTOPEN)
 		snprintf(sys, sizeof sys, " (%s)", strerror(e));
 
-	if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB)
-		return paper__error(PAPER_ECORRUPT, "ledger '%s' is corrupt or truncated (%s: %s)",
-				    s->path, what, msg);
-	if (prim == SQLITE_NOMEM)
-		return paper__error(PAPER_ENOMEM, "ledger '%s': %s: out of memory", s->path, what);
-	const char *space = space_hint(s, rc);
-	return paper__error(PAPER_EIO, "ledger '%s': %s failed: %s%s%s", s->path, what, msg, sys,
-			    space ? space : hint(rc));
+	int code;
+	if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB) {
+		code = paper__error(PAPER_ECORRUPT, "ledger '%s' is corrupt or truncated (%s: %s); it "
+				    "was left as it is (paper check tells more)", s->path, what, msg);
+	} else if (prim == SQLITE_NOMEM) {
+		code = paper__error(PAPER_ENOMEM, "ledger '%s': %s: out of memory", s->path, what);
+	} else {
+		const char *space = space_hint(s, rc);
+		code = paper__error(PAPER_EIO, "ledger '%s': %s failed: %s%s%s", s->path, what, msg,
+				    sys, space ? space : hint(rc));
+	}
+	g_free(msg);
+	return code;
 }
 
 static sqlite3_stmt *stmt(store *s, int id, int *rc)
@@ -230,6 +238,16 @@ static sq_in in_for(const store *s, sqlite3_stmt *st)
 	return in;
 }
 
+/*
+ * The name SQLite is given for a path: relative ones as ./path. SQLite (as Debian builds it,
+ * SQLITE_USE_URI) reads "file:..." as a URI and ":memory:" as no file at all, so a path starting
+ * that way would open something other than the file libpaper checks and locks.
+ */
+static char *sqlite_name(const char *path)
+{
+	return path[0] == '/' ? g_strdup(path) : g_strconcat("./", path, NULL);
+}
+
 /* ---- creating a ledger ---- */
 
 static int apply_migrations(store *s, int from)
@@ -308,7 +326,9 @@ static int create_file(const char *path)
 	}
 	close(fd);
 	store s = { .path = (char *)path };
-	int rc = sqlite3_open_v2(tmp, &s.db, SQLITE_OPEN_READWRITE, NULL);
+	char *name = sqlite_name(tmp);
+	int rc = sqlite3_open_v2(name, &s.db, SQLITE_OPEN_READWRITE, NULL);
+	g_free(name);
 	rc = rc == SQLITE_OK ? init_schema(&s) : fail(&s, rc, "creating the ledger");
 	sqlite3_close(s.db);
 	if (rc == PAPER_OK && !place_new_file(tmp, path))
@@ -360,6 +380,83 @@ static int verify(store *s, int64_t *version)
 	if (rc == PAPER_OK && *version < 1)
 		return paper__error(PAPER_ECORRUPT, "ledger '%s' has no schema version", s->path);
 	return rc;
+}
+
+/*
+ * SQLite's own check of the file: every page of every b-tree read and its structure verified
+ * (quick_check), or that and every index against its table (integrity_check). A flipped page
+ * makes a ledger that still opens and reads wrong; it must not be taken for one, and above all
+ * not be written to. Each problem goes to cb, at most max of them.
+ */
+static int storage_check(store *s, bool full, int max, store_problem_cb cb, void *ctx)
+{
+	char sql[64];
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	snprintf(sql, sizeof sql, "PRAGMA %s(%d)", full ? "integrity_check" : "quick_check", max);
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(st, 0);
+		if (row && strcmp(row, "ok") == 0)
+			continue;
+		/* A row may hold several lines, the first naming the database: one problem each. */
+		char **lines = g_strsplit(row ? row : "?", "\n", -1);
+		for (char **l = lines; *l; l++) {
+			if (**l == '\0' || g_str_has_prefix(*l, "*** in database"))
+				continue;
+			char *shown = paper__text_shown(*l, PAPER_TEXT_SHOWN_MAX);
+			cb(ctx, shown);
+			g_free(shown);
+			found++;
+		}
+		g_strfreev(lines);
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	if (rc != SQLITE_OK) { /* the check itself could not read the file */
+		char *shown = paper__text_shown(sqlite3_errmsg(s->db), PAPER_TEXT_SHOWN_MAX);
+		cb(ctx, shown);
+		g_free(shown);
+		found++;
+	}
+	sqlite3_finalize(st);
+	return found ? PAPER_ECORRUPT : PAPER_OK;
+}
+
+typedef struct first_problem {
+	char text[512];
+	int count;
+} first_problem;
+
+static void keep_first(void *ctx, const char *problem)
+{
+	first_problem *f = ctx;
+	if (f->count++ == 0)
+		g_strlcpy(f->text, problem, sizeof f->text);
+}
+
+/*
+ * On open, damage only: a row some program wrote past a CHECK constraint (ignore_check_
+ * constraints) is data the readers judge (the inbox rejects such a row), not a broken file, and
+ * must not make the whole ledger unusable. paper check reports those too.
+ */
+static int quick_check(store *s)
+{
+	first_problem f = { "", 0 };
+	int rc = exec(s, "PRAGMA ignore_check_constraints = ON", "checking the file");
+	if (rc == PAPER_OK)
+		rc = storage_check(s, false, 8, keep_first, &f);
+	int back = exec(s, "PRAGMA ignore_check_constraints = OFF", "checking the file");
+	if (rc == PAPER_OK || (rc != PAPER_ECORRUPT && f.count == 0))
+		return rc ? rc : back;
+	return paper__error(PAPER_ECORRUPT, "ledger '%s' is corrupt (PRAGMA quick_check: %s%s); it "
+			    "was left as it is: paper check lists every problem", s->path, f.text,
+			    f.count > 1 ? "; and more" : "");
+}
+
+static int sqlite_check_storage(store *s, store_problem_cb cb, void *ctx)
+{
+	return storage_check(s, true, 100, cb, ctx);
 }
 
 static int migrate(store *s, int64_t version)
@@ -430,7 +527,9 @@ static int open_db(store *s, const store_open_options *o)
 {
 	int flags = (o->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		    SQLITE_OPEN_NOMUTEX;
-	int rc = sqlite3_open_v2(s->path, &s->db, flags, NULL);
+	char *name = sqlite_name(s->path);
+	int rc = sqlite3_open_v2(name, &s->db, flags, NULL);
+	g_free(name);
 	if (rc == SQLITE_OK && o->read_only)
 		rc = reopen_immutable(s, flags);
 	if (rc != SQLITE_OK)
@@ -442,6 +541,9 @@ static int open_db(store *s, const store_open_options *o)
 				    "directory or media); open it with read_only to read it", s->path);
 	int64_t version = 0;
 	rc = verify(s, &version);
+	/* Before anything is written: a damaged file is refused as it is. */
+	if (rc == PAPER_OK && !o->skip_storage_check)
+		rc = quick_check(s);
 	if (rc == PAPER_OK)
 		rc = migrate(s, version);
 	if (rc == PAPER_OK)
@@ -719,7 +821,8 @@ static int walk_from(store *s, int id, int64_t account, uint64_t from, const cha
 	sq_out o = out_for(st);
 	if (name)
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	else if (id == SQL_EACH_CONFIG || id == SQL_EACH_MARK)
+	else if (id == SQL_EACH_CONFIG || id == SQL_EACH_MARK || id == SQL_EACH_PRICE ||
+		 id == SQL_EACH_FEED_HEALTH)
 		o_i64(&o.base, account);
 	else
 		store_bind_range_from(&o.base, account, from);
@@ -813,23 +916,8 @@ static int sqlite_decision_add(store *s, const char *account, const paper_decisi
 	return PAPER_OK;
 }
 
-typedef struct pending_walk {
-	paper_decision *out;
-	size_t n;
-} pending_walk;
-
-static int pending_row(const row_in *in, void *ctx)
-{
-	pending_walk *w = ctx;
-	store_decision d;
-	int rc = store_read_decision(in, &d);
-	if (rc == PAPER_OK)
-		w->out[w->n++] = d.d;
-	return rc;
-}
-
 static int sqlite_decisions_pending(store *s, const char *account, paper_decision *out,
-				    size_t cap, size_t *count)
+				    size_t cap, size_t *count, GArray *bad)
 {
 	int rc;
 	sqlite3_stmt *st = stmt(s, SQL_DECISIONS_PENDING, &rc);
@@ -837,8 +925,8 @@ static int sqlite_decisions_pending(store *s, const char *account, paper_decisio
 		return rc;
 	sqlite3_bind_text(st, 1, account, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (int64_t)cap);
-	pending_walk w = { out, 0 };
-	rc = walk(s, st, pending_row, &w, "reading pending decisions");
+	store_pending_walk w = { out, 0, bad };
+	rc = walk(s, st, store_pending_walk_row, &w, "reading pending decisions");
 	if (rc == PAPER_OK)
 		*count = w.n;
 	return rc;
@@ -890,14 +978,14 @@ static int decision_status(store *s, int64_t id, char *buf, size_t cap)
 }
 
 static int sqlite_decision_mark(store *s, int64_t id, paper_decision_status status,
-				uint64_t order_id, paper_ts now)
+				uint64_t order_id, paper_ts now, const char *outcome)
 {
 	int rc;
 	sqlite3_stmt *st = stmt(s, SQL_DECISION_MARK, &rc);
 	if (st == NULL)
 		return rc;
 	sq_out o = out_for(st);
-	store_bind_decision_mark(&o.base, id, status, order_id, now);
+	store_bind_decision_mark(&o.base, id, status, order_id, now, outcome);
 	if ((rc = run(s, st, "marking a decision")) != PAPER_OK)
 		return rc;
 	if (sqlite3_changes(s->db) == 1)
@@ -907,6 +995,40 @@ static int sqlite_decision_mark(store *s, int64_t id, paper_decision_status stat
 		return rc;
 	return paper__error(PAPER_ESTATE, "decision %lld was already processed (%s)", (long long)id,
 			    was);
+}
+
+/* ---- bookmarks ---- */
+
+static void bind_bookmark(row_out *o, const void *ctx)
+{
+	store_bind_bookmark(o, ctx);
+}
+
+static int sqlite_put_bookmark(store *s, const store_bookmark *b)
+{
+	return run_sql(s, SQL_PUT_BOOKMARK, bind_bookmark, b, "writing a bookmark");
+}
+
+static int sqlite_get_bookmark(store *s, int64_t account, const char *name, char *buf,
+			       size_t cap)
+{
+	int rc;
+	sqlite3_stmt *st = stmt(s, SQL_GET_BOOKMARK, &rc);
+	if (st == NULL)
+		return rc;
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sq_in in = in_for(s, st);
+		rc = i_text(&in.base, 0, buf, cap, "a bookmark");
+	} else if (rc == SQLITE_DONE) {
+		rc = paper__error(PAPER_ENOTFOUND, "no bookmark '%s'", name);
+	} else {
+		rc = fail(s, rc, "reading a bookmark");
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 /* ---- account locks: one byte per account id in <ledger>-locks ---- */
@@ -939,10 +1061,47 @@ static void sqlite_unlock(store_lock *l)
 	g_free(l);
 }
 
+/* ---- live prices and feed health ---- */
+
+static void bind_price(row_out *o, const void *ctx)
+{
+	store_bind_price(o, ctx);
+}
+
+static void bind_feed_health(row_out *o, const void *ctx)
+{
+	store_bind_feed_health(o, ctx);
+}
+
+static int sqlite_put_price(store *s, const store_price *p)
+{
+	return run_sql(s, SQL_PUT_PRICE, bind_price, p, "writing a price");
+}
+
+static int sqlite_put_feed_health(store *s, const store_feed_health *h)
+{
+	return run_sql(s, SQL_PUT_FEED_HEALTH, bind_feed_health, h, "writing a feed's health");
+}
+
+static int sqlite_each_price(store *s, int64_t account, store_price_cb cb, void *ctx)
+{
+	store_price_walk w = { account, cb, ctx };
+	return walk_account(s, SQL_EACH_PRICE, account, NULL, store_price_walk_row, &w,
+			    "reading prices");
+}
+
+static int sqlite_each_feed_health(store *s, int64_t account, store_feed_health_cb cb, void *ctx)
+{
+	store_health_walk w = { account, cb, ctx };
+	return walk_account(s, SQL_EACH_FEED_HEALTH, account, NULL, store_health_walk_row, &w,
+			    "reading feed health");
+}
+
 const store_ops paper__store_sqlite = {
 	.backend = "sqlite",
 	.open = sqlite_open,
 	.close = sqlite_close,
+	.check_storage = sqlite_check_storage,
 	.begin = sqlite_begin,
 	.commit = sqlite_commit,
 	.rollback = sqlite_rollback,
@@ -950,6 +1109,7 @@ const store_ops paper__store_sqlite = {
 	.put_mark = sqlite_put_mark,
 	.add_account = sqlite_add_account,
 	.put_config = sqlite_put_config,
+	.put_bookmark = sqlite_put_bookmark,
 	.find_account = sqlite_find_account,
 	.account_count = sqlite_account_count,
 	.account_name = sqlite_account_name,
@@ -959,6 +1119,7 @@ const store_ops paper__store_sqlite = {
 	.each_order = sqlite_each_order,
 	.each_trade = sqlite_each_trade,
 	.last_seq = sqlite_last_seq,
+	.get_bookmark = sqlite_get_bookmark,
 	.decision_add = sqlite_decision_add,
 	.decisions_pending = sqlite_decisions_pending,
 	.decision_mark = sqlite_decision_mark,
@@ -967,4 +1128,8 @@ const store_ops paper__store_sqlite = {
 	.lock = sqlite_lock,
 	.unlock = sqlite_unlock,
 	/* A file is never disconnected: .reconnect and .relock stay NULL. */
+	.put_price = sqlite_put_price,
+	.put_feed_health = sqlite_put_feed_health,
+	.each_price = sqlite_each_price,
+	.each_feed_health = sqlite_each_feed_health,
 };

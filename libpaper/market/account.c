@@ -3,11 +3,16 @@
  * removes a proportional share of the basis, and closing it removes all that is left. So the
  * realized P&L of a round trip is exactly what its fills moved in cash, and
  * starting cash + realized - fees == cash whenever the account is flat.
+ *
+ * Every amount stays within the limits of fixed.h: a fill is planned with checked arithmetic
+ * and refused whole when one amount would pass them, so the commit that follows cannot
+ * overflow, and neither can the sums read from the state (equity, unrealized P&L).
  */
 #include "market/account.h"
 
 #include <string.h>
 
+#include "base/error.h"
 #include "base/fixed.h"
 
 static void position_list_add(paper_broker *b, uint32_t sym)
@@ -26,7 +31,7 @@ static void position_list_remove(paper_broker *b, uint32_t sym)
 	b->syms[sym].pos.index = NO_SLOT;
 }
 
-/* Start a round trip with the opening part of a fill. */
+/* Start a round trip with the opening part of a fill (amounts already checked). */
 static void open_trip(position *p, const order *o, const fill *f, int64_t qty, int64_t notional,
 		      int64_t fee)
 {
@@ -46,29 +51,41 @@ static void open_trip(position *p, const order *o, const fill *f, int64_t qty, i
 	p->fees = fee;
 }
 
-static void add_to_trip(position *p, const order *o, int64_t qty, int64_t notional, int64_t fee)
+/* a + b as a quantity within the limits (a position, a round trip's total). */
+static bool qty_add(int64_t a, int64_t b, int64_t *out)
 {
-	p->qty = account_after(p->qty, o->side, qty);
-	p->basis += notional;
-	p->entry_qty += qty;
-	p->entry_notional += notional;
-	p->fees += fee;
+	int64_t r;
+	if (!fx_add_checked(a, b, &r) || r > FX_QTY_MAX || r < -FX_QTY_MAX)
+		return false;
+	*out = r;
+	return true;
 }
 
-/* Reduce the position by qty; returns the realized P&L. */
-static int64_t reduce_trip(position *p, const order *o, int64_t qty, int64_t notional, int64_t fee)
+static bool add_to_trip(position *p, const order *o, int64_t qty, int64_t notional, int64_t fee)
+{
+	return qty_add(p->qty, o->side == PAPER_SIDE_BUY ? qty : -qty, &p->qty) &&
+	       fx_money_add(p->basis, notional, &p->basis) &&
+	       qty_add(p->entry_qty, qty, &p->entry_qty) &&
+	       fx_money_add(p->entry_notional, notional, &p->entry_notional) &&
+	       fx_money_add(p->fees, fee, &p->fees);
+}
+
+/* Reduce the position by qty (<= held); *pnl receives the realized P&L. */
+static bool reduce_trip(position *p, const order *o, int64_t qty, int64_t notional, int64_t fee,
+			int64_t *pnl)
 {
 	int64_t held = fx_abs(p->qty);
+	/* At most the basis: the quotient of qty / held <= 1 of it. */
 	int64_t removed = qty == held ? p->basis : fx_muldiv(p->basis, qty, held);
-	int64_t pnl = p->qty > 0 ? notional - removed : removed - notional;
+	/* Both within the money limit, so the difference fits. */
+	*pnl = p->qty > 0 ? notional - removed : removed - notional;
 
 	p->basis -= removed;
 	p->qty = account_after(p->qty, o->side, qty);
-	p->exit_qty += qty;
-	p->exit_notional += notional;
-	p->realized += pnl;
-	p->fees += fee;
-	return pnl;
+	return qty_add(p->exit_qty, qty, &p->exit_qty) &&
+	       fx_money_add(p->exit_notional, notional, &p->exit_notional) &&
+	       fx_money_add(p->realized, *pnl, &p->realized) &&
+	       fx_money_add(p->fees, fee, &p->fees);
 }
 
 static void close_trip(const paper_broker *b, uint32_t sym, const position *p, const order *o,
@@ -92,41 +109,119 @@ static void close_trip(const paper_broker *b, uint32_t sym, const position *p, c
 	memcpy(t->signal_id, p->signal_id, sizeof t->signal_id);
 }
 
-void account_plan_fill(const paper_broker *b, const order *o, const fill *f, fill_effect *e)
+/* The position after the fill; false when one of its amounts would pass the limits. */
+static bool plan_position(const paper_broker *b, const order *o, const fill *f, int64_t notional,
+			  fill_effect *e)
 {
-	const position *cur = &b->syms[f->sym].pos;
 	position *p = &e->pos;
-	int64_t notional = fx_mul(f->qty, f->price);
 	bool buy = f->side == PAPER_SIDE_BUY;
 
-	*p = *cur;
-	e->cash_delta = (buy ? -notional : notional) - f->fee;
+	*p = b->syms[f->sym].pos;
 	e->realized_delta = 0;
 	e->closed = false;
 	if (p->qty == 0) {
 		open_trip(p, o, f, f->qty, notional, f->fee);
-		return;
+		return true;
 	}
-	if ((p->qty > 0) == buy) {
-		add_to_trip(p, o, f->qty, notional, f->fee);
-		return;
-	}
+	if ((p->qty > 0) == buy)
+		return add_to_trip(p, o, f->qty, notional, f->fee);
 	int64_t held = fx_abs(p->qty);
 	if (f->qty <= held) {
-		e->realized_delta = reduce_trip(p, o, f->qty, notional, f->fee);
+		if (!reduce_trip(p, o, f->qty, notional, f->fee, &e->realized_delta))
+			return false;
 		if (p->qty == 0) {
 			close_trip(b, f->sym, p, o, f, &e->trade);
 			e->closed = true;
 		}
-		return;
+		return true;
 	}
-	/* A flip: split the fill's notional and fee exactly between the two round trips. */
+	/* A flip: split the fill's notional and fee exactly between the two round trips (each
+	 * part at most the whole). */
 	int64_t close_notional = fx_muldiv(notional, held, f->qty);
 	int64_t close_fee = fx_muldiv(f->fee, held, f->qty);
-	e->realized_delta = reduce_trip(p, o, held, close_notional, close_fee);
+	if (!reduce_trip(p, o, held, close_notional, close_fee, &e->realized_delta))
+		return false;
 	close_trip(b, f->sym, p, o, f, &e->trade);
 	e->closed = true;
 	open_trip(p, o, f, f->qty - held, notional - close_notional, f->fee - close_fee);
+	return true;
+}
+
+/*
+ * The account's totals with symbol s holding qty (basis) valued at price and cash: each
+ * total within the limits? The totals never pass them, so removing s's share and adding the
+ * new one stays inside int64.
+ */
+static bool totals_ok(const paper_broker *b, const instrument *s, int64_t cash, int64_t qty,
+		      int64_t basis, int64_t price, int64_t *value)
+{
+	int64_t v = 0;
+	if (qty != 0 && !fx_money_mul(qty, price, &v))
+		return false;
+	int64_t lv = b->long_value - (s->value > 0 ? s->value : 0) + (v > 0 ? v : 0);
+	int64_t sv = b->short_value - (s->value < 0 ? -s->value : 0) + (v < 0 ? -v : 0);
+	int64_t lb = b->long_basis - (s->pos.qty > 0 ? s->pos.basis : 0) + (qty > 0 ? basis : 0);
+	int64_t sb = b->short_basis - (s->pos.qty < 0 ? s->pos.basis : 0) + (qty < 0 ? basis : 0);
+	if (lv > FX_MONEY_MAX || sv > FX_MONEY_MAX || lb > FX_MONEY_MAX || sb > FX_MONEY_MAX ||
+	    !fx_money_ok(cash + (lv - sv)))
+		return false;
+	*value = v;
+	return true;
+}
+
+static int out_of_range(const paper_broker *b, const fill *f, const char *what)
+{
+	return paper__error(PAPER_ERANGE, "%s: a fill of %.8g at %.8g would take %s past the limit "
+			    "of 46000000000 in magnitude (docs/semantics.md, \"Limits\")",
+			    b->syms[f->sym].name, fx_to_double(f->qty), fx_to_double(f->price), what);
+}
+
+int account_plan_fill(const paper_broker *b, const order *o, const fill *f, int64_t mark_after,
+		      fill_effect *e)
+{
+	const instrument *s = &b->syms[f->sym];
+	bool buy = f->side == PAPER_SIDE_BUY;
+	int64_t notional, c, v;
+
+	if (f->price <= 0 || f->price > FX_PRICE_MAX || f->qty <= 0 || f->qty > FX_QTY_MAX)
+		return out_of_range(b, f, "the price or quantity");
+	if (f->fee < 0 || f->fee > FX_MONEY_MAX)
+		return out_of_range(b, f, "the fee");
+	if (!fx_money_mul(f->qty, f->price, &notional))
+		return out_of_range(b, f, "the notional");
+	/* cash +- notional - fee: each within the limit, so only the last step can overflow. */
+	if (!fx_add_checked(b->cash, buy ? -notional : notional, &c) ||
+	    !fx_sub_checked(c, f->fee, &c) || !fx_money_ok(c))
+		return out_of_range(b, f, "the cash");
+	e->cash = c;
+	if (!fx_money_add(b->fees, f->fee, &e->fees) ||
+	    !fx_money_add(o->fill_notional, notional, &e->order_notional) ||
+	    !fx_money_add(o->fees, f->fee, &e->order_fees))
+		return out_of_range(b, f, "the fees or the order's filled notional");
+	if (!plan_position(b, o, f, notional, e))
+		return out_of_range(b, f, "the position's quantity, cost basis or P&L");
+	if (!fx_money_add(b->realized, e->realized_delta, &e->realized))
+		return out_of_range(b, f, "the realized P&L");
+	/* Valued at the symbol's mark (a first fill marks it at its price), and at the mark the
+	 * market event under way leaves. */
+	int64_t mark = s->mark ? s->mark : f->price;
+	if (!totals_ok(b, s, e->cash, e->pos.qty, e->pos.basis, mark, &v) ||
+	    (mark_after && !totals_ok(b, s, e->cash, e->pos.qty, e->pos.basis, mark_after, &v)))
+		return out_of_range(b, f, "the market value or equity");
+	return PAPER_OK;
+}
+
+/* Keep the basis totals as position p replaces the symbol's position cur. */
+static void move_basis(paper_broker *b, const position *cur, const position *p)
+{
+	if (cur->qty > 0)
+		b->long_basis -= cur->basis;
+	else if (cur->qty < 0)
+		b->short_basis -= cur->basis;
+	if (p->qty > 0)
+		b->long_basis += p->basis;
+	else if (p->qty < 0)
+		b->short_basis += p->basis;
 }
 
 void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e)
@@ -135,11 +230,12 @@ void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e)
 	bool was_open = p->qty != 0, now_open = e->pos.qty != 0;
 	uint32_t index = p->index;
 
-	b->cash += e->cash_delta;
-	b->fees += f->fee;
-	b->realized += e->realized_delta;
+	b->cash = e->cash;
+	b->fees = e->fees;
+	b->realized = e->realized;
 	if (e->closed)
 		b->n_trades++;
+	move_basis(b, p, &e->pos);
 	*p = e->pos;
 	p->index = index;
 	if (!was_open && now_open)
@@ -155,29 +251,63 @@ void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e)
 void account_values(const paper_broker *b, int64_t *long_value, int64_t *short_value,
 		    int64_t *unrealized)
 {
-	int64_t lv = 0, sv = 0, u = 0;
+	*long_value = b->long_value;
+	*short_value = b->short_value;
+	/* Each difference within the money limit, the sum within twice it. */
+	*unrealized = (b->long_value - b->long_basis) + (b->short_basis - b->short_value);
+}
 
-	for (uint32_t i = 0; i < b->n_positions; i++) {
-		const instrument *s = &b->syms[b->positions[i]];
-		int64_t v = fx_mul(fx_abs(s->pos.qty), s->mark);
-		if (s->pos.qty > 0) {
-			lv += v;
-			u += v - s->pos.basis;
-		} else {
-			sv += v;
-			u += s->pos.basis - v;
-		}
-	}
-	*long_value = lv;
-	*short_value = sv;
-	*unrealized = u;
+int account_check_mark_slow(const paper_broker *b, uint32_t sym, int64_t price, int64_t *value)
+{
+	const instrument *s = &b->syms[sym];
+	if (totals_ok(b, s, b->cash, s->pos.qty, s->pos.basis, price, value))
+		return PAPER_OK;
+	return paper__error(PAPER_ERANGE, "%s: a price of %.8g would take the market value of %.8g "
+			    "units or the equity past the limit of 46000000000 in magnitude "
+			    "(docs/semantics.md, \"Limits\")", s->name, fx_to_double(price),
+			    fx_to_double(s->pos.qty));
 }
 
 void account_revalue(paper_broker *b, uint32_t sym)
 {
-	instrument *s = &b->syms[sym];
-	int64_t v = s->pos.qty ? fx_mul(s->pos.qty, s->mark) : 0;
+	const instrument *s = &b->syms[sym];
+	/* Within the limits: checked by the plan, the mark check or the restore check before. */
+	account_set_value(b, sym, s->pos.qty ? fx_mul(s->pos.qty, s->mark) : 0);
+}
 
-	b->net_value += v - s->value;
-	s->value = v;
+int account_check_position(const paper_broker *b, uint32_t sym, const position *p)
+{
+	const instrument *s = &b->syms[sym];
+	int64_t v, held = fx_abs(p->qty);
+	/* Valued at the mark, or at its average price when the symbol has none yet (at least one
+	 * unit: the cost of a tiny position may round to nothing). */
+	int64_t mark = s->mark ? s->mark : fx_muldiv(p->basis, FX_SCALE, held ? held : 1);
+	if (mark == 0 && !s->mark)
+		mark = 1;
+	bool ok = p->qty >= -FX_QTY_MAX && p->qty <= FX_QTY_MAX && p->entry_qty >= 0 &&
+		  p->entry_qty <= FX_QTY_MAX && p->exit_qty >= 0 && p->exit_qty <= FX_QTY_MAX &&
+		  p->basis >= 0 && p->basis <= FX_MONEY_MAX && p->entry_notional >= 0 &&
+		  p->entry_notional <= FX_MONEY_MAX && p->exit_notional >= 0 &&
+		  p->exit_notional <= FX_MONEY_MAX && fx_money_ok(p->realized) && p->fees >= 0 &&
+		  p->fees <= FX_MONEY_MAX && mark > 0 && mark <= FX_PRICE_MAX &&
+		  totals_ok(b, s, b->cash, p->qty, p->basis, mark, &v);
+	if (ok)
+		return PAPER_OK;
+	return paper__error(PAPER_ERANGE, "%s: the position's amounts pass the limits "
+			    "(docs/semantics.md, \"Limits\")", s->name);
+}
+
+void account_set_position(paper_broker *b, uint32_t sym, const position *p)
+{
+	instrument *s = &b->syms[sym];
+	uint32_t index = s->pos.index;
+
+	move_basis(b, &s->pos, p);
+	s->pos = *p;
+	s->pos.index = index;
+	if (index == NO_SLOT)
+		position_list_add(b, sym);
+	if (s->mark == 0)
+		s->mark = fx_muldiv(s->pos.basis, FX_SCALE, fx_abs(s->pos.qty));
+	account_revalue(b, sym);
 }

@@ -13,6 +13,8 @@
 
 #include "base/error.h"
 #include "base/fixed.h"
+#include "base/tstext.h"
+#include "base/text.h"
 #include "market/account.h"
 #include "market/engine.h"
 #include "market/log.h"
@@ -21,9 +23,10 @@
 
 #define DAY_US (INT64_C(86400) * PAPER_TS_PER_SECOND)
 
+/* Floor division for any int64 (no negation to overflow at INT64_MIN). */
 static int64_t day_of(paper_ts ts)
 {
-	return ts >= 0 ? ts / DAY_US : -((-ts + DAY_US - 1) / DAY_US);
+	return ts / DAY_US - (ts % DAY_US < 0);
 }
 
 /* ---- events ---- */
@@ -84,13 +87,13 @@ static void apply_fill(paper_broker *b, const event *ev)
 	fill_effect planned;
 	const fill_effect *e = ev->effect;
 
-	if (e == NULL) { /* replaying a log: plan it here */
-		account_plan_fill(b, o, f, &planned);
+	if (e == NULL) { /* replaying a log: check_replay() planned it already */
+		account_plan_fill(b, o, f, 0, &planned);
 		e = &planned;
 	}
 	o->filled += f->qty;
-	o->fill_notional += fx_mul(f->qty, f->price);
-	o->fees += f->fee;
+	o->fill_notional = e->order_notional;
+	o->fees = e->order_fees;
 	o->updated = f->ts;
 	o->status = o->filled == o->qty ? PAPER_STATUS_FILLED : PAPER_STATUS_PARTIALLY_FILLED;
 	b->n_fills++;
@@ -119,22 +122,6 @@ static void apply_close(paper_broker *b, const event *ev)
 	if (ev->status == PAPER_STATUS_REJECTED)
 		b->n_rejections++;
 	orders_close(b, o);
-}
-
-static void apply_position(paper_broker *b, const event *ev)
-{
-	instrument *s = &b->syms[ev->sym];
-	uint32_t index = s->pos.index;
-
-	s->pos = *ev->pos;
-	s->pos.index = index;
-	if (index == NO_SLOT) {
-		s->pos.index = b->n_positions;
-		b->positions[b->n_positions++] = ev->sym;
-	}
-	if (s->mark == 0)
-		s->mark = fx_muldiv(s->pos.basis, FX_SCALE, fx_abs(s->pos.qty));
-	account_revalue(b, ev->sym);
 }
 
 /* The only function that changes a broker's account and orders. */
@@ -195,7 +182,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 		b->fees = ev->fees;
 		break;
 	case PAPER_EVENT_POSITION_RESTORED:
-		apply_position(b, ev);
+		account_set_position(b, ev->sym, ev->pos);
 		break;
 	}
 }
@@ -265,7 +252,8 @@ static uint32_t sym_add(paper_broker *b, const char *name)
 	g_strlcpy(s->name, name, sizeof s->name);
 	s->head = s->tail = NO_SLOT;
 	s->pos.index = NO_SLOT;
-	g_hash_table_insert(b->sym_index, s->name, GUINT_TO_POINTER(i + 1));
+	g_hash_table_insert(b->sym_index, g_string_chunk_insert(b->sym_names, s->name),
+			    GUINT_TO_POINTER(i + 1));
 	return i;
 }
 
@@ -327,6 +315,7 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->log_structured = paper__log_structured_wanted();
 	params_load(&b->p, copy);
 	b->sym_index = g_hash_table_new(g_str_hash, g_str_equal);
+	b->sym_names = g_string_chunk_new(4096);
 	orders_init(b, (uint32_t)cfg_int(copy, K_ENGINE_ORDER_HISTORY));
 	ring_init(&b->fills, sizeof(fill), (size_t)cfg_int(copy, K_ENGINE_FILL_HISTORY));
 	ring_init(&b->trades, sizeof(trade), (size_t)cfg_int(copy, K_ENGINE_TRADE_HISTORY));
@@ -352,6 +341,7 @@ PAPER_API void paper_broker_free(paper_broker *b)
 	ring_clear(&b->trades);
 	ring_clear(&b->equity);
 	g_hash_table_unref(b->sym_index);
+	g_string_chunk_free(b->sym_names);
 	g_free(b->syms);
 	g_free(b->positions);
 	g_free(b->p.allowed_symbols);
@@ -372,6 +362,10 @@ static int copy_tag(char *dst, size_t cap, const char *src, const char *name)
 	if (strlen(src) >= cap)
 		return paper__error(PAPER_EINVAL, "%s '%.20s...' longer than %zu bytes", name, src,
 				    cap - 1);
+	/* Tags reach log lines, CSV cells and the dashboard: no text there may start a line. */
+	int rc = paper__text_arg(name, src);
+	if (rc != PAPER_OK)
+		return rc;
 	memcpy(dst, src, strlen(src) + 1);
 	return PAPER_OK;
 }
@@ -425,6 +419,8 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 	if ((has_limit && (rc = price_arg(r->limit_price, "limit_price", &o->limit))) ||
 	    (has_stop && (rc = price_arg(r->stop_price, "stop_price", &o->stop))))
 		return rc;
+	if (r->ts != 0 && !ts_in_range(r->ts))
+		return ts_range_error(r->symbol, r->ts);
 	if (r->ts != 0 && r->ts < b->clock)
 		return paper__error(PAPER_ETIME, "order time %" G_GINT64_FORMAT " is before the "
 				    "broker clock %" G_GINT64_FORMAT, r->ts, b->clock);
@@ -441,6 +437,17 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 	o->submitted = o->updated = r->ts ? r->ts : b->clock;
 	o->status = PAPER_STATUS_ACCEPTED;
 	return PAPER_OK;
+}
+
+/* An order whose notional at its reference price passes the money limit can never fill. */
+static int check_notional(const paper_broker *b, const order *o, int64_t ref)
+{
+	int64_t notional;
+	if (fx_money_mul(o->qty, ref, &notional))
+		return PAPER_OK;
+	return paper__error(PAPER_ERANGE, "%s: qty %.8g at %.8g is a notional past the limit of "
+			    "46000000000 (docs/semantics.md, \"Limits\")", b->syms[o->sym].name,
+			    fx_to_double(o->qty), fx_to_double(ref));
 }
 
 static int record_rejection(paper_broker *b, const order *o, const char *symbol, uint8_t reason,
@@ -489,9 +496,14 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 	}
 	o.sym = (uint32_t)s;
 	uint8_t reason = 0;
-	rc = risk_check_order(b, &o, engine_reference_price(&o, &b->syms[s]), &reason);
+	int64_t ref = engine_reference_price(&o, &b->syms[s]);
+	rc = risk_check_order(b, &o, ref, &reason);
 	if (rc != PAPER_OK)
 		return record_rejection(b, &o, req->symbol, reason, rc);
+	/* After the entry limits (limits.max_order_notional is far below this one): what is left
+	 * are exits too large to ever fill. */
+	if ((rc = check_notional(b, &o, ref)) != PAPER_OK)
+		return rc;
 
 	o.id = b->next_order_id;
 	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = &o };
@@ -512,6 +524,8 @@ static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t typ
 }
 
 static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
+		      int64_t alt_price, int64_t mark_after);
+static fill make_fill(const paper_broker *b, const order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price);
 
 PAPER_API int paper_broker_cancel_all(paper_broker *b, const char *symbol)
@@ -550,12 +564,18 @@ static int exit_now(paper_broker *b, uint32_t sym, int64_t qty, uint8_t reason, 
 	o.confidence = -1.0;
 	o.submitted = o.updated = b->clock;
 	o.status = PAPER_STATUS_ACCEPTED;
-	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = &o };
-	int rc = broker_record(b, &ev);
+	/* An exit past the limits fails here, before its order is recorded. */
+	m->qty = qty;
+	fill f = make_fill(b, &o, m, b->clock, alt_price);
+	fill_effect effect;
+	int rc = account_plan_fill(b, &o, &f, 0, &effect);
 	if (rc != PAPER_OK)
 		return rc;
-	m->qty = qty;
-	rc = fill_order(b, orders_find_open(b, o.id), m, b->clock, alt_price);
+	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = &o };
+	rc = broker_record(b, &ev);
+	if (rc != PAPER_OK)
+		return rc;
+	rc = fill_order(b, orders_find_open(b, o.id), m, b->clock, alt_price, 0);
 	if (rc == PAPER_OK && order_id_out)
 		*order_id_out = o.id;
 	return rc;
@@ -691,8 +711,11 @@ PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qt
 	    (rc = price_arg(stop_price, "stop_price", &n.stop)))
 		return rc;
 	uint8_t reason = 0;
+	int64_t ref = engine_reference_price(&n, &b->syms[o->sym]);
 	n.qty -= o->filled; /* check what is still to fill */
-	rc = risk_check_order(b, &n, engine_reference_price(&n, &b->syms[o->sym]), &reason);
+	rc = risk_check_order(b, &n, ref, &reason);
+	if (rc == PAPER_OK)
+		rc = check_notional(b, &n, ref);
 	if (rc != PAPER_OK)
 		return rc;
 	order before = *o;
@@ -735,21 +758,33 @@ static int check_daily_loss(paper_broker *b, paper_ts ts)
 	return broker_record(b, &ev);
 }
 
-static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
+/* The fill of o that m describes, with its commission. */
+static fill make_fill(const paper_broker *b, const order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price)
 {
-	int64_t fee = engine_commission(&b->p, o, m->qty, m->price);
-	uint8_t reason = 0;
-	if (risk_check_fill(b, o, m->qty, m->price, fee, &reason) != PAPER_OK)
-		return close_order(b, o, ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED, reason);
-	fill_effect effect;
-	event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id, .effect = &effect };
-	ev.f = (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
+	return (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
 		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
-		       .price = m->price, .fee = fee, .ref_price = m->ref, .alt_price = alt_price };
+		       .price = m->price, .fee = engine_commission(&b->p, o, m->qty, m->price),
+		       .ref_price = m->ref, .alt_price = alt_price };
+}
+
+/*
+ * Fill o as m says, or reject it: a fill whose amounts would pass the limits (checked first,
+ * so the risk checks compute within them), then buying power and the entry limits.
+ */
+static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
+		      int64_t alt_price, int64_t mark_after)
+{
+	fill_effect effect;
+	event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id, .effect = &effect,
+		     .f = make_fill(b, o, m, ts, alt_price) };
+	uint8_t reason = 0;
 	/* Planned first, so the ledger can write the fill and the trade it closes together. */
-	account_plan_fill(b, o, &ev.f, &effect);
-	return broker_record(b, &ev);
+	if (account_plan_fill(b, o, &ev.f, mark_after, &effect) != PAPER_OK)
+		reason = PAPER_REJECT_OUT_OF_RANGE;
+	else if (risk_check_fill(b, o, m->qty, m->price, ev.f.fee, &reason) == PAPER_OK)
+		return broker_record(b, &ev);
+	return close_order(b, o, ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED, reason);
 }
 
 static int record_trigger(paper_broker *b, const order *o, paper_ts ts)
@@ -781,7 +816,7 @@ static int match_one(paper_broker *b, order *o, const mkt *m)
 		rc = record_trigger(b, o, m->ts);
 	if (rc == PAPER_OK && k == MATCH_FILL &&
 	    !(o->tif == PAPER_TIF_FOK && mt.qty < o->qty - o->filled))
-		rc = fill_order(b, o, &mt, m->ts, 0);
+		rc = fill_order(b, o, &mt, m->ts, 0, m->mark);
 	return rc == PAPER_OK ? cancel_unfilled(b, id, m->ts) : rc;
 }
 
@@ -841,7 +876,7 @@ static int match_group(paper_broker *b, uint64_t group, uint32_t sym, const mkt 
 
 	for (uint32_t s = b->syms[sym].head; s != NO_SLOT && rc == PAPER_OK; s = b->slots[s].next) {
 		order *o = &b->slots[s];
-		if (o->oco_group != group || o->submitted > m->ts)
+		if (o->oco_group != group || o->submitted >= m->ts)
 			continue;
 		fill_match mt;
 		match_kind k = engine_match(&b->p, o, m, b->n_fills, &mt);
@@ -856,7 +891,7 @@ static int match_group(paper_broker *b, uint64_t group, uint32_t sym, const mkt 
 		g.mt.flags |= PAPER_FILL_FLAG_AMBIGUOUS;
 	order *w = orders_find_open(b, g.id);
 	int64_t before = w->filled;
-	rc = fill_order(b, w, &g.mt, m->ts, g.inside > 1 && !g.open ? g.alt : 0);
+	rc = fill_order(b, w, &g.mt, m->ts, g.inside > 1 && !g.open ? g.alt : 0, m->mark);
 	w = orders_find_open(b, g.id);
 	bool filled = w == NULL ? true : w->filled > before;
 	if (rc != PAPER_OK || !filled)
@@ -883,7 +918,7 @@ static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
 	int rc = PAPER_OK;
 
 	for (uint32_t s = b->syms[sym].head; s != NO_SLOT; s = b->slots[s].next) {
-		if (b->slots[s].submitted > m->ts)
+		if (b->slots[s].submitted >= m->ts)
 			continue; /* stamped after this data: no look-ahead */
 		if (n == cap) {
 			ids = ids == local ? g_memdup2(local, sizeof local) : ids;
@@ -918,13 +953,21 @@ static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
 	return rc;
 }
 
-/* Shared by quotes and bars: clock, day roll, matching, marks. */
-static int market_event(paper_broker *b, uint32_t sym, const mkt *m, int64_t mark, bool match)
+/*
+ * Shared by quotes and bars: clock, day roll, matching, marks. A mark that would take the
+ * position's value or the account past the limits refuses the event before anything changes;
+ * fills while matching are checked at that mark too, so setting it after them cannot overflow.
+ */
+static int market_event(paper_broker *b, uint32_t sym, mkt *m, int64_t mark, bool match)
 {
 	instrument *s = &b->syms[sym];
 	uint64_t fills_before = b->n_fills;
-	int rc = PAPER_OK;
+	int64_t qty_before = s->pos.qty, value = 0;
+	int rc = qty_before ? account_check_mark(b, sym, mark, &value) : PAPER_OK;
 
+	if (rc != PAPER_OK)
+		return rc;
+	m->mark = mark;
 	if (day_of(m->ts) > b->day)
 		rc = roll_day(b, m->ts);
 	if (m->ts > b->clock)
@@ -950,8 +993,10 @@ static int market_event(paper_broker *b, uint32_t sym, const mkt *m, int64_t mar
 	s->mark = mark;
 	s->mark_ts = m->ts;
 	/* Equity moves only with a position here or a fill just now; most bars have neither. */
-	if (s->pos.qty != 0 || s->value != 0)
+	if (s->pos.qty != qty_before || b->n_fills != fills_before)
 		account_revalue(b, sym);
+	else if (qty_before != 0)
+		account_set_value(b, sym, value); /* as checked above */
 	if (rc == PAPER_OK && (s->pos.qty != 0 || b->n_fills != fills_before))
 		rc = check_daily_loss(b, m->ts);
 	return rc;
@@ -963,6 +1008,8 @@ static int check_symbol_time(const paper_broker *b, const char *symbol, paper_ts
 	PAPER__CHECK_NULL(symbol, "symbol");
 	if (b->failed)
 		return check_alive(b);
+	if (!ts_in_range(ts))
+		return ts_range_error(symbol, ts);
 	/* A symbol already known passed validation when it was added. */
 	int64_t s = sym_find(b, symbol);
 	if (s < 0 && !paper__symbol_valid(symbol))
@@ -1096,6 +1143,14 @@ static int corrupt(const event *ev, const char *why)
 			    ev->order_id, why);
 }
 
+/* corrupt() with the message of the check that just failed (copied: it is rewritten). */
+static int corrupt_last(const event *ev)
+{
+	char why[1024];
+	g_strlcpy(why, paper_last_error(), sizeof why);
+	return corrupt(ev, why);
+}
+
 static int check_order_event(const paper_broker *b, const event *ev)
 {
 	const order *o = orders_find_open(b, ev->order_id);
@@ -1105,8 +1160,10 @@ static int check_order_event(const paper_broker *b, const event *ev)
 			return corrupt(ev, "no order record");
 		if (o != NULL || ev->ord->id < b->next_order_id)
 			return corrupt(ev, "order id reused");
-		if (ev->ord->sym >= b->n_syms || ev->ord->qty <= 0 || ev->ord->filled != 0)
-			return corrupt(ev, "order record inconsistent");
+		const order *n = ev->ord;
+		if (n->sym >= b->n_syms || n->qty <= 0 || n->qty > FX_QTY_MAX || n->filled != 0 ||
+		    n->limit < 0 || n->limit > FX_PRICE_MAX || n->stop < 0 || n->stop > FX_PRICE_MAX)
+			return corrupt(ev, "order record inconsistent or out of range");
 		return PAPER_OK;
 	}
 	if (o == NULL)
@@ -1116,9 +1173,13 @@ static int check_order_event(const paper_broker *b, const event *ev)
 		if (f->sym != o->sym || f->side != o->side || f->qty <= 0 ||
 		    f->qty > o->qty - o->filled || f->price <= 0 || f->fee < 0)
 			return corrupt(ev, "the fill does not fit the order");
+		fill_effect e;
+		if (account_plan_fill(b, o, f, 0, &e) != PAPER_OK)
+			return corrupt_last(ev);
 	}
-	if (ev->type == PAPER_EVENT_ORDER_REPLACED && (ev->qty <= o->filled || ev->qty <= 0))
-		return corrupt(ev, "replaced quantity below the filled quantity");
+	if (ev->type == PAPER_EVENT_ORDER_REPLACED &&
+	    (ev->qty <= o->filled || ev->qty <= 0 || ev->qty > FX_QTY_MAX))
+		return corrupt(ev, "replaced quantity below the filled quantity or out of range");
 	return PAPER_OK;
 }
 
@@ -1136,11 +1197,19 @@ static int check_replay(const paper_broker *b, const event *ev)
 		return check_order_event(b, ev);
 	case PAPER_EVENT_SNAPSHOT:
 	case PAPER_EVENT_HALT:
+		return PAPER_OK;
 	case PAPER_EVENT_ACCOUNT_RESTORED:
+		/* The equity with the restored cash must be within the limits too. */
+		if (!fx_money_ok(ev->cash) || !fx_money_ok(ev->realized) || ev->fees < 0 ||
+		    ev->fees > FX_MONEY_MAX || !fx_money_ok(ev->cash + (b->long_value - b->short_value)))
+			return corrupt(ev, "restored amounts past the limits (docs/semantics.md, "
+				       "\"Limits\")");
 		return PAPER_OK;
 	case PAPER_EVENT_POSITION_RESTORED:
 		if (ev->pos == NULL || ev->sym >= b->n_syms || ev->pos->qty == 0 || ev->pos->basis < 0)
 			return corrupt(ev, "restored position inconsistent");
+		if (account_check_position(b, ev->sym, ev->pos) != PAPER_OK)
+			return corrupt_last(ev);
 		return PAPER_OK;
 	default:
 		return corrupt(ev, "unknown event type");
@@ -1149,6 +1218,8 @@ static int check_replay(const paper_broker *b, const event *ev)
 
 int paper__broker_replay(paper_broker *b, const event *ev)
 {
+	if (!ts_in_range(ev->ts))
+		return corrupt(ev, "time outside 1970-01-01 .. 9999-12-31");
 	int rc = check_replay(b, ev);
 	if (rc != PAPER_OK)
 		return rc;
@@ -1164,9 +1235,21 @@ int paper__broker_replay(paper_broker *b, const event *ev)
 	return PAPER_OK;
 }
 
-void paper__broker_restore_mark(paper_broker *b, uint32_t sym, int64_t price, paper_ts ts)
+int paper__broker_restore_mark(paper_broker *b, uint32_t sym, int64_t price, paper_ts ts)
 {
 	instrument *s = &b->syms[sym];
+	int64_t value;
+	if (!ts_in_range(ts))
+		return paper__error(PAPER_ECORRUPT, "%s: the saved mark's time %" G_GINT64_FORMAT
+				    " is outside 1970-01-01 .. 9999-12-31", s->name, ts);
+	if (price <= 0 || price > FX_PRICE_MAX)
+		return paper__error(PAPER_ECORRUPT, "%s: the saved mark %" G_GINT64_FORMAT " is not a "
+				    "price within the limits", s->name, price);
+	if (s->pos.qty != 0 && account_check_mark(b, sym, price, &value) != PAPER_OK) {
+		char why[1024];
+		g_strlcpy(why, paper_last_error(), sizeof why);
+		return paper__error(PAPER_ECORRUPT, "the saved mark: %s", why);
+	}
 
 	/* The log keeps marks, not quotes or bars: until new data arrives the mark stands in for
 	 * the latest quote, so buying-power checks and paper_broker_exit_at() work after a reopen. */
@@ -1180,6 +1263,7 @@ void paper__broker_restore_mark(paper_broker *b, uint32_t sym, int64_t price, pa
 	if (ts > b->clock)
 		b->clock = ts;
 	account_revalue(b, sym);
+	return PAPER_OK;
 }
 
 void paper__broker_fail(paper_broker *b, int code, const char *why)

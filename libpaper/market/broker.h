@@ -149,9 +149,17 @@ struct paper_broker {
 	paper_config *cfg;
 	params p;
 
-	GHashTable *sym_index; /* name -> index + 1 */
+	/* name -> index + 1. The keys live in sym_names, which never moves a string: syms is
+	 * reallocated as it grows, so the index must not point at instrument.name. */
+	GHashTable *sym_index;
+	GStringChunk *sym_names;
 	instrument *syms;
-	int64_t net_value;     /* sum of the signed market values of all positions */
+	/* Market values of the long and of the short positions (each >= 0, within the money
+	 * limit), kept as the positions and marks change. */
+	int64_t long_value, short_value;
+	/* Cost bases of the long and of the short positions, summed likewise (so the unrealized
+	 * P&L, values less bases, stays within twice the limit). */
+	int64_t long_basis, short_basis;
 	uint32_t n_syms, cap_syms;
 	uint32_t last_sym;     /* one-entry lookup cache */
 

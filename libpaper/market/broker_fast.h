@@ -9,7 +9,11 @@
 #include "market/broker.h"
 #include "market/broker_store.h"
 
-/* paper_broker_on_bar() for symbol index sym; ohlcv = open, high, low, close, volume (1e-8). */
+/*
+ * paper_broker_on_bar() for symbol index sym; ohlcv = open, high, low, close, volume (1e-8).
+ * The caller keeps ts, the prices and the volume within the limits (the replay's row checks
+ * do, before any row gets here): they are not checked again on the hot path.
+ */
 int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_ts ts, const int64_t ohlcv[5]);
 
 /* paper_broker_exit_at() in fixed-point, for symbol index sym. */

@@ -27,7 +27,7 @@ PAPER_API int paper_broker_account(const paper_broker *b, paper_account_info *ou
 	CHECK_OUT(out, PAPER_ACCOUNT_INFO_VERSION, "paper_account_info");
 	int64_t lv, sv, u;
 	account_values(b, &lv, &sv, &u);
-	int64_t equity = b->cash + lv - sv;
+	int64_t equity = account_equity(b);
 
 	memset(out, 0, sizeof *out);
 	out->version = PAPER_ACCOUNT_INFO_VERSION;
@@ -40,8 +40,9 @@ PAPER_API int paper_broker_account(const paper_broker *b, paper_account_info *ou
 	out->realized_pnl = fx_to_double(b->realized);
 	out->unrealized_pnl = fx_to_double(u);
 	out->fees = fx_to_double(b->fees);
+	/* In doubles: equity less the margin in use can pass the int64 range near the limits. */
 	out->buying_power = b->p.margin
-		? fx_to_double(equity - fx_mul(lv + sv, b->p.initial_margin)) /
+		? (fx_to_double(equity) - fx_to_double(fx_mul(lv + sv, b->p.initial_margin))) /
 			  fx_to_double(b->p.initial_margin)
 		: fx_to_double(b->cash);
 	out->day_start_equity = fx_to_double(b->day_start_equity);

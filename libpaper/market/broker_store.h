@@ -24,8 +24,11 @@ const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym);
  */
 int paper__broker_replay(paper_broker *b, const event *ev);
 
-/* Set a symbol's mark and last data time as the log last saw them. */
-void paper__broker_restore_mark(paper_broker *b, uint32_t sym, int64_t price, paper_ts ts);
+/*
+ * Set a symbol's mark and last data time as the log last saw them. PAPER_ECORRUPT (nothing
+ * changed) for a price that is not one, or that would value the position past the limits.
+ */
+int paper__broker_restore_mark(paper_broker *b, uint32_t sym, int64_t price, paper_ts ts);
 
 /*
  * The ledger could not make events durable that the broker has already applied (a failed

@@ -32,10 +32,11 @@ int64_t engine_slip(const params *p, const order *o, const mkt *m, int64_t ref, 
 		frac *= 1.0 + p->slip_impact * ((double)qty / (double)m->volume);
 	if (p->slip_jitter > 0.0)
 		frac *= 1.0 + p->slip_jitter * rng_symmetric(p->seed, draw);
-	double px = fx_to_double(ref) * (is_buy(o) ? 1.0 + frac : 1.0 - frac);
-	int64_t price = fx_round(px * (double)FX_SCALE);
-	if (price < 1)
-		price = 1;
+	double px = fx_to_double(ref) * (is_buy(o) ? 1.0 + frac : 1.0 - frac) * (double)FX_SCALE;
+	/* Converted only inside the range: a double beyond int64 (a sell slipped by more than
+	 * its price, a huge size impact) would be undefined. Past the price limit (or NaN):
+	 * saturated, and refused when the fill is planned; below one unit: one unit. */
+	int64_t price = !(px < (double)FX_PRICE_MAX) ? INT64_MAX : px < 1.0 ? 1 : fx_round(px);
 	if (limit_fill)
 		price = is_buy(o) ? (price > o->limit ? o->limit : price)
 				  : (price < o->limit ? o->limit : price);
@@ -174,18 +175,20 @@ match_kind engine_match(const params *p, const order *o, const mkt *m, uint64_t 
 	return MATCH_FILL;
 }
 
+/* Saturated past int64 (fx_mul_sat()): such a fee is past the money limit, which the fill's
+ * plan refuses. */
 int64_t engine_commission(const params *p, const order *o, int64_t qty, int64_t price)
 {
 	int64_t fee;
 
 	switch (p->commission_model) {
 	case 1:
-		fee = fx_mul(qty, p->commission_per_share);
+		fee = fx_mul_sat(qty, p->commission_per_share);
 		return fee < p->commission_min ? p->commission_min : fee;
 	case 2:
 		return o->filled == 0 ? p->commission_fixed : 0;
 	default:
-		fee = fx_mul(fx_mul(qty, price), p->commission_rate);
+		fee = fx_mul_sat(fx_mul_sat(qty, price), p->commission_rate);
 		return fee < p->commission_min ? p->commission_min : fee;
 	}
 }

@@ -10,6 +10,7 @@ typedef struct mkt {
 	bool is_bar;
 	int64_t open, high, low, close, volume;
 	int64_t bid, ask, last;
+	int64_t mark; /* the mark the symbol takes after the event (fills are checked at it) */
 } mkt;
 
 typedef enum match_kind { MATCH_NONE, MATCH_FILL, MATCH_TRIGGER } match_kind;
@@ -24,7 +25,7 @@ typedef struct match {
 
 /*
  * What order o does on event m. draw is the jitter draw number (the fill's sequence).
- * The caller guarantees m->ts >= o->submitted (no look-ahead).
+ * The caller guarantees m->ts > o->submitted (no look-ahead).
  */
 match_kind engine_match(const params *p, const order *o, const mkt *m, uint64_t draw, fill_match *out);
 

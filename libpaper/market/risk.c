@@ -97,28 +97,34 @@ static int check_funds(const paper_broker *b, const instrument *s, uint8_t side,
 {
 	if (open_qty == 0)
 		return PAPER_OK;
-	int64_t cost = fx_mul(open_qty, price);
+	/* Within the money limit: the notional of qty at price was checked before (at submission
+	 * at the reference price, at a fill by its plan); saturated all the same. */
+	int64_t cost = fx_mul_sat(open_qty, price);
+	fx_wide fee_w = fee;
 	if (!b->p.margin) {
 		if (side == PAPER_SIDE_SELL)
 			return reject(reason, PAPER_REJECT_SHORT_NOT_ALLOWED, PAPER_EFUNDS,
 				      "%s: selling %.8g more than held would go short; "
 				      "a cash account cannot (held %.8g)", fx_to_double(open_qty),
 				      fx_to_double(s->pos.qty), s->name);
-		if (cost + fee > b->cash)
+		if (cost + fee_w > b->cash)
 			return reject(reason, PAPER_REJECT_INSUFFICIENT_FUNDS, PAPER_EFUNDS,
 				      "%s: cost %.2f with fees exceeds cash %.2f",
-				      fx_to_double(cost + fee), fx_to_double(b->cash), s->name);
+				      (double)(cost + fee_w) / (double)FX_SCALE, fx_to_double(b->cash),
+				      s->name);
 		return PAPER_OK;
 	}
 	int64_t lv, sv, u;
 	account_values(b, &lv, &sv, &u);
-	int64_t equity = b->cash + lv - sv;
-	int64_t available = equity - fx_mul(lv + sv, b->p.initial_margin) - fee;
-	int64_t required = fx_mul(cost, b->p.initial_margin);
+	/* lv + sv is within twice the limit (int64 holds it); the terms of available are summed
+	 * in 128 bits, where equity - margin - fee cannot overflow. */
+	fx_wide available = (fx_wide)account_equity(b) - fx_mul(lv + sv, b->p.initial_margin) - fee_w;
+	fx_wide required = fx_mul(cost, b->p.initial_margin);
 	if (required > available)
 		return reject(reason, PAPER_REJECT_INSUFFICIENT_FUNDS, PAPER_EFUNDS,
 			      "%s: margin required %.2f exceeds available %.2f",
-			      fx_to_double(required), fx_to_double(available), s->name);
+			      (double)required / (double)FX_SCALE, (double)available / (double)FX_SCALE,
+			      s->name);
 	return PAPER_OK;
 }
 

@@ -55,6 +55,19 @@ static inline double metrics_key_value(const void *result, const metrics_key *k)
 	return *(const double *)((const char *)result + k->offset);
 }
 
+/* ---- calendar (metrics_calendar.c) ---- */
+
+/* Distinct UTC days and Saturdays among times, fed in order. */
+typedef struct calendar {
+	int64_t last_day;
+	uint64_t days, saturdays;
+} calendar;
+
+void calendar_init(calendar *c);
+void calendar_add(calendar *c, paper_ts ts);
+/* 365 or 252 by the rule of PAPER_PERIODS_PER_YEAR_FROM_DATA. */
+double calendar_periods_per_year(const calendar *c);
+
 /* ---- series kernel (metrics_series.c) ---- */
 
 /* Count, mean and centered second moment of returns, plus what the other statistics need. */
@@ -87,6 +100,7 @@ typedef struct series_state {
 	uint64_t points;        /* values seen, after resampling; returns = points - 1 */
 	double first, last;     /* first and latest value (compounded value for returns) */
 	paper_ts first_ts, last_ts;
+	calendar cal;           /* days of the points, when periods_per_year is from the data */
 	bool has_pending;       /* resampling: the current period's latest point, not yet in */
 	double pending;
 	paper_ts pending_ts;
@@ -177,7 +191,8 @@ typedef struct mtrade {
 	X(median_duration, KEY_REAL)                                                       \
 	X(max_duration, KEY_REAL)                                                          \
 	X(longest_winning_streak, KEY_COUNT)                                               \
-	X(longest_losing_streak, KEY_COUNT)
+	X(longest_losing_streak, KEY_COUNT)                                                \
+	X(kelly_criterion, KEY_REAL)
 
 typedef struct trade_result {
 #define X(name, kind) double name;
@@ -199,6 +214,62 @@ extern const size_t n_trade_scalar_keys;
 void trades_compute(trade_result *out, const mtrade *trades, const uint32_t *idx, size_t n,
 		    const paper_metrics_options *o, int64_t *scratch);
 
+/* ---- return-distribution statistics (metrics_dist.c) ---- */
+
+/*
+ * Statistics that need every return at once (percentiles, a regression, a benchmark), so the
+ * report computes them from its returns and the accumulator does not have them. After the
+ * series keys in listings and JSON.
+ */
+#define DIST_KEYS(X)                                                                       \
+	X(skew, KEY_REAL)                                                                  \
+	X(kurtosis, KEY_REAL)                                                              \
+	X(best_day, KEY_REAL)                                                              \
+	X(worst_day, KEY_REAL)                                                             \
+	X(exposure, KEY_REAL)                                                              \
+	X(consecutive_wins, KEY_COUNT)                                                     \
+	X(consecutive_losses, KEY_COUNT)                                                   \
+	X(omega_ratio, KEY_REAL)                                                           \
+	X(tail_ratio, KEY_REAL)                                                            \
+	X(value_at_risk, KEY_REAL)                                                         \
+	X(conditional_value_at_risk, KEY_REAL)                                             \
+	X(stability_of_timeseries, KEY_REAL)                                               \
+	X(ulcer_index, KEY_REAL)                                                           \
+	X(recovery_factor, KEY_REAL)                                                       \
+	X(alpha, KEY_REAL)                                                                 \
+	X(beta, KEY_REAL)                                                                  \
+	X(information_ratio, KEY_REAL)
+
+typedef struct dist_result {
+#define X(name, kind) double name;
+	DIST_KEYS(X)
+#undef X
+} dist_result;
+
+extern const metrics_key dist_keys[];
+extern const size_t n_dist_keys;
+
+/* empyrical's default cutoff of the value at risk. */
+#define DIST_VAR_CUTOFF 0.05
+
+/*
+ * Every distribution statistic of r[0..n) but the benchmark ones (NaN): dd[0..n] is the
+ * drawdown at each point (dd[0] the start), max_dd the maximum drawdown; rf and t the
+ * per-period risk-free return and target. scratch: room for n doubles.
+ */
+void dist_compute(dist_result *out, const double *r, size_t n, const double *dd, double max_dd,
+		  double rf, double t, double *scratch);
+
+/* Alpha and beta of pairs (r[i], b[i]) as empyrical's alpha_beta(). */
+void dist_alpha_beta(const double *r, const double *b, size_t n, double rf, double ppy,
+		     double *alpha, double *beta);
+
+/* mean(r - b) / std(r - b, ddof = 1). */
+double dist_excess_sharpe(const double *r, const double *b, size_t n);
+
+/* Skip leading NaNs of r; the rest must be finite (else PAPER_EINVAL naming the index). */
+int dist_trim(const double **r, size_t *n, const char *what);
+
 /* ---- the report (metrics_report.c), read by metrics_json.c ---- */
 
 typedef struct metrics_group {
@@ -210,11 +281,16 @@ struct paper_metrics {
 	paper_metrics_options o;
 	trade_result trades;
 	series_result series;
+	dist_result dist;
+	const char *ppy_source; /* "options", "config" or "calendar": static */
 	metrics_group *by[2]; /* PAPER_METRICS_BY_SYMBOL - 1, PAPER_METRICS_BY_STRATEGY - 1 */
 	size_t n_by[2];
 	size_t n_points;
 	paper_ts *ts;
 	double *equity, *cash, *drawdown, *returns; /* returns: n_points - 1 */
 };
+
+/* A deep copy of a report (NULL when out of memory). */
+paper_metrics *metrics_clone(const paper_metrics *m);
 
 #endif

@@ -98,13 +98,15 @@ static void json_trades(GString *g, const trade_result *t, bool *first)
 	g_string_append_c(g, '}');
 }
 
-static void json_conventions(GString *g, const paper_metrics_options *o, bool *first)
+static void json_conventions(GString *g, const paper_metrics *m, bool *first)
 {
+	const paper_metrics_options *o = &m->o;
 	bool c = true;
 
 	json_key(g, "conventions", first);
 	g_string_append_c(g, '{');
 	json_field(g, "periods_per_year", o->periods_per_year, KEY_REAL, &c);
+	json_text_field(g, "periods_per_year_from", m->ppy_source, &c);
 	json_field(g, "risk_free", o->risk_free, KEY_REAL, &c);
 	json_field(g, "required_return", o->required_return, KEY_REAL, &c);
 	json_field(g, "ddof", o->ddof, KEY_COUNT, &c);
@@ -169,7 +171,10 @@ static GString *json_build(const paper_metrics *m, unsigned int flags)
 	for (size_t i = 0; i < n_series_keys; i++)
 		json_field(g, series_keys[i].name, metrics_key_value(&m->series, &series_keys[i]),
 			   series_keys[i].kind, &first);
-	json_conventions(g, &m->o, &first);
+	for (size_t i = 0; i < n_dist_keys; i++)
+		json_field(g, dist_keys[i].name, metrics_key_value(&m->dist, &dist_keys[i]),
+			   dist_keys[i].kind, &first);
+	json_conventions(g, m, &first);
 	json_groups(g, m, PAPER_METRICS_BY_SYMBOL - 1, "by_symbol", &first);
 	json_groups(g, m, PAPER_METRICS_BY_STRATEGY - 1, "by_strategy", &first);
 	if (flags & PAPER_METRICS_JSON_EQUITY_CURVE)

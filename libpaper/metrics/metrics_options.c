@@ -5,13 +5,27 @@
 #include "base/error.h"
 #include "metrics/metrics.h"
 
+/* Version 1 is version 2's layout with periods_per_year 252 by default and never 0. */
+static bool known_version(unsigned int v)
+{
+	return v == 1 || v == PAPER_METRICS_OPTIONS_VERSION;
+}
+
+static int bad_version(unsigned int v)
+{
+	return paper__error(PAPER_EVERSION, "paper_metrics_options version %u unsupported "
+			    "(expected 1 to %u)", v, PAPER_METRICS_OPTIONS_VERSION);
+}
+
 PAPER_API int paper_metrics_options_init(paper_metrics_options *opts, unsigned int version)
 {
 	PAPER__CHECK_NULL(opts, "opts");
-	if (version != PAPER_METRICS_OPTIONS_VERSION)
-		return paper__error(PAPER_EVERSION, "paper_metrics_options version %u unsupported "
-				    "(expected %u)", version, PAPER_METRICS_OPTIONS_VERSION);
+	if (!known_version(version))
+		return bad_version(version);
 	paper_metrics_options d = PAPER_METRICS_OPTIONS_INIT;
+	if (version == 1)
+		d.periods_per_year = PAPER_PERIODS_PER_YEAR_DAILY;
+	d.version = version;
 	*opts = d;
 	return PAPER_OK;
 }
@@ -30,11 +44,13 @@ int metrics_options_resolve(const paper_metrics_options *in, paper_metrics_optio
 		*out = d;
 		return PAPER_OK;
 	}
-	if (in->version != PAPER_METRICS_OPTIONS_VERSION)
-		return paper__error(PAPER_EVERSION, "paper_metrics_options version %u unsupported "
-				    "(expected %u)", in->version, PAPER_METRICS_OPTIONS_VERSION);
-	if (!isfinite(in->periods_per_year) || in->periods_per_year <= 0)
-		return bad("periods_per_year", in->periods_per_year, "finite and > 0");
+	if (!known_version(in->version))
+		return bad_version(in->version);
+	bool from_data = in->version >= 2 && in->periods_per_year == 0;
+	if (!from_data && (!isfinite(in->periods_per_year) || in->periods_per_year <= 0))
+		return bad("periods_per_year", in->periods_per_year,
+			   in->version >= 2 ? "finite and > 0, or 0 (from the data)"
+					    : "finite and > 0");
 	if (!isfinite(in->risk_free))
 		return bad("risk_free", in->risk_free, "finite");
 	if (!isfinite(in->required_return))
@@ -53,6 +69,7 @@ int metrics_options_resolve(const paper_metrics_options *in, paper_metrics_optio
 	if (in->pnl_basis != PAPER_PNL_NET && in->pnl_basis != PAPER_PNL_GROSS)
 		return bad("pnl_basis", in->pnl_basis, "a paper_pnl_basis");
 	*out = *in;
+	out->version = PAPER_METRICS_OPTIONS_VERSION;
 	return PAPER_OK;
 }
 

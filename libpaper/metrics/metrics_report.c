@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "config/config.h"
+#include "market/broker.h"
 #include "metrics/metrics.h"
 
 /* ---- input checks ---- */
@@ -106,15 +108,15 @@ static uint32_t *sorted_groups(const namer *g)
 {
 	uint32_t n = g->names->len;
 	named *v = g_new(named, n ? n : 1);
-	uint32_t *order = g_new(uint32_t, n ? n : 1);
+	uint32_t *rank = g_new(uint32_t, n ? n : 1);
 
 	for (uint32_t i = 0; i < n; i++)
 		v[i] = (named){ g_ptr_array_index(g->names, i), i };
 	qsort(v, n, sizeof *v, cmp_named);
 	for (uint32_t i = 0; i < n; i++)
-		order[i] = v[i].k;
+		rank[i] = v[i].k;
 	g_free(v);
-	return order;
+	return rank;
 }
 
 /* The statistics of each group: trades bucketed by group, keeping their order. */
@@ -129,21 +131,21 @@ static void build_groups(paper_metrics *m, int kind, const namer *g, const mtrad
 		start[(kind ? mt[i].strat : mt[i].sym) + 1]++;
 	for (size_t j = 0; j < ng; j++)
 		start[j + 1] += start[j];
-	size_t *fill = g_memdup2(start, (ng + 1) * sizeof *start);
+	size_t *next = g_memdup2(start, (ng + 1) * sizeof *start);
 	for (size_t i = 0; i < n; i++)
-		idx[fill[kind ? mt[i].strat : mt[i].sym]++] = (uint32_t)i;
+		idx[next[kind ? mt[i].strat : mt[i].sym]++] = (uint32_t)i;
 
-	uint32_t *order = sorted_groups(g);
+	uint32_t *rank = sorted_groups(g);
 	m->by[kind] = g_new0(metrics_group, ng ? ng : 1);
 	m->n_by[kind] = ng;
 	for (size_t j = 0; j < ng; j++) {
-		uint32_t k = order[j];
+		uint32_t k = rank[j];
 		m->by[kind][j].name = g_strdup(g_ptr_array_index(g->names, k));
 		trades_compute(&m->by[kind][j].stats, mt, idx + start[k], start[k + 1] - start[k],
 			       &m->o, scratch);
 	}
-	g_free(order);
-	g_free(fill);
+	g_free(rank);
+	g_free(next);
 	g_free(idx);
 	g_free(start);
 }
@@ -226,8 +228,40 @@ static int curve_alloc(paper_metrics *m, size_t k)
 	return PAPER_OK;
 }
 
+/* periods_per_year 0: the broker's config when it sets one, else the curve's calendar. */
+static void resolve_ppy(paper_metrics *m, double config_ppy)
+{
+	if (m->o.periods_per_year > 0) {
+		m->ppy_source = "options";
+	} else if (config_ppy > 0) {
+		m->o.periods_per_year = config_ppy;
+		m->ppy_source = "config";
+	} else {
+		calendar c;
+		calendar_init(&c);
+		for (size_t i = 0; i < m->n_points; i++)
+			calendar_add(&c, m->ts[i]);
+		m->o.periods_per_year = calendar_periods_per_year(&c);
+		m->ppy_source = "calendar";
+	}
+}
+
+/* The statistics that need every return, from the curve's returns and drawdowns. */
+static int build_dist(paper_metrics *m)
+{
+	size_t n = m->n_points ? m->n_points - 1 : 0;
+	double *scratch = g_try_new(double, n ? n : 1);
+
+	if (scratch == NULL)
+		return paper__error(PAPER_ENOMEM, "out of memory for %zu returns", n);
+	dist_compute(&m->dist, m->returns, n, m->drawdown, m->series.max_drawdown,
+		     m->o.risk_free, m->o.required_return, scratch);
+	g_free(scratch);
+	return PAPER_OK;
+}
+
 static int build_curve(paper_metrics *m, const paper_ts *ts, const double *eq, const double *cash,
-		       size_t n)
+		       size_t n, double config_ppy)
 {
 	int rc = check_points(ts, eq, cash, n);
 	paper_ts period = m->o.resample_period;
@@ -253,6 +287,7 @@ static int build_curve(paper_metrics *m, const paper_ts *ts, const double *eq, c
 		j++;
 	}
 	m->n_points = k;
+	resolve_ppy(m, config_ppy);
 
 	/* The curve is resampled already: the kernel takes every point. */
 	paper_metrics_options o = m->o;
@@ -262,14 +297,14 @@ static int build_curve(paper_metrics *m, const paper_ts *ts, const double *eq, c
 	if ((rc = series_add_points(&s, m->ts, m->equity, k)))
 		return rc;
 	series_finish(&s, &m->series);
-	return PAPER_OK;
+	return build_dist(m);
 }
 
 /* ---- construction ---- */
 
 static int metrics_build(paper_metrics **out, const paper_trade_info *trades, size_t n_trades,
 			 const paper_ts *ts, const double *equity, const double *cash,
-			 size_t n_points, const paper_metrics_options *opts)
+			 size_t n_points, const paper_metrics_options *opts, double config_ppy)
 {
 	PAPER__CHECK_NULL(out, "out");
 	paper_metrics_options o;
@@ -280,7 +315,7 @@ static int metrics_build(paper_metrics **out, const paper_trade_info *trades, si
 	if (m == NULL)
 		return paper__error(PAPER_ENOMEM, "out of memory for a report");
 	m->o = o;
-	rc = build_curve(m, ts, equity, cash, n_points);
+	rc = build_curve(m, ts, equity, cash, n_points, config_ppy);
 	if (rc == PAPER_OK)
 		rc = build_trades(m, trades, n_trades);
 	if (rc != PAPER_OK) {
@@ -296,7 +331,7 @@ PAPER_API int paper_metrics_from_arrays(paper_metrics **out, const paper_trade_i
 					const double *cash, size_t n_points,
 					const paper_metrics_options *opts)
 {
-	return metrics_build(out, trades, n_trades, ts, equity, cash, n_points, opts);
+	return metrics_build(out, trades, n_trades, ts, equity, cash, n_points, opts, 0);
 }
 
 typedef struct curve {
@@ -367,7 +402,8 @@ PAPER_API int paper_metrics_from_broker(paper_metrics **out, const paper_broker 
 	if (rc == PAPER_OK)
 		rc = broker_trades(b, &trades, &n_trades);
 	if (rc == PAPER_OK)
-		rc = metrics_build(out, trades, n_trades, c.ts, c.equity, c.cash, c.n, opts);
+		rc = metrics_build(out, trades, n_trades, c.ts, c.equity, c.cash, c.n, opts,
+				   cfg_double(b->cfg, K_METRICS_PERIODS_PER_YEAR));
 	g_free(trades);
 	g_free(c.ts);
 	g_free(c.equity);
@@ -396,15 +432,19 @@ PAPER_API void paper_metrics_free(paper_metrics *m)
 
 PAPER_API size_t paper_metrics_key_count(void)
 {
-	return n_trade_keys + n_series_keys;
+	return n_trade_keys + n_series_keys + n_dist_keys;
 }
 
 PAPER_API const char *paper_metrics_key_name(size_t index)
 {
 	if (index < n_trade_keys)
 		return trade_keys[index].name;
-	if (index - n_trade_keys < n_series_keys)
-		return series_keys[index - n_trade_keys].name;
+	index -= n_trade_keys;
+	if (index < n_series_keys)
+		return series_keys[index].name;
+	index -= n_series_keys;
+	if (index < n_dist_keys)
+		return dist_keys[index].name;
 	return NULL;
 }
 
@@ -428,6 +468,11 @@ PAPER_API int paper_metrics_get(const paper_metrics *m, const char *key, double 
 		*out = metrics_key_value(&m->series, &series_keys[k]);
 		return PAPER_OK;
 	}
+	k = metrics_key_find(dist_keys, n_dist_keys, key);
+	if (k >= 0) {
+		*out = metrics_key_value(&m->dist, &dist_keys[k]);
+		return PAPER_OK;
+	}
 	return paper__error(PAPER_ENOTFOUND, "no statistic named '%s'", key);
 }
 
@@ -435,10 +480,13 @@ PAPER_API int paper_metrics_options_get(const paper_metrics *m, paper_metrics_op
 {
 	PAPER__CHECK_NULL(m, "metrics");
 	PAPER__CHECK_NULL(out, "out");
-	if (out->version != PAPER_METRICS_OPTIONS_VERSION)
+	if (out->version != 1 && out->version != PAPER_METRICS_OPTIONS_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_metrics_options version %u unsupported "
-				    "(expected %u)", out->version, PAPER_METRICS_OPTIONS_VERSION);
+				    "(expected 1 to %u)", out->version, PAPER_METRICS_OPTIONS_VERSION);
+	/* The same layout in both versions; periods_per_year is the one the report used. */
+	unsigned int v = out->version;
 	*out = m->o;
+	out->version = v;
 	return PAPER_OK;
 }
 
@@ -524,4 +572,47 @@ PAPER_API int paper_metrics_return_at(const paper_metrics *m, size_t index, doub
 				    paper_metrics_return_count(m));
 	*out = m->returns[index];
 	return PAPER_OK;
+}
+
+/* ---- copies ---- */
+
+static bool clone_groups(paper_metrics *c, const paper_metrics *m, int kind)
+{
+	size_t n = m->n_by[kind];
+
+	c->by[kind] = g_try_new0(metrics_group, n ? n : 1);
+	if (c->by[kind] == NULL)
+		return false;
+	c->n_by[kind] = n;
+	for (size_t j = 0; j < n; j++) {
+		c->by[kind][j].stats = m->by[kind][j].stats;
+		c->by[kind][j].name = g_strdup(m->by[kind][j].name);
+	}
+	return true;
+}
+
+static void *dup_array(const void *p, size_t n, size_t size)
+{
+	return g_memdup2(p, (n ? n : 1) * size);
+}
+
+paper_metrics *metrics_clone(const paper_metrics *m)
+{
+	paper_metrics *c = g_try_new0(paper_metrics, 1);
+	if (c == NULL)
+		return NULL;
+	*c = *m;
+	c->by[0] = c->by[1] = NULL;
+	c->n_by[0] = c->n_by[1] = 0;
+	size_t n = m->n_points, nr = n ? n - 1 : 0;
+	c->ts = dup_array(m->ts, n, sizeof *m->ts);
+	c->equity = dup_array(m->equity, n, sizeof *m->equity);
+	c->cash = dup_array(m->cash, n, sizeof *m->cash);
+	c->drawdown = dup_array(m->drawdown, n, sizeof *m->drawdown);
+	c->returns = dup_array(m->returns, nr, sizeof *m->returns);
+	if (!clone_groups(c, m, 0) || !clone_groups(c, m, 1)) {
+		paper_metrics_free(c);
+		return NULL;
+	}
+	return c;
 }

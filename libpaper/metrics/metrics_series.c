@@ -237,6 +237,7 @@ void series_init(series_state *s, const paper_metrics_options *o)
 	s->mode = SERIES_EMPTY;
 	moments_init(&s->mo);
 	drawdown_init(&s->dd);
+	calendar_init(&s->cal);
 	s->first = s->last = NAN;
 }
 
@@ -326,6 +327,8 @@ static void commit_point(series_state *s, paper_ts ts, double v)
 	s->last = v;
 	s->last_ts = ts;
 	drawdown_step(&s->dd, ts, v);
+	if (s->o.periods_per_year == 0)
+		calendar_add(&s->cal, ts);
 }
 
 static paper_ts latest_ts(const series_state *s)
@@ -445,6 +448,9 @@ static bool points_block(series_state *s, const paper_ts *ts, const double *v, s
 	if (!moments_add_block(&s->mo, r, k - j, s->o.required_return))
 		ok &= values_valid(v + j, k - j);
 	ok &= drawdown_block(&s->dd, s->last_ts, ts + j, v + j, k - j);
+	if (s->o.periods_per_year == 0)
+		for (size_t i = j; i < k; i++)
+			calendar_add(&s->cal, ts[i]);
 	s->points += k - j;
 	s->last = v[k - 1];
 	s->last_ts = ts[k - 1];
@@ -566,10 +572,33 @@ static void finish_empty(series_result *out)
 		memcpy((char *)out + series_keys[i].offset, &nan, sizeof nan);
 }
 
+/* The options with periods_per_year from the data when it is 0: returns have no calendar. */
+static paper_metrics_options resolved(const series_state *s)
+{
+	paper_metrics_options o = s->o;
+
+	if (o.periods_per_year == 0)
+		o.periods_per_year = s->mode == SERIES_EQUITY ? calendar_periods_per_year(&s->cal)
+							      : PAPER_PERIODS_PER_YEAR_DAILY;
+	return o;
+}
+
+/*
+ * As empyrical's calmar_ratio: only a series that fell has a Calmar ratio (NaN with no
+ * drawdown), and an infinite quotient (an annual return that overflowed) is NaN too.
+ */
+static double calmar(double annual_return, double max_drawdown)
+{
+	if (!(max_drawdown < 0.0))
+		return NAN;
+	double r = annual_return / fabs(max_drawdown);
+	return isinf(r) ? NAN : r;
+}
+
 static void finish_returns(const series_state *s, series_result *out)
 {
 	const moments *m = &s->mo;
-	const paper_metrics_options *o = &s->o;
+	const paper_metrics_options ro = resolved(s), *o = &ro;
 	double n = (double)m->n, sq = sqrt(o->periods_per_year);
 	/* Equal values: the mean is that value and the spread is exactly zero. */
 	bool flat = m->min == m->max;
@@ -590,7 +619,7 @@ static void finish_returns(const series_state *s, series_result *out)
 	out->annual_return = annual_growth(growth, out->years);
 	out->cagr = out->annual_return;
 	finish_drawdown(s, out);
-	out->calmar_ratio = metrics_ratio(out->annual_return, fabs(out->max_drawdown));
+	out->calmar_ratio = calmar(out->annual_return, out->max_drawdown);
 }
 
 void series_finish(const series_state *s, series_result *out)
@@ -632,7 +661,9 @@ static int pure_stats(const double *r, size_t n, double rf, double req, double p
 	o.risk_free = rf;
 	o.required_return = req;
 	series_init(&s, &o);
-	int rc = series_add_returns(&s, r, n);
+	int rc = dist_trim(&r, &n, "returns");
+	if (rc == PAPER_OK)
+		rc = series_add_returns(&s, r, n);
 	if (rc == PAPER_OK)
 		series_finish(&s, out);
 	return rc;

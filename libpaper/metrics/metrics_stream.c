@@ -68,6 +68,9 @@ PAPER_API int paper_series_acc_get(const paper_series_acc *acc, const char *key,
 	PAPER__CHECK_NULL(key, "key");
 	PAPER__CHECK_NULL(out, "out");
 	int k = metrics_key_find(series_keys, n_series_keys, key);
+	if (k < 0 && metrics_key_find(dist_keys, n_dist_keys, key) >= 0)
+		return paper__error(PAPER_ENOTFOUND, "'%s' needs every return at once: read it from "
+				    "a report (paper_metrics_get) or its pure function", key);
 	if (k < 0)
 		return paper__error(PAPER_ENOTFOUND, "'%s' is not a series statistic", key);
 	series_result r;

@@ -126,6 +126,10 @@ static void finish(trade_result *out, const tally *t, size_t n, const paper_metr
 	out->max_duration = n ? (double)t->dur_max / sec : NAN;
 	out->longest_winning_streak = (double)t->best_w;
 	out->longest_losing_streak = (double)t->best_l;
+	/* Kelly over the decided trades (a breakeven neither grows nor shrinks the stake):
+	   f = p - (1 - p) / payoff, as quantstats' kelly_criterion(). */
+	double p = w / (w + l);
+	out->kelly_criterion = t->wins && t->losses ? p - (1 - p) / out->payoff_ratio : NAN;
 }
 
 void trades_compute(trade_result *out, const mtrade *trades, const uint32_t *idx, size_t n,

@@ -1,6 +1,8 @@
 /*
- * The HTML dashboard: one self-contained page (inline CSS and SVG, no scripts). Sections are
- * written in order by small functions over one GString; the charts are in report_svg.c.
+ * The HTML dashboard: one self-contained page (inline CSS, SVG and one small inline script
+ * that only sorts and pages the trade table). Sections are written in order by small
+ * functions over one GString; the page is in report_page.c, the account's charts in
+ * report_svg.c and the tear sheet in report_tearsheet.c.
  */
 #include <paper/report.h>
 
@@ -10,124 +12,24 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/atomicfile.h"
 #include "base/error.h"
 #include "config/config.h"
 #include "market/broker.h"
 #include "report/report.h"
 
-static const char css[] =
-	":root{--bg:#f5f6f8;--card:#fff;--ink:#1d2330;--mute:#667085;--line:#e3e6ec;"
-	"--up:#0f8a4b;--down:#c2362c;--accent:#2456c7}"
-	"*{box-sizing:border-box}"
-	"body{margin:0;background:var(--bg);color:var(--ink);"
-	"font:14px/1.45 -apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif}"
-	"header{background:#1d2330;color:#fff;padding:14px 24px;display:flex;flex-wrap:wrap;"
-	"gap:8px 16px;align-items:baseline;justify-content:space-between}"
-	"header h1{font-size:18px;margin:0;font-weight:600}"
-	".badge{background:#f2b705;color:#1d2330;font-weight:700;font-size:12px;padding:2px 8px;"
-	"border-radius:4px;letter-spacing:.05em}"
-	".meta{color:#c5cbd6;font-size:12px}"
-	"main{max-width:1280px;margin:0 auto;padding:16px 24px 40px}"
-	".kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(125px,1fr));gap:12px}"
-	/* Labels may wrap to two lines; the values still line up along the bottom of the row. */
-	".kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px;"
-	"display:flex;flex-direction:column}"
-	".kpi .label{color:var(--mute);font-size:11px;line-height:1.3;text-transform:uppercase;"
-	"letter-spacing:.04em}"
-	".kpi .value{font-size:20px;font-weight:600;margin-top:auto;padding-top:6px;"
-	"font-variant-numeric:tabular-nums;white-space:nowrap}"
-	".up{color:var(--up)}.down{color:var(--down)}"
-	"section{background:var(--card);border:1px solid var(--line);border-radius:8px;"
-	"padding:14px 16px;margin-top:16px}"
-	"section h2{font-size:15px;margin:0 0 10px}"
-	".grid2{display:grid;grid-template-columns:2fr 1fr;gap:16px}"
-	".grid2 section{margin-top:16px}"
-	"@media (max-width:800px){.grid2{grid-template-columns:1fr}main{padding:12px}"
-	"header{padding:12px}.kpi .value{font-size:18px}}"
-	"@media (max-width:560px){.kpis{grid-template-columns:1fr 1fr}"
-	".kpi:last-child:nth-child(odd){grid-column:1/-1}}"
-	"svg{width:100%;height:auto;display:block}"
-	/* Chart labels are in SVG units, which shrink with the chart: larger on narrow screens
-	 * keeps them near 11-13 px on the screen. The white halo keeps them legible over lines. */
-	".chart .lab{font-size:13px;fill:#667085;paint-order:stroke;stroke:#fff;stroke-width:3px;"
-	"stroke-linejoin:round}"
-	"@media (max-width:800px){.chart .lab{font-size:15px}}"
-	"@media (max-width:600px){.chart .lab{font-size:20px}}"
-	"@media (max-width:480px){.chart .lab{font-size:26px}}"
-	".facts{display:grid;grid-template-columns:1fr auto;gap:6px 12px;margin:16px 0 0;"
-	"padding-top:12px;border-top:1px solid var(--line);font-variant-numeric:tabular-nums}"
-	".facts dt{color:var(--mute)}.facts dd{margin:0;text-align:right;font-weight:600}"
-	".scroll{overflow-x:auto}"
-	"table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}"
-	"th,td{padding:6px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}"
-	"th{color:var(--mute);font-weight:600;font-size:12px;text-transform:uppercase}"
-	"th:first-child,td:first-child,th.t,td.t{text-align:left}"
-	".empty{color:var(--mute);padding:8px 0}"
-	".check{list-style:none;padding:0;margin:0}"
-	".check li{padding:6px 0;border-bottom:1px solid var(--line);display:flex;gap:10px}"
-	".pass::before{content:'PASS';color:var(--up);font-weight:700;width:40px}"
-	".fail::before{content:'FAIL';color:var(--down);font-weight:700;width:40px}"
-	".verdict{font-weight:700;margin-top:8px}"
-	"footer{color:var(--mute);font-size:12px;text-align:center;margin-top:24px}";
+
 
 typedef struct page {
 	GString *s;
 	const paper_broker *b;
 	const paper_report_options *o;
+	const paper_feed_health_info *feeds; /* the live feeds, if any (report_feeds.c) */
+	const paper_ts *written;
+	size_t n_feeds;
 	paper_metrics *m;
 	paper_account_info a;
 } page;
-
-/* ---- formatting ---- */
-
-static void esc(GString *s, const char *text)
-{
-	char *e = g_markup_escape_text(text, -1);
-	g_string_append(s, e);
-	g_free(e);
-}
-
-/* 1234567.891 -> "1,234,567.89" (decimals digits). */
-static void money(GString *s, double v, int decimals)
-{
-	if (!isfinite(v)) {
-		g_string_append(s, "n/a");
-		return;
-	}
-	char buf[64];
-	g_snprintf(buf, sizeof buf, "%.*f", decimals, fabs(v));
-	char *dot = strchr(buf, '.');
-	size_t int_len = dot ? (size_t)(dot - buf) : strlen(buf);
-	if (v < 0 && strspn(buf, "0.") != strlen(buf))
-		g_string_append_c(s, '-');
-	for (size_t i = 0; i < int_len; i++) {
-		if (i && (int_len - i) % 3 == 0)
-			g_string_append_c(s, ',');
-		g_string_append_c(s, buf[i]);
-	}
-	if (dot)
-		g_string_append(s, dot);
-}
-
-static void percent(GString *s, double fraction)
-{
-	if (!isfinite(fraction)) {
-		g_string_append(s, "n/a");
-		return;
-	}
-	/* Small values keep two decimals so a 0.04% drawdown does not read as 0.0%. */
-	g_string_append_printf(s, fabs(fraction) < 0.1 ? "%.2f%%" : "%.1f%%", fraction * 100.0);
-}
-
-static void ratio(GString *s, double v)
-{
-	if (isnan(v))
-		g_string_append(s, "n/a");
-	else if (isinf(v))
-		g_string_append(s, v > 0 ? "&#8734;" : "-&#8734;");
-	else
-		g_string_append_printf(s, "%.2f", v);
-}
 
 static double metric(const page *p, const char *key)
 {
@@ -141,21 +43,7 @@ static double metric(const page *p, const char *key)
 
 static void head(page *p, const char *title)
 {
-	GString *s = p->s;
-	g_string_append(s, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-			   "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">");
-	if (p->o->refresh_seconds)
-		g_string_append_printf(s, "<meta http-equiv=\"refresh\" content=\"%u\">",
-				       p->o->refresh_seconds);
-	g_string_append(s, "<meta name=\"generator\" content=\"libpaper " PAPER_VERSION "\"><title>");
-	esc(s, title);
-	g_string_append_printf(s, "</title><style>%s</style></head><body>\n<header><h1>", css);
-	esc(s, title);
-	char when[TS_TEXT_CAP];
-	report_time(when, p->a.ts);
-	g_string_append_printf(s, " <span class=\"badge\">PAPER</span></h1><span class=\"meta\">"
-			       "simulated account &#8212; no real money &#183; data as of %s UTC</span>"
-			       "</header>\n<main>\n", when);
+	paper__report_head(p->s, title, p->o->refresh_seconds, p->a.ts);
 }
 
 typedef enum kpi_kind { KPI_MONEY, KPI_SIGNED, KPI_PERCENT, KPI_RATIO, KPI_COUNT } kpi_kind;
@@ -176,13 +64,13 @@ static void kpi(page *p, const char *id, const char *label, double v, kpi_kind k
 	switch (kind) {
 	case KPI_MONEY:
 	case KPI_SIGNED:
-		money(s, v, 2);
+		paper__report_money(s, v, 2);
 		break;
 	case KPI_PERCENT:
-		percent(s, v);
+		paper__report_percent(s, v);
 		break;
 	case KPI_RATIO:
-		ratio(s, v);
+		paper__report_ratio(s, v);
 		break;
 	case KPI_COUNT:
 		g_string_append_printf(s, "%.0f", v);
@@ -214,7 +102,7 @@ static void fact(page *p, const char *name, double v, bool sign)
 			       !sign || !isfinite(v) || v == 0 ? "" : v > 0 ? "up" : "down");
 	if (sign && isfinite(v) && v > 0)
 		g_string_append_c(p->s, '+');
-	money(p->s, v, 2);
+	paper__report_money(p->s, v, 2);
 	g_string_append(p->s, "</dd>");
 }
 
@@ -234,14 +122,48 @@ static void trade_facts(page *p)
 	g_string_append(p->s, "</dl>");
 }
 
+static void cell_money(GString *s, double v, bool signed_tone);
+
+/* Closed trades and their net P&L per exit reason, from the broker's trades. */
+static void exit_pnl(page *p)
+{
+	double pnl[PAPER_EXIT_FORCE + 1] = { 0 };
+	size_t count[PAPER_EXIT_FORCE + 1] = { 0 }, n = paper_broker_trade_count(p->b);
+	for (size_t i = 0; i < n; i++) {
+		paper_trade_info t = PAPER_TRADE_INFO_INIT;
+		if (paper_broker_trade_at(p->b, i, &t) != PAPER_OK ||
+		    (int)t.exit_reason < 0 || t.exit_reason > PAPER_EXIT_FORCE)
+			continue;
+		pnl[t.exit_reason] += t.pnl_net;
+		count[t.exit_reason]++;
+	}
+	if (n == 0)
+		return;
+	g_string_append(p->s, "<div class=\"scroll\"><table class=\"exits\"><thead><tr>"
+			      "<th class=\"t\">Exit reason</th><th>Trades</th><th>Net P&amp;L</th>"
+			      "</tr></thead><tbody>");
+	for (int r = 0; r <= PAPER_EXIT_FORCE; r++) {
+		if (count[r] == 0)
+			continue;
+		g_string_append_printf(p->s, "<tr data-reason=\"%s\" data-pnl=\"%.17g\"><td class=\"t\">"
+				       "%s</td><td>%zu</td>", paper_exit_reason_str(r), pnl[r],
+				       paper_exit_reason_str(r), count[r]);
+		cell_money(p->s, pnl[r], true);
+		g_string_append(p->s, "</tr>");
+	}
+	g_string_append(p->s, "</tbody></table></div>");
+}
+
 static void charts(page *p)
 {
 	g_string_append(p->s, "<div class=\"grid2\"><section><h2>Equity and drawdown</h2>");
 	paper__report_equity_svg(p->s, p->b);
 	g_string_append(p->s, "</section><section><h2>Exit reasons</h2>");
 	paper__report_exits_svg(p->s, p->m);
+	exit_pnl(p);
 	trade_facts(p);
 	g_string_append(p->s, "</section></div>\n");
+	paper__report_tearsheet(p->s, p->m);
 }
 
 static void table_open(GString *s, const char *title, const char *const *cols)
@@ -266,7 +188,7 @@ static void cell_money(GString *s, double v, bool signed_tone)
 {
 	const char *tone = signed_tone && v > 0 ? " class=\"up\"" : signed_tone && v < 0 ? " class=\"down\"" : "";
 	g_string_append_printf(s, "<td%s>", tone);
-	money(s, v, 2);
+	paper__report_money(s, v, 2);
 	g_string_append(s, "</td>");
 }
 
@@ -293,7 +215,7 @@ static void positions(page *p)
 		if (paper_broker_position_at(p->b, i, &pos) != PAPER_OK)
 			continue;
 		g_string_append(p->s, "<tr><td>");
-		esc(p->s, pos.symbol);
+		paper__report_esc(p->s, pos.symbol);
 		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", pos.qty > 0 ? "long" : "short");
 		cell_num(p->s, fabs(pos.qty));
 		cell_money(p->s, pos.avg_price, false);
@@ -320,7 +242,7 @@ static void fills(page *p)
 		g_string_append(p->s, "<tr>");
 		cell_time(p->s, f.ts);
 		g_string_append(p->s, "<td class=\"t\">");
-		esc(p->s, f.symbol);
+		paper__report_esc(p->s, f.symbol);
 		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", paper_side_str(f.side));
 		cell_num(p->s, f.qty);
 		cell_money(p->s, f.price, false);
@@ -333,29 +255,63 @@ static void fills(page *p)
 	table_close(p->s, n - first, "No fills yet.");
 }
 
+/* A cell with its exact value in data-v, which the table script sorts by. */
+static void cell_sorted(GString *s, double v, const char *cls, const char *text)
+{
+	g_string_append_printf(s, "<td%s%s%s data-v=\"%.17g\">%s</td>", cls ? " class=\"" : "",
+			       cls ? cls : "", cls ? "\"" : "", v, text);
+}
+
+static void cell_sorted_money(GString *s, double v, bool signed_tone)
+{
+	GString *t = g_string_new(NULL);
+	paper__report_money(t, v, 2);
+	cell_sorted(s, v, !signed_tone || v == 0 ? NULL : v > 0 ? "up" : "down", t->str);
+	g_string_free(t, TRUE);
+}
+
+static void cell_sorted_time(GString *s, paper_ts ts)
+{
+	char when[TS_TEXT_CAP];
+	report_time(when, ts);
+	cell_sorted(s, (double)ts, NULL, when);
+}
+
+/* Every closed trade, newest first (or the newest recent_trades): sortable by any column
+   and paged 25 at a time by the page's script; without scripts, the whole table shows. */
 static void trades(page *p)
 {
 	static const char *const cols[] = { "Symbol", "<Side", "Entry", "Entry price", "Exit",
 					    "Exit price", "Qty", "Net P&amp;L", "<Exit reason", NULL };
+	GString *s = p->s;
 	size_t n = paper_broker_trade_count(p->b);
-	size_t first = n > p->o->recent_trades ? n - p->o->recent_trades : 0;
-	table_open(p->s, "Trade history", cols);
+	size_t rows = p->o->version >= 2 && p->o->recent_trades == 0 ? n : p->o->recent_trades;
+	size_t first = n > rows ? n - rows : 0;
+	g_string_append_printf(s, "<section><h2>Trade history</h2><div class=\"scroll\">"
+			       "<table data-pageable data-trades=\"%zu\"><thead><tr>", n - first);
+	for (size_t i = 0; cols[i]; i++)
+		g_string_append_printf(s, "<th data-sort%s>%s</th>",
+				       cols[i][0] == '<' ? " class=\"t\"" : "",
+				       cols[i] + (cols[i][0] == '<'));
+	g_string_append(s, "</tr></thead><tbody>");
 	for (size_t i = n; i-- > first;) {
 		paper_trade_info t = PAPER_TRADE_INFO_INIT;
 		if (paper_broker_trade_at(p->b, i, &t) != PAPER_OK)
 			continue;
-		g_string_append(p->s, "<tr><td>");
-		esc(p->s, t.symbol);
-		g_string_append_printf(p->s, "</td><td class=\"t\">%s</td>", paper_direction_str(t.direction));
-		cell_time(p->s, t.entry_ts);
-		cell_money(p->s, t.entry_price, false);
-		cell_time(p->s, t.exit_ts);
-		cell_money(p->s, t.exit_price, false);
-		cell_num(p->s, t.qty);
-		cell_money(p->s, t.pnl_net, true);
-		g_string_append_printf(p->s, "<td class=\"t\">%s</td></tr>", paper_exit_reason_str(t.exit_reason));
+		g_string_append(s, "<tr><td>");
+		paper__report_esc(s, t.symbol);
+		g_string_append_printf(s, "</td><td class=\"t\">%s</td>", paper_direction_str(t.direction));
+		cell_sorted_time(s, t.entry_ts);
+		cell_sorted_money(s, t.entry_price, false);
+		cell_sorted_time(s, t.exit_ts);
+		cell_sorted_money(s, t.exit_price, false);
+		char qty[32];
+		g_snprintf(qty, sizeof qty, "%.10g", t.qty);
+		cell_sorted(s, t.qty, NULL, qty);
+		cell_sorted_money(s, t.pnl_net, true);
+		g_string_append_printf(s, "<td class=\"t\">%s</td></tr>", paper_exit_reason_str(t.exit_reason));
 	}
-	table_close(p->s, n - first, "No closed trades yet.");
+	table_close(s, n - first, "No closed trades yet.");
 }
 
 static void per_symbol(page *p)
@@ -371,13 +327,13 @@ static void per_symbol(page *p)
 		for (int k = 0; k < 5; k++)
 			paper_metrics_group_get(p->m, PAPER_METRICS_BY_SYMBOL, sym, keys[k], &v[k]);
 		g_string_append(p->s, "<tr><td>");
-		esc(p->s, sym);
+		paper__report_esc(p->s, sym);
 		g_string_append_printf(p->s, "</td><td>%.0f</td><td>", v[0]);
-		percent(p->s, v[1]);
+		paper__report_percent(p->s, v[1]);
 		g_string_append(p->s, "</td>");
 		cell_money(p->s, v[2], true);
 		g_string_append(p->s, "<td>");
-		ratio(p->s, v[3]);
+		paper__report_ratio(p->s, v[3]);
 		g_string_append(p->s, "</td>");
 		cell_money(p->s, v[4], true);
 		g_string_append(p->s, "</tr>");
@@ -439,27 +395,28 @@ static void readiness(page *p)
 
 static void footer(page *p)
 {
-	g_string_append_printf(p->s, "<footer>libpaper %s &#183; paper trading only &#183; "
-			       "fills are simulated (docs/semantics.md)</footer>\n</main></body></html>\n",
-			       PAPER_VERSION);
+	paper__report_footer(p->s);
 }
 
 /* ---- entry points ---- */
 
 static int check_opts(const paper_report_options *o)
 {
-	if (o->version != PAPER_REPORT_OPTIONS_VERSION)
+	if (o->version != 1 && o->version != PAPER_REPORT_OPTIONS_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_report_options version %u unsupported",
 				    o->version);
-	if (!(o->periods_per_year > 0) || !isfinite(o->min_win_rate) || !isfinite(o->min_sharpe) ||
-	    !(o->max_drawdown >= 0))
+	/* Version 1 has no "from the data" (0) and shows recent_trades rows as given. */
+	bool ppy_ok = o->version >= 2 ? o->periods_per_year >= 0 : o->periods_per_year > 0;
+	if (!ppy_ok || !isfinite(o->periods_per_year) || !isfinite(o->min_win_rate) ||
+	    !isfinite(o->min_sharpe) || !(o->max_drawdown >= 0))
 		return paper__error(PAPER_EINVAL, "paper_report_options: periods_per_year must be > 0 "
-				    "and the criteria finite");
+				    "(or 0: from the data, version 2) and the criteria finite");
 	return PAPER_OK;
 }
 
-PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
-				const paper_report_options *opts)
+static int render(char **out, size_t *len_out, const paper_broker *b,
+		  const paper_report_options *opts, const paper_feed_health_info *feeds,
+		  const paper_ts *written, size_t n_feeds)
 {
 	static const paper_report_options defaults = PAPER_REPORT_OPTIONS_INIT;
 	PAPER__CHECK_NULL(out, "out");
@@ -469,7 +426,12 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 	if (rc != PAPER_OK)
 		return rc;
 
-	page p = { .s = g_string_sized_new(32768), .b = b, .o = o };
+	for (size_t i = 0; i < n_feeds; i++)
+		if (feeds[i].version != PAPER_FEED_HEALTH_INFO_VERSION)
+			return paper__error(PAPER_EVERSION, "feeds[%zu].version %u unsupported", i,
+					    feeds[i].version);
+	page p = { .s = g_string_sized_new(32768), .b = b, .o = o, .feeds = feeds,
+		   .written = written, .n_feeds = n_feeds };
 	p.a = (paper_account_info)PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(b, &p.a);
 	paper_metrics_options mo = PAPER_METRICS_OPTIONS_INIT;
@@ -480,6 +442,7 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 			       : g_strdup_printf("Paper account %s", cfg_str(b->cfg, K_ACCOUNT_NAME));
 	head(&p, title);
 	kpis(&p);
+	paper__report_feeds(p.s, p.feeds, p.written, p.n_feeds);
 	charts(&p);
 	positions(&p);
 	fills(&p);
@@ -495,6 +458,37 @@ PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker 
 	return PAPER_OK;
 }
 
+PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
+				const paper_report_options *opts)
+{
+	return render(out, len_out, b, opts, NULL, NULL, 0);
+}
+
+PAPER_API int paper_report_html_feeds(char **out, size_t *len_out, const paper_broker *b,
+				      const paper_report_options *opts,
+				      const paper_feed_health_info *feeds, const paper_ts *written,
+				      size_t n_feeds)
+{
+	if (n_feeds > 0 && feeds == NULL)
+		return paper__error(PAPER_EINVAL, "feeds must not be NULL when n_feeds > 0");
+	return render(out, len_out, b, opts, feeds, written, n_feeds);
+}
+
+static int write_file(const char *path, char *html, size_t len, int rc)
+{
+	if (rc != PAPER_OK)
+		return rc;
+	/* A browser reloading the page sees the old one or the new one, never half. */
+	rc = paper__atomic_write(path, html, len);
+	g_free(html);
+	if (rc != PAPER_OK) {
+		char *why = g_strdup(paper_last_error());
+		rc = paper__error(rc, "cannot write dashboard: %s", why);
+		g_free(why);
+	}
+	return rc;
+}
+
 PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
 				      const char *path)
 {
@@ -502,14 +496,16 @@ PAPER_API int paper_report_write_html(const paper_broker *b, const paper_report_
 	char *html = NULL;
 	size_t len = 0;
 	int rc = paper_report_html(&html, &len, b, opts);
-	if (rc != PAPER_OK)
-		return rc;
-	GError *err = NULL;
-	/* g_file_set_contents writes a temporary file beside path and renames it. */
-	if (!g_file_set_contents(path, html, (gssize)len, &err)) {
-		rc = paper__error(PAPER_EIO, "cannot write dashboard '%s': %s", path, err->message);
-		g_error_free(err);
-	}
-	g_free(html);
-	return rc;
+	return write_file(path, html, len, rc);
+}
+
+PAPER_API int paper_report_write_html_feeds(const paper_broker *b, const paper_report_options *opts,
+					    const paper_feed_health_info *feeds,
+					    const paper_ts *written, size_t n_feeds, const char *path)
+{
+	PAPER__CHECK_NULL(path, "path");
+	char *html = NULL;
+	size_t len = 0;
+	int rc = paper_report_html_feeds(&html, &len, b, opts, feeds, written, n_feeds);
+	return write_file(path, html, len, rc);
 }

@@ -1,6 +1,7 @@
 /*
  * Inline SVG charts for the dashboard. They scale with the page (viewBox, width 100%) and need
- * no script: the equity curve with its drawdown below, and the exit reasons as bars.
+ * no script: the equity curve with its drawdown below and date ticks (UTC) along the bottom,
+ * and the exit reasons as bars.
  */
 #include <math.h>
 #include <string.h>
@@ -155,18 +156,14 @@ void paper__report_equity_svg(GString *s, const paper_broker *b)
 			lo -= fmax(fabs(lo) * 0.005, 0.01);
 			hi += fmax(fabs(hi) * 0.005, 0.01);
 		}
-		char from[TS_TEXT_CAP], to[TS_TEXT_CAP];
-		report_time(from, c.ts[0]);
-		report_time(to, c.ts[c.n - 1]);
 		g_string_append_printf(s, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 				       "aria-label=\"Equity curve and drawdown\" data-points=\"%zu\">", W, H,
 				       c.n);
+		/* Date ticks first, under everything; the time axis is in UTC. */
+		paper__report_date_ticks(s, c.ts[0], c.ts[c.n - 1], X0, X1, EQ_TOP, DD_TOP + DD_H,
+					 H - 2);
 		equity_panel(s, &c, lo, hi);
 		drawdown_panel(s, &c);
-		label(s, X0, H - 2, "start", from);
-		char end[48];
-		g_snprintf(end, sizeof end, "%s UTC", to);
-		label(s, X1, H - 2, "end", end);
 		g_string_append(s, "</svg>");
 	}
 	g_free(c.ts);

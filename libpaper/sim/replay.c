@@ -36,6 +36,9 @@ static int check_options(const paper_replay_options *o)
 	if (o->from < 0 || o->to < 0 || (o->to && o->to <= o->from))
 		return paper__error(PAPER_EINVAL, "replay range: from %" G_GINT64_FORMAT " and to %"
 				    G_GINT64_FORMAT " must be >= 0 with to after from", o->from, o->to);
+	/* to is an end: one past the last time there is. */
+	if (o->from > PAPER_TS_MAX || o->to > PAPER_TS_MAX + 1)
+		return ts_range_error("replay range", o->from > PAPER_TS_MAX ? o->from : o->to);
 	return PAPER_OK;
 }
 
@@ -419,6 +422,9 @@ static int fail(paper_replay *r, int rc)
 PAPER_API int paper_replay_run_until(paper_replay *r, paper_ts until)
 {
 	PAPER__CHECK_NULL(r, "replay");
+	/* An end, not a time of data: anything past the range means the end of the input. */
+	if (until < 0)
+		return ts_range_error("paper_replay_run_until", until);
 	if (r->state == R_DONE || r->state == R_FAILED)
 		return paper__error(PAPER_ESTATE, "the replay has %s", r->state == R_DONE ? "finished"
 				    : "failed; create a new one");

@@ -11,6 +11,7 @@
 #include <paper/replay.h>
 #include <stdio.h>
 
+#include "base/atomicfile.h"
 #include "base/csvread.h"
 #include "base/tstext.h"
 #include "sim/session.h"
@@ -138,8 +139,8 @@ struct paper_replay {
 	paper_ts sig_next_ts;  /* time of the next signal of any source; INT64_MAX if none */
 	sig_src *sig_next;
 
-	FILE *trades;
-	bool trades_regular;   /* removed after a failed run */
+	FILE *trades;          /* into trades_out, put in place only when the run succeeds */
+	atomic_file *trades_out;
 	GString *tbuf;
 	int trades_err;
 	bool daily;

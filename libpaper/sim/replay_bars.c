@@ -62,7 +62,8 @@ static int bad_row(paper_replay *r, const bar_src *src, uint64_t line, const cha
 sym_track *replay__track(paper_replay *r, uint32_t sym)
 {
 	if (sym >= r->n_track) {
-		uint32_t n = sym + 16;
+		/* Doubling: a universe of a million symbols is declared one at a time. */
+		uint32_t n = r->n_track * 2 > sym + 16 ? r->n_track * 2 : sym + 16;
 		r->track = g_renew(sym_track, r->track, n);
 		for (uint32_t i = r->n_track; i < n; i++) /* no row yet: before any time */
 			r->track[i] = (sym_track){ .last_ts = INT64_MIN };
@@ -286,11 +287,15 @@ static int explain_row(paper_replay *r, const bar_src *src, const bar_row *row, 
 	const int64_t *v = row->v;
 	char a[FX_TEXT_CAP], b[FX_TEXT_CAP];
 	for (int i = 0; i < 4; i++)
-		if (v[i] <= 0)
+		if (v[i] <= 0 || v[i] > FX_PRICE_MAX)
 			return bad_row(r, src, row->line, col_names[value_cols[i]],
-				       "price must be > 0 (got %s)", fx_text(v[i], a));
+				       "price must be > 0 and at most 90000000000 (got %s)",
+				       fx_text(v[i], a));
 	if (v[4] < 0)
 		return bad_row(r, src, row->line, "volume", "negative volume %s", fx_text(v[4], a));
+	if (v[4] > FX_QTY_MAX)
+		return bad_row(r, src, row->line, "volume", "volume %s above the largest 90000000000",
+			       fx_text(v[4], a));
 	if (v[1] < v[2])
 		return bad_row(r, src, row->line, "high", "high %s is below low %s", fx_text(v[1], a),
 			       fx_text(v[2], b));
@@ -300,6 +305,9 @@ static int explain_row(paper_replay *r, const bar_src *src, const bar_row *row, 
 	if (v[3] < v[2] || v[3] > v[1])
 		return bad_row(r, src, row->line, "close", "close %s is outside [low, high]",
 			       fx_text(v[3], a));
+	if (!ts_in_range(row->ts))
+		return bad_row(r, src, row->line, "timestamp", "%" G_GINT64_FORMAT " is outside "
+			       "1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z", row->ts);
 	if (row->ts < src->prev_ts)
 		return bad_row(r, src, row->line, "timestamp", "not sorted: earlier than %s %"
 			       G_GUINT64_FORMAT, src->kind == SRC_CSV ? "line" : "row", src->prev_line);
@@ -315,8 +323,13 @@ static inline int check_row(paper_replay *r, bar_src *src, const bar_row *row)
 {
 	const int64_t *v = row->v;
 	sym_track *t = &r->track[row->sym];
-	bool ok = v[2] > 0 && v[4] >= 0 && v[1] >= v[2] && v[0] >= v[2] && v[0] <= v[1] &&
-		  v[3] >= v[2] && v[3] <= v[1] && row->ts >= src->prev_ts && row->ts > t->last_ts;
+	/* low > 0 and high within the limit bound the open and the close too; *_e8 columns
+	 * reach here unchecked. */
+	/* Unsigned compares fold the lower bounds in: 0 <= volume, 0 <= ts. */
+	bool ok = v[2] > 0 && v[1] <= FX_PRICE_MAX && (uint64_t)v[4] <= (uint64_t)FX_QTY_MAX &&
+		  v[1] >= v[2] && v[0] >= v[2] && v[0] <= v[1] && v[3] >= v[2] && v[3] <= v[1] &&
+		  (uint64_t)row->ts <= (uint64_t)PAPER_TS_MAX && row->ts >= src->prev_ts &&
+		  row->ts > t->last_ts;
 	if (G_UNLIKELY(!ok))
 		return explain_row(r, src, row, t);
 	src->prev_ts = row->ts;

@@ -5,11 +5,9 @@
 #include "sim/replay.h"
 
 #include <errno.h>
-#include <glib/gstdio.h>
 #include <math.h>
 #include <paper/metrics.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "base/error.h"
 #include "base/fixed.h"
@@ -29,32 +27,35 @@ static int write_out(paper_replay *r)
 	return r->trades_err;
 }
 
+/*
+ * The trades go to a new file beside the path (atomicfile.h): a file already there is left as
+ * it was until the run has succeeded, and a failed run leaves it so.
+ */
 int replay__trades_open(paper_replay *r)
 {
 	if (r->trades_path == NULL)
 		return PAPER_OK;
-	r->trades = g_fopen(r->trades_path, "w");
-	if (r->trades == NULL)
-		return paper__error(PAPER_EIO, "%s: %s", r->trades_path, g_strerror(errno));
-	/* Only a regular file of ours is removed after a failure (never /dev/null, a pipe...). */
-	struct stat st;
-	r->trades_regular = fstat(fileno(r->trades), &st) == 0 && S_ISREG(st.st_mode);
+	int rc = paper__atomic_open(&r->trades_out, r->trades_path);
+	if (rc != PAPER_OK)
+		return rc;
+	r->trades = paper__atomic_stream(r->trades_out);
 	r->tbuf = g_string_sized_new(TRADES_FLUSH + 512);
 	g_string_append(r->tbuf, SESSION_TRADES_CSV_HEADER);
 	return PAPER_OK;
 }
 
-/* Finish the file (keep) or remove what a failed run wrote. */
+/* Put the file in place (keep), or throw away what a failed run wrote. */
 int replay__trades_close(paper_replay *r, bool keep)
 {
 	int rc = keep ? write_out(r) : PAPER_OK;
-	if (fclose(r->trades) != 0 && keep && rc == PAPER_OK)
-		rc = paper__error(PAPER_EIO, "%s: %s", r->trades_path, g_strerror(errno));
+	if (keep && rc == PAPER_OK)
+		rc = paper__atomic_commit(r->trades_out);
+	else
+		paper__atomic_abort(r->trades_out);
+	r->trades_out = NULL;
 	r->trades = NULL;
 	g_string_free(r->tbuf, TRUE);
 	r->tbuf = NULL;
-	if ((!keep || rc != PAPER_OK) && r->trades_regular)
-		g_unlink(r->trades_path);
 	return rc;
 }
 
@@ -89,23 +90,20 @@ void replay__day_roll(paper_replay *r, paper_ts ts)
 	r->day.info.day = day;
 	r->day.info.start_equity_e8 = paper__broker_equity(r->b);
 	r->day.start_fees = r->b->fees;
-	paper_session_stats st = PAPER_SESSION_STATS_INIT;
-	paper_session_stats_get(r->s, &st);
-	r->day.entries_base = st.entries_filled;
+	r->day.entries_base = r->s->st.entries_filled;
 }
 
 void replay__day_close(paper_replay *r)
 {
 	paper_day_info *d = &r->day.info;
-	paper_session_stats st = PAPER_SESSION_STATS_INIT;
-	paper_session_stats_get(r->s, &st);
 	d->end_equity_e8 = paper__broker_equity(r->b);
 	d->fees_e8 = r->b->fees - r->day.start_fees;
 	d->start_equity = fx_to_double(d->start_equity_e8);
 	d->end_equity = fx_to_double(d->end_equity_e8);
+	/* Equities and fees within the money limit: their differences fit. */
 	d->pnl = fx_to_double(d->end_equity_e8 - d->start_equity_e8);
 	d->fees = fx_to_double(d->fees_e8);
-	d->entries = st.entries_filled - r->day.entries_base;
+	d->entries = r->s->st.entries_filled - r->day.entries_base;
 	d->open_positions = r->b->n_positions;
 	g_array_append_val(r->days, *d);
 	r->day.open = false;

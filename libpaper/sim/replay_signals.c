@@ -12,6 +12,7 @@
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/fxtext.h"
+#include "base/text.h"
 #include "config/config.h"
 
 static const char *const scol_names[SCOL__N] = {
@@ -179,8 +180,12 @@ static int parse_number(paper_replay *r, sig_src *src, csv_field f, int c, bool 
 
 static int copy_text(paper_replay *r, sig_src *src, csv_field f, int c, char *dst, size_t cap)
 {
-	if (f.n >= cap || memchr(f.s, '\0', f.n))
+	char why[PAPER_TEXT_WHY_MAX];
+	if (f.n >= cap)
 		return bad_signal(r, src, src->csv.line, scol_names[c], "longer than %zu bytes", cap - 1);
+	/* Ids and tags reach log lines and CSV cells: nothing in them may start a line. */
+	if (!paper__text_check(f.s, f.n, why))
+		return bad_signal(r, src, src->csv.line, scol_names[c], "%s", why);
 	memcpy(dst, f.s, f.n);
 	dst[f.n] = '\0';
 	if (c == SCOL_SYMBOL && !paper__symbol_valid(dst))
@@ -282,6 +287,9 @@ static int copy_str(char *dst, size_t cap, const char *s, size_t index, const ch
 	if (strlen(s) >= cap)
 		return paper__error(PAPER_EINVAL, "signals[%zu]: %s longer than %zu bytes", index, name,
 				    cap - 1);
+	char why[PAPER_TEXT_WHY_MAX];
+	if (!paper__text_check(s, strlen(s), why))
+		return paper__error(PAPER_EINVAL, "signals[%zu]: %s %s", index, name, why);
 	memcpy(dst, s, strlen(s) + 1);
 	return PAPER_OK;
 }
@@ -299,6 +307,8 @@ static int from_signal(const paper_signal *in, size_t i, sig_row *s)
 				    (int)in->direction);
 	if (in->ts <= 0)
 		return paper__error(PAPER_EINVAL, "signals[%zu]: ts is required (> 0)", i);
+	if (!ts_in_range(in->ts))
+		return ts_range_error("signals[]", in->ts);
 	memset(s, 0, sizeof *s);
 	g_strlcpy(s->symbol, in->symbol, sizeof s->symbol);
 	s->ts = in->ts;

@@ -11,6 +11,8 @@
 
 #include "base/error.h"
 #include "base/fixed.h"
+#include "base/tstext.h"
+#include "base/text.h"
 #include "config/config.h"
 #include "market/account.h"
 #include "market/broker_store.h"
@@ -163,6 +165,11 @@ static int check_signal(const paper_signal *sig)
 	if (sig->ts < 0)
 		return paper__error(PAPER_ETIME, "%s: signal time %" G_GINT64_FORMAT " is negative",
 				    sig->symbol, sig->ts);
+	if (!ts_in_range(sig->ts))
+		return ts_range_error(sig->symbol, sig->ts);
+	if ((rc = paper__text_arg("signal_id", sig->signal_id)) ||
+	    (rc = paper__text_arg("strategy", sig->strategy)))
+		return rc;
 	return check_levels(sig->symbol, sig->direction, sig->take_profit, sig->stop_loss);
 }
 
@@ -458,6 +465,16 @@ static int check_intent(const paper_intent *it)
 	if (it->max_hold < 0 || it->ts < 0)
 		return paper__error(PAPER_EINVAL, "%s: max_hold and ts must not be negative",
 				    it->symbol);
+	/* A hold up to the whole range: entry time + hold stays inside int64. */
+	if (it->max_hold > PAPER_TS_MAX)
+		return paper__error(PAPER_EINVAL, "%s: max_hold %" G_GINT64_FORMAT " is longer than "
+				    "the range of times (%" G_GINT64_FORMAT ")", it->symbol, it->max_hold,
+				    PAPER_TS_MAX);
+	if (!ts_in_range(it->ts))
+		return ts_range_error(it->symbol, it->ts);
+	if ((rc = paper__text_arg("signal_id", it->signal_id)) ||
+	    (rc = paper__text_arg("strategy", it->strategy)))
+		return rc;
 	return check_levels(it->symbol, it->direction, it->take_profit, it->stop_loss);
 }
 

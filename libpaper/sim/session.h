@@ -63,6 +63,9 @@ struct paper_session {
 	uint64_t trades_seen;  /* broker trades read so far (b->n_trades) */
 	paper_session_stats st;
 	int64_t pnl_e8, amb_delta_e8;
+	/* A sum above passed int64 (many trades near the money limit): reading the stats or
+	 * the summary then fails with PAPER_ERANGE instead of giving a wrapped amount. */
+	bool pnl_overflow;
 	sess_trade_hook hook;
 	void *hook_ctx;
 };

@@ -11,6 +11,7 @@
 #include "base/error.h"
 #include "base/fixed.h"
 #include "base/ring.h"
+#include "base/tstext.h"
 #include "market/orders.h"
 
 /* Fills searched back for an entry's fill: one bar cannot record more than this many. */
@@ -57,7 +58,11 @@ static int do_exit(paper_session *s, uint32_t sym, sess_pos *p, exit_how h)
 	if (h.alt) {
 		/* What the other rule would have received (long) or paid (short), fees unchanged. */
 		const fill *f = ring_at(&s->b->fills, s->b->fills.len - 1);
-		s->amb_delta_e8 += fx_mul(h.alt - f->price, f->qty) * p->dir;
+		int64_t d;
+		/* Prices within the limit: their difference fits; the product and sum are checked. */
+		if (!fx_mul_checked(h.alt - f->price, f->qty, &d) ||
+		    !fx_add_checked(s->amb_delta_e8, d * p->dir, &s->amb_delta_e8))
+			s->pnl_overflow = true;
 		s->st.ambiguous_trades++;
 	}
 	p->state = SS_FLAT;
@@ -91,7 +96,11 @@ static void trail_update(sess_pos *p, int64_t favorable)
 		return;
 	if (p->dir > 0 ? favorable > p->best : favorable < p->best)
 		p->best = favorable;
-	int64_t level = fx_mul(p->best, p->dir > 0 ? FX_SCALE - rate : FX_SCALE + rate);
+	int64_t level;
+	/* A short's stop above the largest price never triggers: keep the one in force. */
+	if (!fx_mul_checked(p->best, p->dir > 0 ? FX_SCALE - rate : FX_SCALE + rate, &level) ||
+	    level > FX_PRICE_MAX)
+		return;
 	if (p->dir > 0 ? level > p->trail : level < p->trail) {
 		p->trail = level;
 		set_guards(p);
@@ -203,7 +212,11 @@ static int64_t level_from(int64_t entry, int sign, int64_t rate)
 {
 	if (!rate)
 		return 0;
-	int64_t v = fx_mul(entry, sign > 0 ? FX_SCALE + rate : FX_SCALE - rate);
+	int64_t v;
+	/* A level past the largest price can never be reached: none. */
+	if (!fx_mul_checked(entry, sign > 0 ? FX_SCALE + rate : FX_SCALE - rate, &v) ||
+	    v > FX_PRICE_MAX)
+		return 0;
 	return v > 0 ? v : 0;
 }
 
@@ -343,6 +356,8 @@ PAPER_API int paper_session_check_exits(paper_session *s, paper_ts ts, const cha
 					const double *prices, size_t n)
 {
 	PAPER__CHECK_NULL(s, "session");
+	if (!ts_in_range(ts))
+		return ts_range_error("paper_session_check_exits", ts);
 	if (n > 0 && (symbols == NULL || prices == NULL))
 		return paper__error(PAPER_EINVAL, "symbols and prices must not be NULL when n > 0");
 	int rc = PAPER_OK;

@@ -13,8 +13,10 @@
 #include "base/fxtext.h"
 #include "base/ring.h"
 #include "base/sumjson.h"
+#include "base/text.h"
 #include "base/tstext.h"
 #include "config/config.h"
+#include "ledger/location.h"
 #include "market/account.h"
 #include "market/broker_store.h"
 
@@ -29,15 +31,22 @@ void session__set_trade_hook(paper_session *s, sess_trade_hook hook, void *ctx)
 
 static void count_trade(paper_session *s, const trade *t)
 {
-	int64_t net = t->pnl - t->fees;
+	int64_t net = t->pnl - t->fees; /* each within the money limit: the difference fits */
 	s->st.trades++;
-	s->pnl_e8 += net;
+	if (!fx_add_checked(s->pnl_e8, net, &s->pnl_e8))
+		s->pnl_overflow = true;
 	if (net > 0)
 		s->st.wins++;
 	else if (net < 0)
 		s->st.losses++;
 	if (t->exit_reason <= PAPER_EXIT_FORCE)
 		s->st.exits[t->exit_reason]++;
+}
+
+static int pnl_range_error(void)
+{
+	return paper__error(PAPER_ERANGE, "the session's net P&L, summed over its trades, passed "
+			    "the int64 range of 1e-8 units");
 }
 
 void session__collect(paper_session *s)
@@ -66,9 +75,12 @@ PAPER_API int paper_session_stats_get(const paper_session *s, paper_session_stat
 	if (out->version != PAPER_SESSION_STATS_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_session_stats version %u unsupported",
 				    out->version);
+	int64_t opposite;
+	if (s->pnl_overflow || !fx_add_checked(s->pnl_e8, s->amb_delta_e8, &opposite))
+		return pnl_range_error();
 	*out = s->st;
 	out->pnl_net_e8 = s->pnl_e8;
-	out->pnl_net_opposite_rule_e8 = s->pnl_e8 + s->amb_delta_e8;
+	out->pnl_net_opposite_rule_e8 = opposite;
 	out->pnl_net = fx_to_double(out->pnl_net_e8);
 	out->pnl_net_opposite_rule = fx_to_double(out->pnl_net_opposite_rule_e8);
 	return PAPER_OK;
@@ -147,7 +159,7 @@ static int64_t avg_price(int64_t notional, int64_t qty)
 
 void session__trade_csv(GString *g, const paper_broker *b, const trade *t)
 {
-	g_string_append(g, b->syms[t->sym].name);
+	paper__csv_text(g, b->syms[t->sym].name);
 	g_string_append(g, t->direction == PAPER_LONG ? ",LONG," : ",SHORT,");
 	add_ts(g, t->entry_ts);
 	g_string_append_c(g, ',');
@@ -386,9 +398,11 @@ static void json_config(GString *g, const paper_config *cfg)
 		paper_config_key_info_get(i, &ki);
 		paper_config_get_string(cfg, ki.name, buf, sizeof buf, NULL);
 		sj_key(g, ki.name, i == 0);
-		if (ki.type == PAPER_CONFIG_STRING)
-			sj_string(g, buf);
-		else
+		if (ki.type == PAPER_CONFIG_STRING) {
+			char *text = location_config_text(ki.name, buf);
+			sj_string(g, text);
+			g_free(text);
+		} else
 			g_string_append(g, buf);
 	}
 	g_string_append_c(g, '}');
@@ -420,6 +434,9 @@ int session__summary(const paper_session *s, unsigned int flags, const char *ext
 	PAPER__CHECK_NULL(out, "out");
 	if (flags & ~PAPER_SUMMARY_EQUITY_CURVE)
 		return paper__error(PAPER_EINVAL, "unknown summary flags 0x%x", flags);
+	int64_t opposite;
+	if (s->pnl_overflow || !fx_add_checked(s->pnl_e8, s->amb_delta_e8, &opposite))
+		return pnl_range_error();
 	GString *g = g_string_sized_new(8192);
 	g_string_append(g, "{\"format\":\"libpaper.summary\",\"format_version\":1");
 	json_counters(g, s);

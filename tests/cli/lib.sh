@@ -22,6 +22,10 @@ trap 'exit 1' INT TERM HUP
 
 unset PAPER_LEDGER PAPER_ACCOUNT_NAME
 
+# The system's Python (a version manager's shim in PATH can take a third of a second to start).
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+
 fail() {
 	echo "FAIL $*"
 	failures=$((failures + 1))
@@ -71,10 +75,20 @@ out_has() {
 
 # json FILE EXPR: print a Python expression over the JSON document d read from FILE.
 json() {
-	/usr/bin/env python3 -c 'import json, sys
+	"$py" -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 v = eval(sys.argv[2], {"d": d, "len": len, "abs": abs, "sum": sum, "sorted": sorted})
 print(v if not isinstance(v, bool) else str(v).lower())' "$1" "$2"
+}
+
+# sql LEDGER QUERY [PARAMS...]: print each row of a query on a SQLite ledger, tab-separated.
+sql() {
+	"$py" -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.text_factory = lambda b: b.decode("utf-8", "backslashreplace")
+for row in db.execute(sys.argv[2], sys.argv[3:]):
+    print("\t".join("" if v is None else str(v) for v in row))
+db.commit()' "$@"
 }
 
 # json_true NAME FILE EXPR: the expression is true.
@@ -108,4 +122,4 @@ finish() {
 	exit 0
 }
 
-command -v python3 > /dev/null 2>&1 || { echo "SKIP: python3 is needed to read JSON"; exit 77; }
+command -v "$py" > /dev/null 2>&1 || { echo "SKIP: python3 is needed to read JSON"; exit 77; }

@@ -5,9 +5,12 @@
  *   paper-decide LEDGER ACCOUNT SYMBOL buy|sell CONFIDENCE [TAKE_PROFIT STOP_LOSS]
  *   paper-decide --pending LEDGER ACCOUNT
  *   paper-decide --entered LEDGER ACCOUNT SYMBOL buy|sell CONFIDENCE QTY
+ *   paper-decide --reversed LEDGER ACCOUNT SYMBOL buy|sell CONFIDENCE QTY
  *
  * --entered leaves the inbox as a crash of paper run between entering a decision and marking
  * it would: the decision pending, its entry order (signal id "decision-<id>") in the account.
+ * --reversed does the same for a reverse decision: its order closes QTY, exit reason
+ * reverse_signal.
  */
 #include <paper/paper.h>
 #include <stdio.h>
@@ -52,8 +55,8 @@ static int add(paper_ledger *l, char **argv, int argc)
 	return 0;
 }
 
-/* The decision's entry order, placed as paper run places it, and the decision left pending. */
-static int entered(paper_ledger *l, char **argv)
+/* The decision's order, placed as paper run places it, and the decision left pending. */
+static int entered(paper_ledger *l, char **argv, paper_exit_reason why)
 {
 	paper_decision d = PAPER_DECISION_INIT;
 	snprintf(d.symbol, sizeof d.symbol, "%s", argv[4]);
@@ -75,6 +78,7 @@ static int entered(paper_ledger *l, char **argv)
 	req.confidence = d.confidence;
 	req.signal_id = signal_id;
 	req.strategy = "inbox";
+	req.exit_reason = why;
 	rc = paper_broker_submit(b, &req, NULL);
 	paper_broker_free(b);
 	if (rc != PAPER_OK)
@@ -86,11 +90,13 @@ static int entered(paper_ledger *l, char **argv)
 int main(int argc, char **argv)
 {
 	bool count = argc == 4 && strcmp(argv[1], "--pending") == 0;
-	bool enter = argc == 8 && strcmp(argv[1], "--entered") == 0;
+	bool reverse = argc == 8 && strcmp(argv[1], "--reversed") == 0;
+	bool enter = (argc == 8 && strcmp(argv[1], "--entered") == 0) || reverse;
 	if (!count && !enter && argc != 6 && argc != 8) {
 		fputs("usage: paper-decide LEDGER ACCOUNT SYMBOL buy|sell CONFIDENCE [TP SL]\n"
 		      "       paper-decide --pending LEDGER ACCOUNT\n"
-		      "       paper-decide --entered LEDGER ACCOUNT SYMBOL buy|sell CONFIDENCE QTY\n",
+		      "       paper-decide --entered LEDGER ACCOUNT SYMBOL buy|sell CONFIDENCE QTY\n"
+		      "       paper-decide --reversed LEDGER ACCOUNT SYMBOL buy|sell CONFIDENCE QTY\n",
 		      stderr);
 		return 2;
 	}
@@ -101,7 +107,9 @@ int main(int argc, char **argv)
 	int rc = paper_ledger_open(&l, argv[count || enter ? 2 : 1], &o);
 	if (rc != PAPER_OK)
 		return fail("open", rc);
-	int code = count ? pending(l, argv[3]) : enter ? entered(l, argv) : add(l, argv, argc);
+	int code = count ? pending(l, argv[3])
+		   : enter ? entered(l, argv, reverse ? PAPER_EXIT_REVERSE_SIGNAL : PAPER_EXIT_NONE)
+			   : add(l, argv, argc);
 	paper_ledger_close(l);
 	return code;
 }

@@ -17,7 +17,12 @@ Modules: :mod:`paperlib.broker` (:class:`Broker`), :mod:`paperlib.config` (:clas
 :mod:`paperlib.ledger` (:class:`Ledger`, the durable SQLite ledger),
 :mod:`paperlib.session` (:class:`Session`: signals in, entries and managed exits out),
 :mod:`paperlib.replay` (:class:`Replay`, :func:`replay`: history through a session),
-:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.enums`,
+:mod:`paperlib.tearsheet` (:func:`tearsheet`: the quant tear sheet as HTML),
+:mod:`paperlib.strategy` (:class:`Strategy`, :func:`run`: a backtrader-style strategy class),
+:mod:`paperlib.frames` (pandas DataFrames in and out; pandas is optional),
+:mod:`paperlib.barcols` (bars as checked numpy columns),
+:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.feed` (:class:`Feed`,
+live market data), :mod:`paperlib.enums`,
 :mod:`paperlib.errors`, :mod:`paperlib.timeutil`. docs/python.md is the guide.
 """
 
@@ -62,6 +67,7 @@ from .errors import (
     UnsupportedError,
     check,
 )
+from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .replay import DayInfo, Replay, ReplayStats, replay
@@ -81,6 +87,8 @@ from .results import (
     ReportPoint,
     Trade,
 )
+from .strategy import Bar, Bars, RunResult, Strategy, run
+from .tearsheet import tearsheet
 from .timeutil import TS_PER_SECOND, Timestamp, from_ts, to_ts
 
 #: The version of the libpaper library loaded at run time (``paper_version()``).
@@ -91,6 +99,11 @@ LIBRARY_VERSION_NUMBER: int = _lib.paper_version_number()
 HEADER_VERSION_NUMBER: int = _lib.PAPER_VERSION_NUMBER
 
 __all__ = [
+    "Bar",
+    "Bars",
+    "RunResult",
+    "Strategy",
+    "run",
     "DayInfo",
     "EntryResult",
     "Intent",
@@ -103,6 +116,7 @@ __all__ = [
     "Verdict",
     "read_plan",
     "replay",
+    "tearsheet",
     "sweep",
     "SweepCancelled",
     "PBOResult",
@@ -129,6 +143,11 @@ __all__ = [
     "ExitReason",
     "ExitStyle",
     "ExportFlag",
+    "Feed",
+    "FeedHealth",
+    "FeedMessage",
+    "FeedMessageType",
+    "FeedState",
     "Fill",
     "FillFlag",
     "FillReason",
@@ -163,6 +182,7 @@ __all__ = [
     "WinRateBasis",
     "YearsBasis",
     "check",
+    "check_source",
     "from_ts",
     "metrics",
     "to_ts",

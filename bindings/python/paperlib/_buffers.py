@@ -22,6 +22,7 @@ import array
 import sys
 from typing import Any, Tuple
 
+from ._args import UINT32_MAX, integer, number
 from ._paperlib import ffi
 from .timeutil import to_ts
 
@@ -49,13 +50,8 @@ def _as_array(obj: Any, typecode: str, what: str) -> array.array:
     if typecode == "q":
         return array.array("q", [to_ts(x, f"{what}[{i}]") for i, x in enumerate(items)])
     if typecode == "I":
-        for i, x in enumerate(items):
-            if isinstance(x, bool) or not isinstance(x, int):
-                raise TypeError(f"{what}[{i}] must be an int, not {type(x).__name__}")
-        try:
-            out = array.array("I", items)
-        except OverflowError as e:
-            raise TypeError(f"{what} must hold uint32 values: {e}") from None
+        items = [integer(x, f"{what}[{i}]", 0, UINT32_MAX) for i, x in enumerate(items)]
+        out = array.array("I", items)
         if out.itemsize != 4:
             return array.array("L", items)  # pragma: no cover - platforms with a 2-byte int
         return out
@@ -66,6 +62,10 @@ def _as_array(obj: Any, typecode: str, what: str) -> array.array:
         return array.array("d", items)
     except TypeError as e:
         raise TypeError(f"{what} must hold numbers only: {e}") from None
+    except OverflowError:  # an int past a double's range: name it, as number() does
+        for i, x in enumerate(items):
+            number(x, f"{what}[{i}]")
+        raise
 
 
 _KINDS = {

@@ -6,7 +6,7 @@
  * values from the installed headers; struct layouts end with `...;`, so the compiler computes
  * offsets and sizes. A declaration that disagrees with the real header fails the build.
  * Keep it in the order of include/paper/: common, error, types, config, broker, metrics, ledger,
- * report, session, replay.
+ * report, session, replay, feed.
  */
 
 /* ---- common.h ---- */
@@ -36,6 +36,9 @@ void paper_clear_error(void);
 #define PAPER_ID_MAX ...
 #define PAPER_TAG_MAX ...
 #define PAPER_FIXED_SCALE ...
+#define PAPER_PRICE_MAX_E8 ...
+#define PAPER_QTY_MAX_E8 ...
+#define PAPER_MONEY_MAX_E8 ...
 #define PAPER_FILL_FLAG_PARTIAL_VOLUME ...
 #define PAPER_FILL_FLAG_AMBIGUOUS ...
 
@@ -56,7 +59,7 @@ typedef enum paper_reject_reason {
 	PAPER_REJECT_MAX_ORDER_NOTIONAL, PAPER_REJECT_MAX_POSITION_FRACTION,
 	PAPER_REJECT_MIN_CONFIDENCE, PAPER_REJECT_DAILY_LOSS_HALT, PAPER_REJECT_KILL_SWITCH,
 	PAPER_REJECT_FOK_UNFILLABLE, PAPER_REJECT_IOC_REMAINDER, PAPER_REJECT_USER_CANCEL,
-	PAPER_REJECT_OCO_SIBLING, ...
+	PAPER_REJECT_OCO_SIBLING, PAPER_REJECT_OUT_OF_RANGE, ...
 } paper_reject_reason;
 typedef enum paper_fill_reason {
 	PAPER_FILL_MARKET_QUOTE, PAPER_FILL_MARKET_OPEN, PAPER_FILL_LIMIT_TOUCHED,
@@ -357,6 +360,7 @@ int paper_broker_equity_at(const paper_broker *b, size_t index, paper_equity_inf
 static const double PAPER_PERIODS_PER_YEAR_DAILY;
 static const double PAPER_PERIODS_PER_YEAR_HOURLY;
 static const double PAPER_PERIODS_PER_YEAR_CRYPTO_DAILY;
+static const double PAPER_PERIODS_PER_YEAR_FROM_DATA;
 #define PAPER_METRICS_RESAMPLE_DAILY ...
 
 typedef enum paper_years_basis { PAPER_YEARS_PERIODS, PAPER_YEARS_CALENDAR, ... } paper_years_basis;
@@ -394,6 +398,23 @@ int paper_annual_return(double *out, const double *returns, size_t n, double per
 int paper_cagr(double *out, const double *returns, size_t n, double periods_per_year);
 int paper_max_drawdown(double *out, const double *returns, size_t n);
 int paper_calmar_ratio(double *out, const double *returns, size_t n, double periods_per_year);
+int paper_alpha_beta(double *alpha_out, double *beta_out, const double *returns,
+		     const double *benchmark, size_t n, double risk_free, double periods_per_year);
+int paper_alpha(double *out, const double *returns, const double *benchmark, size_t n,
+		double risk_free, double periods_per_year);
+int paper_beta(double *out, const double *returns, const double *benchmark, size_t n);
+int paper_excess_sharpe(double *out, const double *returns, const double *benchmark, size_t n);
+int paper_information_ratio(double *out, const double *returns, const double *benchmark,
+			    size_t n);
+int paper_omega_ratio(double *out, const double *returns, size_t n, double risk_free,
+		      double required_return, double periods_per_year);
+int paper_tail_ratio(double *out, const double *returns, size_t n);
+int paper_value_at_risk(double *out, const double *returns, size_t n, double cutoff);
+int paper_conditional_value_at_risk(double *out, const double *returns, size_t n, double cutoff);
+int paper_stability_of_timeseries(double *out, const double *returns, size_t n);
+int paper_skew(double *out, const double *returns, size_t n);
+int paper_kurtosis(double *out, const double *returns, size_t n);
+int paper_periods_per_year_from_calendar(double *out, const paper_ts *ts, size_t n);
 
 typedef struct paper_series_acc paper_series_acc;
 int paper_series_acc_new(paper_series_acc **out, const paper_metrics_options *opts);
@@ -423,6 +444,8 @@ typedef struct paper_equity_point {
 
 int paper_metrics_from_broker(paper_metrics **out, const paper_broker *b,
 			      const paper_metrics_options *opts);
+int paper_metrics_with_benchmark(paper_metrics **out, const paper_metrics *m, const paper_ts *ts,
+				 const double *returns, size_t n);
 int paper_metrics_from_arrays(paper_metrics **out, const paper_trade_info *trades,
 			      size_t n_trades, const paper_ts *ts, const double *equity,
 			      const double *cash, size_t n_points, const paper_metrics_options *opts);
@@ -463,6 +486,7 @@ typedef struct paper_ledger_options {
 	...;
 } paper_ledger_options;
 
+int paper_ledger_location_redact(const char *location, char *buf, size_t cap, size_t *len_out);
 int paper_ledger_open(paper_ledger **out, const char *location, const paper_ledger_options *opts);
 void paper_ledger_close(paper_ledger *l);
 int paper_ledger_flush(paper_ledger *l);
@@ -531,6 +555,8 @@ int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
 		      const paper_report_options *opts);
 int paper_report_write_html(const paper_broker *b, const paper_report_options *opts,
 			    const char *path);
+int paper_report_tearsheet_html(char **out, size_t *len_out, const paper_metrics *m,
+				const char *title);
 
 /* ---- session.h ---- */
 typedef struct paper_session paper_session;
@@ -732,6 +758,89 @@ size_t paper_plan_count(const paper_plan *p);
 int paper_plan_get(const paper_plan *p, size_t index, paper_intent *out);
 uint64_t paper_plan_line(const paper_plan *p, size_t index);
 
+/* ---- feed.h ---- */
+typedef struct paper_feed paper_feed;
+typedef enum paper_feed_msg_type {
+	PAPER_FEED_QUOTE, PAPER_FEED_TRADE, PAPER_FEED_BAR, PAPER_FEED_STATUS, ...
+} paper_feed_msg_type;
+typedef enum paper_feed_state {
+	PAPER_FEED_CONNECTING, PAPER_FEED_UP, PAPER_FEED_RECONNECTING, PAPER_FEED_FAILED,
+	PAPER_FEED_STOPPED, ...
+} paper_feed_state;
+#define PAPER_FEED_FLAG_BACKFILL ...
+#define PAPER_FEED_FLAG_RECV_TIME ...
+#define PAPER_FEED_TEXT_MAX ...
+#define PAPER_FEED_MSG_VERSION ...
+typedef struct paper_feed_msg {
+	unsigned int version;
+	paper_feed_msg_type type;
+	char symbol[...];
+	paper_ts ts;
+	paper_ts recv_ts;
+	double bid, ask;
+	double last;
+	double size;
+	double open, high, low, close, volume;
+	paper_ts interval;
+	uint64_t seq;
+	uint32_t flags;
+	paper_feed_state state;
+	char text[...];
+	...;
+} paper_feed_msg;
+#define PAPER_FEED_OPTIONS_VERSION ...
+typedef struct paper_feed_options {
+	unsigned int version;
+	const char *url;
+	const char *rest_url;
+	uint32_t queue_capacity;
+	uint32_t connect_timeout_ms;
+	uint32_t idle_timeout_ms;
+	uint32_t backoff_base_ms;
+	uint32_t backoff_cap_ms;
+	uint64_t seed;
+	uint32_t backfill_minutes;
+	uint32_t max_attempts;
+	...;
+} paper_feed_options;
+#define PAPER_FEED_HEALTH_INFO_VERSION ...
+typedef struct paper_feed_health_info {
+	unsigned int version;
+	paper_feed_state state;
+	bool connected;
+	char venue[...];
+	char source[...];
+	paper_ts last_msg_ts;
+	double last_msg_age_s;
+	paper_ts last_data_ts;
+	uint64_t frames;
+	uint64_t messages;
+	uint64_t reconnects;
+	uint64_t gaps;
+	uint64_t backfilled_bars;
+	uint64_t duplicates;
+	uint64_t out_of_order;
+	uint64_t bad_messages;
+	uint64_t dropped;
+	uint64_t queued;
+	uint64_t queue_high;
+	double clock_skew_ms;
+	int last_error_code;
+	char last_error[...];
+	...;
+} paper_feed_health_info;
+int paper_feed_options_init(paper_feed_options *opts, unsigned int version);
+int paper_feed_check(const char *source, const paper_feed_options *opts);
+int paper_feed_open(paper_feed **out, const char *source, const paper_feed_options *opts);
+int paper_feed_poll(paper_feed *f, paper_feed_msg *out, int timeout_ms);
+int paper_feed_poll_many(paper_feed *f, paper_feed_msg *out, size_t cap, size_t *n,
+			 int timeout_ms);
+int paper_feed_fd(const paper_feed *f);
+int paper_feed_health(const paper_feed *f, paper_feed_health_info *out);
+void paper_feed_close(paper_feed *f);
+const char *paper_feed_msg_type_str(paper_feed_msg_type type);
+const char *paper_feed_state_str(paper_feed_state state);
+
 /* ---- glue of the extension module (_glue.c), not libpaper ---- */
 
 /* Per-broker event state: the C callback paperlib installs on every broker. */
@@ -747,4 +856,8 @@ void paperlib_report_options_default(paper_report_options *out);
 void paperlib_ledger_options_default(paper_ledger_options *out);
 int paperlib_submit(paper_broker *b, paper_order_request *req, const char *symbol, int side,
 		    int type, double qty, uint64_t *order_id_out);
+int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t *sym,
+		     const int64_t *ts, const double *open, const double *high, const double *low,
+		     const double *close, const double *volume, size_t from, size_t to,
+		     size_t *failed);
 extern "Python" void _paperlib_dispatch(const paper_event *event, void *handle);

@@ -59,6 +59,33 @@ int paperlib_submit(paper_broker *b, paper_order_request *req, const char *symbo
 }
 
 /*
+ * The feed of paperlib.run()'s loop: rows [from, to) of bar columns - all the bars of one
+ * timestamp - given to the broker in one call, row i exactly as
+ * paper_broker_on_bar(b, symbols[sym[i]], ts[i], open[i], ...) would be. Stops at the first
+ * refusal and returns its status, with its row in *failed.
+ */
+int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t *sym,
+		     const int64_t *ts, const double *open, const double *high, const double *low,
+		     const double *close, const double *volume, size_t from, size_t to,
+		     size_t *failed);
+
+int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t *sym,
+		     const int64_t *ts, const double *open, const double *high, const double *low,
+		     const double *close, const double *volume, size_t from, size_t to,
+		     size_t *failed)
+{
+	for (size_t i = from; i < to; i++) {
+		int rc = paper_broker_on_bar(b, symbols[sym[i]], ts[i], open[i], high[i], low[i],
+					     close[i], volume[i]);
+		if (rc != PAPER_OK) {
+			*failed = i;
+			return rc;
+		}
+	}
+	return PAPER_OK;
+}
+
+/*
  * Defaults of the options structs that have an *_INIT macro but no *_init() function, taken
  * from the macro itself so that Python never restates them.
  */

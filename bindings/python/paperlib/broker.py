@@ -12,6 +12,8 @@ import math
 import weakref
 from typing import Any, Callable, Dict, List, Mapping, Optional, Union
 
+from ._args import UINT32_MAX, UINT64_MAX, integer
+from ._args import number as _number
 from ._paperlib import ffi, lib
 from .config import Config, ConfigValue, violations_of
 from .enums import ExitReason, ExitStyle, FillFlag, FillReason, OrderType, Side, TimeInForce
@@ -54,19 +56,6 @@ _SYMBOL_MAX = lib.PAPER_SYMBOL_MAX
 _ID_MAX = lib.PAPER_ID_MAX
 _TAG_MAX = lib.PAPER_TAG_MAX
 _CACHE_MAX = 4096
-
-
-def _number(value: Any, what: str, code: int) -> float:
-    """A float argument: an int or a float (``bool`` and ``str`` refused), finite."""
-    if value.__class__ is not float:
-        if isinstance(value, (bool, str, bytes)) or not (
-            isinstance(value, (int, float)) or hasattr(value, "__float__")
-        ):
-            raise TypeError(f"{what} must be a number, not {type(value).__name__}")
-        value = float(value)
-    if not -_INF < value < _INF:
-        raise InvalidArgument(f"{what} must be a finite number (got {value!r})", code)
-    return value
 
 
 def _bytes(text: Any, what: str, cap: int) -> bytes:
@@ -401,7 +390,11 @@ class Broker:
             bid = _number(bid, "bid", ErrorCode.EPRICE)
             ask = _number(ask, "ask", ErrorCode.EPRICE)
             last = _number(last, "last", ErrorCode.EPRICE)
-        rc = _on_quote(self._b, c, ts, bid, ask, last)
+        try:
+            rc = _on_quote(self._b, c, ts, bid, ask, last)
+        except OverflowError:
+            to_ts(ts)  # the fast path's int ts is outside 64 bits: InvalidArgument
+            raise
         if rc or self._disp is not None:
             self._fail(rc)
 
@@ -442,7 +435,11 @@ class Broker:
             low = _number(low, "low", ErrorCode.EPRICE)
             close = _number(close, "close", ErrorCode.EPRICE)
             volume = _number(volume, "volume", ErrorCode.EQTY)
-        rc = _on_bar(self._b, c, ts, open, high, low, close, volume)
+        try:
+            rc = _on_bar(self._b, c, ts, open, high, low, close, volume)
+        except OverflowError:
+            to_ts(ts)  # the fast path's int ts is outside 64 bits: InvalidArgument
+            raise
         if rc or self._disp is not None:
             self._fail(rc)
 
@@ -599,11 +596,7 @@ class Broker:
         if confidence is not None:
             req.confidence = _number(confidence, "confidence", ErrorCode.EINVAL)
         if oco_group is not None:
-            if isinstance(oco_group, bool) or not isinstance(oco_group, int):
-                raise TypeError(f"oco_group must be an int, not {type(oco_group).__name__}")
-            if not 0 <= oco_group < 2**64:
-                raise InvalidArgument(f"oco_group must be in 0 .. 2^64-1 (got {oco_group})", ErrorCode.EINVAL)
-            req.oco_group = oco_group
+            req.oco_group = integer(oco_group, "oco_group", 0, UINT64_MAX)
         if exit_reason is not None:
             req.exit_reason = ExitReason.coerce(exit_reason, "exit_reason")
         if ts is not None:
@@ -841,6 +834,39 @@ class Broker:
         :class:`~paperlib.metrics.MetricsOptions` or None for the defaults."""
         return Metrics.from_broker(self, options)
 
+    # ---- tables as pandas objects (paperlib.frames; pandas is optional) ----
+
+    def trades_df(self) -> Any:
+        """:meth:`trades` as a pandas DataFrame indexed by trade id: ``entry_time`` and
+        ``exit_time`` as ``datetime64[ns, UTC]``, money float64, labels as categoricals."""
+        from .frames import records_frame
+
+        return records_frame(Trade, self.trades(), index="id")
+
+    def fills_df(self) -> Any:
+        """:meth:`fills` as a pandas DataFrame indexed by ``seq``."""
+        from .frames import records_frame
+
+        return records_frame(Fill, self.fills(), index="seq")
+
+    def orders_df(self) -> Any:
+        """:meth:`orders` (the open orders) as a pandas DataFrame indexed by order id."""
+        from .frames import records_frame
+
+        return records_frame(Order, self.orders(), index="id")
+
+    def positions_df(self) -> Any:
+        """:meth:`positions` as a pandas DataFrame indexed by symbol."""
+        from .frames import records_frame
+
+        return records_frame(Position, self.positions(), index="symbol")
+
+    def equity_series(self) -> Any:
+        """:meth:`equity_curve` as a float64 pandas Series of equity indexed by time (UTC)."""
+        from .frames import equity_series
+
+        return equity_series(self.equity_curve())
+
 
 _REPORT_FIELDS = {
     "title": "str",
@@ -872,11 +898,7 @@ def _report_options(options: Dict[str, Any]) -> Any:
             keep.append(s)
             setattr(o, name, s)
         elif kind == "u32":
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-            if not 0 <= value < 2**32:
-                raise InvalidArgument(f"{name} must be in 0 .. 2^32-1 (got {value})", ErrorCode.EINVAL)
-            setattr(o, name, value)
+            setattr(o, name, integer(value, name, 0, UINT32_MAX))
         else:
             setattr(o, name, _number(value, name, ErrorCode.EINVAL))
     return o, keep
@@ -895,9 +917,7 @@ def _violations(cfg: Config) -> list:
 
 
 def _order_id(order_id: Any) -> int:
-    if order_id.__class__ is int and 0 <= order_id < 2**64:
+    if order_id.__class__ is int and 0 <= order_id <= UINT64_MAX:
         return order_id
-    if isinstance(order_id, bool) or not isinstance(order_id, int):
-        raise TypeError(f"an order id must be an int, not {type(order_id).__name__}")
-    raise InvalidArgument(f"an order id must be in 0 .. 2^64-1 (got {order_id})", ErrorCode.EINVAL)
+    return integer(order_id, "an order id", 0, UINT64_MAX)
 

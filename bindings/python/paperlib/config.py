@@ -12,6 +12,7 @@ import math
 import os
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
+from ._args import INT64_MAX, INT64_MIN, integer, number
 from ._paperlib import ffi, lib
 from .enums import ConfigType
 from .errors import ConfigError, ErrorCode, SafetyError, check, error_for
@@ -258,9 +259,11 @@ class Config:
             rc = lib.paper_config_set_bool(c, k, value)
         elif isinstance(value, int):
             if kind == ConfigType.DOUBLE:
-                rc = lib.paper_config_set_double(c, k, float(value))
+                rc = lib.paper_config_set_double(
+                    c, k, number(value, name, ErrorCode.ECONFIG, ConfigError))
             else:
-                rc = lib.paper_config_set_int(c, k, value)
+                rc = lib.paper_config_set_int(
+                    c, k, integer(value, name, INT64_MIN, INT64_MAX, ErrorCode.ECONFIG, ConfigError))
         else:
             if not math.isfinite(value):
                 raise ConfigError(f"{name} = {value!r}: not a finite number", ErrorCode.ECONFIG)
@@ -409,7 +412,20 @@ class Config:
             return "<paperlib.Config closed>"
         changed = {k.name: self.get_text(k.name) for k in _KEY_LIST}
         diff = {k: v for k, v in changed.items() if v != _KEYS[k].default}
+        if "ledger.location" in diff:  # a repr ends up in logs: never a password
+            diff["ledger.location"] = redact_location(diff["ledger.location"])
         return f"<paperlib.Config {diff!r}>"
+
+
+def redact_location(location: str) -> str:
+    """A ledger location fit to print or log: every password replaced by ``***``
+    (``paper_ledger_location_redact()``)."""
+    raw = os.fsencode(location) if not isinstance(location, bytes) else location
+    n = ffi.new("size_t *")
+    check(lib.paper_ledger_location_redact(raw, ffi.NULL, 0, n))
+    buf = ffi.new("char[]", n[0] + 1)
+    check(lib.paper_ledger_location_redact(raw, buf, n[0] + 1, n))
+    return ffi.string(buf, n[0]).decode("utf-8", "surrogateescape")
 
 
 def violations_of(c: Any) -> List[ConfigViolation]:

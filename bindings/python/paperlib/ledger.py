@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, List, Mapping, Optional, Union
 
+from ._args import INT64_MAX, INT64_MIN, UINT32_MAX, UINT64_MAX, integer
 from ._paperlib import ffi, lib
 from .broker import Broker, EventCallback, _bytes, _number
 from .config import Config, ConfigValue, violations_of
@@ -30,6 +31,7 @@ __all__ = ["Ledger", "Decision"]
 
 _PathLike = Union[str, "os.PathLike[str]"]
 _PATH_MAX = 1 << 16
+_PENDING_MAX = 1 << 20
 
 
 def _path(p: Any, what: str = "path") -> bytes:
@@ -120,11 +122,7 @@ class Ledger:
                             ("busy_timeout_ms", busy_timeout_ms)):
             if value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{name} must be an int, not {type(value).__name__}")
-            if not 0 <= value < 2**32:
-                raise InvalidArgument(f"{name} must be in 0 .. 2^32-1 (got {value})", ErrorCode.EINVAL)
-            setattr(o, name, value)
+            setattr(o, name, integer(value, name, 0, UINT32_MAX))
         for name, flag in (("create", create), ("read_only", read_only)):
             if flag is None:
                 continue
@@ -318,17 +316,22 @@ class Ledger:
         return int(out[0])
 
     def pending_decisions(self, account: str, limit: int = 100) -> List[Decision]:
-        """The oldest pending decisions of an account, at most ``limit``."""
-        if isinstance(limit, bool) or not isinstance(limit, int):
-            raise TypeError(f"limit must be an int, not {type(limit).__name__}")
-        if limit <= 0:
-            raise InvalidArgument(f"limit must be > 0 (got {limit})", ErrorCode.EINVAL)
+        """The oldest pending decisions of an account, at most ``limit`` (1 .. 1,048,576: the
+        result is held in memory at once)."""
+        limit = integer(limit, "limit", 1, _PENDING_MAX)
         arr = ffi.new("paper_decision[]", limit)
         for i in range(limit):
             arr[i].version = lib.PAPER_DECISION_VERSION
         n = ffi.new("size_t *")
         check(lib.paper_ledger_decisions_pending(self._ptr(), _name(account), arr, limit, n))
         return [_decision_from_c(arr[i]) for i in range(n[0])]
+
+    def pending_decisions_df(self, account: str, limit: int = 100) -> Any:
+        """:meth:`pending_decisions` as a pandas DataFrame indexed by decision id
+        (``created_time`` as ``datetime64[ns, UTC]``, side and status as labels)."""
+        from .frames import records_frame
+
+        return records_frame(Decision, self.pending_decisions(account, limit), index="id")
 
     def mark_decision(
         self, decision_id: int, status: Union[DecisionStatus, int, str], order_id: int = 0
@@ -340,11 +343,8 @@ class Ledger:
             NotFound: no such decision.
             StateError: already processed.
         """
-        for name, v in (("decision_id", decision_id), ("order_id", order_id)):
-            if isinstance(v, bool) or not isinstance(v, int):
-                raise TypeError(f"{name} must be an int, not {type(v).__name__}")
-        if not -(2**63) <= decision_id < 2**63 or not 0 <= order_id < 2**64:
-            raise InvalidArgument("decision_id or order_id out of range", ErrorCode.EINVAL)
+        decision_id = integer(decision_id, "decision_id", INT64_MIN, INT64_MAX)
+        order_id = integer(order_id, "order_id", 0, UINT64_MAX)
         check(lib.paper_ledger_decision_mark(self._ptr(), decision_id,
                                              DecisionStatus.coerce(status, "status"), order_id))
 

@@ -18,12 +18,12 @@ Values that do not exist are NaN; a ratio over an exact zero is +-inf (docs/metr
 from __future__ import annotations
 
 import array
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 
 from . import _buffers
+from ._args import INT64_MAX, INT64_MIN, UINT32_MAX, integer, number
 from ._paperlib import ffi, lib
 from .enums import MetricsGroup, PnlBasis, WinRateBasis, YearsBasis
 from .errors import ErrorCode, InvalidArgument, check
@@ -39,15 +39,30 @@ __all__ = [
     "max_drawdown",
     "calmar_ratio",
     "simple_returns",
+    "alpha_beta",
+    "alpha",
+    "beta",
+    "excess_sharpe",
+    "information_ratio",
+    "omega_ratio",
+    "tail_ratio",
+    "value_at_risk",
+    "conditional_value_at_risk",
+    "stability_of_timeseries",
+    "skew",
+    "kurtosis",
+    "periods_per_year_from_calendar",
     "MetricsOptions",
     "Metrics",
     "SeriesAccumulator",
     "KEYS",
     "TRADE_KEYS",
     "SERIES_KEYS",
+    "STREAM_KEYS",
     "PERIODS_PER_YEAR_DAILY",
     "PERIODS_PER_YEAR_HOURLY",
     "PERIODS_PER_YEAR_CRYPTO_DAILY",
+    "PERIODS_PER_YEAR_FROM_DATA",
 ]
 
 #: Trading days per year (``PAPER_PERIODS_PER_YEAR_DAILY``).
@@ -56,6 +71,9 @@ PERIODS_PER_YEAR_DAILY: float = lib.PAPER_PERIODS_PER_YEAR_DAILY
 PERIODS_PER_YEAR_HOURLY: float = lib.PAPER_PERIODS_PER_YEAR_HOURLY
 #: Calendar days per year, for crypto (``PAPER_PERIODS_PER_YEAR_CRYPTO_DAILY``).
 PERIODS_PER_YEAR_CRYPTO_DAILY: float = lib.PAPER_PERIODS_PER_YEAR_CRYPTO_DAILY
+#: ``MetricsOptions(periods_per_year=...)``: from the data (the account's
+#: ``metrics.periods_per_year``, else 365 when the data has Saturdays, else 252); the default.
+PERIODS_PER_YEAR_FROM_DATA: float = lib.PAPER_PERIODS_PER_YEAR_FROM_DATA
 
 #: Every statistic's name, trade keys first (``paper_metrics_key_name``).
 KEYS: List[str] = [
@@ -63,21 +81,28 @@ KEYS: List[str] = [
 ]
 #: The trade statistics (available per group).
 TRADE_KEYS: List[str] = [k for k in KEYS if lib.paper_metrics_key_is_trade(k.encode())]
-#: The series statistics (also available from a :class:`SeriesAccumulator`).
+#: The series statistics of a report.
 SERIES_KEYS: List[str] = [k for k in KEYS if not lib.paper_metrics_key_is_trade(k.encode())]
+
+
+def _streamed(key: str) -> bool:
+    acc = ffi.new("paper_series_acc **")
+    check(lib.paper_series_acc_new(acc, ffi.NULL))
+    try:
+        return lib.paper_series_acc_get(acc[0], key.encode(), ffi.new("double *")) == 0
+    finally:
+        lib.paper_series_acc_free(acc[0])
+
+
+#: The series statistics a :class:`SeriesAccumulator` has: all but those that need every
+#: return at once (skew, value_at_risk, alpha, ...: a report's, or their functions').
+STREAM_KEYS: List[str] = [k for k in SERIES_KEYS if _streamed(k)]
 
 _Series = Union[Sequence[float], Any]
 
 
 def _scalar(value: Any, what: str) -> float:
-    if isinstance(value, (bool, str, bytes)) or not (
-        isinstance(value, (int, float)) or hasattr(value, "__float__")
-    ):
-        raise TypeError(f"{what} must be a number, not {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise InvalidArgument(f"{what} must be a finite number (got {value!r})", ErrorCode.EINVAL)
-    return value
+    return number(value, what, ErrorCode.EINVAL)
 
 
 def _ppy(value: Any) -> float:
@@ -161,8 +186,8 @@ def max_drawdown(returns: _Series) -> float:
 
 
 def calmar_ratio(returns: _Series, periods_per_year: float = PERIODS_PER_YEAR_DAILY) -> float:
-    """Calmar ratio: annual return / |max drawdown|. NaN for no returns; no drawdown gives
-    +-inf by the sign of the annual return (NaN when it is 0)."""
+    """Calmar ratio: annual return / |max drawdown|. NaN for no returns, for a series with no
+    drawdown and for an infinite quotient, as empyrical."""
     return _call(lib.paper_calmar_ratio, returns, _ppy(periods_per_year))
 
 
@@ -179,6 +204,112 @@ def simple_returns(values: _Series) -> Any:
         with ffi.from_buffer("double[]", result, require_writable=True) as out:
             check(lib.paper_simple_returns(out, ptr, n))
     return result
+
+
+# ---- empyrical / quantstats statistics (libpaper 1.1). Leading NaNs are dropped, as
+# empyrical does with pct_change()'s first value; a later NaN raises InvalidArgument. ----
+
+
+def _call2(fn: Any, returns: _Series, benchmark: _Series, *args: float) -> float:
+    out = ffi.new("double *")
+    with _buffers.doubles(returns, "returns") as (rp, n), _buffers.doubles(benchmark, "benchmark") as (bp, m):
+        if n != m:
+            raise InvalidArgument(f"returns and benchmark differ in length ({n} and {m})", ErrorCode.EINVAL)
+        check(fn(out, rp, bp, n, *args))
+    return out[0]
+
+
+def alpha_beta(
+    returns: _Series,
+    benchmark: _Series,
+    risk_free: float = 0.0,
+    periods_per_year: float = PERIODS_PER_YEAR_DAILY,
+) -> "tuple[float, float]":
+    """``(alpha, beta)`` against a benchmark, as empyrical's ``alpha_beta``: beta =
+    cov(r, b) / var(b); alpha = (1 + mean(r - rf - beta (b - rf))) ** periods_per_year - 1.
+    The two series are paired by position (align pandas Series first)."""
+    a, b = ffi.new("double *"), ffi.new("double *")
+    rf, ppy = _scalar(risk_free, "risk_free"), _ppy(periods_per_year)
+    with _buffers.doubles(returns, "returns") as (rp, n), _buffers.doubles(benchmark, "benchmark") as (bp, m):
+        if n != m:
+            raise InvalidArgument(f"returns and benchmark differ in length ({n} and {m})", ErrorCode.EINVAL)
+        check(lib.paper_alpha_beta(a, b, rp, bp, n, rf, ppy))
+    return a[0], b[0]
+
+
+def alpha(returns: _Series, benchmark: _Series, risk_free: float = 0.0,
+          periods_per_year: float = PERIODS_PER_YEAR_DAILY) -> float:
+    """Annualized alpha, as empyrical's ``alpha`` (see :func:`alpha_beta`)."""
+    return alpha_beta(returns, benchmark, risk_free, periods_per_year)[0]
+
+
+def beta(returns: _Series, benchmark: _Series) -> float:
+    """Beta, as empyrical's ``beta``: NaN when the benchmark's variance is below 1e-30."""
+    return _call2(lib.paper_beta, returns, benchmark)
+
+
+def excess_sharpe(returns: _Series, benchmark: _Series) -> float:
+    """mean(r - b) / std(r - b, ddof=1), not annualized: empyrical's ``excess_sharpe``."""
+    return _call2(lib.paper_excess_sharpe, returns, benchmark)
+
+
+def information_ratio(returns: _Series, benchmark: _Series) -> float:
+    """quantstats' ``information_ratio``: the same number as :func:`excess_sharpe`."""
+    return _call2(lib.paper_information_ratio, returns, benchmark)
+
+
+def omega_ratio(returns: _Series, risk_free: float = 0.0, required_return: float = 0.0,
+                periods_per_year: float = PERIODS_PER_YEAR_DAILY) -> float:
+    """Omega ratio, as empyrical's ``omega_ratio`` (``required_return`` is annual). NaN for
+    fewer than 2 returns or no return below the threshold."""
+    return _call(lib.paper_omega_ratio, returns, _scalar(risk_free, "risk_free"),
+                 _scalar(required_return, "required_return"), _ppy(periods_per_year))
+
+
+def tail_ratio(returns: _Series) -> float:
+    """|95th percentile| / |5th percentile|, as empyrical's ``tail_ratio``."""
+    return _call(lib.paper_tail_ratio, returns)
+
+
+def value_at_risk(returns: _Series, cutoff: float = 0.05) -> float:
+    """Historical value at risk: numpy's ``percentile(returns, 100 * cutoff)`` (empyrical)."""
+    return _call(lib.paper_value_at_risk, returns, _scalar(cutoff, "cutoff"))
+
+
+def conditional_value_at_risk(returns: _Series, cutoff: float = 0.05) -> float:
+    """Expected shortfall: the mean of the ``int((n - 1) * cutoff) + 1`` lowest returns
+    (empyrical's ``conditional_value_at_risk``)."""
+    return _call(lib.paper_conditional_value_at_risk, returns, _scalar(cutoff, "cutoff"))
+
+
+def stability_of_timeseries(returns: _Series) -> float:
+    """R squared of a line through the cumulative log returns (empyrical)."""
+    return _call(lib.paper_stability_of_timeseries, returns)
+
+
+def skew(returns: _Series) -> float:
+    """Bias-corrected sample skewness, as pandas' ``Series.skew()`` (quantstats' ``skew``)."""
+    return _call(lib.paper_skew, returns)
+
+
+def kurtosis(returns: _Series) -> float:
+    """Bias-corrected excess kurtosis, as pandas' ``Series.kurt()`` (quantstats')."""
+    return _call(lib.paper_kurtosis, returns)
+
+
+def periods_per_year_from_calendar(ts: _Series) -> float:
+    """365 when Saturdays (UTC) are at least 1 in 14 of the days with a time, else 252."""
+    out = ffi.new("double *")
+    with _buffers.int64s(ts, "ts") as (tp, n):
+        check(lib.paper_periods_per_year_from_calendar(out, tp, n))
+    return out[0]
+
+
+def _index_ts(index: Any) -> Any:
+    """Microseconds since the epoch, UTC, of a pandas DatetimeIndex (naive times are UTC)."""
+    if getattr(index, "tz", None) is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    return index.as_unit("us").asi8 if hasattr(index, "as_unit") else index.asi8 // 1000
 
 
 def _numpy_of(obj: Any) -> Any:
@@ -222,17 +353,15 @@ class MetricsOptions:
         o = ffi.new("paper_metrics_options *")
         check(lib.paper_metrics_options_init(o, lib.PAPER_METRICS_OPTIONS_VERSION))
         if self.periods_per_year is not None:
-            o.periods_per_year = _ppy(self.periods_per_year)
+            # 0 (PERIODS_PER_YEAR_FROM_DATA) is libpaper's "from the data".
+            p = _scalar(self.periods_per_year, "periods_per_year")
+            o.periods_per_year = p if p == 0 else _ppy(p)
         if self.risk_free is not None:
             o.risk_free = _scalar(self.risk_free, "risk_free")
         if self.required_return is not None:
             o.required_return = _scalar(self.required_return, "required_return")
         if self.ddof is not None:
-            if isinstance(self.ddof, bool) or not isinstance(self.ddof, int):
-                raise TypeError(f"ddof must be an int, not {type(self.ddof).__name__}")
-            if not 0 <= self.ddof < 2**32:
-                raise InvalidArgument(f"ddof must be 0 or 1 (got {self.ddof})", ErrorCode.EINVAL)
-            o.ddof = self.ddof
+            o.ddof = integer(self.ddof, "ddof", 0, UINT32_MAX)
         if self.years_basis is not None:
             o.years_basis = YearsBasis.coerce(self.years_basis, "years_basis")
         if self.resample_period is not None:
@@ -243,9 +372,7 @@ class MetricsOptions:
                 raise TypeError(
                     f"resample_period must be an int (microseconds) or a timedelta, not {type(p).__name__}"
                 )
-            if not -(2**63) <= p < 2**63:
-                raise InvalidArgument(f"resample_period out of range: {p}", ErrorCode.EINVAL)
-            o.resample_period = p
+            o.resample_period = integer(p, "resample_period", INT64_MIN, INT64_MAX)
         if self.breakeven_band is not None:
             o.breakeven_band = _scalar(self.breakeven_band, "breakeven_band")
         if self.win_rate_basis is not None:
@@ -442,6 +569,26 @@ class Metrics:
         check(lib.paper_metrics_options_get(self._ptr(), o))
         return _options_from_c(o)
 
+    def with_benchmark(self, returns: _Series, ts: Optional[_Series] = None) -> "Metrics":
+        """A copy of this report with ``alpha``, ``beta`` and ``information_ratio`` against a
+        benchmark (``paper_metrics_with_benchmark``). ``returns``: the benchmark's periodic
+        returns, a pandas Series with a DatetimeIndex (its times are used) or an array with
+        ``ts``, the end time of each return. Returns pair up by resampling period (the same
+        UTC day by default); returns without a partner are left out. Leading NaNs are dropped.
+        """
+        if ts is None:
+            index = getattr(returns, "index", None)
+            if index is None or not hasattr(index, "asi8"):
+                raise TypeError("ts is needed unless returns is a pandas Series with a DatetimeIndex")
+            ts = _index_ts(index)
+            returns = returns.to_numpy(dtype="float64")
+        out = ffi.new("paper_metrics **")
+        with _buffers.int64s(ts, "ts") as (tp, nt), _buffers.doubles(returns, "returns") as (rp, nr):
+            if nt != nr:
+                raise InvalidArgument(f"ts and returns differ in length ({nt} and {nr})", ErrorCode.EINVAL)
+            check(lib.paper_metrics_with_benchmark(out, self._ptr(), tp, rp, nr))
+        return Metrics._adopt(out[0])
+
     # ---- breakdowns ----
 
     def groups(self, group: Union[MetricsGroup, int, str]) -> List[str]:
@@ -504,6 +651,50 @@ class Metrics:
             check(lib.paper_metrics_return_at(m, i, out))
             result[i] = out[0]
         return result
+
+    # ---- as pandas objects (paperlib.frames; pandas is optional) ----
+
+    def to_series(self) -> Any:
+        """:meth:`to_dict` as a float64 pandas Series indexed by statistic name."""
+        from .frames import metrics_series
+
+        return metrics_series(self.to_dict())
+
+    def equity_df(self) -> Any:
+        """:meth:`equity_curve` as a pandas DataFrame (equity, cash, drawdown) indexed by
+        time (``datetime64[ns, UTC]``)."""
+        from .frames import records_frame
+
+        return records_frame(ReportPoint, self.equity_curve(), index="ts")
+
+    def returns_series(self) -> Any:
+        """:meth:`returns` as a float64 pandas Series, each return at the end of its period
+        (the time of the curve's later point)."""
+        from .frames import equity_series
+
+        points = self.equity_curve()[1:]
+        r = self.returns()
+        return equity_series([ReportPoint(p.ts, x, 0.0, 0.0) for p, x in zip(points, r)],
+                             "equity").rename("returns")
+
+    def by_symbol_df(self) -> Any:
+        """:meth:`by_symbol` as a pandas DataFrame: one row per symbol, one column per
+        trade statistic."""
+        return self._breakdown_df(MetricsGroup.BY_SYMBOL)
+
+    def by_strategy_df(self) -> Any:
+        """:meth:`by_strategy` as a pandas DataFrame (``""``: untagged trades)."""
+        return self._breakdown_df(MetricsGroup.BY_STRATEGY)
+
+    def _breakdown_df(self, group: MetricsGroup) -> Any:
+        from .frames import pandas
+
+        pd = pandas()
+        rows = self._breakdown(group)
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(TRADE_KEYS),
+                                       dtype="float64")
+        frame.index.name = "symbol" if group == MetricsGroup.BY_SYMBOL else "strategy"
+        return frame
 
     def __repr__(self) -> str:
         if self._own is None:
@@ -577,8 +768,8 @@ class SeriesAccumulator:
         return self.get(name)
 
     def to_dict(self) -> Dict[str, float]:
-        """Every series statistic by name."""
-        return {k: self.get(k) for k in SERIES_KEYS}
+        """Every series statistic the accumulator has by name (:data:`STREAM_KEYS`)."""
+        return {k: self.get(k) for k in STREAM_KEYS}
 
     def reset(self) -> None:
         """Forget everything added, keeping the options."""

@@ -1,8 +1,9 @@
 """Replay over history: :class:`Replay`, a ``paper_replay``, and :func:`replay`.
 
 A replay streams OHLCV bars of many symbols, merged in time order, through a session on a
-broker, together with signals: from CSV files (one per symbol, or with a symbol column) or
-from in-memory columns - numpy arrays or ``array.array`` handed to libpaper without a copy.
+broker, together with signals: from CSV files (one per symbol, or with a symbol column), from
+in-memory columns - numpy arrays or ``array.array`` handed to libpaper without a copy - or
+from pandas DataFrames, read into such columns by :mod:`paperlib.frames`.
 The whole run is one C call; docs/semantics.md has the timing and exit rules, docs/formats.md
 the file formats.
 
@@ -24,6 +25,7 @@ from ._paperlib import ffi, lib
 from .broker import Broker, _bytes
 from .config import Config, ConfigValue
 from .errors import ErrorCode, InvalidArgument, StateError, check
+from .frames import is_frames as _is_frames
 from .session import Session, Signal
 from .timeutil import Timestamp, from_ts, to_ts
 
@@ -110,7 +112,7 @@ class Replay:
     :meth:`add_signals`), adjust :attr:`session`, then :meth:`run` (or :meth:`run_until`).
     """
 
-    __slots__ = ("_own", "_r", "_broker", "_keep", "_session", "__weakref__")
+    __slots__ = ("_own", "_r", "_broker", "_keep", "_session", "_skip", "__weakref__")
 
     def __init__(
         self,
@@ -128,6 +130,7 @@ class Replay:
         self._own = None
         self._r = _NULL
         self._session: Optional[Session] = None
+        self._skip = bool(skip_bad_rows)
         o = ffi.new("paper_replay_options *")
         check(lib.paper_replay_options_init(o, lib.PAPER_REPLAY_OPTIONS_VERSION))
         for name, flag in (("close_at_end", close_at_end), ("skip_bad_rows", skip_bad_rows),
@@ -291,6 +294,41 @@ class Replay:
             check(rc)
         self._keep.extend(held)
 
+    def add_frames(
+        self,
+        data: Any,
+        symbol: Optional[str] = None,
+        *,
+        adjusted: bool = False,
+        columns: Optional[Mapping[str, str]] = None,
+    ) -> None:
+        """Add bars from pandas DataFrames through the columnar API (no CSV round trip): one
+        frame with a ``symbol`` column, one frame of ``symbol``, or a ``{symbol: frame}``
+        mapping. float64 columns are borrowed without a copy until the replay is closed.
+
+        The times are the frame's DatetimeIndex (naive: UTC; aware: converted exactly), the
+        columns are found by name in any case (open, high, low, close, volume; ``Adj Close``
+        only with ``adjusted=True``, which scales the prices by it); ``columns`` names them
+        explicitly (``{"close": "Last"}``). docs/python.md has every rule.
+
+        Raises:
+            ImportError: pandas is not installed (python3-pandas).
+            TypeError: not a DataFrame, no DatetimeIndex, non-numeric columns.
+            InvalidArgument: a missing column, a time with a fraction of a microsecond, a
+                symbol's rows out of time order (EFORMAT); a bad row - NaN, a price <= 0,
+                high < low, a duplicate time - naming the symbol, the row and its time,
+                unless the replay skips bad rows (``skip_bad_rows=True``: skipped and counted
+                in ``stats().rows_skipped``, as in CSV files).
+        """
+        from .barcols import check
+        from .frames import bar_sources
+
+        self._ptr()
+        for src in bar_sources(data, symbol, adjusted=adjusted, columns=columns):
+            check(src, self._skip)
+            self.add_bar_columns(src.names, src.ts, src.open, src.high, src.low, src.close,
+                                 src.volume, symbol=src.codes)
+
     def add_signals_file(self, path: _PathLike) -> None:
         """Add signals from a CSV file (timestamp, symbol, side, confidence and optionally
         take_profit, stop_loss, risk, signal_id, strategy; rows in time order)."""
@@ -357,6 +395,16 @@ class Replay:
         """:meth:`summary_json`, parsed."""
         return json.loads(self.summary_json(equity_curve))
 
+    def days_df(self) -> Any:
+        """:meth:`days` as a pandas DataFrame indexed by day (``datetime64[ns, UTC]``)."""
+        from .frames import records_frame
+
+        return records_frame(DayInfo, self.days(), index="day")
+
+    def trades_df(self) -> Any:
+        """The broker's closed trades as a pandas DataFrame (:meth:`Broker.trades_df`)."""
+        return self._broker.trades_df()
+
     def days(self) -> List[DayInfo]:
         """The per-day breakdown of a run with ``daily=True``, oldest first."""
         r = self._ptr()
@@ -391,22 +439,44 @@ def replay(
     signals: Union[_PathLike, Iterable[Signal], None] = None,
     *,
     config: Union[Config, Mapping[str, ConfigValue], None] = None,
+    lots: Optional[Mapping[str, float]] = None,
+    symbol: Optional[str] = None,
     **options: Any,
 ) -> Replay:
     """Replay bars (and signals) through a new broker and session, and return the finished
     :class:`Replay` (``.broker``, ``.session``, ``.summary()``, ``.stats()``).
 
     Args:
-        bars: a CSV file or directory, a list of them, or in-memory columns as a mapping with
+        bars: a CSV file or directory, a list of them, in-memory columns as a mapping with
             the keywords of :meth:`Replay.add_bar_columns` (``symbols``, ``ts``, ``open``,
-            ...; numpy arrays are borrowed without a copy).
+            ...; numpy arrays are borrowed without a copy), or pandas DataFrames as
+            :meth:`Replay.add_frames` takes them (a frame with a symbol column, a frame with
+            ``symbol=``, or a ``{symbol: frame}`` mapping).
+        symbol: the symbol of a single DataFrame without a symbol column.
         signals: a signals CSV file, or :class:`~paperlib.Signal` records, or None.
         config: the broker's config (a :class:`~paperlib.Config` or a mapping).
+        lots: lot sizes per symbol, as ``paper replay --lot SYMBOL=SIZE``: entries of the
+            symbol round down to multiples of the size, and a size that is not a whole
+            number allows fractional quantities (``{"BTC-USD": 0.0001}``); see
+            :meth:`Session.set_symbol_lot`.
         options: :class:`Replay` options (``close_at_end``, ``daily``, ``start``, ...).
     """
+    if lots is not None and not isinstance(lots, Mapping):
+        raise TypeError(f"lots must be a mapping of symbol to lot size, not {type(lots).__name__}")
     broker = Broker(config)
     r = Replay(broker, **options)
-    if isinstance(bars, Mapping):
+    for name, size in (lots or {}).items():
+        # Fractional exactly when paper replay --lot makes it so: a size with a fraction.
+        try:
+            fractional = not float(size).is_integer()
+        except (TypeError, ValueError, OverflowError):
+            fractional = False  # not a number: set_symbol_lot() says so
+        r.session.set_symbol_lot(name, size, fractional=fractional)
+    if _is_frames(bars):
+        r.add_frames(bars, symbol)
+    elif symbol is not None:
+        raise TypeError("symbol= names the symbol of a DataFrame")
+    elif isinstance(bars, Mapping):
         r.add_bar_columns(**bars)
     elif isinstance(bars, (str, os.PathLike)):
         r.add_bars(bars)

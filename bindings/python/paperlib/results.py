@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Optional, Union
 
+from ._args import INT64_MAX, INT64_MIN, UINT64_MAX, integer, number
 from ._paperlib import ffi, lib
 from .enums import (
     ConfigType,
@@ -341,23 +342,23 @@ def trade_to_c(t: Trade, out: Any) -> None:
     if not isinstance(t, Trade):
         raise TypeError(f"trades must be paperlib.Trade records, not {type(t).__name__}")
     out.version = lib.PAPER_TRADE_INFO_VERSION
-    out.id = t.id
+    out.id = integer(t.id, "trade id", 0, UINT64_MAX)
     _put_text(out.symbol, t.symbol, lib.PAPER_SYMBOL_MAX, "trade symbol")
     out.direction = t.direction
-    out.entry_ts = t.entry_ts
-    out.exit_ts = t.exit_ts
-    out.qty = t.qty
-    out.entry_price = t.entry_price
-    out.exit_price = t.exit_price
-    out.pnl_gross = t.pnl_gross
-    out.fees = t.fees
-    out.pnl_net = t.pnl_net
+    out.entry_ts = integer(t.entry_ts, "trade entry_ts", INT64_MIN, INT64_MAX, ErrorCode.ETIME)
+    out.exit_ts = integer(t.exit_ts, "trade exit_ts", INT64_MIN, INT64_MAX, ErrorCode.ETIME)
+    out.qty = number(t.qty, "trade qty", ErrorCode.EQTY)
+    out.entry_price = number(t.entry_price, "trade entry_price", ErrorCode.EPRICE)
+    out.exit_price = number(t.exit_price, "trade exit_price", ErrorCode.EPRICE)
+    out.pnl_gross = number(t.pnl_gross, "trade pnl_gross")
+    out.fees = number(t.fees, "trade fees")
+    out.pnl_net = number(t.pnl_net, "trade pnl_net")
     out.exit_reason = t.exit_reason
     _put_text(out.strategy, t.strategy, lib.PAPER_TAG_MAX, "trade strategy")
     _put_text(out.signal_id, t.signal_id, lib.PAPER_ID_MAX, "trade signal_id")
-    out.confidence = -1.0 if t.confidence is None else t.confidence
-    out.pnl_gross_e8 = t.pnl_gross_e8
-    out.fees_e8 = t.fees_e8
+    out.confidence = -1.0 if t.confidence is None else number(t.confidence, "trade confidence")
+    out.pnl_gross_e8 = integer(t.pnl_gross_e8, "trade pnl_gross_e8", INT64_MIN, INT64_MAX)
+    out.fees_e8 = integer(t.fees_e8, "trade fees_e8", INT64_MIN, INT64_MAX)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Dict, List, Mapping, Optional, Union
 
+from ._args import INT64_MAX, INT64_MIN, integer
 from ._paperlib import ffi, lib
 from .broker import Broker, _bytes, _number
 from .enums import Direction, ExitReason, Verdict
@@ -111,14 +112,11 @@ class Intent:
         out.take_profit = 0.0 if self.take_profit is None else _number(self.take_profit, "take_profit", ErrorCode.EPRICE)
         out.stop_loss = 0.0 if self.stop_loss is None else _number(self.stop_loss, "stop_loss", ErrorCode.EPRICE)
         hold = self.max_hold
-        if hold is None:
-            out.max_hold = 0
-        elif isinstance(hold, timedelta):
-            out.max_hold = hold // timedelta(microseconds=1)
-        elif isinstance(hold, bool) or not isinstance(hold, int):
+        if isinstance(hold, timedelta):
+            hold = hold // timedelta(microseconds=1)
+        elif not (hold is None or isinstance(hold, int)) or isinstance(hold, bool):
             raise TypeError(f"max_hold must be a timedelta or int microseconds, not {type(hold).__name__}")
-        else:
-            out.max_hold = hold
+        out.max_hold = 0 if hold is None else integer(hold, "max_hold", INT64_MIN, INT64_MAX)
         out.ts = 0 if self.ts is None else to_ts(self.ts)
         out.signal_id = _opt_text(self.signal_id, "signal_id", _ID_MAX, keep)
         out.strategy = _opt_text(self.strategy, "strategy", _TAG_MAX, keep)

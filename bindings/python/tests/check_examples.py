@@ -4,6 +4,7 @@ example-runtime and example-replay, suite python).
 
     check_examples.py runtime EXAMPLES_DIR DATA_DIR
     check_examples.py replay EXAMPLES_DIR DATA_DIR REPLAY_SAMPLE
+    check_examples.py strategy EXAMPLES_DIR DATA_DIR
 
 runtime: examples/python/paper_runtime.py with the CSV signals and with the callback source:
 exit status 0, PAPER ENTRY / PAPER EXIT / PAPER SKIP lines that pair up, an account that
@@ -12,6 +13,11 @@ reconciles, the same output on a second run.
 replay: examples/python/replay_metrics.py against the C example replay-sample on the same
 bars: the account summary (every line the C program prints) must be identical, with the
 default seed and another one; then the metrics section must be there and consistent.
+
+strategy: examples/python/strategy_sma.py (a paperlib.Strategy over the sample bars read with
+pandas): exit status 0, trades that reconcile, the same output on a second run, and the
+dashboard and tear sheet written as self-contained HTML pages (no external resource).
+
 """
 
 import glob
@@ -116,12 +122,56 @@ def check_replay(examples: str, data: str, c_exe: str) -> None:
             fail(f"{extra}: no per-symbol breakdown")
 
 
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|@import|url\(\s*["']?https?:""",
+                      re.I)
+
+
+def check_html(path: str) -> None:
+    if not os.path.exists(path):
+        fail(f"{path} was not written")
+        return
+    with open(path, encoding="utf-8") as f:
+        html = f.read()
+    if not html.startswith("<!DOCTYPE html>") or "</html>" not in html or "<svg" not in html:
+        fail(f"{path} is not a complete page with charts")
+    m = EXTERNAL.search(html)
+    if m:
+        fail(f"{path} loads an external resource: {html[m.start():m.start() + 60]!r}")
+
+
+def check_strategy(examples: str, data: str) -> None:
+    import tempfile
+
+    script = os.path.join(examples, "strategy_sma.py")
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, script, "--bars", os.path.join(data, "bars"), "--out", out]
+        rc, text = run(cmd)
+        print(text)
+        if rc != 0:
+            fail(f"strategy_sma.py exited {rc}")
+            return
+        m = re.search(r"^trades: (\d+) closed, (\d+) won$", text, re.M)
+        if not m or int(m.group(1)) < 20:
+            fail("fewer than 20 closed trades, or no 'trades:' line")
+        if not re.search(r"^bars: 4623 of 4 symbols", text, re.M):
+            fail("the run did not see the 4623 sample bars of 4 symbols")
+        if "reconciles: yes" not in text.splitlines():
+            fail("no line 'reconciles: yes'")
+        for name in ("dashboard.html", "tearsheet.html"):
+            check_html(os.path.join(out, name))
+        rc2, text2 = run(cmd)
+        if rc2 != 0 or text2 != text:
+            fail("a second run printed something else")
+
+
 def main() -> int:
     kind, examples, data = sys.argv[1:4]
     if kind == "runtime":
         check_runtime(examples, data)
     elif kind == "replay":
         check_replay(examples, data, sys.argv[4])
+    elif kind == "strategy":
+        check_strategy(examples, data)
     else:
         print(f"unknown check {kind}")
         return 2

@@ -44,7 +44,7 @@ def test_values_and_labels(cls, prefix, c_str):
 def test_counts_match_the_headers():
     assert len(paperlib.Side) == 2
     assert len(paperlib.OrderType) == 4
-    assert len(paperlib.RejectReason) == 16
+    assert len(paperlib.RejectReason) == 17
     assert len(paperlib.FillReason) == 9
     assert len(paperlib.ExitReason) == 9
     assert len(paperlib.EventType) == 12

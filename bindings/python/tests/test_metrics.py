@@ -78,7 +78,8 @@ def test_values_that_do_not_exist():
     assert metrics.sharpe_ratio([0.01, 0.01, 0.01]) == math.inf
     assert metrics.sortino_ratio([0.01, 0.02]) == math.inf
     assert metrics.max_drawdown([0.01, 0.02]) == 0.0
-    assert metrics.calmar_ratio([0.01, 0.02]) == math.inf
+    # As empyrical: a series that never fell has no Calmar ratio.
+    assert math.isnan(metrics.calmar_ratio([0.01, 0.02]))
 
 
 def test_scalar_arguments_are_checked():
@@ -283,7 +284,8 @@ def test_report_inputs():
 
 def test_options():
     d = MetricsOptions.defaults()
-    assert (d.periods_per_year, d.ddof, d.resample_period) == (252.0, 1, 86_400_000_000)
+    # periods_per_year 0: from the data (the account's setting, else the calendar).
+    assert (d.periods_per_year, d.ddof, d.resample_period) == (0.0, 1, 86_400_000_000)
     assert d.years_basis is paperlib.YearsBasis.PERIODS and d.pnl_basis is paperlib.PnlBasis.NET
     opts = MetricsOptions(periods_per_year=365, resample_period=timedelta(0), ddof=0,
                           pnl_basis="gross", win_rate_basis=paperlib.WinRateBasis.DECIDED,
@@ -346,7 +348,7 @@ def test_accumulator_returns_equal_the_functions():
     acc.add_returns(array.array("d", R5[2:]))
     assert close(acc["sharpe_ratio"], metrics.sharpe_ratio(R5))
     assert close(acc.get("max_drawdown"), metrics.max_drawdown(R5))
-    assert set(acc.to_dict()) == set(metrics.SERIES_KEYS)
+    assert set(acc.to_dict()) == set(metrics.STREAM_KEYS)
     with pytest.raises(paperlib.StateError):
         acc.add_equity(T0, 1.0)
     with pytest.raises(NotFound):
@@ -369,7 +371,7 @@ def test_accumulator_equity_equals_the_report():
         acc.add_equity(DOC_TS[0], DOC_EQUITY[0])
         acc.add_equity_array(DOC_TS[1:], DOC_EQUITY[1:])
         m = Metrics.from_arrays(ts=DOC_TS, equity=DOC_EQUITY)
-        for k in metrics.SERIES_KEYS:
+        for k in metrics.STREAM_KEYS:
             a, b = acc[k], m[k]
             assert (math.isnan(a) and math.isnan(b)) or close(a, b, 1e-12), k
         with pytest.raises(InvalidArgument, match="differ in length"):

@@ -66,6 +66,37 @@ def test_columns_replay_equals_the_c_command_on_csv(tmp_path, as_numpy):
     assert (stats.bars, stats.symbols, stats.signals) == (4623, 4, 150)
 
 
+@pytest.mark.skipif(not PAPER_CLI, reason="the paper command is not built")
+def test_replay_lots_equal_the_c_command_lot_option(tmp_path):
+    # paperlib.replay(lots=...) is `paper replay --lot`: the same trades, byte for byte, and
+    # BTC-USD (about 44,000 USD a coin) traded in lots of 0.0001 instead of rounding to 0.
+    c_trades, c_sum = tmp_path / "c_trades.csv", tmp_path / "c_sum.json"
+    subprocess.run(
+        [PAPER_CLI, "replay", "--bars", str(DATA / "bars"), "--signals", str(DATA / "signals.csv"),
+         "--size", "10000", "--lot", "BTC-USD=0.0001", "--lot", "SPY=1",
+         "--trades-out", str(c_trades), "--summary-out", str(c_sum), "--quiet", "--no-progress"],
+        check=True)
+    py_trades = tmp_path / "py_trades.csv"
+    r = paperlib.replay(DATA / "bars", DATA / "signals.csv", config={"session.notional": 10_000},
+                        lots={"BTC-USD": 0.0001, "SPY": 1}, trades_path=py_trades)
+    assert py_trades.read_text() == c_trades.read_text()
+    summary = r.summary()
+    assert summary == json.loads(c_sum.read_text())
+    assert summary["signals"]["by_verdict"]["size_zero"] == 0
+    assert any(t.symbol == "BTC-USD" and 0 < t.qty < 1 for t in r.broker.trades())
+    r.close()
+    r.broker.close()
+
+
+def test_replay_lots_are_checked():
+    with pytest.raises(TypeError):
+        paperlib.replay(DATA / "bars", lots=[("BTC-USD", 0.0001)])
+    with pytest.raises(paperlib.InvalidArgument):
+        paperlib.replay(DATA / "bars", lots={"BTC-USD": -0.0001})
+    with pytest.raises(TypeError):
+        paperlib.replay(DATA / "bars", lots={"BTC-USD": "0.0001"})
+
+
 def test_files_replay_and_results(tmp_path):
     r = paperlib.replay(DATA / "bars", DATA / "signals.csv", daily=True,
                         config={"session.notional": 5000.0})

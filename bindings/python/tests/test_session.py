@@ -87,9 +87,13 @@ def test_rejected_entry_raises_with_reason():
 def test_check_exits_exit_and_force_exit_all():
     b, s = make(session__tp_pct=0.0, session__sl_pct=0.0, session__max_hold_minutes=60)
     with b:
-        for sym in ("AAPL", "MSFT", "SPY"):
+        syms = ("AAPL", "MSFT", "SPY")
+        for sym in syms:
             s.on_bar(sym, T0, 100.0, 101.0, 99.0, 100.0, 1e6)
+        # Entered at the clock (T0): each fills on its symbol's next bar, stamped after it.
+        for sym in syms:
             s.enter(Signal(sym, "long"))
+        for sym in syms:
             s.on_bar(sym, T0 + HOUR, 100.0, 101.0, 99.0, 100.0, 1e6)
         assert len(s.positions()) == 3
         s.exit("SPY")

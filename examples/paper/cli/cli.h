@@ -69,6 +69,9 @@ void cli_usage(FILE *out, const char *cmd, const char *synopsis, const char *des
 /* Strict number and time parsing for option values; print the problem and return false. */
 bool cli_number(const char *cmd, const char *opt, const char *text, double *out);
 bool cli_time(const char *cmd, const char *opt, const char *text, paper_ts *out);
+/* A real day of the proleptic Gregorian calendar: 2024-02-29 is, 2024-02-30 and 2023-02-29
+ * are not (no date is ever rolled over into the next month). */
+bool cli_date_valid(unsigned year, unsigned month, unsigned day);
 
 /* ---- configuration ---- */
 
@@ -106,7 +109,6 @@ void cli_config_clear(cli_config *c);
 
 /* ---- a replay run, shared by replay, walk-forward and execute ---- */
 
-#define CLI_MAX_INPUTS 256
 #define CLI_RUN_BASE 2000
 extern const cli_opt cli_run_opts[];    /* --bars --signals --trades-out ... */
 
@@ -120,14 +122,15 @@ typedef struct cli_progress {
 typedef struct cli_run {
 	const char *cmd;
 	cli_config cfg;
-	const char *bars[CLI_MAX_INPUTS];
+	const char **bars;       /* as many as given (a universe of files); cli_run_close() frees */
 	int n_bars;
-	const char *signals[CLI_MAX_INPUTS];
+	const char **signals;
 	int n_signals;
 	const char *trades_out, *summary_out;
 	const char *ledger_path; /* --ledger: the run's events go to a new account there */
 	paper_ledger *ledger;
-	paper_ts from, to;       /* 0: unbounded */
+	paper_ts from, to;       /* with has_from, has_to: 0 is a time (the epoch), not "none" */
+	bool has_from, has_to;
 	bool skip_bad_rows, no_progress, quiet;
 	paper_replay_options opts;
 	paper_broker *b;
@@ -151,6 +154,15 @@ void cli_run_close(cli_run *run);
 
 /* Write text to path (or stdout for "-"). */
 int cli_write_file(const char *cmd, const char *path, const char *text);
+
+/* [+-]digits[.digits][(e|E)[+-]digits] (or ".5"): the decimal numbers the command reads from
+ * options, and those a CSV cell keeps as they are. Never hex, inf, nan or spaces. */
+bool cli_is_number(const char *text);
+
+/* One CSV cell of text, by the rule of docs/formats.md ("CSV cells"): quoted when it holds a
+ * comma, quote or line break; a leading =, +, -, @, TAB or CR that is not part of a number is
+ * written after a single quote, so a spreadsheet shows the text instead of running it. */
+void cli_csv_text(FILE *f, const char *text);
 
 /* A progress bar on stderr when it is a terminal and the run takes over a second. */
 void cli_progress_init(cli_progress *p, bool enabled, const char *what);

@@ -2,20 +2,38 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+/*
+ * Messages quote what they are about (a file's line, a ledger's data, a path): a control
+ * character in it could rewrite the terminal or forge a line of output, so each is shown as
+ * \xNN. Other bytes pass: a message stays readable in any language.
+ */
+static void put_printable(FILE *out, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
 int cli_fail(const char *cmd, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "paper %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char *msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "paper %s: ", cmd);
+	put_printable(stderr, msg);
+	fputc('\n', stderr);
+	g_free(msg);
 	return code;
 }
 
@@ -134,12 +152,37 @@ void cli_usage(FILE *out, const char *cmd, const char *synopsis, const char *des
 	fputs("\n" CLI_EXIT_HELP, out);
 }
 
+/* A decimal number as settings and CSV write them: never hex, inf, nan or white space. */
+bool cli_is_number(const char *s)
+{
+	size_t i = 0, digits = 0;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	for (; s[i] >= '0' && s[i] <= '9'; i++)
+		digits++;
+	if (s[i] == '.')
+		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
+			digits++;
+	if (digits == 0)
+		return false;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i++;
+		if (s[i] == '+' || s[i] == '-')
+			i++;
+		if (!(s[i] >= '0' && s[i] <= '9'))
+			return false;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return s[i] == '\0';
+}
+
 bool cli_number(const char *cmd, const char *opt, const char *text, double *out)
 {
 	char *end = NULL;
 	errno = 0;
-	double v = strtod(text, &end);
-	if (errno || end == text || *end != '\0' || !isfinite(v)) {
+	double v = cli_is_number(text) ? strtod(text, &end) : NAN;
+	if (errno || end == text || (end && *end != '\0') || !isfinite(v)) {
 		cli_fail(cmd, EXIT_INPUT, "%s: '%s' is not a number", opt, text);
 		return false;
 	}
@@ -158,6 +201,15 @@ static long long days_from_civil(long long y, unsigned m, unsigned d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
+bool cli_date_valid(unsigned year, unsigned month, unsigned day)
+{
+	static const unsigned days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (year < 1 || month < 1 || month > 12 || day < 1)
+		return false;
+	return day <= (month == 2 && leap ? 29u : days[month - 1]);
+}
+
 /* YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ, or epoch seconds. */
 bool cli_time(const char *cmd, const char *opt, const char *text, paper_ts *out)
 {
@@ -167,8 +219,8 @@ bool cli_time(const char *cmd, const char *opt, const char *text, paper_ts *out)
 	if (sscanf(text, "%4u-%2u-%2u%n", &y, &mo, &d, &n) == 3 &&
 	    (text[n] == '\0' ||
 	     sscanf(text + n, "T%2u:%2u:%2u%c%c", &h, &mi, &s, &z, &tail) == 4) &&
-	    (text[n] == '\0' || z == 'Z') && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 &&
-	    mi < 60 && s < 60) {
+	    (text[n] == '\0' || z == 'Z') && text[0] >= '0' && text[0] <= '9' && cli_date_valid(y, mo, d) &&
+	    h < 24 && mi < 60 && s < 60) {
 		*out = ((paper_ts)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) *
 		       PAPER_TS_PER_SECOND;
 		return true;

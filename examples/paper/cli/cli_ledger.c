@@ -54,34 +54,10 @@ static const char *config_location(void)
 
 const char *cli_ledger_redact(char *buf, size_t cap, const char *location)
 {
-	/* postgresql://user:secret@host/db -> postgresql://user:***@host/db;
-	 * "host=h password=secret" -> "host=h password=***". */
-	size_t n = 0;
-	const char *p = location;
-	const char *scheme = strstr(location, "://");
-	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
-
-	while (*p && n + 4 < cap) {
-		if (colon && p == colon + 1) {
-			memcpy(buf + n, "***", 3);
-			n += 3;
-			p = at;
-			continue;
-		}
-		if (strncmp(p, "password=", 9) == 0 && (p == location || p[-1] == ' ' || p[-1] == '&' ||
-							 p[-1] == '?')) {
-			size_t k = strcspn(p + 9, " &");
-			if (n + 12 >= cap)
-				break;
-			memcpy(buf + n, "password=***", 12);
-			n += 12;
-			p += 9 + k;
-			continue;
-		}
-		buf[n++] = *p++;
-	}
-	buf[n] = '\0';
+	/* The library's rule, so the command shows a location exactly as messages and the
+	 * stored config do. */
+	if (paper_ledger_location_redact(location, buf, cap, NULL) != PAPER_OK)
+		snprintf(buf, cap, "(a ledger)");
 	return buf;
 }
 
@@ -150,9 +126,9 @@ static int choose_account(cli_account *a, const cli_ledger_args *args)
 					  paper_last_error());
 	if (n == 0)
 		return cli_fail(a->cmd, EXIT_LEDGER, "ledger '%s' holds no account (create one with "
-				"paper init)", a->path);
+				"paper init)", a->shown);
 	return cli_fail(a->cmd, EXIT_INPUT, "ledger '%s' holds %zu accounts (%s): choose one with "
-			"--account NAME", a->path, n, list);
+			"--account NAME", a->shown, n, list);
 }
 
 static int missing_account(cli_account *a, int rc)
@@ -161,7 +137,7 @@ static int missing_account(cli_account *a, int rc)
 		return ledger_fail(a, rc);
 	char list[512];
 	account_list(a->l, list, sizeof list);
-	return cli_fail(a->cmd, EXIT_LEDGER, "ledger '%s' has no account '%s' (it holds: %s)", a->path,
+	return cli_fail(a->cmd, EXIT_LEDGER, "ledger '%s' has no account '%s' (it holds: %s)", a->shown,
 			a->name, *list ? list : "none");
 }
 
@@ -172,6 +148,7 @@ int cli_account_open(cli_account *a, const char *cmd, const cli_ledger_args *arg
 	a->path = cli_ledger_path(cmd, args);
 	if (a->path == NULL)
 		return EXIT_INPUT;
+	cli_ledger_redact(a->shown, sizeof a->shown, a->path);
 	paper_ledger_options o = PAPER_LEDGER_OPTIONS_INIT;
 	o.create = false;
 	o.read_only = read_only;

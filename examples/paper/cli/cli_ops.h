@@ -32,13 +32,15 @@ int cli_ledger_option(cli_ledger_args *a, int id, const char *value);
 /* The ledger path: --ledger, else $PAPER_LEDGER; NULL (and a message) when neither is set. */
 const char *cli_ledger_path(const char *cmd, const cli_ledger_args *a);
 
-/* location with any password replaced by ***, for printing (into buf, returned). */
+/* location with any password replaced by *** (paper_ledger_location_redact()), for printing
+ * (into buf, returned). */
 const char *cli_ledger_redact(char *buf, size_t cap, const char *location);
 
 /* An account of a ledger, opened for one sub-command. */
 typedef struct cli_account {
 	const char *cmd;
-	const char *path;
+	const char *path;     /* to open; never printed */
+	char shown[4096];     /* the path as printed: passwords redacted */
 	char name[PAPER_ID_MAX + 1];
 	paper_ledger *l;
 	paper_broker *b;
@@ -133,6 +135,11 @@ void cli_positions_json(cli_json *j, const char *key, const paper_broker *b);
 void cli_positions_print(FILE *out, const paper_broker *b);
 /* One order. */
 void cli_order_json(cli_json *j, const paper_order_info *o);
+
+/* ---- live prices the account acted on (cli_prices.c) ---- */
+
+/* prices.csv, price_bars.csv and signals.csv of an account into dir; *count: prices. */
+int cli_export_prices(const char *cmd, const cli_account *acct, const char *dir, uint64_t *count);
 
 /* ---- price feeds: CSV `timestamp,symbol,price` (quotes) or bars with a symbol column ---- */
 

@@ -2,28 +2,120 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * The same rules as the library's own output files (libpaper/base/atomicfile.h), which the
+ * command cannot call: the text goes to a fresh file of a random name beside path (O_EXCL,
+ * O_NOFOLLOW), with the mode of the file it replaces, is synced and renamed over path, and the
+ * folder synced; a failure removes only that file. A symbolic link to a regular file is
+ * refused; something that is not a regular file (/dev/null, /dev/stdout, a pipe) is written
+ * directly.
+ */
+static int write_all(int fd, const char *text, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, text, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return w < 0 ? errno : EIO;
+		text += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int write_direct(const char *cmd, const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	int err = fd < 0 ? errno : write_all(fd, text, strlen(text));
+	if (fd >= 0 && close(fd) != 0 && !err)
+		err = errno;
+	return err ? cli_fail(cmd, EXIT_INPUT, "%s: %s", path, strerror(err)) : EXIT_OK;
+}
+
+static void sync_folder(const char *path)
+{
+	char *dir = g_path_get_dirname(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	g_free(dir);
+}
+
+static int replace(const char *cmd, const char *path, const char *text, int mode)
+{
+	char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path);
+	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+	g_free(dir);
+	g_free(base);
+	int fd = g_mkstemp_full(tmp, O_RDWR | O_NOFOLLOW | O_CLOEXEC, 0666);
+	int err = fd < 0 ? errno : 0;
+	if (!err && mode >= 0 && fchmod(fd, (mode_t)mode) != 0)
+		err = errno;
+	if (!err)
+		err = write_all(fd, text, strlen(text));
+	if (!err && fsync(fd) != 0)
+		err = errno;
+	if (fd >= 0 && close(fd) != 0 && !err)
+		err = errno;
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err && fd >= 0)
+		unlink(tmp);
+	g_free(tmp);
+	if (err)
+		return cli_fail(cmd, EXIT_INPUT, "%s: cannot write it: %s", path, strerror(err));
+	sync_folder(path);
+	return EXIT_OK;
+}
+
 int cli_write_file(const char *cmd, const char *path, const char *text)
 {
+	struct stat st, target;
 	if (strcmp(path, "-") == 0) {
 		fputs(text, stdout);
 		return EXIT_OK;
 	}
-	FILE *f = fopen(path, "w");
-	if (f == NULL)
-		return cli_fail(cmd, EXIT_INPUT, "%s: %s", path, strerror(errno));
-	size_t n = strlen(text);
-	bool ok = fwrite(text, 1, n, f) == n;
-	ok = (fclose(f) == 0) && ok;
-	if (!ok) {
-		remove(path);
-		return cli_fail(cmd, EXIT_INPUT, "%s: write failed: %s", path, strerror(errno));
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? replace(cmd, path, text, -1)
+				       : cli_fail(cmd, EXIT_INPUT, "%s: %s", path, strerror(errno));
+	if (S_ISLNK(st.st_mode)) {
+		if (stat(path, &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode))
+			return write_direct(cmd, path, text);
+		return cli_fail(cmd, EXIT_INPUT, "%s is a symbolic link: refusing to replace it or to "
+				"write through it (give the path of the file itself)", path);
 	}
-	return EXIT_OK;
+	if (S_ISDIR(st.st_mode))
+		return cli_fail(cmd, EXIT_INPUT, "%s is a directory", path);
+	if (!S_ISREG(st.st_mode))
+		return write_direct(cmd, path, text);
+	return replace(cmd, path, text, (int)(st.st_mode & 0777));
+}
+
+void cli_csv_text(FILE *f, const char *text)
+{
+	bool quote = strpbrk(text, ",\"\r\n") != NULL;
+	if (quote)
+		fputc('"', f);
+	if (text[0] && strchr("=+-@\t\r", text[0]) && !cli_is_number(text))
+		fputc('\'', f);
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			fputc('"', f);
+		fputc(*p, f);
+	}
+	if (quote)
+		fputc('"', f);
 }
 
 /* ---- progress ---- */

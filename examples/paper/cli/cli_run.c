@@ -3,7 +3,9 @@
  * its session, the bars and signals inputs, a progress bar, and the outputs.
  */
 #include "cli/cli.h"
+#include "cli/cli_ops.h"
 
+#include <glib.h>
 #include <string.h>
 
 enum {
@@ -34,11 +36,12 @@ void cli_run_init(cli_run *run, const char *cmd)
 	paper_replay_options_init(&run->opts, PAPER_REPLAY_OPTIONS_VERSION);
 }
 
-static int add_input(cli_run *run, const char **list, int *n, const char *value)
+/* Grown by doubling: the arguments bound the count, nothing else does. */
+static int add_input(const char ***list, int *n, const char *value)
 {
-	if (*n == CLI_MAX_INPUTS)
-		return cli_fail(run->cmd, EXIT_INPUT, "at most %d inputs of a kind", CLI_MAX_INPUTS);
-	list[(*n)++] = value;
+	if ((*n & (*n - 1)) == 0) /* 0, 1, 2, 4, ...: full */
+		*list = g_renew(const char *, *list, *n ? 2 * (size_t)*n : 1);
+	(*list)[(*n)++] = value;
 	return EXIT_OK;
 }
 
@@ -46,9 +49,9 @@ int cli_run_option(cli_run *run, int id, const char *v)
 {
 	switch (id) {
 	case RUN_BARS:
-		return add_input(run, run->bars, &run->n_bars, v);
+		return add_input(&run->bars, &run->n_bars, v);
 	case RUN_SIGNALS:
-		return add_input(run, run->signals, &run->n_signals, v);
+		return add_input(&run->signals, &run->n_signals, v);
 	case RUN_TRADES_OUT:
 		run->trades_out = v;
 		return EXIT_OK;
@@ -56,8 +59,10 @@ int cli_run_option(cli_run *run, int id, const char *v)
 		run->summary_out = v;
 		return EXIT_OK;
 	case RUN_FROM:
+		run->has_from = true;
 		return cli_time(run->cmd, "--from", v, &run->from) ? EXIT_OK : EXIT_INPUT;
 	case RUN_TO:
+		run->has_to = true;
 		return cli_time(run->cmd, "--to", v, &run->to) ? EXIT_OK : EXIT_INPUT;
 	case RUN_SKIP_BAD:
 		run->skip_bad_rows = true;
@@ -109,10 +114,11 @@ static int open_ledger(cli_run *run)
 	int rc = paper_ledger_open(&run->ledger, run->ledger_path, &lo);
 	if (rc == PAPER_OK)
 		rc = paper_ledger_create_account(run->ledger, cfg);
+	char shown[4096];
 	if (rc == PAPER_ESTATE)
 		code = cli_fail(run->cmd, EXIT_INPUT, "--ledger: account '%s' already exists in %s; a "
 				"replay needs a new one (--set account.name=NAME)", account,
-				run->ledger_path);
+				cli_ledger_redact(shown, sizeof shown, run->ledger_path));
 	else if (rc == PAPER_OK)
 		rc = paper_ledger_open_broker(run->ledger, account, &run->b);
 	paper_config_free(cfg);
@@ -125,8 +131,10 @@ int cli_run_open(cli_run *run)
 {
 	if (run->n_bars == 0)
 		return cli_fail(run->cmd, EXIT_INPUT, "no --bars given (see paper %s --help)", run->cmd);
-	if (run->to && run->to <= run->from)
-		return cli_fail(run->cmd, EXIT_INPUT, "--to must be after --from");
+	/* --to 1970-01-01 is an end like any other: the range before it is empty. */
+	if (run->has_to && run->to <= run->from)
+		return cli_fail(run->cmd, EXIT_INPUT, run->has_from ? "--to must be after --from"
+			: "--to must be after 1970-01-01T00:00:00Z: nothing is stamped before it");
 	int code = run->ledger_path ? open_ledger(run) : cli_make_broker(run->cmd, &run->cfg, &run->b);
 	if (code != EXIT_OK)
 		return code;
@@ -193,6 +201,10 @@ void cli_run_close(cli_run *run)
 	paper_broker_free(run->b); /* before the ledger it writes to */
 	paper_ledger_close(run->ledger);
 	cli_config_clear(&run->cfg);
+	g_free(run->bars);
+	g_free(run->signals);
+	run->bars = run->signals = NULL;
+	run->n_bars = run->n_signals = 0;
 	run->r = NULL;
 	run->b = NULL;
 	run->ledger = NULL;

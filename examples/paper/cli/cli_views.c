@@ -18,8 +18,7 @@ void cli_account_json(cli_json *j, const cli_account *a)
 {
 	paper_account_info ai = account_of(a->b);
 	cj_str(j, "account", a->name);
-	char shown[4096];
-	cj_str(j, "ledger", cli_ledger_redact(shown, sizeof shown, a->path));
+	cj_str(j, "ledger", a->shown);
 	cj_time(j, "ts", ai.ts);
 	cj_e8(j, "starting_cash", ai.starting_cash_e8);
 	cj_e8(j, "cash", ai.cash_e8);
@@ -52,10 +51,10 @@ void cli_account_print(FILE *out, const cli_account *a)
 	paper_account_info ai = account_of(a->b);
 	char v[CLI_TEXT_MAX], n1[CLI_TEXT_MAX], n2[CLI_TEXT_MAX], n3[CLI_TEXT_MAX], note[256];
 	if (ai.ts)
-		fprintf(out, "account %s in %s, as of %s UTC%s\n", a->name, a->path, cli_when(v, ai.ts),
+		fprintf(out, "account %s in %s, as of %s UTC%s\n", a->name, a->shown, cli_when(v, ai.ts),
 			ai.halted ? "  -- HALTED: new entries refused" : "");
 	else
-		fprintf(out, "account %s in %s, no prices yet\n", a->name, a->path);
+		fprintf(out, "account %s in %s, no prices yet\n", a->name, a->shown);
 	snprintf(note, sizeof note, "%s since the start (%s)",
 		 cli_pct(n1, ai.starting_cash > 0 ? ai.equity / ai.starting_cash - 1.0 : NAN),
 		 cli_money(n2, ai.starting_cash));

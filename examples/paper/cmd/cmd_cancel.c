@@ -87,7 +87,8 @@ static bool parse_id(const char *text, uint64_t *out)
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
 	*out = v;
-	return errno == 0 && end != text && *end == '\0' && v > 0 && text[0] != '-';
+	return errno == 0 && end != text && *end == '\0' && v > 0 &&
+	       strspn(text, "0123456789") == strlen(text);
 }
 
 static int cancel(const cancel_args *a, cli_account *acct, const char *id_text)

@@ -96,8 +96,10 @@ static void row_text(FILE *f, const paper_plan *plan, size_t i, const outcome *o
 	paper_order_info oi = PAPER_ORDER_INFO_INIT;
 	bool have = o->order_id && paper_broker_order(b, o->order_id, &oi) == PAPER_OK;
 	paper_plan_get(plan, i, &it);
-	fprintf(f, "%" PRIu64 ",%s,%s,%s,", paper_plan_line(plan, i), it.symbol,
-		it.direction == PAPER_LONG ? "LONG" : "SHORT", it.limit_price > 0 ? "limit" : "market");
+	fprintf(f, "%" PRIu64 ",", paper_plan_line(plan, i));
+	cli_csv_text(f, it.symbol);
+	fprintf(f, ",%s,%s,", it.direction == PAPER_LONG ? "LONG" : "SHORT",
+		it.limit_price > 0 ? "limit" : "market");
 	if (have)
 		fprintf(f, "%.8g", oi.qty);
 	fprintf(f, ",%.10g,%.10g,%.10g,%.10g,%s,%" PRIu64 ",%s,", it.limit_price, it.take_profit,
@@ -107,7 +109,9 @@ static void row_text(FILE *f, const paper_plan *plan, size_t i, const outcome *o
 		fprintf(f, "%.8g,%.10g", oi.filled_qty, oi.avg_fill_price);
 	else
 		fputc(',', f);
-	fprintf(f, ",%s\n", o->message);
+	fputc(',', f);
+	cli_csv_text(f, o->message);
+	fputc('\n', f);
 }
 
 static int write_orders(ex_args *a, const paper_plan *plan, const outcome *out)
@@ -182,7 +186,7 @@ int cmd_execute(int argc, char **argv)
 	int code = cli_parse("execute", argc, argv, tables, on_option, &a, &help);
 	if (code == EXIT_OK && help) {
 		cli_usage(stdout, "execute", synopsis, description, tables, NULL);
-		cli_config_clear(&a.run.cfg);
+		cli_run_close(&a.run);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK)

@@ -33,7 +33,7 @@ int cmd_replay(int argc, char **argv)
 	int code = cli_parse("replay", argc, argv, tables, on_option, &run, &help);
 	if (code == EXIT_OK && help) {
 		cli_usage(stdout, "replay", synopsis, description, tables, epilog);
-		cli_config_clear(&run.cfg);
+		cli_run_close(&run);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK && (run.trades_out == NULL || run.summary_out == NULL))

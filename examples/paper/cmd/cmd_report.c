@@ -28,8 +28,8 @@ static const cli_opt report_opts[] = {
 	{ "--max-drawdown", "F", false, RP_MAX_DRAWDOWN, "readiness: max drawdown at most F, a fraction (default 0.10)" },
 	{ "--max-errors", "N", false, RP_MAX_ERRORS, "readiness: at most N rejected orders (default 0)" },
 	{ "--recent-fills", "N", false, RP_FILLS, "rows of recent fills (default 20)" },
-	{ "--recent-trades", "N", false, RP_TRADES, "rows of trade history (default 50)" },
-	{ "--periods-per-year", "N", false, RP_PPY, "annualization of the daily returns (default 252)" },
+	{ "--recent-trades", "N", false, RP_TRADES, "rows of trade history (default 0: every trade, sortable and paged)" },
+	{ "--periods-per-year", "N", false, RP_PPY, "annualization of the daily returns (default: the account's metrics.periods_per_year, else 365 for data with Saturdays, 252 without)" },
 	{ NULL, NULL, false, 0, NULL },
 };
 
@@ -44,13 +44,17 @@ static const cli_opt sweep_map_opts[] = {
 };
 
 static const char description[] =
-	"Write the account's dashboard: one HTML file with inline CSS and SVG, nothing fetched from\n"
-	"anywhere, readable offline and on a phone. KPI cards (equity, cash, realized and\n"
-	"unrealized P&L, open positions, win rate, Sharpe, max drawdown, profit factor), the equity\n"
-	"curve with its drawdown, exit reasons, open positions, recent fills, trade history, a\n"
-	"per-symbol table and a readiness checklist against the criteria below. Every KPI carries\n"
-	"its exact value in a data-value attribute. Read only: it works while paper run drives the\n"
-	"account; run it from cron (or watch(1)) with --refresh to keep a browser tab current.";
+	"Write the account's dashboard: one HTML file with inline CSS, SVG and one small inline\n"
+	"script, nothing fetched from anywhere, readable offline, without scripts and on a phone.\n"
+	"KPI cards (equity, cash, realized and unrealized P&L, open positions, win rate, Sharpe, max\n"
+	"drawdown, profit factor), the equity curve with date ticks and its drawdown, exit reasons\n"
+	"with their P&L, the tear sheet (key figures, monthly returns heatmap, yearly returns,\n"
+	"rolling 6-month Sharpe, histogram of returns, underwater curve), open positions, recent\n"
+	"fills, every closed trade (sortable, paged), a per-symbol table, a readiness checklist\n"
+	"against the criteria below and, for an account paper run --feed drives, the health of\n"
+	"its live feeds. Every KPI and chart carries its exact values in data-*\n"
+	"attributes. Read only: it works while paper run drives the account; run it from cron (or\n"
+	"watch(1)) with --refresh to keep a browser tab current.";
 
 static const char sweep_epilog[] =
 	"With --sweep FILE (the --out of paper sweep) it writes the sweep's heat map instead: two\n"
@@ -176,6 +180,19 @@ static int sweep_map(report_args *a)
 	return code;
 }
 
+typedef struct feed_rows {
+	GArray *health;  /* paper_feed_health_info */
+	GArray *written; /* paper_ts */
+} feed_rows;
+
+static int add_feed(const paper_feed_health_info *h, paper_ts written, void *payload)
+{
+	feed_rows *f = payload;
+	g_array_append_val(f->health, *h);
+	g_array_append_val(f->written, written);
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const cli_opt *const tables[] = { report_opts, cli_ledger_opts, sweep_map_opts, NULL };
@@ -203,7 +220,15 @@ int cmd_report(int argc, char **argv)
 		code = cli_account_open(&acct, "report", &a.ledger, true);
 	if (code != EXIT_OK)
 		return code;
-	int rc = paper_report_write_html(acct.b, &a.o, a.html);
+	/* The live feeds' health paper run --feed keeps with the account, if any. */
+	feed_rows f = { g_array_new(FALSE, FALSE, sizeof(paper_feed_health_info)),
+			g_array_new(FALSE, FALSE, sizeof(paper_ts)) };
+	int rc = paper_ledger_each_feed_health(acct.l, acct.name, add_feed, &f);
+	if (rc == PAPER_OK)
+		rc = paper_report_write_html_feeds(acct.b, &a.o, (paper_feed_health_info *)f.health->data,
+						   (paper_ts *)f.written->data, f.health->len, a.html);
+	g_array_free(f.health, TRUE);
+	g_array_free(f.written, TRUE);
 	if (rc == PAPER_OK)
 		printf("wrote the dashboard of account %s to %s\n", acct.name, a.html);
 	else

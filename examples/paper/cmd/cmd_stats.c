@@ -12,7 +12,7 @@ static const cli_opt stats_opts[] = {
 	{ "--json", NULL, false, SS_JSON, "print the report as paper_metrics_to_json() writes it" },
 	{ "--equity-curve", NULL, false, SS_CURVE, "with --json: include the equity curve" },
 	{ "--by-strategy", NULL, false, SS_BY_STRATEGY, "also a table per strategy tag" },
-	{ "--periods-per-year", "N", false, SS_PPY, "annualization of the daily returns (default 252; 365 for crypto)" },
+	{ "--periods-per-year", "N", false, SS_PPY, "annualization of the daily returns (default: the account's metrics.periods_per_year, else 365 for data with Saturdays, 252 without)" },
 	{ NULL, NULL, false, 0, NULL },
 };
 
@@ -64,10 +64,15 @@ static const char *value_text(char buf[CLI_TEXT_MAX], const char *key, double v)
 {
 	static const char *const pct[] = { "win_rate", "total_return", "mean_return", "annual_return",
 					   "cagr", "annual_volatility", "downside_risk",
-					   "max_drawdown", NULL };
+					   "max_drawdown", "best_day", "worst_day", "exposure",
+					   "value_at_risk", "conditional_value_at_risk", "alpha",
+					   "kelly_criterion", NULL };
 	static const char *const count[] = { "total_trades", "wins", "losses", "breakevens",
 					     "longest_winning_streak", "longest_losing_streak",
-					     "equity_points", "periods", NULL };
+					     "equity_points", "periods", "consecutive_wins",
+					     "consecutive_losses", NULL };
+	static const char *const plain[] = { "skew", "kurtosis", "stability_of_timeseries",
+					     "ulcer_index", "recovery_factor", "beta", NULL };
 	if (!isfinite(v))
 		return strcpy(buf, isnan(v) ? "n/a" : v > 0 ? "inf" : "-inf");
 	for (size_t i = 0; pct[i]; i++)
@@ -85,6 +90,11 @@ static const char *value_text(char buf[CLI_TEXT_MAX], const char *key, double v)
 			 floor(fmod(v, 86400) / 3600), floor(fmod(v, 3600) / 60));
 		return buf;
 	}
+	for (size_t i = 0; plain[i]; i++)
+		if (strcmp(key, plain[i]) == 0) {
+			snprintf(buf, CLI_TEXT_MAX, "%.4f", v);
+			return buf;
+		}
 	if (strstr(key, "ratio") || strcmp(key, "profit_factor") == 0 || strcmp(key, "years") == 0) {
 		snprintf(buf, CLI_TEXT_MAX, "%.2f", v);
 		return buf;

@@ -1,5 +1,5 @@
 /* paper status: the account now - equity, cash, P&L, daily P&L and the open positions. */
-#include "cli/cli_ops.h"
+#include "cli/cli_venue.h"
 
 #include <string.h>
 
@@ -15,8 +15,9 @@ static const cli_opt status_opts[] = {
 static const char description[] =
 	"Show the account as its ledger holds it: equity, cash, realized P&L (after fees) and\n"
 	"unrealized P&L, the day's P&L (against the equity at the start of the UTC day), buying\n"
-	"power, counts, and the open positions at their last marks. Read only: it works while\n"
-	"paper run drives the account.";
+	"power, counts, the open positions at their last marks, and the health of the live feeds\n"
+	"paper run --feed keeps in the ledger (state, last message age, reconnects, gaps,\n"
+	"backfilled bars). Read only: it works while paper run drives the account.";
 
 typedef struct status_args {
 	cli_ledger_args ledger;
@@ -32,6 +33,43 @@ static int on_option(void *ctx, int id, const char *value)
 	}
 	int rc = cli_ledger_option(&a->ledger, id, value);
 	return rc < 0 ? EXIT_INPUT : rc;
+}
+
+typedef struct feeds_view {
+	cli_json *j;   /* NULL: text */
+	int n;
+} feeds_view;
+
+static int one_feed(const paper_feed_health_info *h, paper_ts written, void *payload)
+{
+	feeds_view *v = payload;
+	char t[CLI_TEXT_MAX];
+	if (v->j) {
+		cj_open(v->j, NULL, '{');
+		cj_time(v->j, "written", written);
+		cli_venue_health_json(v->j, "health", h);
+		cj_close(v->j, '}');
+	} else {
+		if (v->n == 0)
+			printf("\nlive feeds (as paper run last wrote them):\n");
+		printf("  [%s] ", cli_when(t, written));
+		cli_venue_health_print(stdout, h);
+	}
+	v->n++;
+	return 0;
+}
+
+/* The feeds' health paper run --feed keeps with the account; none for other accounts. */
+static void feeds(const cli_account *acct, cli_json *j)
+{
+	feeds_view v = { .j = j };
+	if (j)
+		cj_open(j, "feeds", '[');
+	int rc = paper_ledger_each_feed_health(acct->l, acct->name, one_feed, &v);
+	if (j)
+		cj_close(j, ']');
+	if (rc != PAPER_OK && !j)
+		fprintf(stderr, "paper status: feeds: %s\n", paper_last_error());
 }
 
 int cmd_status(int argc, char **argv)
@@ -57,12 +95,14 @@ int cmd_status(int argc, char **argv)
 		cj_open(&j, NULL, '{');
 		cli_account_json(&j, &acct);
 		cli_positions_json(&j, "positions", acct.b);
+		feeds(&acct, &j);
 		cj_close(&j, '}');
 		cj_print(&j, stdout);
 	} else {
 		cli_account_print(stdout, &acct);
 		fputc('\n', stdout);
 		cli_positions_print(stdout, acct.b);
+		feeds(&acct, NULL);
 	}
 	cli_account_close(&acct);
 	return EXIT_OK;

@@ -65,6 +65,7 @@ static int month_range(wf_args *a)
 	if (!cli_time("walk-forward", "--month", first, &a->run.from) ||
 	    !cli_time("walk-forward", "--month", next, &a->run.to))
 		return EXIT_INPUT;
+	a->run.has_from = a->run.has_to = true;
 	return EXIT_OK;
 }
 
@@ -136,11 +137,11 @@ static int check(wf_args *a)
 		return cli_fail("walk-forward", EXIT_INPUT, "--daily-out and --summary-out are required");
 	if (a->run.n_signals == 0)
 		return cli_fail("walk-forward", EXIT_INPUT, "no --signals given");
-	if (a->month && (a->run.from || a->run.to))
+	if (a->month && (a->run.has_from || a->run.has_to))
 		return cli_fail("walk-forward", EXIT_INPUT, "give --month or --from/--to, not both");
 	if (a->month)
 		return month_range(a);
-	if (!a->run.from || !a->run.to)
+	if (!a->run.has_from || !a->run.has_to)
 		return cli_fail("walk-forward", EXIT_INPUT, "give --month YYYY-MM, or both --from and --to");
 	return EXIT_OK;
 }
@@ -154,7 +155,7 @@ int cmd_walk_forward(int argc, char **argv)
 	int code = cli_parse("walk-forward", argc, argv, tables, on_option, &a, &help);
 	if (code == EXIT_OK && help) {
 		cli_usage(stdout, "walk-forward", synopsis, description, tables, NULL);
-		cli_config_clear(&a.run.cfg);
+		cli_run_close(&a.run);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK)

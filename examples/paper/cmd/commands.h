@@ -24,5 +24,10 @@ int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* Live market data. */
+int cmd_feed(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 #endif

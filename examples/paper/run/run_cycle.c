@@ -1,9 +1,12 @@
 /*
  * One cycle of paper run. Prices first: every complete line the feed has now goes through the
  * session (a quote through paper_session_check_exits(), a bar through paper_session_on_bar()),
- * which fills resting orders and applies the exit rules on it. Then the decisions, entered at
- * the account's clock, after those prices: an entry fills on a later line, never on one
- * already read. Then an equity snapshot when prices moved, and the feed's position is saved.
+ * which fills resting orders and applies the exit rules on it. Before a line is applied, the
+ * position after it becomes the ledger's bookmark, stored with whatever the line causes. Then
+ * the decisions, entered at the account's clock, after those prices: an entry fills on a line
+ * stamped later, never on one already read (the broker's rule, whatever is read again after a
+ * crash). Then an equity snapshot when prices moved, and the read position is flushed.
+ * run_crash_point() marks each step for the crash tests.
  */
 #include "run/run.h"
 
@@ -44,13 +47,18 @@ static int prices(run_ctx *r, bool *moved)
 	while ((got = cli_feed_next(&r->feed, &p, err, sizeof err)) != 0) {
 		if (got == -2)
 			return cli_fail("run", EXIT_INPUT, "--prices %s: %s", r->feed.name, err);
+		int code = run_state_mark(r);
+		if (code != EXIT_OK)
+			return code;
 		if (got == -1) {
 			fprintf(stderr, "paper run: %s:%llu: %s (skipped)\n", r->feed.name,
 				(unsigned long long)r->feed.line, err);
 			r->bad++;
 			continue;
 		}
+		run_crash_point("line");
 		int rc = feed_price(r, &p);
+		run_crash_point("applied");
 		if (rc == PAPER_ETIME) {
 			r->stale++; /* already seen: a re-read or replaced file */
 		} else if (bad_value(rc)) {
@@ -75,23 +83,46 @@ static int prices(run_ctx *r, bool *moved)
 	return EXIT_OK;
 }
 
+/* Live feeds: prices also arrive between cycles (cmd_run.c applies them as they come). */
+static int live_prices(run_ctx *r, bool *moved)
+{
+	int code = run_feed_prices(r, moved);
+	*moved = r->live_prices > r->live_logged;
+	if (*moved)
+		log_prices(r, r->live_prices - r->live_logged);
+	r->live_logged = r->live_prices;
+	return code;
+}
+
 int run_cycle(run_ctx *r)
 {
 	bool moved = false;
 	r->cycles++;
-	int code = prices(r, &moved);
-	/* Positions whose latest data has not been evaluated yet (e.g. the first after a start). */
-	int rc = code == EXIT_OK ? paper_session_check_exits(r->s, 0, NULL, NULL, 0) : PAPER_OK;
+	int code = r->live ? live_prices(r, &moved) : prices(r, &moved);
+	run_crash_point("prices");
+	/*
+	 * Positions whose latest data has not been evaluated yet (e.g. the first after a start).
+	 * Not with live feeds: the latest data of a symbol may be old by now (a mark from the
+	 * ledger, a feed that went quiet), and an exit must not fill on it; each live price is
+	 * evaluated as it comes.
+	 */
+	int rc = code == EXIT_OK && !r->live ? paper_session_check_exits(r->s, 0, NULL, NULL, 0)
+					     : PAPER_OK;
 	if (rc != PAPER_OK)
 		code = cli_fail("run", cli_exit_code(rc), "exits: %s", paper_last_error());
 	run_log_activity(r);
+	run_crash_point("exits");
 	if (code == EXIT_OK)
 		code = run_decisions(r);
 	run_log_activity(r);
+	run_crash_point("decisions");
 	if (code == EXIT_OK && moved && (rc = paper_broker_snapshot(r->acct.b)) != PAPER_OK)
 		code = cli_fail("run", cli_exit_code(rc), "snapshot: %s", paper_last_error());
-	/* Only after the cycle's events are in the ledger: a crash re-reads, never skips, lines. */
+	run_crash_point("snapshot");
+	if (code == EXIT_OK && r->live)
+		code = run_feed_health(r, false);
 	if (code == EXIT_OK)
 		code = run_state_save(r);
+	run_crash_point("saved");
 	return code;
 }

@@ -15,18 +15,30 @@
 #include <stdarg.h>
 #include <string.h>
 
+/*
+ * Lines carry text other programs wrote (a decision's symbol, a file name, a message): every
+ * control byte is printed as \xNN, so one PAPER line can never look like two, nor redraw the
+ * terminal it is read on.
+ */
 void run_log(run_ctx *r, const char *what, const char *fmt, ...)
 {
 	paper_account_info ai = PAPER_ACCOUNT_INFO_INIT;
 	char when[CLI_TEXT_MAX];
 	va_list ap;
 	paper_broker_account(r->acct.b, &ai);
-	printf("PAPER %s %s ", what, cli_when(when, ai.ts));
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	char *text = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
+	printf("PAPER %s %s ", what, cli_when(when, ai.ts));
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
 	putchar('\n');
 	fflush(stdout);
+	g_free(text);
 }
 
 void run_log_init(run_ctx *r)

@@ -1,0 +1,3 @@
+DROP VIEW portfolio;
+DROP VIEW open_positions;
+DROP TABLE marks;
