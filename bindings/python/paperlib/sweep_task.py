@@ -22,6 +22,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from ._paperlib import ffi, lib
 from .broker import Broker
 from .errors import ErrorCode, InvalidArgument, PaperError, check
+from .frames import is_frame, is_frames
 from .replay import Replay
 from .session import Signal
 from .timeutil import to_ts
@@ -55,25 +56,30 @@ def _stamp(path: str) -> _Stamp:
 
 class BarsInput:
     """The bars of a sweep: absolute CSV paths (files or directories) with their stamps, or
-    in-memory columns (the keywords of :meth:`Replay.add_bar_columns`)."""
+    in-memory column sets, each the keywords of one :meth:`Replay.add_bar_columns` call."""
 
     def __init__(self, paths: Sequence[Tuple[str, _Stamp]] = (),
-                 columns: Optional[Mapping[str, Any]] = None) -> None:
+                 columns: Optional[Mapping[str, Any]] = None,
+                 column_sets: Optional[Sequence[Mapping[str, Any]]] = None) -> None:
         self.paths = tuple(paths)
-        self.columns = dict(columns) if columns is not None else None
+        sets = list(column_sets) if column_sets is not None else []
+        if columns is not None:
+            sets.append(columns)
+        self.column_sets = tuple(dict(c) for c in sets) if sets else None
 
     @classmethod
     def of(cls, bars: Any) -> "BarsInput":
         """Normalise what :func:`paperlib.sweep` accepts: a path, a list of paths, a mapping
-        of columns, or a pandas DataFrame (columns ``timestamp`` or ``ts`` - or a
-        DatetimeIndex -, ``open``, ``high``, ``low``, ``close``, optional ``volume`` and
-        ``symbol``)."""
+        of columns, or DataFrames as :func:`paperlib.replay` takes them (a frame with a
+        ``symbol`` column, or a ``{symbol: frame}`` mapping: docs/python.md, "DataFrames
+        in"), checked here by the same rules, so a bad row fails before anything is
+        scheduled."""
         if isinstance(bars, BarsInput):
             return bars
         if isinstance(bars, (str, os.PathLike)):
             bars = [bars]
-        if _is_dataframe(bars):
-            return cls(columns=_frame_columns(bars))
+        if is_frames(bars):
+            return cls(column_sets=_frame_column_sets(bars))
         if isinstance(bars, Mapping):
             return cls(columns=bars)
         if isinstance(bars, Iterable):
@@ -94,8 +100,9 @@ class BarsInput:
                         f"not {type(bars).__name__}")
 
     def add_to(self, r: Replay) -> None:
-        if self.columns is not None:
-            r.add_bar_columns(**self.columns)
+        if self.column_sets is not None:
+            for cols in self.column_sets:
+                r.add_bar_columns(**cols)
             return
         for path, stamp in self.paths:
             _check_stamp(path, stamp)
@@ -103,7 +110,7 @@ class BarsInput:
 
     @property
     def in_memory(self) -> bool:
-        return self.columns is not None
+        return self.column_sets is not None
 
 
 def _check_stamp(path: str, stamp: _Stamp) -> None:
@@ -126,45 +133,19 @@ def _check_stamp(path: str, stamp: _Stamp) -> None:
         _checked[key] = True
 
 
-def _is_dataframe(obj: Any) -> bool:
-    return type(obj).__name__ == "DataFrame" and hasattr(obj, "columns") and hasattr(obj, "iloc")
+def _frame_column_sets(data: Any) -> List[Dict[str, Any]]:
+    """DataFrames as :meth:`Replay.add_frames` adds them: one column set per frame, checked
+    by the same rules (paperlib.frames, paperlib.barcols). Plain arrays and names only, so
+    they pickle (Dask scatters them) without the frames."""
+    from .barcols import check as check_rows
+    from .frames import bar_sources
 
-
-def _frame_columns(df: Any) -> Dict[str, Any]:
-    import numpy as np
-    import pandas as pd
-
-    cols = {c.lower() if isinstance(c, str) else c: c for c in df.columns}
-    if "timestamp" in cols or "ts" in cols:
-        ts = df[cols.get("timestamp", cols.get("ts"))]
-    elif isinstance(df.index, pd.DatetimeIndex):
-        ts = df.index.to_series()
-    else:
-        raise InvalidArgument("bars DataFrame: no timestamp (or ts) column and no DatetimeIndex",
-                              ErrorCode.EINVAL)
-    if pd.api.types.is_datetime64_any_dtype(ts.dtype):
-        if getattr(ts.dt, "tz", None) is None:
-            raise InvalidArgument("bars DataFrame: naive timestamps; paperlib never guesses a time "
-                                  "zone (use .dt.tz_localize('UTC'))", ErrorCode.EINVAL)
-        ns = ts.dt.tz_convert("UTC").astype("int64").to_numpy()
-        if (ns % 1000).any():
-            raise InvalidArgument("bars DataFrame: timestamps finer than a microsecond",
-                                  ErrorCode.EINVAL)
-        us = np.ascontiguousarray(ns // 1000, dtype=np.int64)
-    else:
-        us = np.ascontiguousarray(ts.to_numpy(), dtype=np.int64)
-    out: Dict[str, Any] = {"ts": us}
-    for name in ("open", "high", "low", "close", "volume"):
-        if name in cols:
-            out[name] = np.ascontiguousarray(df[cols[name]].to_numpy(), dtype=np.float64)
-        elif name != "volume":
-            raise InvalidArgument(f"bars DataFrame: no {name} column", ErrorCode.EINVAL)
-    if "symbol" in cols:
-        codes, names = pd.factorize(df[cols["symbol"]], sort=False)
-        out["symbols"] = [str(n) for n in names]
-        out["symbol"] = np.ascontiguousarray(codes, dtype=np.uint32)
-    else:
-        raise InvalidArgument("bars DataFrame: no symbol column", ErrorCode.EINVAL)
+    out = []
+    for src in bar_sources(data):
+        check_rows(src, False)
+        out.append({"symbols": list(src.names), "ts": src.ts, "open": src.open,
+                    "high": src.high, "low": src.low, "close": src.close,
+                    "volume": src.volume, "symbol": src.codes})
     return out
 
 
@@ -192,16 +173,17 @@ class SignalsInput:
     @classmethod
     def of(cls, signals: Any) -> "SignalsInput":
         """None, a path, a list of paths, :class:`~paperlib.Signal` records, or a pandas
-        DataFrame of signals (``timestamp``/``ts``, ``symbol``, ``side``/``direction``, and
-        optionally ``confidence``, ``take_profit``, ``stop_loss``, ``risk``, ``signal_id``,
-        ``strategy``; NaN = not given)."""
+        DataFrame of signals (``timestamp``/``ts`` - datetimes, naive ones UTC, or int
+        microseconds -, ``symbol``, ``side``/``direction``, and optionally ``confidence``,
+        ``take_profit``, ``stop_loss``, ``risk``, ``signal_id``, ``strategy``; NaN = not
+        given)."""
         if isinstance(signals, SignalsInput):
             return signals
         if signals is None:
             return cls()
         if isinstance(signals, (str, os.PathLike)):
             signals = [signals]
-        if _is_dataframe(signals):
+        if is_frame(signals):
             return cls(records=_frame_signals(signals))
         items = list(signals)
         if all(isinstance(s, Signal) for s in items):
@@ -255,10 +237,14 @@ def _frame_signals(df: Any) -> List[Signal]:
                               "direction) columns", ErrorCode.EINVAL)
     ts = df[tcol]
     if pd.api.types.is_datetime64_any_dtype(ts.dtype):
-        if getattr(ts.dt, "tz", None) is None:
-            raise InvalidArgument("signals DataFrame: naive timestamps (use "
-                                  ".dt.tz_localize('UTC'))", ErrorCode.EINVAL)
-        ts = ts.dt.tz_convert("UTC").astype("int64") // 1000
+        # Naive times are UTC, as for bars DataFrames (paperlib.frames).
+        if getattr(ts.dt, "tz", None) is not None:
+            ts = ts.dt.tz_convert("UTC").dt.tz_localize(None)
+        ns = ts.astype("int64")
+        if (ns % 1000).any():
+            raise InvalidArgument("signals DataFrame: a time with a fraction of a microsecond",
+                                  ErrorCode.EINVAL)
+        ts = ns // 1000
 
     def opt(name: str) -> List[Any]:
         if name not in cols:
@@ -334,9 +320,11 @@ def run_chunk(bars: BarsInput, signals: SignalsInput, lots: Mapping[str, Tuple[f
 
 def data_range(bars: BarsInput) -> Tuple[int, int]:
     """(first, last) bar time of the input, microseconds; InvalidArgument when it is empty."""
-    if bars.columns is not None:
-        ts = bars.columns.get("ts")
-        seq = [to_ts(t, "ts") for t in (ts.tolist() if hasattr(ts, "tolist") else ts)]
+    if bars.column_sets is not None:
+        seq = []
+        for cols in bars.column_sets:
+            ts = cols.get("ts")
+            seq += [to_ts(t, "ts") for t in (ts.tolist() if hasattr(ts, "tolist") else ts)]
         if not seq:
             raise InvalidArgument("bars: no rows", ErrorCode.EINVAL)
         return min(seq), max(seq)

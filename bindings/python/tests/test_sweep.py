@@ -38,7 +38,19 @@ def reference(bars_arg, sigs, grid, base=BASE, **kw):
 
 
 def scheduler_transitions(client):
-    return client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.transition_counter)
+    """The scheduler's transition count once it is still: the tasks of a sweep that just
+    returned are released and forgotten a moment later."""
+    def count():
+        return client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.transition_counter)
+
+    last = count()
+    for _ in range(100):
+        time.sleep(0.05)
+        now = count()
+        if now == last:
+            return now
+        last = now
+    return last
 
 
 def test_rows_equal_each_set_alone_whatever_the_chunks(dask_client, small):
@@ -125,12 +137,16 @@ def test_files_and_the_out_csv(dask_client, small, tmp_path):
 
 
 def test_dataframe_bars_equal_columns(dask_client, small):
+    # DataFrames in the shapes and by the rules of paperlib.replay (paperlib.frames): one
+    # frame with a symbol column, a {symbol: frame} mapping; naive times are UTC.
     cols, sigs = small
     frame = pd.DataFrame({
         "timestamp": pd.to_datetime(cols["ts"], unit="us", utc=True),
         "symbol": [cols["symbols"][i] for i in cols["symbol"]],
         **{k: cols[k] for k in ("open", "high", "low", "close", "volume")},
     })
+    per_symbol = {s: f.drop(columns="symbol").set_index("timestamp")
+                  for s, f in frame.groupby("symbol", sort=True)}
     sig_frame = pd.DataFrame({"timestamp": [pd.Timestamp(s.ts * 1000, tz="UTC") for s in sigs],
                               "symbol": [s.symbol for s in sigs],
                               "side": [s.direction for s in sigs],
@@ -139,9 +155,20 @@ def test_dataframe_bars_equal_columns(dask_client, small):
     a = paperlib.sweep(cols, sigs, grid, config=BASE, client=dask_client)
     b = paperlib.sweep(frame, sig_frame, grid, config=BASE, client=dask_client)
     pd.testing.assert_frame_equal(a, b, check_exact=True)
-    with pytest.raises(InvalidArgument, match="naive"):
-        paperlib.sweep(frame.assign(timestamp=frame["timestamp"].dt.tz_localize(None)), sigs,
-                       grid, client=dask_client)
+    c = paperlib.sweep(per_symbol, sigs, grid, config=BASE, client=dask_client)
+    g, expected = reference(per_symbol, sigs, grid)
+    assert_rows_equal(c, expected, g.params)
+    naive = paperlib.sweep(frame.assign(timestamp=frame["timestamp"].dt.tz_localize(None)),
+                           sig_frame.assign(timestamp=sig_frame["timestamp"].dt.tz_localize(None)),
+                           grid, config=BASE, client=dask_client)
+    pd.testing.assert_frame_equal(a, naive, check_exact=True)
+    # A bad row is refused with paperlib.replay's message, before anything is scheduled.
+    before = scheduler_transitions(dask_client)
+    bad = per_symbol["S1"].copy()
+    bad.iloc[7, bad.columns.get_loc("close")] = float("nan")
+    with pytest.raises(InvalidArgument, match=r"DataFrame 'S1', row 7 .*field 'close'"):
+        paperlib.sweep({**per_symbol, "S1": bad}, sigs, grid, client=dask_client)
+    assert scheduler_transitions(dask_client) == before
 
 
 def test_bad_values_are_refused_before_anything_is_scheduled(dask_client, small):
