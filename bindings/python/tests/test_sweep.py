@@ -106,12 +106,15 @@ def test_results_do_not_depend_on_the_order_sets_finish(dask_client, small, tmp_
 
 
 def test_local_cluster_by_default(small):
-    # client=None: a LocalCluster of `workers` processes, started and closed by the sweep.
+    # client=None: a LocalCluster of `workers` processes, started and closed by the sweep;
+    # one worker or two, the same rows to the bit.
     cols, sigs = small
-    grid = {"tp": [1.0, 3.0]}
-    df = paperlib.sweep(cols, sigs, grid, config=BASE, workers=2)
+    grid = {"tp": [1.0, 3.0], "sl": [0.5, 1.0]}
     g, expected = reference(cols, sigs, grid)
-    assert_rows_equal(df, expected, g.params)
+    frames = [paperlib.sweep(cols, sigs, grid, config=BASE, workers=n, chunk=1) for n in (1, 2)]
+    for df in frames:
+        assert_rows_equal(df, expected, g.params)
+    pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=True)
 
 
 def test_files_and_the_out_csv(dask_client, small, tmp_path):
