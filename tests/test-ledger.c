@@ -1089,6 +1089,14 @@ START_TEST(export_files)
 	ck_assert_int_eq(col_sum(&fills, "qty"), col_sum(&orders, "filled_qty"));
 	csv_file trades = csv_read("trades.csv");
 	ck_assert_uint_eq(trades.rows->len, a.closed_trades);
+	/* Each trade's outcome is the sign of its net P&L. */
+	int c_net = col(&trades, "pnl_net"), c_out = col(&trades, "outcome");
+	for (guint i = 0; i < trades.rows->len; i++) {
+		GPtrArray *row = g_ptr_array_index(trades.rows, i);
+		int64_t net = e8_of(g_ptr_array_index(row, c_net));
+		ck_assert_str_eq(g_ptr_array_index(row, c_out),
+				 net > 0 ? "win" : net < 0 ? "loss" : "breakeven");
+	}
 	csv_file positions = csv_read("positions.csv");
 	ck_assert_uint_eq(positions.rows->len, a.open_positions);
 	int64_t basis = 0;

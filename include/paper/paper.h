@@ -15,6 +15,7 @@
 #include "report.h"
 #include "session.h"
 #include "replay.h"
+#include "drift.h"
 #include "feed.h"
 
 #endif /* PAPER_PAPER_H */
