@@ -175,4 +175,13 @@ void cli_print_summary(FILE *out, const char *title, const paper_replay *r, doub
 
 double cli_now(void);
 
+/* ---- paperlib (Python) ---- */
+
+/*
+ * Become `python3 -c BOOTSTRAP CMD ARGS...`, which runs paperlib.sweep_cli (cli_python.c says
+ * which interpreter and which paperlib). args: NULL-terminated, canonical --name=value
+ * arguments. Returns only when the interpreter cannot be started: an exit code.
+ */
+int cli_exec_python(const char *cmd, const char *const *args);
+
 #endif
