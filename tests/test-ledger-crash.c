@@ -133,7 +133,8 @@ static int64_t sql_int(sqlite3 *db, const char *q)
 	sqlite3_stmt *st;
 	tu_require(sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK, "%s: %s", q,
 		   sqlite3_errmsg(db));
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	int rc = sqlite3_step(st);
+	tu_require(rc == SQLITE_ROW, "%s: %d %s", q, rc, sqlite3_errmsg(db));
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
@@ -144,6 +145,7 @@ static void assert_not_torn(const paper_account_info *a)
 {
 	sqlite3 *db;
 	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_busy_timeout(db, 60000); /* a loaded machine: the reopened ledger may be recovering */
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) = coalesce(max(seq), 0) FROM events"), 1);
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM fills"), (int64_t)a->fills);
 	ck_assert_int_eq(sql_int(db, "SELECT count(*) FROM trades"), (int64_t)a->closed_trades);

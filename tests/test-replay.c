@@ -1430,8 +1430,8 @@ START_TEST(results_are_pinned)
 		const char *const *settings;
 		const char *digest;
 	} runs[] = {
-		{ plain, "29e945b1b8f17f6337cceb880c7cb18bdf3aa11928dffaf12209e0295c140458" },
-		{ busy, "9615b2965e70445f167d3f549744779d3d1ccf19ce890b85df88e41350f9c67c" },
+		{ plain, "3681dd03c3a21733f2fb713ac74e99e523a3ad8f202112ddf9975bbd9b2df595" },
+		{ busy, "46ba68e1316ac344d00cc5af6b406b806b93b59930bef9f5cc3a1e67d1926787" },
 	};
 	pin_market *m = pin_market_new();
 	for (size_t i = 0; i < G_N_ELEMENTS(runs); i++) {
