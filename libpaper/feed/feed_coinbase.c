@@ -138,35 +138,9 @@ int paper__coinbase_parse(const char *data, size_t len, paper_ts recv_ts, feed_p
 int paper__coinbase_candles_parse(const char *data, size_t len, const char *symbol,
 				  paper_ts interval_us, paper_ts recv_ts, feed_parsed *out)
 {
-	guint start = out->msgs->len;
-	json_value *root = NULL;
-	char err[128];
-	if (!json_parse(data, len, &root, err, sizeof err))
-		return PAPER_EFORMAT;
-	int rc = root->type == JSON_ARRAY ? PAPER_OK : PAPER_EFORMAT;
-	for (guint i = 0; rc == PAPER_OK && i < root->items->len; i++) {
-		const json_value *row = g_ptr_array_index(root->items, i);
-		paper_feed_msg m;
-		int64_t t = 0;
-		if (row->type != JSON_ARRAY || row->items->len < 6 ||
-		    !fm_init(&m, PAPER_FEED_BAR, symbol, recv_ts) ||
-		    !fj_int(g_ptr_array_index(row->items, 0), &t) ||
-		    !fj_scaled_time(t, PAPER_TS_PER_SECOND, &m.ts) ||
-		    !fj_number(g_ptr_array_index(row->items, 1), &m.low) ||
-		    !fj_number(g_ptr_array_index(row->items, 2), &m.high) ||
-		    !fj_number(g_ptr_array_index(row->items, 3), &m.open) ||
-		    !fj_number(g_ptr_array_index(row->items, 4), &m.close) ||
-		    !fj_number(g_ptr_array_index(row->items, 5), &m.volume)) {
-			rc = PAPER_EFORMAT;
-			break;
-		}
-		m.interval = interval_us;
-		m.flags = PAPER_FEED_FLAG_BACKFILL;
-		if (!fm_add(out, &m))
-			rc = PAPER_EFORMAT;
-	}
-	json_free(root);
-	return fm_backfill_done(out, start, rc);
+	static const fm_row_layout L = { .min_items = 6, .time_unit = PAPER_TS_PER_SECOND,
+					 .low = 1, .high = 2, .open = 3, .close = 4, .volume = 5 };
+	return fm_backfill_rows(data, len, &L, symbol, interval_us, recv_ts, out);
 }
 
 static void channel(GString *g, const feed_spec *spec, const char *name, unsigned kind,

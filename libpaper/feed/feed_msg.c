@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "feed/feed_json.h"
 
 bool fm_init(paper_feed_msg *m, paper_feed_msg_type type, const char *symbol, paper_ts recv_ts)
 {
@@ -84,4 +85,44 @@ void fm_error(feed_parsed *out, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(out->error, sizeof out->error, fmt, ap);
 	va_end(ap);
+}
+
+static bool row_field(const json_value *row, guint i, double *out)
+{
+	return fj_number(g_ptr_array_index(row->items, i), out);
+}
+
+static bool backfill_row(const json_value *row, const fm_row_layout *L, paper_feed_msg *m)
+{
+	int64_t t = 0;
+	return row->type == JSON_ARRAY && row->items->len >= L->min_items &&
+	       fj_int(g_ptr_array_index(row->items, 0), &t) &&
+	       fj_scaled_time(t, L->time_unit, &m->ts) && row_field(row, L->open, &m->open) &&
+	       row_field(row, L->high, &m->high) && row_field(row, L->low, &m->low) &&
+	       row_field(row, L->close, &m->close) && row_field(row, L->volume, &m->volume);
+}
+
+int fm_backfill_rows(const char *data, size_t len, const fm_row_layout *L, const char *symbol,
+		     paper_ts interval_us, paper_ts recv_ts, feed_parsed *out)
+{
+	guint start = out->msgs->len;
+	json_value *root = NULL;
+	char err[128];
+	if (!json_parse(data, len, &root, err, sizeof err))
+		return PAPER_EFORMAT;
+	int rc = root->type == JSON_ARRAY ? PAPER_OK : PAPER_EFORMAT;
+	for (guint i = 0; rc == PAPER_OK && i < root->items->len; i++) {
+		paper_feed_msg m;
+		if (!fm_init(&m, PAPER_FEED_BAR, symbol, recv_ts) ||
+		    !backfill_row(g_ptr_array_index(root->items, i), L, &m)) {
+			rc = PAPER_EFORMAT;
+			break;
+		}
+		m.interval = interval_us;
+		m.flags = PAPER_FEED_FLAG_BACKFILL;
+		if (!fm_add(out, &m))
+			rc = PAPER_EFORMAT;
+	}
+	json_free(root);
+	return fm_backfill_done(out, start, rc);
 }

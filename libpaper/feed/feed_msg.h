@@ -21,6 +21,21 @@ bool fm_valid(const paper_feed_msg *m);
 bool fm_add(feed_parsed *out, const paper_feed_msg *m);
 
 /*
+ * Where a REST backfill answer's rows ([[time, ...], ...]) keep each field: the row's least
+ * number of items, the unit of its integer time in microseconds, the columns of the prices.
+ */
+typedef struct fm_row_layout {
+	guint min_items;
+	int64_t time_unit;
+	guint open, high, low, close, volume;
+} fm_row_layout;
+
+/* A REST answer of rows laid out as L: bars of symbol, each interval_us long, flagged
+ * PAPER_FEED_FLAG_BACKFILL, appended to out as fm_backfill_done() leaves them. */
+int fm_backfill_rows(const char *data, size_t len, const fm_row_layout *L, const char *symbol,
+		     paper_ts interval_us, paper_ts recv_ts, feed_parsed *out);
+
+/*
  * The end of a REST backfill answer parsed into out from message start on: in time order (the
  * venues answer in either order) when rc is PAPER_OK; otherwise none of its bars is kept, so a
  * half-read answer forwards nothing. Returns rc.
