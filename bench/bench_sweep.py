@@ -22,7 +22,6 @@ Every sweep's rows are checked equal to the plain loop's, to the bit.
 """
 
 import argparse
-import logging
 import os
 import statistics
 import struct
@@ -33,7 +32,7 @@ import numpy as np
 
 import distributed
 from paperlib import Signal
-from paperlib.cluster import run_jobs
+from paperlib.cluster import local_cluster, run_jobs
 from paperlib.grid import Grid
 from paperlib.sweep_task import BarsInput, SignalsInput, run_one
 
@@ -112,10 +111,8 @@ def main():
                     sys.exit(f"set {i} {k}: {v} on Dask, {ref[i]['metrics'][k]} in the loop")
         return out
 
-    kw = dict(threads_per_worker=1, processes=True, dashboard_address=":0",
-              silence_logs=logging.ERROR)
-    with distributed.LocalCluster(n_workers=1, **kw) as c1, \
-            distributed.LocalCluster(n_workers=2, **kw) as c2, \
+    # The clusters paperlib.sweep starts itself (paperlib.cluster.local_cluster).
+    with local_cluster(1) as c1, local_cluster(2) as c2, \
             distributed.Client(c1, set_as_default=False) as one, \
             distributed.Client(c2, set_as_default=False) as two:
         for c in (one, two):

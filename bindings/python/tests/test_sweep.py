@@ -117,6 +117,41 @@ def test_local_cluster_by_default(small):
     pd.testing.assert_frame_equal(frames[0], frames[1], check_exact=True)
 
 
+TRIM_PROBE = """
+import logging, os, sys
+import distributed
+from paperlib.cluster import connect
+
+def trim():
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+with connect(workers=1) as c:
+    ours = list(c.run(trim).values())
+with distributed.LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0",
+                              silence_logs=logging.ERROR) as cl, \\
+        distributed.Client(cl, set_as_default=False) as c:
+    dasks = list(c.run(trim).values())
+print(repr((ours, dasks)))
+"""
+
+
+def test_local_cluster_workers_keep_freed_memory():
+    # Dask's MALLOC_TRIM_THRESHOLD_=65536 makes each replay fault its bookkeeping in from
+    # fresh pages (a third slower: docs/performance.md); the sweep's own cluster leaves it out.
+    # A fresh interpreter: a default LocalCluster earlier in this process leaks the variable
+    # into os.environ (Dask's nanny sets it there before spawning), and workers inherit it.
+    import ast
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+    out = subprocess.run([sys.executable, "-c", TRIM_PROBE], env=env, capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    ours, dasks = ast.literal_eval(out.strip().splitlines()[-1])
+    assert ours == [None]
+    assert dasks == ["65536"], "Dask's default changed: check the note in paperlib.cluster"
+
+
 def test_files_and_the_out_csv(dask_client, small, tmp_path):
     cols, sigs = small
     bars_dir, sig_path = sweepdata.write_csv(cols, sigs, str(tmp_path))
