@@ -16,7 +16,9 @@
 #include "base/tstext.h"
 #include "base/text.h"
 #include "market/account.h"
+#include "base/occ.h"
 #include "market/engine.h"
+#include "market/instrument.h"
 #include "market/log.h"
 #include "market/orders.h"
 #include "market/risk.h"
@@ -131,6 +133,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 
 	switch (ev->type) {
 	case PAPER_EVENT_ORDER_ACCEPTED:
+		b->syms[ev->ord->sym].c.traded = true;
 		orders_open(b, ev->ord);
 		if (ev->ord->id >= b->next_order_id)
 			b->next_order_id = ev->ord->id + 1;
@@ -228,8 +231,16 @@ static int check_alive(const paper_broker *b)
 
 /* ---- symbols ---- */
 
+/* The padded spelling of an OCC symbol names the same symbol as the compact one. */
+static const char *canonical(const char *name, char buf[OCC_PADDED_LEN + 1])
+{
+	return strchr(name, ' ') && occ_compact(name, buf, OCC_PADDED_LEN + 1) ? buf : name;
+}
+
 static int64_t sym_find(const paper_broker *b, const char *name)
 {
+	char buf[OCC_PADDED_LEN + 1];
+	name = canonical(name, buf);
 	if (b->n_syms && strcmp(b->syms[b->last_sym].name, name) == 0)
 		return b->last_sym;
 	gpointer v = g_hash_table_lookup(b->sym_index, name);
@@ -241,6 +252,8 @@ static int64_t sym_find(const paper_broker *b, const char *name)
 
 static uint32_t sym_add(paper_broker *b, const char *name)
 {
+	char buf[OCC_PADDED_LEN + 1];
+	name = canonical(name, buf);
 	if (b->n_syms == b->cap_syms) {
 		b->cap_syms = b->cap_syms ? b->cap_syms * 2 : 16;
 		b->syms = g_renew(instrument, b->syms, b->cap_syms);
@@ -326,6 +339,10 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->day_loss_allowed = fx_mul(b->cash, b->p.daily_loss_limit_fx);
 	b->day = INT64_MIN;
 	b->next_order_id = 1;
+	if ((rc = instrument_load_config(b)) != PAPER_OK) {
+		paper_broker_free(b);
+		return rc;
+	}
 	*out = b;
 	return PAPER_OK;
 }
@@ -392,7 +409,7 @@ static int check_enums(const paper_order_request *r)
 		return paper__error(PAPER_EINVAL, "order type %d unknown", (int)r->type);
 	if (r->tif < PAPER_TIF_GTC || r->tif > PAPER_TIF_FOK)
 		return paper__error(PAPER_EINVAL, "time in force %d unknown", (int)r->tif);
-	if (r->exit_reason < PAPER_EXIT_NONE || r->exit_reason > PAPER_EXIT_FORCE)
+	if (r->exit_reason < PAPER_EXIT_NONE || r->exit_reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "exit reason %d unknown", (int)r->exit_reason);
 	if (isnan(r->confidence) || r->confidence > 1.0)
 		return paper__error(PAPER_EINVAL, "confidence must be in [0, 1] or negative for "
@@ -409,9 +426,8 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 	if (r->version != PAPER_ORDER_REQUEST_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_order_request version %u unsupported "
 				    "(expected %u)", r->version, PAPER_ORDER_REQUEST_VERSION);
-	if (r->symbol == NULL || (sym_find(b, r->symbol) < 0 && !paper__symbol_valid(r->symbol)))
-		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol",
-				    r->symbol ? r->symbol : "(null)");
+	if ((rc = instrument_check_name(b, r->symbol)) != PAPER_OK)
+		return rc;
 	if ((rc = check_enums(r)) || (rc = qty_arg(r->qty, &o->qty)))
 		return rc;
 	bool has_limit = r->type == PAPER_ORDER_LIMIT || r->type == PAPER_ORDER_STOP_LIMIT;
@@ -596,7 +612,7 @@ PAPER_API int paper_broker_close_position(paper_broker *b, const char *symbol,
 	PAPER__CHECK_NULL(symbol, "symbol");
 	if (b->failed)
 		return check_alive(b);
-	if (reason < PAPER_EXIT_NONE || reason > PAPER_EXIT_FORCE)
+	if (reason < PAPER_EXIT_NONE || reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "exit reason %d unknown", (int)reason);
 	int64_t sym;
 	int rc = position_symbol(b, symbol, &sym);
@@ -630,7 +646,7 @@ static int check_exit_request(const paper_exit_request *r)
 		return paper__error(PAPER_EVERSION, "paper_exit_request version %u unsupported",
 				    r->version);
 	if (r->style < PAPER_EXIT_STYLE_MARKET || r->style > PAPER_EXIT_STYLE_STOP ||
-	    r->reason < PAPER_EXIT_NONE || r->reason > PAPER_EXIT_FORCE ||
+	    r->reason < PAPER_EXIT_NONE || r->reason > PAPER_EXIT_EXPIRY ||
 	    r->fill_reason < PAPER_FILL_MARKET_QUOTE || r->fill_reason > PAPER_FILL_AT_MARK ||
 	    (r->flags & ~(PAPER_FILL_FLAG_PARTIAL_VOLUME | PAPER_FILL_FLAG_AMBIGUOUS)))
 		return paper__error(PAPER_EINVAL, "exit request for %s: unknown style, reason or flags",
@@ -1012,8 +1028,9 @@ static int check_symbol_time(const paper_broker *b, const char *symbol, paper_ts
 		return ts_range_error(symbol, ts);
 	/* A symbol already known passed validation when it was added. */
 	int64_t s = sym_find(b, symbol);
-	if (s < 0 && !paper__symbol_valid(symbol))
-		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol", symbol);
+	int rc;
+	if (s < 0 && (rc = instrument_check_name(b, symbol)) != PAPER_OK)
+		return rc;
 	if (s < 0 || !b->syms[s].has_data)
 		return PAPER_OK;
 	const instrument *sy = &b->syms[s];
@@ -1128,7 +1145,21 @@ void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach
 uint32_t paper__broker_symbol(paper_broker *b, const char *name)
 {
 	int64_t found = sym_find(b, name);
-	return found < 0 ? sym_add(b, name) : (uint32_t)found;
+	if (found >= 0)
+		return (uint32_t)found;
+	uint32_t sym = sym_add(b, name);
+	instrument_init(b, sym);
+	return sym;
+}
+
+bool paper__broker_symbol_known(const paper_broker *b, const char *name)
+{
+	return sym_find(b, name) >= 0;
+}
+
+int paper__broker_symbol_check(const paper_broker *b, const char *name)
+{
+	return instrument_check_name(b, name);
 }
 
 const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym)
