@@ -498,8 +498,7 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 		*order_id_out = 0;
 
 	int64_t s = sym_find(b, req->symbol);
-	if ((s < 0 || b->syms[s].pos.qty == 0) &&
-	    !paper__symbol_allowed(b->p.allowed_symbols, req->symbol)) {
+	if ((s < 0 || b->syms[s].pos.qty == 0) && !instrument_allowed(b, s, req->symbol)) {
 		paper__error(PAPER_ELIMIT, "%s is not in limits.allowed_symbols (%s)", req->symbol,
 			     b->p.allowed_symbols);
 		o.sym = s < 0 ? UINT32_MAX : (uint32_t)s;
@@ -512,6 +511,8 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 	}
 	o.sym = (uint32_t)s;
 	uint8_t reason = 0;
+	if ((rc = instrument_check_order(b, &o, &reason)) != PAPER_OK)
+		return record_rejection(b, &o, req->symbol, reason, rc);
 	int64_t ref = engine_reference_price(&o, &b->syms[s]);
 	rc = risk_check_order(b, &o, ref, &reason);
 	if (rc != PAPER_OK)
@@ -727,6 +728,9 @@ PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qt
 	    (rc = price_arg(stop_price, "stop_price", &n.stop)))
 		return rc;
 	uint8_t reason = 0;
+	n.submitted = b->clock; /* the contract's rules apply now */
+	if ((rc = instrument_check_order(b, &n, &reason)) != PAPER_OK)
+		return rc;
 	int64_t ref = engine_reference_price(&n, &b->syms[o->sym]);
 	n.qty -= o->filled; /* check what is still to fill */
 	rc = risk_check_order(b, &n, ref, &reason);
@@ -778,9 +782,11 @@ static int check_daily_loss(paper_broker *b, paper_ts ts)
 static fill make_fill(const paper_broker *b, const order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price)
 {
+	/* On the instrument's tick grid, against the trader (no grid: the price as it is). */
+	int64_t price = instrument_round_tick(&b->syms[o->sym], o->side, m->price);
 	return (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
 		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
-		       .price = m->price, .fee = engine_commission(&b->p, o, m->qty, m->price),
+		       .price = price, .fee = engine_commission(&b->p, o, m->qty, price),
 		       .ref_price = m->ref, .alt_price = alt_price };
 }
 
@@ -984,6 +990,7 @@ static int market_event(paper_broker *b, uint32_t sym, mkt *m, int64_t mark, boo
 	if (rc != PAPER_OK)
 		return rc;
 	m->mark = mark;
+	m->lot = s->c.lot;
 	if (day_of(m->ts) > b->day)
 		rc = roll_day(b, m->ts);
 	if (m->ts > b->clock)
@@ -1155,6 +1162,11 @@ uint32_t paper__broker_symbol(paper_broker *b, const char *name)
 bool paper__broker_symbol_known(const paper_broker *b, const char *name)
 {
 	return sym_find(b, name) >= 0;
+}
+
+int64_t paper__broker_symbol_find(const paper_broker *b, const char *name)
+{
+	return sym_find(b, name);
 }
 
 int paper__broker_symbol_check(const paper_broker *b, const char *name)

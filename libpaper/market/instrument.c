@@ -13,6 +13,7 @@
 #include "base/instspec.h"
 #include "base/occ.h"
 #include "base/symbol.h"
+#include "base/tstext.h"
 #include "config/config.h"
 #include "market/broker_store.h"
 
@@ -114,6 +115,56 @@ PAPER_API int paper_broker_define_instrument(paper_broker *b, const char *symbol
 	return PAPER_OK;
 }
 
+int instrument_check_order(const paper_broker *b, const order *o, uint8_t *reason)
+{
+	const instrument *s = &b->syms[o->sym];
+	const contract *c = &s->c;
+	if (instrument_expired(s, o->submitted)) {
+		*reason = PAPER_REJECT_EXPIRED;
+		char when[TS_TEXT_CAP];
+		ts_format(when, c->expiry);
+		return paper__error(PAPER_ESTATE, "%s expired at %s: no more orders", s->name, when);
+	}
+	if (o->qty % c->lot != 0) {
+		*reason = PAPER_REJECT_LOT_SIZE;
+		return paper__error(PAPER_EQTY, "%s: qty %.8g is not a whole number of lots of %.8g",
+				    s->name, fx_to_double(o->qty), fx_to_double(c->lot));
+	}
+	bool reduces = o->side == PAPER_SIDE_BUY ? s->pos.qty < 0 : s->pos.qty > 0;
+	if (o->qty < c->min_qty && !(reduces && o->qty <= fx_abs(s->pos.qty))) {
+		*reason = PAPER_REJECT_LOT_SIZE;
+		return paper__error(PAPER_EQTY, "%s: qty %.8g is below the minimum %.8g", s->name,
+				    fx_to_double(o->qty), fx_to_double(c->min_qty));
+	}
+	bool has_limit = o->type == PAPER_ORDER_LIMIT || o->type == PAPER_ORDER_STOP_LIMIT;
+	bool has_stop = o->type == PAPER_ORDER_STOP || o->type == PAPER_ORDER_STOP_LIMIT;
+	if (c->tick > 1 && ((has_limit && o->limit % c->tick != 0) ||
+			    (has_stop && o->stop % c->tick != 0))) {
+		*reason = PAPER_REJECT_TICK_SIZE;
+		return paper__error(PAPER_EPRICE, "%s: %s price %.8g is not a multiple of the tick "
+				    "size %.8g", s->name, has_limit && o->limit % c->tick ? "limit"
+				    : "stop", fx_to_double(has_limit && o->limit % c->tick ? o->limit
+							    : o->stop), fx_to_double(c->tick));
+	}
+	return PAPER_OK;
+}
+
+bool instrument_allowed(const paper_broker *b, int64_t sym, const char *name)
+{
+	const char *list = b->p.allowed_symbols;
+	if (paper__symbol_allowed(list, name))
+		return true;
+	if (sym >= 0) {
+		const instrument *s = &b->syms[sym];
+		if (paper__symbol_allowed(list, s->name))
+			return true;
+		return s->c.underlying != NO_SLOT &&
+		       paper__symbol_allowed(list, b->syms[s->c.underlying].name);
+	}
+	occ_symbol o;
+	return occ_parse(name, &o, NULL) == OCC_OK && paper__symbol_allowed(list, o.root);
+}
+
 static void spec_of(const paper_broker *b, const contract *c, paper_instrument_spec *out)
 {
 	unsigned int version = out->version;
@@ -145,9 +196,8 @@ PAPER_API int paper_broker_instrument(const paper_broker *b, const char *symbol,
 	int rc = instrument_check_name(b, symbol);
 	if (rc != PAPER_OK)
 		return rc;
-	if (paper__broker_symbol_known(b, symbol)) {
-		/* Known: the broker's own record (a lookup that adds nothing). */
-		uint32_t sym = paper__broker_symbol((paper_broker *)b, symbol);
+	int64_t sym = paper__broker_symbol_find(b, symbol);
+	if (sym >= 0) {
 		spec_of(b, &b->syms[sym].c, out);
 		return PAPER_OK;
 	}
