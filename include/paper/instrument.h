@@ -147,7 +147,9 @@ PAPER_API int paper_occ_parse(const char *symbol, paper_instrument_spec *out);
 /**
  * Define, or replace, the contract of a symbol on this broker. Allowed until the symbol's
  * first order is accepted (market data may come before); after that the contract is fixed
- * (PAPER_ESTATE), because orders, positions and fills were valued with it.
+ * (PAPER_ESTATE), because orders, positions and fills were valued with it - except that the
+ * same contract again is accepted and changes nothing (a restarted program defining what it
+ * defined before).
  * A definition wins over the OCC reading of the same symbol.
  *
  * A broker opened from a ledger gets its instruments from the account's stored config
@@ -158,7 +160,8 @@ PAPER_API int paper_occ_parse(const char *symbol, paper_instrument_spec *out);
  * @param spec copied; texts are read up to their NUL.
  * @return PAPER_OK; PAPER_EINVAL (NULL, a bad symbol, a field out of its range, a field that
  *         does not belong to the asset class; the message names it); PAPER_ETIME (expiry out
- *         of range); PAPER_EVERSION; PAPER_ESTATE (the symbol has had an accepted order).
+ *         of range); PAPER_EVERSION; PAPER_ESTATE (the symbol has had an accepted order and
+ *         the contract differs).
  *         On error nothing changes.
  */
 PAPER_API int paper_broker_define_instrument(paper_broker *b, const char *symbol,
