@@ -16,9 +16,10 @@
  *   3. anything else is the default: an equity with multiplier 1, no tick grid, any quantity
  *      down to 1e-8 and no expiry - exactly how every symbol behaved before instruments
  *      existed, so programs that never define one see no change.
- * A symbol that looks like an OCC symbol but does not parse as one (a root followed by six
- * digits, then anything malformed) is refused with PAPER_EFORMAT wherever it is used, unless
- * it is defined: it is never taken for an equity by accident.
+ * A symbol that looks like an OCC symbol but does not parse as one (it starts with a letter,
+ * and six digits followed by a letter come before any character other than letters, digits
+ * and spaces) is refused with PAPER_EFORMAT wherever it is used, unless it is defined: it is
+ * never taken for an equity by accident.
  *
  * Strings: the spec holds its texts in fixed-size arrays, so a spec is a plain value that
  * owns everything it holds; nothing returned points into the broker.
@@ -136,8 +137,8 @@ PAPER_API int paper_asset_class_parse(const char *name, paper_asset_class *out);
  * as the time zone database says), origin PAPER_INSTRUMENT_OCC.
  * @param out receives the spec; its version must be set (PAPER_INSTRUMENT_SPEC_INIT).
  *        Unchanged on error.
- * @return PAPER_OK; PAPER_ENOTFOUND when symbol does not look like an OCC symbol (no root
- *         followed by six digits: "SPY", "ESZ6", "BTC-USD"); PAPER_EFORMAT when it looks
+ * @return PAPER_OK; PAPER_ENOTFOUND when symbol does not look like an OCC symbol (no six
+ *         digits followed by a letter: "SPY", "ESZ6", "BTC-USD", "S000001"); PAPER_EFORMAT when it looks
  *         like one but is malformed (wrong length or padding, lower case, a date that does
  *         not exist such as 240231, a right other than C or P, a strike that is not 8
  *         digits or is zero), the message says what; PAPER_EINVAL (NULL), PAPER_EVERSION.
