@@ -290,6 +290,8 @@ static void params_load(params *p, const paper_config *c)
 	p->commission_min = fx_of(cfg_double(c, K_COSTS_COMMISSION_MIN));
 	p->commission_per_share = fx_of(cfg_double(c, K_COSTS_COMMISSION_PER_SHARE));
 	p->commission_fixed = fx_of(cfg_double(c, K_COSTS_COMMISSION_FIXED));
+	p->commission_per_contract = fx_of(cfg_double(c, K_COSTS_COMMISSION_PER_CONTRACT));
+	p->allow_short_options = cfg_bool(c, K_LIMITS_ALLOW_SHORT_OPTIONS);
 	p->slip_base = cfg_double(c, K_COSTS_SLIPPAGE_PCT) / 100.0;
 	p->slip_market = cfg_double(c, K_COSTS_SLIPPAGE_MARKET_MULT);
 	p->slip_limit = cfg_double(c, K_COSTS_SLIPPAGE_LIMIT_MULT);
@@ -786,7 +788,8 @@ static fill make_fill(const paper_broker *b, const order *o, const fill_match *m
 	int64_t price = instrument_round_tick(&b->syms[o->sym], o->side, m->price);
 	return (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
 		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
-		       .price = price, .fee = engine_commission(&b->p, o, m->qty, price),
+		       .price = price,
+		       .fee = engine_commission(&b->p, &b->syms[o->sym], o, m->qty, price),
 		       .ref_price = m->ref, .alt_price = alt_price };
 }
 
