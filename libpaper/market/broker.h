@@ -205,6 +205,9 @@ struct paper_broker {
 	int64_t cash, realized, fees;
 	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
 	paper_ts clock;
+	/* The earliest expiry of a symbol with a position or an open order (INT64_MAX: none):
+	 * market data at or past it settles first (instrument.h), found with one compare. */
+	paper_ts next_expiry;
 	int64_t day;
 	int64_t day_start_equity;
 	int64_t day_loss_allowed; /* day_start_equity x daily_loss_limit, exact */
