@@ -836,6 +836,139 @@ START_TEST(ledger_keeps_instruments)
 }
 END_TEST
 
+
+/* ---- the reconciliation identities with multipliers, over random trading ---- */
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rnd_state += UINT64_C(0x9E3779B97F4A7C15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+#define N_PROP 6
+static const char *const prop_syms[N_PROP] = { "EQ", "SPY301220C00100000", "FUT", "BTC",
+					       "MICRO", "BIG" };
+
+static paper_broker *prop_broker(void)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "account.starting_cash", "1000000000"));
+	ck_ok(paper_config_set(cfg, "costs.commission_pct", "0.07"));
+	ck_ok(paper_config_set(cfg, "costs.commission_per_contract", "0.65"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_pct", "0.05"));
+	ck_ok(paper_config_set(cfg, "limits.max_order_qty", "1000000000"));
+	ck_ok(paper_config_set(cfg, "limits.allow_short_options", "true"));
+	ck_ok(paper_config_set(cfg, "instrument.FUT.asset_class", "future"));
+	ck_ok(paper_config_set(cfg, "instrument.FUT.multiplier", "50"));
+	ck_ok(paper_config_set(cfg, "instrument.FUT.tick_size", "0.25"));
+	ck_ok(paper_config_set(cfg, "instrument.FUT.initial_margin", "1000"));
+	ck_ok(paper_config_set(cfg, "instrument.BTC.asset_class", "crypto"));
+	ck_ok(paper_config_set(cfg, "instrument.MICRO.asset_class", "future"));
+	ck_ok(paper_config_set(cfg, "instrument.MICRO.multiplier", "0.1"));
+	ck_ok(paper_config_set(cfg, "instrument.MICRO.tick_size", "0.01"));
+	ck_ok(paper_config_set(cfg, "instrument.BIG.multiplier", "3.5"));
+	ck_ok(paper_config_set(cfg, "instrument.BIG.lot_size", "10"));
+	return tu_broker(cfg);
+}
+
+/* cash == start + realized - fees - long basis + short basis of the positions paid for, and
+ * equity == cash + their market values + the futures' unrealized P&L. */
+static void prop_check(paper_broker *b, const bool *future)
+{
+	paper_account_info a = tu_account(b);
+	int64_t expect = a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8;
+	double equity = a.cash;
+	for (size_t i = 0; i < paper_broker_position_count(b); i++) {
+		paper_position_info p = PAPER_POSITION_INFO_INIT;
+		ck_ok(paper_broker_position_at(b, i, &p));
+		int k = 0;
+		while (strcmp(prop_syms[k], p.symbol) != 0)
+			k++;
+		if (future[k]) {
+			equity += p.unrealized_pnl;
+			continue;
+		}
+		expect += p.qty_e8 > 0 ? -p.cost_basis_e8 : p.cost_basis_e8;
+		equity += p.market_value;
+	}
+	tu_require(a.cash_e8 == expect, "cash %lld != %lld", (long long)a.cash_e8,
+		   (long long)expect);
+	tu_require(fabs(a.equity - equity) <= 1e-6 * fmax(1.0, fabs(equity)), "equity %.8f != %.8f",
+		   a.equity, equity);
+	if (a.open_positions == 0) {
+		int64_t gross = 0;
+		for (size_t i = 0; i < paper_broker_trade_count(b); i++)
+			gross += trade_at(b, i).pnl_gross_e8;
+		tu_require(gross == a.realized_pnl_e8, "trades %lld != realized %lld",
+			   (long long)gross, (long long)a.realized_pnl_e8);
+		tu_require(a.cash_e8 == a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8,
+			   "flat cash does not reconcile");
+	}
+}
+
+static int64_t prop_run(uint64_t seed, int steps)
+{
+	rnd_state = seed;
+	paper_broker *b = prop_broker();
+	bool future[N_PROP];
+	double price[N_PROP] = { 100, 5, 5000, 40000, 300, 20 };
+	const double tick[N_PROP] = { 0.01, 0.01, 0.25, 0.01, 0.01, 0.01 };
+	const double lot[N_PROP] = { 1, 1, 1, 0.001, 1, 10 };
+	for (int k = 0; k < N_PROP; k++) {
+		paper_instrument_spec q = PAPER_INSTRUMENT_SPEC_INIT;
+		ck_ok(paper_broker_instrument(b, prop_syms[k], &q));
+		future[k] = q.asset_class == PAPER_ASSET_FUTURE;
+	}
+	paper_ts t = T0;
+	for (int step = 0; step < steps; step++) {
+		int k = (int)(rnd() % N_PROP);
+		/* A random walk on the tick grid, never below ten ticks. */
+		double move = ((double)(rnd() % 201) - 100.0) / 2000.0 * price[k];
+		double next = round((price[k] + move) / tick[k]) * tick[k];
+		price[k] = next < 10 * tick[k] ? 10 * tick[k] : next;
+		double lo = price[k] - tick[k], hi = price[k] + 2 * tick[k];
+		t += MIN_US;
+		ck_ok(paper_broker_on_bar(b, prop_syms[k], t, price[k], hi, lo, price[k], 1e6));
+		if (rnd() % 3 == 0) {
+			paper_side side = rnd() % 2 ? PAPER_SIDE_BUY : PAPER_SIDE_SELL;
+			double qty = (double)(1 + rnd() % 20) * lot[k];
+			paper_order_request r = PAPER_ORDER_REQUEST_INIT;
+			r.symbol = prop_syms[k];
+			r.side = side;
+			r.qty = qty;
+			int rc = paper_broker_submit(b, &r, NULL);
+			tu_require(rc == PAPER_OK || rc == PAPER_EFUNDS || rc == PAPER_ELIMIT,
+				   "submit %s: %d %s", prop_syms[k], rc, paper_last_error());
+		}
+		prop_check(b, future);
+	}
+	for (int k = 0; k < N_PROP; k++) {
+		paper_position_info p = PAPER_POSITION_INFO_INIT;
+		if (paper_broker_position(b, prop_syms[k], &p) == PAPER_OK)
+			ck_ok(paper_broker_close_position(b, prop_syms[k], PAPER_EXIT_MANUAL, NULL));
+	}
+	prop_check(b, future);
+	paper_account_info a = tu_account(b);
+	ck_assert_uint_eq(a.open_positions, 0);
+	ck_assert_uint_gt(a.closed_trades, 50);
+	int64_t digest = a.cash_e8 ^ (a.fees_e8 * 31);
+	paper_broker_free(b);
+	return digest;
+}
+
+START_TEST(reconciliation_with_multipliers)
+{
+	int64_t d1 = prop_run(UINT64_C(20261204), 20000);
+	int64_t d2 = prop_run(UINT64_C(20261204), 20000);
+	ck_assert_int_eq(d1, d2); /* the same inputs, the same money to the last unit */
+	prop_run(UINT64_C(7), 5000);
+}
+END_TEST
+
 Suite *instrument_suite(void);
 
 Suite *instrument_suite(void)
@@ -862,6 +995,7 @@ Suite *instrument_suite(void)
 	tcase_add_test(money, options_round_trip_and_expiry);
 	tcase_add_test(money, short_options);
 	tcase_add_test(money, ledger_keeps_instruments);
+	tcase_add_test(money, reconciliation_with_multipliers);
 	suite_add_tcase(s, money);
 	return s;
 }
