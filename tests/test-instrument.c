@@ -302,6 +302,16 @@ START_TEST(config_sections)
 	/* Forms refused at once, nothing changed. */
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "fifty"), PAPER_ECONFIG);
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "nan"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "0"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "-50"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.tick_size", "0"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.tick_size", "-0.25"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.strike", "0"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.expiry", "99999-01-01"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.expiry", "1969-12-31"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "1e7"), PAPER_OK);
+	ck_assert_int_eq(paper_config_validate(cfg), PAPER_ECONFIG); /* past 1e6 */
+	ck_ok(paper_config_set(cfg, "instrument.ESZ6.multiplier", "50"));
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.expiry", "2026-02-30"), PAPER_ECONFIG);
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.asset_class", "bond"), PAPER_ECONFIG);
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.colour", "red"), PAPER_ECONFIG);
