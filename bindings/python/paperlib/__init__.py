@@ -67,9 +67,11 @@ from .errors import (
     UnsupportedError,
     check,
 )
+from .drift import Drift, DriftRow, DriftSummary, drift
 from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
+from .readiness import Criterion, Readiness, Recommendation
 from .replay import DayInfo, Replay, ReplayStats, replay
 from .session import EntryResult, Intent, Session, SessionPosition, SessionStats, Signal, read_plan
 from .results import (
@@ -122,8 +124,12 @@ __all__ = [
     "ConfigType",
     "ConfigValue",
     "ConfigViolation",
+    "Criterion",
     "Decision",
     "DecisionStatus",
+    "Drift",
+    "DriftRow",
+    "DriftSummary",
     "Direction",
     "Durability",
     "EquityPoint",
@@ -159,6 +165,8 @@ __all__ = [
     "PaperMemoryError",
     "PnlBasis",
     "Position",
+    "Readiness",
+    "Recommendation",
     "RejectReason",
     "ReportPoint",
     "SafetyError",
@@ -174,6 +182,7 @@ __all__ = [
     "YearsBasis",
     "check",
     "check_source",
+    "drift",
     "from_ts",
     "metrics",
     "to_ts",
