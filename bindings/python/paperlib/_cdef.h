@@ -541,6 +541,8 @@ typedef struct paper_decision {
 	char reasoning[...];
 	paper_decision_status status;
 	uint64_t order_id;
+	double risk;
+	double current_price;
 	...;
 } paper_decision;
 
@@ -589,6 +591,7 @@ typedef struct paper_signal {
 	paper_ts ts;
 	const char *signal_id;
 	const char *strategy;
+	double ref_price;
 	...;
 } paper_signal;
 
