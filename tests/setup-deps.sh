@@ -25,6 +25,8 @@ python3-pytest
 python3-numpy
 python3-pandas        # reference values of the quant statistics, DataFrames in and out
 python3-scipy
+python3-dask          # paperlib's sweeps: a local Dask cluster in the sweep tests and
+python3-distributed   # benchmark, paper sweep (optional at run time)
 python3-hypothesis    # the money property tests
 abigail-tools         # the ABI check against the recorded baseline
 valgrind

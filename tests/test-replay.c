@@ -472,7 +472,7 @@ static const bad_case bad_bars[] = {
 	{ "close_out", "2024-01-02T15:30:00Z,100,101,99,98,10", "X.csv:3: field 'close': close 98 is outside" },
 	{ "volume", "2024-01-02T15:30:00Z,100,101,99,100,-5", "X.csv:3: field 'volume': negative volume -5" },
 	{ "duplicate", good_row, "X.csv:3: field 'timestamp': duplicate timestamp (also on line 2)" },
-	{ "epoch_dup", "1704205800,100,101,99,100,10", "X.csv:3: field 'timestamp': duplicate timestamp (also on line 2)" },
+	{ "epoch_mixed", "1704205800,100,101,99,100,10", "X.csv:3: field 'timestamp': '1704205800' is an epoch, but line 2 was ISO-8601 UTC: one time form per file" },
 	{ "unsorted", "2024-01-02T14:00:00Z,100,101,99,100,10", "X.csv:3: field 'timestamp': not sorted: earlier than line 2" },
 	{ "no_zone", "2024-01-02T15:30:00,100,101,99,100,10", "X.csv:3: field 'timestamp': '2024-01-02T15:30:00' is neither" },
 	{ "bad_date", "2024-02-30T15:30:00Z,100,101,99,100,10", "X.csv:3: field 'timestamp': '2024-02-30T15:30:00Z' is not a valid date" },
@@ -525,16 +525,19 @@ START_TEST(bad_files)
 {
 	char *dir = tmp_dir();
 	static const struct { const char *name, *text, *want; } cases[] = {
-		{ "X.csv", "time,open,high,low,close,volume\n", "X.csv:1: header: unknown column 'time'" },
+		{ "X.csv", "when,open,high,low,close,volume\n", "X.csv:1: header: unknown column 'when'" },
 		{ "X.csv", "timestamp,open,high,low,close\n", "X.csv:1: header: no 'volume' column" },
 		{ "X.csv", "timestamp,open,open,low,close,volume\n", "header: repeated column 'open'" },
 		{ "X.csv", "", "X.csv: empty file" },
 		{ "bad name.csv", "timestamp,open,high,low,close,volume\n", "is not a valid symbol" },
 		{ "S.csv", "symbol,timestamp,open,high,low,close,volume\nA B,2024-01-02T14:30:00Z,1,1,1,1,1\n",
 		  "S.csv:2: field 'symbol': 'A B' is not a valid symbol" },
+		/* Symbols interleave (A comes back after B): one stream, in time order. A file of
+		 * one symbol's rows, then another's, is read grouped (test-dialects.c). */
 		{ "S.csv", "symbol,timestamp,open,high,low,close,volume\n"
-			   "A,2024-01-02T14:30:00Z,1,1,1,1,1\nB,2024-01-02T14:00:00Z,1,1,1,1,1\n",
-		  "S.csv:3: field 'timestamp': not sorted: earlier than line 2" },
+			   "A,2024-01-02T14:30:00Z,1,1,1,1,1\nB,2024-01-02T14:30:00Z,1,1,1,1,1\n"
+			   "A,2024-01-02T14:00:00Z,1,1,1,1,1\n",
+		  "S.csv:4: field 'timestamp': not sorted: earlier than line 3" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		int rc = replay_bars_text(dir, cases[i].name, cases[i].text, false, NULL);

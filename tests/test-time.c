@@ -128,8 +128,8 @@ static int replay_row(paper_ts t)
 	return rc;
 }
 
-/* A replay of a CSV file with one bar row stamped text. */
-static int replay_csv(const char *text)
+/* A replay of a CSV file with one bar row stamped text, its epochs in unit. */
+static int replay_csv_in(const char *text, paper_time_unit unit)
 {
 	char *dir = g_dir_make_tmp("paper-time-XXXXXX", NULL);
 	char *path = g_build_filename(dir, "X.csv", NULL);
@@ -137,8 +137,10 @@ static int replay_csv(const char *text)
 	ck_assert(g_file_set_contents(path, body, -1, NULL));
 	paper_broker *b = tu_broker_plain();
 	paper_replay *r = NULL;
+	paper_replay_bars_options o = PAPER_REPLAY_BARS_OPTIONS_INIT;
+	o.time_unit = unit;
 	ck_ok(paper_replay_new(&r, b, NULL));
-	ck_ok(paper_replay_add_bars_path(r, path));
+	ck_ok(paper_replay_add_bars_file_with(r, path, &o));
 	int rc = paper_replay_run(r);
 	if (rc != PAPER_OK)
 		tu_require(strstr(paper_last_error(), "X.csv:2: field 'timestamp'"), "%s",
@@ -153,6 +155,11 @@ static int replay_csv(const char *text)
 	return rc;
 }
 
+static int replay_csv(const char *text)
+{
+	return replay_csv_in(text, PAPER_TIME_UNIT_AUTO);
+}
+
 START_TEST(replays_at_the_ends_of_the_range)
 {
 	for (size_t i = 0; i < G_N_ELEMENTS(outside); i++)
@@ -161,11 +168,20 @@ START_TEST(replays_at_the_ends_of_the_range)
 	ck_ok(replay_row(PAPER_TS_MAX));
 	ck_ok(replay_csv("1970-01-01T00:00:00Z"));
 	ck_ok(replay_csv("9999-12-31T23:59:59.999999Z"));
-	ck_ok(replay_csv("253402300799.999999"));
+	/* Epoch seconds past 2286 (11 and 12 digits) name no unit by their digits: asked for. */
+	ck_ok(replay_csv_in("253402300799.999999", PAPER_TIME_UNIT_S));
+	ck_assert_int_eq(replay_csv("253402300799.999999"), PAPER_EFORMAT);
+	ck_assert_ptr_nonnull(strstr(paper_last_error(), "--time-unit"));
+	ck_ok(replay_csv("9999999999"));
+	ck_ok(replay_csv_in("253402300799999999", PAPER_TIME_UNIT_US));
+	ck_ok(replay_csv_in("9999999999999999000", PAPER_TIME_UNIT_NS));
+	ck_assert_int_eq(replay_csv_in("9999999999999999999", PAPER_TIME_UNIT_NS), PAPER_EFORMAT);
+	ck_assert_int_eq(replay_csv_in("253402300799999999000", PAPER_TIME_UNIT_NS), PAPER_EFORMAT);
 	ck_assert_int_eq(replay_csv("1969-12-31T23:59:59.999999Z"), PAPER_EFORMAT);
 	ck_assert_int_eq(replay_csv("0001-01-01T00:00:00Z"), PAPER_EFORMAT);
-	ck_assert_int_eq(replay_csv("253402300800"), PAPER_EFORMAT);
-	ck_assert_int_eq(replay_csv("999999999999.999999"), PAPER_EFORMAT);
+	ck_assert_int_eq(replay_csv_in("253402300800", PAPER_TIME_UNIT_S), PAPER_EFORMAT);
+	ck_assert_int_eq(replay_csv_in("999999999999.999999", PAPER_TIME_UNIT_S), PAPER_EFORMAT);
+	ck_assert_int_eq(replay_csv_in("253402300800000", PAPER_TIME_UNIT_MS), PAPER_EFORMAT);
 
 	paper_broker *b = tu_broker_plain();
 	paper_replay *r = NULL;

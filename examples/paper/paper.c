@@ -33,6 +33,7 @@ static const command commands[] = {
 	{ "replay", cmd_replay, "replay signals over historical bars: trades CSV and summary JSON" },
 	{ "execute", cmd_execute, "turn a trade plan into orders (for the next session, or over bars)" },
 	{ "walk-forward", cmd_walk_forward, "run a month day by day: daily rows and a summary JSON" },
+	{ "sweep", cmd_sweep, "replay a parameter grid on Dask: one row of metrics per set (Python)" },
 	{ "migrate", cmd_migrate, "copy a ledger's accounts into another (SQLite <-> PostgreSQL)" },
 	{ "check", cmd_check, "check a ledger through and through, without writing: storage and logs" },
 	{ "feed", cmd_feed, "print what a live market-data feed sends (coinbase, binance, ...)" },

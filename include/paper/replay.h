@@ -14,7 +14,8 @@
  * Bad input (a malformed row, high below low, negative volume, timestamps out of order or
  * duplicated within a symbol, a signal for a symbol no bars input has) fails the run with
  * PAPER_EFORMAT and a message naming the file, the line and the field; with skip_bad_rows such
- * rows are skipped and counted instead. A failed run removes the trades file it was writing.
+ * rows are skipped and counted instead, but an input whose every row was bad still fails the
+ * run (when it finishes). A failed run removes the trades file it was writing.
  *
  * Ownership: paper_replay_new() borrows the broker (it must outlive the replay) and creates a
  * session on it, owned by the replay. In-memory columns are borrowed until the replay is
@@ -128,7 +129,9 @@ PAPER_API paper_session *paper_replay_session(const paper_replay *r);
 
 /**
  * Add bars from a CSV file, or from every *.csv file of a directory (in name order). The
- * header names the columns: timestamp, open, high, low, close, volume, and optionally symbol.
+ * header names the columns: timestamp, open, high, low, close, volume, and optionally symbol;
+ * or those of another tool's dialect (Yahoo, Binance, Alpaca, Polygon, Stooq, pandas:
+ * docs/formats.md), found from the header and reported (paper_replay_source_get()).
  * Without a symbol column the file holds one symbol, its name without ".csv". The header is
  * read now; the rows during the run.
  * @param r the replay (not yet run).
@@ -137,6 +140,64 @@ PAPER_API paper_session *paper_replay_session(const paper_replay *r);
  *         symbol already added), PAPER_ESTATE (already running), PAPER_EINVAL.
  */
 PAPER_API int paper_replay_add_bars_path(paper_replay *r, const char *path);
+
+/** The unit of epoch times in a bars file (paper_replay_bars_options.time_unit). */
+typedef enum paper_time_unit {
+	PAPER_TIME_UNIT_AUTO = 0, /**< by the number of digits: up to 10 seconds, 13 milliseconds,
+				       16 microseconds, 19 nanoseconds; other counts are refused */
+	PAPER_TIME_UNIT_S = 1,    /**< seconds */
+	PAPER_TIME_UNIT_MS = 2,   /**< milliseconds */
+	PAPER_TIME_UNIT_US = 3,   /**< microseconds */
+	PAPER_TIME_UNIT_NS = 4,   /**< nanoseconds */
+} paper_time_unit;
+
+/**
+ * How to read bars files written by other tools (docs/formats.md, "Dialects"). The dialect
+ * itself (Yahoo, Binance, Alpaca, Polygon, Stooq, pandas, ...) is found from each file's
+ * header and reported (paper_replay_source_get()); these say what a file cannot.
+ * Initialise with PAPER_REPLAY_BARS_OPTIONS_INIT or paper_replay_bars_options_init().
+ */
+typedef struct paper_replay_bars_options {
+	unsigned int version;       /**< PAPER_REPLAY_BARS_OPTIONS_VERSION */
+	const char *columns;        /**< "ts=Date,close=Close": the columns of these roles (ts, or
+				         date and time; symbol, open, high, low, close, volume,
+				         adj_close), the others found by name, unknown names then
+				         ignored; NULL: every column found by name */
+	paper_time_unit time_unit;  /**< the unit of epoch times; AUTO: by their digits */
+	const char *tz;             /**< the zone of times written without one (an IANA name such
+				         as America/New_York, UTC, or +05:30): they are local times
+				         there, and dates start at its midnight; NULL: such times
+				         are refused and dates are 00:00 UTC */
+	bool adjusted;              /**< use the adjusted close (Yahoo's Adj Close) as the close
+				         and scale open, high and low by adjusted close / close */
+} paper_replay_bars_options;
+
+#define PAPER_REPLAY_BARS_OPTIONS_VERSION 1
+#define PAPER_REPLAY_BARS_OPTIONS_INIT                                                     \
+	{ .version = PAPER_REPLAY_BARS_OPTIONS_VERSION, .columns = NULL,                   \
+	  .time_unit = PAPER_TIME_UNIT_AUTO, .tz = NULL, .adjusted = false }
+
+/**
+ * Fill opts with the defaults of the given version.
+ * @param opts the options.
+ * @param version PAPER_REPLAY_BARS_OPTIONS_VERSION.
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION.
+ */
+PAPER_API int paper_replay_bars_options_init(paper_replay_bars_options *opts,
+					     unsigned int version);
+
+/**
+ * paper_replay_add_bars_path() with options for files other tools wrote: a file, or every
+ * *.csv file of a directory (in name order), each read in the dialect its header shows.
+ * @param r the replay (not yet run).
+ * @param path a file or a directory.
+ * @param opts how to read them (NULL: as paper_replay_add_bars_path()); copied.
+ * @return PAPER_OK, PAPER_EIO, PAPER_EFORMAT (a header of no dialect, a --columns name the
+ *         header lacks, a symbol already added, ...), PAPER_EINVAL (bad options: a role or
+ *         zone unknown, a time unit out of range), PAPER_EVERSION, PAPER_ESTATE.
+ */
+PAPER_API int paper_replay_add_bars_file_with(paper_replay *r, const char *path,
+					      const paper_replay_bars_options *opts);
 
 /**
  * Add in-memory bars. The struct is copied; the arrays it points to are borrowed.
@@ -222,6 +283,46 @@ PAPER_API int paper_replay_stats_get(const paper_replay *r, paper_replay_stats *
  * @return PAPER_OK, PAPER_EINVAL, PAPER_ENOMEM.
  */
 PAPER_API int paper_replay_summary_json(const paper_replay *r, unsigned int flags, char **out);
+
+/** How one bars input was read: its dialect, in a word and in a sentence, and its counts. */
+typedef struct paper_replay_source_info {
+	unsigned int version;       /**< PAPER_REPLAY_SOURCE_INFO_VERSION */
+	const char *name;           /**< the file's path, or "columns #N"; borrowed from the replay */
+	const char *dialect;        /**< libpaper, yahoo, yfinance, stooq, stooq-intraday,
+				         stooq-data, binance, alpaca, polygon, polygon-flat,
+				         pandas, columns (as given), memory (in-memory columns);
+				         static */
+	const char *report;         /**< one line: "Yahoo Finance daily: dates at 00:00 UTC; Adj
+				         Close ignored (--adjusted uses it); 1 row without prices
+				         (null or empty) skipped"; borrowed, valid until the next
+				         call for this source or paper_replay_free() */
+	uint64_t rows;              /**< rows read so far (CSV data rows; in-memory: rows taken) */
+	uint64_t rows_skipped;      /**< bad rows skipped (skip_bad_rows) */
+	uint64_t rows_empty;        /**< rows without prices (Yahoo's null, pandas' NaN), skipped
+				         by rule: a day without trading */
+	uint64_t values_rounded;    /**< numbers with more than 8 decimals, rounded */
+} paper_replay_source_info;
+
+#define PAPER_REPLAY_SOURCE_INFO_VERSION 1
+#define PAPER_REPLAY_SOURCE_INFO_INIT { .version = PAPER_REPLAY_SOURCE_INFO_VERSION }
+
+/**
+ * Number of bars inputs (files and column sets), in the order they were added.
+ * @param r the replay; NULL gives 0.
+ * @return the count.
+ */
+PAPER_API size_t paper_replay_source_count(const paper_replay *r);
+
+/**
+ * How bars input number index was read. Counts grow while the replay runs; the time form in
+ * the report is known once the first row is read.
+ * @param r the replay.
+ * @param index 0 .. paper_replay_source_count() - 1.
+ * @param out receives the information; its version must be set.
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ERANGE.
+ */
+PAPER_API int paper_replay_source_get(const paper_replay *r, size_t index,
+				      paper_replay_source_info *out);
 
 /** One UTC day of a run with the daily option. */
 typedef struct paper_day_info {

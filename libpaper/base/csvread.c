@@ -27,13 +27,41 @@ int csv_open(csv_reader *r, const char *path)
 	posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 	r->path = g_strdup(path);
-	r->buf = g_malloc(CSV_BUFFER);
+	r->owns_fd = true;
+	r->cap = CSV_BUFFER;
+	r->buf = g_malloc(r->cap);
 	return PAPER_OK;
+}
+
+void csv_open_range(csv_reader *r, const csv_reader *parent, uint64_t off, uint64_t end,
+		    uint64_t line0, size_t cap)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = parent->fd;
+	r->path = g_strdup(parent->path);
+	r->cap = cap < CSV_BUFFER ? cap : CSV_BUFFER;
+	r->buf = g_malloc(r->cap);
+	r->base = r->off = off;
+	r->end = end;
+	r->line = line0;
+	r->size = end - off;
+	r->eof = end <= off;
+}
+
+void csv_restrict(csv_reader *r, uint64_t off, uint64_t end, uint64_t line0)
+{
+	r->pos = r->len = 0;
+	r->base = r->off = off;
+	r->end = end;
+	r->line = line0;
+	r->bytes = 0;
+	r->size = end - off;
+	r->eof = end <= off;
 }
 
 void csv_close(csv_reader *r)
 {
-	if (r->fd >= 0 && r->buf)
+	if (r->fd >= 0 && r->buf && r->owns_fd)
 		close(r->fd);
 	g_free(r->buf);
 	g_free(r->path);
@@ -47,10 +75,19 @@ static int refill(csv_reader *r)
 	if (r->pos > 0) {
 		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
 		r->len -= r->pos;
+		r->base += r->pos;
 		r->pos = 0;
+	} else if (r->len == r->cap && r->cap < CSV_BUFFER) {
+		/* A line longer than a range reader's buffer: room for it. */
+		r->cap = r->cap * 2 < CSV_BUFFER ? r->cap * 2 : CSV_BUFFER;
+		r->buf = g_realloc(r->buf, r->cap);
 	}
-	while (r->len < CSV_BUFFER) {
-		ssize_t got = read(r->fd, r->buf + r->len, CSV_BUFFER - r->len);
+	while (r->len < r->cap) {
+		size_t want = r->cap - r->len;
+		if (r->end && want > r->end - r->off)
+			want = (size_t)(r->end - r->off);
+		ssize_t got = r->end ? pread(r->fd, r->buf + r->len, want, (off_t)r->off)
+				     : read(r->fd, r->buf + r->len, want);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
@@ -59,7 +96,12 @@ static int refill(csv_reader *r)
 			r->eof = true;
 			break;
 		}
+		r->off += (uint64_t)got;
 		r->len += (size_t)got;
+		/* A byte order mark at the very start is no part of the first line. */
+		if (r->bytes == 0 && r->line == 0 && r->pos == 0 && r->len >= 3 &&
+		    memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+			r->pos = r->bytes = 3;
 		/* One read is enough when it brought a line end. */
 		if (memchr(r->buf + r->len - (size_t)got, '\n', (size_t)got))
 			break;
@@ -78,7 +120,7 @@ int csv_next(csv_reader *r, const char **line, size_t *len)
 				int rc = refill(r);
 				if (rc != PAPER_OK)
 					return rc;
-				if (r->len == CSV_BUFFER && !memchr(r->buf, '\n', r->len))
+				if (r->len == r->cap && r->cap == CSV_BUFFER && !memchr(r->buf, '\n', r->len))
 					return paper__error(PAPER_EFORMAT, "%s:%" G_GUINT64_FORMAT ": line "
 							    "longer than %d bytes", r->path, r->line + 1,
 							    CSV_BUFFER);
@@ -103,4 +145,12 @@ int csv_next(csv_reader *r, const char **line, size_t *len)
 		*len = n;
 		return 1;
 	}
+}
+
+void csv_unread(csv_reader *r, const char *line)
+{
+	size_t at = (size_t)(line - r->buf);
+	r->bytes -= r->pos - at;
+	r->pos = at;
+	r->line--;
 }

@@ -108,6 +108,16 @@ static inline fx_parse_status fx_parse_field(const char *p, const char *e, int64
 	return fx_parse(s, (size_t)(p - s), out);
 }
 
+/*
+ * A decimal number as other tools write it, rounded to 1e-8: [+-]digits[.digits] or .digits,
+ * with an optional exponent ([eE][+-]digits: 1.5e-05, 2E+06). Digits past the 8th decimal are
+ * rounded half away from zero, looking at the decimal text itself (never at a binary double):
+ * 0.123456785 is 0.12345679, -0.123456785 is -0.12345679, 183.60000000000002 is 183.6.
+ * *rounded is set when a non-zero digit was dropped. Returns FXP_OK, FXP_EMPTY, FXP_MALFORMED
+ * (inf, nan, spaces, a second point, ...) or FXP_RANGE (magnitude above FX_TEXT_MAX).
+ */
+fx_parse_status fx_parse_round(const char *s, size_t n, int64_t *out, bool *rounded);
+
 /* Why fx_parse() refused, for messages ("malformed number", ...). */
 const char *fx_parse_why(fx_parse_status st);
 

@@ -60,7 +60,7 @@ static unsigned days_in_month(int64_t y, unsigned m)
 }
 
 /* "YYYY-MM-DD" at s: its day number, or a status. */
-static ts_parse_status date_days(const char *s, int64_t *days)
+ts_parse_status ts_date_days(const char *s, int64_t *days)
 {
 	unsigned y, m, d;
 	if (s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) || !digits(s + 5, 2, &m) ||
@@ -83,7 +83,7 @@ static bool fraction_us(const char *s, size_t n, int64_t *us)
 	return true;
 }
 
-static ts_parse_status parse_iso(const char *s, size_t n, paper_ts *out, ts_cache *cache)
+ts_parse_status ts_parse_iso_z(const char *s, size_t n, paper_ts *out, ts_cache *cache)
 {
 	if (n < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[n - 1] != 'Z')
 		return TSP_FORM;
@@ -91,7 +91,7 @@ static ts_parse_status parse_iso(const char *s, size_t n, paper_ts *out, ts_cach
 	if (cache && memcmp(cache->date, s, 10) == 0) {
 		days = cache->days;
 	} else {
-		ts_parse_status st = date_days(s, &days);
+		ts_parse_status st = ts_date_days(s, &days);
 		if (st != TSP_OK)
 			return st;
 		if (cache) {
@@ -130,7 +130,7 @@ static ts_parse_status parse_epoch(const char *s, size_t n, paper_ts *out)
 ts_parse_status ts_parse(const char *s, size_t n, paper_ts *out, ts_cache *cache)
 {
 	if (n >= 20 && s[4] == '-')
-		return parse_iso(s, n, out, cache);
+		return ts_parse_iso_z(s, n, out, cache);
 	return parse_epoch(s, n, out);
 }
 
@@ -140,6 +140,13 @@ const char *ts_parse_why(ts_parse_status st, const char *s, size_t n)
 	int len = n > 64 ? 64 : (int)n;
 	if (st == TSP_DATE)
 		snprintf(msg, sizeof msg, "'%.*s' is not a valid date and time", len, s);
+	else if (st == TSP_NANOS)
+		snprintf(msg, sizeof msg, "'%.*s' has a non-zero digit below the microsecond "
+			 "(libpaper times are microseconds)", len, s);
+	else if (st == TSP_UNIT)
+		snprintf(msg, sizeof msg, "'%.*s' is an epoch of %d digits: seconds have up to 10, "
+			 "milliseconds 13, microseconds 16, nanoseconds 19; give the unit "
+			 "(--time-unit s|ms|us|ns)", len, s, ts_int_digits(s, n));
 	else if (st == TSP_RANGE)
 		snprintf(msg, sizeof msg, "'%.*s' is outside 1970-01-01T00:00:00Z .. "
 			 "9999-12-31T23:59:59.999999Z", len, s);
@@ -149,12 +156,20 @@ const char *ts_parse_why(ts_parse_status st, const char *s, size_t n)
 	return msg;
 }
 
+int ts_int_digits(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (unsigned)(s[i] - '0') < 10u)
+		i++;
+	return (int)i;
+}
+
 ts_parse_status ts_parse_date(const char *s, size_t n, paper_ts *out)
 {
 	int64_t days;
 	if (n != 10)
 		return TSP_FORM;
-	ts_parse_status st = date_days(s, &days);
+	ts_parse_status st = ts_date_days(s, &days);
 	if (st == TSP_OK)
 		*out = days * TS_DAY_US;
 	return st;

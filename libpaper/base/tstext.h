@@ -22,6 +22,8 @@ typedef enum ts_parse_status {
 	TSP_FORM,  /* neither form */
 	TSP_DATE,  /* the right form, but not a real date or time of day */
 	TSP_RANGE, /* a real time outside [PAPER_TS_MIN, PAPER_TS_MAX] */
+	TSP_NANOS, /* a non-zero digit below the microsecond (tsforms.h) */
+	TSP_UNIT,  /* an epoch whose number of digits names no unit (tsforms.h) */
 } ts_parse_status;
 
 /* Is ts one libpaper takes (1970-01-01 .. 9999-12-31, common.h)? */
@@ -46,8 +48,17 @@ static inline int64_t ts_day(paper_ts ts)
 /* Parse s[0..n) as one of the two forms; cache may be NULL. */
 ts_parse_status ts_parse(const char *s, size_t n, paper_ts *out, ts_cache *cache);
 
+/* Only the first form, 2024-01-02T14:30:00[.f]Z; cache may be NULL. */
+ts_parse_status ts_parse_iso_z(const char *s, size_t n, paper_ts *out, ts_cache *cache);
+
+/* "YYYY-MM-DD" at s (10 characters there) as days since 1970-01-01. */
+ts_parse_status ts_date_days(const char *s, int64_t *days);
+
 /* A message for a refused timestamp, naming the text (static buffer per thread). */
 const char *ts_parse_why(ts_parse_status st, const char *s, size_t n);
+
+/* The number of leading digits of s[0..n). */
+int ts_int_digits(const char *s, size_t n);
 
 /* Parse a date "YYYY-MM-DD" as its 00:00 UTC. */
 ts_parse_status ts_parse_date(const char *s, size_t n, paper_ts *out);

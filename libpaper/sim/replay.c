@@ -115,14 +115,59 @@ static int check_new(const paper_replay *r)
 	return PAPER_OK;
 }
 
-PAPER_API int paper_replay_add_bars_path(paper_replay *r, const char *path)
+PAPER_API int paper_replay_bars_options_init(paper_replay_bars_options *opts,
+					     unsigned int version)
+{
+	PAPER__CHECK_NULL(opts, "opts");
+	if (version != PAPER_REPLAY_BARS_OPTIONS_VERSION)
+		return paper__error(PAPER_EVERSION, "paper_replay_bars_options version %u unsupported",
+				    version);
+	*opts = (paper_replay_bars_options)PAPER_REPLAY_BARS_OPTIONS_INIT;
+	return PAPER_OK;
+}
+
+G_STATIC_ASSERT((int)PAPER_TIME_UNIT_S == (int)TS_UNIT_S &&
+		(int)PAPER_TIME_UNIT_NS == (int)TS_UNIT_NS);
+
+/* The options as the dialect reader takes them, every one checked before any file is read. */
+static int bar_request_of(const paper_replay_bars_options *o, bar_request *req)
+{
+	if (o->version != PAPER_REPLAY_BARS_OPTIONS_VERSION)
+		return paper__error(PAPER_EVERSION, "paper_replay_bars_options version %u unsupported "
+				    "(expected %u)", o->version, PAPER_REPLAY_BARS_OPTIONS_VERSION);
+	if ((unsigned)o->time_unit > (unsigned)PAPER_TIME_UNIT_NS)
+		return paper__error(PAPER_EINVAL, "time_unit %d is not a paper_time_unit",
+				    (int)o->time_unit);
+	int rc = o->columns ? bar_columns_check(o->columns) : PAPER_OK;
+	if (rc == PAPER_OK && o->tz) {
+		tz_local z;
+		rc = tz_local_open(&z, o->tz);
+		tz_local_close(&z);
+	}
+	*req = (bar_request){ .columns = o->columns, .unit = (ts_unit)o->time_unit, .tz = o->tz,
+			      .adjusted = o->adjusted };
+	return rc;
+}
+
+PAPER_API int paper_replay_add_bars_file_with(paper_replay *r, const char *path,
+					      const paper_replay_bars_options *opts)
 {
 	int rc = check_new(r);
 	if (rc != PAPER_OK)
 		return rc;
 	PAPER__CHECK_NULL(path, "path");
-	return g_file_test(path, G_FILE_TEST_IS_DIR) ? replay__add_bars_dir(r, path)
-						     : replay__add_bars_file(r, path);
+	paper_replay_bars_options o = PAPER_REPLAY_BARS_OPTIONS_INIT;
+	bar_request req;
+	rc = bar_request_of(opts ? opts : &o, &req);
+	if (rc != PAPER_OK)
+		return rc;
+	return g_file_test(path, G_FILE_TEST_IS_DIR) ? replay__add_bars_dir(r, path, &req)
+						     : replay__add_bars_file(r, path, &req);
+}
+
+PAPER_API int paper_replay_add_bars_path(paper_replay *r, const char *path)
+{
+	return paper_replay_add_bars_file_with(r, path, NULL);
 }
 
 PAPER_API int paper_replay_add_bar_columns(paper_replay *r, const paper_bar_columns *cols)
@@ -547,7 +592,9 @@ static int check_unknown(paper_replay *r)
 
 static int finish(paper_replay *r)
 {
-	int rc = drain_signals(r);
+	int rc = replay__check_sources(r);
+	if (rc == PAPER_OK)
+		rc = drain_signals(r);
 	if (rc == PAPER_OK)
 		rc = check_unknown(r);
 	if (rc == PAPER_OK && r->o.close_at_end)

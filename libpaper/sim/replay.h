@@ -14,6 +14,7 @@
 #include "base/atomicfile.h"
 #include "base/csvread.h"
 #include "base/tstext.h"
+#include "sim/bar_dialect.h"
 #include "sim/session.h"
 
 /* One bar as the merge carries it: symbol index in the broker, values in 1e-8. */
@@ -46,8 +47,14 @@ typedef struct bar_src {
 	const bar_row *at;     /* the row the merge sees next: &cur, or a row of the block */
 	paper_ts prev_ts;      /* rows of one source are in time order (INT64_MIN: none yet) */
 	uint64_t prev_line;
+	const struct bar_src *head; /* a group of a file grouped by symbol: the file's first */
+	uint32_t groups;       /* a file's head: its groups (1 when not grouped) */
+	uint64_t rows;         /* rows read (CSV; columns: rows taken) */
+	uint64_t skipped;      /* bad rows skipped (skip_bad_rows) */
+	char *first_skip;      /* why the first of them was bad */
 	/* CSV */
 	csv_reader csv;
+	bar_layout L;          /* the file's dialect */
 	int8_t role[CSV_MAX_FIELDS]; /* column -> bar_col */
 	uint8_t n_fields;
 	bool has_symbol;
@@ -156,13 +163,17 @@ static inline void replay__stats(const paper_replay *r, paper_replay_stats *out)
 {
 	*out = r->st;
 	out->version = PAPER_REPLAY_STATS_VERSION;
-	out->sources = r->bars->len;
+	out->sources = 0;
+	for (guint i = 0; i < r->bars->len; i++) /* a file grouped by symbol is one */
+		out->sources += ((const struct bar_src *)r->bars->pdata[i])->head == NULL;
 	out->symbols = g_hash_table_size(r->declared);
 }
 
 /* replay_bars.c */
-int replay__add_bars_file(paper_replay *r, const char *path);
-int replay__add_bars_dir(paper_replay *r, const char *path);
+int replay__add_bars_file(paper_replay *r, const char *path, const bar_request *req);
+int replay__add_bars_dir(paper_replay *r, const char *path, const bar_request *req);
+/* A source whose every row was bad and skipped fails the run: PAPER_EFORMAT naming it. */
+int replay__check_sources(const paper_replay *r);
 int replay__add_columns(paper_replay *r, const paper_bar_columns *cols);
 /* Read src's next good row into src->cur: 1, 0 at its end, or an error. */
 int replay__csv_next(paper_replay *r, bar_src *src);

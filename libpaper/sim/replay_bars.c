@@ -16,6 +16,8 @@
 #include "base/fxtext.h"
 #include "config/config.h"
 #include "market/broker_store.h"
+#include "sim/bar_fields.h"
+#include "sim/bar_groups.h"
 
 static const char *const col_names[COL__N] = {
 	[COL_TS] = "timestamp", [COL_SYMBOL] = "symbol", [COL_OPEN] = "open", [COL_HIGH] = "high",
@@ -42,9 +44,12 @@ static int bad_row(paper_replay *r, const bar_src *src, uint64_t line, const cha
 static int bad_row(paper_replay *r, const bar_src *src, uint64_t line, const char *field,
 		   const char *fmt, ...)
 {
+	/* The source's own counters are not what the checks read: they may change here. */
+	bar_src *counted = (bar_src *)src;
 	if (r->o.skip_bad_rows) {
 		r->st.rows_skipped++;
-		return SKIPPED;
+		if (counted->skipped++ > 0)
+			return SKIPPED;
 	}
 	char where[512];
 	va_list ap;
@@ -52,6 +57,14 @@ static int bad_row(paper_replay *r, const bar_src *src, uint64_t line, const cha
 	char *why = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	replay__where(src, line, where, sizeof where);
+	if (r->o.skip_bad_rows) {
+		/* Kept to say why, should every row of the source be bad. */
+		counted->first_skip = field ? g_strdup_printf("%s: field '%s': %s", where,
+						      field, why)
+					    : g_strdup_printf("%s: %s", where, why);
+		g_free(why);
+		return SKIPPED;
+	}
 	if (field)
 		paper__error(PAPER_EFORMAT, "%s: field '%s': %s", where, field, why);
 	else
@@ -84,14 +97,18 @@ static bar_src *src_new(paper_replay *r, src_kind kind, const char *name)
 	src->csv.fd = -1;
 	src->prev_ts = INT64_MIN;
 	src->at = &src->cur;
+	src->groups = 1;
 	return src;
 }
 
 void replay__bar_src_free(gpointer p)
 {
 	bar_src *src = p;
-	if (src->kind == SRC_CSV)
+	if (src->kind == SRC_CSV) {
 		csv_close(&src->csv);
+		bar_layout_clear(&src->L);
+	}
+	g_free(src->first_skip);
 	g_free(src->sym_map);
 	g_free(src->blk);
 	g_free(src->name);
@@ -117,44 +134,17 @@ static int declare(paper_replay *r, const bar_src *src, const char *name, uint32
 	return PAPER_OK;
 }
 
-/* Map the header's columns; every name known, none twice, all but symbol present. */
-static int read_header(bar_src *src, const char *line, size_t len)
-{
-	csv_field f[CSV_MAX_FIELDS];
-	size_t n = csv_split(line, len, f, CSV_MAX_FIELDS);
-	bool have[COL__N] = { false };
-
-	if (n > CSV_MAX_FIELDS)
-		return paper__error(PAPER_EFORMAT, "%s:1: header: %zu columns, at most %d", src->name,
-				    n, CSV_MAX_FIELDS);
-	for (size_t i = 0; i < n; i++) {
-		int c = 0;
-		while (c < COL__N && !csv_field_is(f[i], col_names[c]))
-			c++;
-		if (c == COL__N || have[c])
-			return paper__error(PAPER_EFORMAT, "%s:1: header: %s column '%.*s' (the columns "
-					    "are timestamp, open, high, low, close, volume and "
-					    "optionally symbol)", src->name,
-					    c == COL__N ? "unknown" : "repeated", (int)f[i].n, f[i].s);
-		have[c] = true;
-		src->role[i] = (int8_t)c;
-	}
-	for (int c = 0; c < COL__N; c++)
-		if (!have[c] && c != COL_SYMBOL)
-			return paper__error(PAPER_EFORMAT, "%s:1: header: no '%s' column", src->name,
-					    col_names[c]);
-	src->n_fields = (uint8_t)n;
-	src->has_symbol = have[COL_SYMBOL];
-	return PAPER_OK;
-}
-
-/* The symbol a file without a symbol column holds: its name without ".csv". */
-static int file_symbol(const char *path, char *out, size_t cap)
+/* The symbol a file without a symbol column holds: its name without ".csv" (Binance: up to
+ * its first '-', as in BTCUSDT-1m-2024-01.csv). */
+static int file_symbol(const char *path, bool prefix, char *out, size_t cap)
 {
 	char *base = g_path_get_basename(path);
 	size_t n = strlen(base);
 	if (n > 4 && strcmp(base + n - 4, ".csv") == 0)
 		base[n - 4] = '\0';
+	char *dash = prefix ? strchr(base, '-') : NULL;
+	if (dash && dash > base)
+		*dash = '\0';
 	int rc = paper__symbol_valid(base) ? PAPER_OK
 		 : paper__error(PAPER_EFORMAT, "%s: the file name '%s' is not a valid symbol (1-%d of "
 				"A-Z a-z 0-9 . _ / : ^ = -); add a symbol column instead", path, base,
@@ -164,32 +154,61 @@ static int file_symbol(const char *path, char *out, size_t cap)
 	return rc;
 }
 
-int replay__add_bars_file(paper_replay *r, const char *path)
+/* A file grouped by symbol: src reads the first group, a source per other group follows it. */
+static void add_groups(paper_replay *r, bar_src *src, const GArray *groups, uint64_t size)
+{
+	for (guint i = 0; i < groups->len; i++) {
+		const bar_group *g = &g_array_index(groups, bar_group, i);
+		uint64_t end = i + 1 < groups->len ? g_array_index(groups, bar_group, i + 1).off : size;
+		if (i == 0) {
+			csv_restrict(&src->csv, g->off, end, g->line - 1);
+			continue;
+		}
+		bar_src *sub = src_new(r, SRC_CSV, src->name);
+		csv_open_range(&sub->csv, &src->csv, g->off, end, g->line - 1, BAR_GROUP_BUFFER);
+		bar_layout_copy(&sub->L, &src->L);
+		memcpy(sub->role, src->role, sizeof sub->role);
+		sub->n_fields = src->n_fields;
+		sub->has_symbol = true;
+		sub->head = src;
+		g_ptr_array_add(r->bars, sub);
+	}
+}
+
+G_STATIC_ASSERT((int)BR_TS == (int)COL_TS && (int)BR_SYMBOL == (int)COL_SYMBOL &&
+		(int)BR_OPEN == (int)COL_OPEN && (int)BR_VOLUME == (int)COL_VOLUME);
+
+int replay__add_bars_file(paper_replay *r, const char *path, const bar_request *req)
 {
 	bar_src *src = src_new(r, SRC_CSV, path);
-	const char *line;
-	size_t len;
 	int rc = csv_open(&src->csv, path);
-	int got = rc == PAPER_OK ? csv_next(&src->csv, &line, &len) : rc;
-	if (got == 0)
-		rc = paper__error(PAPER_EFORMAT, "%s: empty file: no header line", path);
-	else if (got < 0)
-		rc = got;
-	else
-		rc = read_header(src, line, len);
+	if (rc == PAPER_OK)
+		rc = bar_dialect_detect(&src->L, &src->csv, path, req);
+	/* libpaper's own format is read by the fast path, with its roles. */
+	memcpy(src->role, src->L.role, sizeof src->role);
+	src->n_fields = src->L.n_fields;
+	src->has_symbol = src->L.col[BR_SYMBOL] >= 0;
 	if (rc == PAPER_OK && !src->has_symbol) {
 		char sym[PAPER_SYMBOL_MAX + 1];
-		rc = file_symbol(path, sym, sizeof sym);
+		rc = file_symbol(path, src->L.symbol_prefix, sym, sizeof sym);
 		if (rc == PAPER_OK)
 			rc = declare(r, src, sym, &src->file_sym);
 	}
+	GArray *groups = g_array_new(FALSE, FALSE, sizeof(bar_group));
+	uint64_t size = 0;
+	if (rc == PAPER_OK && src->has_symbol)
+		rc = bar_groups_find(path, &src->L, groups, &size);
 	if (rc != PAPER_OK) {
+		g_array_unref(groups);
 		replay__bar_src_free(src);
 		return rc;
 	}
 	r->open_symbols |= src->has_symbol;
 	r->bytes_total += src->csv.size;
+	src->groups = groups->len ? groups->len : 1;
 	g_ptr_array_add(r->bars, src);
+	add_groups(r, src, groups, size);
+	g_array_unref(groups);
 	return PAPER_OK;
 }
 
@@ -198,7 +217,7 @@ static gint cmp_names(gconstpointer a, gconstpointer b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int replay__add_bars_dir(paper_replay *r, const char *path)
+int replay__add_bars_dir(paper_replay *r, const char *path, const bar_request *req)
 {
 	GError *err = NULL;
 	GDir *dir = g_dir_open(path, 0, &err);
@@ -217,7 +236,7 @@ int replay__add_bars_dir(paper_replay *r, const char *path)
 			    : paper__error(PAPER_EIO, "%s: no *.csv files in the directory", path);
 	for (guint i = 0; i < names->len && rc == PAPER_OK; i++)
 		if (!g_file_test(names->pdata[i], G_FILE_TEST_IS_DIR))
-			rc = replay__add_bars_file(r, names->pdata[i]);
+			rc = replay__add_bars_file(r, names->pdata[i], req);
 	g_ptr_array_unref(names);
 	return rc;
 }
@@ -284,40 +303,60 @@ static const char *fx_text(int64_t v, char *buf)
 	return buf;
 }
 
+/*
+ * The column a bar's value came from, as the file's header names it ('Date', '<CLOSE>', 'c'),
+ * so a message points at what the user sees; libpaper's names for in-memory columns. A file
+ * of closes only has its close column for open, high and low; Stooq's time is its date.
+ */
+static const char *field_name(const bar_src *src, bar_col c)
+{
+	const bar_layout *L = &src->L;
+	if (src->kind != SRC_CSV || L->names == NULL)
+		return col_names[c];
+	int k = L->col[c];
+	if (k < 0 && c == COL_TS)
+		k = L->col[BR_DATE];
+	if (k < 0 && (c == COL_OPEN || c == COL_HIGH || c == COL_LOW))
+		k = L->col[BR_CLOSE];
+	return k >= 0 && k < L->n_fields && L->names[k][0] ? L->names[k] : col_names[c];
+}
+
 /* The slow path of check_row(): which rule the row breaks. */
 static int explain_row(paper_replay *r, const bar_src *src, const bar_row *row, const sym_track *t)
 {
 	const int64_t *v = row->v;
 	char a[FX_TEXT_CAP], b[FX_TEXT_CAP];
+	const char *ts = field_name(src, COL_TS);
 	for (int i = 0; i < 4; i++)
 		if (v[i] <= 0 || v[i] > FX_PRICE_MAX)
-			return bad_row(r, src, row->line, col_names[value_cols[i]],
+			return bad_row(r, src, row->line, field_name(src, value_cols[i]),
 				       "price must be > 0 and at most 90000000000 (got %s)",
 				       fx_text(v[i], a));
 	if (v[4] < 0)
-		return bad_row(r, src, row->line, "volume", "negative volume %s", fx_text(v[4], a));
-	if (v[4] > FX_QTY_MAX)
-		return bad_row(r, src, row->line, "volume", "volume %s above the largest 90000000000",
+		return bad_row(r, src, row->line, field_name(src, COL_VOLUME), "negative volume %s",
 			       fx_text(v[4], a));
+	if (v[4] > FX_QTY_MAX)
+		return bad_row(r, src, row->line, field_name(src, COL_VOLUME), "volume %s above the "
+			       "largest 90000000000", fx_text(v[4], a));
 	if (v[1] < v[2])
-		return bad_row(r, src, row->line, "high", "high %s is below low %s", fx_text(v[1], a),
-			       fx_text(v[2], b));
+		return bad_row(r, src, row->line, field_name(src, COL_HIGH), "high %s is below low %s",
+			       fx_text(v[1], a), fx_text(v[2], b));
 	if (v[0] < v[2] || v[0] > v[1])
-		return bad_row(r, src, row->line, "open", "open %s is outside [low, high]",
-			       fx_text(v[0], a));
+		return bad_row(r, src, row->line, field_name(src, COL_OPEN), "open %s is outside "
+			       "[low, high]", fx_text(v[0], a));
 	if (v[3] < v[2] || v[3] > v[1])
-		return bad_row(r, src, row->line, "close", "close %s is outside [low, high]",
-			       fx_text(v[3], a));
+		return bad_row(r, src, row->line, field_name(src, COL_CLOSE), "close %s is outside "
+			       "[low, high]", fx_text(v[3], a));
 	if (!ts_in_range(row->ts))
-		return bad_row(r, src, row->line, "timestamp", "%" G_GINT64_FORMAT " is outside "
+		return bad_row(r, src, row->line, ts, "%" G_GINT64_FORMAT " is outside "
 			       "1970-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z", row->ts);
 	if (row->ts < src->prev_ts)
-		return bad_row(r, src, row->line, "timestamp", "not sorted: earlier than %s %"
+		return bad_row(r, src, row->line, ts, "not sorted: earlier than %s %"
 			       G_GUINT64_FORMAT, src->kind == SRC_CSV ? "line" : "row", src->prev_line);
 	if (row->ts == t->last_ts)
-		return bad_row(r, src, row->line, "timestamp", "duplicate timestamp (also on %s %"
+		return bad_row(r, src, row->line, ts, "duplicate timestamp (also on %s %"
 			       G_GUINT64_FORMAT ")", src->kind == SRC_CSV ? "line" : "row", t->last_line);
-	return bad_row(r, src, row->line, "timestamp", "not sorted: earlier than %s %" G_GUINT64_FORMAT
+	return bad_row(r, src, row->line, ts, "not sorted: earlier than %s %" G_GUINT64_FORMAT
 		       " of the same symbol", src->kind == SRC_CSV ? "line" : "row", t->last_line);
 }
 
@@ -421,14 +460,28 @@ static inline const char *field_end(const char *p, const char *e)
 	return p;
 }
 
+/* The first row's time (which fixes the file's form), epochs, and every refused time. */
+static G_GNUC_NO_INLINE int other_time(paper_replay *r, bar_src *src, const char *p, size_t n)
+{
+	bar_row *row = &src->cur;
+	int st = bar_time_libpaper(&src->L, row->line, p, n, &row->ts, &src->tc);
+	if (G_LIKELY(st == TSP_OK))
+		return PAPER_OK;
+	char why[320];
+	return bad_row(r, src, row->line, "timestamp", "%s",
+		       bar_time_why(&src->L, st, p, n, why, sizeof why));
+}
+
 static int parse_text_field(paper_replay *r, bar_src *src, int c, const char *p, const char *q)
 {
 	bar_row *row = &src->cur;
 	if (c == COL_SYMBOL)
 		return row_symbol(r, src, (csv_field){ p, (size_t)(q - p) }, row->line, &row->sym);
-	ts_parse_status st = ts_parse(p, (size_t)(q - p), &row->ts, &src->tc);
-	return G_LIKELY(st == TSP_OK) ? PAPER_OK
-	       : bad_row(r, src, row->line, "timestamp", "%s", ts_parse_why(st, p, (size_t)(q - p)));
+	/* One form per file, fixed by its first row: ISO-8601 UTC on the fast path. */
+	size_t n = (size_t)(q - p);
+	if (G_LIKELY(src->L.iso_z) && ts_parse_iso_z(p, n, &row->ts, &src->tc) == TSP_OK)
+		return PAPER_OK;
+	return other_time(r, src, p, n);
 }
 
 /*
@@ -460,6 +513,43 @@ static int parse_bar_line(paper_replay *r, bar_src *src, const char *line, size_
 	return check_row(r, src, row);
 }
 
+/* A row of another dialect (bar_fields.c): its symbol, its time in UTC, then the checks. */
+static int dialect_line(paper_replay *r, bar_src *src, const char *line, size_t len)
+{
+	bar_layout *L = &src->L;
+	bar_row *row = &src->cur;
+	bar_fields f;
+	row->line = src->csv.line;
+	row->sym = src->file_sym;
+	bf_status st = bar_fields_parse(L, row->line, line, len, &f);
+	if (st == BFS_EMPTY) {
+		L->rows_empty++;
+		return SKIPPED;
+	}
+	const char *field = f.field >= 0 ? L->names[f.field] : NULL;
+	if (st == BFS_BAD)
+		return bad_row(r, src, row->line, field, "%s", f.why);
+	int rc = f.sym.s ? row_symbol(r, src, f.sym, row->line, &row->sym) : PAPER_OK;
+	if (rc != PAPER_OK)
+		return rc;
+	if (f.local) {
+		int c = L->col[BR_TS] >= 0 ? L->col[BR_TS] : L->col[BR_DATE];
+		char text[TS_TEXT_CAP], why[320];
+		ts_format(text, f.ts);
+		text[strlen(text) - 1] = '\0'; /* the wall clock: no Z */
+		int ts_st = bar_fields_localize(L, &f, r->track[row->sym].last_ts);
+		if (ts_st != TSP_OK)
+			return bad_row(r, src, row->line, L->names[c], "%s",
+				       bar_time_why(L, ts_st, text, strlen(text), why, sizeof why));
+	}
+	row->ts = f.ts;
+	memcpy(row->v, f.v, sizeof row->v);
+	rc = check_row(r, src, row);
+	if (rc == PAPER_OK)
+		L->values_rounded += f.rounded;
+	return rc;
+}
+
 static int csv_next_row(paper_replay *r, bar_src *src)
 {
 	const char *line;
@@ -469,7 +559,9 @@ static int csv_next_row(paper_replay *r, bar_src *src)
 		if (got <= 0)
 			return got;
 		r->rows_read++;
-		int rc = parse_bar_line(r, src, line, len);
+		src->rows++;
+		int rc = G_LIKELY(src->L.family == BF_LIBPAPER) ? parse_bar_line(r, src, line, len)
+								 : dialect_line(r, src, line, len);
 		if (rc == PAPER_OK)
 			return 1;
 		if (rc != SKIPPED)
@@ -698,4 +790,27 @@ int replay__columns_next(paper_replay *r, bar_src *src)
 int replay__csv_next(paper_replay *r, bar_src *src)
 {
 	return csv_next_row(r, src);
+}
+
+int replay__check_sources(const paper_replay *r)
+{
+	for (guint i = 0; i < r->bars->len; i++) {
+		const bar_src *src = r->bars->pdata[i];
+		if (src->head)
+			continue;
+		/* A file's rows, over its groups (which follow it). */
+		uint64_t rows = 0, skipped = 0;
+		const char *first = NULL;
+		for (guint k = i; k < i + src->groups && k < r->bars->len; k++) {
+			const bar_src *g = r->bars->pdata[k];
+			rows += g->kind == SRC_CSV ? g->rows - g->L.rows_empty : g->row;
+			skipped += g->skipped;
+			first = first ? first : g->first_skip;
+		}
+		if (skipped == 0 || skipped < rows)
+			continue;
+		return paper__error(PAPER_EFORMAT, "%s: every row was bad and skipped (%" G_GUINT64_FORMAT
+				    " rows; the first: %s)", src->name, skipped, first ? first : "?");
+	}
+	return PAPER_OK;
 }

@@ -158,7 +158,22 @@ static char *input_json(const paper_replay *r)
 	sj_ts(g, r->from);
 	sj_key(g, "to", false);
 	sj_ts(g, r->to == INT64_MAX ? 0 : r->to);
-	g_string_append_c(g, '}');
+	/* How each input was read: its dialect, never left to be guessed. */
+	sj_key(g, "read", false);
+	g_string_append_c(g, '[');
+	for (size_t i = 0; i < paper_replay_source_count(r); i++) {
+		paper_replay_source_info si = PAPER_REPLAY_SOURCE_INFO_INIT;
+		paper_replay_source_get(r, i, &si);
+		g_string_append(g, i ? ",{" : "{");
+		sj_key(g, "source", true);
+		sj_string(g, si.name);
+		sj_key(g, "dialect", false);
+		sj_string(g, si.dialect);
+		sj_key(g, "report", false);
+		sj_string(g, si.report);
+		g_string_append_c(g, '}');
+	}
+	g_string_append(g, "]}");
 	return g_string_free(g, FALSE);
 }
 

@@ -73,6 +73,9 @@ from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .readiness import Criterion, Readiness, Recommendation
 from .replay import DayInfo, Replay, ReplayStats, replay
+from .sweep import SweepCancelled, sweep
+from .overfitting import PBOResult
+from .walkforward import WalkForwardResult, walk_forward_optimise, walk_forward_optimize
 from .session import EntryResult, Intent, Session, SessionPosition, SessionStats, Signal, read_plan
 from .results import (
     Account,
@@ -116,6 +119,12 @@ __all__ = [
     "read_plan",
     "replay",
     "tearsheet",
+    "sweep",
+    "SweepCancelled",
+    "PBOResult",
+    "WalkForwardResult",
+    "walk_forward_optimise",
+    "walk_forward_optimize",
     "Account",
     "Broker",
     "Config",

@@ -9,6 +9,11 @@ checked by libpaper, which refuses a NaN or infinity naming its index.
 A ``list`` or ``tuple`` (or any other iterable) is converted once into an ``array.array``
 (one copy, checked element by element: ``bool`` and non-numbers raise ``TypeError``). For
 times, the iterable may hold ints and aware datetimes.
+
+A buffer whose memory is not aligned for its type (numpy makes one from a byte offset, and
+unpickling out-of-band data can - Dask scattering columns to its workers) is copied once into
+an aligned ``array.array``: C may not read a ``double`` or an ``uint32_t`` at an odd address
+(undefined behaviour, which UBSan halts on), so such a buffer is not borrowed.
 """
 
 from __future__ import annotations
@@ -82,6 +87,10 @@ def _check_view(mv: Any, formats: set, kind: str, what: str, size: int = 8) -> N
         raise TypeError(f"{what} must be contiguous (numpy: numpy.ascontiguousarray())")
 
 
+def _uint32_typecode() -> str:
+    return "I" if array.array("I").itemsize == 4 else "L"  # pragma: no branch
+
+
 class Borrowed:
     """``with Borrowed(obj, "double", what) as (ptr, n):`` - a C pointer to obj's memory (or
     to a one-time copy of a list) for the duration of the block, then released."""
@@ -99,9 +108,15 @@ class Borrowed:
         else:
             _check_view(mv, formats, kind, what, size)
         self.n = mv.shape[0]
+        ptr = ffi.from_buffer(ctype + "[]", obj)
+        if self.n and int(ffi.cast("uintptr_t", ptr)) % size:
+            ffi.release(ptr)
+            obj = array.array(typecode if size == 8 else _uint32_typecode())
+            obj.frombytes(mv.cast("B"))
+            ptr = ffi.from_buffer(ctype + "[]", obj)
         mv.release()
         self.owner = obj
-        self.ptr = ffi.from_buffer(ctype + "[]", obj)
+        self.ptr = ptr
 
     def __enter__(self) -> Tuple[Any, int]:
         return self.ptr, self.n

@@ -722,6 +722,37 @@ int paper_replay_new(paper_replay **out, paper_broker *b, const paper_replay_opt
 void paper_replay_free(paper_replay *r);
 paper_session *paper_replay_session(const paper_replay *r);
 int paper_replay_add_bars_path(paper_replay *r, const char *path);
+
+typedef enum paper_time_unit {
+	PAPER_TIME_UNIT_AUTO, PAPER_TIME_UNIT_S, PAPER_TIME_UNIT_MS, PAPER_TIME_UNIT_US,
+	PAPER_TIME_UNIT_NS, ...
+} paper_time_unit;
+#define PAPER_REPLAY_BARS_OPTIONS_VERSION ...
+typedef struct paper_replay_bars_options {
+	unsigned int version;
+	const char *columns;
+	paper_time_unit time_unit;
+	const char *tz;
+	bool adjusted;
+	...;
+} paper_replay_bars_options;
+int paper_replay_bars_options_init(paper_replay_bars_options *opts, unsigned int version);
+int paper_replay_add_bars_file_with(paper_replay *r, const char *path,
+				    const paper_replay_bars_options *opts);
+#define PAPER_REPLAY_SOURCE_INFO_VERSION ...
+typedef struct paper_replay_source_info {
+	unsigned int version;
+	const char *name;
+	const char *dialect;
+	const char *report;
+	uint64_t rows;
+	uint64_t rows_skipped;
+	uint64_t rows_empty;
+	uint64_t values_rounded;
+	...;
+} paper_replay_source_info;
+size_t paper_replay_source_count(const paper_replay *r);
+int paper_replay_source_get(const paper_replay *r, size_t index, paper_replay_source_info *out);
 int paper_replay_add_bar_columns(paper_replay *r, const paper_bar_columns *cols);
 int paper_replay_add_signals_file(paper_replay *r, const char *path);
 int paper_replay_add_signals(paper_replay *r, const paper_signal *signals, size_t n);

@@ -61,6 +61,25 @@ class ReplayStats:
 
 
 @dataclass(frozen=True)
+class SourceInfo:
+    """How one bars input was read (``paper_replay_source_info``)."""
+
+    #: the file's path, or "columns #N"
+    name: str
+    #: libpaper, yahoo, yfinance, stooq, stooq-intraday, stooq-data, binance, alpaca, polygon,
+    #: polygon-flat, pandas, columns (given), memory (in-memory columns)
+    dialect: str
+    #: one line: "Yahoo Finance daily: dates at 00:00 UTC; Adj Close ignored ..."
+    report: str
+    rows: int
+    rows_skipped: int
+    #: rows without prices (Yahoo's null, pandas' NaN), skipped by rule
+    rows_empty: int
+    #: numbers with more than 8 decimals, rounded half away from zero
+    values_rounded: int
+
+
+@dataclass(frozen=True)
 class DayInfo:
     """One UTC day of a run with ``daily=True`` (``paper_day_info``)."""
 
@@ -207,15 +226,61 @@ class Replay:
 
     # ---- inputs ----
 
-    def add_bars(self, path: _PathLike) -> None:
+    def add_bars(
+        self,
+        path: _PathLike,
+        *,
+        columns: Union[str, Mapping[str, str], None] = None,
+        time_unit: Optional[str] = None,
+        tz: Optional[str] = None,
+        adjusted: bool = False,
+    ) -> None:
         """Add bars from a CSV file, or from every ``*.csv`` of a directory (name order).
-        Without a symbol column a file holds one symbol, its name without ``.csv``.
+        Without a symbol column a file holds one symbol, its name without ``.csv``. Files
+        other tools write (Yahoo, yfinance, Stooq, Binance, Alpaca, Polygon, pandas'
+        ``to_csv``) are read in their dialect, found from the header; :meth:`sources` says how
+        each was read (docs/formats.md, "Dialects"). As ``paper replay``'s options:
+
+        Args:
+            columns: the columns of these roles, ``{"ts": "Date", "close": "Close"}`` or
+                ``"ts=Date,close=Close"`` (roles ts, date, time, symbol, open, high, low,
+                close, volume, adj_close); the others found by name, unknown ones ignored.
+            time_unit: ``"s"``, ``"ms"``, ``"us"`` or ``"ns"``: the unit of epoch times
+                (None: by their digits, 10 s, 13 ms, 16 us, 19 ns).
+            tz: the zone of times written without one (``"America/New_York"``, ``"UTC"``,
+                ``"+05:30"``); dates start at its midnight.
+            adjusted: use the adjusted close (Yahoo's Adj Close), scaling open, high, low.
 
         Raises:
             LedgerError: cannot read (EIO).
-            InvalidArgument: bad header or symbol name, a symbol already added (EFORMAT).
+            InvalidArgument: bad header or symbol name, a symbol already added, a column
+                ``columns`` names that the header lacks (EFORMAT); an unknown role, zone or
+                unit (EINVAL).
         """
-        check(lib.paper_replay_add_bars_path(self._ptr(), _path(path, "path")))
+        units = {None: lib.PAPER_TIME_UNIT_AUTO, "s": lib.PAPER_TIME_UNIT_S,
+                 "ms": lib.PAPER_TIME_UNIT_MS, "us": lib.PAPER_TIME_UNIT_US,
+                 "ns": lib.PAPER_TIME_UNIT_NS}
+        if time_unit not in units:
+            raise InvalidArgument(f"time_unit must be s, ms, us, ns or None, not {time_unit!r}",
+                                  ErrorCode.EINVAL)
+        if not isinstance(adjusted, bool):
+            raise TypeError(f"adjusted must be a bool, not {type(adjusted).__name__}")
+        if isinstance(columns, Mapping):
+            columns = ",".join(f"{role}={name}" for role, name in columns.items())
+        if columns is not None and not isinstance(columns, str):
+            raise TypeError(f"columns must be a str or a mapping, not {type(columns).__name__}")
+        o = ffi.new("paper_replay_bars_options *")
+        check(lib.paper_replay_bars_options_init(o, lib.PAPER_REPLAY_BARS_OPTIONS_VERSION))
+        held = []  # the option strings, alive during the call
+        if columns is not None:
+            held.append(ffi.new("char[]", _bytes(columns, "columns", 1 << 16)))
+            o.columns = held[-1]
+        if tz is not None:
+            held.append(ffi.new("char[]", _bytes(tz, "tz", 256)))
+            o.tz = held[-1]
+        o.time_unit = units[time_unit]
+        o.adjusted = adjusted
+        check(lib.paper_replay_add_bars_file_with(self._ptr(), _path(path, "path"), o))
 
     def add_bar_columns(
         self,
@@ -377,6 +442,21 @@ class Replay:
             st.sources, st.symbols, st.bars, st.bars_out_of_range, st.rows_skipped, st.signals,
             st.signals_skipped, st.signals_out_of_range, st.signals_after_data,
             st.trades_written, st.first_ts, st.last_ts)
+
+    def sources(self) -> List[SourceInfo]:
+        """How each bars input was read, in the order added: its dialect (``"yahoo"``,
+        ``"binance"``, ... ``"memory"`` for columns) and a one-line report."""
+        r = self._ptr()
+        si = ffi.new("paper_replay_source_info *")
+        out = []
+        for i in range(lib.paper_replay_source_count(r)):
+            si.version = lib.PAPER_REPLAY_SOURCE_INFO_VERSION
+            check(lib.paper_replay_source_get(r, i, si))
+            out.append(SourceInfo(
+                os.fsdecode(ffi.string(si.name)), ffi.string(si.dialect).decode(),
+                ffi.string(si.report).decode("utf-8", "replace"), si.rows, si.rows_skipped,
+                si.rows_empty, si.values_rounded))
+        return out
 
     def summary_json(self, equity_curve: bool = False) -> str:
         """The session summary with an ``"input"`` object of the replay's counters, as

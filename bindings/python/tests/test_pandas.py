@@ -56,9 +56,12 @@ def test_frame_replay_equals_csv_and_numpy_replays(tmp_path):
         assert run[0] == base[0], name  # the trades files, byte for byte
         assert run[3] == base[3], name  # every Trade record, exact fields included
         s, b = dict(run[1]), dict(base[1])
-        s["input"] = {k: v for k, v in s["input"].items() if k != "sources"}
-        b["input"] = {k: v for k, v in b["input"].items() if k != "sources"}
+        # The inputs themselves differ: how many, and how each was read (files or memory).
+        s["input"] = {k: v for k, v in s["input"].items() if k not in ("sources", "read")}
+        b["input"] = {k: v for k, v in b["input"].items() if k not in ("sources", "read")}
         assert s == b, name
+        assert {r["dialect"] for r in run[1]["input"]["read"]} == (
+            {"libpaper"} if name == "csv" else {"memory"}), name
         assert (run[2].bars, run[2].symbols) == (4623, 4)
 
 
@@ -390,9 +393,41 @@ def run_python(code):
 
 
 def test_import_does_not_import_pandas_or_numpy():
-    p = run_python("import sys, paperlib; print('pandas' in sys.modules, 'numpy' in sys.modules)")
+    p = run_python("import sys, paperlib; print(*(m in sys.modules for m in "
+                   "('pandas', 'numpy', 'dask', 'distributed')))")
     assert p.returncode == 0, p.stderr
-    assert p.stdout.split() == ["False", "False"]
+    assert p.stdout.split() == ["False", "False", "False", "False"]
+
+
+def test_without_dask_everything_else_works_and_sweeps_say_what_is_missing():
+    # Dask is optional: without python3-dask and python3-distributed paperlib imports, replays,
+    # and a sweep fails with an ImportError naming the package - after checking its grid.
+    code = f"""
+import sys
+sys.modules["dask"] = None
+sys.modules["distributed"] = None
+import paperlib
+assert paperlib.replay({str(DATA / 'bars')!r}, {str(DATA / 'signals.csv')!r}).stats().bars == 4623
+try:
+    paperlib.sweep({str(DATA / 'bars')!r}, {str(DATA / 'signals.csv')!r}, {{"tp": [-1.0]}})
+except paperlib.ConfigError:
+    pass
+else:
+    raise SystemExit("a bad grid value was not refused first")
+for call in (lambda: paperlib.sweep({str(DATA / 'bars')!r}, None, {{"tp": [1.0]}}),
+             lambda: paperlib.walk_forward_optimise({str(DATA / 'bars')!r}, None, {{"tp": [1.0]}},
+                                                    train="5D", test="2D")):
+    try:
+        call()
+    except ImportError as e:
+        assert "python3-distributed" in str(e), e
+    else:
+        raise SystemExit("no ImportError")
+print("ok")
+"""
+    p = run_python(code)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.strip() == "ok"
 
 
 def test_without_pandas_everything_else_works_and_tables_say_what_is_missing():

@@ -62,6 +62,7 @@ def test_columns_replay_equals_the_c_command_on_csv(tmp_path, as_numpy):
     assert len(py_trades.splitlines()) > 50
     c = json.loads(c_sum.read_text())
     c["input"]["sources"] = py_sum["input"]["sources"]  # 4 files there, 1 column set here
+    c["input"]["read"] = py_sum["input"]["read"]  # ... each read in its dialect
     assert py_sum == c
     assert (stats.bars, stats.symbols, stats.signals) == (4623, 4, 150)
 
@@ -150,6 +151,45 @@ def test_columns_are_borrowed_not_copied():
         r.run()
         r.close()
         px.append(1.0)  # released
+
+
+def test_misaligned_columns_reach_c_aligned():
+    # A buffer at an odd address (numpy makes one from a byte offset, and unpickling
+    # out-of-band data - Dask scattering columns to a worker - can too) must not reach C as
+    # is: reading a uint32_t or a double there is undefined behaviour (UBSan halts on it).
+    from paperlib import _buffers
+    from paperlib._paperlib import ffi
+
+    if numpy is None:
+        pytest.skip("numpy is not installed")
+    n = 40
+    raw = bytearray(8 * n + 1)
+    ts = numpy.frombuffer(raw, dtype=numpy.int64, count=n, offset=1)
+    ts[:] = [T0 + i * HOUR for i in range(n)]
+    raw_px = bytearray(8 * n + 3)
+    px = numpy.frombuffer(raw_px, dtype=numpy.float64, count=n, offset=3)
+    px[:] = numpy.linspace(100.0, 110.0, n)
+    raw_sym = bytearray(4 * n + 1)
+    sym = numpy.frombuffer(raw_sym, dtype=numpy.uint32, count=n, offset=1)
+    sym[:] = [i % 2 for i in range(n)]
+    assert not (ts.flags.aligned or px.flags.aligned or sym.flags.aligned)
+    for arr, kind, size in ((ts, "int64_t", 8), (px, "double", 8), (sym, "uint32_t", 4)):
+        b = _buffers.Borrowed(arr, kind, "x")
+        with b as (ptr, count):
+            assert int(ffi.cast("uintptr_t", ptr)) % size == 0 and count == n
+    # The same replay as from aligned copies of the columns.
+    order = numpy.argsort(ts, kind="stable")
+    cols = dict(symbols=["A", "B"], ts=ts, open=px, high=px, low=px, close=px, symbol=sym)
+    aligned = {k: (numpy.array(v) if hasattr(v, "dtype") else v) for k, v in cols.items()}
+    assert (order == numpy.arange(n)).all()
+    sums = []
+    for c in (cols, aligned):
+        with paperlib.Broker() as b, Replay(b) as r:
+            r.add_bar_columns(**c)
+            r.add_signals([Signal("A", "long", ts=T0 + 3 * HOUR + 1, confidence=0.9)])
+            r.run()
+            sums.append(r.summary())
+    assert sums[0] == sums[1]
 
 
 def test_fixed_point_columns_and_errors():

@@ -141,6 +141,7 @@ typedef struct cli_run {
 	bool has_from, has_to;
 	bool skip_bad_rows, no_progress, quiet;
 	paper_replay_options opts;
+	paper_replay_bars_options bars_opts; /* --columns --time-unit --tz --adjusted */
 	paper_broker *b;
 	paper_replay *r;
 	cli_progress progress;
@@ -181,5 +182,14 @@ void cli_progress_done(cli_progress *p);
 void cli_print_summary(FILE *out, const char *title, const paper_replay *r, double seconds);
 
 double cli_now(void);
+
+/* ---- paperlib (Python) ---- */
+
+/*
+ * Become `python3 -c BOOTSTRAP CMD ARGS...`, which runs paperlib.sweep_cli (cli_python.c says
+ * which interpreter and which paperlib). args: NULL-terminated, canonical --name=value
+ * arguments. Returns only when the interpreter cannot be started: an exit code.
+ */
+int cli_exec_python(const char *cmd, const char *const *args);
 
 #endif

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -216,6 +217,31 @@ static void print_input(FILE *out, const paper_replay_stats *rs)
 			(unsigned long long)rs->signals_after_data);
 }
 
+/* How each bars input was read, inputs read alike on one line ("3 files as ..."). */
+static void print_read(FILE *out, const paper_replay *r)
+{
+	size_t n = paper_replay_source_count(r);
+	for (size_t i = 0; i < n;) {
+		paper_replay_source_info a = PAPER_REPLAY_SOURCE_INFO_INIT;
+		paper_replay_source_get(r, i, &a);
+		char *report = strdup(a.report), *first = strdup(a.name);
+		size_t k = i + 1;
+		for (; k < n; k++) {
+			paper_replay_source_info b = PAPER_REPLAY_SOURCE_INFO_INIT;
+			paper_replay_source_get(r, k, &b);
+			if (strcmp(b.report, report) != 0)
+				break;
+		}
+		if (k - i == 1)
+			fprintf(out, "  read:    %s as %s\n", first, report);
+		else
+			fprintf(out, "  read:    %zu inputs (%s, ...) as %s\n", k - i, first, report);
+		free(report);
+		free(first);
+		i = k;
+	}
+}
+
 static void print_ambiguity(FILE *out, const paper_session_stats *st)
 {
 	if (st->ambiguous_trades == 0) {
@@ -244,6 +270,7 @@ void cli_print_summary(FILE *out, const char *title, const paper_replay *r, doub
 	fprintf(out, "%s: %.2f s, %.1f million bars/s\n", title, seconds,
 		seconds > 0 ? (double)rs.bars / seconds / 1e6 : 0.0);
 	print_input(out, &rs);
+	print_read(out, r);
 	print_signals(out, &st);
 	fprintf(out, "  trades:  %llu closed, %llu won, %llu lost", (unsigned long long)st.trades,
 		(unsigned long long)st.wins, (unsigned long long)st.losses);

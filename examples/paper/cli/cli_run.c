@@ -10,7 +10,8 @@
 
 enum {
 	RUN_BARS = CLI_RUN_BASE, RUN_SIGNALS, RUN_TRADES_OUT, RUN_SUMMARY_OUT, RUN_FROM, RUN_TO,
-	RUN_SKIP_BAD, RUN_NO_PROGRESS, RUN_QUIET, RUN_LEDGER,
+	RUN_SKIP_BAD, RUN_NO_PROGRESS, RUN_QUIET, RUN_LEDGER, RUN_COLUMNS, RUN_TIME_UNIT, RUN_TZ,
+	RUN_ADJUSTED,
 };
 
 const cli_opt cli_run_opts[] = {
@@ -21,7 +22,16 @@ const cli_opt cli_run_opts[] = {
 	{ "--summary-out", "FILE", false, RUN_SUMMARY_OUT, "write the summary as JSON ('-': standard output)" },
 	{ "--from", "TIME", false, RUN_FROM, "skip bars and signals before TIME (2024-03-01 or ISO-8601 or epoch)" },
 	{ "--to", "TIME", false, RUN_TO, "stop at TIME (exclusive)" },
-	{ "--skip-bad-rows", NULL, false, RUN_SKIP_BAD, "skip and count bad rows instead of failing" },
+	{ "--columns", "ROLE=NAME,...", false, RUN_COLUMNS, "the bars columns of these roles (ts, "
+	  "date, time, symbol, open, high, low, close, volume, adj_close): --columns ts=Date,close=Close" },
+	{ "--time-unit", "s|ms|us|ns", false, RUN_TIME_UNIT, "the unit of epoch times in the bars "
+	  "(default: by their digits, 10 s, 13 ms, 16 us, 19 ns)" },
+	{ "--tz", "ZONE", false, RUN_TZ, "the zone of bar times written without one "
+	  "(America/New_York, UTC, +05:30); dates start at its midnight" },
+	{ "--adjusted", NULL, false, RUN_ADJUSTED, "use the adjusted close (Yahoo's Adj Close) and "
+	  "scale open, high, low by it" },
+	{ "--skip-bad-rows", NULL, false, RUN_SKIP_BAD, "skip and count bad rows instead of failing "
+	  "(a file with no good row still fails)" },
 	{ "--ledger", "FILE", false, RUN_LEDGER, "record the run in a ledger (a new account named by "
 	  "account.name)" },
 	{ "--no-progress", NULL, false, RUN_NO_PROGRESS, "no progress bar" },
@@ -34,6 +44,7 @@ void cli_run_init(cli_run *run, const char *cmd)
 	memset(run, 0, sizeof *run);
 	run->cmd = cmd;
 	paper_replay_options_init(&run->opts, PAPER_REPLAY_OPTIONS_VERSION);
+	paper_replay_bars_options_init(&run->bars_opts, PAPER_REPLAY_BARS_OPTIONS_VERSION);
 }
 
 /* Grown by doubling: the arguments bound the count, nothing else does. */
@@ -43,6 +54,17 @@ static int add_input(const char ***list, int *n, const char *value)
 		*list = g_renew(const char *, *list, *n ? 2 * (size_t)*n : 1);
 	(*list)[(*n)++] = value;
 	return EXIT_OK;
+}
+
+static int time_unit(cli_run *run, const char *v)
+{
+	static const char *const units[] = { "s", "ms", "us", "ns" };
+	for (size_t i = 0; i < G_N_ELEMENTS(units); i++)
+		if (strcmp(v, units[i]) == 0) {
+			run->bars_opts.time_unit = (paper_time_unit)(PAPER_TIME_UNIT_S + (int)i);
+			return EXIT_OK;
+		}
+	return cli_fail(run->cmd, EXIT_INPUT, "--time-unit: '%s' is not s, ms, us or ns", v);
 }
 
 int cli_run_option(cli_run *run, int id, const char *v)
@@ -67,6 +89,17 @@ int cli_run_option(cli_run *run, int id, const char *v)
 	case RUN_SKIP_BAD:
 		run->skip_bad_rows = true;
 		return EXIT_OK;
+	case RUN_COLUMNS:
+		run->bars_opts.columns = v;
+		return EXIT_OK;
+	case RUN_TIME_UNIT:
+		return time_unit(run, v);
+	case RUN_TZ:
+		run->bars_opts.tz = v;
+		return EXIT_OK;
+	case RUN_ADJUSTED:
+		run->bars_opts.adjusted = true;
+		return EXIT_OK;
 	case RUN_NO_PROGRESS:
 		run->no_progress = true;
 		return EXIT_OK;
@@ -84,9 +117,11 @@ int cli_run_option(cli_run *run, int id, const char *v)
 static int add_inputs(cli_run *run)
 {
 	for (int i = 0; i < run->n_bars; i++) {
-		int rc = paper_replay_add_bars_path(run->r, run->bars[i]);
+		int rc = paper_replay_add_bars_file_with(run->r, run->bars[i], &run->bars_opts);
+		/* A bad --columns, --tz or --time-unit is the user's input, as a bad file is. */
 		if (rc != PAPER_OK)
-			return cli_fail(run->cmd, cli_exit_code(rc), "--bars: %s", paper_last_error());
+			return cli_fail(run->cmd, rc == PAPER_EINVAL ? EXIT_INPUT : cli_exit_code(rc),
+					"--bars: %s", paper_last_error());
 	}
 	for (int i = 0; i < run->n_signals; i++) {
 		int rc = paper_replay_add_signals_file(run->r, run->signals[i]);

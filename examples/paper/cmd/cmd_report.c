@@ -1,15 +1,17 @@
 /*
  * paper report: the HTML dashboard of the account, one self-contained file - written once, or
- * with --refresh written again every so many seconds until interrupted.
+ * with --refresh written again every so many seconds until interrupted; or, with --sweep, the
+ * heat map of a paper sweep's results, drawn by paperlib (cli_exec_python()).
  */
 #include "cli/cli_ops.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <glib.h>
 #include <signal.h>
-
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 
@@ -17,6 +19,7 @@ enum {
 	RP_HTML = 1, RP_REFRESH, RP_TITLE, RP_MIN_TRADES, RP_MIN_WIN_RATE, RP_MIN_SHARPE,
 	RP_MAX_DRAWDOWN, RP_MAX_ERRORS, RP_FILLS, RP_TRADES, RP_PPY, RP_MIN_CAL_DAYS,
 	RP_MIN_TRADING_DAYS, RP_MIN_CLEAN_DAYS, RP_MIN_PSR, RP_PSR_BENCHMARK, RP_ONCE,
+	RP_SWEEP, RP_X, RP_Y, RP_OBJECTIVE, RP_AGG, /* after every dashboard option */
 };
 
 static const cli_opt report_opts[] = {
@@ -42,6 +45,16 @@ static const cli_opt report_opts[] = {
 	{ NULL, NULL, false, 0, NULL },
 };
 
+/* The heat map of a sweep instead of the dashboard (no ledger). */
+static const cli_opt sweep_map_opts[] = {
+	{ "--sweep", "FILE", false, RP_SWEEP, "draw the heat map of this paper sweep --out file instead" },
+	{ "--x", "NAME", false, RP_X, "--sweep: the parameter across (default: the sweep's first)" },
+	{ "--y", "NAME", false, RP_Y, "--sweep: the parameter up (default: its second)" },
+	{ "--objective", "KEY", false, RP_OBJECTIVE, "--sweep: the metric coloured (default: the sweep's)" },
+	{ "--agg", "best|mean", false, RP_AGG, "--sweep: a cell over the other parameters (default best)" },
+	{ NULL, NULL, false, 0, NULL },
+};
+
 static const char description[] =
 	"Write the account's dashboard: one HTML file with inline CSS, SVG and one small inline\n"
 	"script, nothing fetched from anywhere, readable offline, without scripts and on a phone.\n"
@@ -64,6 +77,12 @@ static const char description[] =
 
 #define MAX_OVERRIDES 16
 
+static const char sweep_epilog[] =
+	"With --sweep FILE (the --out of paper sweep) it writes the sweep's heat map instead: two\n"
+	"parameters against the objective as inline SVG in one self-contained HTML file, each cell\n"
+	"with its exact value in data-value, and the best sets in a table. Drawn by paperlib\n"
+	"(Python); no ledger is read.\n";
+
 typedef struct report_args {
 	cli_ledger_args ledger;
 	cli_drift_args drift;
@@ -73,6 +92,9 @@ typedef struct report_args {
 	const char *keys[MAX_OVERRIDES], *values[MAX_OVERRIDES];
 	int n;
 	bool once;
+	const char *sweep, *x, *y, *objective, *agg;
+	const char *dashboard_opt; /* the first dashboard, drift or ledger option given */
+	const char *map_opt;       /* the first --x, --y, --objective, --agg given */
 } report_args;
 
 /* The watch: the account rebuilt and the page written every refresh_seconds. */
@@ -148,7 +170,30 @@ static int on_option(void *ctx, int id, const char *v)
 	uint32_t u = 0;
 	double d = 0;
 	int rc;
+	for (const cli_opt *t = sweep_map_opts + 1; t->name; t++)
+		if (t->id == id && a->map_opt == NULL)
+			a->map_opt = t->name;
+	if (id < RP_SWEEP && id != RP_HTML && id != RP_TITLE && a->dashboard_opt == NULL)
+		for (const cli_opt *t = report_opts; t->name; t++)
+			if (t->id == id)
+				a->dashboard_opt = t->name;
 	switch (id) {
+	case RP_SWEEP:
+		a->sweep = v;
+		return EXIT_OK;
+	case RP_X:
+		a->x = v;
+		return EXIT_OK;
+	case RP_Y:
+		a->y = v;
+		return EXIT_OK;
+	case RP_OBJECTIVE:
+		a->objective = v;
+		return EXIT_OK;
+	case RP_AGG:
+		a->agg = v;
+		return strcmp(v, "best") == 0 || strcmp(v, "mean") == 0
+			? EXIT_OK : cli_fail("report", EXIT_INPUT, "--agg: '%s' is not best or mean", v);
 	case RP_HTML:
 		a->html = v;
 		return EXIT_OK;
@@ -210,6 +255,8 @@ static int on_option(void *ctx, int id, const char *v)
 		return o->periods_per_year > 0 ? EXIT_OK
 			: cli_fail("report", EXIT_INPUT, "--periods-per-year must be > 0");
 	default:
+		if (a->dashboard_opt == NULL)
+			a->dashboard_opt = "--ledger/--account/--drift-*";
 		rc = cli_drift_option("report", &a->drift, id, v);
 		if (rc < 0)
 			rc = cli_ledger_option(&a->ledger, id, v);
@@ -320,9 +367,32 @@ static int keep_current(report_args *a, cli_account *acct)
 	return w.code;
 }
 
+/* --sweep: the heat map is paperlib's (heatmap.py); the options go over as they are. */
+static int sweep_map(report_args *a)
+{
+	if (a->dashboard_opt)
+		return cli_fail("report", EXIT_INPUT, "%s is for the account dashboard, not --sweep",
+				a->dashboard_opt);
+	if (access(a->sweep, R_OK) != 0)
+		return cli_fail("report", EXIT_INPUT, "--sweep: %s: %s", a->sweep, strerror(errno));
+	const char *names[] = { "--sweep", "--html", "--x", "--y", "--objective", "--agg", "--title" };
+	const char *values[] = { a->sweep, a->html, a->x, a->y, a->objective, a->agg, a->o.title };
+	char *args[8];
+	int n = 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (values[i])
+			args[n++] = g_strdup_printf("%s=%s", names[i], values[i]);
+	args[n] = NULL;
+	int code = cli_exec_python("report", (const char *const *)args);
+	for (int i = 0; i < n; i++)
+		g_free(args[i]);
+	return code;
+}
+
 int cmd_report(int argc, char **argv)
 {
-	const cli_opt *const tables[] = { report_opts, cli_report_drift_opts, cli_ledger_opts, NULL };
+	const cli_opt *const tables[] = { report_opts, cli_report_drift_opts, cli_ledger_opts,
+					  sweep_map_opts, NULL };
 	report_args a;
 	memset(&a, 0, sizeof a);
 	cli_drift_init(&a.drift);
@@ -332,13 +402,21 @@ int cmd_report(int argc, char **argv)
 	if (code == EXIT_OK && help) {
 		cli_usage(stdout, "report", "--html FILE [--refresh SECONDS [--once]] [--min-trades N] "
 			  "[--min-win-rate F]\n       [--min-sharpe F] [--max-drawdown F] [--min-psr P] "
-			  "[--drift-bars PATH [--drift-signals FILE]]\n       [--ledger PATH]",
-			  description, tables, NULL);
+			  "[--drift-bars PATH [--drift-signals FILE]]\n       [--ledger PATH]\n"
+			  "       paper report --sweep FILE --html FILE [--x NAME] [--y NAME] "
+			  "[--objective KEY]",
+			  description, tables, sweep_epilog);
 		cli_drift_clear(&a.drift);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK && a.html == NULL)
 		code = cli_fail("report", EXIT_INPUT, "--html FILE is required");
+	if (code == EXIT_OK && a.sweep) {
+		cli_drift_clear(&a.drift);
+		return sweep_map(&a);
+	}
+	if (code == EXIT_OK && a.map_opt)
+		code = cli_fail("report", EXIT_INPUT, "%s goes with --sweep FILE", a.map_opt);
 	if (code == EXIT_OK && a.drift.n_signals && a.drift.n_bars == 0)
 		code = cli_fail("report", EXIT_INPUT, "--drift-signals needs --drift-bars");
 	if (code == EXIT_OK && a.once && a.o.refresh_seconds == 0)

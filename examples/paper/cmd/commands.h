@@ -6,6 +6,7 @@
 int cmd_replay(int argc, char **argv);
 int cmd_execute(int argc, char **argv);
 int cmd_walk_forward(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 /* Operating an account kept in a ledger. */
 int cmd_init(int argc, char **argv);
