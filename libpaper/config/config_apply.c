@@ -38,6 +38,12 @@ void paper__config_apply(paper_config *cfg, const char *name, const char *text)
 		paper__config_set_text(cfg, k, text, name);
 		return;
 	}
+	if (paper__config_is_instrument_key(name)) {
+		const char *why = NULL;
+		if (paper__config_instrument_set(cfg, name, text, &why) != PAPER_OK)
+			paper__config_add_pending(cfg, PAPER_ECONFIG, name, text, why);
+		return;
+	}
 	const char *bracket = strchr(name, '[');
 	char *base = g_strndup(name, bracket ? (gsize)(bracket - name) : strlen(name));
 	if (bracket == NULL && paper__safety_is_affirmation(name, text))
@@ -51,9 +57,11 @@ void paper__config_apply(paper_config *cfg, const char *name, const char *text)
 	g_free(base);
 }
 
-/* Groups are spelled exactly, in lower case. */
+/* Groups are spelled exactly, in lower case; [instrument.SYMBOL] keeps the symbol's case. */
 bool paper__config_group_exact(const char *g)
 {
+	if (g_str_has_prefix(g, "instrument.") && g[strlen("instrument.")] != '\0')
+		return true;
 	for (const char *p = g; *p; p++)
 		if (g_ascii_isupper(*p))
 			return false;

@@ -17,6 +17,7 @@
 #include "base/text.h"
 #include "market/account.h"
 #include "market/engine.h"
+#include "market/instrument.h"
 #include "market/log.h"
 #include "market/orders.h"
 #include "market/risk.h"
@@ -132,6 +133,14 @@ static void apply_close(paper_broker *b, const event *ev)
 	orders_close(b, o);
 }
 
+/* An order or a position of sym: its expiry must be noticed. */
+static void note_expiry(paper_broker *b, uint32_t sym)
+{
+	paper_ts e = b->syms[sym].c.expiry;
+	if (e != 0 && e < b->next_expiry)
+		b->next_expiry = e;
+}
+
 /* The only function that changes a broker's account and orders. */
 static void broker_apply(paper_broker *b, const event *ev)
 {
@@ -139,6 +148,8 @@ static void broker_apply(paper_broker *b, const event *ev)
 
 	switch (ev->type) {
 	case PAPER_EVENT_ORDER_ACCEPTED:
+		b->syms[ev->ord->sym].c.traded = true;
+		note_expiry(b, ev->ord->sym);
 		orders_open(b, ev->ord);
 		if (ev->ord->id >= b->next_order_id)
 			b->next_order_id = ev->ord->id + 1;
@@ -195,6 +206,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 		break;
 	case PAPER_EVENT_POSITION_RESTORED:
 		account_set_position(b, ev->sym, ev->pos);
+		note_expiry(b, ev->sym);
 		break;
 	}
 }
@@ -238,35 +250,11 @@ static int check_alive(const paper_broker *b)
 			return check_alive(b);       \
 	} while (0)
 
-/* ---- symbols ---- */
+/* ---- symbols: market/instrument.c ---- */
 
-static int64_t sym_find(const paper_broker *b, const char *name)
+static inline int64_t sym_find(const paper_broker *b, const char *name)
 {
-	if (b->n_syms && strcmp(b->syms[b->last_sym].name, name) == 0)
-		return b->last_sym;
-	gpointer v = g_hash_table_lookup(b->sym_index, name);
-	if (v == NULL)
-		return -1;
-	((paper_broker *)b)->last_sym = GPOINTER_TO_UINT(v) - 1;
-	return b->last_sym;
-}
-
-static uint32_t sym_add(paper_broker *b, const char *name)
-{
-	if (b->n_syms == b->cap_syms) {
-		b->cap_syms = b->cap_syms ? b->cap_syms * 2 : 16;
-		b->syms = g_renew(instrument, b->syms, b->cap_syms);
-		b->positions = g_renew(uint32_t, b->positions, b->cap_syms);
-	}
-	uint32_t i = b->n_syms++;
-	instrument *s = &b->syms[i];
-	memset(s, 0, sizeof *s);
-	g_strlcpy(s->name, name, sizeof s->name);
-	s->head = s->tail = NO_SLOT;
-	s->pos.index = NO_SLOT;
-	g_hash_table_insert(b->sym_index, g_string_chunk_insert(b->sym_names, s->name),
-			    GUINT_TO_POINTER(i + 1));
-	return i;
+	return paper__broker_symbol_find(b, name);
 }
 
 /* ---- creation ---- */
@@ -289,6 +277,8 @@ static void params_load(params *p, const paper_config *c)
 	p->commission_min = fx_of(cfg_double(c, K_COSTS_COMMISSION_MIN));
 	p->commission_per_share = fx_of(cfg_double(c, K_COSTS_COMMISSION_PER_SHARE));
 	p->commission_fixed = fx_of(cfg_double(c, K_COSTS_COMMISSION_FIXED));
+	p->commission_per_contract = fx_of(cfg_double(c, K_COSTS_COMMISSION_PER_CONTRACT));
+	p->allow_short_options = cfg_bool(c, K_LIMITS_ALLOW_SHORT_OPTIONS);
 	p->slip_base = cfg_double(c, K_COSTS_SLIPPAGE_PCT) / 100.0;
 	p->slip_market = cfg_double(c, K_COSTS_SLIPPAGE_MARKET_MULT);
 	p->slip_limit = cfg_double(c, K_COSTS_SLIPPAGE_LIMIT_MULT);
@@ -338,7 +328,12 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->day_loss_allowed = fx_mul(b->cash, b->p.daily_loss_limit_fx);
 	set_loss_floor(b);
 	b->next_day = INT64_MIN;
+	b->next_expiry = INT64_MAX;
 	b->next_order_id = 1;
+	if ((rc = instrument_load_config(b)) != PAPER_OK) {
+		paper_broker_free(b);
+		return rc;
+	}
 	*out = b;
 	return PAPER_OK;
 }
@@ -405,7 +400,7 @@ static int check_enums(const paper_order_request *r)
 		return paper__error(PAPER_EINVAL, "order type %d unknown", (int)r->type);
 	if (r->tif < PAPER_TIF_GTC || r->tif > PAPER_TIF_FOK)
 		return paper__error(PAPER_EINVAL, "time in force %d unknown", (int)r->tif);
-	if (r->exit_reason < PAPER_EXIT_NONE || r->exit_reason > PAPER_EXIT_FORCE)
+	if (r->exit_reason < PAPER_EXIT_NONE || r->exit_reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "exit reason %d unknown", (int)r->exit_reason);
 	if (isnan(r->confidence) || r->confidence > 1.0)
 		return paper__error(PAPER_EINVAL, "confidence must be in [0, 1] or negative for "
@@ -422,9 +417,8 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 	if (r->version != PAPER_ORDER_REQUEST_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_order_request version %u unsupported "
 				    "(expected %u)", r->version, PAPER_ORDER_REQUEST_VERSION);
-	if (r->symbol == NULL || (sym_find(b, r->symbol) < 0 && !paper__symbol_valid(r->symbol)))
-		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol",
-				    r->symbol ? r->symbol : "(null)");
+	if ((rc = instrument_check_name(b, r->symbol)) != PAPER_OK)
+		return rc;
 	if ((rc = check_enums(r)) || (rc = qty_arg(r->qty, &o->qty)))
 		return rc;
 	bool has_limit = r->type == PAPER_ORDER_LIMIT || r->type == PAPER_ORDER_STOP_LIMIT;
@@ -507,8 +501,7 @@ static int submit(paper_broker *b, const paper_order_request *req, const exit_pl
 		*order_id_out = 0;
 
 	int64_t s = sym_find(b, req->symbol);
-	if ((s < 0 || b->syms[s].pos.qty == 0) &&
-	    !paper__symbol_allowed(b->p.allowed_symbols, req->symbol)) {
+	if ((s < 0 || b->syms[s].pos.qty == 0) && !instrument_allowed(b, s, req->symbol)) {
 		paper__error(PAPER_ELIMIT, "%s is not in limits.allowed_symbols (%s)", req->symbol,
 			     b->p.allowed_symbols);
 		o.sym = s < 0 ? UINT32_MAX : (uint32_t)s;
@@ -521,6 +514,8 @@ static int submit(paper_broker *b, const paper_order_request *req, const exit_pl
 	}
 	o.sym = (uint32_t)s;
 	uint8_t reason = 0;
+	if ((rc = instrument_check_order(b, &o, &reason)) != PAPER_OK)
+		return record_rejection(b, &o, req->symbol, reason, rc);
 	int64_t ref = engine_reference_price(&o, &b->syms[s]);
 	rc = risk_check_order(b, &o, ref, &reason);
 	if (rc != PAPER_OK)
@@ -636,7 +631,7 @@ PAPER_API int paper_broker_close_position(paper_broker *b, const char *symbol,
 	PAPER__CHECK_NULL(symbol, "symbol");
 	if (b->failed)
 		return check_alive(b);
-	if (reason < PAPER_EXIT_NONE || reason > PAPER_EXIT_FORCE)
+	if (reason < PAPER_EXIT_NONE || reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "exit reason %d unknown", (int)reason);
 	int64_t sym;
 	int rc = position_symbol(b, symbol, &sym);
@@ -670,7 +665,7 @@ static int check_exit_request(const paper_exit_request *r)
 		return paper__error(PAPER_EVERSION, "paper_exit_request version %u unsupported",
 				    r->version);
 	if (r->style < PAPER_EXIT_STYLE_MARKET || r->style > PAPER_EXIT_STYLE_STOP ||
-	    r->reason < PAPER_EXIT_NONE || r->reason > PAPER_EXIT_FORCE ||
+	    r->reason < PAPER_EXIT_NONE || r->reason > PAPER_EXIT_EXPIRY ||
 	    r->fill_reason < PAPER_FILL_MARKET_QUOTE || r->fill_reason > PAPER_FILL_AT_MARK ||
 	    (r->flags & ~(PAPER_FILL_FLAG_PARTIAL_VOLUME | PAPER_FILL_FLAG_AMBIGUOUS)))
 		return paper__error(PAPER_EINVAL, "exit request for %s: unknown style, reason or flags",
@@ -751,6 +746,9 @@ PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qt
 	    (rc = price_arg(stop_price, "stop_price", &n.stop)))
 		return rc;
 	uint8_t reason = 0;
+	n.submitted = b->clock; /* the contract's rules apply now */
+	if ((rc = instrument_check_order(b, &n, &reason)) != PAPER_OK)
+		return rc;
 	int64_t ref = engine_reference_price(&n, &b->syms[o->sym]);
 	n.qty -= o->filled; /* check what is still to fill */
 	rc = risk_check_order(b, &n, ref, &reason);
@@ -801,9 +799,12 @@ static int check_daily_loss(paper_broker *b, paper_ts ts)
 static fill make_fill(const paper_broker *b, const order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price)
 {
+	/* On the instrument's tick grid, against the trader (no grid: the price as it is). */
+	int64_t price = instrument_round_tick(&b->syms[o->sym], o->side, m->price);
 	return (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
 		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
-		       .price = m->price, .fee = engine_commission(&b->p, o, m->qty, m->price),
+		       .price = price,
+		       .fee = engine_commission(&b->p, &b->syms[o->sym], o, m->qty, price),
 		       .ref_price = m->ref, .alt_price = alt_price };
 }
 
@@ -999,6 +1000,112 @@ static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
 	return rc;
 }
 
+/* ---- expiry ---- */
+
+/*
+ * The price an expired position settles at (instrument.h): an option at its intrinsic value
+ * from the underlying's last price at or before the expiry - or, without one, at its own last
+ * price, flagged - and a future at its last price.
+ */
+static int64_t settlement_price(const paper_broker *b, const instrument *s, uint32_t *flags)
+{
+	const contract *c = &s->c;
+	*flags = 0;
+	if (c->asset_class != PAPER_ASSET_OPTION)
+		return s->mark;
+	const instrument *u = c->underlying != NO_SLOT ? &b->syms[c->underlying] : NULL;
+	if (u == NULL || !u->has_data || u->mark <= 0 || u->mark_ts > c->expiry) {
+		*flags = PAPER_FILL_FLAG_OWN_PRICE;
+		return s->mark;
+	}
+	/* Both prices within the price limit: the difference fits. */
+	int64_t v = c->right == PAPER_RIGHT_CALL ? u->mark - c->strike : c->strike - u->mark;
+	return v > 0 ? v : 0;
+}
+
+/*
+ * Settle symbol sym at its expiry: its open orders expire (reason expired), and its position
+ * closes at the settlement price, without commission or slippage, by an order and a fill
+ * stamped at the expiry (or the clock, if that is later) with exit reason expiry.
+ */
+static int settle_one(paper_broker *b, uint32_t sym)
+{
+	const instrument *s = &b->syms[sym];
+	paper_ts at = s->c.expiry > b->clock ? s->c.expiry : b->clock;
+	int rc = PAPER_OK;
+	while (rc == PAPER_OK && b->syms[sym].head != NO_SLOT)
+		rc = close_order(b, &b->slots[b->syms[sym].head], at, PAPER_EVENT_ORDER_EXPIRED,
+				 PAPER_STATUS_EXPIRED, PAPER_REJECT_EXPIRED);
+	s = &b->syms[sym];
+	if (rc != PAPER_OK || s->pos.qty == 0)
+		return rc;
+	order o;
+	memset(&o, 0, sizeof o);
+	o.id = b->next_order_id;
+	o.sym = sym;
+	o.side = s->pos.qty > 0 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY;
+	o.type = PAPER_ORDER_MARKET;
+	o.tif = PAPER_TIF_IOC;
+	o.qty = fx_abs(s->pos.qty);
+	o.exit_reason = PAPER_EXIT_EXPIRY;
+	o.confidence = -1.0;
+	o.submitted = o.updated = at;
+	o.status = PAPER_STATUS_ACCEPTED;
+	uint32_t flags;
+	int64_t price = settlement_price(b, s, &flags);
+	fill_effect effect;
+	event fe = { .type = PAPER_EVENT_FILL, .ts = at, .order_id = o.id, .effect = &effect,
+		     .f = { .seq = b->n_fills + 1, .order_id = o.id, .sym = sym, .side = o.side,
+			    .reason = PAPER_FILL_EXPIRY, .flags = flags, .ts = at, .qty = o.qty,
+			    .price = price, .fee = 0, .ref_price = price } };
+	/* Past the limits, nothing is recorded: the position stays for the caller to see. */
+	if ((rc = account_plan_fill(b, &o, &fe.f, 0, &effect)) != PAPER_OK)
+		return rc;
+	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = at, .order_id = o.id, .ord = &o };
+	if ((rc = broker_record(b, &ev)) != PAPER_OK)
+		return rc;
+	return broker_record(b, &fe);
+}
+
+/* Settle every contract that expired at or before ts, earliest first. */
+static int settle_expired(paper_broker *b, paper_ts ts)
+{
+	int rc = PAPER_OK;
+	for (;;) {
+		/* The earliest expiry still open: a few contracts at a time, so a scan is cheap. */
+		paper_ts next = INT64_MAX;
+		uint32_t first = NO_SLOT;
+		for (uint32_t i = 0; i < b->n_syms; i++) {
+			const instrument *s = &b->syms[i];
+			if (s->c.expiry == 0 || (s->pos.qty == 0 && s->head == NO_SLOT))
+				continue;
+			if (s->c.expiry < next) {
+				next = s->c.expiry;
+				first = i;
+			}
+		}
+		b->next_expiry = next;
+		if (first == NO_SLOT || next > ts || rc != PAPER_OK)
+			return rc;
+		rc = settle_one(b, first);
+		if (rc != PAPER_OK)
+			return rc;
+	}
+}
+
+PAPER_API int paper_broker_settle_expired(paper_broker *b, paper_ts ts)
+{
+	BROKER_ENTRY(b);
+	if (ts == 0)
+		ts = b->clock;
+	if (!ts_in_range(ts))
+		return ts_range_error("settle_expired", ts);
+	if (ts < b->clock)
+		return paper__error(PAPER_ETIME, "settle_expired: time %" G_GINT64_FORMAT " is before "
+				    "the broker clock %" G_GINT64_FORMAT, ts, b->clock);
+	return ts >= b->next_expiry ? settle_expired(b, ts) : PAPER_OK;
+}
+
 /*
  * Shared by quotes and bars: clock, day roll, matching, marks. A mark that would take the
  * position's value or the account past the limits refuses the event before anything changes;
@@ -1014,7 +1121,12 @@ static int market_event(paper_broker *b, uint32_t sym, mkt *m, int64_t mark, boo
 	if (rc != PAPER_OK)
 		return rc;
 	m->mark = mark;
-	if (m->ts >= b->next_day)
+	m->lot = s->c.lot;
+	/* Contracts that expired before this data settle first, at their expiry. */
+	if (m->ts >= b->next_expiry)
+		rc = settle_expired(b, m->ts);
+	s = &b->syms[sym];
+	if (rc == PAPER_OK && m->ts >= b->next_day)
 		rc = roll_day(b, m->ts);
 	if (m->ts > b->clock)
 		b->clock = m->ts;
@@ -1058,8 +1170,9 @@ static int check_symbol_time(const paper_broker *b, const char *symbol, paper_ts
 		return ts_range_error(symbol, ts);
 	/* A symbol already known passed validation when it was added. */
 	int64_t s = sym_find(b, symbol);
-	if (s < 0 && !paper__symbol_valid(symbol))
-		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol", symbol);
+	int rc;
+	if (s < 0 && (rc = instrument_check_name(b, symbol)) != PAPER_OK)
+		return rc;
 	if (s < 0 || !b->syms[s].has_data)
 		return PAPER_OK;
 	const instrument *sy = &b->syms[s];
@@ -1179,12 +1292,6 @@ void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach
 	b->sink_ctx = ctx;
 }
 
-uint32_t paper__broker_symbol(paper_broker *b, const char *name)
-{
-	int64_t found = sym_find(b, name);
-	return found < 0 ? sym_add(b, name) : (uint32_t)found;
-}
-
 const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym)
 {
 	return sym < b->n_syms ? b->syms[sym].name : NULL;
@@ -1224,8 +1331,9 @@ static int check_order_event(const paper_broker *b, const event *ev)
 		return corrupt(ev, "the order is not open");
 	if (ev->type == PAPER_EVENT_FILL) {
 		const fill *f = &ev->f;
+		bool worthless = f->reason == PAPER_FILL_EXPIRY && f->price == 0;
 		if (f->sym != o->sym || f->side != o->side || f->qty <= 0 ||
-		    f->qty > o->qty - o->filled || f->price <= 0 || f->fee < 0)
+		    f->qty > o->qty - o->filled || (f->price <= 0 && !worthless) || f->fee < 0)
 			return corrupt(ev, "the fill does not fit the order");
 		fill_effect e;
 		if (account_plan_fill(b, o, f, 0, &e) != PAPER_OK)

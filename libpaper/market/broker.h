@@ -66,6 +66,25 @@ typedef struct position {
 	exit_plan plan;        /* of the order that opened the round trip */
 } position;
 
+/*
+ * A symbol's contract (include/paper/instrument.h), in the units the hot path wants. The
+ * default (an undefined, non-OCC symbol) is multiplier 1 (FX_SCALE), no tick, lot 1e-8 (1):
+ * every rule below is then a no-op, and money is computed exactly as before instruments.
+ */
+typedef struct contract {
+	int64_t mult;          /* multiplier, 1e-8 units */
+	int64_t tick;          /* 0: no grid */
+	int64_t lot, min_qty;  /* >= 1 */
+	int64_t strike;        /* options */
+	int64_t margin;        /* futures: money reserved per contract */
+	paper_ts expiry;       /* 0: none */
+	uint32_t underlying;   /* symbol index, NO_SLOT: none */
+	uint8_t asset_class;   /* paper_asset_class */
+	uint8_t right;         /* paper_option_right */
+	uint8_t origin;        /* paper_instrument_origin */
+	bool traded;           /* an order was accepted: the contract is fixed */
+} contract;
+
 typedef struct instrument {
 	char name[PAPER_SYMBOL_MAX + 1];
 	bool has_data, has_bar;
@@ -78,6 +97,7 @@ typedef struct instrument {
 	paper_ts mark_ts;
 	uint32_t head, tail;    /* open orders */
 	position pos;
+	contract c;
 } instrument;
 
 typedef struct trade {
@@ -153,6 +173,8 @@ typedef struct params {
 	int commission_model;     /* 0 percent, 1 per share, 2 fixed */
 	int64_t commission_rate;  /* fraction of notional, fixed-point */
 	int64_t commission_min, commission_per_share, commission_fixed;
+	int64_t commission_per_contract; /* options and futures; 0: the model applies */
+	bool allow_short_options;
 	double slip_base, slip_market, slip_limit, slip_impact, slip_jitter;
 	bool intrabar_optimistic;
 	uint64_t seed;
@@ -203,6 +225,9 @@ struct paper_broker {
 
 	uint32_t *positions;   /* symbols with a non-zero position */
 	uint32_t n_positions;
+	/* Of those, positions in futures and options: only with some does the buying power
+	 * look at the contracts (risk_reserved()), so accounts of plain symbols never do. */
+	uint32_t n_contract_positions;
 
 	ring fills, trades;
 	ring equity;           /* equity_point of each SNAPSHOT (engine.equity_history) */
@@ -211,6 +236,9 @@ struct paper_broker {
 	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
 	paper_ts last_rejection_ts; /* time of the newest ORDER_REJECTED event, 0 when none */
 	paper_ts clock;
+	/* The earliest expiry of a symbol with a position or an open order (INT64_MAX: none):
+	 * market data at or past it settles first (instrument.h), found with one compare. */
+	paper_ts next_expiry;
 	/* Start of the UTC day after the trading day (INT64_MIN before the first): data at or
 	 * past it opens a new day, found with a compare instead of a division per event. */
 	paper_ts next_day;

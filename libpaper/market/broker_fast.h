@@ -23,7 +23,7 @@ int paper__broker_check_daily_loss(paper_broker *b, paper_ts ts);
  * volume within the limits. Only the time against the symbol's latest data is checked here.
  *
  * Inline for the usual bar of a replay: after the symbol's latest data, on the trading day,
- * no open order in the symbol. Then there is nothing to match and no day to roll, and what is
+ * before the next expiry of a contract held or ordered, no open order in the symbol. Then there is nothing to match and no day to roll, and what is
  * left of a market event is the mark check (before anything changes), the bar and the mark,
  * and with a position its value and the day's loss.
  */
@@ -32,7 +32,8 @@ static inline int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_t
 {
 	instrument *s = &b->syms[sym];
 	int64_t value = 0;
-	if (G_UNLIKELY(b->failed || s->head != NO_SLOT || ts >= b->next_day || ts <= s->last_ts))
+	if (G_UNLIKELY(b->failed || s->head != NO_SLOT || ts >= b->next_day || ts <= s->last_ts ||
+		       ts >= b->next_expiry))
 		return paper__broker_on_bar_full(b, sym, ts, ohlcv);
 	if (s->pos.qty != 0) {
 		int rc = account_check_mark(b, sym, ohlcv[3], &value);

@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "market/account.h"
 #include "market/broker_store.h"
+#include "market/instrument.h"
 #include "market/orders.h"
 
 /* Fraction sizing: confidence is measured against this "full conviction" level. */
@@ -119,8 +120,7 @@ PAPER_API int paper_session_set_symbol_lot(paper_session *s, const char *symbol,
 
 static int64_t find_sym(const paper_broker *b, const char *name)
 {
-	gpointer v = g_hash_table_lookup(b->sym_index, name);
-	return v ? (int64_t)GPOINTER_TO_UINT(v) - 1 : -1;
+	return paper__broker_symbol_find(b, name);
 }
 
 static int check_dir(paper_direction d, const char *what)
@@ -207,7 +207,8 @@ static paper_verdict verdict_of(const paper_session *s, const char *symbol, doub
 		return PAPER_VERDICT_LOW_CONFIDENCE;
 	if (held_dir(s, find_sym(s->b, symbol)) != 0)
 		return PAPER_VERDICT_POSITION_OPEN;
-	if (!paper__symbol_allowed(s->b->p.allowed_symbols, symbol))
+	/* The symbol or its underlying (an option of a listed stock is allowed). */
+	if (!instrument_allowed(s->b, find_sym(s->b, symbol), symbol))
 		return PAPER_VERDICT_SYMBOL_NOT_ALLOWED;
 	if (id && *id && g_hash_table_contains(s->signal_ids, id))
 		return PAPER_VERDICT_DUPLICATE_SIGNAL;
@@ -228,10 +229,36 @@ PAPER_API int paper_session_should_trade(const paper_session *s, const paper_sig
 
 /* ---- sizing ---- */
 
+/* The symbol's contract, or NULL when the broker does not know it yet. */
+static const contract *contract_of(const paper_session *s, const char *symbol)
+{
+	int64_t sym = find_sym(s->b, symbol);
+	return sym < 0 ? NULL : &s->b->syms[sym].c;
+}
+
+/* The lot an entry rounds down to: the symbol's own (paper_session_set_symbol_lot()), else
+ * its instrument's when it has one (a definition, an OCC symbol), else session.lot_size. */
 static int64_t lot_of(const paper_session *s, const char *symbol)
 {
 	const int64_t *l = g_hash_table_lookup(s->lots, symbol);
+	const contract *c = l ? NULL : contract_of(s, symbol);
+	if (c && c->origin != PAPER_INSTRUMENT_DEFAULT)
+		return c->lot;
 	return l ? *l : s->c.lot;
+}
+
+/* Below the instrument's minimum quantity an entry is not made (size_zero). */
+static int64_t at_least_min(const paper_session *s, const char *symbol, int64_t qty)
+{
+	const contract *c = contract_of(s, symbol);
+	return c && qty < c->min_qty ? 0 : qty;
+}
+
+/* Money per unit of price per unit of quantity (1e-8 units). */
+static int64_t mult_of(const paper_session *s, const char *symbol)
+{
+	const contract *c = contract_of(s, symbol);
+	return c ? c->mult : FX_SCALE;
 }
 
 /* The price an entry of direction dir is sized at: the last close, or the ask / bid. */
@@ -244,12 +271,14 @@ static int64_t ref_price(const instrument *in, int dir)
 	return dir > 0 ? in->ask : in->bid;
 }
 
-/* Units of notional at price, rounded down to the lot. */
-static int64_t qty_for(int64_t notional, int64_t price, int64_t lot)
+/* Units of notional at price (times the contract's multiplier), rounded down to the lot. */
+static int64_t qty_for(int64_t notional, int64_t price, int64_t mult, int64_t lot)
 {
 	if (notional <= 0 || price <= 0)
 		return 0;
-	fx_wide raw = (fx_wide)notional * FX_SCALE / price;
+	fx_wide raw = mult == FX_SCALE
+			      ? (fx_wide)notional * FX_SCALE / price
+			      : (fx_wide)notional * FX_SCALE * FX_SCALE / ((fx_wide)price * mult);
 	if (raw > MAX_QTY)
 		raw = MAX_QTY;
 	return (int64_t)raw / lot * lot;
@@ -263,7 +292,7 @@ static int64_t signal_qty(const paper_session *s, const char *symbol, double con
 	int64_t notional = s->c.notional;
 
 	if (s->c.sizing == 2)
-		return s->c.qty / lot * lot;
+		return at_least_min(s, symbol, s->c.qty / lot * lot);
 	if (s->c.sizing == 1) {
 		double f = s->c.fraction_base * (confidence < 0.0 ? 1.0 : confidence / FULL_CONFIDENCE) *
 			   (1.0 - 0.5 * risk);
@@ -271,7 +300,7 @@ static int64_t signal_qty(const paper_session *s, const char *symbol, double con
 		double amount = (double)account_equity(s->b) * (f < cap ? f : cap);
 		notional = amount > 0 ? (int64_t)floor(amount < 9e18 ? amount : 9e18) : 0;
 	}
-	return qty_for(notional, ref, lot);
+	return at_least_min(s, symbol, qty_for(notional, ref, mult_of(s, symbol), lot));
 }
 
 static int no_data(const char *symbol)
@@ -504,7 +533,7 @@ static int intent_qty(const paper_session *s, const paper_intent *it, int64_t li
 	int64_t lot = lot_of(s, it->symbol);
 	if (it->qty != 0.0) {
 		fx_from_double(it->qty, qty);
-		*qty = *qty / lot * lot;
+		*qty = at_least_min(s, it->symbol, *qty / lot * lot);
 		return PAPER_OK;
 	}
 	int64_t sym = find_sym(s->b, it->symbol), notional = 0;
@@ -513,7 +542,7 @@ static int intent_qty(const paper_session *s, const paper_intent *it, int64_t li
 	if (ref <= 0)
 		return no_data(it->symbol);
 	fx_from_double(it->notional, &notional);
-	*qty = qty_for(notional, ref, lot);
+	*qty = at_least_min(s, it->symbol, qty_for(notional, ref, mult_of(s, it->symbol), lot));
 	return PAPER_OK;
 }
 

@@ -12,6 +12,7 @@
 #include "base/fixed.h"
 #include "base/ring.h"
 #include "base/tstext.h"
+#include "market/account.h"
 #include "market/log.h"
 #include "market/orders.h"
 
@@ -61,7 +62,8 @@ static int do_exit(paper_session *s, uint32_t sym, sess_pos *p, exit_how h)
 		const fill *f = ring_at(&s->b->fills, s->b->fills.len - 1);
 		int64_t d;
 		/* Prices within the limit: their difference fits; the product and sum are checked. */
-		if (!fx_mul_checked(h.alt - f->price, f->qty, &d) ||
+		/* Money: times the contract's multiplier. */
+		if (!fx_mul3_checked(h.alt - f->price, f->qty, s->b->syms[sym].c.mult, &d) ||
 		    !fx_add_checked(s->amb_delta_e8, d * p->dir, &s->amb_delta_e8))
 			s->pnl_overflow = true;
 		s->st.ambiguous_trades++;
@@ -232,7 +234,8 @@ static int activate(paper_session *s, uint32_t sym, sess_pos *p)
 	const position *pos = &in->pos;
 	bool pct = !p->explicit_levels;
 
-	p->entry_price = fx_muldiv(pos->basis, FX_SCALE, fx_abs(pos->qty));
+	/* Per unit: the cost basis is money, with the contract's multiplier. */
+	p->entry_price = account_avg_price(in, pos->basis, pos->qty);
 	p->entry_ts = pos->entry_ts;
 	p->tp = p->tp_given ? p->tp_given : pct ? level_from(p->entry_price, p->dir, s->c.tp_rate) : 0;
 	p->sl = p->sl_given ? p->sl_given : pct ? level_from(p->entry_price, -p->dir, s->c.sl_rate) : 0;
@@ -283,7 +286,8 @@ static void adopt_position(paper_session *s, uint32_t sym)
 	p->dir = in->pos.qty > 0 ? 1 : -1;
 	adopt_plan(s, p, &in->pos.plan);
 	bool pct = !p->explicit_levels;
-	p->entry_price = fx_muldiv(in->pos.basis, FX_SCALE, fx_abs(in->pos.qty));
+	/* Per unit: the cost basis is money, with the contract's multiplier. */
+	p->entry_price = account_avg_price(in, in->pos.basis, in->pos.qty);
 	p->entry_ts = in->pos.entry_ts;
 	p->tp = p->tp_given ? p->tp_given : pct ? level_from(p->entry_price, p->dir, s->c.tp_rate) : 0;
 	p->sl = p->sl_given ? p->sl_given : pct ? level_from(p->entry_price, -p->dir, s->c.sl_rate) : 0;
@@ -397,7 +401,7 @@ PAPER_API int paper_session_check_exits(paper_session *s, paper_ts ts, const cha
 
 static int check_reason(paper_exit_reason reason)
 {
-	if (reason <= PAPER_EXIT_NONE || reason > PAPER_EXIT_FORCE)
+	if (reason <= PAPER_EXIT_NONE || reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "exit reason %d is not a reason to exit", (int)reason);
 	return PAPER_OK;
 }
@@ -423,9 +427,9 @@ PAPER_API int paper_session_exit(paper_session *s, const char *symbol, paper_exi
 	int rc = check_reason(reason);
 	if (rc != PAPER_OK)
 		return rc;
-	gpointer v = g_hash_table_lookup(s->b->sym_index, symbol);
-	uint32_t sym = v ? GPOINTER_TO_UINT(v) - 1 : 0;
-	if (v == NULL || (s->b->syms[sym].pos.qty == 0 && session__pos(s, sym)->state == SS_FLAT))
+	int64_t found = paper__broker_symbol_find(s->b, symbol);
+	uint32_t sym = found >= 0 ? (uint32_t)found : 0;
+	if (found < 0 || (s->b->syms[sym].pos.qty == 0 && session__pos(s, sym)->state == SS_FLAT))
 		return paper__error(PAPER_ENOTFOUND, "no open position or entry in %s", symbol);
 	rc = session__exit_symbol(s, sym, reason);
 	session__collect(s);

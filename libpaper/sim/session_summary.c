@@ -50,8 +50,11 @@ static void count_trade(paper_session *s, const trade *t)
 		s->st.wins++;
 	else if (net < 0)
 		s->st.losses++;
+	/* The public stats end at force_exit (their array is ABI); expiries are kept beside. */
 	if (t->exit_reason <= PAPER_EXIT_FORCE)
 		s->st.exits[t->exit_reason]++;
+	else if (t->exit_reason == PAPER_EXIT_EXPIRY)
+		s->expiry_exits++;
 }
 
 static int pnl_range_error(void)
@@ -116,7 +119,7 @@ PAPER_API size_t paper_session_position_count(const paper_session *s)
 
 static int64_t unrealized(const instrument *in)
 {
-	int64_t value = fx_mul(fx_abs(in->pos.qty), in->mark);
+	int64_t value = fx_mul3_sat(fx_abs(in->pos.qty), in->mark, in->c.mult);
 	return in->pos.qty > 0 ? value - in->pos.basis : in->pos.basis - value;
 }
 
@@ -165,9 +168,10 @@ static void add_ts(GString *g, paper_ts ts)
 	g_string_append_len(g, buf, (gssize)ts_format(buf, ts));
 }
 
-static int64_t avg_price(int64_t notional, int64_t qty)
+/* Average price per unit: a contract's multiplier divides the money back out. */
+static int64_t avg_price(const paper_broker *b, const trade *t, int64_t notional, int64_t qty)
 {
-	return qty ? fx_muldiv(notional, FX_SCALE, qty) : 0;
+	return account_avg_price(&b->syms[t->sym], notional, qty);
 }
 
 void session__trade_csv(GString *g, const paper_broker *b, const trade *t)
@@ -176,11 +180,11 @@ void session__trade_csv(GString *g, const paper_broker *b, const trade *t)
 	g_string_append(g, t->direction == PAPER_LONG ? ",LONG," : ",SHORT,");
 	add_ts(g, t->entry_ts);
 	g_string_append_c(g, ',');
-	add_fx(g, avg_price(t->entry_notional, t->qty), 2);
+	add_fx(g, avg_price(b, t, t->entry_notional, t->qty), 2);
 	g_string_append_c(g, ',');
 	add_ts(g, t->exit_ts);
 	g_string_append_c(g, ',');
-	add_fx(g, avg_price(t->exit_notional, t->exit_qty), 2);
+	add_fx(g, avg_price(b, t, t->exit_notional, t->exit_qty), 2);
 	g_string_append_c(g, ',');
 	add_fx(g, t->qty, 0);
 	g_string_append_c(g, ',');
@@ -235,6 +239,8 @@ static void json_counters(GString *g, const paper_session *s)
 		sj_key(g, paper_exit_reason_str((paper_exit_reason)r), r == PAPER_EXIT_TAKE_PROFIT);
 		sj_u64(g, s->st.exits[r]);
 	}
+	sj_key(g, paper_exit_reason_str(PAPER_EXIT_EXPIRY), false);
+	sj_u64(g, s->expiry_exits);
 	g_string_append(g, "}}");
 }
 
@@ -379,11 +385,11 @@ static void json_trade(GString *g, const paper_broker *b, const trade *t)
 	g_string_append(g, ",\"entry_time\":");
 	sj_ts(g, t->entry_ts);
 	g_string_append(g, ",\"entry_price\":");
-	sj_fx(g, avg_price(t->entry_notional, t->qty));
+	sj_fx(g, avg_price(b, t, t->entry_notional, t->qty));
 	g_string_append(g, ",\"exit_time\":");
 	sj_ts(g, t->exit_ts);
 	g_string_append(g, ",\"exit_price\":");
-	sj_fx(g, avg_price(t->exit_notional, t->exit_qty));
+	sj_fx(g, avg_price(b, t, t->exit_notional, t->exit_qty));
 	g_string_append(g, ",\"qty\":");
 	sj_fx(g, t->qty);
 	g_string_append(g, ",\"exit_reason\":");
