@@ -10,6 +10,7 @@
 #include "types.h"
 #include "config.h"
 #include "broker.h"
+#include "instrument.h"
 #include "ledger.h"
 #include "metrics.h"
 #include "report.h"

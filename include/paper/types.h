@@ -83,6 +83,13 @@ typedef enum paper_reject_reason {
 	PAPER_REJECT_OCO_SIBLING = 15, /**< another order of its one-cancels-other group filled */
 	/** the fill would take an amount of money past PAPER_MONEY_MAX_E8 (docs/semantics.md) */
 	PAPER_REJECT_OUT_OF_RANGE = 16,
+	/** the instrument has expired (include/paper/instrument.h): no more orders, and its
+	 *  resting orders are cancelled at the expiry */
+	PAPER_REJECT_EXPIRED = 17,
+	/** a limit or stop price off the instrument's tick grid */
+	PAPER_REJECT_TICK_SIZE = 18,
+	/** a quantity that is not a whole number of the instrument's lots, or below its minimum */
+	PAPER_REJECT_LOT_SIZE = 19,
 } paper_reject_reason;
 
 /** How a fill's price was decided (machine-readable, recorded on every fill). */
@@ -96,11 +103,14 @@ typedef enum paper_fill_reason {
 	PAPER_FILL_LIMIT_QUOTE = 7,    /**< limit order marketable against the quote */
 	PAPER_FILL_STOP_QUOTE = 8,     /**< stop triggered by the quote, filled against it */
 	PAPER_FILL_AT_MARK = 9,        /**< settled at the symbol's mark (paper_broker_close_position) */
+	PAPER_FILL_EXPIRY = 10,        /**< settled at the instrument's expiry (instrument.h) */
 } paper_fill_reason;
 
 /** Fill flags (bit set). */
 #define PAPER_FILL_FLAG_PARTIAL_VOLUME 0x1u /**< cut by the volume participation cap */
 #define PAPER_FILL_FLAG_AMBIGUOUS 0x2u      /**< decided by the both-in-one-bar rule */
+/** An option settled at its own last price: its underlying had no price at the expiry. */
+#define PAPER_FILL_FLAG_OWN_PRICE 0x4u
 
 /** Why a round-trip trade was closed; set on the closing order. */
 typedef enum paper_exit_reason {
@@ -113,6 +123,7 @@ typedef enum paper_exit_reason {
 	PAPER_EXIT_MANUAL = 6,
 	PAPER_EXIT_END_OF_DATA = 7,
 	PAPER_EXIT_FORCE = 8, /**< force-exit-all (emergency) */
+	PAPER_EXIT_EXPIRY = 9, /**< settled at the instrument's expiry */
 } paper_exit_reason;
 
 /** Static lower-case names ("buy", "stop_limit", "take_profit", ...); "unknown" if invalid. */
