@@ -1,5 +1,6 @@
 /* Names of the public enumerations, as the CSV, JSON and ledger spell them. */
 #include <paper/broker.h>
+#include <paper/instrument.h>
 #include <paper/session.h>
 #include <paper/types.h>
 #include <string.h>
@@ -39,13 +40,16 @@ static const char *const reject_reasons[] = {
 	[PAPER_REJECT_USER_CANCEL] = "user_cancel",
 	[PAPER_REJECT_OCO_SIBLING] = "oco_sibling",
 	[PAPER_REJECT_OUT_OF_RANGE] = "out_of_range",
+	[PAPER_REJECT_EXPIRED] = "expired",
+	[PAPER_REJECT_TICK_SIZE] = "tick_size",
+	[PAPER_REJECT_LOT_SIZE] = "lot_size",
 };
 static const char *const fill_reasons[] = {
 	[PAPER_FILL_MARKET_QUOTE] = "market_quote", [PAPER_FILL_MARKET_OPEN] = "market_open",
 	[PAPER_FILL_LIMIT_TOUCHED] = "limit_touched", [PAPER_FILL_LIMIT_GAP] = "limit_gap",
 	[PAPER_FILL_STOP_TRIGGERED] = "stop_triggered", [PAPER_FILL_STOP_GAP] = "stop_gap",
 	[PAPER_FILL_LIMIT_QUOTE] = "limit_quote", [PAPER_FILL_STOP_QUOTE] = "stop_quote",
-	[PAPER_FILL_AT_MARK] = "at_mark",
+	[PAPER_FILL_AT_MARK] = "at_mark", [PAPER_FILL_EXPIRY] = "expiry",
 };
 static const char *const exit_reasons[] = {
 	[PAPER_EXIT_NONE] = "none",
@@ -57,7 +61,15 @@ static const char *const exit_reasons[] = {
 	[PAPER_EXIT_MANUAL] = "manual",
 	[PAPER_EXIT_END_OF_DATA] = "end_of_data",
 	[PAPER_EXIT_FORCE] = "force_exit",
+	[PAPER_EXIT_EXPIRY] = "expiry",
 };
+static const char *const asset_classes[] = {
+	[PAPER_ASSET_EQUITY] = "equity", [PAPER_ASSET_CRYPTO] = "crypto",
+	[PAPER_ASSET_FUTURE] = "future", [PAPER_ASSET_OPTION] = "option",
+};
+static const char *const rights[] = { [PAPER_RIGHT_NONE] = "none", [PAPER_RIGHT_CALL] = "call",
+				      [PAPER_RIGHT_PUT] = "put" };
+static const char *const settlements[] = { [PAPER_SETTLEMENT_CASH] = "cash" };
 
 static const char *const event_types[] = {
 	[PAPER_EVENT_ORDER_ACCEPTED] = "order_accepted",
@@ -96,6 +108,9 @@ PAPER_API const char *paper_order_status_str(paper_order_status v) { return NAME
 PAPER_API const char *paper_reject_reason_str(paper_reject_reason v) { return NAME_OF(reject_reasons, (int)v); }
 PAPER_API const char *paper_fill_reason_str(paper_fill_reason v) { return NAME_OF(fill_reasons, (int)v); }
 PAPER_API const char *paper_exit_reason_str(paper_exit_reason v) { return NAME_OF(exit_reasons, (int)v); }
+PAPER_API const char *paper_asset_class_str(paper_asset_class v) { return NAME_OF(asset_classes, (int)v); }
+PAPER_API const char *paper_option_right_str(paper_option_right v) { return NAME_OF(rights, (int)v); }
+PAPER_API const char *paper_settlement_str(paper_settlement v) { return NAME_OF(settlements, (int)v); }
 PAPER_API const char *paper_verdict_str(paper_verdict v) { return NAME_OF(verdicts, (int)v); }
 
 PAPER_API int paper_exit_reason_parse(const char *name, paper_exit_reason *out)
@@ -108,4 +123,17 @@ PAPER_API int paper_exit_reason_parse(const char *name, paper_exit_reason *out)
 			return PAPER_OK;
 		}
 	return paper__error(PAPER_EINVAL, "unknown exit reason '%s'", name);
+}
+
+PAPER_API int paper_asset_class_parse(const char *name, paper_asset_class *out)
+{
+	PAPER__CHECK_NULL(name, "name");
+	PAPER__CHECK_NULL(out, "out");
+	for (size_t i = 0; i < sizeof asset_classes / sizeof asset_classes[0]; i++)
+		if (asset_classes[i] && strcmp(asset_classes[i], name) == 0) {
+			*out = (paper_asset_class)i;
+			return PAPER_OK;
+		}
+	return paper__error(PAPER_EINVAL, "unknown asset class '%s' (equity, crypto, future or "
+			    "option)", name);
 }

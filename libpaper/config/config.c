@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/symbol.h"
 #include "base/text.h"
 #include "config/config_load.h"
 #include "config/safety.h"
@@ -64,6 +65,9 @@ static const keydef keys[K__COUNT] = {
 	    "trade every signal whatever its confidence (min_confidence treated as 0)"),
 	NUM("limits.daily_loss_limit", PAPER_CONFIG_DOUBLE, "0.05", 0.0001, 1.0,
 	    "halt new entries for the day after losing this fraction of start-of-day equity"),
+	NUM("limits.allow_short_options", PAPER_CONFIG_BOOL, "false", 0, 1,
+	    "allow selling options short: a short put reserves strike x multiplier of cash, a "
+	    "naked short call stays refused"),
 	STR("costs.commission_model", "percent", commission_models,
 	    "percent of notional (with minimum), per_share, or fixed per order"),
 	NUM("costs.commission_pct", PAPER_CONFIG_DOUBLE, "0.1", 0.0, 10.0,
@@ -74,6 +78,9 @@ static const keydef keys[K__COUNT] = {
 	    "per_share model: commission per unit"),
 	NUM("costs.commission_fixed", PAPER_CONFIG_DOUBLE, "1", 0.0, 1000.0,
 	    "fixed model: commission per order, charged on its first fill"),
+	NUM("costs.commission_per_contract", PAPER_CONFIG_DOUBLE, "0", 0.0, 1000.0,
+	    "options and futures: commission per contract, replacing the model for them (0 = "
+	    "the model applies to them too)"),
 	NUM("costs.slippage_pct", PAPER_CONFIG_DOUBLE, "0.05", 0.0, 10.0,
 	    "base slippage in percent of price (0.05 = 0.05%)"),
 	NUM("costs.slippage_market_mult", PAPER_CONFIG_DOUBLE, "2", 0.0, 100.0,
@@ -487,7 +494,9 @@ static int set_checked(paper_config *cfg, const char *key, paper_config_type typ
 	int k = key_find(key);
 	if (k < 0) {
 		char *text = format_value(type, v);
-		int rc = unknown_key(key, text);
+		int rc = type != PAPER_CONFIG_BOOL && paper__config_is_instrument_key(key)
+				 ? paper__config_instrument_set(cfg, key, text, NULL)
+				 : unknown_key(key, text);
 		g_free(text);
 		return rc;
 	}
@@ -527,6 +536,7 @@ PAPER_API int paper_config_new(paper_config **out)
 	set_defaults(cfg);
 	cfg->pending = g_ptr_array_new_with_free_func(violation_free);
 	cfg->violations = g_ptr_array_new_with_free_func(violation_free);
+	paper__config_instruments_init(cfg);
 	*out = cfg;
 	return PAPER_OK;
 }
@@ -539,6 +549,7 @@ PAPER_API void paper_config_free(paper_config *cfg)
 		value_free(k, &cfg->v[k]);
 	g_ptr_array_unref(cfg->pending);
 	g_ptr_array_unref(cfg->violations);
+	paper__config_instruments_free(cfg);
 	g_free(cfg);
 }
 
@@ -558,6 +569,8 @@ PAPER_API int paper_config_copy(paper_config **out, const paper_config *cfg)
 		g_ptr_array_add(c->pending, violation_dup(cfg->pending->pdata[i]));
 	for (guint i = 0; i < cfg->violations->len; i++)
 		g_ptr_array_add(c->violations, violation_dup(cfg->violations->pdata[i]));
+	paper__config_instruments_init(c);
+	paper__config_instruments_copy(c, cfg);
 	*out = c;
 	return PAPER_OK;
 }
@@ -567,6 +580,8 @@ PAPER_API int paper_config_set(paper_config *cfg, const char *key, const char *v
 	PAPER__CHECK_NULL(cfg, "cfg");
 	PAPER__CHECK_NULL(value, "value");
 	int k = key_find(key);
+	if (k < 0 && paper__config_is_instrument_key(key))
+		return paper__config_instrument_set(cfg, key, value, NULL);
 	if (k < 0)
 		return unknown_key(key, value);
 	return paper__config_set_text(cfg, k, value, NULL);
@@ -634,9 +649,16 @@ PAPER_API int paper_config_get_string(const paper_config *cfg, const char *key, 
 	if (buf == NULL && cap > 0)
 		return paper__error(PAPER_EINVAL, "buf must not be NULL when cap > 0");
 	int k = key_find(key);
-	if (k < 0)
+	char *text = NULL;
+	if (k < 0 && paper__config_is_instrument_key(key)) {
+		int rc = paper__config_instrument_get(cfg, key, &text);
+		if (rc != PAPER_OK)
+			return rc;
+	} else if (k < 0) {
 		return no_such_key(key);
-	char *text = format_value(keys[k].type, cfg->v[k]);
+	} else {
+		text = format_value(keys[k].type, cfg->v[k]);
+	}
 	size_t len = strlen(text);
 	if (cap > 0) {
 		size_t n = len < cap - 1 ? len : cap - 1;
@@ -653,6 +675,8 @@ PAPER_API int paper_config_reset(paper_config *cfg, const char *key)
 {
 	PAPER__CHECK_NULL(cfg, "cfg");
 	int k = key_find(key);
+	if (k < 0 && paper__config_is_instrument_key(key))
+		return paper__config_instrument_reset(cfg, key);
 	if (k < 0)
 		return no_such_key(key);
 	return paper__config_set_text(cfg, k, keys[k].def, NULL);
@@ -740,6 +764,7 @@ PAPER_API int paper_config_validate(paper_config *cfg)
 		}
 	}
 	check_cross(cfg);
+	paper__config_instruments_validate(cfg);
 	if (cfg->violations->len == 0)
 		return PAPER_OK;
 
@@ -786,18 +811,7 @@ PAPER_API int paper_config_violation_get(const paper_config *cfg, size_t index,
 
 bool paper__symbol_valid(const char *s)
 {
-	size_t n = 0;
-
-	if (s == NULL)
-		return false;
-	for (; s[n]; n++) {
-		unsigned char c = (unsigned char)s[n];
-		if (n >= PAPER_SYMBOL_MAX)
-			return false;
-		if (!g_ascii_isalnum(c) && !strchr("._/:^=-", c))
-			return false;
-	}
-	return n > 0;
+	return paper__symbol_form(s);
 }
 
 /*

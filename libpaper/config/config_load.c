@@ -39,6 +39,10 @@ static void apply_one(paper_config *cfg, const char *name, const char *text)
 		paper__config_set_text(cfg, k, text, name);
 		return;
 	}
+	if (paper__config_is_instrument_key(name)) {
+		paper__config_instrument_set(cfg, name, text, name);
+		return;
+	}
 	const char *bracket = strchr(name, '[');
 	char *base = g_strndup(name, bracket ? (gsize)(bracket - name) : strlen(name));
 	if (paper__safety_unknown_is_live(base, text))
@@ -50,9 +54,11 @@ static void apply_one(paper_config *cfg, const char *name, const char *text)
 	g_free(base);
 }
 
-/* INI groups are spelled exactly, in lower case. */
+/* INI groups are spelled exactly, in lower case; [instrument.SYMBOL] keeps the symbol's case. */
 static bool group_exact(const char *g)
 {
+	if (g_str_has_prefix(g, "instrument.") && g[strlen("instrument.")] != '\0')
+		return true;
 	for (const char *p = g; *p; p++)
 		if (g_ascii_isupper(*p))
 			return false;

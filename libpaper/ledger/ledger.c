@@ -146,6 +146,19 @@ typedef struct new_account {
 	int64_t id;
 } new_account;
 
+typedef struct put_ctx {
+	paper_ledger *l;
+	int64_t account;
+} put_ctx;
+
+static int put_instrument_key(void *ctx, const char *key, const char *value)
+{
+	const put_ctx *p = ctx;
+	return p->l->ops->put_config(p->l->st, p->account, key, value);
+}
+
+/* Every key of the key table, then the [instrument.X] sections: a reopened account trades the
+ * same contracts. */
 static int store_config(paper_ledger *l, int64_t account, const paper_config *cfg)
 {
 	int rc = PAPER_OK;
@@ -170,6 +183,9 @@ static int store_config(paper_ledger *l, int64_t account, const paper_config *cf
 		}
 	}
 	g_free(buf);
+	put_ctx p = { l, account };
+	if (rc == PAPER_OK)
+		rc = paper__config_each_instrument_key(cfg, put_instrument_key, &p);
 	return rc;
 }
 

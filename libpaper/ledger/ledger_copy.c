@@ -186,6 +186,15 @@ static int same_config(copy *c)
 					  "%s = %s where '%s' has %s", c->to->location, c->name,
 					  k.name, b, c->from->location, a);
 	}
+	if (rc == PAPER_OK) {
+		char *ix = paper__config_instruments_text(x), *iy = paper__config_instruments_text(y);
+		if (strcmp(ix, iy) != 0)
+			rc = paper__error(PAPER_ESTATE, "ledger '%s' already has an account '%s', with "
+					  "other [instrument.X] sections than '%s' has", c->to->location,
+					  c->name, c->from->location);
+		g_free(ix);
+		g_free(iy);
+	}
 	paper_config_free(x);
 	paper_config_free(y);
 	return rc;

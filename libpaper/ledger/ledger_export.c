@@ -384,6 +384,14 @@ static void jw_amount(json_writer *w, const char *name, int64_t v)
 	jw_string(w, ledger_fx_text(b, v));
 }
 
+static int state_instrument_key(void *ctx, const char *key, const char *value)
+{
+	jw_key(ctx, key);
+	jw_string(ctx, value);
+	return 0;
+}
+
+/* The key table, then the instruments ([instrument.X]), as text: an import reads them back. */
 static int state_config(json_writer *w, const paper_config *cfg)
 {
 	jw_key(w, "config");
@@ -406,6 +414,7 @@ static int state_config(json_writer *w, const paper_config *cfg)
 		g_free(text);
 		g_free(v);
 	}
+	paper__config_each_instrument_key(cfg, state_instrument_key, w);
 	jw_end_object(w);
 	return PAPER_OK;
 }

@@ -16,7 +16,9 @@
 #include "base/tstext.h"
 #include "base/text.h"
 #include "market/account.h"
+#include "base/occ.h"
 #include "market/engine.h"
+#include "market/instrument.h"
 #include "market/log.h"
 #include "market/orders.h"
 #include "market/risk.h"
@@ -131,6 +133,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 
 	switch (ev->type) {
 	case PAPER_EVENT_ORDER_ACCEPTED:
+		b->syms[ev->ord->sym].c.traded = true;
 		orders_open(b, ev->ord);
 		if (ev->ord->id >= b->next_order_id)
 			b->next_order_id = ev->ord->id + 1;
@@ -228,8 +231,16 @@ static int check_alive(const paper_broker *b)
 
 /* ---- symbols ---- */
 
+/* The padded spelling of an OCC symbol names the same symbol as the compact one. */
+static const char *canonical(const char *name, char buf[OCC_PADDED_LEN + 1])
+{
+	return strchr(name, ' ') && occ_compact(name, buf, OCC_PADDED_LEN + 1) ? buf : name;
+}
+
 static int64_t sym_find(const paper_broker *b, const char *name)
 {
+	char buf[OCC_PADDED_LEN + 1];
+	name = canonical(name, buf);
 	if (b->n_syms && strcmp(b->syms[b->last_sym].name, name) == 0)
 		return b->last_sym;
 	gpointer v = g_hash_table_lookup(b->sym_index, name);
@@ -241,6 +252,8 @@ static int64_t sym_find(const paper_broker *b, const char *name)
 
 static uint32_t sym_add(paper_broker *b, const char *name)
 {
+	char buf[OCC_PADDED_LEN + 1];
+	name = canonical(name, buf);
 	if (b->n_syms == b->cap_syms) {
 		b->cap_syms = b->cap_syms ? b->cap_syms * 2 : 16;
 		b->syms = g_renew(instrument, b->syms, b->cap_syms);
@@ -326,6 +339,10 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->day_loss_allowed = fx_mul(b->cash, b->p.daily_loss_limit_fx);
 	b->day = INT64_MIN;
 	b->next_order_id = 1;
+	if ((rc = instrument_load_config(b)) != PAPER_OK) {
+		paper_broker_free(b);
+		return rc;
+	}
 	*out = b;
 	return PAPER_OK;
 }
@@ -392,7 +409,7 @@ static int check_enums(const paper_order_request *r)
 		return paper__error(PAPER_EINVAL, "order type %d unknown", (int)r->type);
 	if (r->tif < PAPER_TIF_GTC || r->tif > PAPER_TIF_FOK)
 		return paper__error(PAPER_EINVAL, "time in force %d unknown", (int)r->tif);
-	if (r->exit_reason < PAPER_EXIT_NONE || r->exit_reason > PAPER_EXIT_FORCE)
+	if (r->exit_reason < PAPER_EXIT_NONE || r->exit_reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "exit reason %d unknown", (int)r->exit_reason);
 	if (isnan(r->confidence) || r->confidence > 1.0)
 		return paper__error(PAPER_EINVAL, "confidence must be in [0, 1] or negative for "
@@ -409,9 +426,8 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 	if (r->version != PAPER_ORDER_REQUEST_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_order_request version %u unsupported "
 				    "(expected %u)", r->version, PAPER_ORDER_REQUEST_VERSION);
-	if (r->symbol == NULL || (sym_find(b, r->symbol) < 0 && !paper__symbol_valid(r->symbol)))
-		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol",
-				    r->symbol ? r->symbol : "(null)");
+	if ((rc = instrument_check_name(b, r->symbol)) != PAPER_OK)
+		return rc;
 	if ((rc = check_enums(r)) || (rc = qty_arg(r->qty, &o->qty)))
 		return rc;
 	bool has_limit = r->type == PAPER_ORDER_LIMIT || r->type == PAPER_ORDER_STOP_LIMIT;
@@ -482,8 +498,7 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 		*order_id_out = 0;
 
 	int64_t s = sym_find(b, req->symbol);
-	if ((s < 0 || b->syms[s].pos.qty == 0) &&
-	    !paper__symbol_allowed(b->p.allowed_symbols, req->symbol)) {
+	if ((s < 0 || b->syms[s].pos.qty == 0) && !instrument_allowed(b, s, req->symbol)) {
 		paper__error(PAPER_ELIMIT, "%s is not in limits.allowed_symbols (%s)", req->symbol,
 			     b->p.allowed_symbols);
 		o.sym = s < 0 ? UINT32_MAX : (uint32_t)s;
@@ -496,6 +511,8 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 	}
 	o.sym = (uint32_t)s;
 	uint8_t reason = 0;
+	if ((rc = instrument_check_order(b, &o, &reason)) != PAPER_OK)
+		return record_rejection(b, &o, req->symbol, reason, rc);
 	int64_t ref = engine_reference_price(&o, &b->syms[s]);
 	rc = risk_check_order(b, &o, ref, &reason);
 	if (rc != PAPER_OK)
@@ -596,7 +613,7 @@ PAPER_API int paper_broker_close_position(paper_broker *b, const char *symbol,
 	PAPER__CHECK_NULL(symbol, "symbol");
 	if (b->failed)
 		return check_alive(b);
-	if (reason < PAPER_EXIT_NONE || reason > PAPER_EXIT_FORCE)
+	if (reason < PAPER_EXIT_NONE || reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "exit reason %d unknown", (int)reason);
 	int64_t sym;
 	int rc = position_symbol(b, symbol, &sym);
@@ -630,7 +647,7 @@ static int check_exit_request(const paper_exit_request *r)
 		return paper__error(PAPER_EVERSION, "paper_exit_request version %u unsupported",
 				    r->version);
 	if (r->style < PAPER_EXIT_STYLE_MARKET || r->style > PAPER_EXIT_STYLE_STOP ||
-	    r->reason < PAPER_EXIT_NONE || r->reason > PAPER_EXIT_FORCE ||
+	    r->reason < PAPER_EXIT_NONE || r->reason > PAPER_EXIT_EXPIRY ||
 	    r->fill_reason < PAPER_FILL_MARKET_QUOTE || r->fill_reason > PAPER_FILL_AT_MARK ||
 	    (r->flags & ~(PAPER_FILL_FLAG_PARTIAL_VOLUME | PAPER_FILL_FLAG_AMBIGUOUS)))
 		return paper__error(PAPER_EINVAL, "exit request for %s: unknown style, reason or flags",
@@ -711,6 +728,9 @@ PAPER_API int paper_broker_replace(paper_broker *b, uint64_t order_id, double qt
 	    (rc = price_arg(stop_price, "stop_price", &n.stop)))
 		return rc;
 	uint8_t reason = 0;
+	n.submitted = b->clock; /* the contract's rules apply now */
+	if ((rc = instrument_check_order(b, &n, &reason)) != PAPER_OK)
+		return rc;
 	int64_t ref = engine_reference_price(&n, &b->syms[o->sym]);
 	n.qty -= o->filled; /* check what is still to fill */
 	rc = risk_check_order(b, &n, ref, &reason);
@@ -762,9 +782,11 @@ static int check_daily_loss(paper_broker *b, paper_ts ts)
 static fill make_fill(const paper_broker *b, const order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price)
 {
+	/* On the instrument's tick grid, against the trader (no grid: the price as it is). */
+	int64_t price = instrument_round_tick(&b->syms[o->sym], o->side, m->price);
 	return (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
 		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
-		       .price = m->price, .fee = engine_commission(&b->p, o, m->qty, m->price),
+		       .price = price, .fee = engine_commission(&b->p, o, m->qty, price),
 		       .ref_price = m->ref, .alt_price = alt_price };
 }
 
@@ -968,6 +990,7 @@ static int market_event(paper_broker *b, uint32_t sym, mkt *m, int64_t mark, boo
 	if (rc != PAPER_OK)
 		return rc;
 	m->mark = mark;
+	m->lot = s->c.lot;
 	if (day_of(m->ts) > b->day)
 		rc = roll_day(b, m->ts);
 	if (m->ts > b->clock)
@@ -1012,8 +1035,9 @@ static int check_symbol_time(const paper_broker *b, const char *symbol, paper_ts
 		return ts_range_error(symbol, ts);
 	/* A symbol already known passed validation when it was added. */
 	int64_t s = sym_find(b, symbol);
-	if (s < 0 && !paper__symbol_valid(symbol))
-		return paper__error(PAPER_EINVAL, "symbol '%s' is not a valid symbol", symbol);
+	int rc;
+	if (s < 0 && (rc = instrument_check_name(b, symbol)) != PAPER_OK)
+		return rc;
 	if (s < 0 || !b->syms[s].has_data)
 		return PAPER_OK;
 	const instrument *sy = &b->syms[s];
@@ -1128,7 +1152,26 @@ void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach
 uint32_t paper__broker_symbol(paper_broker *b, const char *name)
 {
 	int64_t found = sym_find(b, name);
-	return found < 0 ? sym_add(b, name) : (uint32_t)found;
+	if (found >= 0)
+		return (uint32_t)found;
+	uint32_t sym = sym_add(b, name);
+	instrument_init(b, sym);
+	return sym;
+}
+
+bool paper__broker_symbol_known(const paper_broker *b, const char *name)
+{
+	return sym_find(b, name) >= 0;
+}
+
+int64_t paper__broker_symbol_find(const paper_broker *b, const char *name)
+{
+	return sym_find(b, name);
+}
+
+int paper__broker_symbol_check(const paper_broker *b, const char *name)
+{
+	return instrument_check_name(b, name);
 }
 
 const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym)

@@ -46,6 +46,25 @@ typedef struct position {
 	char signal_id[PAPER_ID_MAX + 1];
 } position;
 
+/*
+ * A symbol's contract (include/paper/instrument.h), in the units the hot path wants. The
+ * default (an undefined, non-OCC symbol) is multiplier 1 (FX_SCALE), no tick, lot 1e-8 (1):
+ * every rule below is then a no-op, and money is computed exactly as before instruments.
+ */
+typedef struct contract {
+	int64_t mult;          /* multiplier, 1e-8 units */
+	int64_t tick;          /* 0: no grid */
+	int64_t lot, min_qty;  /* >= 1 */
+	int64_t strike;        /* options */
+	int64_t margin;        /* futures: money reserved per contract */
+	paper_ts expiry;       /* 0: none */
+	uint32_t underlying;   /* symbol index, NO_SLOT: none */
+	uint8_t asset_class;   /* paper_asset_class */
+	uint8_t right;         /* paper_option_right */
+	uint8_t origin;        /* paper_instrument_origin */
+	bool traded;           /* an order was accepted: the contract is fixed */
+} contract;
+
 typedef struct instrument {
 	char name[PAPER_SYMBOL_MAX + 1];
 	bool has_data, has_bar;
@@ -58,6 +77,7 @@ typedef struct instrument {
 	paper_ts mark_ts;
 	uint32_t head, tail;    /* open orders */
 	position pos;
+	contract c;
 } instrument;
 
 typedef struct trade {

@@ -5,6 +5,7 @@
 #include "base/fixed.h"
 #include "market/account.h"
 #include "market/broker.h"
+#include "market/broker_store.h"
 #include "market/orders.h"
 
 #define CHECK_OUT(out, VERSION, name)                                                        \
@@ -88,10 +89,10 @@ PAPER_API int paper_broker_position(const paper_broker *b, const char *symbol,
 	PAPER__CHECK_NULL(b, "broker");
 	PAPER__CHECK_NULL(symbol, "symbol");
 	CHECK_OUT(out, PAPER_POSITION_INFO_VERSION, "paper_position_info");
-	gpointer v = g_hash_table_lookup(b->sym_index, symbol);
-	if (v == NULL || b->syms[GPOINTER_TO_UINT(v) - 1].pos.qty == 0)
+	int64_t sym = paper__broker_symbol_find(b, symbol);
+	if (sym < 0 || b->syms[sym].pos.qty == 0)
 		return paper__error(PAPER_ENOTFOUND, "no open position in %s", symbol);
-	position_info(&b->syms[GPOINTER_TO_UINT(v) - 1], out);
+	position_info(&b->syms[sym], out);
 	return PAPER_OK;
 }
 

@@ -15,6 +15,12 @@ void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach
 
 /* The symbol's index, adding it when new (no market data yet). name must be valid. */
 uint32_t paper__broker_symbol(paper_broker *b, const char *name);
+/* Does the broker know the symbol (data, an order, a definition)? Adds nothing. */
+bool paper__broker_symbol_known(const paper_broker *b, const char *name);
+/* The index of a known symbol, or -1. Adds nothing. */
+int64_t paper__broker_symbol_find(const paper_broker *b, const char *name);
+/* May name be used as a new symbol (market/instrument.h)? PAPER_OK, PAPER_EINVAL, PAPER_EFORMAT. */
+int paper__broker_symbol_check(const paper_broker *b, const char *name);
 const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym);
 
 /*

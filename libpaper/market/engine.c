@@ -160,6 +160,8 @@ match_kind engine_match(const params *p, const order *o, const mkt *m, uint64_t 
 	uint32_t flags = 0;
 	if (m->is_bar && p->participation > 0.0) {
 		int64_t cap = (int64_t)floor((double)m->volume * p->participation);
+		if (m->lot > 1)
+			cap -= cap % m->lot;
 		if (cap < qty) {
 			qty = cap;
 			flags |= PAPER_FILL_FLAG_PARTIAL_VOLUME;

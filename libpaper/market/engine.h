@@ -11,6 +11,7 @@ typedef struct mkt {
 	int64_t open, high, low, close, volume;
 	int64_t bid, ask, last;
 	int64_t mark; /* the mark the symbol takes after the event (fills are checked at it) */
+	int64_t lot;  /* the symbol's lot: a volume-capped fill is a whole number of them */
 } mkt;
 
 typedef enum match_kind { MATCH_NONE, MATCH_FILL, MATCH_TRIGGER } match_kind;

@@ -10,6 +10,7 @@
 #include "base/fixed.h"
 #include "market/account.h"
 #include "market/engine.h"
+#include "market/instrument.h"
 
 /* Quantity of o that opens or increases a position, given the signed position q. */
 static int64_t opening_qty(int64_t q, uint8_t side, int64_t qty)
@@ -54,7 +55,7 @@ static int check_limits(const paper_broker *b, const order *o, const instrument 
 {
 	const params *p = &b->p;
 
-	if (!paper__symbol_allowed(p->allowed_symbols, s->name)) {
+	if (!instrument_allowed(b, o->sym, s->name)) {
 		*reason = PAPER_REJECT_SYMBOL_NOT_ALLOWED;
 		return paper__error(PAPER_ELIMIT, "%s is not in limits.allowed_symbols (%s)", s->name,
 				    p->allowed_symbols);

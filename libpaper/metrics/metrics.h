@@ -158,7 +158,7 @@ static inline int64_t series_bucket(paper_ts ts, paper_ts period)
 
 /* ---- trade statistics (metrics_trades.c) ---- */
 
-#define N_EXIT_REASONS (PAPER_EXIT_FORCE + 1)
+#define N_EXIT_REASONS (PAPER_EXIT_EXPIRY + 1)
 
 /* A closed trade as the statistics see it. */
 typedef struct mtrade {

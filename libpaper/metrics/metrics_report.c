@@ -32,7 +32,7 @@ static int check_trade(const paper_trade_info *t, size_t i)
 	if (!isfinite(t->pnl_net) || !isfinite(t->pnl_gross) || !isfinite(t->fees))
 		return paper__error(PAPER_EINVAL, "trades[%zu]: P&L and fees must be finite (net %g, "
 				    "gross %g, fees %g)", i, t->pnl_net, t->pnl_gross, t->fees);
-	if ((int)t->exit_reason < PAPER_EXIT_NONE || (int)t->exit_reason > PAPER_EXIT_FORCE)
+	if ((int)t->exit_reason < PAPER_EXIT_NONE || (int)t->exit_reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "trades[%zu]: exit reason %d unknown", i,
 				    (int)t->exit_reason);
 	int64_t d;

@@ -23,6 +23,7 @@ const metrics_key trade_keys[] = {
 	R(PAPER_EXIT_MANUAL, "manual")
 	R(PAPER_EXIT_END_OF_DATA, "end_of_data")
 	R(PAPER_EXIT_FORCE, "force_exit")
+	R(PAPER_EXIT_EXPIRY, "expiry")
 #undef R
 };
 const size_t n_trade_keys = sizeof trade_keys / sizeof trade_keys[0];

@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "market/account.h"
 #include "market/broker_store.h"
+#include "market/instrument.h"
 #include "market/orders.h"
 
 /* Fraction sizing: confidence is measured against this "full conviction" level. */
@@ -119,8 +120,7 @@ PAPER_API int paper_session_set_symbol_lot(paper_session *s, const char *symbol,
 
 static int64_t find_sym(const paper_broker *b, const char *name)
 {
-	gpointer v = g_hash_table_lookup(b->sym_index, name);
-	return v ? (int64_t)GPOINTER_TO_UINT(v) - 1 : -1;
+	return paper__broker_symbol_find(b, name);
 }
 
 static int check_dir(paper_direction d, const char *what)
@@ -194,7 +194,8 @@ static paper_verdict verdict_of(const paper_session *s, const char *symbol, doub
 		return PAPER_VERDICT_LOW_CONFIDENCE;
 	if (held_dir(s, find_sym(s->b, symbol)) != 0)
 		return PAPER_VERDICT_POSITION_OPEN;
-	if (!paper__symbol_allowed(s->b->p.allowed_symbols, symbol))
+	/* The symbol or its underlying (an option of a listed stock is allowed). */
+	if (!instrument_allowed(s->b, find_sym(s->b, symbol), symbol))
 		return PAPER_VERDICT_SYMBOL_NOT_ALLOWED;
 	if (id && *id && g_hash_table_contains(s->signal_ids, id))
 		return PAPER_VERDICT_DUPLICATE_SIGNAL;

@@ -372,7 +372,7 @@ PAPER_API int paper_session_check_exits(paper_session *s, paper_ts ts, const cha
 
 static int check_reason(paper_exit_reason reason)
 {
-	if (reason <= PAPER_EXIT_NONE || reason > PAPER_EXIT_FORCE)
+	if (reason <= PAPER_EXIT_NONE || reason > PAPER_EXIT_EXPIRY)
 		return paper__error(PAPER_EINVAL, "exit reason %d is not a reason to exit", (int)reason);
 	return PAPER_OK;
 }
@@ -398,9 +398,9 @@ PAPER_API int paper_session_exit(paper_session *s, const char *symbol, paper_exi
 	int rc = check_reason(reason);
 	if (rc != PAPER_OK)
 		return rc;
-	gpointer v = g_hash_table_lookup(s->b->sym_index, symbol);
-	uint32_t sym = v ? GPOINTER_TO_UINT(v) - 1 : 0;
-	if (v == NULL || (s->b->syms[sym].pos.qty == 0 && session__pos(s, sym)->state == SS_FLAT))
+	int64_t found = paper__broker_symbol_find(s->b, symbol);
+	uint32_t sym = found >= 0 ? (uint32_t)found : 0;
+	if (found < 0 || (s->b->syms[sym].pos.qty == 0 && session__pos(s, sym)->state == SS_FLAT))
 		return paper__error(PAPER_ENOTFOUND, "no open position or entry in %s", symbol);
 	rc = session__exit_symbol(s, sym, reason);
 	session__collect(s);

@@ -39,8 +39,11 @@ static void count_trade(paper_session *s, const trade *t)
 		s->st.wins++;
 	else if (net < 0)
 		s->st.losses++;
+	/* The public stats end at force_exit (their array is ABI); expiries are kept beside. */
 	if (t->exit_reason <= PAPER_EXIT_FORCE)
 		s->st.exits[t->exit_reason]++;
+	else if (t->exit_reason == PAPER_EXIT_EXPIRY)
+		s->expiry_exits++;
 }
 
 static int pnl_range_error(void)
@@ -216,6 +219,8 @@ static void json_counters(GString *g, const paper_session *s)
 		sj_key(g, paper_exit_reason_str((paper_exit_reason)r), r == PAPER_EXIT_TAKE_PROFIT);
 		sj_u64(g, s->st.exits[r]);
 	}
+	sj_key(g, paper_exit_reason_str(PAPER_EXIT_EXPIRY), false);
+	sj_u64(g, s->expiry_exits);
 	g_string_append(g, "}}");
 }
 
