@@ -18,6 +18,7 @@ from ._paperlib import ffi, lib
 from .config import Config, ConfigValue, violations_of
 from .enums import ExitReason, ExitStyle, FillFlag, FillReason, OrderType, Side, TimeInForce
 from .errors import ErrorCode, InvalidArgument, PaperError, StateError, check, error_for
+from .instrument import Instrument, fill_spec, from_spec, new_spec
 from .metrics import Metrics
 from .results import (
     Account,
@@ -718,6 +719,95 @@ class Broker:
         if rc or self._disp is not None:
             self._fail(rc)
         return out[0]
+
+    # ---- instruments ----
+
+    def define_instrument(
+        self,
+        symbol: str,
+        *,
+        asset_class: Any,
+        multiplier: Optional[float] = None,
+        tick_size: Optional[float] = None,
+        lot_size: Optional[float] = None,
+        expiry: Any = None,
+        underlying: Optional[str] = None,
+        right: Any = None,
+        strike: Optional[float] = None,
+        min_qty: Optional[float] = None,
+        settlement: Any = None,
+        initial_margin: Optional[float] = None,
+    ) -> Instrument:
+        """Define, or replace, the contract of ``symbol`` (``paper_broker_define_instrument``)
+        and return it as the broker now applies it. Allowed until the symbol's first order is
+        accepted; a definition wins over the OCC reading of the same symbol.
+
+        Args:
+            asset_class: an :class:`~paperlib.AssetClass` or its name (``"option"``,
+                ``"future"``, ``"crypto"``, ``"equity"``).
+            multiplier: price x quantity x multiplier is money. None: the class's default
+                (100 for an option, else 1); give a future its own (ES: 50).
+            tick_size: the price grid (None: none). Limit and stop prices off it are
+                rejected (``RejectReason.TICK_SIZE``); fills are rounded to it, against you.
+            lot_size, min_qty: quantities are whole lots, at least min_qty (None: the class's
+                default: 1 lot; crypto any quantity).
+            expiry: options (required) and futures: an ``int`` paper_ts, an aware
+                ``datetime``, or a ``date`` (16:00 America/New_York that day, the OCC rule).
+                After it the symbol no longer trades (``RejectReason.EXPIRED``) and open
+                positions settle (``ExitReason.EXPIRY``).
+            underlying, right, strike: an option's underlying symbol, ``OptionRight`` (or
+                ``"call"``/``"put"``/``"C"``/``"P"``) and strike; a future may name its
+                underlying (whitelists match it).
+            settlement: ``Settlement.CASH`` (the default).
+            initial_margin: futures: money reserved per contract while a position is open.
+        Raises:
+            InvalidArgument: a field out of its range or not of the asset class (EINVAL,
+                the message names it), an expiry out of range (ETIME).
+            StateError: the symbol already has an accepted order (ESTATE).
+        """
+        b = self._ptr()
+        c = _bytes(symbol, "symbol", _SYMBOL_MAX)
+        spec = new_spec()
+        fill_spec(
+            spec, asset_class=asset_class, multiplier=multiplier, tick_size=tick_size,
+            lot_size=lot_size, min_qty=min_qty, expiry=expiry, underlying=underlying,
+            right=right, strike=strike, settlement=settlement, initial_margin=initial_margin,
+        )
+        rc = lib.paper_broker_define_instrument(b, c, spec)
+        if rc:
+            self._fail(rc)
+        return self.instrument(symbol)
+
+    def instrument(self, symbol: str) -> Instrument:
+        """The contract in force for ``symbol`` (``paper_broker_instrument``): its definition,
+        else its OCC reading, else the default (an equity, multiplier 1). The symbol need not
+        have been seen.
+
+        Raises:
+            InvalidArgument: an undefined OCC-looking symbol that does not parse (EFORMAT),
+                or not a valid symbol (EINVAL).
+        """
+        b = self._ptr()
+        spec = new_spec()
+        rc = lib.paper_broker_instrument(b, _bytes(symbol, "symbol", _SYMBOL_MAX), spec)
+        if rc:
+            self._fail(rc)
+        return from_spec(symbol, spec)
+
+    def settle_expired(self, ts: Optional[Timestamp] = None) -> None:
+        """Settle every open position whose instrument expired at or before ``ts`` (None:
+        the broker's clock) and cancel the open orders of expired instruments
+        (``paper_broker_settle_expired``). The broker does it by itself when data stamped
+        after an expiry arrives; call this when time passes without data.
+
+        Raises:
+            InvalidArgument: ``ts`` before the broker's clock (ETIME), or a settlement past
+                the money limits (ERANGE: nothing settled).
+        """
+        b = self._ptr()
+        rc = lib.paper_broker_settle_expired(b, 0 if ts is None else to_ts(ts))
+        if rc or self._disp is not None:
+            self._fail(rc)
 
     # ---- queries ----
 
