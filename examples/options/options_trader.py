@@ -302,17 +302,16 @@ def summary(broker: paperlib.Broker, log: Log) -> bool:
     wins = sum(1 for t in trades if t.pnl_net > 0)
     log(f"trades: {len(trades)} closed, {wins} net positive, {a.rejections} orders refused")
     reasons: Dict[str, int] = {}
-    by_underlying: Dict[str, float] = {}
     by_right: Dict[str, float] = {}
     for t in trades:
         reasons[t.exit_reason.label] = reasons.get(t.exit_reason.label, 0) + 1
         ins = broker.instrument(t.symbol)
-        u = ins.underlying or t.symbol
-        by_underlying[u] = by_underlying.get(u, 0.0) + t.pnl_net
         r = ins.right.label if ins.right else ins.asset_class.label
         by_right[r] = by_right.get(r, 0.0) + t.pnl_net
     log("exits: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
-    log("pnl by underlying: " + ", ".join(f"{k} {v:+.2f}" for k, v in sorted(by_underlying.items())))
+    # libpaper's grouping, as on the dashboard: every SPY option adds to SPY.
+    log("pnl by underlying: " + ", ".join(f"{g.name} {g.total:+.2f}"
+                                          for g in broker.pnl_by("underlying").values()))
     log("pnl by right: " + ", ".join(f"{k} {v:+.2f}" for k, v in sorted(by_right.items())))
     log(f"win rate {m['win_rate'] * 100:.1f}% sharpe {m['sharpe_ratio']:.4f} "
         f"max drawdown {m['max_drawdown'] * 100:.2f}% profit factor {m['profit_factor']:.4f}")

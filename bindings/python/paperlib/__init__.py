@@ -73,7 +73,7 @@ from .errors import (
     check,
 )
 from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
-from .instrument import Instrument, expiry_of_date, parse_occ
+from .instrument import Instrument, PnlGroup, expiry_of_date, parse_occ
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .replay import DayInfo, Replay, ReplayStats, replay
@@ -105,6 +105,7 @@ __all__ = [
     "AssetClass",
     "Instrument",
     "InstrumentOrigin",
+    "PnlGroup",
     "OptionRight",
     "Settlement",
     "expiry_of_date",

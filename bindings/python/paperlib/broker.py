@@ -16,9 +16,18 @@ from ._args import UINT32_MAX, UINT64_MAX, integer
 from ._args import number as _number
 from ._paperlib import ffi, lib
 from .config import Config, ConfigValue, violations_of
-from .enums import ExitReason, ExitStyle, FillFlag, FillReason, OrderType, Side, TimeInForce
+from .enums import (
+    ExitReason,
+    ExitStyle,
+    FillFlag,
+    FillReason,
+    OrderType,
+    RejectReason,
+    Side,
+    TimeInForce,
+)
 from .errors import ErrorCode, InvalidArgument, PaperError, StateError, check, error_for
-from .instrument import Instrument, fill_spec, from_spec, new_spec
+from .instrument import Instrument, PnlGroup, fill_spec, from_spec, new_spec, pnl_by
 from .metrics import Metrics
 from .results import (
     Account,
@@ -52,6 +61,8 @@ _F = float
 _cancel = lib.paper_broker_cancel
 
 _REJECTIONS = (lib.PAPER_EFUNDS, lib.PAPER_ELIMIT, lib.PAPER_EHALTED, lib.PAPER_ENODATA)
+_INSTRUMENT_CODES = (lib.PAPER_EPRICE, lib.PAPER_EQTY, lib.PAPER_ESTATE)
+_INSTRUMENT_REASONS = (lib.PAPER_REJECT_EXPIRED, lib.PAPER_REJECT_TICK_SIZE, lib.PAPER_REJECT_LOT_SIZE)
 _MARKET = OrderType.MARKET
 _SYMBOL_MAX = lib.PAPER_SYMBOL_MAX
 _ID_MAX = lib.PAPER_ID_MAX
@@ -293,11 +304,18 @@ class Broker:
     def _error(self, rc: int) -> PaperError:
         if self._b == _NULL:
             return self._unusable()
+        ev = self._events
+        reason = ev.reject_reason if ev.reject_seq and ev.reject_seq == ev.last_seq else 0
+        # Consumed: a later failure that records no rejection must not inherit this one.
+        ev.reject_seq = 0
         if rc in _REJECTIONS:
-            ev = self._events
-            reason = ev.reject_reason if ev.reject_seq and ev.reject_seq == ev.last_seq else 0
             return error_for(rc, reason=reason)
-        return error_for(rc)
+        err = error_for(rc)
+        if reason in _INSTRUMENT_REASONS and rc in _INSTRUMENT_CODES:
+            # The instrument's rules refuse an order with the code of what is wrong (a price
+            # off the tick grid is EPRICE) and record the reason on the rejection.
+            err.reason = RejectReason(reason)
+        return err
 
     # ---- events ----
 
@@ -808,6 +826,19 @@ class Broker:
         rc = lib.paper_broker_settle_expired(b, 0 if ts is None else to_ts(ts))
         if rc or self._disp is not None:
             self._fail(rc)
+
+    def pnl_by(self, by: str = "underlying") -> Dict[str, PnlGroup]:
+        """The P&L broken down by ``"underlying"`` (an option's or a future's underlying, any
+        other symbol itself: every SPY option adds to ``"SPY"``) or by ``"asset_class"``
+        (``"equity"``, ``"crypto"``, ``"future"``, ``"option"``): each closed trade's net P&L
+        and each open position's unrealized P&L, as :class:`~paperlib.PnlGroup` records in
+        name order - the dashboard's "P&L by" tables.
+
+        Raises:
+            InvalidArgument: ``by`` is neither.
+        """
+        self._ptr()
+        return pnl_by(self, by)
 
     # ---- queries ----
 

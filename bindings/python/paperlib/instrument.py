@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from typing import Any, Optional, Union
+from typing import Any, Dict, Optional, Union
 
 from ._args import number as _number
 from ._paperlib import ffi, lib
@@ -24,7 +24,7 @@ from .enums import AssetClass, InstrumentOrigin, OptionRight, Settlement
 from .errors import ErrorCode, InvalidArgument, check
 from .timeutil import Timestamp, from_ts, to_ts
 
-__all__ = ["Instrument", "parse_occ", "expiry_of_date"]
+__all__ = ["Instrument", "PnlGroup", "parse_occ", "expiry_of_date"]
 
 _SYMBOL_MAX = lib.PAPER_SYMBOL_MAX
 
@@ -205,3 +205,60 @@ def parse_occ(symbol: str) -> Instrument:
     s = new_spec()
     check(lib.paper_occ_parse(data, s))
     return from_spec(symbol, s)
+
+
+@dataclass(frozen=True)
+class PnlGroup:
+    """The P&L of one asset class or one underlying (:meth:`Broker.pnl_by
+    <paperlib.Broker.pnl_by>`), as the dashboard's "P&L by" tables show it.
+
+    Attributes:
+        name: the asset class's label (``"option"``) or the underlying (``"SPY"``).
+        trades: closed round trips.
+        wins: closed round trips with a net P&L above 0.
+        realized: the closed trades' net P&L (after their fees).
+        unrealized: the open positions' unrealized P&L.
+    """
+
+    name: str
+    trades: int
+    wins: int
+    realized: float
+    unrealized: float
+
+    @property
+    def total(self) -> float:
+        """``realized + unrealized``."""
+        return self.realized + self.unrealized
+
+
+def group_name(ins: Instrument, by: str) -> str:
+    """The group of an instrument: its asset class's label, or its underlying (itself when
+    it has none)."""
+    if by == "asset_class":
+        return ins.asset_class.label
+    return ins.underlying or ins.symbol
+
+
+def pnl_by(broker: Any, by: str) -> Dict[str, PnlGroup]:
+    """Sum the broker's closed trades and open positions by asset class or underlying."""
+    if by not in ("asset_class", "underlying"):
+        raise InvalidArgument(f"by: {by!r} is not 'asset_class' or 'underlying'", ErrorCode.EINVAL)
+    kinds: Dict[str, str] = {}
+    sums: Dict[str, list] = {}
+
+    def add(symbol: str, realized: float, unrealized: float, trade: bool, win: bool) -> None:
+        name = kinds.get(symbol)
+        if name is None:
+            name = kinds[symbol] = group_name(broker.instrument(symbol), by)
+        acc = sums.setdefault(name, [0, 0, 0.0, 0.0])
+        acc[0] += trade
+        acc[1] += win
+        acc[2] += realized
+        acc[3] += unrealized
+
+    for t in broker.trades():
+        add(t.symbol, t.pnl_net, 0.0, True, t.pnl_net > 0)
+    for p in broker.positions():
+        add(p.symbol, 0.0, p.unrealized_pnl, False, False)
+    return {k: PnlGroup(k, *sums[k]) for k in sorted(sums)}

@@ -1,6 +1,7 @@
 """Instruments: Broker.define_instrument / instrument, OCC symbols, and money with multipliers,
 ticks, lots and expiry checked against hand-computed numbers (docs/instruments.md)."""
 
+import re
 from datetime import date, datetime, timezone
 
 import pytest
@@ -179,7 +180,7 @@ def test_one_option_contract_bought_at_2_50_costs_250():
         b.submit(CALL, Side.SELL, 1)
         bar(b, CALL, T0 + 2 * HOUR, 3.10, 3.20, 3.00, 3.05)
         (t,) = b.trades()
-        assert (t.entry_price, t.exit_price, t.pnl_gross_e8, t.pnl_net_e8) == (2.50, 3.10, 60 * E8, 60 * E8)
+        assert (t.entry_price, t.exit_price, t.pnl_gross_e8, t.fees_e8) == (2.50, 3.10, 60 * E8, 0)
         a = b.account()
         assert a.cash_e8 == (100_000 + 60) * E8 and a.reconciles
 
@@ -219,16 +220,16 @@ def test_options_settle_at_intrinsic_value_at_expiry():
         trades = {t.symbol: t for t in b.trades()}
         c, p = trades[CALL], trades[PUT]
         assert (c.exit_reason, c.exit_price, c.exit_ts) == (ExitReason.EXPIRY, 3.40, JAN19_CLOSE)
-        assert c.pnl_net_e8 == 180 * E8                    # (3.40 - 2.50) x 2 x 100
+        assert c.pnl_gross_e8 == 180 * E8                    # (3.40 - 2.50) x 2 x 100
         assert (p.exit_reason, p.exit_price) == (ExitReason.EXPIRY, 0.0)
-        assert p.pnl_net_e8 == -360 * E8                   # (0 - 1.20) x 3 x 100
+        assert p.pnl_gross_e8 == -360 * E8                   # (0 - 1.20) x 3 x 100
         assert {f.reason for f in b.fills()[-2:]} == {FillReason.EXPIRY}
         a = b.account()
         assert a.cash_e8 == (100_000 + 180 - 360) * E8 and a.reconciles
-        # Nothing trades after the expiry.
-        with pytest.raises(OrderRejected) as e:
+        # Nothing trades after the expiry: refused as a state error, the reason recorded.
+        with pytest.raises(StateError) as e:
             b.submit(CALL, Side.BUY, 1)
-        assert e.value.reason is RejectReason.EXPIRED
+        assert (e.value.code, e.value.reason) == (ErrorCode.ESTATE, RejectReason.EXPIRED)
 
 
 def test_settle_expired_without_data_and_own_price_without_underlying():
@@ -241,7 +242,7 @@ def test_settle_expired_without_data_and_own_price_without_underlying():
         assert len(b.positions()) == 1
         b.settle_expired(JAN19_CLOSE)       # SPY never priced: at the option's own last price
         (tr,) = b.trades()
-        assert (tr.exit_reason, tr.exit_price, tr.pnl_net_e8) == (ExitReason.EXPIRY, 2.75, 25 * E8)
+        assert (tr.exit_reason, tr.exit_price, tr.pnl_gross_e8) == (ExitReason.EXPIRY, 2.75, 25 * E8)
         assert FillFlag.OWN_PRICE in b.fills()[-1].flags
         with pytest.raises(InvalidArgument) as e:
             b.settle_expired(T0)            # before the clock
@@ -252,12 +253,17 @@ def test_tick_size_and_lot_size_are_enforced():
     with plain() as b:
         b.define_instrument("ESZ6", asset_class="future", multiplier=50, tick_size=0.25)
         bar(b, "ESZ6", T0, 5000.0, 5001.0, 4999.0, 5000.0)
-        with pytest.raises(OrderRejected) as e:
+        # Refused with the code of what is wrong, the reason the broker recorded attached.
+        with pytest.raises(InvalidArgument) as e:
             b.submit("ESZ6", Side.BUY, 1, type=OrderType.LIMIT, limit=5000.10)
-        assert e.value.reason is RejectReason.TICK_SIZE
-        with pytest.raises(OrderRejected) as e:
+        assert (e.value.code, e.value.reason) == (ErrorCode.EPRICE, RejectReason.TICK_SIZE)
+        with pytest.raises(InvalidArgument) as e:
             b.submit("ESZ6", Side.BUY, 1.5)
-        assert e.value.reason is RejectReason.LOT_SIZE
+        assert (e.value.code, e.value.reason) == (ErrorCode.EQTY, RejectReason.LOT_SIZE)
+        # A later refusal that records no rejection does not inherit the reason.
+        with pytest.raises(InvalidArgument) as e:
+            b.submit("ESZ6", Side.BUY, -1.0)
+        assert e.value.reason is None
         b.submit("ESZ6", Side.BUY, 1, type=OrderType.LIMIT, limit=5000.25)
         assert b.account().rejections == 2
 
@@ -276,7 +282,7 @@ def test_a_futures_round_trip_moves_50_per_point():
         b.submit("ESZ6", Side.SELL, 2)
         bar(b, "ESZ6", T0 + 2 * HOUR, 5004.0, 5005.0, 5003.0, 5004.5)
         (t,) = b.trades()
-        assert t.pnl_net_e8 == 400 * E8                    # 4 points x 2 x 50
+        assert t.pnl_gross_e8 == 400 * E8                    # 4 points x 2 x 50
         a = b.account()
         assert a.cash_e8 == (100_000 + 400) * E8 and a.reconciles
 
@@ -291,7 +297,7 @@ def test_a_crypto_round_trip_in_fractions():
         b.submit("BTC-USD", Side.SELL, 0.0015)
         bar(b, "BTC-USD", T0 + 2 * HOUR, 45_000.0, 45_100.0, 44_900.0, 45_000.0)
         (t,) = b.trades()
-        assert t.pnl_net_e8 == 150 * 10**6                       # 0.0015 x 1,000 = 1.50
+        assert t.pnl_gross_e8 == 150 * 10**6                       # 0.0015 x 1,000 = 1.50
         assert b.account().cash_e8 == 100_000 * E8 + 150 * 10**6
 
 
@@ -308,3 +314,42 @@ def test_whitelist_admits_the_underlyings_options_and_counts_contracts():
         with pytest.raises(OrderRejected) as e:
             b.submit("IWM240119C00200000", Side.BUY, 6)
         assert e.value.reason is RejectReason.MAX_ORDER_QTY
+
+
+def test_pnl_by_asset_class_and_underlying_is_the_dashboards():
+    with plain() as b:
+        b.define_instrument("ESH4", asset_class="future", multiplier=50, underlying="SPX")
+        t = T0
+        for sym, qty, buy, sell in (("AAPL", 10, 100.0, 102.0), (CALL, 1, 2.50, 3.00),
+                                    (PUT, 2, 1.00, 0.80), ("ESH4", 1, 4800.0, 4801.0)):
+            bar(b, sym, t, buy, buy, buy, buy)
+            b.submit(sym, Side.BUY, qty)
+            bar(b, sym, t + HOUR, buy, buy, buy, buy)
+            b.submit(sym, Side.SELL, qty)
+            bar(b, sym, t + 2 * HOUR, sell, sell, sell, sell)
+            t += 3 * HOUR
+        qqq = "QQQ240119C00400000"
+        bar(b, qqq, t, 1.20, 1.20, 1.20, 1.20)
+        b.submit(qqq, Side.BUY, 3)
+        bar(b, qqq, t + HOUR, 1.20, 1.50, 1.20, 1.50)   # open: +0.30 x 3 x 100
+        by_class = b.pnl_by("asset_class")
+        assert list(by_class) == ["equity", "future", "option"]
+        assert (by_class["option"].trades, by_class["option"].wins) == (2, 1)
+        assert by_class["option"].realized == pytest.approx(50 - 40)
+        assert by_class["option"].unrealized == pytest.approx(90)
+        assert by_class["future"].total == pytest.approx(50) and by_class["equity"].total == pytest.approx(20)
+        by_u = b.pnl_by()
+        assert list(by_u) == ["AAPL", "QQQ", "SPX", "SPY"]
+        assert (by_u["SPY"].trades, by_u["SPY"].total) == (2, pytest.approx(10))
+        assert (by_u["QQQ"].trades, by_u["QQQ"].unrealized) == (0, pytest.approx(90))
+        # The dashboard shows the same numbers, to the last bit.
+        html = b.report_html()
+        for by, groups in (("asset_class", by_class), ("underlying", by_u)):
+            table = html[html.index(f'data-pnl-by="{by}"'):]
+            table = table[:table.index("</table>")]
+            rows = re.findall(r'<tr data-name="([^"]+)" data-trades="(\d+)" data-wins="(\d+)" '
+                              r'data-realized="([^"]+)" data-unrealized="([^"]+)"', table)
+            assert [(n, int(tr), int(w), float(r), float(u)) for n, tr, w, r, u in rows] == [
+                (g.name, g.trades, g.wins, g.realized, g.unrealized) for g in groups.values()]
+        with pytest.raises(InvalidArgument):
+            b.pnl_by("symbol")
