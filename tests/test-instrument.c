@@ -88,8 +88,10 @@ START_TEST(occ_malformed_is_an_error)
 					     "BRK.B", "^GSPC", "1000SHIBUSDT", "SPY240621" };
 	for (size_t i = 0; i < G_N_ELEMENTS(plain); i++)
 		occ(plain[i], PAPER_ENOTFOUND);
-	/* A space inside the root: no OCC symbol, and no symbol either. */
-	occ("SP Y  240621C00500000", PAPER_ENOTFOUND);
+	/* A digit at the end of a padded root. */
+	ck_assert_str_eq(occ("SPY1  240621C00500000", PAPER_OK).underlying, "SPY1");
+	/* A space inside the root: a malformed OCC symbol, and no symbol either. */
+	occ("SP Y  240621C00500000", PAPER_EFORMAT);
 	paper_broker *b = tu_broker_plain();
 	ck_assert_int_eq(paper_broker_on_bar(b, "SP Y  240621C00500000", T0, 1, 1, 1, 1, 1),
 			 PAPER_EINVAL);
@@ -542,6 +544,431 @@ START_TEST(two_thousand_instruments)
 }
 END_TEST
 
+
+/* ---- money, against hand-computed amounts (1e-8 units) ---- */
+
+static paper_fill_info fill_at(paper_broker *b, size_t i)
+{
+	paper_fill_info f = PAPER_FILL_INFO_INIT;
+	ck_ok(paper_broker_fill_at(b, i, &f));
+	return f;
+}
+
+static paper_trade_info trade_at(paper_broker *b, size_t i)
+{
+	paper_trade_info t = PAPER_TRADE_INFO_INIT;
+	ck_ok(paper_broker_trade_at(b, i, &t));
+	return t;
+}
+
+/* ES: multiplier 50, tick 0.25, 12,000 initial margin per contract, 2.25 per contract. */
+START_TEST(futures_round_trip)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "costs.commission_per_contract", "2.25"));
+	paper_broker *b = tu_broker(cfg);
+	paper_instrument_spec es = future_es();
+	es.expiry = INT64_C(1797627600) * PAPER_TS_PER_SECOND;
+	ck_ok(paper_broker_define_instrument(b, "ESZ6", &es));
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0, 5000, 5000, 5000, 5000, 1000));
+	/* 9 contracts would set aside 108,000 of the 100,000. */
+	ck_assert_int_eq(tu_submit_rc(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 9, 0, 0, 0),
+			 PAPER_EFUNDS);
+	tu_submit(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + MIN_US, 5000.25, 5005, 5000, 5004, 1000));
+	paper_fill_info f = fill_at(b, 0);
+	ck_assert_int_eq(f.price_e8, 500025 * (E8 / 100));
+	ck_assert_int_eq(f.fee_e8, 450 * (E8 / 100));
+	/* Margined: the notional 500,025.00 is not paid; cash moves by the fee only. */
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(a.cash_e8, 100000 * E8 - 450 * (E8 / 100));
+	paper_position_info p = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, "ESZ6", &p));
+	ck_assert_int_eq(p.cost_basis_e8, 500025 * E8);
+	ck_assert(p.avg_price == 5000.25);
+	ck_assert(p.market_value == 500400.0);  /* 2 x 5004 x 50 */
+	ck_assert(p.unrealized_pnl == 375.0);   /* (5004 - 5000.25) x 2 x 50 */
+	/* equity = cash + unrealized P&L x multiplier */
+	ck_assert(fabs(a.equity - (99995.50 + 375.0)) < 1e-9);
+	ck_assert(fabs(a.unrealized_pnl - 375.0) < 1e-9);
+	/* 24,000 set aside: (100,370.50 - 24,000) / 0.5 */
+	ck_assert(fabs(a.buying_power - 152741.0) < 1e-6);
+	/* Another 7 contracts: 9 x 12,000 = 108,000 > equity. */
+	ck_assert_int_eq(tu_submit_rc(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 7, 0, 0, 0),
+			 PAPER_EFUNDS);
+
+	tu_submit(b, "ESZ6", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + 2 * MIN_US, 4990.5, 4995, 4990, 4991, 1000));
+	a = tu_account(b);
+	/* Realized (4990.50 - 5000.25) x 2 x 50 = -975.00; fees 9.00. */
+	ck_assert_int_eq(a.realized_pnl_e8, -975 * E8);
+	ck_assert_int_eq(a.fees_e8, 9 * E8);
+	ck_assert_int_eq(a.cash_e8, 99016 * E8);
+	ck_assert_int_eq(a.cash_e8, a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8);
+	ck_assert_int_eq(a.open_positions, 0);
+	paper_trade_info t = trade_at(b, 0);
+	ck_assert(t.entry_price == 5000.25 && t.exit_price == 4990.5 && t.qty == 2);
+	ck_assert_int_eq(t.pnl_gross_e8, -975 * E8);
+	ck_assert(t.pnl_net == -984.0);
+	paper_broker_free(b);
+}
+END_TEST
+
+/* BTC-USD: fractional quantities, a Saturday and a Sunday, 0.1% commission. */
+START_TEST(crypto_round_trip)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "costs.commission_pct", "0.1"));
+	ck_ok(paper_config_set(cfg, "instrument.BTC-USD.asset_class", "crypto"));
+	ck_ok(paper_config_set(cfg, "instrument.BTC-USD.tick_size", "0.01"));
+	paper_broker *b = tu_broker(cfg);
+	const paper_ts sat = INT64_C(1709337600) * PAPER_TS_PER_SECOND; /* 2024-03-02, a Saturday */
+	ck_ok(paper_broker_on_bar(b, "BTC-USD", sat, 42000, 42000, 42000, 42000, 10));
+	tu_submit(b, "BTC-USD", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 0.12345678, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "BTC-USD", sat + HOUR_US, 42000.13, 42100, 41900, 42050, 10));
+	tu_submit(b, "BTC-USD", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 0.12345678, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "BTC-USD", sat + DAY_US, 43000.5, 43100, 42900, 43050, 10));
+	/* 0.12345678 x 42000.13 = 5185.2008093814 -> 5185.20080938; fee 5.18520081.
+	 * 0.12345678 x 43000.50 = 5308.70326839; fee 5.30870327. */
+	ck_assert_int_eq(fill_at(b, 0).fee_e8, INT64_C(518520081));
+	ck_assert_int_eq(fill_at(b, 1).fee_e8, INT64_C(530870327));
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(a.realized_pnl_e8, INT64_C(530870326839) - INT64_C(518520080938));
+	ck_assert_int_eq(a.cash_e8, INT64_C(10011300855493));
+	ck_assert_int_eq(a.cash_e8, a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8);
+	/* A lot below 1e-8 cannot be asked for; any quantity of 1e-8 units can. */
+	tu_submit(b, "BTC-USD", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 0.00000001, 0, 0, 0);
+	paper_broker_free(b);
+}
+END_TEST
+
+/* One expiry's day: 2024-06-24 13:30 UTC, the next trading day's open. */
+#define AFTER_EXPIRY (JUN21_2024 + 3 * DAY_US - 6 * HOUR_US - 30 * MIN_US)
+
+START_TEST(options_round_trip_and_expiry)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "costs.commission_per_contract", "0.65"));
+	paper_broker *b = tu_broker(cfg);
+	const char *call = "SPY240621C00500000", *put = "SPY   240621P00480000";
+	const char *orphan = "XYZ240621C00010000"; /* its underlying never trades */
+	paper_ts t = JUN21_2024 - 2 * DAY_US;
+	ck_ok(paper_broker_on_bar(b, "SPY", t, 505, 506, 504, 505, 1000));
+	ck_ok(paper_broker_on_bar(b, call, t, 2.4, 2.4, 2.4, 2.4, 100));
+	ck_ok(paper_broker_on_bar(b, put, t, 1.1, 1.1, 1.1, 1.1, 100));
+	ck_ok(paper_broker_on_bar(b, orphan, t, 0.5, 0.5, 0.5, 0.5, 100));
+	tu_submit(b, call, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 3, 0, 0, 0);
+	tu_submit(b, put, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	tu_submit(b, orphan, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	t += HOUR_US;
+	ck_ok(paper_broker_on_bar(b, call, t, 2.5, 3.2, 2.5, 3.1, 100));
+	ck_ok(paper_broker_on_bar(b, put, t, 1.2, 1.2, 1.0, 1.0, 100));
+	ck_ok(paper_broker_on_bar(b, orphan, t, 0.75, 0.8, 0.7, 0.8, 100));
+	/* 3 x 2.50 x 100 = 750 + 1.95; 2 x 1.20 x 100 = 240 + 1.30; 1 x 0.75 x 100 = 75 + 0.65. */
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(a.cash_e8, (100000 * E8) - 75195 * (E8 / 100) - 24130 * (E8 / 100) -
+					    7565 * (E8 / 100));
+	paper_position_info p = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, call, &p));
+	ck_assert(p.avg_price == 2.5 && p.cost_basis == 750 && p.market_value == 930);
+	ck_assert(p.unrealized_pnl == 180); /* (3.10 - 2.50) x 3 x 100 */
+	/* A resting limit on the put expires with the contract. */
+	uint64_t resting = tu_submit(b, put, PAPER_SIDE_BUY, PAPER_ORDER_LIMIT, 1, 0.05, 0, 0);
+	/* SPY's last price before the expiry: 512.34. */
+	ck_ok(paper_broker_on_bar(b, "SPY", JUN21_2024 - HOUR_US, 510, 513, 509, 512.34, 1000));
+	ck_assert_uint_eq(paper_broker_position_count(b), 3);
+	/* The next trading day's first bar settles all three before it is taken in. */
+	ck_ok(paper_broker_on_bar(b, "SPY", AFTER_EXPIRY, 515, 516, 514, 515, 1000));
+	ck_assert_uint_eq(paper_broker_position_count(b), 0);
+	paper_order_info ro = tu_order(b, resting);
+	ck_assert_int_eq(ro.status, PAPER_STATUS_EXPIRED);
+	ck_assert_int_eq(ro.reason, PAPER_REJECT_EXPIRED);
+	/* Three settlements, in the order of the symbols' expiry (all 20:00 UTC), no fees. */
+	ck_assert_uint_eq(paper_broker_trade_count(b), 3);
+	int64_t itm = 0, otm = 0, own = 0;
+	for (size_t i = 0; i < 3; i++) {
+		paper_trade_info tr = trade_at(b, i);
+		paper_fill_info f = fill_at(b, 3 + i);
+		ck_assert_int_eq(tr.exit_reason, PAPER_EXIT_EXPIRY);
+		ck_assert_int_eq(tr.exit_ts, JUN21_2024);
+		ck_assert_int_eq(f.reason, PAPER_FILL_EXPIRY);
+		ck_assert_int_eq(f.fee_e8, 0);
+		ck_assert_int_eq(f.ts, JUN21_2024);
+		if (strcmp(tr.symbol, "SPY240621C00500000") == 0) {
+			/* In the money: (512.34 - 500) x 3 x 100 = 3702; P&L 3702 - 750. */
+			ck_assert_int_eq(f.price_e8, 1234 * (E8 / 100));
+			ck_assert_int_eq(f.flags, 0);
+			ck_assert_int_eq(tr.pnl_gross_e8, 2952 * E8);
+			itm++;
+		} else if (strcmp(tr.symbol, "SPY240621P00480000") == 0) {
+			/* Out of the money: worthless. */
+			ck_assert_int_eq(f.price_e8, 0);
+			ck_assert_int_eq(tr.pnl_gross_e8, -240 * E8);
+			otm++;
+		} else {
+			/* No underlying price: its own last price, flagged. */
+			ck_assert_str_eq(tr.symbol, orphan);
+			ck_assert_int_eq(f.price_e8, 80 * (E8 / 100));
+			ck_assert_uint_eq(f.flags, PAPER_FILL_FLAG_OWN_PRICE);
+			ck_assert_int_eq(tr.pnl_gross_e8, 5 * E8);
+			own++;
+		}
+	}
+	ck_assert(itm == 1 && otm == 1 && own == 1);
+	a = tu_account(b);
+	ck_assert_int_eq(a.realized_pnl_e8, (2952 - 240 + 5) * E8);
+	ck_assert_int_eq(a.fees_e8, 390 * (E8 / 100));
+	ck_assert_int_eq(a.cash_e8, (100000 + 2952 - 240 + 5) * E8 - 390 * (E8 / 100));
+	ck_assert_int_eq(a.cash_e8, a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8);
+	/* After the expiry no order is taken. */
+	ck_assert_int_eq(tu_submit_rc(b, call, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0),
+			 PAPER_ESTATE);
+	paper_broker_free(b);
+}
+END_TEST
+
+START_TEST(short_options)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "account.type", "cash"));
+	ck_ok(paper_config_set(cfg, "account.starting_cash", "60000"));
+	paper_broker *b = tu_broker(cfg);
+	const char *put = "SPY261218P00480000", *call = "SPY261218C00550000";
+	ck_ok(paper_broker_on_bar(b, "SPY", T0, 500, 500, 500, 500, 1000));
+	ck_ok(paper_broker_on_bar(b, put, T0, 4, 4, 4, 4, 100));
+	ck_ok(paper_broker_on_bar(b, call, T0, 3, 3, 3, 3, 100));
+	/* Not allowed by default. */
+	ck_assert_int_eq(tu_submit_rc(b, put, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0),
+			 PAPER_EFUNDS);
+	ck_assert(strstr(paper_last_error(), "allow_short_options") != NULL);
+	paper_broker_free(b);
+
+	cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "account.type", "cash"));
+	ck_ok(paper_config_set(cfg, "limits.allow_short_options", "true"));
+	b = tu_broker(cfg);
+	ck_ok(paper_broker_on_bar(b, "SPY", T0, 500, 500, 500, 500, 1000));
+	ck_ok(paper_broker_on_bar(b, put, T0, 4, 4, 4, 4, 100));
+	ck_ok(paper_broker_on_bar(b, call, T0, 3, 3, 3, 3, 100));
+	/* A short put sets aside 480 x 100 = 48,000 of cash: three do not fit in 100,000. */
+	ck_assert_int_eq(tu_submit_rc(b, put, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 3, 0, 0, 0),
+			 PAPER_EFUNDS);
+	tu_submit(b, put, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, put, T0 + MIN_US, 4, 4, 4, 4, 100));
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(a.cash_e8, 100400 * E8); /* the premium, 4 x 100 */
+	ck_assert(fabs(a.buying_power - (100400.0 - 48000.0)) < 1e-6);
+	/* A naked call is refused; covered by 100 shares, one is accepted, a second is not. */
+	ck_assert_int_eq(tu_submit_rc(b, call, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0),
+			 PAPER_EFUNDS);
+	ck_assert(strstr(paper_last_error(), "naked") != NULL);
+	tu_submit(b, "SPY", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 100, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 2 * MIN_US, 100, 100, 100, 100, 1000));
+	tu_submit(b, call, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, call, T0 + 3 * MIN_US, 3, 3, 3, 3, 100));
+	paper_position_info p = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, call, &p));
+	ck_assert(p.qty == -1);
+	ck_assert_int_eq(tu_submit_rc(b, call, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0),
+			 PAPER_EFUNDS);
+	/* Buying back is never blocked. */
+	tu_submit(b, put, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, put, T0 + 4 * MIN_US, 2, 2, 2, 2, 100));
+	a = tu_account(b);
+	ck_assert_int_eq(a.realized_pnl_e8, 200 * E8); /* (4 - 2) x 100 */
+	paper_broker_free(b);
+}
+END_TEST
+
+/* An account in a ledger keeps its instruments across a restart. */
+START_TEST(ledger_keeps_instruments)
+{
+	char *dir = g_dir_make_tmp("paper-instr-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "ledger.db", NULL);
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "instrument.ESZ6.asset_class", "future"));
+	ck_ok(paper_config_set(cfg, "instrument.ESZ6.multiplier", "50"));
+	ck_ok(paper_config_set(cfg, "instrument.ESZ6.tick_size", "0.25"));
+	ck_ok(paper_config_set(cfg, "instrument.ESZ6.initial_margin", "12000"));
+	paper_ledger *l = NULL;
+	ck_ok(paper_ledger_open(&l, path, NULL));
+	ck_ok(paper_ledger_create_account(l, cfg));
+	paper_config_free(cfg);
+	paper_broker *b = NULL;
+	ck_ok(paper_ledger_open_broker(l, "default", &b));
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0, 5000, 5000, 5000, 5000, 100));
+	ck_ok(paper_broker_on_bar(b, "SPY261218C00500000", T0, 2, 2, 2, 2, 100));
+	tu_submit(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	tu_submit(b, "SPY261218C00500000", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + MIN_US, 5001, 5003, 5000, 5002.5, 100));
+	ck_ok(paper_broker_on_bar(b, "SPY261218C00500000", T0 + MIN_US, 2.5, 2.6, 2.4, 2.6, 100));
+	paper_account_info before = tu_account(b);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+
+	ck_ok(paper_ledger_open(&l, path, NULL));
+	ck_ok(paper_ledger_open_broker(l, "default", &b));
+	paper_instrument_spec q = PAPER_INSTRUMENT_SPEC_INIT;
+	ck_ok(paper_broker_instrument(b, "ESZ6", &q));
+	ck_assert(q.multiplier == 50 && q.tick_size == 0.25 && q.initial_margin == 12000);
+	paper_account_info after = tu_account(b);
+	ck_assert_int_eq(after.cash_e8, before.cash_e8);
+	ck_assert(after.equity == before.equity);
+	/* 1 x (5002.5 - 5001) x 50 + 2 x (2.6 - 2.5) x 100 */
+	ck_assert(fabs(after.unrealized_pnl - (75.0 + 20.0)) < 1e-9);
+	/* The contract it traded under is fixed: redefining it differently is refused. */
+	paper_instrument_spec es = future_es();
+	ck_assert_int_eq(paper_broker_define_instrument(b, "ESZ6", &es), PAPER_ESTATE);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+	paper_config *stored = NULL;
+	ck_ok(paper_ledger_open(&l, path, NULL));
+	ck_ok(paper_ledger_account_config(l, "default", &stored));
+	char buf[32];
+	ck_ok(paper_config_get_string(stored, "instrument.ESZ6.multiplier", buf, sizeof buf, NULL));
+	ck_assert_str_eq(buf, "50");
+	paper_config_free(stored);
+	paper_ledger_close(l);
+	g_unlink(path);
+	g_free(path);
+	g_rmdir(dir);
+	g_free(dir);
+}
+END_TEST
+
+
+/* ---- the reconciliation identities with multipliers, over random trading ---- */
+
+static uint64_t rnd_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t z = (rnd_state += UINT64_C(0x9E3779B97F4A7C15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+#define N_PROP 6
+static const char *const prop_syms[N_PROP] = { "EQ", "SPY301220C00100000", "FUT", "BTC",
+					       "MICRO", "BIG" };
+
+static paper_broker *prop_broker(void)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "account.starting_cash", "1000000000"));
+	ck_ok(paper_config_set(cfg, "costs.commission_pct", "0.07"));
+	ck_ok(paper_config_set(cfg, "costs.commission_per_contract", "0.65"));
+	ck_ok(paper_config_set(cfg, "costs.slippage_pct", "0.05"));
+	ck_ok(paper_config_set(cfg, "limits.max_order_qty", "1000000000"));
+	ck_ok(paper_config_set(cfg, "limits.allow_short_options", "true"));
+	ck_ok(paper_config_set(cfg, "instrument.FUT.asset_class", "future"));
+	ck_ok(paper_config_set(cfg, "instrument.FUT.multiplier", "50"));
+	ck_ok(paper_config_set(cfg, "instrument.FUT.tick_size", "0.25"));
+	ck_ok(paper_config_set(cfg, "instrument.FUT.initial_margin", "1000"));
+	ck_ok(paper_config_set(cfg, "instrument.BTC.asset_class", "crypto"));
+	ck_ok(paper_config_set(cfg, "instrument.MICRO.asset_class", "future"));
+	ck_ok(paper_config_set(cfg, "instrument.MICRO.multiplier", "0.1"));
+	ck_ok(paper_config_set(cfg, "instrument.MICRO.tick_size", "0.01"));
+	ck_ok(paper_config_set(cfg, "instrument.BIG.multiplier", "3.5"));
+	ck_ok(paper_config_set(cfg, "instrument.BIG.lot_size", "10"));
+	return tu_broker(cfg);
+}
+
+/* cash == start + realized - fees - long basis + short basis of the positions paid for, and
+ * equity == cash + their market values + the futures' unrealized P&L. */
+static void prop_check(paper_broker *b, const bool *future)
+{
+	paper_account_info a = tu_account(b);
+	int64_t expect = a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8;
+	double equity = a.cash;
+	for (size_t i = 0; i < paper_broker_position_count(b); i++) {
+		paper_position_info p = PAPER_POSITION_INFO_INIT;
+		ck_ok(paper_broker_position_at(b, i, &p));
+		int k = 0;
+		while (strcmp(prop_syms[k], p.symbol) != 0)
+			k++;
+		if (future[k]) {
+			equity += p.unrealized_pnl;
+			continue;
+		}
+		expect += p.qty_e8 > 0 ? -p.cost_basis_e8 : p.cost_basis_e8;
+		equity += p.market_value;
+	}
+	tu_require(a.cash_e8 == expect, "cash %lld != %lld", (long long)a.cash_e8,
+		   (long long)expect);
+	tu_require(fabs(a.equity - equity) <= 1e-6 * fmax(1.0, fabs(equity)), "equity %.8f != %.8f",
+		   a.equity, equity);
+	if (a.open_positions == 0) {
+		int64_t gross = 0;
+		for (size_t i = 0; i < paper_broker_trade_count(b); i++)
+			gross += trade_at(b, i).pnl_gross_e8;
+		tu_require(gross == a.realized_pnl_e8, "trades %lld != realized %lld",
+			   (long long)gross, (long long)a.realized_pnl_e8);
+		tu_require(a.cash_e8 == a.starting_cash_e8 + a.realized_pnl_e8 - a.fees_e8,
+			   "flat cash does not reconcile");
+	}
+}
+
+static int64_t prop_run(uint64_t seed, int steps)
+{
+	rnd_state = seed;
+	paper_broker *b = prop_broker();
+	bool future[N_PROP];
+	double price[N_PROP] = { 100, 5, 5000, 40000, 300, 20 };
+	const double tick[N_PROP] = { 0.01, 0.01, 0.25, 0.01, 0.01, 0.01 };
+	const double lot[N_PROP] = { 1, 1, 1, 0.001, 1, 10 };
+	for (int k = 0; k < N_PROP; k++) {
+		paper_instrument_spec q = PAPER_INSTRUMENT_SPEC_INIT;
+		ck_ok(paper_broker_instrument(b, prop_syms[k], &q));
+		future[k] = q.asset_class == PAPER_ASSET_FUTURE;
+	}
+	paper_ts t = T0;
+	for (int step = 0; step < steps; step++) {
+		int k = (int)(rnd() % N_PROP);
+		/* A random walk on the tick grid, never below ten ticks. */
+		double move = ((double)(rnd() % 201) - 100.0) / 2000.0 * price[k];
+		double next = round((price[k] + move) / tick[k]) * tick[k];
+		price[k] = next < 10 * tick[k] ? 10 * tick[k] : next;
+		double lo = price[k] - tick[k], hi = price[k] + 2 * tick[k];
+		t += MIN_US;
+		ck_ok(paper_broker_on_bar(b, prop_syms[k], t, price[k], hi, lo, price[k], 1e6));
+		if (rnd() % 3 == 0) {
+			paper_side side = rnd() % 2 ? PAPER_SIDE_BUY : PAPER_SIDE_SELL;
+			double qty = (double)(1 + rnd() % 20) * lot[k];
+			paper_order_request r = PAPER_ORDER_REQUEST_INIT;
+			r.symbol = prop_syms[k];
+			r.side = side;
+			r.qty = qty;
+			int rc = paper_broker_submit(b, &r, NULL);
+			tu_require(rc == PAPER_OK || rc == PAPER_EFUNDS || rc == PAPER_ELIMIT,
+				   "submit %s: %d %s", prop_syms[k], rc, paper_last_error());
+		}
+		prop_check(b, future);
+	}
+	for (int k = 0; k < N_PROP; k++) {
+		paper_position_info p = PAPER_POSITION_INFO_INIT;
+		if (paper_broker_position(b, prop_syms[k], &p) == PAPER_OK)
+			ck_ok(paper_broker_close_position(b, prop_syms[k], PAPER_EXIT_MANUAL, NULL));
+	}
+	prop_check(b, future);
+	paper_account_info a = tu_account(b);
+	ck_assert_uint_eq(a.open_positions, 0);
+	ck_assert_uint_gt(a.closed_trades, 50);
+	int64_t digest = a.cash_e8 ^ (a.fees_e8 * 31);
+	paper_broker_free(b);
+	return digest;
+}
+
+START_TEST(reconciliation_with_multipliers)
+{
+	int64_t d1 = prop_run(UINT64_C(20261204), 20000);
+	int64_t d2 = prop_run(UINT64_C(20261204), 20000);
+	ck_assert_int_eq(d1, d2); /* the same inputs, the same money to the last unit */
+	prop_run(UINT64_C(7), 5000);
+}
+END_TEST
+
 Suite *instrument_suite(void);
 
 Suite *instrument_suite(void)
@@ -562,6 +989,14 @@ Suite *instrument_suite(void)
 	tcase_add_test(tc, padded_occ_names_the_same_symbol);
 	tcase_add_test(tc, two_thousand_instruments);
 	suite_add_tcase(s, tc);
+	TCase *money = tcase_create("money");
+	tcase_add_test(money, futures_round_trip);
+	tcase_add_test(money, crypto_round_trip);
+	tcase_add_test(money, options_round_trip_and_expiry);
+	tcase_add_test(money, short_options);
+	tcase_add_test(money, ledger_keeps_instruments);
+	tcase_add_test(money, reconciliation_with_multipliers);
+	suite_add_tcase(s, money);
 	return s;
 }
 

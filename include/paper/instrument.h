@@ -16,9 +16,10 @@
  *   3. anything else is the default: an equity with multiplier 1, no tick grid, any quantity
  *      down to 1e-8 and no expiry - exactly how every symbol behaved before instruments
  *      existed, so programs that never define one see no change.
- * A symbol that looks like an OCC symbol but does not parse as one (a root followed by six
- * digits, then anything malformed) is refused with PAPER_EFORMAT wherever it is used, unless
- * it is defined: it is never taken for an equity by accident.
+ * A symbol that looks like an OCC symbol but does not parse as one (it starts with a letter,
+ * and six digits followed by a letter come before any character other than letters, digits
+ * and spaces) is refused with PAPER_EFORMAT wherever it is used, unless it is defined: it is
+ * never taken for an equity by accident.
  *
  * Strings: the spec holds its texts in fixed-size arrays, so a spec is a plain value that
  * owns everything it holds; nothing returned points into the broker.
@@ -136,8 +137,8 @@ PAPER_API int paper_asset_class_parse(const char *name, paper_asset_class *out);
  * as the time zone database says), origin PAPER_INSTRUMENT_OCC.
  * @param out receives the spec; its version must be set (PAPER_INSTRUMENT_SPEC_INIT).
  *        Unchanged on error.
- * @return PAPER_OK; PAPER_ENOTFOUND when symbol does not look like an OCC symbol (no root
- *         followed by six digits: "SPY", "ESZ6", "BTC-USD"); PAPER_EFORMAT when it looks
+ * @return PAPER_OK; PAPER_ENOTFOUND when symbol does not look like an OCC symbol (no six
+ *         digits followed by a letter: "SPY", "ESZ6", "BTC-USD", "S000001"); PAPER_EFORMAT when it looks
  *         like one but is malformed (wrong length or padding, lower case, a date that does
  *         not exist such as 240231, a right other than C or P, a strike that is not 8
  *         digits or is zero), the message says what; PAPER_EINVAL (NULL), PAPER_EVERSION.
@@ -147,7 +148,9 @@ PAPER_API int paper_occ_parse(const char *symbol, paper_instrument_spec *out);
 /**
  * Define, or replace, the contract of a symbol on this broker. Allowed until the symbol's
  * first order is accepted (market data may come before); after that the contract is fixed
- * (PAPER_ESTATE), because orders, positions and fills were valued with it.
+ * (PAPER_ESTATE), because orders, positions and fills were valued with it - except that the
+ * same contract again is accepted and changes nothing (a restarted program defining what it
+ * defined before).
  * A definition wins over the OCC reading of the same symbol.
  *
  * A broker opened from a ledger gets its instruments from the account's stored config
@@ -158,7 +161,8 @@ PAPER_API int paper_occ_parse(const char *symbol, paper_instrument_spec *out);
  * @param spec copied; texts are read up to their NUL.
  * @return PAPER_OK; PAPER_EINVAL (NULL, a bad symbol, a field out of its range, a field that
  *         does not belong to the asset class; the message names it); PAPER_ETIME (expiry out
- *         of range); PAPER_EVERSION; PAPER_ESTATE (the symbol has had an accepted order).
+ *         of range); PAPER_EVERSION; PAPER_ESTATE (the symbol has had an accepted order and
+ *         the contract differs).
  *         On error nothing changes.
  */
 PAPER_API int paper_broker_define_instrument(paper_broker *b, const char *symbol,

@@ -172,6 +172,50 @@ static inline bool fx_money_mul(int64_t a, int64_t b, int64_t *out)
 	return true;
 }
 
+/*
+ * round(a * b * m / scale^2), half away from zero: a quantity times a price times a contract
+ * multiplier (each in 1e-8 units), exact, when it fits in [-INT64_MAX, INT64_MAX]. With
+ * m == scale it is fx_mul_checked() bit for bit (the same rational, rounded the same way).
+ * |a * b| < 2^127 always; its product with m is checked in 128 bits before the division.
+ */
+static inline bool fx_mul3_checked(int64_t a, int64_t b, int64_t m, int64_t *out)
+{
+	if (m == FX_SCALE)
+		return fx_mul_checked(a, b, out);
+	const fx_uwide scale2 = (fx_uwide)FX_SCALE * (fx_uwide)FX_SCALE;
+	uint64_t ua = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a;
+	uint64_t ub = b < 0 ? (uint64_t)0 - (uint64_t)b : (uint64_t)b;
+	uint64_t um = m < 0 ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
+	fx_uwide p = (fx_uwide)ua * ub, q;
+	if (__builtin_mul_overflow(p, (fx_uwide)um, &q))
+		return false;
+	fx_uwide r = q / scale2 + (q % scale2 >= scale2 / 2);
+	if (r > (fx_uwide)INT64_MAX)
+		return false;
+	bool neg = ((a < 0) != (b < 0)) != (m < 0);
+	*out = neg ? -(int64_t)r : (int64_t)r;
+	return true;
+}
+
+/* fx_mul3_checked() as an amount of money within the limits (a notional with a multiplier). */
+static inline bool fx_money_mul3(int64_t a, int64_t b, int64_t m, int64_t *out)
+{
+	int64_t r;
+	if (!fx_mul3_checked(a, b, m, &r) || !fx_money_ok(r))
+		return false;
+	*out = r;
+	return true;
+}
+
+/* fx_mul3_checked() saturated at +-INT64_MAX, as fx_mul_sat(). */
+static inline int64_t fx_mul3_sat(int64_t a, int64_t b, int64_t m)
+{
+	int64_t r;
+	if (fx_mul3_checked(a, b, m, &r))
+		return r;
+	return ((a < 0) != (b < 0)) != (m < 0) ? -INT64_MAX : INT64_MAX;
+}
+
 /* fx_mul() saturated at +-INT64_MAX: an amount past every limit, refused where it is checked. */
 static inline int64_t fx_mul_sat(int64_t a, int64_t b)
 {

@@ -16,17 +16,21 @@ static bool is_letter(char c) { return is_upper(c) || (c >= 'a' && c <= 'z'); }
 
 bool occ_looks_like(const char *s)
 {
-	size_t i = 0;
-	while (is_letter(s[i]))
-		i++;
-	if (i == 0)
+	if (!is_letter(s[0]))
 		return false;
-	while (s[i] == ' ')
-		i++;
 	size_t digits = 0;
-	while (is_digit(s[i + digits]))
-		digits++;
-	return digits >= 6 && is_letter(s[i + digits]);
+	for (const char *p = s; *p; p++) {
+		if (is_digit(*p)) {
+			digits++;
+			continue;
+		}
+		if (is_letter(*p) && digits >= 6)
+			return true;
+		if (!is_letter(*p) && *p != ' ')
+			return false;
+		digits = 0;
+	}
+	return false;
 }
 
 static occ_status malformed(const char **why, const char *text)

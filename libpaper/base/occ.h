@@ -31,9 +31,10 @@ typedef enum occ_status {
 } occ_status;
 
 /*
- * Does s look like an OCC symbol: one or more ASCII letters, optional spaces, then at least
- * six digits followed by a letter? ("SPY240621C...", "spy240621c..."; not "S000001", "ESZ6",
- * "BTC-USD".) Such a symbol is either parsed or refused, never taken for an equity.
+ * Does s look like an OCC symbol: it starts with an ASCII letter, and before anything that is
+ * not a letter, digit or space comes a run of at least six digits followed by a letter?
+ * ("SPY240621C...", "SPY1  240621C...", "spy240621c..."; not "S000001", "ESZ6", "BTC-USD".)
+ * Such a symbol is either parsed or refused, never taken for an equity.
  */
 bool occ_looks_like(const char *s);
 

@@ -20,6 +20,8 @@
 #include "base/text.h"
 #include "base/tstext.h"
 #include "config/config.h"
+#include "market/account.h"
+#include "market/broker_store.h"
 #include "ledger/location.h"
 
 #define STATE_FORMAT "libpaper-state"
@@ -76,9 +78,10 @@ static void csv_confidence(FILE *f, double c)
 		fputs(g_ascii_formatd(b, sizeof b, "%.15g", c), f);
 }
 
-static int64_t avg_price(int64_t notional, int64_t qty)
+/* Average price per unit over qty: the symbol's contract divides by its multiplier. */
+static int64_t avg_price(paper_broker *b, const char *symbol, int64_t notional, int64_t qty)
 {
-	return qty ? fx_muldiv(notional, FX_SCALE, fx_abs(qty)) : 0;
+	return account_avg_price(&b->syms[paper__broker_symbol(b, symbol)], notional, qty);
 }
 
 /* ---- files ---- */
@@ -124,7 +127,8 @@ typedef struct export_ctx {
 	const char *account, *dir;
 	unsigned int what;
 	int64_t id;
-	paper_broker *b;        /* rebuilt, for positions and state */
+	paper_broker *b;        /* rebuilt, for positions and state; else for the contracts only
+				 * (the stored config's instruments, OCC symbols): no events */
 	out_file fills;
 	GHashTable *days;       /* day -> day_row */
 } export_ctx;
@@ -145,6 +149,7 @@ static day_row *day_of_ts(export_ctx *x, paper_ts ts)
 typedef struct prefixed {
 	FILE *f;
 	const char *account;
+	paper_broker *b;
 } prefixed;
 
 static int order_row(void *ctx, const order *o, const char *symbol)
@@ -159,7 +164,7 @@ static int order_row(void *ctx, const order *o, const char *symbol)
 		paper_reject_reason_str(o->reason));
 	csv_fx(f, o->qty, false);
 	csv_fx(f, o->filled, false);
-	csv_fx(f, avg_price(o->fill_notional, o->filled), true);
+	csv_fx(f, avg_price(p->b, symbol, o->fill_notional, o->filled), true);
 	csv_fx(f, o->limit, true);
 	csv_fx(f, o->stop, true);
 	csv_fx(f, o->fees, false);
@@ -185,7 +190,7 @@ static int write_orders(paper_ledger *l, export_ctx *x)
 		fputs("account,id,symbol,side,type,tif,status,reason,qty,filled_qty,avg_fill_price,"
 		      "limit_price,stop_price,fees,submitted_ts,updated_ts,client_id,strategy,"
 		      "signal_id,confidence,exit_reason,oco_group,paper\n", o.f);
-		prefixed p = { o.f, x->account };
+		prefixed p = { o.f, x->account, x->b };
 		rc = l->ops->each_order(l->st, x->id, order_row, &p);
 	}
 	return out_close(&o, rc);
@@ -263,8 +268,8 @@ static int trade_row(void *ctx, const trade *t, const char *symbol)
 	csv_ts(f, t->entry_ts);
 	csv_ts(f, t->exit_ts);
 	csv_fx(f, t->qty, false);
-	csv_fx(f, avg_price(t->entry_notional, t->qty), false);
-	csv_fx(f, avg_price(t->exit_notional, t->exit_qty), false);
+	csv_fx(f, avg_price(to->x->b, symbol, t->entry_notional, t->qty), false);
+	csv_fx(f, avg_price(to->x->b, symbol, t->exit_notional, t->exit_qty), false);
 	csv_fx(f, t->pnl, false);
 	csv_fx(f, t->fees, false);
 	csv_fx(f, t->pnl - t->fees, false);
@@ -298,17 +303,20 @@ static int write_trades(paper_ledger *l, export_ctx *x)
 static void position_row(FILE *f, const char *account, const instrument *s)
 {
 	const position *p = &s->pos;
-	int64_t held = fx_abs(p->qty), value = fx_mul(held, s->mark);
+	int64_t held = fx_abs(p->qty), value = 0;
+	account_value_of(s, held, p->basis, s->mark, &value);
+	/* A future's row shows its notional value, and its unrealized P&L from it. */
+	int64_t notional = fx_mul3_sat(held, s->mark, s->c.mult);
 	csv_str(f, account);
 	fputc(',', f);
 	csv_str(f, s->name);
 	fprintf(f, ",%s", p->qty > 0 ? "long" : "short");
 	csv_fx(f, p->qty, false);
-	csv_fx(f, avg_price(p->basis, held), false);
+	csv_fx(f, account_avg_price(s, p->basis, held), false);
 	csv_fx(f, p->basis, false);
 	csv_fx(f, s->mark, false);
-	csv_fx(f, p->qty > 0 ? value : -value, false);
-	csv_fx(f, p->qty > 0 ? value - p->basis : p->basis - value, false);
+	csv_fx(f, p->qty > 0 ? notional : -notional, false);
+	csv_fx(f, p->qty > 0 ? notional - p->basis : p->basis - notional, false);
 	csv_fx(f, p->realized, false);
 	csv_ts(f, p->entry_ts);
 	csv_ts(f, s->mark_ts);
@@ -518,12 +526,25 @@ static int write_state(export_ctx *x)
 	return o.path ? out_close(&o, rc) : rc;
 }
 
+/* A broker of the account's config without its events: it knows the contracts. */
+static int contracts_only(paper_ledger *l, export_ctx *x)
+{
+	paper_config *cfg = NULL;
+	int rc = ledger_load_config(l, x->id, x->account, &cfg);
+	if (rc == PAPER_OK)
+		rc = paper_broker_new(&x->b, cfg);
+	paper_config_free(cfg);
+	return rc;
+}
+
 static int export_tx(paper_ledger *l, void *ctx)
 {
 	export_ctx *x = ctx;
 	int rc = l->ops->find_account(l->st, x->account, &x->id);
 	if (rc == PAPER_OK && (x->what & (PAPER_EXPORT_POSITIONS | PAPER_EXPORT_STATE)))
 		rc = ledger_rebuild(l, x->id, x->account, &x->b, NULL);
+	else if (rc == PAPER_OK)
+		rc = contracts_only(l, x);
 	if (rc == PAPER_OK && (x->what & PAPER_EXPORT_ORDERS))
 		rc = write_orders(l, x);
 	if (rc == PAPER_OK && (x->what & (PAPER_EXPORT_FILLS | PAPER_EXPORT_PNL)))

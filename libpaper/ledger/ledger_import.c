@@ -357,10 +357,20 @@ static int reconcile(saved *s)
 	if (!fx_from_double(start, &fx) || fx != s->starting_cash)
 		return bad(s, "starting_cash_e8", "differs from config.account.starting_cash");
 	fx_wide expect = (fx_wide)s->starting_cash + s->realized - s->fees;
+	/* The contracts of the saved config: a future's basis was never paid (account.h). */
+	paper_broker *contracts = NULL;
+	int rc = paper_broker_new(&contracts, s->cfg);
+	if (rc != PAPER_OK)
+		return rc;
 	for (guint i = 0; i < s->positions->len; i++) {
-		const position *p = &g_array_index(s->positions, saved_position, i).pos;
-		expect += p->qty > 0 ? -(fx_wide)p->basis : (fx_wide)p->basis;
+		const saved_position *sp = &g_array_index(s->positions, saved_position, i);
+		paper_instrument_spec c = PAPER_INSTRUMENT_SPEC_INIT;
+		if (paper_broker_instrument(contracts, sp->symbol, &c) == PAPER_OK &&
+		    c.asset_class == PAPER_ASSET_FUTURE)
+			continue;
+		expect += sp->pos.qty > 0 ? -(fx_wide)sp->pos.basis : (fx_wide)sp->pos.basis;
 	}
+	paper_broker_free(contracts);
 	if (expect != (fx_wide)s->cash)
 		return bad(s, "cash_e8", "does not reconcile: cash must equal starting_cash + "
 			   "realized_pnl - fees - long cost basis + short cost basis, exactly");

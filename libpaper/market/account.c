@@ -15,10 +15,16 @@
 #include "base/error.h"
 #include "base/fixed.h"
 
+static bool is_contract(const instrument *s)
+{
+	return s->c.asset_class == PAPER_ASSET_FUTURE || s->c.asset_class == PAPER_ASSET_OPTION;
+}
+
 static void position_list_add(paper_broker *b, uint32_t sym)
 {
 	b->syms[sym].pos.index = b->n_positions;
 	b->positions[b->n_positions++] = sym;
+	b->n_contract_positions += is_contract(&b->syms[sym]);
 }
 
 static void position_list_remove(paper_broker *b, uint32_t sym)
@@ -29,6 +35,7 @@ static void position_list_remove(paper_broker *b, uint32_t sym)
 	b->positions[i] = last;
 	b->syms[last].pos.index = i;
 	b->syms[sym].pos.index = NO_SLOT;
+	b->n_contract_positions -= is_contract(&b->syms[sym]);
 }
 
 /* Start a round trip with the opening part of a fill (amounts already checked). */
@@ -156,12 +163,16 @@ static bool totals_ok(const paper_broker *b, const instrument *s, int64_t cash, 
 		      int64_t basis, int64_t price, int64_t *value)
 {
 	int64_t v = 0;
-	if (qty != 0 && !fx_money_mul(qty, price, &v))
+	if (qty != 0 && (!account_value_of(s, qty, basis, price, &v) || !fx_money_ok(v)))
 		return false;
 	int64_t lv = b->long_value - (s->value > 0 ? s->value : 0) + (v > 0 ? v : 0);
 	int64_t sv = b->short_value - (s->value < 0 ? -s->value : 0) + (v < 0 ? -v : 0);
-	int64_t lb = b->long_basis - (s->pos.qty > 0 ? s->pos.basis : 0) + (qty > 0 ? basis : 0);
-	int64_t sb = b->short_basis - (s->pos.qty < 0 ? s->pos.basis : 0) + (qty < 0 ? basis : 0);
+	/* A margined contract's basis is not in the totals (account.h). */
+	bool paid = !account_margined(s);
+	int64_t lb = b->long_basis - (paid && s->pos.qty > 0 ? s->pos.basis : 0) +
+		     (paid && qty > 0 ? basis : 0);
+	int64_t sb = b->short_basis - (paid && s->pos.qty < 0 ? s->pos.basis : 0) +
+		     (paid && qty < 0 ? basis : 0);
 	if (lv > FX_MONEY_MAX || sv > FX_MONEY_MAX || lb > FX_MONEY_MAX || sb > FX_MONEY_MAX ||
 	    !fx_money_ok(cash + (lv - sv)))
 		return false;
@@ -183,23 +194,31 @@ int account_plan_fill(const paper_broker *b, const order *o, const fill *f, int6
 	bool buy = f->side == PAPER_SIDE_BUY;
 	int64_t notional, c, v;
 
-	if (f->price <= 0 || f->price > FX_PRICE_MAX || f->qty <= 0 || f->qty > FX_QTY_MAX)
+	/* A settlement at expiry may be at 0: an option that expired worthless. */
+	bool zero_ok = f->reason == PAPER_FILL_EXPIRY && f->price == 0;
+	if ((f->price <= 0 && !zero_ok) || f->price > FX_PRICE_MAX || f->qty <= 0 ||
+	    f->qty > FX_QTY_MAX)
 		return out_of_range(b, f, "the price or quantity");
 	if (f->fee < 0 || f->fee > FX_MONEY_MAX)
 		return out_of_range(b, f, "the fee");
-	if (!fx_money_mul(f->qty, f->price, &notional))
+	if (!account_notional(s, f->qty, f->price, &notional))
 		return out_of_range(b, f, "the notional");
+	/* A contract paid for moves the notional; a margined one only what it realizes. */
+	bool paid = !account_margined(s);
+	int64_t moved = paid ? (buy ? -notional : notional) : 0;
 	/* cash +- notional - fee: each within the limit, so only the last step can overflow. */
-	if (!fx_add_checked(b->cash, buy ? -notional : notional, &c) ||
-	    !fx_sub_checked(c, f->fee, &c) || !fx_money_ok(c))
+	if (!fx_add_checked(b->cash, moved, &c) || !fx_sub_checked(c, f->fee, &c) ||
+	    !fx_money_ok(c))
 		return out_of_range(b, f, "the cash");
-	e->cash = c;
 	if (!fx_money_add(b->fees, f->fee, &e->fees) ||
 	    !fx_money_add(o->fill_notional, notional, &e->order_notional) ||
 	    !fx_money_add(o->fees, f->fee, &e->order_fees))
 		return out_of_range(b, f, "the fees or the order's filled notional");
 	if (!plan_position(b, o, f, notional, e))
 		return out_of_range(b, f, "the position's quantity, cost basis or P&L");
+	if (!paid && !fx_money_add(c, e->realized_delta, &c))
+		return out_of_range(b, f, "the cash");
+	e->cash = c;
 	if (!fx_money_add(b->realized, e->realized_delta, &e->realized))
 		return out_of_range(b, f, "the realized P&L");
 	/* Valued at the symbol's mark (a first fill marks it at its price), and at the mark the
@@ -211,9 +230,13 @@ int account_plan_fill(const paper_broker *b, const order *o, const fill *f, int6
 	return PAPER_OK;
 }
 
-/* Keep the basis totals as position p replaces the symbol's position cur. */
-static void move_basis(paper_broker *b, const position *cur, const position *p)
+/* Keep the basis totals as position p replaces the symbol's position cur (the bases of
+ * contracts paid for only: account.h). */
+static void move_basis(paper_broker *b, const instrument *s, const position *cur,
+		       const position *p)
 {
+	if (account_margined(s))
+		return;
 	if (cur->qty > 0)
 		b->long_basis -= cur->basis;
 	else if (cur->qty < 0)
@@ -235,7 +258,7 @@ void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e)
 	b->realized = e->realized;
 	if (e->closed)
 		b->n_trades++;
-	move_basis(b, p, &e->pos);
+	move_basis(b, &b->syms[f->sym], p, &e->pos);
 	*p = e->pos;
 	p->index = index;
 	if (!was_open && now_open)
@@ -272,7 +295,10 @@ void account_revalue(paper_broker *b, uint32_t sym)
 {
 	const instrument *s = &b->syms[sym];
 	/* Within the limits: checked by the plan, the mark check or the restore check before. */
-	account_set_value(b, sym, s->pos.qty ? fx_mul(s->pos.qty, s->mark) : 0);
+	int64_t v = 0;
+	if (s->pos.qty)
+		account_value_of(s, s->pos.qty, s->pos.basis, s->mark, &v);
+	account_set_value(b, sym, v);
 }
 
 int account_check_position(const paper_broker *b, uint32_t sym, const position *p)
@@ -281,7 +307,7 @@ int account_check_position(const paper_broker *b, uint32_t sym, const position *
 	int64_t v, held = fx_abs(p->qty);
 	/* Valued at the mark, or at its average price when the symbol has none yet (at least one
 	 * unit: the cost of a tiny position may round to nothing). */
-	int64_t mark = s->mark ? s->mark : fx_muldiv(p->basis, FX_SCALE, held ? held : 1);
+	int64_t mark = s->mark ? s->mark : account_avg_price(s, p->basis, held ? held : 1);
 	if (mark == 0 && !s->mark)
 		mark = 1;
 	bool ok = p->qty >= -FX_QTY_MAX && p->qty <= FX_QTY_MAX && p->entry_qty >= 0 &&
@@ -302,12 +328,12 @@ void account_set_position(paper_broker *b, uint32_t sym, const position *p)
 	instrument *s = &b->syms[sym];
 	uint32_t index = s->pos.index;
 
-	move_basis(b, &s->pos, p);
+	move_basis(b, s, &s->pos, p);
 	s->pos = *p;
 	s->pos.index = index;
 	if (index == NO_SLOT)
 		position_list_add(b, sym);
 	if (s->mark == 0)
-		s->mark = fx_muldiv(s->pos.basis, FX_SCALE, fx_abs(s->pos.qty));
+		s->mark = account_avg_price(s, s->pos.basis, s->pos.qty);
 	account_revalue(b, sym);
 }

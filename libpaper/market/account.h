@@ -34,6 +34,57 @@ void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e);
 void account_values(const paper_broker *b, int64_t *long_value, int64_t *short_value,
 		    int64_t *unrealized);
 
+/*
+ * A margined contract (a future) is not paid for: opening it moves no cash, its position adds
+ * its unrealized P&L to equity (not its market value), and its cost basis - kept for the P&L -
+ * is not in the account's basis totals, so cash == starting cash + realized - fees - long basis
+ * + short basis still holds, with the bases of the contracts paid for.
+ */
+static inline bool account_margined(const instrument *s)
+{
+	return s->c.asset_class == PAPER_ASSET_FUTURE;
+}
+
+/* The notional of qty at price: qty x price x multiplier, as money within the limits. */
+static inline bool account_notional(const instrument *s, int64_t qty, int64_t price, int64_t *out)
+{
+	return fx_money_mul3(qty, price, s->c.mult, out);
+}
+
+/*
+ * The signed value a position of qty (cost basis basis) at price adds to equity: its market
+ * value qty x price x multiplier, or for a margined contract its unrealized P&L. false when it
+ * does not fit in int64 (the caller checks the money limit).
+ */
+static inline bool account_value_of(const instrument *s, int64_t qty, int64_t basis, int64_t price,
+				    int64_t *out)
+{
+	int64_t v;
+	if (!fx_mul3_checked(qty, price, s->c.mult, &v))
+		return false;
+	if (!account_margined(s)) {
+		*out = v;
+		return true;
+	}
+	return fx_sub_checked(v, qty > 0 ? basis : -basis, out);
+}
+
+/* Average price per unit of an amount of money over qty: notional / (qty x multiplier). */
+static inline int64_t account_avg_price(const instrument *s, int64_t notional, int64_t qty)
+{
+	int64_t q = fx_abs(qty);
+	if (q == 0)
+		return 0;
+	if (s->c.mult == FX_SCALE) /* rounded in fixed point: 7 fills at 9.55 read back 9.55 */
+		return fx_muldiv(notional, FX_SCALE, q);
+	/* notional x 1e16 < 2^127 and qty x multiplier < 2^127: exact in 128 bits. */
+	fx_uwide num = (fx_uwide)fx_abs(notional) * (fx_uwide)FX_SCALE * (fx_uwide)FX_SCALE;
+	fx_uwide den = (fx_uwide)q * (fx_uwide)s->c.mult;
+	fx_uwide r = (num + den / 2) / den;
+	int64_t v = r > (fx_uwide)INT64_MAX ? INT64_MAX : (int64_t)r;
+	return notional < 0 ? -v : v;
+}
+
 /* cash + long value - short value. Each is within the limits, and so is the result. */
 static inline int64_t account_equity(const paper_broker *b)
 {
@@ -55,7 +106,7 @@ static inline int account_check_mark(const paper_broker *b, uint32_t sym, int64_
 	/* Far from every limit, the usual case on every bar: when |value| + long + short + |cash|
 	 * is within the limit (each term is, so the unsigned sum cannot wrap), so are the new
 	 * long and short totals and the equity (a mark leaves the cost bases as they are). */
-	if (fx_mul_checked(s->pos.qty, price, &v) &&
+	if (account_value_of(s, s->pos.qty, s->pos.basis, price, &v) &&
 	    (uint64_t)fx_abs(v) + (uint64_t)b->long_value + (uint64_t)b->short_value +
 			    (uint64_t)fx_abs(b->cash) <= (uint64_t)FX_MONEY_MAX) {
 		*value = v;

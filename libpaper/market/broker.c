@@ -126,6 +126,14 @@ static void apply_close(paper_broker *b, const event *ev)
 	orders_close(b, o);
 }
 
+/* An order or a position of sym: its expiry must be noticed. */
+static void note_expiry(paper_broker *b, uint32_t sym)
+{
+	paper_ts e = b->syms[sym].c.expiry;
+	if (e != 0 && e < b->next_expiry)
+		b->next_expiry = e;
+}
+
 /* The only function that changes a broker's account and orders. */
 static void broker_apply(paper_broker *b, const event *ev)
 {
@@ -134,6 +142,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 	switch (ev->type) {
 	case PAPER_EVENT_ORDER_ACCEPTED:
 		b->syms[ev->ord->sym].c.traded = true;
+		note_expiry(b, ev->ord->sym);
 		orders_open(b, ev->ord);
 		if (ev->ord->id >= b->next_order_id)
 			b->next_order_id = ev->ord->id + 1;
@@ -186,6 +195,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 		break;
 	case PAPER_EVENT_POSITION_RESTORED:
 		account_set_position(b, ev->sym, ev->pos);
+		note_expiry(b, ev->sym);
 		break;
 	}
 }
@@ -290,6 +300,8 @@ static void params_load(params *p, const paper_config *c)
 	p->commission_min = fx_of(cfg_double(c, K_COSTS_COMMISSION_MIN));
 	p->commission_per_share = fx_of(cfg_double(c, K_COSTS_COMMISSION_PER_SHARE));
 	p->commission_fixed = fx_of(cfg_double(c, K_COSTS_COMMISSION_FIXED));
+	p->commission_per_contract = fx_of(cfg_double(c, K_COSTS_COMMISSION_PER_CONTRACT));
+	p->allow_short_options = cfg_bool(c, K_LIMITS_ALLOW_SHORT_OPTIONS);
 	p->slip_base = cfg_double(c, K_COSTS_SLIPPAGE_PCT) / 100.0;
 	p->slip_market = cfg_double(c, K_COSTS_SLIPPAGE_MARKET_MULT);
 	p->slip_limit = cfg_double(c, K_COSTS_SLIPPAGE_LIMIT_MULT);
@@ -338,6 +350,7 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->day_start_equity = b->cash;
 	b->day_loss_allowed = fx_mul(b->cash, b->p.daily_loss_limit_fx);
 	b->day = INT64_MIN;
+	b->next_expiry = INT64_MAX;
 	b->next_order_id = 1;
 	if ((rc = instrument_load_config(b)) != PAPER_OK) {
 		paper_broker_free(b);
@@ -786,7 +799,8 @@ static fill make_fill(const paper_broker *b, const order *o, const fill_match *m
 	int64_t price = instrument_round_tick(&b->syms[o->sym], o->side, m->price);
 	return (fill){ .seq = b->n_fills + 1, .order_id = o->id, .sym = o->sym, .side = o->side,
 		       .reason = m->reason, .flags = m->flags, .ts = ts, .qty = m->qty,
-		       .price = price, .fee = engine_commission(&b->p, o, m->qty, price),
+		       .price = price,
+		       .fee = engine_commission(&b->p, &b->syms[o->sym], o, m->qty, price),
 		       .ref_price = m->ref, .alt_price = alt_price };
 }
 
@@ -975,6 +989,112 @@ static int match_symbol(paper_broker *b, uint32_t sym, const mkt *m)
 	return rc;
 }
 
+/* ---- expiry ---- */
+
+/*
+ * The price an expired position settles at (instrument.h): an option at its intrinsic value
+ * from the underlying's last price at or before the expiry - or, without one, at its own last
+ * price, flagged - and a future at its last price.
+ */
+static int64_t settlement_price(const paper_broker *b, const instrument *s, uint32_t *flags)
+{
+	const contract *c = &s->c;
+	*flags = 0;
+	if (c->asset_class != PAPER_ASSET_OPTION)
+		return s->mark;
+	const instrument *u = c->underlying != NO_SLOT ? &b->syms[c->underlying] : NULL;
+	if (u == NULL || !u->has_data || u->mark <= 0 || u->mark_ts > c->expiry) {
+		*flags = PAPER_FILL_FLAG_OWN_PRICE;
+		return s->mark;
+	}
+	/* Both prices within the price limit: the difference fits. */
+	int64_t v = c->right == PAPER_RIGHT_CALL ? u->mark - c->strike : c->strike - u->mark;
+	return v > 0 ? v : 0;
+}
+
+/*
+ * Settle symbol sym at its expiry: its open orders expire (reason expired), and its position
+ * closes at the settlement price, without commission or slippage, by an order and a fill
+ * stamped at the expiry (or the clock, if that is later) with exit reason expiry.
+ */
+static int settle_one(paper_broker *b, uint32_t sym)
+{
+	const instrument *s = &b->syms[sym];
+	paper_ts at = s->c.expiry > b->clock ? s->c.expiry : b->clock;
+	int rc = PAPER_OK;
+	while (rc == PAPER_OK && b->syms[sym].head != NO_SLOT)
+		rc = close_order(b, &b->slots[b->syms[sym].head], at, PAPER_EVENT_ORDER_EXPIRED,
+				 PAPER_STATUS_EXPIRED, PAPER_REJECT_EXPIRED);
+	s = &b->syms[sym];
+	if (rc != PAPER_OK || s->pos.qty == 0)
+		return rc;
+	order o;
+	memset(&o, 0, sizeof o);
+	o.id = b->next_order_id;
+	o.sym = sym;
+	o.side = s->pos.qty > 0 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY;
+	o.type = PAPER_ORDER_MARKET;
+	o.tif = PAPER_TIF_IOC;
+	o.qty = fx_abs(s->pos.qty);
+	o.exit_reason = PAPER_EXIT_EXPIRY;
+	o.confidence = -1.0;
+	o.submitted = o.updated = at;
+	o.status = PAPER_STATUS_ACCEPTED;
+	uint32_t flags;
+	int64_t price = settlement_price(b, s, &flags);
+	fill_effect effect;
+	event fe = { .type = PAPER_EVENT_FILL, .ts = at, .order_id = o.id, .effect = &effect,
+		     .f = { .seq = b->n_fills + 1, .order_id = o.id, .sym = sym, .side = o.side,
+			    .reason = PAPER_FILL_EXPIRY, .flags = flags, .ts = at, .qty = o.qty,
+			    .price = price, .fee = 0, .ref_price = price } };
+	/* Past the limits, nothing is recorded: the position stays for the caller to see. */
+	if ((rc = account_plan_fill(b, &o, &fe.f, 0, &effect)) != PAPER_OK)
+		return rc;
+	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = at, .order_id = o.id, .ord = &o };
+	if ((rc = broker_record(b, &ev)) != PAPER_OK)
+		return rc;
+	return broker_record(b, &fe);
+}
+
+/* Settle every contract that expired at or before ts, earliest first. */
+static int settle_expired(paper_broker *b, paper_ts ts)
+{
+	int rc = PAPER_OK;
+	for (;;) {
+		/* The earliest expiry still open: a few contracts at a time, so a scan is cheap. */
+		paper_ts next = INT64_MAX;
+		uint32_t first = NO_SLOT;
+		for (uint32_t i = 0; i < b->n_syms; i++) {
+			const instrument *s = &b->syms[i];
+			if (s->c.expiry == 0 || (s->pos.qty == 0 && s->head == NO_SLOT))
+				continue;
+			if (s->c.expiry < next) {
+				next = s->c.expiry;
+				first = i;
+			}
+		}
+		b->next_expiry = next;
+		if (first == NO_SLOT || next > ts || rc != PAPER_OK)
+			return rc;
+		rc = settle_one(b, first);
+		if (rc != PAPER_OK)
+			return rc;
+	}
+}
+
+PAPER_API int paper_broker_settle_expired(paper_broker *b, paper_ts ts)
+{
+	BROKER_ENTRY(b);
+	if (ts == 0)
+		ts = b->clock;
+	if (!ts_in_range(ts))
+		return ts_range_error("settle_expired", ts);
+	if (ts < b->clock)
+		return paper__error(PAPER_ETIME, "settle_expired: time %" G_GINT64_FORMAT " is before "
+				    "the broker clock %" G_GINT64_FORMAT, ts, b->clock);
+	return ts >= b->next_expiry ? settle_expired(b, ts) : PAPER_OK;
+}
+
 /*
  * Shared by quotes and bars: clock, day roll, matching, marks. A mark that would take the
  * position's value or the account past the limits refuses the event before anything changes;
@@ -991,7 +1111,11 @@ static int market_event(paper_broker *b, uint32_t sym, mkt *m, int64_t mark, boo
 		return rc;
 	m->mark = mark;
 	m->lot = s->c.lot;
-	if (day_of(m->ts) > b->day)
+	/* Contracts that expired before this data settle first, at their expiry. */
+	if (m->ts >= b->next_expiry)
+		rc = settle_expired(b, m->ts);
+	s = &b->syms[sym];
+	if (rc == PAPER_OK && day_of(m->ts) > b->day)
 		rc = roll_day(b, m->ts);
 	if (m->ts > b->clock)
 		b->clock = m->ts;
@@ -1213,8 +1337,9 @@ static int check_order_event(const paper_broker *b, const event *ev)
 		return corrupt(ev, "the order is not open");
 	if (ev->type == PAPER_EVENT_FILL) {
 		const fill *f = &ev->f;
+		bool worthless = f->reason == PAPER_FILL_EXPIRY && f->price == 0;
 		if (f->sym != o->sym || f->side != o->side || f->qty <= 0 ||
-		    f->qty > o->qty - o->filled || f->price <= 0 || f->fee < 0)
+		    f->qty > o->qty - o->filled || (f->price <= 0 && !worthless) || f->fee < 0)
 			return corrupt(ev, "the fill does not fit the order");
 		fill_effect e;
 		if (account_plan_fill(b, o, f, 0, &e) != PAPER_OK)

@@ -146,6 +146,8 @@ typedef struct params {
 	int commission_model;     /* 0 percent, 1 per share, 2 fixed */
 	int64_t commission_rate;  /* fraction of notional, fixed-point */
 	int64_t commission_min, commission_per_share, commission_fixed;
+	int64_t commission_per_contract; /* options and futures; 0: the model applies */
+	bool allow_short_options;
 	double slip_base, slip_market, slip_limit, slip_impact, slip_jitter;
 	bool intrabar_optimistic;
 	uint64_t seed;
@@ -193,6 +195,9 @@ struct paper_broker {
 
 	uint32_t *positions;   /* symbols with a non-zero position */
 	uint32_t n_positions;
+	/* Of those, positions in futures and options: only with some does the buying power
+	 * look at the contracts (risk_reserved()), so accounts of plain symbols never do. */
+	uint32_t n_contract_positions;
 
 	ring fills, trades;
 	ring equity;           /* equity_point of each SNAPSHOT (engine.equity_history) */
@@ -200,6 +205,9 @@ struct paper_broker {
 	int64_t cash, realized, fees;
 	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
 	paper_ts clock;
+	/* The earliest expiry of a symbol with a position or an open order (INT64_MAX: none):
+	 * market data at or past it settles first (instrument.h), found with one compare. */
+	paper_ts next_expiry;
 	int64_t day;
 	int64_t day_start_equity;
 	int64_t day_loss_allowed; /* day_start_equity x daily_loss_limit, exact */

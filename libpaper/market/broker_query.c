@@ -7,6 +7,7 @@
 #include "market/broker.h"
 #include "market/broker_store.h"
 #include "market/orders.h"
+#include "market/risk.h"
 
 #define CHECK_OUT(out, VERSION, name)                                                        \
 	do {                                                                                 \
@@ -16,10 +17,11 @@
 					    "(expected %u)", name, (out)->version, VERSION); \
 	} while (0)
 
-/* Average price, rounded in fixed-point first so 7 fills at 9.55 read back as 9.55. */
-static double avg(int64_t notional, int64_t qty)
+/* Average price per unit, rounded in fixed-point first so 7 fills at 9.55 read back as 9.55;
+ * a contract's multiplier divides the money back out. */
+static double avg(const instrument *s, int64_t notional, int64_t qty)
 {
-	return qty ? fx_to_double(fx_muldiv(notional, FX_SCALE, fx_abs(qty))) : 0.0;
+	return fx_to_double(account_avg_price(s, notional, qty));
 }
 
 PAPER_API int paper_broker_account(const paper_broker *b, paper_account_info *out)
@@ -41,11 +43,15 @@ PAPER_API int paper_broker_account(const paper_broker *b, paper_account_info *ou
 	out->realized_pnl = fx_to_double(b->realized);
 	out->unrealized_pnl = fx_to_double(u);
 	out->fees = fx_to_double(b->fees);
-	/* In doubles: equity less the margin in use can pass the int64 range near the limits. */
+	/* In doubles: equity less the margin in use can pass the int64 range near the limits.
+	 * Futures' initial margin and short puts' cash are set aside (risk_reserved()). */
+	fx_wide reserved, margined;
+	risk_reserved(b, &reserved, &margined);
 	out->buying_power = b->p.margin
-		? (fx_to_double(equity) - fx_to_double(fx_mul(lv + sv, b->p.initial_margin))) /
-			  fx_to_double(b->p.initial_margin)
-		: fx_to_double(b->cash);
+		? (fx_to_double(equity) -
+		   fx_to_double(fx_mul((int64_t)(lv + sv - margined), b->p.initial_margin)) -
+		   (double)reserved / (double)FX_SCALE) / fx_to_double(b->p.initial_margin)
+		: fx_to_double(b->cash) - (double)reserved / (double)FX_SCALE;
 	out->day_start_equity = fx_to_double(b->day_start_equity);
 	out->open_orders = b->n_open;
 	out->open_positions = b->n_positions;
@@ -64,14 +70,16 @@ static void position_info(const instrument *s, paper_position_info *out)
 {
 	const position *p = &s->pos;
 	int64_t held = fx_abs(p->qty);
-	int64_t value = fx_mul(held, s->mark);
+	/* The notional value (qty x mark x multiplier), for futures too: their unrealized P&L
+	 * is this less the cost basis, as for everything else. */
+	int64_t value = fx_mul3_sat(held, s->mark, s->c.mult);
 
 	memset(out, 0, sizeof *out);
 	out->version = PAPER_POSITION_INFO_VERSION;
 	memcpy(out->symbol, s->name, sizeof out->symbol);
 	out->direction = p->qty > 0 ? PAPER_LONG : PAPER_SHORT;
 	out->qty = fx_to_double(p->qty);
-	out->avg_price = avg(p->basis, held);
+	out->avg_price = avg(s, p->basis, held);
 	out->cost_basis = fx_to_double(p->basis);
 	out->market_price = fx_to_double(s->mark);
 	out->market_value = fx_to_double(p->qty > 0 ? value : -value);
@@ -125,7 +133,7 @@ static void order_info(const paper_broker *b, const order *o, paper_order_info *
 	out->reason = o->reason;
 	out->qty = fx_to_double(o->qty);
 	out->filled_qty = fx_to_double(o->filled);
-	out->avg_fill_price = avg(o->fill_notional, o->filled);
+	out->avg_fill_price = avg(&b->syms[o->sym], o->fill_notional, o->filled);
 	out->limit_price = fx_to_double(o->limit);
 	out->stop_price = fx_to_double(o->stop);
 	out->fees = fx_to_double(o->fees);
@@ -189,8 +197,8 @@ PAPER_API int paper_broker_trade_at(const paper_broker *b, size_t index, paper_t
 	out->entry_ts = t->entry_ts;
 	out->exit_ts = t->exit_ts;
 	out->qty = fx_to_double(t->qty);
-	out->entry_price = avg(t->entry_notional, t->qty);
-	out->exit_price = avg(t->exit_notional, t->exit_qty);
+	out->entry_price = avg(&b->syms[t->sym], t->entry_notional, t->qty);
+	out->exit_price = avg(&b->syms[t->sym], t->exit_notional, t->exit_qty);
 	out->pnl_gross = fx_to_double(t->pnl);
 	out->fees = fx_to_double(t->fees);
 	out->pnl_net = fx_to_double(t->pnl - t->fees);

@@ -179,9 +179,14 @@ match_kind engine_match(const params *p, const order *o, const mkt *m, uint64_t 
 
 /* Saturated past int64 (fx_mul_sat()): such a fee is past the money limit, which the fill's
  * plan refuses. */
-int64_t engine_commission(const params *p, const order *o, int64_t qty, int64_t price)
+int64_t engine_commission(const params *p, const instrument *s, const order *o, int64_t qty,
+			  int64_t price)
 {
 	int64_t fee;
+	bool contracts = s->c.asset_class == PAPER_ASSET_FUTURE ||
+			 s->c.asset_class == PAPER_ASSET_OPTION;
+	if (contracts && p->commission_per_contract > 0)
+		return fx_mul_sat(qty, p->commission_per_contract);
 
 	switch (p->commission_model) {
 	case 1:
@@ -190,7 +195,8 @@ int64_t engine_commission(const params *p, const order *o, int64_t qty, int64_t 
 	case 2:
 		return o->filled == 0 ? p->commission_fixed : 0;
 	default:
-		fee = fx_mul_sat(fx_mul_sat(qty, price), p->commission_rate);
+		/* Of the notional: price x quantity x the contract's multiplier. */
+		fee = fx_mul_sat(fx_mul3_sat(qty, price, s->c.mult), p->commission_rate);
 		return fee < p->commission_min ? p->commission_min : fee;
 	}
 }

@@ -34,8 +34,12 @@ match_kind engine_match(const params *p, const order *o, const mkt *m, uint64_t 
 int64_t engine_slip(const params *p, const order *o, const mkt *m, int64_t ref, int64_t qty,
 		    bool limit_fill, uint64_t draw);
 
-/* Commission of a fill of qty at price, for order o (fixed model charges the first fill). */
-int64_t engine_commission(const params *p, const order *o, int64_t qty, int64_t price);
+/*
+ * Commission of a fill of qty at price of instrument s, for order o (fixed model charges the
+ * first fill; options and futures pay costs.commission_per_contract instead when it is set).
+ */
+int64_t engine_commission(const params *p, const instrument *s, const order *o, int64_t qty,
+			  int64_t price);
 
 /* Price an order is expected to trade at now, for buying-power checks; 0 if unknown. */
 int64_t engine_reference_price(const order *o, const instrument *s);

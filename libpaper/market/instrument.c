@@ -93,6 +93,23 @@ int instrument_load_config(paper_broker *b)
 	return PAPER_OK;
 }
 
+/* Would spec s give contract c (the origin aside)? */
+static bool same_contract(const paper_broker *b, const contract *c, const paper_instrument_spec *s)
+{
+	uint32_t under = NO_SLOT;
+	if (s->underlying[0]) {
+		int64_t u = paper__broker_symbol_find(b, s->underlying);
+		if (u < 0)
+			return false;
+		under = (uint32_t)u;
+	}
+	return c->mult == fx_of(s->multiplier) && c->tick == fx_of(s->tick_size) &&
+	       c->lot == fx_of(s->lot_size) && c->min_qty == fx_of(s->min_qty) &&
+	       c->strike == fx_of(s->strike) && c->margin == fx_of(s->initial_margin) &&
+	       c->expiry == s->expiry && c->asset_class == s->asset_class &&
+	       c->right == s->right && c->underlying == under;
+}
+
 PAPER_API int paper_broker_define_instrument(paper_broker *b, const char *symbol,
 					     const paper_instrument_spec *spec)
 {
@@ -105,8 +122,11 @@ PAPER_API int paper_broker_define_instrument(paper_broker *b, const char *symbol
 	int rc = paper__instrument_resolve(symbol, spec, &r);
 	if (rc != PAPER_OK)
 		return rc;
-	if (paper__broker_symbol_known(b, symbol)) {
-		const instrument *s = &b->syms[paper__broker_symbol(b, symbol)];
+	int64_t known = paper__broker_symbol_find(b, symbol);
+	if (known >= 0) {
+		const instrument *s = &b->syms[known];
+		if ((s->c.traded || s->pos.qty != 0) && same_contract(b, &s->c, &r))
+			return PAPER_OK; /* the same again (a restarted run): nothing to change */
 		if (s->c.traded || s->pos.qty != 0)
 			return paper__error(PAPER_ESTATE, "instrument %s: its contract is fixed once "
 					    "an order for it was accepted", s->name);

@@ -144,9 +144,9 @@ static void describe_trade(const paper_broker *b, const trade *t, GString *s)
 	g_string_append_printf(s, "TRADE CLOSED %s ", t->direction == PAPER_LONG ? "LONG" : "SHORT");
 	put_fx(s, t->qty, 0);
 	g_string_append_printf(s, " %s entry ", b->syms[t->sym].name);
-	put_fx(s, t->qty ? fx_muldiv(t->entry_notional, FX_SCALE, t->qty) : 0, 2);
+	put_fx(s, account_avg_price(&b->syms[t->sym], t->entry_notional, t->qty), 2);
 	g_string_append(s, " exit ");
-	put_fx(s, t->exit_qty ? fx_muldiv(t->exit_notional, FX_SCALE, t->exit_qty) : 0, 2);
+	put_fx(s, account_avg_price(&b->syms[t->sym], t->exit_notional, t->exit_qty), 2);
 	g_string_append(s, " pnl ");
 	put_fx(s, t->pnl, 2);
 	g_string_append(s, " fees ");

@@ -64,12 +64,15 @@ static int check_limits(const paper_broker *b, const order *o, const instrument 
 		return reject(reason, PAPER_REJECT_MIN_CONFIDENCE, PAPER_ELIMIT,
 			      "%s: confidence %.4g is below limits.min_confidence %.4g",
 			      o->confidence, p->min_confidence, s->name);
+	/* Contracts for options and futures: their quantity is a number of contracts. */
 	if (o->qty > p->max_order_qty)
 		return reject(reason, PAPER_REJECT_MAX_ORDER_QTY, PAPER_ELIMIT,
 			      "%s: qty %.15g exceeds limits.max_order_qty %.15g", fx_to_double(o->qty),
 			      fx_to_double(p->max_order_qty), s->name);
-	/* Wide: qty and price may each be near the fixed-point limit; the product is not. */
-	fx_wide notional = (fx_wide)o->qty * ref / FX_SCALE;
+	/* Wide: qty and price may each be near the fixed-point limit; the product is not. With a
+	 * multiplier: saturated (past the limit, a notional past every limit). */
+	fx_wide notional = s->c.mult == FX_SCALE ? (fx_wide)o->qty * ref / FX_SCALE
+						 : fx_mul3_sat(o->qty, ref, s->c.mult);
 	if (notional > p->max_order_notional)
 		return reject(reason, PAPER_REJECT_MAX_ORDER_NOTIONAL, PAPER_ELIMIT,
 			      "%s: notional %.2f exceeds limits.max_order_notional %.2f",
@@ -80,7 +83,7 @@ static int check_limits(const paper_broker *b, const order *o, const instrument 
 			      "%s: %.0f open positions already, limits.max_open_positions is %.0f",
 			      (double)b->n_positions, (double)p->max_open_positions, s->name);
 	int64_t after = fx_abs(account_after(s->pos.qty, o->side, o->qty));
-	double value = fx_to_double(after) * fx_to_double(ref);
+	double value = fx_to_double(after) * fx_to_double(ref) * fx_to_double(s->c.mult);
 	double equity = fx_to_double(account_equity(b));
 	if (open_qty > 0 && value > p->max_position_fraction * equity) {
 		*reason = PAPER_REJECT_MAX_POSITION_FRACTION;
@@ -92,26 +95,105 @@ static int check_limits(const paper_broker *b, const order *o, const instrument 
 	return PAPER_OK;
 }
 
+void risk_reserved(const paper_broker *b, fx_wide *reserved, fx_wide *margined)
+{
+	*reserved = 0;
+	*margined = 0;
+	for (uint32_t i = 0; b->n_contract_positions && i < b->n_positions; i++) {
+		const instrument *s = &b->syms[b->positions[i]];
+		int64_t held = fx_abs(s->pos.qty);
+		if (s->c.asset_class == PAPER_ASSET_FUTURE) {
+			*reserved += fx_mul_sat(held, s->c.margin);
+			*margined += fx_abs(s->value);
+		} else if (s->c.asset_class == PAPER_ASSET_OPTION && s->pos.qty < 0 &&
+			   s->c.right == PAPER_RIGHT_PUT) {
+			*reserved += fx_mul3_sat(held, s->c.strike, s->c.mult);
+		}
+	}
+}
+
+/*
+ * Selling an option short (open_qty more short): only with limits.allow_short_options, and a
+ * call only when covered - the account holds at least multiplier shares of the underlying per
+ * short call on it, this order's included.
+ */
+static int check_short_option(const paper_broker *b, const instrument *s, int64_t open_qty,
+			      uint8_t *reason)
+{
+	if (!b->p.allow_short_options)
+		return reject(reason, PAPER_REJECT_SHORT_NOT_ALLOWED, PAPER_EFUNDS,
+			      "%s: selling %.8g options short needs limits.allow_short_options = "
+			      "true (%.0f held)", fx_to_double(open_qty), fx_to_double(s->pos.qty),
+			      s->name);
+	if (s->c.right != PAPER_RIGHT_CALL)
+		return PAPER_OK;
+	uint32_t u = s->c.underlying;
+	int64_t shares = u != NO_SLOT && b->syms[u].pos.qty > 0 ? b->syms[u].pos.qty : 0;
+	fx_wide needed = fx_mul_sat(open_qty, s->c.mult);
+	for (uint32_t i = 0; i < b->n_positions; i++) {
+		const instrument *o = &b->syms[b->positions[i]];
+		if (o->c.asset_class == PAPER_ASSET_OPTION && o->c.right == PAPER_RIGHT_CALL &&
+		    o->c.underlying == u && o->pos.qty < 0)
+			needed += fx_mul_sat(-o->pos.qty, o->c.mult);
+	}
+	if (u != NO_SLOT && needed <= shares)
+		return PAPER_OK;
+	*reason = PAPER_REJECT_SHORT_NOT_ALLOWED;
+	return paper__error(PAPER_EFUNDS, "%s: a naked short call is refused: it needs %.8g shares "
+			    "of %s to cover the short calls, the account holds %.8g", s->name,
+			    (double)needed / (double)FX_SCALE, u != NO_SLOT ? b->syms[u].name : "its "
+			    "underlying", fx_to_double(shares));
+}
+
+/*
+ * What opening open_qty at price needs. *full: paid or set aside whole, in any account (an
+ * option bought, a future's initial margin, a short put's cash); else the notional, paid in a
+ * cash account and margined at account.initial_margin in a margin account.
+ */
+static fx_wide opening_need(const instrument *s, uint8_t side, int64_t open_qty, int64_t price,
+			    bool *full)
+{
+	const contract *c = &s->c;
+	*full = true;
+	if (c->asset_class == PAPER_ASSET_FUTURE)
+		return fx_mul_sat(open_qty, c->margin);
+	if (c->asset_class == PAPER_ASSET_OPTION && side == PAPER_SIDE_SELL)
+		return c->right == PAPER_RIGHT_PUT ? fx_mul3_sat(open_qty, c->strike, c->mult) : 0;
+	*full = c->asset_class == PAPER_ASSET_OPTION;
+	/* Within the money limit: the notional of qty at price was checked before (at submission
+	 * at the reference price, at a fill by its plan); saturated all the same. */
+	return fx_mul3_sat(open_qty, price, c->mult);
+}
+
 /* Buying power for the opening part of a trade of qty at price. */
 static int check_funds(const paper_broker *b, const instrument *s, uint8_t side, int64_t open_qty,
 		       int64_t price, int64_t fee, uint8_t *reason)
 {
 	if (open_qty == 0)
 		return PAPER_OK;
-	/* Within the money limit: the notional of qty at price was checked before (at submission
-	 * at the reference price, at a fill by its plan); saturated all the same. */
-	int64_t cost = fx_mul_sat(open_qty, price);
-	fx_wide fee_w = fee;
+	bool option = s->c.asset_class == PAPER_ASSET_OPTION;
+	bool future = s->c.asset_class == PAPER_ASSET_FUTURE;
+	if (option && side == PAPER_SIDE_SELL) {
+		int rc = check_short_option(b, s, open_qty, reason);
+		if (rc != PAPER_OK)
+			return rc;
+	}
+	bool full;
+	fx_wide cost = opening_need(s, side, open_qty, price, &full);
+	fx_wide fee_w = fee, reserved, margined;
+	risk_reserved(b, &reserved, &margined);
 	if (!b->p.margin) {
-		if (side == PAPER_SIDE_SELL)
+		/* Futures and options carry their own rules for going short. */
+		if (side == PAPER_SIDE_SELL && !future && !option)
 			return reject(reason, PAPER_REJECT_SHORT_NOT_ALLOWED, PAPER_EFUNDS,
 				      "%s: selling %.8g more than held would go short; "
 				      "a cash account cannot (held %.8g)", fx_to_double(open_qty),
 				      fx_to_double(s->pos.qty), s->name);
-		if (cost + fee_w > b->cash)
+		if (cost + fee_w > (fx_wide)b->cash - reserved)
 			return reject(reason, PAPER_REJECT_INSUFFICIENT_FUNDS, PAPER_EFUNDS,
-				      "%s: cost %.2f with fees exceeds cash %.2f",
-				      (double)(cost + fee_w) / (double)FX_SCALE, fx_to_double(b->cash),
+				      "%s: cost %.2f with fees exceeds cash %.2f not set aside",
+				      (double)(cost + fee_w) / (double)FX_SCALE,
+				      (double)((fx_wide)b->cash - reserved) / (double)FX_SCALE,
 				      s->name);
 		return PAPER_OK;
 	}
@@ -119,8 +201,9 @@ static int check_funds(const paper_broker *b, const instrument *s, uint8_t side,
 	account_values(b, &lv, &sv, &u);
 	/* lv + sv is within twice the limit (int64 holds it); the terms of available are summed
 	 * in 128 bits, where equity - margin - fee cannot overflow. */
-	fx_wide available = (fx_wide)account_equity(b) - fx_mul(lv + sv, b->p.initial_margin) - fee_w;
-	fx_wide required = fx_mul(cost, b->p.initial_margin);
+	fx_wide available = (fx_wide)account_equity(b) -
+			    fx_mul((int64_t)(lv + sv - margined), b->p.initial_margin) - reserved - fee_w;
+	fx_wide required = full ? cost : fx_mul((int64_t)cost, b->p.initial_margin);
 	if (required > available)
 		return reject(reason, PAPER_REJECT_INSUFFICIENT_FUNDS, PAPER_EFUNDS,
 			      "%s: margin required %.2f exceeds available %.2f",
@@ -140,7 +223,7 @@ int risk_check_order(const paper_broker *b, const order *o, int64_t ref, uint8_t
 	if (rc == PAPER_OK)
 		rc = check_limits(b, o, s, open_qty, ref, reason);
 	if (rc == PAPER_OK) {
-		int64_t fee = engine_commission(&b->p, o, o->qty, ref);
+		int64_t fee = engine_commission(&b->p, s, o, o->qty, ref);
 		rc = check_funds(b, s, o->side, open_qty, ref, fee, reason);
 	}
 	return rc;

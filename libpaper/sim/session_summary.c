@@ -155,9 +155,10 @@ static void add_ts(GString *g, paper_ts ts)
 	g_string_append_len(g, buf, (gssize)ts_format(buf, ts));
 }
 
-static int64_t avg_price(int64_t notional, int64_t qty)
+/* Average price per unit: a contract's multiplier divides the money back out. */
+static int64_t avg_price(const paper_broker *b, const trade *t, int64_t notional, int64_t qty)
 {
-	return qty ? fx_muldiv(notional, FX_SCALE, qty) : 0;
+	return account_avg_price(&b->syms[t->sym], notional, qty);
 }
 
 void session__trade_csv(GString *g, const paper_broker *b, const trade *t)
@@ -166,11 +167,11 @@ void session__trade_csv(GString *g, const paper_broker *b, const trade *t)
 	g_string_append(g, t->direction == PAPER_LONG ? ",LONG," : ",SHORT,");
 	add_ts(g, t->entry_ts);
 	g_string_append_c(g, ',');
-	add_fx(g, avg_price(t->entry_notional, t->qty), 2);
+	add_fx(g, avg_price(b, t, t->entry_notional, t->qty), 2);
 	g_string_append_c(g, ',');
 	add_ts(g, t->exit_ts);
 	g_string_append_c(g, ',');
-	add_fx(g, avg_price(t->exit_notional, t->exit_qty), 2);
+	add_fx(g, avg_price(b, t, t->exit_notional, t->exit_qty), 2);
 	g_string_append_c(g, ',');
 	add_fx(g, t->qty, 0);
 	g_string_append_c(g, ',');
@@ -361,11 +362,11 @@ static void json_trade(GString *g, const paper_broker *b, const trade *t)
 	g_string_append(g, ",\"entry_time\":");
 	sj_ts(g, t->entry_ts);
 	g_string_append(g, ",\"entry_price\":");
-	sj_fx(g, avg_price(t->entry_notional, t->qty));
+	sj_fx(g, avg_price(b, t, t->entry_notional, t->qty));
 	g_string_append(g, ",\"exit_time\":");
 	sj_ts(g, t->exit_ts);
 	g_string_append(g, ",\"exit_price\":");
-	sj_fx(g, avg_price(t->exit_notional, t->exit_qty));
+	sj_fx(g, avg_price(b, t, t->exit_notional, t->exit_qty));
 	g_string_append(g, ",\"qty\":");
 	sj_fx(g, t->qty);
 	g_string_append(g, ",\"exit_reason\":");

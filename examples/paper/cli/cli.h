@@ -87,6 +87,7 @@ typedef struct cli_config {
 	int n;
 	const char *lots[CLI_MAX_LOTS];      /* SYMBOL=SIZE */
 	int n_lots;
+	const char *instruments;             /* --instruments FILE */
 } cli_config;
 
 /* The options every trading sub-command shares (ids >= CLI_COMMON_BASE). */
@@ -106,6 +107,13 @@ int cli_make_broker(const char *cmd, const cli_config *c, paper_broker **out);
 int cli_apply_lots(const char *cmd, const cli_config *c, paper_session *s);
 
 void cli_config_clear(cli_config *c);
+
+/*
+ * --instruments FILE (cli_instruments.c): the CSV's rows as instrument.SYMBOL.FIELD keys of
+ * cfg; or, for an account opened from a ledger (paper run), defined on its broker.
+ */
+int cli_load_instruments(const char *cmd, const char *path, paper_config *cfg);
+int cli_define_instruments(const char *cmd, const char *path, paper_broker *b);
 
 /* ---- a replay run, shared by replay, walk-forward and execute ---- */
 

@@ -12,6 +12,7 @@ enum {
 	OPT_CONFIG = CLI_COMMON_BASE, OPT_SET, OPT_TP, OPT_SL, OPT_TRAILING, OPT_MAX_HOLD, OPT_SIZE,
 	OPT_QTY, OPT_FRACTION, OPT_LOT, OPT_COMMISSION, OPT_SLIPPAGE, OPT_SEED, OPT_INTRABAR,
 	OPT_EXITS_FROM, OPT_ON_REVERSE, OPT_CAPITAL, OPT_MIN_CONFIDENCE, OPT_AGGRESSIVE,
+	OPT_INSTRUMENTS,
 };
 
 const cli_opt cli_common_opts[] = {
@@ -34,6 +35,7 @@ const cli_opt cli_common_opts[] = {
 	{ "--capital", "CASH", false, OPT_CAPITAL, "starting cash (account.starting_cash)" },
 	{ "--min-confidence", "C", false, OPT_MIN_CONFIDENCE, "refuse signals below C (limits.min_confidence)" },
 	{ "--aggressive", NULL, false, OPT_AGGRESSIVE, "trade every signal whatever its confidence" },
+	{ "--instruments", "FILE", false, OPT_INSTRUMENTS, "contracts (multiplier, tick, lot, expiry, ...) from a CSV: symbol,asset_class,multiplier,... (docs/instruments.md)" },
 	{ NULL, NULL, false, 0, NULL },
 };
 
@@ -119,6 +121,9 @@ int cli_common_option(const char *cmd, cli_config *c, int id, const char *v)
 		return add(cmd, c, "--min-confidence", "limits.min_confidence", v);
 	case OPT_AGGRESSIVE:
 		return add(cmd, c, "--aggressive", "limits.aggressive", "true");
+	case OPT_INSTRUMENTS:
+		c->instruments = v;
+		return EXIT_OK;
 	default:
 		return -1;
 	}
@@ -155,6 +160,11 @@ int cli_make_config(const char *cmd, const cli_config *c, paper_config **out)
 		return cli_fail(cmd, EXIT_INPUT, "--config: %s", paper_last_error());
 	}
 	paper_config_load_env(cfg);
+	int loaded = c->instruments ? cli_load_instruments(cmd, c->instruments, cfg) : EXIT_OK;
+	if (loaded != EXIT_OK) {
+		paper_config_free(cfg);
+		return loaded;
+	}
 	for (int i = 0; i < c->n; i++) {
 		rc = paper_config_set(cfg, c->keys[i], c->values[i]);
 		if (rc != PAPER_OK) {

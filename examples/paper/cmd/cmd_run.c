@@ -17,7 +17,7 @@
 /* Ten thousand years: far past any created_ts, and far from paper_ts overflow. */
 #define MAX_AGE_LIMIT 315576000000.0
 
-enum { RN_PRICES = 1, RN_INTERVAL, RN_MAX_AGE, RN_STRATEGY, RN_LOT };
+enum { RN_PRICES = 1, RN_INTERVAL, RN_MAX_AGE, RN_STRATEGY, RN_LOT, RN_INSTRUMENTS };
 
 static const cli_opt run_opts[] = {
 	{ "--prices", "FILE", false, RN_PRICES, "prices CSV another program appends to, or - (stdin)" },
@@ -25,6 +25,7 @@ static const cli_opt run_opts[] = {
 	{ "--max-age", "SECONDS", false, RN_MAX_AGE, "skip decisions created longer ago than this, or stamped further ahead (default: no limit)" },
 	{ "--strategy", "TAG", false, RN_STRATEGY, "strategy tag of the entry orders (default: inbox)" },
 	{ "--lot", "SYMBOL=SIZE", false, RN_LOT, "lot size of one symbol's entries, e.g. BTC-USD=0.0001 (repeatable)" },
+	{ "--instruments", "FILE", false, RN_INSTRUMENTS, "contracts from a CSV for this run (give it to paper init to store them with the account)" },
 	{ NULL, NULL, false, 0, NULL },
 };
 
@@ -83,6 +84,9 @@ static int on_option(void *ctx, int id, const char *v)
 		if (r->lots.n_lots == CLI_MAX_LOTS)
 			return cli_fail("run", EXIT_INPUT, "--lot: at most %d symbols", CLI_MAX_LOTS);
 		r->lots.lots[r->lots.n_lots++] = v;
+		return EXIT_OK;
+	case RN_INSTRUMENTS:
+		r->lots.instruments = v;
 		return EXIT_OK;
 	default:
 		return EXIT_INPUT;
@@ -205,6 +209,10 @@ static int start(run_ctx *r, const cli_ledger_args *ledger)
 {
 	int code = cli_account_open(&r->acct, "run", ledger, false);
 	if (code != EXIT_OK)
+		return code;
+	/* Before the session: it sizes entries by the symbols' lots. */
+	if (r->lots.instruments &&
+	    (code = cli_define_instruments("run", r->lots.instruments, r->acct.b)) != EXIT_OK)
 		return code;
 	int rc = paper_session_new(&r->s, r->acct.b);
 	if (rc != PAPER_OK)

@@ -16,7 +16,7 @@ typedef struct run_ctx {
 	paper_ts max_age;          /* decisions older than this are skipped, with has_max_age */
 	bool has_max_age;
 	const char *strategy;      /* tag of the entry orders */
-	cli_config lots;           /* --lot SYMBOL=SIZE */
+	cli_config lots;           /* --lot SYMBOL=SIZE, --instruments FILE */
 
 	/* live feeds (--feed), run_feed.c */
 	cli_venues venues;
