@@ -175,8 +175,9 @@ def test_one_option_contract_bought_at_2_50_costs_250():
         assert a.cash_e8 == (100_000 - 250) * E8
         p = b.position(CALL)
         assert (p.qty, p.avg_price, p.market_price) == (1.0, 2.50, 2.60)
-        assert p.unrealized_pnl_e8 == 10 * E8            # (2.60 - 2.50) x 1 x 100
-        assert a.equity_e8 == (100_000 + 10) * E8
+        assert (p.cost_basis_e8, p.unrealized_pnl) == (250 * E8, pytest.approx(10.0))
+        b.snapshot()
+        assert b.equity_curve()[-1].equity_e8 == (100_000 + 10) * E8   # (2.60 - 2.50) x 1 x 100
         b.submit(CALL, Side.SELL, 1)
         bar(b, CALL, T0 + 2 * HOUR, 3.10, 3.20, 3.00, 3.05)
         (t,) = b.trades()
@@ -194,10 +195,10 @@ def test_commission_per_contract():
         assert f.fee_e8 == 195 * 10**6                     # 3 x 0.65
         assert b.account().cash_e8 == (100_000 - 750) * E8 - 195 * 10**6
         # Equities keep the percent model (0 here): the per-contract fee is for contracts.
-        bar(b, "AAPL", T0, 100.0, 101.0, 99.0, 100.0)
+        bar(b, "AAPL", T0 + 2 * HOUR, 100.0, 101.0, 99.0, 100.0)
         b.submit("AAPL", Side.BUY, 3)
-        bar(b, "AAPL", T0 + HOUR, 100.0, 101.0, 99.0, 100.0)
-        assert b.fills()[-1].fee == 0.0
+        bar(b, "AAPL", T0 + 3 * HOUR, 100.0, 101.0, 99.0, 100.0)
+        assert (b.fills()[-1].symbol, b.fills()[-1].fee) == ("AAPL", 0.0)
 
 
 def test_options_settle_at_intrinsic_value_at_expiry():
@@ -237,7 +238,7 @@ def test_settle_expired_without_data_and_own_price_without_underlying():
         t = JAN19_CLOSE - DAY
         bar(b, CALL, t, 2.50, 2.50, 2.50, 2.50)
         b.submit(CALL, Side.BUY, 1)
-        bar(b, CALL, t + HOUR, 2.50, 2.50, 2.50, 2.75)
+        bar(b, CALL, t + HOUR, 2.50, 2.75, 2.50, 2.75)
         b.settle_expired(JAN19_CLOSE - 1)   # not yet
         assert len(b.positions()) == 1
         b.settle_expired(JAN19_CLOSE)       # SPY never priced: at the option's own last price
@@ -276,9 +277,11 @@ def test_a_futures_round_trip_moves_50_per_point():
         b.submit("ESZ6", Side.BUY, 2)
         bar(b, "ESZ6", T0 + HOUR, 5000.0, 5003.0, 4999.0, 5002.0)
         a = b.account()
-        # Margined: equity is cash plus the unrealized P&L, (5002 - 5000) x 2 x 50 = 200.
-        assert a.unrealized_pnl_e8 == 200 * E8
-        assert a.equity_e8 - a.cash_e8 == 200 * E8
+        # Margined: no cash for the notional; equity is cash plus the unrealized P&L,
+        # (5002 - 5000) x 2 x 50 = 200.
+        assert a.cash_e8 == 100_000 * E8
+        b.snapshot()
+        assert b.equity_curve()[-1].equity_e8 - a.cash_e8 == 200 * E8 and a.unrealized_pnl == 200.0
         b.submit("ESZ6", Side.SELL, 2)
         bar(b, "ESZ6", T0 + 2 * HOUR, 5004.0, 5005.0, 5003.0, 5004.5)
         (t,) = b.trades()

@@ -292,6 +292,12 @@ def test_bundled_run_reconciles_to_the_cent_and_repeats(tmp_path):
     assert m and d(m.group(1)) == d("100000.00") + sum(d(r["pnl_net"]) for r in rows)
     assert "reconciles: yes" in lines
     assert stdout == run_trader("--out", tmp_path / "again")   # deterministic
+    # The lines examples/options/README.md quotes are this run's.
+    readme = (EXAMPLE / "README.md").read_text()
+    block = readme[readme.index("lines of the bundled run"):]
+    block = block[block.index("```\n") + 4:block.index("\n```", block.index("```\n") + 4)]
+    quoted = [l for l in block.splitlines() if l != "..."]
+    assert len(quoted) > 10 and all(l in lines for l in quoted), set(quoted) - set(lines)
 
 
 def _utc(text):
