@@ -54,7 +54,9 @@ static int rows(const char *html, const char *kind)
 {
 	char needle[64];
 	g_snprintf(needle, sizeof needle, "data-pnl-by=\"%s\"", kind);
-	const char *p = strstr(html, needle), *end = strstr(p, "</table>");
+	const char *p = strstr(html, needle);
+	ck_assert_msg(p != NULL, "no table %s", kind);
+	const char *end = strstr(p, "</table>");
 	int n = 0;
 	while ((p = strstr(p + 1, "<tr data-name=")) && p < end)
 		n++;
