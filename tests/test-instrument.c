@@ -837,6 +837,51 @@ START_TEST(ledger_keeps_instruments)
 END_TEST
 
 
+/* A session sizes an option entry by its multiplier and lot, and hands its position over to
+ * the expiry: the trade is counted once, with exit reason expiry. */
+START_TEST(session_options_and_expiry)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "session.notional", "1000"));
+	ck_ok(paper_config_set(cfg, "session.tp_pct", "0"));
+	ck_ok(paper_config_set(cfg, "session.sl_pct", "0"));
+	ck_ok(paper_config_set(cfg, "session.max_hold_minutes", "0"));
+	ck_ok(paper_config_set(cfg, "limits.aggressive", "true"));
+	paper_broker *b = tu_broker(cfg);
+	paper_session *s = NULL;
+	ck_ok(paper_session_new(&s, b));
+	const char *call = "SPY240621C00500000";
+	paper_ts t = JUN21_2024 - DAY_US;
+	ck_ok(paper_session_on_bar(s, "SPY", t, 505, 506, 504, 505, 1000));
+	ck_ok(paper_session_on_bar(s, call, t, 3.1, 3.1, 3.1, 3.1, 100));
+	paper_signal sig = PAPER_SIGNAL_INIT;
+	sig.symbol = call;
+	paper_verdict v;
+	uint64_t id = 0;
+	ck_ok(paper_session_on_signal(s, &sig, &v, &id));
+	ck_assert_int_eq(v, PAPER_VERDICT_TRADE);
+	/* 1000 / (3.10 x 100) = 3.2 contracts: 3 (whole contracts, the option's lot). */
+	ck_assert(tu_order(b, id).qty == 3);
+	ck_ok(paper_session_on_bar(s, call, t + HOUR_US, 3.2, 3.3, 3.0, 3.2, 100));
+	ck_ok(paper_session_on_bar(s, "SPY", t + 2 * HOUR_US, 506, 507, 505, 506, 1000));
+	ck_ok(paper_session_on_bar(s, "SPY", AFTER_EXPIRY, 507, 508, 506, 507, 1000));
+	ck_assert_uint_eq(paper_broker_position_count(b), 0);
+	paper_trade_info tr = trade_at(b, 0);
+	ck_assert_int_eq(tr.exit_reason, PAPER_EXIT_EXPIRY);
+	ck_assert_int_eq(tr.pnl_gross_e8, 840 * E8); /* (506 - 500 - 3.20) x 3 x 100 */
+	paper_session_stats st = PAPER_SESSION_STATS_INIT;
+	ck_ok(paper_session_stats_get(s, &st));
+	ck_assert_uint_eq(st.trades, 1);
+	ck_ok(paper_session_exit_all(s, PAPER_EXIT_FORCE));
+	char *json = NULL;
+	ck_ok(paper_session_summary_json(s, 0, &json));
+	ck_assert_ptr_nonnull(strstr(json, "\"expiry\":1"));
+	paper_string_free(json);
+	paper_session_free(s);
+	paper_broker_free(b);
+}
+END_TEST
+
 /* ---- the reconciliation identities with multipliers, over random trading ---- */
 
 static uint64_t rnd_state;
@@ -995,6 +1040,7 @@ Suite *instrument_suite(void)
 	tcase_add_test(money, options_round_trip_and_expiry);
 	tcase_add_test(money, short_options);
 	tcase_add_test(money, ledger_keeps_instruments);
+	tcase_add_test(money, session_options_and_expiry);
 	tcase_add_test(money, reconciliation_with_multipliers);
 	suite_add_tcase(s, money);
 	return s;

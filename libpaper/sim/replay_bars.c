@@ -101,6 +101,10 @@ void replay__bar_src_free(gpointer p)
 static int declare(paper_replay *r, const bar_src *src, const char *name, uint32_t *sym)
 {
 	const bar_src *owner = g_hash_table_lookup(r->declared, name);
+	/* A malformed OCC look-alike is refused here, not traded as an equity. */
+	int rc = owner ? PAPER_OK : paper__broker_symbol_check(r->b, name);
+	if (rc != PAPER_OK)
+		return rc;
 	if (owner && owner != src)
 		return paper__error(PAPER_EFORMAT, "%s: symbol %s already comes from %s", src->name,
 				    name, owner->name);

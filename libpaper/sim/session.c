@@ -216,10 +216,36 @@ PAPER_API int paper_session_should_trade(const paper_session *s, const paper_sig
 
 /* ---- sizing ---- */
 
+/* The symbol's contract, or NULL when the broker does not know it yet. */
+static const contract *contract_of(const paper_session *s, const char *symbol)
+{
+	int64_t sym = find_sym(s->b, symbol);
+	return sym < 0 ? NULL : &s->b->syms[sym].c;
+}
+
+/* The lot an entry rounds down to: the symbol's own (paper_session_set_symbol_lot()), else
+ * its instrument's when it has one (a definition, an OCC symbol), else session.lot_size. */
 static int64_t lot_of(const paper_session *s, const char *symbol)
 {
 	const int64_t *l = g_hash_table_lookup(s->lots, symbol);
+	const contract *c = l ? NULL : contract_of(s, symbol);
+	if (c && c->origin != PAPER_INSTRUMENT_DEFAULT)
+		return c->lot;
 	return l ? *l : s->c.lot;
+}
+
+/* Below the instrument's minimum quantity an entry is not made (size_zero). */
+static int64_t at_least_min(const paper_session *s, const char *symbol, int64_t qty)
+{
+	const contract *c = contract_of(s, symbol);
+	return c && qty < c->min_qty ? 0 : qty;
+}
+
+/* Money per unit of price per unit of quantity (1e-8 units). */
+static int64_t mult_of(const paper_session *s, const char *symbol)
+{
+	const contract *c = contract_of(s, symbol);
+	return c ? c->mult : FX_SCALE;
 }
 
 /* The price an entry of direction dir is sized at: the last close, or the ask / bid. */
@@ -232,12 +258,14 @@ static int64_t ref_price(const instrument *in, int dir)
 	return dir > 0 ? in->ask : in->bid;
 }
 
-/* Units of notional at price, rounded down to the lot. */
-static int64_t qty_for(int64_t notional, int64_t price, int64_t lot)
+/* Units of notional at price (times the contract's multiplier), rounded down to the lot. */
+static int64_t qty_for(int64_t notional, int64_t price, int64_t mult, int64_t lot)
 {
 	if (notional <= 0 || price <= 0)
 		return 0;
-	fx_wide raw = (fx_wide)notional * FX_SCALE / price;
+	fx_wide raw = mult == FX_SCALE
+			      ? (fx_wide)notional * FX_SCALE / price
+			      : (fx_wide)notional * FX_SCALE * FX_SCALE / ((fx_wide)price * mult);
 	if (raw > MAX_QTY)
 		raw = MAX_QTY;
 	return (int64_t)raw / lot * lot;
@@ -251,7 +279,7 @@ static int64_t signal_qty(const paper_session *s, const char *symbol, double con
 	int64_t notional = s->c.notional;
 
 	if (s->c.sizing == 2)
-		return s->c.qty / lot * lot;
+		return at_least_min(s, symbol, s->c.qty / lot * lot);
 	if (s->c.sizing == 1) {
 		double f = s->c.fraction_base * (confidence < 0.0 ? 1.0 : confidence / FULL_CONFIDENCE) *
 			   (1.0 - 0.5 * risk);
@@ -259,7 +287,7 @@ static int64_t signal_qty(const paper_session *s, const char *symbol, double con
 		double amount = (double)account_equity(s->b) * (f < cap ? f : cap);
 		notional = amount > 0 ? (int64_t)floor(amount < 9e18 ? amount : 9e18) : 0;
 	}
-	return qty_for(notional, ref, lot);
+	return at_least_min(s, symbol, qty_for(notional, ref, mult_of(s, symbol), lot));
 }
 
 static int no_data(const char *symbol)
@@ -485,7 +513,7 @@ static int intent_qty(const paper_session *s, const paper_intent *it, int64_t li
 	int64_t lot = lot_of(s, it->symbol);
 	if (it->qty != 0.0) {
 		fx_from_double(it->qty, qty);
-		*qty = *qty / lot * lot;
+		*qty = at_least_min(s, it->symbol, *qty / lot * lot);
 		return PAPER_OK;
 	}
 	int64_t sym = find_sym(s->b, it->symbol), notional = 0;
@@ -494,7 +522,7 @@ static int intent_qty(const paper_session *s, const paper_intent *it, int64_t li
 	if (ref <= 0)
 		return no_data(it->symbol);
 	fx_from_double(it->notional, &notional);
-	*qty = qty_for(notional, ref, lot);
+	*qty = at_least_min(s, it->symbol, qty_for(notional, ref, mult_of(s, it->symbol), lot));
 	return PAPER_OK;
 }
 

@@ -1,0 +1,76 @@
+#!/bin/sh
+# --instruments FILE (docs/instruments.md): contracts from a CSV reach the replay's money (an
+# ES future at multiplier 50, an OCC option at 100 settled at its expiry), a bad file is exit
+# status 2 naming the line, and paper init stores the contracts with the account.
+# Usage: check-instruments.sh PAPER
+set -u
+paper=$1
+. "$(dirname "$0")/lib.sh"
+
+cat > "$tmp/instruments.csv" <<'CSV'
+symbol,asset_class,multiplier,tick_size,lot_size,expiry,underlying,right,strike,initial_margin
+ESZ6,future,50,0.25,1,2026-12-18,ES,,,12000
+CSV
+# 2024-06-20 and 21, then the next Monday: ES, SPY and SPY's 500 call (expiry 2024-06-21).
+cat > "$tmp/bars.csv" <<'CSV'
+timestamp,symbol,open,high,low,close,volume
+2024-06-20T14:00:00Z,ESZ6,5000,5002,4999,5001,100
+2024-06-20T14:00:00Z,SPY,505,506,504,505,1000
+2024-06-20T14:00:00Z,SPY240621C00500000,3,3,3,3,100
+2024-06-20T15:00:00Z,ESZ6,5001.25,5010,5001,5008,100
+2024-06-20T15:00:00Z,SPY,505,507,504,506,1000
+2024-06-20T15:00:00Z,SPY240621C00500000,3.2,3.3,3.1,3.2,100
+2024-06-21T19:00:00Z,ESZ6,5008,5012,5006,5010.5,100
+2024-06-21T19:00:00Z,SPY,506,512.5,505,512.34,1000
+2024-06-24T13:30:00Z,SPY,513,514,512,513,1000
+CSV
+cat > "$tmp/signals.csv" <<'CSV'
+timestamp,symbol,side,confidence
+2024-06-20T14:00:00Z,ESZ6,buy,0.9
+2024-06-20T14:00:00Z,SPY240621C00500000,buy,0.9
+CSV
+set -- replay --no-progress --quiet --bars "$tmp/bars.csv" --signals "$tmp/signals.csv" \
+	--trades-out "$tmp/trades.csv" --summary-out "$tmp/summary.json" --qty 2 --tp 0 --sl 0 \
+	--max-hold 0 --commission 0 --slippage 0 --set costs.commission_min=0 \
+	--set limits.max_position_fraction=100 --instruments "$tmp/instruments.csv"
+expect "replay with --instruments" 0 "" "$@"
+# ES: bought 2 at 5001.25, closed at the last close 5010.50: 9.25 x 2 x 50 = 925.
+es=$(grep '^ESZ6,' "$tmp/trades.csv")
+check "the future's P&L carries its multiplier ($es)" sh -c "echo '$es' | grep -q ',925\.00,'"
+# The call: bought 2 at 3.20, settled at 12.34 (SPY 512.34 - 500): 9.14 x 2 x 100 = 1828.
+opt=$(grep '^SPY240621C00500000,' "$tmp/trades.csv")
+check "the option settles at expiry ($opt)" sh -c "echo '$opt' | grep -q ',1828\.00,'"
+check "with exit reason expiry" sh -c "echo '$opt' | grep -q ',expiry'"
+json_true "one expiry counted" "$tmp/summary.json" 'd["trades"]["by_exit_reason"]["expiry"] == 1'
+
+# Without the file the future is a share: the P&L is 50 times smaller.
+expect "replay without --instruments" 0 "" replay --no-progress --quiet --bars "$tmp/bars.csv" \
+	--signals "$tmp/signals.csv" --trades-out "$tmp/plain.csv" --summary-out "$tmp/s2.json" --qty 2 --tp 0 --sl 0 \
+	--max-hold 0 --commission 0 --slippage 0 --set costs.commission_min=0 \
+	--set limits.max_position_fraction=100
+check "a share without it" grep -q '^ESZ6,.*,18\.50,' "$tmp/plain.csv"
+
+# Bad files: exit 2, the file and the line named.
+outs="--signals $tmp/signals.csv --trades-out $tmp/t.csv --summary-out $tmp/s.json"
+printf 'symbol,asset_class,colour\nES,future,red\n' > "$tmp/bad1.csv"
+expect "an unknown column" 2 "unknown column 'colour'" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/bad1.csv"
+printf 'symbol,asset_class,multiplier\nES,future,50\nNQ,future,fifty\n' > "$tmp/bad2.csv"
+expect "a bad value, its line" 2 "line 3" replay --no-progress --quiet --bars "$tmp/bars.csv" \
+	$outs --instruments "$tmp/bad2.csv"
+printf 'symbol,asset_class,strike\nOPT,option,100\n' > "$tmp/bad3.csv"
+expect "a section that is no contract" 2 "[instrument.OPT]" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/bad3.csv"
+expect "a missing file" 2 "--instruments" replay --no-progress --quiet --bars "$tmp/bars.csv" \
+	$outs --instruments "$tmp/none.csv"
+# A malformed OCC look-alike in the bars is a bad row, not an equity.
+printf 'timestamp,symbol,open,high,low,close,volume\n2024-06-20T14:00:00Z,SPY240231C00500000,1,1,1,1,1\n' \
+	> "$tmp/badocc.csv"
+expect "a malformed OCC symbol" 2 "OCC" replay --no-progress --quiet --bars "$tmp/badocc.csv" $outs
+
+# paper init stores them with the account.
+expect "init --instruments" 0 "" init --ledger "$tmp/l.db" --instruments "$tmp/instruments.csv"
+got=$(sql "$tmp/l.db" "SELECT value FROM configs WHERE key = 'instrument.ESZ6.multiplier'")
+check "stored with the account ($got)" [ "$got" = "50" ]
+
+finish
