@@ -356,3 +356,14 @@ def test_pnl_by_asset_class_and_underlying_is_the_dashboards():
                 (g.name, g.trades, g.wins, g.realized, g.unrealized) for g in groups.values()]
         with pytest.raises(InvalidArgument):
             b.pnl_by("symbol")
+
+
+def test_instruments_from_the_config():
+    cfg = paperlib.Config(instrument__ESZ6__asset_class="future", instrument__ESZ6__multiplier=50,
+                          instrument__ESZ6__tick_size=0.25)
+    with paperlib.Broker(cfg) as b:
+        es = b.instrument("ESZ6")
+        assert (es.asset_class, es.multiplier, es.tick_size, es.origin) == (
+            AssetClass.FUTURE, 50.0, 0.25, InstrumentOrigin.DEFINED)
+    with pytest.raises(paperlib.ConfigError):
+        paperlib.Broker(instrument__ESZ6__asset_class="bond")
