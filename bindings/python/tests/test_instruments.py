@@ -367,3 +367,30 @@ def test_instruments_from_the_config():
             AssetClass.FUTURE, 50.0, 0.25, InstrumentOrigin.DEFINED)
     with pytest.raises(paperlib.ConfigError):
         paperlib.Broker(instrument__ESZ6__asset_class="bond")
+
+
+def test_strategy_notional_sizes_by_the_contract():
+    np = pytest.importorskip("numpy")
+    syms = [CALL, "ESH4", "AAPL"]
+    rows = [(T0 + i * HOUR, s, px, px, px, px, 1e6) for i in range(4)
+            for s, px in enumerate((2.50, 5000.0, 100.0))]
+    a = np.array(rows, dtype=float)
+    cols = {"symbols": syms, "ts": a[:, 0].astype(np.int64), "symbol": a[:, 1].astype(np.uint32),
+            "open": a[:, 2].copy(), "high": a[:, 3].copy(), "low": a[:, 4].copy(),
+            "close": a[:, 5].copy(), "volume": a[:, 6].copy()}
+    got = {}
+
+    class S(paperlib.Strategy):
+        def on_start(self):
+            self.broker.define_instrument("ESH4", asset_class="future", multiplier=50)
+
+        def on_bar(self, bar):
+            if bar.ts == T0:
+                for sym, notional in ((CALL, 1_000), ("ESH4", 520_000), ("AAPL", 1_000)):
+                    got[sym] = self.broker.order(self.buy(sym, notional=notional)).qty
+
+    paperlib.run(S, cols, {"costs.commission_pct": 0.0, "costs.commission_min": 0.0,
+                           "costs.slippage_pct": 0.0, "limits.max_position_fraction": 100.0,
+                           "limits.max_order_notional": 1e7})
+    # 1,000 / (2.50 x 100) = 4 contracts; 520,000 / (5,000 x 50) = 2.08 -> 2; 1,000 / 100 = 10
+    assert got == {CALL: 4.0, "ESH4": 2.0, "AAPL": 10.0}
