@@ -25,6 +25,7 @@ python3-numpy
 python3-pandas        # reference values of the quant statistics, DataFrames in and out
 python3-scipy
 python3-hypothesis    # the money property tests
+tzdata                # America/New_York: option expiries (GLib, and Python zoneinfo in examples/options)
 abigail-tools         # the ABI check against the recorded baseline
 valgrind
 chromium              # renders the dashboard headless (tests/cli/check-dashboard.sh)
