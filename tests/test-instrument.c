@@ -302,6 +302,16 @@ START_TEST(config_sections)
 	/* Forms refused at once, nothing changed. */
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "fifty"), PAPER_ECONFIG);
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "nan"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "0"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "-50"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.tick_size", "0"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.tick_size", "-0.25"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.strike", "0"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.expiry", "99999-01-01"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.expiry", "1969-12-31"), PAPER_ECONFIG);
+	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.multiplier", "1e7"), PAPER_OK);
+	ck_assert_int_eq(paper_config_validate(cfg), PAPER_ECONFIG); /* past 1e6 */
+	ck_ok(paper_config_set(cfg, "instrument.ESZ6.multiplier", "50"));
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.expiry", "2026-02-30"), PAPER_ECONFIG);
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.asset_class", "bond"), PAPER_ECONFIG);
 	ck_assert_int_eq(paper_config_set(cfg, "instrument.ESZ6.colour", "red"), PAPER_ECONFIG);
@@ -882,6 +892,37 @@ START_TEST(session_options_and_expiry)
 }
 END_TEST
 
+/* The session's exit levels are per unit, from the average entry price, not from the money. */
+START_TEST(session_levels_per_unit)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "session.sizing", "qty"));
+	ck_ok(paper_config_set(cfg, "session.qty", "4"));
+	ck_ok(paper_config_set(cfg, "session.tp_pct", "10"));
+	ck_ok(paper_config_set(cfg, "session.sl_pct", "10"));
+	ck_ok(paper_config_set(cfg, "session.max_hold_minutes", "0"));
+	ck_ok(paper_config_set(cfg, "limits.aggressive", "true"));
+	paper_broker *b = tu_broker(cfg);
+	paper_session *s = NULL;
+	ck_ok(paper_session_new(&s, b));
+	const char *put = "QQQ261218P00400000";
+	ck_ok(paper_session_on_bar(s, put, T0, 2, 2, 2, 2, 100));
+	paper_signal sig = PAPER_SIGNAL_INIT;
+	sig.symbol = put;
+	ck_ok(paper_session_on_signal(s, &sig, NULL, NULL));
+	/* Filled at 2.00; the take profit is 2.20, reached by this bar's high. */
+	ck_ok(paper_session_on_bar(s, put, T0 + MIN_US, 2, 2.1, 1.95, 2.05, 100));
+	ck_ok(paper_session_on_bar(s, put, T0 + 2 * MIN_US, 2.1, 2.3, 2.05, 2.25, 100));
+	ck_assert_uint_eq(paper_broker_trade_count(b), 1);
+	paper_trade_info tr = trade_at(b, 0);
+	ck_assert_int_eq(tr.exit_reason, PAPER_EXIT_TAKE_PROFIT);
+	ck_assert(tr.entry_price == 2.0 && tr.exit_price == 2.2);
+	ck_assert_int_eq(tr.pnl_gross_e8, 80 * E8); /* 0.20 x 4 x 100 */
+	paper_session_free(s);
+	paper_broker_free(b);
+}
+END_TEST
+
 /* ---- the reconciliation identities with multipliers, over random trading ---- */
 
 static uint64_t rnd_state;
@@ -1041,6 +1082,7 @@ Suite *instrument_suite(void)
 	tcase_add_test(money, short_options);
 	tcase_add_test(money, ledger_keeps_instruments);
 	tcase_add_test(money, session_options_and_expiry);
+	tcase_add_test(money, session_levels_per_unit);
 	tcase_add_test(money, reconciliation_with_multipliers);
 	suite_add_tcase(s, money);
 	return s;

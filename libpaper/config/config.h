@@ -130,10 +130,10 @@ bool paper__config_is_instrument_key(const char *key);
 
 /*
  * Set an instrument key from text (checked for the field's form). PAPER_OK or PAPER_ECONFIG
- * raised; with record_as it is also recorded as a pending violation.
+ * raised, with *why_out (if not NULL) the static reason, for a loader to record.
  */
 int paper__config_instrument_set(paper_config *cfg, const char *key, const char *text,
-				 const char *record_as);
+				 const char **why_out);
 
 /* The text of an instrument key (allocated; "" when not set), or PAPER_ECONFIG (unknown key). */
 int paper__config_instrument_get(const paper_config *cfg, const char *key, char **text);

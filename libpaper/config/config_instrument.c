@@ -131,8 +131,12 @@ static bool read_field(int f, const char *t, paper_instrument_spec *spec, const 
 	case IF_INITIAL_MARGIN: num = &spec->initial_margin; break;
 	default: return false;
 	}
-	*why = "must be a finite decimal number";
-	return parse_number(t, num);
+	/* Written down, a size or a strike is a value: 0 is a mistake, not "the default" (which
+	 * is leaving the key out). A margin of 0 reserves nothing. */
+	bool positive = f != IF_INITIAL_MARGIN;
+	*why = positive ? "must be a finite decimal number > 0 (leave the key out for the default)"
+			: "must be a finite decimal number";
+	return parse_number(t, num) && (!positive || *num > 0);
 }
 
 /* ---- the table ---- */
@@ -210,18 +214,21 @@ static int unknown(const char *key)
 }
 
 int paper__config_instrument_set(paper_config *cfg, const char *key, const char *text,
-				 const char *record_as)
+				 const char **why_out)
 {
 	char sym[PAPER_SYMBOL_MAX + 1];
 	int f;
+	const char *why = "unknown key";
+	if (why_out)
+		*why_out = why;
 	if (!split_key(key, sym, &f))
 		return unknown(key);
-	const char *why = "must be UTF-8 text";
+	why = "must be UTF-8 text";
 	char *t = g_utf8_validate(text, -1, NULL) ? g_strstrip(g_strdup(text)) : NULL;
 	paper_instrument_spec scratch = PAPER_INSTRUMENT_SPEC_INIT;
 	if (t == NULL || !read_field(f, t, &scratch, &why)) {
-		if (record_as)
-			paper__config_add_pending(cfg, PAPER_ECONFIG, record_as, text, why);
+		if (why_out)
+			*why_out = why;
 		char *shown = paper__text_shown(text, PAPER_TEXT_SHOWN_MAX);
 		int rc = paper__error(PAPER_ECONFIG, "%s = '%s': %s", key, shown, why);
 		g_free(shown);

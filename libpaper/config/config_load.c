@@ -40,7 +40,9 @@ static void apply_one(paper_config *cfg, const char *name, const char *text)
 		return;
 	}
 	if (paper__config_is_instrument_key(name)) {
-		paper__config_instrument_set(cfg, name, text, name);
+		const char *why = NULL;
+		if (paper__config_instrument_set(cfg, name, text, &why) != PAPER_OK)
+			paper__config_add_pending(cfg, PAPER_ECONFIG, name, text, why);
 		return;
 	}
 	const char *bracket = strchr(name, '[');

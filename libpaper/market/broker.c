@@ -16,7 +16,6 @@
 #include "base/tstext.h"
 #include "base/text.h"
 #include "market/account.h"
-#include "base/occ.h"
 #include "market/engine.h"
 #include "market/instrument.h"
 #include "market/log.h"
@@ -239,45 +238,11 @@ static int check_alive(const paper_broker *b)
 			return check_alive(b);       \
 	} while (0)
 
-/* ---- symbols ---- */
+/* ---- symbols: market/instrument.c ---- */
 
-/* The padded spelling of an OCC symbol names the same symbol as the compact one. */
-static const char *canonical(const char *name, char buf[OCC_PADDED_LEN + 1])
+static inline int64_t sym_find(const paper_broker *b, const char *name)
 {
-	return strchr(name, ' ') && occ_compact(name, buf, OCC_PADDED_LEN + 1) ? buf : name;
-}
-
-static int64_t sym_find(const paper_broker *b, const char *name)
-{
-	char buf[OCC_PADDED_LEN + 1];
-	name = canonical(name, buf);
-	if (b->n_syms && strcmp(b->syms[b->last_sym].name, name) == 0)
-		return b->last_sym;
-	gpointer v = g_hash_table_lookup(b->sym_index, name);
-	if (v == NULL)
-		return -1;
-	((paper_broker *)b)->last_sym = GPOINTER_TO_UINT(v) - 1;
-	return b->last_sym;
-}
-
-static uint32_t sym_add(paper_broker *b, const char *name)
-{
-	char buf[OCC_PADDED_LEN + 1];
-	name = canonical(name, buf);
-	if (b->n_syms == b->cap_syms) {
-		b->cap_syms = b->cap_syms ? b->cap_syms * 2 : 16;
-		b->syms = g_renew(instrument, b->syms, b->cap_syms);
-		b->positions = g_renew(uint32_t, b->positions, b->cap_syms);
-	}
-	uint32_t i = b->n_syms++;
-	instrument *s = &b->syms[i];
-	memset(s, 0, sizeof *s);
-	g_strlcpy(s->name, name, sizeof s->name);
-	s->head = s->tail = NO_SLOT;
-	s->pos.index = NO_SLOT;
-	g_hash_table_insert(b->sym_index, g_string_chunk_insert(b->sym_names, s->name),
-			    GUINT_TO_POINTER(i + 1));
-	return i;
+	return paper__broker_symbol_find(b, name);
 }
 
 /* ---- creation ---- */
@@ -1271,31 +1236,6 @@ void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach
 	b->sink = sink;
 	b->detach = detach;
 	b->sink_ctx = ctx;
-}
-
-uint32_t paper__broker_symbol(paper_broker *b, const char *name)
-{
-	int64_t found = sym_find(b, name);
-	if (found >= 0)
-		return (uint32_t)found;
-	uint32_t sym = sym_add(b, name);
-	instrument_init(b, sym);
-	return sym;
-}
-
-bool paper__broker_symbol_known(const paper_broker *b, const char *name)
-{
-	return sym_find(b, name) >= 0;
-}
-
-int64_t paper__broker_symbol_find(const paper_broker *b, const char *name)
-{
-	return sym_find(b, name);
-}
-
-int paper__broker_symbol_check(const paper_broker *b, const char *name)
-{
-	return instrument_check_name(b, name);
 }
 
 const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym)

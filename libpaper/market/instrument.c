@@ -1,11 +1,14 @@
 /*
- * Contracts: which rules a symbol trades under. A symbol's contract is fixed once an order for
+ * The broker's symbols and their contracts: which rules each symbol trades under. A symbol
+ * gets its contract when it is added (the symbol table lives here, so adding an option's
+ * underlying and initialising a contract are one file's business). A symbol's contract is fixed once an order for
  * it was accepted, because its orders, positions and fills were valued with it; until then a
  * definition may replace it. The default contract makes every rule a no-op, so symbols nobody
  * defined behave exactly as before instruments existed.
  */
 #include "market/instrument.h"
 
+#include <glib.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -16,6 +19,77 @@
 #include "base/tstext.h"
 #include "config/config.h"
 #include "market/broker_store.h"
+
+/* ---- the symbol table: name -> index, each symbol added once with its contract ---- */
+
+/* The padded spelling of an OCC symbol names the same symbol as the compact one. */
+static const char *canonical(const char *name, char buf[OCC_PADDED_LEN + 1])
+{
+	return strchr(name, ' ') && occ_compact(name, buf, OCC_PADDED_LEN + 1) ? buf : name;
+}
+
+static int64_t sym_find(const paper_broker *b, const char *name)
+{
+	char buf[OCC_PADDED_LEN + 1];
+	name = canonical(name, buf);
+	if (b->n_syms && strcmp(b->syms[b->last_sym].name, name) == 0)
+		return b->last_sym;
+	gpointer v = g_hash_table_lookup(b->sym_index, name);
+	if (v == NULL)
+		return -1;
+	((paper_broker *)b)->last_sym = GPOINTER_TO_UINT(v) - 1;
+	return b->last_sym;
+}
+
+static uint32_t sym_add(paper_broker *b, const char *name)
+{
+	char buf[OCC_PADDED_LEN + 1];
+	name = canonical(name, buf);
+	if (b->n_syms == b->cap_syms) {
+		b->cap_syms = b->cap_syms ? b->cap_syms * 2 : 16;
+		b->syms = g_renew(instrument, b->syms, b->cap_syms);
+		b->positions = g_renew(uint32_t, b->positions, b->cap_syms);
+	}
+	uint32_t i = b->n_syms++;
+	instrument *s = &b->syms[i];
+	memset(s, 0, sizeof *s);
+	g_strlcpy(s->name, name, sizeof s->name);
+	s->head = s->tail = NO_SLOT;
+	s->pos.index = NO_SLOT;
+	g_hash_table_insert(b->sym_index, g_string_chunk_insert(b->sym_names, s->name),
+			    GUINT_TO_POINTER(i + 1));
+	return i;
+}
+
+static void instrument_init(paper_broker *b, uint32_t sym);
+
+uint32_t paper__broker_symbol(paper_broker *b, const char *name)
+{
+	int64_t found = sym_find(b, name);
+	if (found >= 0)
+		return (uint32_t)found;
+	uint32_t sym = sym_add(b, name);
+	instrument_init(b, sym);
+	return sym;
+}
+
+bool paper__broker_symbol_known(const paper_broker *b, const char *name)
+{
+	return sym_find(b, name) >= 0;
+}
+
+int64_t paper__broker_symbol_find(const paper_broker *b, const char *name)
+{
+	return sym_find(b, name);
+}
+
+int paper__broker_symbol_check(const paper_broker *b, const char *name)
+{
+	return instrument_check_name(b, name);
+}
+
+
+/* ---- contracts ---- */
 
 static int64_t fx_of(double v)
 {
@@ -56,7 +130,7 @@ static void contract_set(paper_broker *b, uint32_t sym, const paper_instrument_s
 	c->traded = traded;
 }
 
-void instrument_init(paper_broker *b, uint32_t sym)
+static void instrument_init(paper_broker *b, uint32_t sym)
 {
 	paper_instrument_spec s = PAPER_INSTRUMENT_SPEC_INIT;
 	contract_default(&b->syms[sym].c);

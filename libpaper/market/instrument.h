@@ -1,6 +1,8 @@
 /*
- * Private: each symbol's contract (broker.h, struct contract): set from the config's
- * [instrument.X] sections, paper_broker_define_instrument(), an OCC symbol or the default.
+ * Private: the broker's symbol table (paper__broker_symbol() and its kin in broker_store.h
+ * are defined in instrument.c) and each symbol's contract (broker.h, struct contract): set
+ * from the config's [instrument.X] sections, paper_broker_define_instrument(), an OCC symbol
+ * (when the symbol is added) or the default.
  */
 #ifndef PAPER_PRIV_INSTRUMENT_H
 #define PAPER_PRIV_INSTRUMENT_H
@@ -8,9 +10,6 @@
 #include <paper/instrument.h>
 
 #include "market/broker.h"
-
-/* The contract a new symbol gets: OCC when its name is one, else the default. */
-void instrument_init(paper_broker *b, uint32_t sym);
 
 /* Define every instrument of the broker's config (at creation). PAPER_OK or its error. */
 int instrument_load_config(paper_broker *b);

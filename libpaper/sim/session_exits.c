@@ -12,6 +12,7 @@
 #include "base/fixed.h"
 #include "base/ring.h"
 #include "base/tstext.h"
+#include "market/account.h"
 #include "market/orders.h"
 
 /* Fills searched back for an entry's fill: one bar cannot record more than this many. */
@@ -60,7 +61,8 @@ static int do_exit(paper_session *s, uint32_t sym, sess_pos *p, exit_how h)
 		const fill *f = ring_at(&s->b->fills, s->b->fills.len - 1);
 		int64_t d;
 		/* Prices within the limit: their difference fits; the product and sum are checked. */
-		if (!fx_mul_checked(h.alt - f->price, f->qty, &d) ||
+		/* Money: times the contract's multiplier. */
+		if (!fx_mul3_checked(h.alt - f->price, f->qty, s->b->syms[sym].c.mult, &d) ||
 		    !fx_add_checked(s->amb_delta_e8, d * p->dir, &s->amb_delta_e8))
 			s->pnl_overflow = true;
 		s->st.ambiguous_trades++;
@@ -227,7 +229,8 @@ static int activate(paper_session *s, uint32_t sym, sess_pos *p)
 	const position *pos = &in->pos;
 	bool pct = !p->explicit_levels;
 
-	p->entry_price = fx_muldiv(pos->basis, FX_SCALE, fx_abs(pos->qty));
+	/* Per unit: the cost basis is money, with the contract's multiplier. */
+	p->entry_price = account_avg_price(in, pos->basis, pos->qty);
 	p->entry_ts = pos->entry_ts;
 	p->tp = p->tp_given ? p->tp_given : pct ? level_from(p->entry_price, p->dir, s->c.tp_rate) : 0;
 	p->sl = p->sl_given ? p->sl_given : pct ? level_from(p->entry_price, -p->dir, s->c.sl_rate) : 0;
@@ -258,7 +261,7 @@ static void adopt_position(paper_session *s, uint32_t sym)
 	memset(p, 0, sizeof *p);
 	p->dir = in->pos.qty > 0 ? 1 : -1;
 	p->max_hold = s->c.max_hold;
-	p->entry_price = fx_muldiv(in->pos.basis, FX_SCALE, fx_abs(in->pos.qty));
+	p->entry_price = account_avg_price(in, in->pos.basis, in->pos.qty);
 	p->entry_ts = in->pos.entry_ts;
 	p->tp = level_from(p->entry_price, p->dir, s->c.tp_rate);
 	p->sl = level_from(p->entry_price, -p->dir, s->c.sl_rate);

@@ -106,7 +106,7 @@ PAPER_API size_t paper_session_position_count(const paper_session *s)
 
 static int64_t unrealized(const instrument *in)
 {
-	int64_t value = fx_mul(fx_abs(in->pos.qty), in->mark);
+	int64_t value = fx_mul3_sat(fx_abs(in->pos.qty), in->mark, in->c.mult);
 	return in->pos.qty > 0 ? value - in->pos.basis : in->pos.basis - value;
 }
 
