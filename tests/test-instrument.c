@@ -812,6 +812,14 @@ START_TEST(ledger_keeps_instruments)
 	tu_submit(b, "SPY261218C00500000", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
 	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + MIN_US, 5001, 5003, 5000, 5002.5, 100));
 	ck_ok(paper_broker_on_bar(b, "SPY261218C00500000", T0 + MIN_US, 2.5, 2.6, 2.4, 2.6, 100));
+	/* A put that expires worthless (2023-11-17, SPY far above 100): a fill at 0 in the log. */
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + MIN_US, 450, 450, 450, 450, 100));
+	ck_ok(paper_broker_on_bar(b, "SPY231117P00100000", T0 + MIN_US, 0.05, 0.05, 0.05, 0.05, 9));
+	tu_submit(b, "SPY231117P00100000", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "SPY231117P00100000", T0 + 2 * MIN_US, 0.05, 0.05, 0.05, 0.05, 9));
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 6 * DAY_US, 451, 451, 451, 451, 100));
+	ck_assert_uint_eq(paper_broker_trade_count(b), 1);
+	ck_assert_int_eq(trade_at(b, 0).pnl_gross_e8, -5 * E8);
 	paper_account_info before = tu_account(b);
 	paper_broker_free(b);
 	paper_ledger_close(l);
@@ -823,6 +831,8 @@ START_TEST(ledger_keeps_instruments)
 	ck_assert(q.multiplier == 50 && q.tick_size == 0.25 && q.initial_margin == 12000);
 	paper_account_info after = tu_account(b);
 	ck_assert_int_eq(after.cash_e8, before.cash_e8);
+	ck_assert_int_eq(after.realized_pnl_e8, before.realized_pnl_e8);
+	ck_assert_uint_eq(after.closed_trades, 1);
 	ck_assert(after.equity == before.equity);
 	/* 1 x (5002.5 - 5001) x 50 + 2 x (2.6 - 2.5) x 100 */
 	ck_assert(fabs(after.unrealized_pnl - (75.0 + 20.0)) < 1e-9);
