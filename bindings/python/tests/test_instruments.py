@@ -394,3 +394,17 @@ def test_strategy_notional_sizes_by_the_contract():
                            "limits.max_order_notional": 1e7})
     # 1,000 / (2.50 x 100) = 4 contracts; 520,000 / (5,000 x 50) = 2.08 -> 2; 1,000 / 100 = 10
     assert got == {CALL: 4.0, "ESH4": 2.0, "AAPL": 10.0}
+
+
+def test_pnl_by_on_an_empty_and_a_closed_broker():
+    b = plain()
+    assert b.pnl_by() == {} and b.pnl_by("asset_class") == {}
+    b.close()
+    with pytest.raises(StateError):
+        b.pnl_by()
+    with pytest.raises(StateError):
+        b.instrument("AAPL")
+    with pytest.raises(StateError):
+        b.define_instrument("AAPL", asset_class="equity")
+    with pytest.raises(StateError):
+        b.settle_expired()
