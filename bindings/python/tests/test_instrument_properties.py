@@ -6,18 +6,22 @@ defined future (x50, margined):
   the positions paid in full (equity, option, crypto) + sum((mark - average) x qty x
   multiplier) over the margined futures;
 - once flat: starting cash + realized - fees == cash, realized == the trades' gross P&L, fees
-  == the fills' fees.
+  == the fills' fees;
+- an OCC symbol, compact or padded, reads back as the root, date, right and strike it was
+  made of, its expiry 16:00 New York as Python's zoneinfo computes it.
 
 Prices are whole cents and quantities whole contracts (crypto: 1e-4 coins), so every product
 is exact in 1e-8 units and the identities hold with no rounding at all. Deterministic in CI:
 derandomize=True, no example database, a bounded number of examples.
 """
 
+from datetime import date
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import paperlib
-from paperlib import NotFound, OrderRejected, Side
+from paperlib import NotFound, OptionRight, OrderRejected, Side
 
 from conftest import T0
 
@@ -132,3 +136,27 @@ def test_equity_is_cash_plus_positions_with_multipliers_and_flat_cash_reconciles
         assert sum(t.pnl_gross_e8 for t in trades) == a.realized_pnl_e8
         assert sum(t.fees_e8 for t in trades) == a.fees_e8
         assert sum(f.fee_e8 for f in b.fills()) == a.fees_e8
+
+
+# ---- OCC symbols: what the library reads is what the symbol says ----
+
+occ_parts = st.tuples(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=6),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from("CP"),
+    st.integers(1, 99_999_999),
+)
+
+
+@settings(SETTINGS, max_examples=300)
+@given(occ_parts)
+def test_occ_symbols_read_back_their_parts(parts):
+    root, day, right, strike = parts
+    compact = f"{root}{day:%y%m%d}{right}{strike:08d}"
+    padded = f"{root:<6}{day:%y%m%d}{right}{strike:08d}"
+    for symbol in (compact, padded):
+        i = paperlib.parse_occ(symbol)
+        assert (i.underlying, i.strike, i.multiplier) == (root, strike / 1000, 100.0)
+        assert i.right is (OptionRight.CALL if right == "C" else OptionRight.PUT)
+        # 16:00 New York that day, by GLib's time zones and by Python's zoneinfo alike
+        assert i.expiry == paperlib.expiry_of_date(day)
