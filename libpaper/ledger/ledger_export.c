@@ -81,7 +81,9 @@ static void csv_confidence(FILE *f, double c)
 /* Average price per unit over qty: the symbol's contract divides by its multiplier. */
 static int64_t avg_price(paper_broker *b, const char *symbol, int64_t notional, int64_t qty)
 {
-	return account_avg_price(&b->syms[paper__broker_symbol(b, symbol)], notional, qty);
+	/* The index first: adding the symbol may move the table. */
+	uint32_t sym = paper__broker_symbol(b, symbol);
+	return account_avg_price(&b->syms[sym], notional, qty);
 }
 
 /* ---- files ---- */
