@@ -933,6 +933,34 @@ START_TEST(session_levels_per_unit)
 }
 END_TEST
 
+/* paper_broker_settle_expired(): time passes without data (a live session at the close). */
+START_TEST(settle_without_data)
+{
+	paper_broker *b = tu_broker_plain();
+	const char *put = "IWM240621P00200000";
+	paper_ts t = JUN21_2024 - DAY_US;
+	ck_ok(paper_broker_on_bar(b, "IWM", t, 195, 195, 195, 195, 1000));
+	ck_ok(paper_broker_on_bar(b, put, t, 6, 6, 6, 6, 100));
+	tu_submit(b, put, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, put, t + HOUR_US, 5.5, 5.5, 5.5, 5.5, 100));
+	/* Before the expiry, or at the clock: nothing happens. */
+	ck_ok(paper_broker_settle_expired(b, 0));
+	ck_ok(paper_broker_settle_expired(b, JUN21_2024 - 1));
+	ck_assert_uint_eq(paper_broker_position_count(b), 1);
+	ck_assert_int_eq(paper_broker_settle_expired(b, t), PAPER_ETIME); /* before the clock */
+	ck_assert_int_eq(paper_broker_settle_expired(b, PAPER_TS_MAX + 1), PAPER_ETIME);
+	ck_assert_int_eq(paper_broker_settle_expired(NULL, JUN21_2024), PAPER_EINVAL);
+	ck_ok(paper_broker_settle_expired(b, JUN21_2024));
+	ck_assert_uint_eq(paper_broker_position_count(b), 0);
+	/* IWM at 195: the 200 put is worth 5 x 2 x 100 = 1000 against 1100 paid. */
+	paper_trade_info tr = trade_at(b, 0);
+	ck_assert_int_eq(tr.pnl_gross_e8, -100 * E8);
+	ck_assert_int_eq(tr.exit_reason, PAPER_EXIT_EXPIRY);
+	ck_ok(paper_broker_settle_expired(b, JUN21_2024 + DAY_US)); /* nothing left */
+	paper_broker_free(b);
+}
+END_TEST
+
 /* ---- the reconciliation identities with multipliers, over random trading ---- */
 
 static uint64_t rnd_state;
@@ -1093,6 +1121,7 @@ Suite *instrument_suite(void)
 	tcase_add_test(money, ledger_keeps_instruments);
 	tcase_add_test(money, session_options_and_expiry);
 	tcase_add_test(money, session_levels_per_unit);
+	tcase_add_test(money, settle_without_data);
 	tcase_add_test(money, reconciliation_with_multipliers);
 	suite_add_tcase(s, money);
 	return s;

@@ -73,4 +73,28 @@ expect "init --instruments" 0 "" init --ledger "$tmp/l.db" --instruments "$tmp/i
 got=$(sql "$tmp/l.db" "SELECT value FROM configs WHERE key = 'instrument.ESZ6.multiplier'")
 check "stored with the account ($got)" [ "$got" = "50" ]
 
+# paper run settles at the expiry as its prices pass it, and a restart keeps the contract.
+R="--ledger $tmp/run.db"
+expect "init for run" 0 "" init $R --instruments "$tmp/instruments.csv" \
+	--set limits.max_position_fraction=100 --set costs.commission_min=0 --commission 0 \
+	--slippage 0
+expect "mark SPY" 0 "" mark $R SPY 505 --at 2026-12-01T15:00:00Z
+expect "mark the call" 0 "" mark $R SPY261218C00500000 3 --at 2026-12-01T15:00:00Z
+expect "buy 2 calls" 0 "" order $R SPY261218C00500000 buy 2
+cat > "$tmp/run-prices.csv" <<'CSV'
+timestamp,symbol,price
+2026-12-01T15:01:00Z,SPY261218C00500000,3.5
+2026-12-18T20:59:00Z,SPY,511.25
+2026-12-21T14:30:00Z,SPY,512
+CSV
+"$paper" run $R --prices - < "$tmp/run-prices.csv" > "$tmp/run.out" 2> "$tmp/run.err"
+check "run exits 0" [ $? -eq 0 ]
+expect "history after the run" 0 "" history $R --json
+# Bought at 3.50, settled at 11.25 (511.25 - 500): 7.75 x 2 x 100 = 1550.
+json_true "the call settled at expiry" "$tmp/out" \
+	'[t for t in d if t["exit_reason"] == "expiry" and abs(t["pnl_net"] - 1550) < 1e-9] != []'
+expect "status after the restart" 0 "" status $R --json
+json_true "the account reconciles" "$tmp/out" 'abs(d["cash"] - (100000 + 1550)) < 1e-9'
+check "paper run said so" grep -q "reason expiry" "$tmp/run.out"
+
 finish
