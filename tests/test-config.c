@@ -146,7 +146,7 @@ START_TEST(key_table_is_well_formed)
 {
 	static const char *const groups[] = { "account", "limits", "costs", "engine", "connection",
 					      "ledger",
-					      "logging", "session", "metrics", "feed" };
+					      "logging", "session", "metrics", "feed", "readiness" };
 	size_t n = paper_config_key_count();
 	ck_assert_uint_ge(n, 30);
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);

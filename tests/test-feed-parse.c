@@ -253,8 +253,8 @@ START_TEST(coinbase_messages)
 	ck_assert_uint_eq(P.ignored, 1);
 	static const char *const bad[] = {
 		"", "[]", "{}", "{\"type\":\"ticker\"}",
-		"{\"type\":\"ticker\",\"product_id\":\"BTC-USD\",\"price\":\"-1\",\"time\":"
-		"\"2022-10-19T23:28:22Z\"}",
+		("{\"type\":\"ticker\",\"product_id\":\"BTC-USD\",\"price\":\"-1\",\"time\":"
+		 "\"2022-10-19T23:28:22Z\"}"),
 		"{\"type\":\"ticker\",\"product_id\":\"BTC-USD\",\"price\":\"nan\"}",
 		"{\"type\":\"ticker\",\"product_id\":\"BTC-USD\",\"price\":\"1\",\"time\":\"yesterday\"}",
 		"{\"type\":\"match\",\"product_id\":\"BTC-USD\",\"price\":\"1\",\"size\":\"1\"}",
@@ -403,6 +403,49 @@ START_TEST(poll_messages)
 	ck_assert_int_eq(msg(0)->ts, 9);
 	ck_assert_uint_eq(msg(0)->flags, PAPER_FEED_FLAG_RECV_TIME);
 	paper__feed_spec_free(s);
+}
+END_TEST
+
+/*
+ * A time in another unit than the venue documents, or past year 9999, is refused: never
+ * multiplied past int64 (undefined) nor forwarded as a date the broker refuses. Found by the
+ * feed fuzz target: Binance's microsecond times read as milliseconds.
+ */
+START_TEST(times_out_of_range_refused)
+{
+	static const char *const binance[] = {
+		"{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"t\":1,\"p\":\"9\",\"q\":\"1\","
+		"\"T\":1735689600000123}",
+		"{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"t\":1,\"p\":\"9\",\"q\":\"1\","
+		"\"T\":9223372036854775807}",
+		"{\"u\":1,\"s\":\"BNBUSDT\",\"b\":\"25\",\"a\":\"26\",\"E\":253402300800000}",
+		"{\"e\":\"kline\",\"s\":\"A\",\"k\":{\"t\":9223372036854775000,"
+		"\"T\":9223372036854775807,\"s\":\"A\",\"o\":\"1\",\"h\":\"1\",\"l\":\"1\","
+		"\"c\":\"1\",\"v\":\"1\",\"x\":true}}",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(binance); i++) {
+		paper__feed_parsed_reset(&P);
+		tu_require(paper__binance_parse(S(binance[i]), 5, &P) == PAPER_EFORMAT &&
+				   P.msgs->len == 0, "'%s' read", binance[i]);
+	}
+	paper__feed_parsed_reset(&P);
+	ck_assert_int_eq(paper__binance_klines_parse(S("[[1735689600000000,\"1\",\"2\",\"0.5\","
+						       "\"1.5\",\"10\",1735689659999999]]"),
+						     "BTCUSDT", MIN_US, 1, &P), PAPER_EFORMAT);
+	paper__feed_parsed_reset(&P);
+	ck_assert_int_eq(paper__coinbase_candles_parse(S("[[549755813888,1,2,1,1,1]]"), "BTC-USD",
+						       MIN_US, 1, &P), PAPER_EFORMAT);
+	paper__feed_parsed_reset(&P);
+	ck_assert_int_eq(paper__alpaca_parse(S("[{\"T\":\"t\",\"S\":\"AAPL\",\"i\":1,\"p\":1,"
+					       "\"s\":1,\"t\":\"9999-12-31T23:59:59-05:00\"}]"),
+					     5, &P), PAPER_EFORMAT);
+	ck_assert_uint_eq(P.msgs->len, 0);
+	/* The last microsecond of the range is still a time. */
+	paper__feed_parsed_reset(&P);
+	ck_assert_int_eq(paper__binance_parse(S("{\"e\":\"trade\",\"s\":\"BTCUSDT\",\"t\":1,"
+						"\"p\":\"9\",\"q\":\"1\",\"T\":253402300799999}"),
+					      5, &P), PAPER_OK);
+	ck_assert_int_eq(msg(0)->ts, INT64_C(253402300799999000));
 }
 END_TEST
 
@@ -722,6 +765,7 @@ int main(void)
 	tcase_add_test(tc, binance_messages);
 	tcase_add_test(tc, alpaca_messages);
 	tcase_add_test(tc, poll_messages);
+	tcase_add_test(tc, times_out_of_range_refused);
 	tcase_add_test(tc, parsers_survive_hostile_bytes);
 	tcase_add_test(tc, track_quotes_and_trades);
 	tcase_add_test(tc, track_built_bars_and_gap_backfill);

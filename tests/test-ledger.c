@@ -501,6 +501,9 @@ static int write_account(void *arg)
 	paper_broker *b = NULL;
 	o.durability = w->mode;
 	o.batch_events = 16;
+	/* This tests interleaving, not the timeout: on a loaded machine (CI runs two suites at
+	 * once) another process's fsync'd commits can hold the lock past the 5 s default. */
+	o.busy_timeout_ms = 60000;
 	CHILD_CHECK(1, paper_ledger_open(&l, path, &o) == PAPER_OK);
 	CHILD_CHECK(2, paper_ledger_open_broker(l, w->account, &b) == PAPER_OK);
 	paper_order_request r = PAPER_ORDER_REQUEST_INIT;
@@ -1089,6 +1092,14 @@ START_TEST(export_files)
 	ck_assert_int_eq(col_sum(&fills, "qty"), col_sum(&orders, "filled_qty"));
 	csv_file trades = csv_read("trades.csv");
 	ck_assert_uint_eq(trades.rows->len, a.closed_trades);
+	/* Each trade's outcome is the sign of its net P&L. */
+	int c_net = col(&trades, "pnl_net"), c_out = col(&trades, "outcome");
+	for (guint i = 0; i < trades.rows->len; i++) {
+		GPtrArray *row = g_ptr_array_index(trades.rows, i);
+		int64_t net = e8_of(g_ptr_array_index(row, c_net));
+		ck_assert_str_eq(g_ptr_array_index(row, c_out),
+				 net > 0 ? "win" : net < 0 ? "loss" : "breakeven");
+	}
 	csv_file positions = csv_read("positions.csv");
 	ck_assert_uint_eq(positions.rows->len, a.open_positions);
 	int64_t basis = 0;

@@ -63,7 +63,8 @@ static const char *const whole_series_keys[] = {
 	"skew", "kurtosis", "best_day", "worst_day", "exposure", "consecutive_wins",
 	"consecutive_losses", "omega_ratio", "tail_ratio", "value_at_risk",
 	"conditional_value_at_risk", "stability_of_timeseries", "ulcer_index", "recovery_factor",
-	"alpha", "beta", "information_ratio",
+	"alpha", "beta", "information_ratio", "probabilistic_sharpe_ratio",
+	"min_track_record_length",
 };
 
 static bool is_whole_series_key(const char *k)
@@ -1192,30 +1193,6 @@ END_TEST
 
 /* ---- JSON ---- */
 
-/* Parse with Python's json module and run checks on the result; true if all passed. */
-static bool python_accepts(const char *json, const char *checks)
-{
-	if (access("/usr/bin/python3", X_OK) != 0) {
-		fprintf(stderr, "note: /usr/bin/python3 missing; JSON checked by strings only\n");
-		return true;
-	}
-	char *path = NULL;
-	int fd = g_file_open_tmp("test-metrics-XXXXXX.py", &path, NULL);
-	ck_assert_int_ge(fd, 0);
-	char *script = g_strdup_printf("import json, sys\nd = json.load(sys.stdin)\n%s", checks);
-	ck_assert(g_file_set_contents(path, script, -1, NULL));
-	close(fd);
-	char *cmd = g_strdup_printf("/usr/bin/python3 %s", path);
-	FILE *p = popen(cmd, "w");
-	ck_assert_ptr_nonnull(p);
-	fputs(json, p);
-	int status = pclose(p);
-	unlink(path);
-	g_free(cmd);
-	g_free(script);
-	g_free(path);
-	return status == 0;
-}
 
 START_TEST(json_export)
 {
@@ -1260,7 +1237,16 @@ START_TEST(json_export)
 				       "assert sorted(d['by_symbol'])==['AAPL','MSFT']\n"
 				       "assert 'caf\\u00e9 \\u00ff' in d['by_strategy']\n"
 				       "assert d['by_strategy']['trend']['profit_factor'] is None\n"
-				       "assert d['by_symbol']['AAPL']['profit_factor']==6\n");
+				       "assert d['by_symbol']['AAPL']['profit_factor']==6\n"
+				       /* schema 2: a percent companion for each fraction */
+				       "assert d['schema_version']==2\n"
+				       "assert d['win_rate_pct']==3/7*100\n"
+				       "assert d['by_symbol']['AAPL']['win_rate_pct']=="
+				       "d['by_symbol']['AAPL']['win_rate']*100\n"
+				       "assert d['total_return_pct']==d['total_return']*100\n"
+				       "assert d['max_drawdown']==0 and d['max_drawdown_pct']==0\n"
+				       "assert d['cagr_pct']==d['cagr']*100\n"
+				       "assert d['best_day_pct']==d['best_day']*100\n");
 	for (size_t i = 0; i < paper_metrics_key_count(); i++) {
 		const char *k = paper_metrics_key_name(i);
 		if (g_str_has_prefix(k, "exit_reasons."))
@@ -1269,7 +1255,7 @@ START_TEST(json_export)
 		else
 			g_string_append_printf(checks, "assert '%s' in d\n", k);
 	}
-	ck_assert_msg(python_accepts(json, checks->str), "python rejected: %s", json);
+	ck_assert_msg(tu_python_accepts(json, checks->str), "python rejected: %s", json);
 	g_string_free(checks, TRUE);
 
 	/* The caller's buffer: too small is refused with the length needed, exact fits. */
@@ -1288,8 +1274,9 @@ START_TEST(json_export)
 	/* With the curve. */
 	ck_ok(paper_metrics_to_json(&json, m, PAPER_METRICS_JSON_EQUITY_CURVE));
 	ck_assert_ptr_nonnull(strstr(json, "\"equity_curve\":[{\"ts\":1699920000000000,"
-					   "\"equity\":100000,\"cash\":null,\"drawdown\":0},"));
-	ck_assert_msg(python_accepts(json, "assert len(d['equity_curve'])==2\n"
+					   "\"equity\":100000,\"cash\":null,\"drawdown\":0,"
+					   "\"drawdown_pct\":0},"));
+	ck_assert_msg(tu_python_accepts(json, "assert len(d['equity_curve'])==2\n"
 				     "assert d['equity_curve'][1]['equity']==100200\n"),
 		      "python rejected the curve: %s", json);
 	paper_string_free(json);
@@ -1316,7 +1303,7 @@ START_TEST(json_numbers_round_trip)
 				      "assert d['sharpe_ratio']==float.fromhex('%a')\n"
 				      "assert d['equity_curve'][2]['equity']==0.1+0.2\n",
 				      get(m, "total_return"), get(m, "sharpe_ratio"));
-	ck_assert_msg(python_accepts(json, check), "round trip failed: %s", json);
+	ck_assert_msg(tu_python_accepts(json, check), "round trip failed: %s", json);
 	g_free(check);
 	paper_string_free(json);
 	paper_metrics_free(m);
@@ -1755,6 +1742,113 @@ START_TEST(kelly_criterion)
 }
 END_TEST
 
+/* Bailey and Lopez de Prado's PSR and MinTRL: the brief's vector, computed in Python with the
+   paper's formulas (ddof-1 Sharpe ratio, population skewness, non-excess kurtosis). */
+static const double PSR14[] = { 0.01,  -0.005, 0.004, 0.006, -0.002, 0.003, 0.008,
+				-0.004, 0.005, 0.002, -0.001, 0.007, 0.003, -0.003 };
+
+START_TEST(psr_and_min_track_record_by_hand)
+{
+	struct {
+		double sr_star, psr, mintrl;
+	} want[] = {
+		{ 0.0, 0.9569247075970444, 12.943499925468533 },
+		{ 1.0 / 15.874507866387544, 0.9331601988836251, 16.637275328222422 }, /* 1 / sqrt(252) */
+		{ 1.5 / 19.104973174542799, 0.9259753521657438, 17.810758389219195 }, /* 1.5 / sqrt(365) */
+	};
+	for (size_t i = 0; i < NELEM(want); i++) {
+		double psr = -1, trl = -1;
+		ck_ok(paper_probabilistic_sharpe_ratio(&psr, PSR14, 14, want[i].sr_star));
+		ck_ok(paper_min_track_record_length(&trl, PSR14, 14, want[i].sr_star, 0.95));
+		close_to(psr, want[i].psr, 1e-12, "psr");
+		close_to(trl, want[i].mintrl, 1e-12, "mintrl");
+		/* n >= MinTRL exactly when PSR >= the confidence. */
+		ck_assert_int_eq(14 >= trl, psr >= 0.95);
+	}
+	/* The confidence's quantile: z(0.95) = 1.6448536269514722, so MinTRL(0) at 0.975 uses
+	   z = 1.959963984540054. */
+	double trl95 = 0, trl975 = 0;
+	ck_ok(paper_min_track_record_length(&trl95, PSR14, 14, 0.0, 0.95));
+	ck_ok(paper_min_track_record_length(&trl975, PSR14, 14, 0.0, 0.975));
+	double k = 1.959963984540054 / 1.6448536269514722;
+	close_to(trl975 - 1, (trl95 - 1) * k * k, 1e-12, "mintrl scales with z^2");
+	/* Leading NaNs are dropped, as everywhere. */
+	double nan14[15] = { NAN };
+	memcpy(nan14 + 1, PSR14, sizeof PSR14);
+	double v = 0;
+	ck_ok(paper_probabilistic_sharpe_ratio(&v, nan14, 15, 0.0));
+	close_to(v, want[0].psr, 1e-12, "psr after a leading NaN");
+}
+END_TEST
+
+START_TEST(psr_edge_cases)
+{
+	double v = 0;
+	const double one[] = { 0.01 }, same[] = { 0.01, 0.01, 0.01 }, bad[] = { 0.01, NAN, 0.02 };
+	/* Too little data, no spread: NaN. */
+	ck_ok(paper_probabilistic_sharpe_ratio(&v, NULL, 0, 0.0));
+	ck_assert(isnan(v));
+	ck_ok(paper_probabilistic_sharpe_ratio(&v, one, 1, 0.0));
+	ck_assert(isnan(v));
+	ck_ok(paper_probabilistic_sharpe_ratio(&v, same, 3, 0.0));
+	ck_assert(isnan(v));
+	ck_ok(paper_min_track_record_length(&v, same, 3, 0.0, 0.95));
+	ck_assert(isnan(v));
+	/* A benchmark the Sharpe ratio does not beat: no track record is long enough. */
+	ck_ok(paper_min_track_record_length(&v, PSR14, 14, 0.6, 0.95));
+	ck_assert(isinf(v) && v > 0);
+	ck_ok(paper_probabilistic_sharpe_ratio(&v, PSR14, 14, 0.6));
+	ck_assert(v < 0.5);
+	/* Bad input changes nothing. */
+	v = 42;
+	ck_assert_int_eq(paper_probabilistic_sharpe_ratio(&v, bad, 3, 0.0), PAPER_EINVAL);
+	ck_assert_int_eq(paper_probabilistic_sharpe_ratio(&v, PSR14, 14, NAN), PAPER_EINVAL);
+	ck_assert_int_eq(paper_probabilistic_sharpe_ratio(NULL, PSR14, 14, 0.0), PAPER_EINVAL);
+	ck_assert_int_eq(paper_probabilistic_sharpe_ratio(&v, NULL, 3, 0.0), PAPER_EINVAL);
+	ck_assert_int_eq(paper_min_track_record_length(&v, PSR14, 14, 0.0, 1.0), PAPER_EINVAL);
+	ck_assert_int_eq(paper_min_track_record_length(&v, PSR14, 14, 0.0, 0.0), PAPER_EINVAL);
+	ck_assert_int_eq(paper_min_track_record_length(&v, PSR14, 14, 0.0, NAN), PAPER_EINVAL);
+	ck_assert_int_eq(paper_min_track_record_length(&v, PSR14, 14, INFINITY, 0.95), PAPER_EINVAL);
+	ck_assert_double_eq(v, 42);
+}
+END_TEST
+
+/* The report's PSR(0) and MinTRL(0, 95%) are the pure functions over its returns. */
+START_TEST(psr_report_keys)
+{
+	paper_ts ts[15];
+	double eq[15];
+	eq[0] = 100000;
+	ts[0] = DAY0;
+	for (size_t i = 0; i < 14; i++) {
+		ts[i + 1] = DAY0 + (paper_ts)(i + 1) * DAY_US;
+		eq[i + 1] = eq[i] * (1 + PSR14[i]);
+	}
+	paper_metrics *m = NULL;
+	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, ts, eq, NULL, 15, NULL));
+	ck_assert_uint_eq(paper_metrics_return_count(m), 14);
+	close_to(get(m, "probabilistic_sharpe_ratio"), 0.9569247075970444, 1e-9, "report psr");
+	close_to(get(m, "min_track_record_length"), 12.943499925468533, 1e-8, "report mintrl");
+	/* Schema 2: the drawdown as a positive percent, beside the negative fraction. */
+	char *json = NULL;
+	ck_ok(paper_metrics_to_json(&json, m, PAPER_METRICS_JSON_EQUITY_CURVE));
+	ck_assert_msg(tu_python_accepts(json, "assert d['max_drawdown'] < 0\n"
+				     "assert d['max_drawdown_pct'] == -d['max_drawdown'] * 100\n"
+				     "assert d['probabilistic_sharpe_ratio'] > 0.95\n"
+				     "assert all(p['drawdown_pct'] == -p['drawdown'] * 100 + 0.0 "
+				     "for p in d['equity_curve'])\n"
+				     "assert any(p['drawdown_pct'] > 0 for p in d['equity_curve'])\n"),
+		      "python rejected: %s", json);
+	paper_string_free(json);
+	paper_metrics_free(m);
+	/* Two points: one return, no PSR. */
+	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, ts, eq, NULL, 2, NULL));
+	ck_assert(isnan(get(m, "probabilistic_sharpe_ratio")));
+	ck_assert(isnan(get(m, "min_track_record_length")));
+	paper_metrics_free(m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("metrics");
@@ -1799,6 +1893,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, periods_per_year_from_the_calendar);
 	tcase_add_test(tc, periods_per_year_from_the_broker_config);
 	tcase_add_test(tc, kelly_criterion);
+	tcase_add_test(tc, psr_and_min_track_record_by_hand);
+	tcase_add_test(tc, psr_edge_cases);
+	tcase_add_test(tc, psr_report_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -322,7 +322,7 @@ START_TEST(every_input_gives_the_same_trades)
 	fixture *f = fixture_new();
 	char *files = run_fixture(f, IN_FILES, "1");
 	ck_assert(g_str_has_prefix(files, "symbol,side,entry_time,entry_price,exit_time,exit_price,"
-				  "qty,exit_reason,pnl_gross,fees,pnl_net\n"));
+				  "qty,exit_reason,pnl_gross,fees,pnl_net,outcome\n"));
 	ck_assert_uint_gt(strlen(files), 2000); /* dozens of trades */
 	static const input others[] = { IN_ONE_FILE, IN_DOUBLES, IN_FIXED };
 	for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
@@ -861,6 +861,35 @@ START_TEST(walk_forward_days_chain)
 					    "\"metrics\":{" };
 	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
 		ck_assert_msg(strstr(json, keys[i]), "walk-forward JSON lacks %s:\n%.400s", keys[i], json);
+	/* Schema 2: the percent keys beside the schema-1 ones, which keep their units. */
+	ck_assert_msg(tu_python_accepts(json, "assert d['schema_version'] == 2\n"
+					"assert d['total_trades'] > 0\n"
+					"assert d['win_rate_pct'] == d['win_rate'] * 100\n"
+					"assert d['max_drawdown_pct'] == d['mdd_pct'] >= 0\n"
+					"assert d['cagr_pct'] == d['cagr'] * 100\n"
+					"assert abs(d['total_return_pct'] - (d['final_equity'] / "
+					"d['capital'] - 1) * 100) < 1e-9\n"
+					"assert d['signals']['total'] == sum(d['signals']['by_verdict'].values())\n"
+					"assert d['signals']['by_verdict']['trade'] > 0\n"
+					"assert d['rejections'] == 0\n"),
+		      "walk-forward: %.600s", json);
+	paper_string_free(json);
+	/* The summary's trades carry their outcome and returns in percent. */
+	ck_ok(paper_replay_summary_json(r, 0, &json));
+	ck_assert_msg(tu_python_accepts(json, "t = d['recent_trades']\n"
+					"assert len(t) > 0\n"
+					"for x in t:\n"
+					"    assert x['outcome'] == ('win' if x['pnl_net'] > 0 else 'loss' "
+					"if x['pnl_net'] < 0 else 'breakeven')\n"
+					"    sign = 1 if x['side'] == 'LONG' else -1\n"
+					"    move = (x['exit_price'] - x['entry_price']) / x['entry_price'] * 100\n"
+					"    assert abs(x['pnl_pct'] - sign * move) < 1e-6, (x, move)\n"
+					"    assert abs(x['net_return_pct'] - x['pnl_net'] / "
+					"(x['entry_price'] * x['qty']) * 100) < 1e-6\n"
+					"tr = d['trades']\n"
+					"assert tr['breakevens'] == tr['closed'] - tr['wins'] - tr['losses']\n"
+					"assert tr['win_rate_pct'] == tr['wins'] / tr['closed'] * 100\n"),
+		      "summary: %.600s", json);
 	paper_string_free(json);
 	paper_replay_free(r);
 	paper_broker_free(b);

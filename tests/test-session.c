@@ -4,6 +4,7 @@
  * loss 1.5%, time limit 240 minutes, exits from the entry bar.
  */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -783,8 +784,90 @@ START_TEST(summary_json)
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
 		ck_assert_msg(strstr(json, keys[i]), "summary lacks %s:\n%s", keys[i], json);
+	/* Schema 2: percent companions, named so. */
+	ck_assert_msg(tu_python_accepts(json, "assert d['schema_version'] == 2\n"
+					"assert d['format_version'] == 1\n"
+					"assert d['trades']['win_rate_pct'] is None\n"
+					"p = d['open_positions'][0]\n"
+					"assert abs(p['unrealized_pnl_pct'] - p['unrealized_pnl'] / "
+					"(p['entry_price'] * p['qty']) * 100) < 1e-9\n"
+					"a = d['account']\n"
+					"assert abs(a['total_return_pct'] - (a['equity'] / "
+					"a['starting_cash'] - 1) * 100) < 1e-9\n"
+					"assert d['metrics']['schema_version'] == 2\n"),
+		      "summary: %s", json);
 	paper_string_free(json);
 	ck_assert_int_eq(paper_session_summary_json(s, 0x80, &json), PAPER_EINVAL);
+	paper_session_free(s);
+	paper_broker_free(b);
+}
+END_TEST
+
+/* ---- the PAPER lines ---- */
+
+static void collect_line(const paper_log_line *l, void *payload)
+{
+	ck_assert_uint_eq(l->version, PAPER_LOG_LINE_VERSION);
+	g_string_append_printf(payload, "%s %s\n", l->time, l->text);
+}
+
+/* The log callback gets every line the log file gets, the session's ENTRY and EXIT with them. */
+START_TEST(log_lines_reach_the_callback_as_the_file_has_them)
+{
+	char *dir = g_dir_make_tmp("paper-log-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "paper.log", NULL);
+	paper_broker *b = broker_with("logging.log_file", path, "costs.commission_min", "1",
+				      "account.name", "acct", NULL);
+	GString *got = g_string_new(NULL);
+	ck_ok(paper_broker_set_log_callback(b, collect_line, got));
+	paper_session *s = session_on(b);
+	enter_at_100(s, PAPER_LONG, 100.5, 99.5);
+	bar(s, T0 + 2 * HOUR_US, 100, 102.5, 100, 102); /* the 2% target: 102 */
+	ck_assert_uint_eq(paper_broker_trade_count(b), 1);
+	ck_assert_int_eq(paper_broker_set_log_callback(NULL, collect_line, got), PAPER_EINVAL);
+	paper_session_free(s);
+	paper_broker_free(b); /* closes the file */
+	char *file = NULL;
+	ck_assert(g_file_get_contents(path, &file, NULL, NULL));
+	ck_assert_str_eq(got->str, file);
+	static const char *const want[] = {
+		"PAPER ENTRY LONG 10 X @ 100.00 conf 0.90 tp 102.00 sl 98.50 fee 1.00 order 1 account acct\n",
+		"PAPER EXIT LONG 10 X @ 102.00 reason take_profit pnl +18.00 (+1.80%) trade 1 account acct\n",
+		"PAPER FILL BUY 10 X @ 100.00 fee 1.00 order 1 account acct\n",
+		/* One line, in parentheses: clang takes two literals in a row for a missing comma. */
+		("PAPER TRADE CLOSED LONG 10 X entry 100.00 exit 102.00 pnl 20.00 fees 2.00 net 18.00 "
+		 "exit_reason take_profit trade 1 account acct\n"),
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+		ck_assert_msg(strstr(file, want[i]), "no line %s in:\n%s", want[i], file);
+	/* ENTRY after the fill it tells of, EXIT after the trade closed. */
+	ck_assert(strstr(file, "PAPER FILL BUY") < strstr(file, "PAPER ENTRY"));
+	ck_assert(strstr(file, "PAPER TRADE CLOSED") < strstr(file, "PAPER EXIT"));
+	g_free(file);
+	g_string_free(got, TRUE);
+	g_unlink(path);
+	g_rmdir(dir);
+	g_free(path);
+	g_free(dir);
+}
+END_TEST
+
+/* Without a file, GLib or a callback, no line is made; removing the callback stops them. */
+START_TEST(log_callback_removed_stops_the_lines)
+{
+	paper_broker *b = broker_with(NULL);
+	GString *got = g_string_new(NULL);
+	ck_ok(paper_broker_set_log_callback(b, collect_line, got));
+	paper_session *s = session_on(b);
+	bar(s, T0, 100, 100, 100, 100);
+	ck_assert_int_eq(send(s, PAPER_SHORT, T0), PAPER_VERDICT_TRADE);
+	ck_ok(paper_broker_set_log_callback(b, NULL, NULL));
+	bar(s, T0 + HOUR_US, 100, 100, 100, 100);
+	ck_assert_uint_eq(paper_session_position_count(s), 1);
+	/* Only the order's acceptance was told while the callback was set. */
+	ck_assert_msg(strstr(got->str, "PAPER ACCEPTED SELL 10 X market order 1") &&
+		      !strstr(got->str, "FILL") && !strstr(got->str, "ENTRY"), "%s", got->str);
+	g_string_free(got, TRUE);
 	paper_session_free(s);
 	paper_broker_free(b);
 }
@@ -855,6 +938,8 @@ int main(void)
 	tcase_add_test(tc, broker_refusals);
 	tcase_add_test(tc, entry_refused_at_fill);
 	tcase_add_test(tc, summary_json);
+	tcase_add_test(tc, log_lines_reach_the_callback_as_the_file_has_them);
+	tcase_add_test(tc, log_callback_removed_stops_the_lines);
 	tcase_add_test(tc, adopts_existing_positions_and_entries);
 	suite_add_tcase(su, tc);
 	return tu_run(su);

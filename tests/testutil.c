@@ -1,7 +1,9 @@
 #include "testutil.h"
 
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 void tu_assert_ok(int rc)
 {
@@ -87,4 +89,29 @@ int tu_run(Suite *s)
 	int failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* Parse with Python's json module and run checks on the result; true if all passed. */
+bool tu_python_accepts(const char *json, const char *checks)
+{
+	if (access("/usr/bin/python3", X_OK) != 0) {
+		fprintf(stderr, "note: /usr/bin/python3 missing; JSON checked by strings only\n");
+		return true;
+	}
+	char *path = NULL;
+	int fd = g_file_open_tmp("paper-test-XXXXXX.py", &path, NULL);
+	ck_assert_int_ge(fd, 0);
+	char *script = g_strdup_printf("import json, sys\nd = json.load(sys.stdin)\n%s", checks);
+	ck_assert(g_file_set_contents(path, script, -1, NULL));
+	close(fd);
+	char *cmd = g_strdup_printf("/usr/bin/python3 %s", path);
+	FILE *p = popen(cmd, "w");
+	ck_assert_ptr_nonnull(p);
+	fputs(json, p);
+	int status = pclose(p);
+	unlink(path);
+	g_free(cmd);
+	g_free(script);
+	g_free(path);
+	return status == 0;
 }

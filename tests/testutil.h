@@ -21,6 +21,9 @@ paper_order_info tu_order(paper_broker *b, uint64_t id);
 paper_account_info tu_account(paper_broker *b);
 void tu_assert_ok(int rc);
 int tu_run(Suite *s);
+/* Parse json with Python's json module as d and run checks (Python statements) on it: true
+   if all passed (and when /usr/bin/python3 is missing, saying so). */
+bool tu_python_accepts(const char *json, const char *checks);
 
 #define ck_ok(expr) tu_assert_ok(expr)
 

@@ -28,6 +28,7 @@ static const command commands[] = {
 	{ "mark", cmd_mark, "give the account prices from a CSV (marks positions, fills orders)" },
 	{ "run", cmd_run, "the orchestrator: poll a price feed and the decisions inbox, trade" },
 	{ "report", cmd_report, "write the HTML dashboard" },
+	{ "drift", cmd_drift, "the account against a backtest of its signals: missed, extra, drift" },
 	{ "export", cmd_export, "write orders, fills, trades, positions, daily P&L and state.json" },
 	{ "replay", cmd_replay, "replay signals over historical bars: trades CSV and summary JSON" },
 	{ "execute", cmd_execute, "turn a trade plan into orders (for the next session, or over bars)" },

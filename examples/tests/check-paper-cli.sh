@@ -8,7 +8,7 @@ data=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 failures=0
-header='symbol,side,entry_time,entry_price,exit_time,exit_price,qty,exit_reason,pnl_gross,fees,pnl_net'
+header='symbol,side,entry_time,entry_price,exit_time,exit_price,qty,exit_reason,pnl_gross,fees,pnl_net,outcome'
 
 fail() {
 	echo "FAIL $*"

@@ -372,6 +372,40 @@ PAPER_API int paper_broker_set_halted(paper_broker *b, bool halted);
 /** Register the event callback (NULL to remove). One per broker. */
 PAPER_API int paper_broker_set_event_callback(paper_broker *b, paper_event_cb cb, void *payload);
 
+/**
+ * A PAPER log line (since libpaper 1.1): exactly what the broker writes to logging.log_file,
+ * the time in front left out. Borrowed: valid only during the callback.
+ */
+typedef struct paper_log_line {
+	unsigned int version;  /**< PAPER_LOG_LINE_VERSION */
+	paper_ts ts;           /**< the time of what it tells (the event's, not the wall clock) */
+	const char *time;      /**< ts as the file prints it: ISO-8601 UTC with microseconds */
+	/** What it tells: "order", "fill", "trade_closed", "halt", "day_start", and from a session
+	 *  on the broker "entry" and "exit". */
+	const char *kind;
+	/** "PAPER FILL BUY 10 AAPL @ 185.64 fee 1.86 order 1 account main": the file's line after
+	 *  the time and a space; no line break, no control character. */
+	const char *text;
+	const char *account;   /**< account.name */
+} paper_log_line;
+
+#define PAPER_LOG_LINE_VERSION 1
+
+/** Called with each PAPER log line. Must not call back into the same broker. */
+typedef void (*paper_log_cb)(const paper_log_line *line, void *payload);
+
+/**
+ * Register the log callback (since libpaper 1.1; NULL to remove; one per broker): every PAPER
+ * line the broker writes to logging.log_file — orders, fills, closed trades, rejections,
+ * halts, day starts, and a session's ENTRY and EXIT lines (docs/semantics.md, "Log lines") —
+ * is also given to cb, with the same text, whether or not a log file is set. So a program
+ * logs the lines its own way (paperlib: Python's logging) without formatting them itself.
+ * Lines are formatted only while someone takes them (a file, GLib's structured log, a
+ * callback).
+ * @return PAPER_OK, PAPER_EINVAL (b NULL).
+ */
+PAPER_API int paper_broker_set_log_callback(paper_broker *b, paper_log_cb cb, void *payload);
+
 /** The account now. */
 PAPER_API int paper_broker_account(const paper_broker *b, paper_account_info *out);
 

@@ -342,6 +342,43 @@ PAPER_API int paper_skew(double *out, const double *returns, size_t n);
 PAPER_API int paper_kurtosis(double *out, const double *returns, size_t n);
 
 /**
+ * Probabilistic Sharpe ratio (Bailey and López de Prado 2012, since libpaper 1.1): the
+ * probability that the true Sharpe ratio exceeds a benchmark, given the n returns' Sharpe
+ * ratio and how far they are from normal:
+ * PSR = Phi((SR - SR*) sqrt(n - 1) / sqrt(1 - g3 SR + (g4 - 1) / 4 SR^2)), with everything
+ * per period (not annualised): SR = mean / std (ddof 1), g3 = m3 / m2^1.5 the skewness and
+ * g4 = m4 / m2^2 the (non-excess, 3 for a normal) kurtosis, m_k = (1/n) sum (r - mean)^k.
+ * Subtract a risk-free rate from the returns first. NaN for fewer than 2 returns, when every
+ * return is the same (no spread, no Sharpe ratio to test), or when the variance term is not
+ * positive.
+ * @param out receives the probability, in [0, 1].
+ * @param returns the periodic returns; leading NaNs are dropped, the rest must be finite.
+ * @param n number of returns.
+ * @param benchmark_sharpe SR*, per period: an annual Sharpe ratio S over P periods a year is
+ *        S / sqrt(P).
+ * @return PAPER_OK, PAPER_EINVAL (out NULL, returns NULL with n > 0, a NaN or infinity after
+ *         the leading NaNs, benchmark_sharpe not finite).
+ */
+PAPER_API int paper_probabilistic_sharpe_ratio(double *out, const double *returns, size_t n,
+					       double benchmark_sharpe);
+
+/**
+ * Minimum track record length (Bailey and López de Prado 2012, since libpaper 1.1): how many
+ * returns it takes, at the returns' Sharpe ratio, skewness and kurtosis, before the PSR against
+ * the benchmark reaches the confidence:
+ * MinTRL = 1 + (1 - g3 SR + (g4 - 1) / 4 SR^2) (z / (SR - SR*))^2, z the standard normal
+ * quantile of confidence (1.6449 for 0.95); names as paper_probabilistic_sharpe_ratio().
+ * n >= MinTRL exactly when PSR >= confidence. +infinity when SR <= SR* (no length is
+ * enough); NaN as for the PSR.
+ * @param out receives the number of periods (not rounded).
+ * @param confidence in (0, 1), e.g. 0.95.
+ * @return as paper_probabilistic_sharpe_ratio(), and PAPER_EINVAL for a confidence outside
+ *         (0, 1).
+ */
+PAPER_API int paper_min_track_record_length(double *out, const double *returns, size_t n,
+					    double benchmark_sharpe, double confidence);
+
+/**
  * The periods per year of data from its calendar (PAPER_PERIODS_PER_YEAR_FROM_DATA): 365 when
  * Saturdays (UTC) are at least 1 in 14 of the distinct UTC days that have a time, else 252.
  * Sunday is not counted: FX and futures open on Sunday evening UTC, and some stock markets

@@ -16,6 +16,7 @@
 #include "report.h"
 #include "session.h"
 #include "replay.h"
+#include "drift.h"
 #include "feed.h"
 
 #endif /* PAPER_PAPER_H */

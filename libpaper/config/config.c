@@ -146,11 +146,35 @@ static const keydef keys[K__COUNT] = {
 	NUM("feed.max_staleness_s", PAPER_CONFIG_DOUBLE, "30", 0.1, 2592000.0,
 	    "live feeds: a price older than this (seconds, venue time against the receiving "
 	    "clock) is never filled on; orders wait for a fresh one"),
+	/* The readiness gate (paper_readiness_evaluate(), the dashboard, paper stats). */
+	NUM("readiness.min_trades", PAPER_CONFIG_INT, "20", 0, 1e9,
+	    "ready: at least this many closed trades"),
+	NUM("readiness.min_win_rate", PAPER_CONFIG_DOUBLE, "0.55", 0.0, 1.0,
+	    "ready: win rate at least this fraction"),
+	NUM("readiness.min_sharpe", PAPER_CONFIG_DOUBLE, "1.5", -1000.0, 1000.0,
+	    "ready: annualized Sharpe ratio of the daily returns at least this"),
+	NUM("readiness.max_drawdown", PAPER_CONFIG_DOUBLE, "0.1", 0.0, 1.0,
+	    "ready: max drawdown at most this fraction (positive)"),
+	NUM("readiness.max_errors", PAPER_CONFIG_INT, "0", 0, 1e9,
+	    "ready: at most this many errors (rejected orders and rejected decisions)"),
+	NUM("readiness.min_calendar_days", PAPER_CONFIG_DOUBLE, "0", 0.0, 36500.0,
+	    "ready: the account has run at least this many calendar days"),
+	NUM("readiness.min_trading_days", PAPER_CONFIG_INT, "0", 0, 36500,
+	    "ready: at least this many UTC days with market data"),
+	NUM("readiness.min_error_free_days", PAPER_CONFIG_DOUBLE, "0", 0.0, 36500.0,
+	    "ready: at least this many calendar days since the last error (or since the start)"),
+	NUM("readiness.min_psr", PAPER_CONFIG_DOUBLE, "0.95", 0.0, 1.0,
+	    "ready: probabilistic Sharpe ratio against psr_benchmark_sharpe at least this; also "
+	    "the confidence of the minimum track record length"),
+	NUM("readiness.psr_benchmark_sharpe", PAPER_CONFIG_DOUBLE, "0", -100.0, 100.0,
+	    "the annual Sharpe ratio the PSR and the minimum track record length test against"),
+	NUM("readiness.small_sample", PAPER_CONFIG_INT, "30", 0, 1e9,
+	    "a ratio from fewer trades or days than this carries a small-sample warning"),
 };
 
 static const char *const groups[] = { "account", "limits", "costs", "engine",
 				      "connection", "logging", "ledger", "session", "metrics",
-				      "feed", NULL };
+				      "feed", "readiness", NULL };
 
 /* ---- key lookup and value parsing ---- */
 

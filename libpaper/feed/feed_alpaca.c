@@ -120,6 +120,7 @@ int paper__alpaca_bars_parse(const char *data, size_t len, const char *symbol,
 			     paper_ts interval_us, paper_ts recv_ts, feed_parsed *out,
 			     char **next_page)
 {
+	guint start = out->msgs->len;
 	json_value *root = NULL;
 	char err[128];
 	*next_page = NULL;
@@ -147,9 +148,7 @@ int paper__alpaca_bars_parse(const char *data, size_t len, const char *symbol,
 	if (rc == PAPER_OK && token && token[0])
 		*next_page = g_strdup(token);
 	json_free(root);
-	if (rc == PAPER_OK)
-		fm_sort(out);
-	return rc;
+	return fm_backfill_done(out, start, rc);
 }
 
 char *paper__alpaca_auth(const char *key, const char *secret)

@@ -22,8 +22,10 @@ static int kline(const json_value *o, paper_ts recv, feed_parsed *out)
 	const json_value *closed = json_get(k, "x");
 	paper_feed_msg m;
 	int64_t t = 0, t_close = 0;
+	paper_ts ts = 0;
 	if (closed == NULL || closed->type != JSON_BOOL || !fj_int_at(k, "t", &t) ||
-	    !fj_int_at(k, "T", &t_close) || t <= 0 || t_close < t || t_close - t > INT64_C(1) << 40)
+	    !fj_int_at(k, "T", &t_close) || !fj_scaled_time(t, MS, &ts) || t_close < t ||
+	    t_close - t > INT64_C(1) << 40)
 		return PAPER_EFORMAT;
 	if (!closed->boolean) {
 		out->ignored++; /* still forming: a bar only once it has closed */
@@ -34,7 +36,7 @@ static int kline(const json_value *o, paper_ts recv, feed_parsed *out)
 	    !fj_number_at(k, "l", &m.low) || !fj_number_at(k, "c", &m.close) ||
 	    !fj_number_at(k, "v", &m.volume))
 		return PAPER_EFORMAT;
-	m.ts = t * MS;
+	m.ts = ts;
 	m.interval = (t_close - t + 1) * MS; /* T is the last millisecond of the bar */
 	return fm_add(out, &m) ? PAPER_OK : PAPER_EFORMAT;
 }
@@ -49,7 +51,8 @@ static int book_ticker(const json_value *o, paper_ts recv, feed_parsed *out)
 	if (fj_int_at(o, "u", &u) && u > 0)
 		m.seq = (uint64_t)u;
 	if (fj_int_at(o, "E", &e) && e > 0) {
-		m.ts = e * MS;
+		if (!fj_scaled_time(e, MS, &m.ts))
+			return PAPER_EFORMAT;
 	} else {
 		m.ts = recv;
 		m.flags |= PAPER_FEED_FLAG_RECV_TIME;
@@ -62,9 +65,9 @@ static int trade(const json_value *o, paper_ts recv, feed_parsed *out)
 	paper_feed_msg m;
 	int64_t t = 0, id = 0;
 	if (!fm_init(&m, PAPER_FEED_TRADE, fj_str(o, "s"), recv) || !fj_number_at(o, "p", &m.last) ||
-	    !fj_number_at(o, "q", &m.size) || !fj_int_at(o, "T", &t) || t <= 0)
+	    !fj_number_at(o, "q", &m.size) || !fj_int_at(o, "T", &t) ||
+	    !fj_scaled_time(t, MS, &m.ts))
 		return PAPER_EFORMAT;
-	m.ts = t * MS;
 	if (fj_int_at(o, "t", &id) && id > 0)
 		m.seq = (uint64_t)id;
 	return fm_add(out, &m) ? PAPER_OK : PAPER_EFORMAT;
@@ -119,6 +122,7 @@ int paper__binance_parse(const char *data, size_t len, paper_ts recv_ts, feed_pa
 int paper__binance_klines_parse(const char *data, size_t len, const char *symbol,
 				paper_ts interval_us, paper_ts recv_ts, feed_parsed *out)
 {
+	guint start = out->msgs->len;
 	json_value *root = NULL;
 	char err[128];
 	if (!json_parse(data, len, &root, err, sizeof err))
@@ -130,7 +134,7 @@ int paper__binance_klines_parse(const char *data, size_t len, const char *symbol
 		int64_t t = 0;
 		if (row->type != JSON_ARRAY || row->items->len < 7 ||
 		    !fm_init(&m, PAPER_FEED_BAR, symbol, recv_ts) ||
-		    !fj_int(g_ptr_array_index(row->items, 0), &t) || t <= 0 || t > INT64_C(1) << 50 ||
+		    !fj_int(g_ptr_array_index(row->items, 0), &t) || !fj_scaled_time(t, MS, &m.ts) ||
 		    !fj_number(g_ptr_array_index(row->items, 1), &m.open) ||
 		    !fj_number(g_ptr_array_index(row->items, 2), &m.high) ||
 		    !fj_number(g_ptr_array_index(row->items, 3), &m.low) ||
@@ -139,16 +143,13 @@ int paper__binance_klines_parse(const char *data, size_t len, const char *symbol
 			rc = PAPER_EFORMAT;
 			break;
 		}
-		m.ts = t * MS;
 		m.interval = interval_us;
 		m.flags = PAPER_FEED_FLAG_BACKFILL;
 		if (!fm_add(out, &m))
 			rc = PAPER_EFORMAT;
 	}
 	json_free(root);
-	if (rc == PAPER_OK)
-		fm_sort(out);
-	return rc;
+	return fm_backfill_done(out, start, rc);
 }
 
 char *paper__binance_klines_path(const feed_spec *spec, const char *symbol, paper_ts from,

@@ -138,6 +138,7 @@ int paper__coinbase_parse(const char *data, size_t len, paper_ts recv_ts, feed_p
 int paper__coinbase_candles_parse(const char *data, size_t len, const char *symbol,
 				  paper_ts interval_us, paper_ts recv_ts, feed_parsed *out)
 {
+	guint start = out->msgs->len;
 	json_value *root = NULL;
 	char err[128];
 	if (!json_parse(data, len, &root, err, sizeof err))
@@ -149,7 +150,8 @@ int paper__coinbase_candles_parse(const char *data, size_t len, const char *symb
 		int64_t t = 0;
 		if (row->type != JSON_ARRAY || row->items->len < 6 ||
 		    !fm_init(&m, PAPER_FEED_BAR, symbol, recv_ts) ||
-		    !fj_int(g_ptr_array_index(row->items, 0), &t) || t <= 0 || t > INT64_C(1) << 40 ||
+		    !fj_int(g_ptr_array_index(row->items, 0), &t) ||
+		    !fj_scaled_time(t, PAPER_TS_PER_SECOND, &m.ts) ||
 		    !fj_number(g_ptr_array_index(row->items, 1), &m.low) ||
 		    !fj_number(g_ptr_array_index(row->items, 2), &m.high) ||
 		    !fj_number(g_ptr_array_index(row->items, 3), &m.open) ||
@@ -158,16 +160,13 @@ int paper__coinbase_candles_parse(const char *data, size_t len, const char *symb
 			rc = PAPER_EFORMAT;
 			break;
 		}
-		m.ts = t * PAPER_TS_PER_SECOND;
 		m.interval = interval_us;
 		m.flags = PAPER_FEED_FLAG_BACKFILL;
 		if (!fm_add(out, &m))
 			rc = PAPER_EFORMAT;
 	}
 	json_free(root);
-	if (rc == PAPER_OK)
-		fm_sort(out);
-	return rc;
+	return fm_backfill_done(out, start, rc);
 }
 
 static void channel(GString *g, const feed_spec *spec, const char *name, unsigned kind,

@@ -142,3 +142,11 @@ bool fj_epoch(double v, paper_ts *out)
 	*out = (paper_ts)llround(us);
 	return true;
 }
+
+bool fj_scaled_time(int64_t v, int64_t unit, paper_ts *out)
+{
+	if (v <= 0 || unit <= 0 || v > PAPER_TS_MAX / unit)
+		return false;
+	*out = v * unit;
+	return true;
+}

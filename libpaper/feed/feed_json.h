@@ -28,6 +28,14 @@ bool fj_int_at(const json_value *obj, const char *key, int64_t *out);
 bool fj_time(const char *s, paper_ts *out);
 bool fj_time_at(const json_value *obj, const char *key, paper_ts *out);
 
+/*
+ * A venue's integer time in units of unit microseconds (1000: milliseconds) as a paper_ts:
+ * false unless it is positive and inside the library's range (PAPER_TS_MAX), so a time a venue
+ * sends in another unit than documented (Binance can send microseconds) is refused, never
+ * multiplied past int64 or read as a date after year 9999.
+ */
+bool fj_scaled_time(int64_t v, int64_t unit, paper_ts *out);
+
 /* Epoch time by magnitude: seconds below 1e11, milliseconds below 1e14, microseconds below
  * 1e17, else nanoseconds. */
 bool fj_epoch(double v, paper_ts *out);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/config.h"
@@ -32,7 +33,7 @@ static bool price_or_zero(double p)
 
 bool fm_valid(const paper_feed_msg *m)
 {
-	if (m->symbol[0] == '\0' || m->ts <= 0)
+	if (m->symbol[0] == '\0' || m->ts <= 0 || m->ts > PAPER_TS_MAX)
 		return false;
 	switch ((int)m->type) {
 	case PAPER_FEED_QUOTE:
@@ -61,15 +62,20 @@ bool fm_add(feed_parsed *out, const paper_feed_msg *m)
 	return true;
 }
 
-static gint by_ts(gconstpointer a, gconstpointer b)
+static int by_ts(const void *a, const void *b)
 {
 	const paper_feed_msg *x = a, *y = b;
 	return x->ts < y->ts ? -1 : x->ts > y->ts;
 }
 
-void fm_sort(feed_parsed *out)
+int fm_backfill_done(feed_parsed *out, guint start, int rc)
 {
-	g_array_sort(out->msgs, by_ts);
+	if (rc == PAPER_OK && out->msgs->len > start)
+		qsort(&g_array_index(out->msgs, paper_feed_msg, start), out->msgs->len - start,
+		      sizeof(paper_feed_msg), by_ts);
+	else
+		g_array_set_size(out->msgs, start);
+	return rc;
 }
 
 void fm_error(feed_parsed *out, const char *fmt, ...)

@@ -20,8 +20,12 @@ bool fm_valid(const paper_feed_msg *m);
 /* Append m to out when valid; false (nothing added) otherwise. */
 bool fm_add(feed_parsed *out, const paper_feed_msg *m);
 
-/* Sort out's messages by time (REST answers come in either order). */
-void fm_sort(feed_parsed *out);
+/*
+ * The end of a REST backfill answer parsed into out from message start on: in time order (the
+ * venues answer in either order) when rc is PAPER_OK; otherwise none of its bars is kept, so a
+ * half-read answer forwards nothing. Returns rc.
+ */
+int fm_backfill_done(feed_parsed *out, guint start, int rc);
 
 /* out->error from a printf format. */
 void fm_error(feed_parsed *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -280,7 +280,7 @@ static int trade_row(void *ctx, const trade *t, const char *symbol)
 	fputc(',', f);
 	csv_str(f, t->signal_id);
 	csv_confidence(f, t->confidence);
-	fputs(",1\n", f);
+	fprintf(f, ",%s,1\n", paper__trade_outcome(t->pnl - t->fees));
 	return PAPER_OK;
 }
 
@@ -295,7 +295,7 @@ static int write_trades(paper_ledger *l, export_ctx *x)
 		if (rc == PAPER_OK)
 			fputs("account,id,symbol,direction,entry_ts,exit_ts,qty,entry_price,"
 			      "exit_price,pnl_gross,fees,pnl_net,exit_reason,strategy,signal_id,"
-			      "confidence,paper\n", o.f);
+			      "confidence,outcome,paper\n", o.f);
 	}
 	if (rc == PAPER_OK)
 		rc = l->ops->each_trade(l->st, x->id, trade_row, &to);

@@ -120,8 +120,10 @@ static void apply_close(paper_broker *b, const event *ev)
 	o->status = ev->status;
 	o->reason = ev->reason;
 	o->updated = ev->ts;
-	if (ev->status == PAPER_STATUS_REJECTED)
+	if (ev->status == PAPER_STATUS_REJECTED) {
 		b->n_rejections++;
+		b->last_rejection_ts = ev->ts;
+	}
 	orders_close(b, o);
 }
 
@@ -147,10 +149,12 @@ static void broker_apply(paper_broker *b, const event *ev)
 			b->next_order_id = ev->ord->id + 1;
 		break;
 	case PAPER_EVENT_ORDER_REJECTED:
-		if (ev->order_id)
+		if (ev->order_id) {
 			apply_close(b, ev);
-		else
+		} else {
 			b->n_rejections++;
+			b->last_rejection_ts = ev->ts;
+		}
 		break;
 	case PAPER_EVENT_ORDER_CANCELLED:
 	case PAPER_EVENT_ORDER_EXPIRED:
@@ -1226,6 +1230,14 @@ PAPER_API int paper_broker_set_event_callback(paper_broker *b, paper_event_cb cb
 	PAPER__CHECK_NULL(b, "broker");
 	b->cb = cb;
 	b->cb_payload = payload;
+	return PAPER_OK;
+}
+
+PAPER_API int paper_broker_set_log_callback(paper_broker *b, paper_log_cb cb, void *payload)
+{
+	PAPER__CHECK_NULL(b, "broker");
+	b->log_cb = cb;
+	b->log_cb_payload = payload;
 	return PAPER_OK;
 }
 

@@ -91,6 +91,13 @@ typedef struct trade {
 	char signal_id[PAPER_ID_MAX + 1];
 } trade;
 
+/* A trade's outcome by its net P&L, as the metrics count it by default: "win" (> 0),
+   "loss" (< 0) or "breakeven" (exactly 0). */
+static inline const char *paper__trade_outcome(int64_t pnl_net)
+{
+	return pnl_net > 0 ? "win" : pnl_net < 0 ? "loss" : "breakeven";
+}
+
 typedef struct fill {
 	uint64_t seq, order_id;
 	uint32_t sym;
@@ -204,6 +211,7 @@ struct paper_broker {
 
 	int64_t cash, realized, fees;
 	uint64_t n_fills, n_trades, n_rejections, seq, next_order_id;
+	paper_ts last_rejection_ts; /* time of the newest ORDER_REJECTED event, 0 when none */
 	paper_ts clock;
 	/* The earliest expiry of a symbol with a position or an open order (INT64_MAX: none):
 	 * market data at or past it settles first (instrument.h), found with one compare. */
@@ -226,6 +234,8 @@ struct paper_broker {
 
 	FILE *log_file;        /* logging.log_file, or NULL (log.c) */
 	bool log_structured;   /* GLib structured logging wanted, decided at creation */
+	paper_log_cb log_cb;   /* paper_broker_set_log_callback(), or NULL */
+	void *log_cb_payload;
 };
 
 #endif

@@ -40,7 +40,7 @@ bool paper__log_structured_wanted(void)
 /* ---- formatting ---- */
 
 /* A fixed-point amount with min_dec to 8 decimals, trailing zeros beyond min_dec dropped. */
-static void put_fx(GString *s, int64_t v, int min_dec)
+void paper__log_put_fx(GString *s, int64_t v, int min_dec)
 {
 	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	uint64_t scale = (uint64_t)FX_SCALE;
@@ -69,7 +69,7 @@ static void put_order_head(GString *s, uint8_t side, int64_t qty, const char *sy
 		g_string_append_printf(s, " %s", w);
 	if (qty) {
 		g_string_append_c(s, ' ');
-		put_fx(s, qty, 0);
+		paper__log_put_fx(s, qty, 0);
 	}
 	g_string_append_printf(s, " %s", sym ? sym : "?");
 }
@@ -78,11 +78,11 @@ static void put_prices(GString *s, int64_t limit, int64_t stop)
 {
 	if (stop) {
 		g_string_append(s, " stop ");
-		put_fx(s, stop, 2);
+		paper__log_put_fx(s, stop, 2);
 	}
 	if (limit) {
 		g_string_append(s, " limit ");
-		put_fx(s, limit, 2);
+		paper__log_put_fx(s, limit, 2);
 	}
 }
 
@@ -133,26 +133,26 @@ static void describe_fill(const paper_broker *b, const fill *f, GString *s)
 	g_string_append(s, "FILL");
 	put_order_head(s, f->side, f->qty, b->syms[f->sym].name);
 	g_string_append(s, " @ ");
-	put_fx(s, f->price, 2);
+	paper__log_put_fx(s, f->price, 2);
 	g_string_append(s, " fee ");
-	put_fx(s, f->fee, 2);
+	paper__log_put_fx(s, f->fee, 2);
 	g_string_append_printf(s, " order %" PRIu64, f->order_id);
 }
 
 static void describe_trade(const paper_broker *b, const trade *t, GString *s)
 {
 	g_string_append_printf(s, "TRADE CLOSED %s ", t->direction == PAPER_LONG ? "LONG" : "SHORT");
-	put_fx(s, t->qty, 0);
+	paper__log_put_fx(s, t->qty, 0);
 	g_string_append_printf(s, " %s entry ", b->syms[t->sym].name);
-	put_fx(s, account_avg_price(&b->syms[t->sym], t->entry_notional, t->qty), 2);
+	paper__log_put_fx(s, account_avg_price(&b->syms[t->sym], t->entry_notional, t->qty), 2);
 	g_string_append(s, " exit ");
-	put_fx(s, account_avg_price(&b->syms[t->sym], t->exit_notional, t->exit_qty), 2);
+	paper__log_put_fx(s, account_avg_price(&b->syms[t->sym], t->exit_notional, t->exit_qty), 2);
 	g_string_append(s, " pnl ");
-	put_fx(s, t->pnl, 2);
+	paper__log_put_fx(s, t->pnl, 2);
 	g_string_append(s, " fees ");
-	put_fx(s, t->fees, 2);
+	paper__log_put_fx(s, t->fees, 2);
 	g_string_append(s, " net ");
-	put_fx(s, t->pnl - t->fees, 2);
+	paper__log_put_fx(s, t->pnl - t->fees, 2);
 	g_string_append_printf(s, " exit_reason %s trade %" PRIu64,
 			       paper_exit_reason_str((paper_exit_reason)t->exit_reason), t->id);
 }
@@ -166,9 +166,9 @@ static void describe_halt(const paper_broker *b, const event *ev, GString *s)
 	}
 	g_string_append_printf(s, " daily_loss_limit %.4g start-of-day equity ",
 			       b->p.daily_loss_limit);
-	put_fx(s, b->day_start_equity, 2);
+	paper__log_put_fx(s, b->day_start_equity, 2);
 	g_string_append(s, " equity ");
-	put_fx(s, account_equity(b), 2);
+	paper__log_put_fx(s, account_equity(b), 2);
 }
 
 /* The words after "PAPER " for ev, and the kind of event; false if ev gets no line. */
@@ -189,7 +189,7 @@ static bool describe(const paper_broker *b, const event *ev, GString *s, const c
 			return false;
 		*kind = "day_start";
 		g_string_append(s, "DAY START equity ");
-		put_fx(s, ev->equity, 2);
+		paper__log_put_fx(s, ev->equity, 2);
 		return true;
 	case PAPER_EVENT_ORDER_ACCEPTED:
 	case PAPER_EVENT_ORDER_REJECTED:
@@ -207,7 +207,7 @@ static bool describe(const paper_broker *b, const event *ev, GString *s, const c
 
 /* ---- writing ---- */
 
-static void emit(const paper_broker *b, paper_ts ts, const char *kind, GString *line)
+void paper__log_line(const paper_broker *b, paper_ts ts, const char *kind, GString *line)
 {
 	char when[64];
 	const char *account = cfg_str(b->cfg, K_ACCOUNT_NAME);
@@ -216,6 +216,10 @@ static void emit(const paper_broker *b, paper_ts ts, const char *kind, GString *
 	ts_format_as(when, ts, TS_ISO_MICROS);
 	if (b->log_file)
 		fprintf(b->log_file, "%s %s\n", when, line->str);
+	if (b->log_cb) {
+		paper_log_line l = { PAPER_LOG_LINE_VERSION, ts, when, kind, line->str, account };
+		b->log_cb(&l, b->log_cb_payload);
+	}
 	if (b->log_structured) {
 		const GLogField fields[] = {
 			{ "GLIB_DOMAIN", PAPER_LOG_DOMAIN, -1 },
@@ -236,12 +240,12 @@ void paper__log_write(const paper_broker *b, const event *ev)
 	const char *kind = NULL;
 
 	if (describe(b, ev, line, &kind))
-		emit(b, ev->ts, kind, line);
+		paper__log_line(b, ev->ts, kind, line);
 	if (ev->type == PAPER_EVENT_FILL && b->has_closed_trade) {
 		/* The trade the fill closed is told after it, as the listener hears it. */
 		g_string_assign(line, "PAPER ");
 		describe_trade(b, &b->closed_trade, line);
-		emit(b, ev->ts, "trade_closed", line);
+		paper__log_line(b, ev->ts, "trade_closed", line);
 	}
 	g_string_free(line, TRUE);
 }

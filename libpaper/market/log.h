@@ -23,11 +23,27 @@ bool paper__log_structured_wanted(void);
 /* Format and write the lines of ev (and of the trade it closed, if any). */
 void paper__log_write(const paper_broker *b, const event *ev);
 
+/* Whether a line would reach anyone: the file, GLib's structured log or the log callback. */
+static inline bool paper__log_wanted(const paper_broker *b)
+{
+	return b->log_file != NULL || b->log_structured || b->log_cb != NULL;
+}
+
 /* Called by broker_record() for every event, after the listener was told. */
 static inline void paper__log_event(const paper_broker *b, const event *ev)
 {
-	if (G_UNLIKELY(b->log_file != NULL || b->log_structured))
+	if (G_UNLIKELY(paper__log_wanted(b)))
 		paper__log_write(b, ev);
 }
+
+/*
+ * Lines of the layers above (the session's ENTRY and EXIT): line holds "PAPER WORD ...";
+ * " account NAME" is appended and it goes where the broker's lines go, stamped ts. Call only
+ * when paper__log_wanted(b).
+ */
+void paper__log_line(const paper_broker *b, paper_ts ts, const char *kind, GString *line);
+
+/* A fixed-point amount as the lines print it: min_dec to 8 decimals, trailing zeros dropped. */
+void paper__log_put_fx(GString *s, int64_t v, int min_dec);
 
 #endif

@@ -238,7 +238,9 @@ void trades_compute(trade_result *out, const mtrade *trades, const uint32_t *idx
 	X(recovery_factor, KEY_REAL)                                                       \
 	X(alpha, KEY_REAL)                                                                 \
 	X(beta, KEY_REAL)                                                                  \
-	X(information_ratio, KEY_REAL)
+	X(information_ratio, KEY_REAL)                                                     \
+	X(probabilistic_sharpe_ratio, KEY_REAL)                                            \
+	X(min_track_record_length, KEY_REAL)
 
 typedef struct dist_result {
 #define X(name, kind) double name;
@@ -267,8 +269,29 @@ void dist_alpha_beta(const double *r, const double *b, size_t n, double rf, doub
 /* mean(r - b) / std(r - b, ddof = 1). */
 double dist_excess_sharpe(const double *r, const double *b, size_t n);
 
-/* Skip leading NaNs of r; the rest must be finite (else PAPER_EINVAL naming the index). */
+/* Skip leading NaNs of r; the rest must be finite (else PAPER_EINVAL naming the index)
+   (metrics_trim.c). */
 int dist_trim(const double **r, size_t *n, const char *what);
+
+/* ---- probabilistic Sharpe ratio (metrics_psr.c) ---- */
+
+/* What the PSR needs of n returns: the per-period Sharpe ratio (ddof 1), the skewness
+   m3 / m2^1.5 and the non-excess kurtosis m4 / m2^2 (population moments). NaN when n < 2 or
+   every return is the same. */
+typedef struct psr_input {
+	double n, sr, g3, g4;
+} psr_input;
+
+void psr_moments(const double *r, size_t n, psr_input *out);
+/* PSR(sr_star), sr_star per period; NaN when the inputs do not support it. */
+double psr_value(const psr_input *p, double sr_star);
+/* MinTRL(sr_star, confidence) in periods; +inf when sr <= sr_star. */
+double psr_min_trl(const psr_input *p, double sr_star, double confidence);
+double psr_normal_cdf(double x);
+double psr_normal_quantile(double p);
+
+/* The report's PSR keys: against a benchmark Sharpe ratio of 0, at this confidence. */
+#define PSR_REPORT_CONFIDENCE 0.95
 
 /* ---- the report (metrics_report.c), read by metrics_json.c ---- */
 

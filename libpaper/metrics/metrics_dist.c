@@ -27,23 +27,6 @@ const size_t n_dist_keys = sizeof dist_keys / sizeof dist_keys[0];
 /* empyrical's beta treats a benchmark variance below this as none. */
 #define BETA_MIN_VARIANCE 1.0e-30
 
-int dist_trim(const double **r, size_t *n, const char *what)
-{
-	const double *p = *r;
-	size_t k = *n, i = 0;
-
-	if (k && p == NULL)
-		return paper__error(PAPER_EINVAL, "%s must not be NULL when n > 0", what);
-	while (i < k && isnan(p[i]))
-		i++;
-	for (size_t j = i; j < k; j++)
-		if (!isfinite(p[j]))
-			return paper__error(PAPER_EINVAL, "%s[%zu] must be finite (got %g): only "
-					    "leading NaNs are dropped", what, j, p[j]);
-	*r = p + i;
-	*n = k - i;
-	return PAPER_OK;
-}
 
 /* ---- moments ---- */
 
@@ -266,6 +249,20 @@ static double ulcer_of(const double *dd, size_t n)
 	return sqrt(s / (double)(n - 1));
 }
 
+/* PSR(0) and MinTRL(0, 95%) of the returns in excess of rf (the Sharpe ratio's numerator). */
+static void psr_of(dist_result *out, const double *r, size_t n, double rf, double *scratch)
+{
+	psr_input p;
+	if (rf != 0) {
+		for (size_t i = 0; i < n; i++)
+			scratch[i] = r[i] - rf;
+		r = scratch;
+	}
+	psr_moments(r, n, &p);
+	out->probabilistic_sharpe_ratio = psr_value(&p, 0.0);
+	out->min_track_record_length = psr_min_trl(&p, 0.0, PSR_REPORT_CONFIDENCE);
+}
+
 void dist_compute(dist_result *out, const double *r, size_t n, const double *dd, double max_dd,
 		  double rf, double t, double *scratch)
 {
@@ -282,6 +279,7 @@ void dist_compute(dist_result *out, const double *r, size_t n, const double *dd,
 	for (size_t i = 0; i < n; i++)
 		sum += r[i];
 	out->recovery_factor = n && max_dd < 0 ? fabs(sum) / fabs(max_dd) : NAN;
+	psr_of(out, r, n, rf, scratch);
 	if (n == 0) {
 		out->best_day = out->worst_day = out->tail_ratio = NAN;
 		out->value_at_risk = out->conditional_value_at_risk = NAN;

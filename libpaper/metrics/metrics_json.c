@@ -13,6 +13,12 @@
 #include "metrics/metrics.h"
 
 #define JSON_FORMAT_VERSION 1
+/*
+ * Schema 2 (libpaper 1.1) keeps every key of 1 with its meaning and adds a percent companion,
+ * named KEY_pct, for each key that is a fraction: 50 is 50%, and drawdowns are positive in
+ * them (max_drawdown -0.25 has max_drawdown_pct 25). docs/formats.md, "Units".
+ */
+#define JSON_SCHEMA_VERSION 2
 
 static void json_real(GString *g, double v)
 {
@@ -83,12 +89,42 @@ static void json_text_field(GString *g, const char *key, const char *text, bool 
 	json_string(g, text);
 }
 
+/* A fraction as percent; a fall (sign -1) as a positive percent, never "-0". */
+static double pct(double fraction, int sign)
+{
+	double v = fraction * 100.0 * sign;
+	return v == 0 ? 0.0 : v;
+}
+
+/* The fraction keys of the series and distribution statistics, and their companions. */
+static const struct {
+	const char *name;
+	int sign;
+} pct_keys[] = {
+	{ "total_return", 1 },  { "mean_return", 1 },   { "annual_return", 1 },
+	{ "cagr", 1 },          { "annual_volatility", 1 }, { "downside_risk", 1 },
+	{ "max_drawdown", -1 }, { "best_day", 1 },      { "worst_day", 1 },
+	{ "exposure", 1 },      { "value_at_risk", 1 }, { "conditional_value_at_risk", 1 },
+};
+
+static void json_pct_keys(GString *g, const paper_metrics *m, bool *first)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(pct_keys); i++) {
+		double v = NAN;
+		paper_metrics_get(m, pct_keys[i].name, &v);
+		char *key = g_strconcat(pct_keys[i].name, "_pct", NULL);
+		json_field(g, key, pct(v, pct_keys[i].sign), KEY_REAL, first);
+		g_free(key);
+	}
+}
+
 /* Trade statistics as members of the object being written. */
 static void json_trades(GString *g, const trade_result *t, bool *first)
 {
 	for (size_t i = 0; i < n_trade_scalar_keys; i++)
 		json_field(g, trade_keys[i].name, metrics_key_value(t, &trade_keys[i]),
 			   trade_keys[i].kind, first);
+	json_field(g, "win_rate_pct", pct(t->win_rate, 1), KEY_REAL, first);
 	json_key(g, "exit_reasons", first);
 	g_string_append_c(g, '{');
 	bool inner = true;
@@ -155,6 +191,7 @@ static void json_curve(GString *g, const paper_metrics *m, bool *first)
 		json_field(g, "equity", m->equity[i], KEY_REAL, &p);
 		json_field(g, "cash", m->cash[i], KEY_REAL, &p);
 		json_field(g, "drawdown", m->drawdown[i], KEY_REAL, &p);
+		json_field(g, "drawdown_pct", pct(m->drawdown[i], -1), KEY_REAL, &p);
 		g_string_append_c(g, '}');
 	}
 	g_string_append_c(g, ']');
@@ -167,6 +204,7 @@ static GString *json_build(const paper_metrics *m, unsigned int flags)
 
 	g_string_append_c(g, '{');
 	json_field(g, "metrics_version", JSON_FORMAT_VERSION, KEY_COUNT, &first);
+	json_field(g, "schema_version", JSON_SCHEMA_VERSION, KEY_COUNT, &first);
 	json_trades(g, &m->trades, &first);
 	for (size_t i = 0; i < n_series_keys; i++)
 		json_field(g, series_keys[i].name, metrics_key_value(&m->series, &series_keys[i]),
@@ -174,6 +212,7 @@ static GString *json_build(const paper_metrics *m, unsigned int flags)
 	for (size_t i = 0; i < n_dist_keys; i++)
 		json_field(g, dist_keys[i].name, metrics_key_value(&m->dist, &dist_keys[i]),
 			   dist_keys[i].kind, &first);
+	json_pct_keys(g, m, &first);
 	json_conventions(g, m, &first);
 	json_groups(g, m, PAPER_METRICS_BY_SYMBOL - 1, "by_symbol", &first);
 	json_groups(g, m, PAPER_METRICS_BY_STRATEGY - 1, "by_strategy", &first);

@@ -11,6 +11,7 @@
 #include <paper/error.h>
 #include <paper/feed.h>
 #include <paper/metrics.h>
+#include <paper/report.h>
 #include <string.h>
 
 #include "base/tstext.h"
@@ -64,6 +65,13 @@ void paper__report_feeds(GString *s, const paper_feed_health_info *feeds, const 
 /* Key figures, monthly heatmap, yearly returns, rolling Sharpe, histogram and underwater
    curve of a report, as sections (m may be NULL: a note instead). */
 void paper__report_tearsheet(GString *s, const paper_metrics *m);
+
+/* ---- the judgement sections (report_gate.c) ---- */
+
+struct paper_readiness;
+void paper__report_readiness(GString *s, const struct paper_readiness *r);
+void paper__report_recommendations(GString *s, const struct paper_readiness *r);
+void paper__report_drift(GString *s, const paper_drift *d);
 
 /* ---- the dashboard's charts (report_svg.c) ---- */
 

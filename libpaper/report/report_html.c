@@ -16,6 +16,7 @@
 #include "base/error.h"
 #include "config/config.h"
 #include "market/broker.h"
+#include "report/readiness.h"
 #include "report/report.h"
 
 
@@ -24,6 +25,7 @@ typedef struct page {
 	GString *s;
 	const paper_broker *b;
 	const paper_report_options *o;
+	const paper_readiness_options *g; /* NULL: the checklist of libpaper 1.0 */
 	const paper_feed_health_info *feeds; /* the live feeds, if any (report_feeds.c) */
 	const paper_ts *written;
 	size_t n_feeds;
@@ -341,56 +343,16 @@ static void per_symbol(page *p)
 	table_close(p->s, n, "No closed trades yet.");
 }
 
-static bool check(GString *s, const char *id, bool pass, const char *what)
+/* The gate (or the 1.0 checklist), what the numbers suggest, and (when given) the
+   comparison with a backtest. */
+static void judgement(page *p)
 {
-	g_string_append_printf(s, "<li class=\"%s\" data-check=\"%s\" data-pass=\"%s\">%s</li>",
-			       pass ? "pass" : "fail", id, pass ? "true" : "false", what);
-	return pass;
-}
-
-/* A measured value in a checklist line: "n/a" when it does not exist yet. */
-static const char *measured(char *buf, size_t cap, double v, bool pct)
-{
-	if (isnan(v))
-		g_strlcpy(buf, "n/a", cap);
-	else if (isinf(v))
-		g_strlcpy(buf, v > 0 ? "&#8734;" : "-&#8734;", cap);
-	else
-		g_snprintf(buf, cap, pct ? "%.2f%%" : "%.2f", pct ? v * 100 : v);
-	return buf;
-}
-
-static void readiness(page *p)
-{
-	const paper_report_options *o = p->o;
-	GString *s = p->s;
-	double trades_n = metric(p, "total_trades"), win = metric(p, "win_rate");
-	double sharpe = metric(p, "sharpe_ratio"), mdd = metric(p, "max_drawdown");
-	double errors = (double)p->a.rejections;
-	char what[160], v[32];
-	bool all = true;
-
-	g_string_append(s, "<section><h2>Readiness</h2><ul class=\"check\">");
-	g_snprintf(what, sizeof what, "At least %u closed trades (%.0f)", o->min_trades, trades_n);
-	all &= check(s, "min_trades", trades_n >= o->min_trades, what);
-	g_snprintf(what, sizeof what, "Win rate at least %.1f%% (%s)", o->min_win_rate * 100,
-		   measured(v, sizeof v, win, true));
-	all &= check(s, "min_win_rate", isfinite(win) && win >= o->min_win_rate, what);
-	g_snprintf(what, sizeof what, "Sharpe ratio at least %.2f (%s)", o->min_sharpe,
-		   measured(v, sizeof v, sharpe, false));
-	all &= check(s, "min_sharpe", !isnan(sharpe) && sharpe >= o->min_sharpe, what);
-	g_snprintf(what, sizeof what, "Max drawdown at most %.1f%% (%s)", o->max_drawdown * 100,
-		   measured(v, sizeof v, isfinite(mdd) ? -mdd : 0.0, true));
-	all &= check(s, "max_drawdown", !isfinite(mdd) || -mdd <= o->max_drawdown, what);
-	if (o->max_errors == 0)
-		g_snprintf(what, sizeof what, "No errors: no rejected orders (%.0f)", errors);
-	else
-		g_snprintf(what, sizeof what, "At most %u errors: rejected orders (%.0f)", o->max_errors,
-			   errors);
-	all &= check(s, "errors", errors <= o->max_errors, what);
-	g_string_append_printf(s, "</ul><div class=\"verdict %s\" data-ready=\"%s\">%s</div></section>\n",
-			       all ? "up" : "down", all ? "true" : "false",
-			       all ? "Ready: every criterion passes." : "Not ready yet.");
+	paper_readiness r;
+	readiness__evaluate(&r, p->b, p->m, p->o, p->g);
+	if (p->g && p->g->drift)
+		paper__report_drift(p->s, p->g->drift);
+	paper__report_recommendations(p->s, &r);
+	paper__report_readiness(p->s, &r);
 }
 
 static void footer(page *p)
@@ -400,37 +362,27 @@ static void footer(page *p)
 
 /* ---- entry points ---- */
 
-static int check_opts(const paper_report_options *o)
-{
-	if (o->version != 1 && o->version != PAPER_REPORT_OPTIONS_VERSION)
-		return paper__error(PAPER_EVERSION, "paper_report_options version %u unsupported",
-				    o->version);
-	/* Version 1 has no "from the data" (0) and shows recent_trades rows as given. */
-	bool ppy_ok = o->version >= 2 ? o->periods_per_year >= 0 : o->periods_per_year > 0;
-	if (!ppy_ok || !isfinite(o->periods_per_year) || !isfinite(o->min_win_rate) ||
-	    !isfinite(o->min_sharpe) || !(o->max_drawdown >= 0))
-		return paper__error(PAPER_EINVAL, "paper_report_options: periods_per_year must be > 0 "
-				    "(or 0: from the data, version 2) and the criteria finite");
-	return PAPER_OK;
-}
-
 static int render(char **out, size_t *len_out, const paper_broker *b,
-		  const paper_report_options *opts, const paper_feed_health_info *feeds,
-		  const paper_ts *written, size_t n_feeds)
+		  const paper_report_options *opts, const paper_readiness_options *g,
+		  const paper_feed_health_info *feeds, const paper_ts *written, size_t n_feeds)
 {
 	static const paper_report_options defaults = PAPER_REPORT_OPTIONS_INIT;
 	PAPER__CHECK_NULL(out, "out");
 	PAPER__CHECK_NULL(b, "broker");
 	const paper_report_options *o = opts ? opts : &defaults;
-	int rc = check_opts(o);
+	int rc = readiness__check_options(o);
+	if (rc == PAPER_OK && g)
+		rc = readiness__check_gate(g);
 	if (rc != PAPER_OK)
 		return rc;
 
+	if (n_feeds > 0 && feeds == NULL)
+		return paper__error(PAPER_EINVAL, "feeds must not be NULL when n_feeds > 0");
 	for (size_t i = 0; i < n_feeds; i++)
 		if (feeds[i].version != PAPER_FEED_HEALTH_INFO_VERSION)
 			return paper__error(PAPER_EVERSION, "feeds[%zu].version %u unsupported", i,
 					    feeds[i].version);
-	page p = { .s = g_string_sized_new(32768), .b = b, .o = o, .feeds = feeds,
+	page p = { .s = g_string_sized_new(32768), .b = b, .o = o, .g = g, .feeds = feeds,
 		   .written = written, .n_feeds = n_feeds };
 	p.a = (paper_account_info)PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(b, &p.a);
@@ -449,7 +401,7 @@ static int render(char **out, size_t *len_out, const paper_broker *b,
 	trades(&p);
 	per_symbol(&p);
 	paper__report_pnl_groups(p.s, b);
-	readiness(&p);
+	judgement(&p);
 	footer(&p);
 	g_free(title);
 	paper_metrics_free(p.m);
@@ -462,7 +414,7 @@ static int render(char **out, size_t *len_out, const paper_broker *b,
 PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
 				const paper_report_options *opts)
 {
-	return render(out, len_out, b, opts, NULL, NULL, 0);
+	return render(out, len_out, b, opts, NULL, NULL, NULL, 0);
 }
 
 PAPER_API int paper_report_html_feeds(char **out, size_t *len_out, const paper_broker *b,
@@ -470,9 +422,18 @@ PAPER_API int paper_report_html_feeds(char **out, size_t *len_out, const paper_b
 				      const paper_feed_health_info *feeds, const paper_ts *written,
 				      size_t n_feeds)
 {
-	if (n_feeds > 0 && feeds == NULL)
-		return paper__error(PAPER_EINVAL, "feeds must not be NULL when n_feeds > 0");
-	return render(out, len_out, b, opts, feeds, written, n_feeds);
+	return render(out, len_out, b, opts, NULL, feeds, written, n_feeds);
+}
+
+PAPER_API int paper_report_html_v2(char **out, size_t *len_out, const paper_broker *b,
+				   const paper_report_options *opts,
+				   const paper_readiness_options *readiness,
+				   const paper_feed_health_info *feeds, const paper_ts *written,
+				   size_t n_feeds)
+{
+	static const paper_readiness_options defaults = PAPER_READINESS_OPTIONS_INIT;
+	return render(out, len_out, b, opts, readiness ? readiness : &defaults, feeds, written,
+		      n_feeds);
 }
 
 static int write_file(const char *path, char *html, size_t len, int rc)
@@ -508,5 +469,17 @@ PAPER_API int paper_report_write_html_feeds(const paper_broker *b, const paper_r
 	char *html = NULL;
 	size_t len = 0;
 	int rc = paper_report_html_feeds(&html, &len, b, opts, feeds, written, n_feeds);
+	return write_file(path, html, len, rc);
+}
+
+PAPER_API int paper_report_write_html_v2(const paper_broker *b, const paper_report_options *opts,
+					 const paper_readiness_options *readiness,
+					 const paper_feed_health_info *feeds, const paper_ts *written,
+					 size_t n_feeds, const char *path)
+{
+	PAPER__CHECK_NULL(path, "path");
+	char *html = NULL;
+	size_t len = 0;
+	int rc = paper_report_html_v2(&html, &len, b, opts, readiness, feeds, written, n_feeds);
 	return write_file(path, html, len, rc);
 }

@@ -269,10 +269,40 @@ static void totals_json(GString *g, const paper_replay *r, int64_t capital, int6
 	sj_real(g, trades ? (double)wins / (double)trades : NAN);
 	sj_key(g, "mdd_pct", false);
 	sj_real(g, mdd_pct(r, capital));
+	double cagr = pow(fx_to_double(final) / fx_to_double(capital), 365.25 / days) - 1.0;
 	sj_key(g, "cagr", false);
-	sj_real(g, pow(fx_to_double(final) / fx_to_double(capital), 365.25 / days) - 1.0);
+	sj_real(g, cagr);
 	sj_key(g, "days_count", false);
 	sj_u64(g, r->days->len);
+	/* Schema 2: the same numbers in percent, named so (mdd_pct was percent already). */
+	sj_key(g, "total_return_pct", false);
+	/* Multiplied first: 6 x 100 / 1000 is 0.6, where 6 / 1000 x 100 is 0.6000000000000001. */
+	sj_real(g, fx_to_double(final - capital) * 100.0 / fx_to_double(capital));
+	sj_key(g, "win_rate_pct", false);
+	sj_real(g, trades ? (double)wins * 100.0 / (double)trades : NAN);
+	sj_key(g, "max_drawdown_pct", false);
+	sj_real(g, mdd_pct(r, capital));
+	sj_key(g, "cagr_pct", false);
+	sj_real(g, cagr * 100.0);
+}
+
+/* What became of the signals, and the orders the broker refused: a month whose every entry
+   was refused reads differently from a quiet one. */
+static void verdicts_json(GString *g, const paper_replay *r)
+{
+	paper_session_stats st = PAPER_SESSION_STATS_INIT;
+	paper_session_stats_get(r->s, &st);
+	sj_key(g, "signals", false);
+	g_string_append(g, "{\"total\":");
+	sj_u64(g, st.signals);
+	g_string_append(g, ",\"by_verdict\":{");
+	for (int v = 0; v < PAPER_VERDICT_COUNT; v++) {
+		sj_key(g, paper_verdict_str((paper_verdict)v), v == 0);
+		sj_u64(g, st.verdicts[v]);
+	}
+	g_string_append(g, "}}");
+	sj_key(g, "rejections", false);
+	sj_u64(g, r->b->n_rejections);
 }
 
 PAPER_API int paper_replay_walk_forward_json(const paper_replay *r, char **out)
@@ -289,7 +319,8 @@ PAPER_API int paper_replay_walk_forward_json(const paper_replay *r, char **out)
 	paper_ts start = r->from ? r->from : first->day;
 	paper_ts end = r->to != INT64_MAX ? r->to : last->day + TS_DAY_US;
 	GString *g = g_string_sized_new(4096 + 256 * r->days->len);
-	g_string_append(g, "{\"format\":\"libpaper.walk_forward\",\"format_version\":1");
+	g_string_append(g, "{\"format\":\"libpaper.walk_forward\",\"format_version\":1,"
+			   "\"schema_version\":2");
 	sj_key(g, "month", false);
 	range_name(g, start, end);
 	sj_key(g, "from", false);
@@ -297,6 +328,7 @@ PAPER_API int paper_replay_walk_forward_json(const paper_replay *r, char **out)
 	sj_key(g, "to", false);
 	sj_ts(g, end);
 	totals_json(g, r, first->start_equity_e8, last->end_equity_e8);
+	verdicts_json(g, r);
 	sj_key(g, "days", false);
 	g_string_append_c(g, '[');
 	for (guint i = 0; i < r->days->len; i++) {

@@ -93,7 +93,11 @@ void session__set_trade_hook(paper_session *s, sess_trade_hook hook, void *ctx);
 void session__trade_csv(GString *g, const paper_broker *b, const trade *t);
 #define SESSION_TRADES_CSV_HEADER                                                            \
 	"symbol,side,entry_time,entry_price,exit_time,exit_price,qty,exit_reason,pnl_gross,fees," \
-	"pnl_net\n"
+	"pnl_net,outcome\n"
+
+/* The session's PAPER lines (session_log.c); call only when paper__log_wanted(s->b). */
+void session__log_entry(const paper_session *s, uint32_t sym, const sess_pos *p, uint64_t order_id);
+void session__log_exit(const paper_session *s, const trade *t);
 
 /* Summary JSON with extra members (already rendered, starting with a comma) after the counters. */
 int session__summary(const paper_session *s, unsigned int flags, const char *extra, char **out);

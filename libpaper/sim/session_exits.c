@@ -13,6 +13,7 @@
 #include "base/ring.h"
 #include "base/tstext.h"
 #include "market/account.h"
+#include "market/log.h"
 #include "market/orders.h"
 
 /* Fills searched back for an entry's fill: one bar cannot record more than this many. */
@@ -241,6 +242,8 @@ static int activate(paper_session *s, uint32_t sym, sess_pos *p)
 	set_guards(p);
 	p->state = SS_ACTIVE;
 	s->st.entries_filled++;
+	if (G_UNLIKELY(paper__log_wanted(s->b)))
+		session__log_entry(s, sym, p, p->entry_order);
 	bool same_bar = in->last_is_bar && !s->c.next_bar && entry_at_open(s, p, in);
 	if (p->entry_order && !orders_find_open(s->b, p->entry_order))
 		p->entry_order = 0;

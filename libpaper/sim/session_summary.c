@@ -19,9 +19,20 @@
 #include "ledger/location.h"
 #include "market/account.h"
 #include "market/broker_store.h"
+#include "market/log.h"
 
 /* Closed trades listed in the summary, newest last. */
 #define RECENT_TRADES 20
+
+/* Schema 2 (libpaper 1.1): every key of 1 kept, plus percent companions named *_pct and each
+   trade's outcome (docs/formats.md, "Units"). */
+#define SUMMARY_SCHEMA_VERSION 2
+
+/* part / whole in percent, null (NaN) when whole is 0. */
+static double pct_of(int64_t part, int64_t whole)
+{
+	return whole ? fx_to_double(part) * 100.0 / fx_to_double(whole) : NAN;
+}
 
 void session__set_trade_hook(paper_session *s, sess_trade_hook hook, void *ctx)
 {
@@ -65,6 +76,8 @@ void session__collect(paper_session *s)
 	for (size_t i = held - (size_t)fresh; i < held; i++) {
 		const trade *t = ring_at(&b->trades, i);
 		count_trade(s, t);
+		if (G_UNLIKELY(paper__log_wanted(b)))
+			session__log_exit(s, t);
 		if (s->hook)
 			s->hook(s->hook_ctx, b, t);
 	}
@@ -182,6 +195,8 @@ void session__trade_csv(GString *g, const paper_broker *b, const trade *t)
 	add_fx(g, t->fees, 2);
 	g_string_append_c(g, ',');
 	add_fx(g, t->pnl - t->fees, 2);
+	g_string_append_c(g, ',');
+	g_string_append(g, paper__trade_outcome(t->pnl - t->fees));
 	g_string_append_c(g, '\n');
 }
 
@@ -211,6 +226,10 @@ static void json_counters(GString *g, const paper_session *s)
 	sj_u64(g, s->st.wins);
 	g_string_append(g, ",\"losses\":");
 	sj_u64(g, s->st.losses);
+	g_string_append(g, ",\"breakevens\":");
+	sj_u64(g, s->st.trades - s->st.wins - s->st.losses);
+	g_string_append(g, ",\"win_rate_pct\":");
+	sj_real(g, s->st.trades ? (double)s->st.wins * 100.0 / (double)s->st.trades : NAN);
 	g_string_append(g, ",\"missed\":");
 	sj_u64(g, s->st.trades_missed);
 	g_string_append(g, ",\"pnl_net\":");
@@ -256,6 +275,8 @@ static void json_account(GString *g, const paper_broker *b)
 	sj_fx(g, b->cash);
 	g_string_append(g, ",\"equity\":");
 	sj_fx(g, b->cash + lv - sv);
+	g_string_append(g, ",\"total_return_pct\":");
+	sj_real(g, pct_of(b->cash + lv - sv - b->p.starting_cash, b->p.starting_cash));
 	g_string_append(g, ",\"realized_pnl\":");
 	sj_fx(g, b->realized);
 	g_string_append(g, ",\"unrealized_pnl\":");
@@ -305,6 +326,8 @@ static void json_position(GString *g, const paper_session *s, uint32_t sym)
 	sj_fx(g, in->mark);
 	g_string_append(g, ",\"unrealized_pnl\":");
 	sj_fx(g, unrealized(in));
+	g_string_append(g, ",\"unrealized_pnl_pct\":");
+	sj_real(g, pct_of(unrealized(in), in->pos.basis));
 	g_string_append(g, ",\"managed\":");
 	sj_bool(g, man);
 	json_level(g, "take_profit", man ? p->tp : 0);
@@ -377,6 +400,12 @@ static void json_trade(GString *g, const paper_broker *b, const trade *t)
 	sj_fx(g, t->fees);
 	g_string_append(g, ",\"pnl_net\":");
 	sj_fx(g, t->pnl - t->fees);
+	g_string_append(g, ",\"outcome\":");
+	sj_string(g, paper__trade_outcome(t->pnl - t->fees));
+	g_string_append(g, ",\"pnl_pct\":");
+	sj_real(g, pct_of(t->pnl, t->entry_notional));
+	g_string_append(g, ",\"net_return_pct\":");
+	sj_real(g, pct_of(t->pnl - t->fees, t->entry_notional));
 	g_string_append_c(g, '}');
 }
 
@@ -445,6 +474,8 @@ int session__summary(const paper_session *s, unsigned int flags, const char *ext
 		return pnl_range_error();
 	GString *g = g_string_sized_new(8192);
 	g_string_append(g, "{\"format\":\"libpaper.summary\",\"format_version\":1");
+	sj_key(g, "schema_version", false);
+	sj_u64(g, SUMMARY_SCHEMA_VERSION);
 	json_counters(g, s);
 	json_ambiguity(g, s);
 	if (extra)

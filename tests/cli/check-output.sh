@@ -61,7 +61,7 @@ expect "replay into /dev/null" 0 "" replay $sample --quiet --trades-out /dev/nul
 "$paper" replay $sample --quiet --trades-out /dev/stdout --summary-out "$O/s4.json" 2> /dev/null |
 	head -n 1 > "$tmp/first"
 check "replay --trades-out /dev/stdout into a pipe" test "$(cat "$tmp/first")" = \
-	"symbol,side,entry_time,entry_price,exit_time,exit_price,qty,exit_reason,pnl_gross,fees,pnl_net"
+	"symbol,side,entry_time,entry_price,exit_time,exit_price,qty,exit_reason,pnl_gross,fees,pnl_net,outcome"
 rm -f "$O/s4.json"
 
 # ---- paper export ----

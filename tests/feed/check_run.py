@@ -133,6 +133,7 @@ def coinbase_faults():
         page = open(html, encoding="utf-8").read()
         check('<section id="feeds">' in page and "coinbase:BTC-USD,ETH-USD" in page,
               "the dashboard shows the feed")
+        check('data-check="min_psr"' in page, "and the readiness gate beside it")
         r.cleanup()
 
 

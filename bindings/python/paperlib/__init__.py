@@ -72,10 +72,12 @@ from .errors import (
     UnsupportedError,
     check,
 )
+from .drift import Drift, DriftRow, DriftSummary, drift
 from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
 from .instrument import Instrument, PnlGroup, expiry_of_date, parse_occ
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
+from .readiness import Criterion, Readiness, Recommendation
 from .replay import DayInfo, Replay, ReplayStats, replay
 from .session import EntryResult, Intent, Session, SessionPosition, SessionStats, Signal, read_plan
 from .results import (
@@ -136,8 +138,12 @@ __all__ = [
     "ConfigType",
     "ConfigValue",
     "ConfigViolation",
+    "Criterion",
     "Decision",
     "DecisionStatus",
+    "Drift",
+    "DriftRow",
+    "DriftSummary",
     "Direction",
     "Durability",
     "EquityPoint",
@@ -173,6 +179,8 @@ __all__ = [
     "PaperMemoryError",
     "PnlBasis",
     "Position",
+    "Readiness",
+    "Recommendation",
     "RejectReason",
     "ReportPoint",
     "SafetyError",
@@ -188,6 +196,7 @@ __all__ = [
     "YearsBasis",
     "check",
     "check_source",
+    "drift",
     "from_ts",
     "metrics",
     "to_ts",

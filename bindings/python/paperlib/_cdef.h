@@ -344,6 +344,18 @@ int paper_broker_mark(paper_broker *b, const char *symbol, paper_ts ts, double p
 int paper_broker_snapshot(paper_broker *b);
 int paper_broker_set_halted(paper_broker *b, bool halted);
 int paper_broker_set_event_callback(paper_broker *b, paper_event_cb cb, void *payload);
+#define PAPER_LOG_LINE_VERSION ...
+typedef struct paper_log_line {
+	unsigned int version;
+	paper_ts ts;
+	const char *time;
+	const char *kind;
+	const char *text;
+	const char *account;
+	...;
+} paper_log_line;
+typedef void (*paper_log_cb)(const paper_log_line *line, void *payload);
+int paper_broker_set_log_callback(paper_broker *b, paper_log_cb cb, void *payload);
 int paper_broker_account(const paper_broker *b, paper_account_info *out);
 int paper_broker_position(const paper_broker *b, const char *symbol, paper_position_info *out);
 size_t paper_broker_position_count(const paper_broker *b);
@@ -457,6 +469,10 @@ int paper_stability_of_timeseries(double *out, const double *returns, size_t n);
 int paper_skew(double *out, const double *returns, size_t n);
 int paper_kurtosis(double *out, const double *returns, size_t n);
 int paper_periods_per_year_from_calendar(double *out, const paper_ts *ts, size_t n);
+int paper_probabilistic_sharpe_ratio(double *out, const double *returns, size_t n,
+				     double benchmark_sharpe);
+int paper_min_track_record_length(double *out, const double *returns, size_t n,
+				  double benchmark_sharpe, double confidence);
 
 typedef struct paper_series_acc paper_series_acc;
 int paper_series_acc_new(paper_series_acc **out, const paper_metrics_options *opts);
@@ -800,6 +816,130 @@ size_t paper_plan_count(const paper_plan *p);
 int paper_plan_get(const paper_plan *p, size_t index, paper_intent *out);
 uint64_t paper_plan_line(const paper_plan *p, size_t index);
 
+/* ---- drift (drift.h, since 1.1) ---- */
+
+typedef struct paper_drift paper_drift;
+#define PAPER_DRIFT_OPTIONS_VERSION ...
+typedef struct paper_drift_options {
+	unsigned int version;
+	paper_ts time_tolerance;
+	bool match_by_time;
+	paper_ts from;
+	paper_ts to;
+	...;
+} paper_drift_options;
+typedef enum paper_drift_kind {
+	PAPER_DRIFT_MATCHED, PAPER_DRIFT_MISSED, PAPER_DRIFT_EXTRA, ...
+} paper_drift_kind;
+typedef enum paper_drift_match {
+	PAPER_DRIFT_MATCH_NONE, PAPER_DRIFT_MATCH_SIGNAL_ID, PAPER_DRIFT_MATCH_TIME, ...
+} paper_drift_match;
+const char *paper_drift_kind_str(paper_drift_kind kind);
+const char *paper_drift_match_str(paper_drift_match match);
+#define PAPER_DRIFT_ROW_VERSION ...
+typedef struct paper_drift_row {
+	unsigned int version;
+	paper_drift_kind kind;
+	paper_drift_match match;
+	char symbol[...];
+	paper_direction direction;
+	char signal_id[...];
+	uint64_t paper_trade, backtest_trade;
+	paper_ts paper_entry_ts, backtest_entry_ts;
+	paper_ts paper_exit_ts, backtest_exit_ts;
+	double paper_entry_price, backtest_entry_price;
+	double paper_exit_price, backtest_exit_price;
+	double paper_qty, backtest_qty;
+	paper_exit_reason paper_reason, backtest_reason;
+	double paper_pnl, backtest_pnl;
+	double paper_slippage, backtest_slippage;
+	double entry_delay, exit_delay;
+	double entry_price_diff, exit_price_diff;
+	double entry_drift_bps, exit_drift_bps;
+	double qty_diff;
+	double pnl_drift;
+	int64_t paper_pnl_e8, backtest_pnl_e8;
+	...;
+} paper_drift_row;
+#define PAPER_DRIFT_SUMMARY_VERSION ...
+typedef struct paper_drift_summary {
+	unsigned int version;
+	uint64_t paper_trades, backtest_trades;
+	uint64_t matched, matched_by_signal_id, matched_by_time;
+	uint64_t missed, extra;
+	uint64_t exit_reason_changes;
+	double paper_pnl, backtest_pnl;
+	double pnl_drift;
+	double matched_pnl_drift;
+	double missed_pnl;
+	double extra_pnl;
+	double mean_entry_delay, max_entry_delay;
+	double mean_exit_delay, max_exit_delay;
+	double mean_entry_drift_bps, mean_exit_drift_bps;
+	double paper_slippage, backtest_slippage;
+	double matched_paper_slippage, matched_backtest_slippage;
+	int64_t paper_pnl_e8, backtest_pnl_e8, matched_pnl_drift_e8, missed_pnl_e8, extra_pnl_e8;
+	paper_ts time_tolerance;
+	bool match_by_time;
+	...;
+} paper_drift_summary;
+int paper_drift_compare(paper_drift **out, const paper_broker *paper,
+			const paper_broker *backtest, const paper_drift_options *opts);
+void paper_drift_free(paper_drift *d);
+int paper_drift_summary_get(const paper_drift *d, paper_drift_summary *out);
+size_t paper_drift_row_count(const paper_drift *d);
+int paper_drift_row_at(const paper_drift *d, size_t index, paper_drift_row *out);
+int paper_drift_to_json(const paper_drift *d, char **out);
+
+/* ---- the readiness gate (report.h, since 1.1) ---- */
+
+#define PAPER_READINESS_OPTIONS_VERSION ...
+typedef struct paper_readiness_options {
+	unsigned int version;
+	const paper_config *thresholds;
+	uint64_t rejected_decisions;
+	paper_ts last_rejected_decision_ts;
+	const paper_drift *drift;
+	...;
+} paper_readiness_options;
+typedef struct paper_readiness paper_readiness;
+#define PAPER_READINESS_CRITERION_VERSION ...
+typedef struct paper_readiness_criterion {
+	unsigned int version;
+	const char *id;
+	const char *label;
+	const char *op;
+	double value;
+	double threshold;
+	bool pass;
+	bool small_sample;
+	uint64_t sample;
+	const char *sample_unit;
+	const char *note;
+	...;
+} paper_readiness_criterion;
+#define PAPER_RECOMMENDATION_VERSION ...
+typedef struct paper_recommendation {
+	unsigned int version;
+	const char *id;
+	const char *text;
+	double value;
+	double threshold;
+	...;
+} paper_recommendation;
+int paper_readiness_evaluate(paper_readiness **out, const paper_broker *b,
+			     const paper_report_options *report,
+			     const paper_readiness_options *opts);
+void paper_readiness_free(paper_readiness *r);
+bool paper_readiness_ready(const paper_readiness *r);
+size_t paper_readiness_criterion_count(const paper_readiness *r);
+int paper_readiness_criterion_at(const paper_readiness *r, size_t index,
+				 paper_readiness_criterion *out);
+size_t paper_readiness_recommendation_count(const paper_readiness *r);
+int paper_readiness_recommendation_at(const paper_readiness *r, size_t index,
+				      paper_recommendation *out);
+int paper_readiness_to_json(const paper_readiness *r, char **out);
+
 /* ---- feed.h ---- */
 typedef struct paper_feed paper_feed;
 typedef enum paper_feed_msg_type {
@@ -883,6 +1023,15 @@ void paper_feed_close(paper_feed *f);
 const char *paper_feed_msg_type_str(paper_feed_msg_type type);
 const char *paper_feed_state_str(paper_feed_state state);
 
+/* ---- the whole dashboard (report.h, since 1.1) ---- */
+int paper_report_html_v2(char **out, size_t *len_out, const paper_broker *b,
+			 const paper_report_options *opts, const paper_readiness_options *readiness,
+			 const paper_feed_health_info *feeds, const paper_ts *written, size_t n_feeds);
+int paper_report_write_html_v2(const paper_broker *b, const paper_report_options *opts,
+			       const paper_readiness_options *readiness,
+			       const paper_feed_health_info *feeds, const paper_ts *written,
+			       size_t n_feeds, const char *path);
+
 /* ---- glue of the extension module (_glue.c), not libpaper ---- */
 
 /* Per-broker event state: the C callback paperlib installs on every broker. */
@@ -896,6 +1045,7 @@ typedef struct paperlib_events {
 void paperlib_on_event(const paper_event *event, void *payload);
 void paperlib_report_options_default(paper_report_options *out);
 void paperlib_ledger_options_default(paper_ledger_options *out);
+void paperlib_drift_options_default(paper_drift_options *out);
 int paperlib_submit(paper_broker *b, paper_order_request *req, const char *symbol, int side,
 		    int type, double qty, uint64_t *order_id_out);
 int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t *sym,
@@ -903,3 +1053,4 @@ int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t
 		     const double *close, const double *volume, size_t from, size_t to,
 		     size_t *failed);
 extern "Python" void _paperlib_dispatch(const paper_event *event, void *handle);
+extern "Python" void _paperlib_log(const paper_log_line *line, void *handle);

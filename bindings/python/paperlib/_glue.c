@@ -14,6 +14,7 @@
 #include <paper/report.h>
 #include <paper/session.h>
 #include <paper/replay.h>
+#include <paper/drift.h>
 
 typedef struct paperlib_events {
 	void *handle;
@@ -91,6 +92,7 @@ int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t
  */
 void paperlib_report_options_default(paper_report_options *out);
 void paperlib_ledger_options_default(paper_ledger_options *out);
+void paperlib_drift_options_default(paper_drift_options *out);
 
 void paperlib_report_options_default(paper_report_options *out)
 {
@@ -101,5 +103,11 @@ void paperlib_report_options_default(paper_report_options *out)
 void paperlib_ledger_options_default(paper_ledger_options *out)
 {
 	paper_ledger_options d = PAPER_LEDGER_OPTIONS_INIT;
+	*out = d;
+}
+
+void paperlib_drift_options_default(paper_drift_options *out)
+{
+	paper_drift_options d = PAPER_DRIFT_OPTIONS_INIT;
 	*out = d;
 }

@@ -28,6 +28,13 @@ from .enums import (
 )
 from .errors import ErrorCode, InvalidArgument, PaperError, StateError, check, error_for
 from .instrument import Instrument, PnlGroup, fill_spec, from_spec, new_spec, pnl_by
+from .logs import LoggerSpec
+from .logs import attach as _attach_log
+from .logs import default_logger as _default_logger
+from .logs import resolve as _resolve_logger
+from .readiness import Readiness
+from .readiness import evaluate as _evaluate_readiness
+from .readiness import gate_options as _gate_options
 from .metrics import Metrics
 from .results import (
     Account,
@@ -155,6 +162,7 @@ class Broker:
         "_disp",
         "_handle",
         "_in_callback",
+        "_log",
         "_req",
         "_req_dirty",
         "_xreq",
@@ -201,6 +209,7 @@ class Broker:
         self._b = _NULL
         self._disp: Optional[_Dispatcher] = None
         self._handle = None
+        self._log: Any = None
         self._in_callback = False
         self._parent = None
         self._children: Optional["weakref.WeakSet[Any]"] = None
@@ -228,6 +237,9 @@ class Broker:
         )
         if rc:
             raise error_for(rc)
+        # The PAPER lines go to the paperlib logger if it takes INFO records now; otherwise
+        # none is formatted (set_logger() asks for them later).
+        self._log = _attach_log(self._b, _default_logger())
         req = ffi.new("paper_order_request *")
         self._req = req
         self._reset_request()
@@ -253,6 +265,7 @@ class Broker:
             ffi.release(own)
             self._handle = None
             self._disp = None
+            self._log = None
 
     @property
     def closed(self) -> bool:
@@ -342,6 +355,16 @@ class Broker:
         self._disp = disp
         self._handle = handle
         self._events.handle = handle
+
+    def set_logger(self, logger: LoggerSpec = True) -> None:
+        """Send the broker's PAPER log lines to ``logger`` (a :class:`logging.Logger`, a
+        logger's name, True for the ``paperlib`` logger) as INFO records, the text exactly
+        as ``logging.log_file`` has it; None or False stops them (docs/python.md, "PAPER log
+        lines"). A broker created while the ``paperlib`` logger takes INFO records logs to it
+        from the start. Handlers run inside the broker call that made the line and must not
+        call the broker."""
+        target = _resolve_logger(logger)
+        self._log = _attach_log(self._ptr(), target)
 
     @property
     def on_event(self) -> Optional[EventCallback]:
@@ -916,18 +939,49 @@ class Broker:
 
     # ---- the dashboard ----
 
+    def readiness(
+        self,
+        *,
+        thresholds: Any = None,
+        rejected_decisions: int = 0,
+        last_rejected_decision_ts: Any = None,
+        drift: Any = None,
+        periods_per_year: Optional[float] = None,
+    ) -> Readiness:
+        """The readiness gate (``paper_readiness_evaluate``): every criterion with its value,
+        threshold and verdict, and the recommendations. ``thresholds``: a Config or a mapping
+        of ``readiness.*`` settings (None: this broker's config); ``rejected_decisions``:
+        inbox decisions refused, counted as errors; ``drift``: a :class:`~paperlib.Drift`
+        (slippage rule). docs/python.md, "Readiness"."""
+        b = self._ptr()
+        g, keep = _gate_options(thresholds, rejected_decisions, last_rejected_decision_ts, drift)
+        ro, keep2 = _report_options({"periods_per_year": periods_per_year})
+        try:
+            return _evaluate_readiness(b, ro, g)
+        finally:
+            del keep, keep2
+
     def report_html(self, **options: Any) -> str:
         """The account's self-contained HTML dashboard (``paper_report_html``): KPI cards,
         the equity curve and drawdown, exit reasons, positions, fills, trades, a readiness
         checklist. Keyword options (None or absent: libpaper's default): ``title``,
         ``refresh_seconds``, ``recent_fills``, ``recent_trades``, ``periods_per_year``,
         ``min_trades``, ``min_win_rate``, ``min_sharpe``, ``max_drawdown``, ``max_errors``.
+        With any of ``readiness=True``, ``thresholds``, ``rejected_decisions``,
+        ``last_rejected_decision_ts`` or ``drift`` (as :meth:`readiness`) it is
+        ``paper_report_html_v2``: the readiness gate (whose thresholds are config keys, so the
+        five ``min_*``/``max_*`` options are not read) and the drift section.
         """
         b = self._ptr()
+        gate, gkeep = _gate_from(options)
         opts, keep = _report_options(options)
         out = ffi.new("char **")
         n = ffi.new("size_t *")
-        rc = lib.paper_report_html(out, n, b, opts)
+        if gate is not None:
+            rc = lib.paper_report_html_v2(out, n, b, opts, gate, ffi.NULL, ffi.NULL, 0)
+        else:
+            rc = lib.paper_report_html(out, n, b, opts)
+        del gkeep
         if rc:
             self._fail(rc)
         try:
@@ -942,10 +996,14 @@ class Broker:
         import os
 
         b = self._ptr()
+        gate, gkeep = _gate_from(options)
         opts, keep = _report_options(options)
         data = _bytes(os.fsdecode(os.fspath(path)), "path", 1 << 20)
-        rc = lib.paper_report_write_html(b, opts, data)
-        del keep
+        if gate is not None:
+            rc = lib.paper_report_write_html_v2(b, opts, gate, ffi.NULL, ffi.NULL, 0, data)
+        else:
+            rc = lib.paper_report_write_html(b, opts, data)
+        del keep, gkeep
         if rc:
             self._fail(rc)
 
@@ -1001,6 +1059,18 @@ _REPORT_FIELDS = {
     "max_drawdown": "float",
     "max_errors": "u32",
 }
+
+
+_GATE_KEYS = ("readiness", "thresholds", "rejected_decisions", "last_rejected_decision_ts", "drift")
+
+
+def _gate_from(options: Dict[str, Any]) -> Any:
+    """The readiness options the report options ask for (removed from them), or None."""
+    given = {k: options.pop(k) for k in _GATE_KEYS if k in options}
+    if not given or given == {"readiness": False}:
+        return None, []
+    given.pop("readiness", None)
+    return _gate_options(**given)
 
 
 def _report_options(options: Dict[str, Any]) -> Any:

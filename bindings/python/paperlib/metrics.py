@@ -297,6 +297,22 @@ def kurtosis(returns: _Series) -> float:
     return _call(lib.paper_kurtosis, returns)
 
 
+def probabilistic_sharpe_ratio(returns: _Series, benchmark_sharpe: float = 0.0) -> float:
+    """Bailey and Lopez de Prado's PSR: the probability that the true Sharpe ratio exceeds
+    ``benchmark_sharpe`` (per period: an annual S over P periods is S / sqrt(P)), from the
+    returns' Sharpe ratio, skewness and kurtosis. NaN for fewer than 2 returns or none spread."""
+    return _call(lib.paper_probabilistic_sharpe_ratio, returns, _scalar(benchmark_sharpe, "benchmark_sharpe"))
+
+
+def min_track_record_length(returns: _Series, benchmark_sharpe: float = 0.0,
+                            confidence: float = 0.95) -> float:
+    """Bailey and Lopez de Prado's MinTRL: the periods needed before the PSR against
+    ``benchmark_sharpe`` (per period) reaches ``confidence``; inf when the Sharpe ratio does not
+    beat the benchmark."""
+    return _call(lib.paper_min_track_record_length, returns,
+                 _scalar(benchmark_sharpe, "benchmark_sharpe"), _scalar(confidence, "confidence"))
+
+
 def periods_per_year_from_calendar(ts: _Series) -> float:
     """365 when Saturdays (UTC) are at least 1 in 14 of the days with a time, else 252."""
     out = ffi.new("double *")

@@ -149,3 +149,17 @@ def test_tearsheet_from_returns(tmp_path, data):
         broker.on_bar("BTC", 1_700_000_000_000_000, 100, 101, 99, 100, 1e6)
         page = paperlib.tearsheet(broker)
         assert "Tear sheet" in page
+
+
+def test_probabilistic_sharpe_ratio_and_min_track_record():
+    r = [0.01, -0.005, 0.004, 0.006, -0.002, 0.003, 0.008, -0.004, 0.005, 0.002, -0.001,
+         0.007, 0.003, -0.003]
+    assert M.probabilistic_sharpe_ratio(r) == pytest.approx(0.9569247075970444, rel=1e-12)
+    assert M.min_track_record_length(r) == pytest.approx(12.943499925468533, rel=1e-12)
+    sr = 1.5 / 365 ** 0.5
+    assert M.probabilistic_sharpe_ratio(r, sr) == pytest.approx(0.9259753521657438, rel=1e-12)
+    assert M.min_track_record_length(r, sr, 0.95) == pytest.approx(17.810758389219195, rel=1e-12)
+    assert M.min_track_record_length(r, 0.6) == math.inf
+    assert math.isnan(M.probabilistic_sharpe_ratio([0.01]))
+    with pytest.raises(paperlib.InvalidArgument):
+        M.min_track_record_length(r, 0.0, 1.5)

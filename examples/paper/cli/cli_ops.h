@@ -58,6 +58,30 @@ void cli_account_close(cli_account *a);
 /* The exit code of a failed ledger call: EXIT_LEDGER, EXIT_BUSY, EXIT_INPUT or EXIT_LIBRARY. */
 int cli_ledger_exit_code(int rc);
 
+/* ---- paper versus backtest (cli_drift.c) ---- */
+
+#define CLI_DRIFT_BASE 4000
+extern const cli_opt cli_drift_opts[];        /* paper drift: --bars --signals --tolerance ... */
+extern const cli_opt cli_report_drift_opts[]; /* paper report: --drift-bars --drift-signals ... */
+
+typedef struct cli_drift_args {
+	const char **bars;     /* as many as given; cli_drift_clear() frees */
+	int n_bars;
+	const char **signals;
+	int n_signals;
+	paper_ts from, to;     /* with has_from, has_to; else the account's period */
+	bool has_from, has_to;
+	paper_ts tolerance;    /* microseconds, default one hour */
+	bool by_signal_id;
+} cli_drift_args;
+
+void cli_drift_init(cli_drift_args *a);
+/* Handle an option of either table; -1 when id is neither's. */
+int cli_drift_option(const char *cmd, cli_drift_args *a, int id, const char *value);
+/* Replay the signals with the account's config over its period and compare (docs/drift.md). */
+int cli_drift_build(const char *cmd, cli_account *acct, cli_drift_args *a, paper_drift **out);
+void cli_drift_clear(cli_drift_args *a);
+
 /* ---- positional arguments ---- */
 
 /*

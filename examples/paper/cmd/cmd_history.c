@@ -95,6 +95,9 @@ static void trade_json(cli_json *j, const paper_trade_info *t)
 	cj_e8(j, "fees", t->fees_e8);
 	cj_e8(j, "pnl_net", t->pnl_gross_e8 - t->fees_e8);
 	cj_str(j, "exit_reason", paper_exit_reason_str(t->exit_reason));
+	cj_str(j, "outcome", t->pnl_gross_e8 - t->fees_e8 > 0   ? "win"
+			     : t->pnl_gross_e8 - t->fees_e8 < 0 ? "loss"
+								: "breakeven");
 	cj_str(j, "strategy", t->strategy);
 	cj_str(j, "signal_id", t->signal_id);
 	cj_num(j, "confidence", t->confidence >= 0 ? t->confidence : NAN);

@@ -1,6 +1,8 @@
 /* paper report: the HTML dashboard of the account, one self-contained file. */
 #include "cli/cli_ops.h"
 
+#include <glib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -8,7 +10,8 @@
 
 enum {
 	RP_HTML = 1, RP_REFRESH, RP_TITLE, RP_MIN_TRADES, RP_MIN_WIN_RATE, RP_MIN_SHARPE,
-	RP_MAX_DRAWDOWN, RP_MAX_ERRORS, RP_FILLS, RP_TRADES, RP_PPY,
+	RP_MAX_DRAWDOWN, RP_MAX_ERRORS, RP_FILLS, RP_TRADES, RP_PPY, RP_MIN_CAL_DAYS,
+	RP_MIN_TRADING_DAYS, RP_MIN_CLEAN_DAYS, RP_MIN_PSR, RP_PSR_BENCHMARK,
 };
 
 static const cli_opt report_opts[] = {
@@ -20,6 +23,11 @@ static const cli_opt report_opts[] = {
 	{ "--min-sharpe", "F", false, RP_MIN_SHARPE, "readiness: Sharpe ratio at least F (default 1.5)" },
 	{ "--max-drawdown", "F", false, RP_MAX_DRAWDOWN, "readiness: max drawdown at most F, a fraction (default 0.10)" },
 	{ "--max-errors", "N", false, RP_MAX_ERRORS, "readiness: at most N rejected orders (default 0)" },
+	{ "--min-calendar-days", "N", false, RP_MIN_CAL_DAYS, "readiness: the account ran at least N calendar days (default 0)" },
+	{ "--min-trading-days", "N", false, RP_MIN_TRADING_DAYS, "readiness: at least N days with market data (default 0)" },
+	{ "--min-error-free-days", "N", false, RP_MIN_CLEAN_DAYS, "readiness: at least N days since the last error (default 0)" },
+	{ "--min-psr", "P", false, RP_MIN_PSR, "readiness: probabilistic Sharpe ratio at least P; the confidence of the minimum track record length (default 0.95)" },
+	{ "--psr-benchmark", "S", false, RP_PSR_BENCHMARK, "readiness: the annual Sharpe ratio the PSR tests against (default 0)" },
 	{ "--recent-fills", "N", false, RP_FILLS, "rows of recent fills (default 20)" },
 	{ "--recent-trades", "N", false, RP_TRADES, "rows of trade history (default 0: every trade, sortable and paged)" },
 	{ "--periods-per-year", "N", false, RP_PPY, "annualization of the daily returns (default: the account's metrics.periods_per_year, else 365 for data with Saturdays, 252 without)" },
@@ -33,17 +41,37 @@ static const char description[] =
 	"drawdown, profit factor), the equity curve with date ticks and its drawdown, exit reasons\n"
 	"with their P&L, the tear sheet (key figures, monthly returns heatmap, yearly returns,\n"
 	"rolling 6-month Sharpe, histogram of returns, underwater curve), open positions, recent\n"
-	"fills, every closed trade (sortable, paged), a per-symbol table, a readiness checklist\n"
-	"against the criteria below and, for an account paper run --feed drives, the health of\n"
-	"its live feeds. Every KPI and chart carries its exact values in data-*\n"
-	"attributes. Read only: it works while paper run drives the account; run it from cron (or\n"
-	"watch(1)) with --refresh to keep a browser tab current.";
+	"fills, every closed trade (sortable, paged), a per-symbol table, recommendations drawn from\n"
+	"the account's numbers, the readiness gate (each criterion with its value, threshold and\n"
+	"verdict; thresholds from the account's readiness.* settings, overridden by the options\n"
+	"below), with --drift-bars (and --drift-signals), the account against a backtest of its\n"
+	"signals (paper drift) and, for an account paper run --feed drives, the health of its live\n"
+	"feeds. Every KPI and chart carries its exact values in data-* attributes.\n"
+	"Read only: it works while paper run drives the account; run it from cron (or watch(1))\n"
+	"with --refresh to keep a browser tab current.";
+
+#define MAX_OVERRIDES 16
 
 typedef struct report_args {
 	cli_ledger_args ledger;
+	cli_drift_args drift;
 	const char *html;
 	paper_report_options o;
+	/* readiness.* keys given on the command line, applied over the account's config */
+	const char *keys[MAX_OVERRIDES], *values[MAX_OVERRIDES];
+	int n;
 } report_args;
+
+static void override(report_args *a, const char *key, const char *value)
+{
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->keys[i], key) == 0) {
+			a->values[i] = value;
+			return;
+		}
+	a->keys[a->n] = key;
+	a->values[a->n++] = value;
+}
 
 /* A whole number option in [0, 2^32). */
 static int count(const char *opt, const char *value, uint32_t *out)
@@ -68,10 +96,36 @@ static int fraction(const char *opt, const char *value, double *out)
 	return EXIT_OK;
 }
 
+/* A readiness threshold: checked as the option always was, then kept as its config key. */
+static int threshold(report_args *a, int id, const char *v)
+{
+	static const struct {
+		int id;
+		const char *key;
+	} keys[] = {
+		{ RP_MIN_TRADES, "readiness.min_trades" }, { RP_MAX_ERRORS, "readiness.max_errors" },
+		{ RP_MIN_WIN_RATE, "readiness.min_win_rate" },
+		{ RP_MAX_DRAWDOWN, "readiness.max_drawdown" },
+		{ RP_MIN_SHARPE, "readiness.min_sharpe" },
+		{ RP_MIN_CAL_DAYS, "readiness.min_calendar_days" },
+		{ RP_MIN_TRADING_DAYS, "readiness.min_trading_days" },
+		{ RP_MIN_CLEAN_DAYS, "readiness.min_error_free_days" },
+		{ RP_MIN_PSR, "readiness.min_psr" },
+		{ RP_PSR_BENCHMARK, "readiness.psr_benchmark_sharpe" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (keys[i].id == id)
+			override(a, keys[i].key, v);
+	return EXIT_OK;
+}
+
 static int on_option(void *ctx, int id, const char *v)
 {
 	report_args *a = ctx;
 	paper_report_options *o = &a->o;
+	uint32_t u = 0;
+	double d = 0;
+	int rc;
 	switch (id) {
 	case RP_HTML:
 		a->html = v;
@@ -82,29 +136,71 @@ static int on_option(void *ctx, int id, const char *v)
 	case RP_REFRESH:
 		return count("--refresh", v, &o->refresh_seconds);
 	case RP_MIN_TRADES:
-		return count("--min-trades", v, &o->min_trades);
+		rc = count("--min-trades", v, &u);
+		return rc == EXIT_OK ? threshold(a, id, v) : rc;
 	case RP_MAX_ERRORS:
-		return count("--max-errors", v, &o->max_errors);
+		rc = count("--max-errors", v, &u);
+		return rc == EXIT_OK ? threshold(a, id, v) : rc;
+	case RP_MIN_TRADING_DAYS:
+		rc = count("--min-trading-days", v, &u);
+		return rc == EXIT_OK ? threshold(a, id, v) : rc;
+	case RP_MIN_CAL_DAYS:
+	case RP_MIN_CLEAN_DAYS:
+		if (!cli_number("report", id == RP_MIN_CAL_DAYS ? "--min-calendar-days"
+				: "--min-error-free-days", v, &d))
+			return EXIT_INPUT;
+		if (d < 0 || d > 36500)
+			return cli_fail("report", EXIT_INPUT, "%s: %s is not a number of days in [0, 36500]",
+					id == RP_MIN_CAL_DAYS ? "--min-calendar-days" : "--min-error-free-days", v);
+		return threshold(a, id, v);
+	case RP_MIN_PSR:
+		rc = fraction("--min-psr", v, &d);
+		return rc == EXIT_OK ? threshold(a, id, v) : rc;
+	case RP_PSR_BENCHMARK:
+		if (!cli_number("report", "--psr-benchmark", v, &d))
+			return EXIT_INPUT;
+		if (d < -100 || d > 100)
+			return cli_fail("report", EXIT_INPUT, "--psr-benchmark: %s is not an annual Sharpe "
+					"ratio in [-100, 100]", v);
+		return threshold(a, id, v);
 	case RP_FILLS:
 		return count("--recent-fills", v, &o->recent_fills);
 	case RP_TRADES:
 		return count("--recent-trades", v, &o->recent_trades);
 	case RP_MIN_WIN_RATE:
-		return fraction("--min-win-rate", v, &o->min_win_rate);
+		rc = fraction("--min-win-rate", v, &d);
+		return rc == EXIT_OK ? threshold(a, id, v) : rc;
 	case RP_MAX_DRAWDOWN:
-		return fraction("--max-drawdown", v, &o->max_drawdown);
+		rc = fraction("--max-drawdown", v, &d);
+		return rc == EXIT_OK ? threshold(a, id, v) : rc;
 	case RP_MIN_SHARPE:
-		return cli_number("report", "--min-sharpe", v, &o->min_sharpe) ? EXIT_OK : EXIT_INPUT;
+		if (!cli_number("report", "--min-sharpe", v, &d))
+			return EXIT_INPUT;
+		if (d < -1000 || d > 1000)
+			return cli_fail("report", EXIT_INPUT, "--min-sharpe: %s is not in [-1000, 1000]", v);
+		return threshold(a, id, v);
 	case RP_PPY:
 		if (!cli_number("report", "--periods-per-year", v, &o->periods_per_year))
 			return EXIT_INPUT;
 		return o->periods_per_year > 0 ? EXIT_OK
 			: cli_fail("report", EXIT_INPUT, "--periods-per-year must be > 0");
-	default: {
-		int rc = cli_ledger_option(&a->ledger, id, v);
+	default:
+		rc = cli_drift_option("report", &a->drift, id, v);
+		if (rc < 0)
+			rc = cli_ledger_option(&a->ledger, id, v);
 		return rc < 0 ? EXIT_INPUT : rc;
 	}
-	}
+}
+
+/* The account's config with the thresholds given here. */
+static int thresholds(report_args *a, cli_account *acct, paper_config **out)
+{
+	int rc = paper_ledger_account_config(acct->l, acct->name, out);
+	for (int i = 0; rc == PAPER_OK && i < a->n; i++)
+		rc = paper_config_set(*out, a->keys[i], a->values[i]);
+	if (rc != PAPER_OK)
+		return cli_fail("report", cli_exit_code(rc), "%s", paper_last_error());
+	return EXIT_OK;
 }
 
 typedef struct feed_rows {
@@ -120,40 +216,66 @@ static int add_feed(const paper_feed_health_info *h, paper_ts written, void *pay
 	return 0;
 }
 
+static int write_dashboard(report_args *a, cli_account *acct)
+{
+	paper_readiness_options g = PAPER_READINESS_OPTIONS_INIT;
+	paper_config *cfg = NULL;
+	paper_drift *d = NULL;
+	int code = thresholds(a, acct, &cfg);
+	if (code == EXIT_OK && a->drift.n_bars)
+		code = cli_drift_build("report", acct, &a->drift, &d);
+	/* The live feeds' health paper run --feed keeps with the account, if any. */
+	feed_rows f = { g_array_new(FALSE, FALSE, sizeof(paper_feed_health_info)),
+			g_array_new(FALSE, FALSE, sizeof(paper_ts)) };
+	if (code == EXIT_OK) {
+		g.thresholds = cfg;
+		g.drift = d;
+		int rc = paper_ledger_each_feed_health(acct->l, acct->name, add_feed, &f);
+		if (rc == PAPER_OK)
+			rc = paper_report_write_html_v2(acct->b, &a->o, &g,
+							(paper_feed_health_info *)f.health->data,
+							(paper_ts *)f.written->data, f.health->len,
+							a->html);
+		if (rc == PAPER_OK)
+			printf("wrote the dashboard of account %s to %s\n", acct->name, a->html);
+		else
+			code = cli_fail("report", cli_exit_code(rc), "%s", paper_last_error());
+	}
+	g_array_free(f.health, TRUE);
+	g_array_free(f.written, TRUE);
+	paper_drift_free(d);
+	paper_config_free(cfg);
+	return code;
+}
+
 int cmd_report(int argc, char **argv)
 {
-	const cli_opt *const tables[] = { report_opts, cli_ledger_opts, NULL };
+	const cli_opt *const tables[] = { report_opts, cli_report_drift_opts, cli_ledger_opts, NULL };
 	report_args a;
 	memset(&a, 0, sizeof a);
+	cli_drift_init(&a.drift);
 	a.o = (paper_report_options)PAPER_REPORT_OPTIONS_INIT;
 	bool help = false;
 	int code = cli_parse("report", argc, argv, tables, on_option, &a, &help);
 	if (code == EXIT_OK && help) {
 		cli_usage(stdout, "report", "--html FILE [--refresh SECONDS] [--min-trades N] "
-			  "[--min-win-rate F]\n       [--min-sharpe F] [--max-drawdown F] [--ledger PATH]",
+			  "[--min-win-rate F]\n       [--min-sharpe F] [--max-drawdown F] [--min-psr P] "
+			  "[--drift-bars PATH [--drift-signals FILE]]\n       [--ledger PATH]",
 			  description, tables, NULL);
+		cli_drift_clear(&a.drift);
 		return EXIT_OK;
 	}
 	if (code == EXIT_OK && a.html == NULL)
 		code = cli_fail("report", EXIT_INPUT, "--html FILE is required");
+	if (code == EXIT_OK && a.drift.n_signals && a.drift.n_bars == 0)
+		code = cli_fail("report", EXIT_INPUT, "--drift-signals needs --drift-bars");
 	cli_account acct;
 	if (code == EXIT_OK)
 		code = cli_account_open(&acct, "report", &a.ledger, true);
-	if (code != EXIT_OK)
-		return code;
-	/* The live feeds' health paper run --feed keeps with the account, if any. */
-	feed_rows f = { g_array_new(FALSE, FALSE, sizeof(paper_feed_health_info)),
-			g_array_new(FALSE, FALSE, sizeof(paper_ts)) };
-	int rc = paper_ledger_each_feed_health(acct.l, acct.name, add_feed, &f);
-	if (rc == PAPER_OK)
-		rc = paper_report_write_html_feeds(acct.b, &a.o, (paper_feed_health_info *)f.health->data,
-						   (paper_ts *)f.written->data, f.health->len, a.html);
-	g_array_free(f.health, TRUE);
-	g_array_free(f.written, TRUE);
-	if (rc == PAPER_OK)
-		printf("wrote the dashboard of account %s to %s\n", acct.name, a.html);
-	else
-		code = cli_fail("report", cli_exit_code(rc), "%s", paper_last_error());
-	cli_account_close(&acct);
+	if (code == EXIT_OK) {
+		code = write_dashboard(&a, &acct);
+		cli_account_close(&acct);
+	}
+	cli_drift_clear(&a.drift);
 	return code;
 }

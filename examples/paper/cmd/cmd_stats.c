@@ -9,7 +9,7 @@
 enum { SS_JSON = 1, SS_CURVE, SS_PPY, SS_BY_STRATEGY };
 
 static const cli_opt stats_opts[] = {
-	{ "--json", NULL, false, SS_JSON, "print the report as paper_metrics_to_json() writes it" },
+	{ "--json", NULL, false, SS_JSON, "print the report as paper_metrics_to_json() writes it, the readiness gate added under \"readiness\"" },
 	{ "--equity-curve", NULL, false, SS_CURVE, "with --json: include the equity curve" },
 	{ "--by-strategy", NULL, false, SS_BY_STRATEGY, "also a table per strategy tag" },
 	{ "--periods-per-year", "N", false, SS_PPY, "annualization of the daily returns (default: the account's metrics.periods_per_year, else 365 for data with Saturdays, 252 without)" },
@@ -19,8 +19,10 @@ static const cli_opt stats_opts[] = {
 static const char description[] =
 	"The metrics report of the account (docs/metrics.md): trade statistics over the closed\n"
 	"round trips (net of fees), series statistics over the daily equity curve (Sharpe,\n"
-	"drawdown, returns), and the trade statistics per symbol. The names are the report's own\n"
-	"keys, the same in the text and in --json. Read only.";
+	"drawdown, returns), the trade statistics per symbol, then the readiness gate (each\n"
+	"criterion with its value, threshold and verdict, from the account's readiness.* settings)\n"
+	"and the recommendations. The names are the report's own keys, the same in the text and\n"
+	"in --json (which adds the gate under \"readiness\"). Read only.";
 
 typedef struct stats_args {
 	cli_ledger_args ledger;
@@ -148,26 +150,80 @@ static void print_groups(const paper_metrics *m, paper_metrics_group g, const ch
 	cli_table_free(t);
 }
 
+/* A value or threshold of the gate: "n/a" when it does not exist yet (a minimum track record
+   of a flat record), "inf" when no record is long enough. */
+static const char *gate_number(char buf[CLI_TEXT_MAX], double x)
+{
+	if (isnan(x))
+		return "n/a";
+	if (isinf(x))
+		return x > 0 ? "inf" : "-inf";
+	snprintf(buf, CLI_TEXT_MAX, "%.4g", x);
+	return buf;
+}
+
+/* The readiness gate: a line per criterion (value, threshold, verdict), then the advice. */
+static void print_readiness(const paper_readiness *r)
+{
+	printf("\nreadiness: %s\n", paper_readiness_ready(r) ? "READY (every criterion passes)"
+							       : "not ready");
+	for (size_t i = 0; i < paper_readiness_criterion_count(r); i++) {
+		paper_readiness_criterion c = PAPER_READINESS_CRITERION_INIT;
+		char v[CLI_TEXT_MAX], t[CLI_TEXT_MAX];
+		if (paper_readiness_criterion_at(r, i, &c) != PAPER_OK)
+			continue;
+		printf("  %s %-20s %12s %s %-10s %s%s\n", c.pass ? "PASS" : "FAIL", c.id,
+		       gate_number(v, c.value), c.op, gate_number(t, c.threshold),
+		       c.small_sample ? "(small sample) " : "", c.note);
+	}
+	size_t n = paper_readiness_recommendation_count(r);
+	printf("\nrecommendations:%s\n", n ? "" : " none (no rule applies)");
+	for (size_t i = 0; i < n; i++) {
+		paper_recommendation x = PAPER_RECOMMENDATION_INIT;
+		if (paper_readiness_recommendation_at(r, i, &x) == PAPER_OK)
+			printf("  - %s\n", x.text);
+	}
+}
+
+/* The metrics object with the readiness gate added under "readiness". */
+static int print_json(const stats_args *a, const paper_metrics *m, const paper_readiness *r)
+{
+	char *json = NULL, *gate = NULL;
+	int rc = paper_metrics_to_json(&json, m, a->curve ? PAPER_METRICS_JSON_EQUITY_CURVE : 0);
+	if (rc == PAPER_OK)
+		rc = paper_readiness_to_json(r, &gate);
+	if (rc == PAPER_OK) {
+		size_t len = strlen(json);
+		printf("%.*s,\"readiness\":%s}\n", (int)(len - 1), json, gate);
+	}
+	paper_string_free(json);
+	paper_string_free(gate);
+	return rc == PAPER_OK ? EXIT_OK : cli_lib_fail("stats", rc, "paper_metrics_to_json");
+}
+
 static int show(const stats_args *a, const paper_broker *b)
 {
 	paper_metrics *m = NULL;
+	paper_readiness *r = NULL;
+	paper_report_options ro = PAPER_REPORT_OPTIONS_INIT;
+	ro.periods_per_year = a->mo.periods_per_year;
 	int rc = paper_metrics_from_broker(&m, b, &a->mo);
 	if (rc != PAPER_OK)
 		return cli_lib_fail("stats", rc, "paper_metrics_from_broker");
-	if (a->json) {
-		char *json = NULL;
-		rc = paper_metrics_to_json(&json, m, a->curve ? PAPER_METRICS_JSON_EQUITY_CURVE : 0);
-		if (rc == PAPER_OK)
-			puts(json);
-		paper_string_free(json);
-	} else {
+	rc = paper_readiness_evaluate(&r, b, &ro, NULL);
+	int code = rc == PAPER_OK ? EXIT_OK : cli_lib_fail("stats", rc, "paper_readiness_evaluate");
+	if (code == EXIT_OK && a->json) {
+		code = print_json(a, m, r);
+	} else if (code == EXIT_OK) {
 		print_report(m);
 		print_groups(m, PAPER_METRICS_BY_SYMBOL, "symbol");
 		if (a->by_strategy)
 			print_groups(m, PAPER_METRICS_BY_STRATEGY, "strategy");
+		print_readiness(r);
 	}
+	paper_readiness_free(r);
 	paper_metrics_free(m);
-	return rc == PAPER_OK ? EXIT_OK : cli_lib_fail("stats", rc, "paper_metrics_to_json");
+	return code;
 }
 
 int cmd_stats(int argc, char **argv)

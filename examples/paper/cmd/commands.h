@@ -21,6 +21,7 @@ int cmd_close_all(int argc, char **argv);
 int cmd_mark(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_drift(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
