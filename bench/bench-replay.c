@@ -9,21 +9,28 @@
  *    from a CSV file.
  * 3. A plain C loop over the same double arrays doing the same entry and exit arithmetic
  *    (market entry at the next open plus slippage, commission, gap / range / time exits).
+ * 4. A plain parse of the same CSV files: every line split and its time and five numbers
+ *    turned into integers, nothing checked, merged or traded.
  * Then the peak RSS of CSV replays of 1 and 10 million rows, each in a fresh process.
  *
  * Prints (names are a contract):
  *   BENCH replay_mem_bars_per_sec=<median>      BENCH replay_mem_e8_bars_per_sec=<median>
  *   BENCH replay_csv_rows_per_sec=<median>      BENCH replay_plain_bars_per_sec=<median>
  *   BENCH replay_limit_ratio=<plain / mem>
+ *   BENCH replay_csv_parse_rows_per_sec=<median>  BENCH replay_csv_vs_parse=<parse / csv replay>
  *   BENCH replay_peak_rss_kb_1m_rows=<..>       BENCH replay_peak_rss_kb_10m_rows=<..>
  *
  * Usage: bench-replay [bars_per_symbol] [runs]     (default 1000000 5)
- *        bench-replay --only mem|e8|csv|plain [bars_per_symbol] [runs]   (one kind, for perf)
+ *        bench-replay --only mem|e8|csv|plain|parse [bars_per_symbol] [runs]  (one kind, for perf)
+ *        bench-replay --dump DIR [bars_per_symbol]   (not timed: the trades CSV, summary JSON,
+ *            event stream and day rows of every input kind, with the benchmark's settings and
+ *            with every rule busy, written to DIR, to compare two builds with cmp)
  */
 #include <paper/paper.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,20 +170,32 @@ static void free_data(data *d)
 
 /* ---- libpaper ---- */
 
-static paper_broker *make_broker(void)
+static const char *const bench_settings[][2] = {
+	{ "account.starting_cash", "100000000" },
+	{ "limits.max_open_positions", "10" },
+	{ "limits.daily_loss_limit", "1" },
+	{ "engine.trade_history", "10000" }, /* bounded: memory must not grow with the run */
+	{ "engine.equity_history", "10000" },
+	{ "session.on_reverse", "ignore" }, /* as the plain loop: an opposite signal waits */
+	{ NULL, NULL },
+};
+
+/* For --dump only: the same market with every rule busy (daily-loss halts on about a third
+ * of the days, entries refused at the position limit, reverse exits, trailing stops). */
+static const char *const busy_settings[][2] = {
+	{ "account.starting_cash", "100000" },
+	{ "limits.max_open_positions", "4" },
+	{ "limits.daily_loss_limit", "0.015" },
+	{ "session.trailing_pct", "1.0" },
+	{ NULL, NULL },
+};
+
+static paper_broker *make_broker_with(const char *const settings[][2])
 {
-	static const char *const settings[][2] = {
-		{ "account.starting_cash", "100000000" },
-		{ "limits.max_open_positions", "10" },
-		{ "limits.daily_loss_limit", "1" },
-		{ "engine.trade_history", "10000" }, /* bounded: memory must not grow with the run */
-		{ "engine.equity_history", "10000" },
-		{ "session.on_reverse", "ignore" }, /* as the plain loop: an opposite signal waits */
-	};
 	paper_config *cfg = NULL;
 	paper_broker *b = NULL;
 	int rc = paper_config_new(&cfg);
-	for (size_t i = 0; i < sizeof settings / sizeof settings[0] && rc == PAPER_OK; i++)
+	for (size_t i = 0; settings[i][0] && rc == PAPER_OK; i++)
 		rc = paper_config_set(cfg, settings[i][0], settings[i][1]);
 	if (rc == PAPER_OK)
 		rc = paper_broker_new(&b, cfg);
@@ -184,6 +203,11 @@ static paper_broker *make_broker(void)
 	if (rc != PAPER_OK)
 		die(rc, "broker");
 	return b;
+}
+
+static paper_broker *make_broker(void)
+{
+	return make_broker_with(bench_settings);
 }
 
 typedef struct result {
@@ -209,15 +233,9 @@ static void finish(paper_broker *b, paper_replay *r, double t0, result *res)
 	paper_broker_free(b);
 }
 
-static result run_mem(const data *d, bool fixed)
+static void add_mem_inputs(paper_replay *r, const data *d, bool fixed)
 {
-	result res;
-	paper_broker *b = make_broker();
-	double t0 = now();
-	paper_replay *r = NULL;
-	int rc = paper_replay_new(&r, b, NULL);
-	if (rc != PAPER_OK)
-		die(rc, "replay");
+	int rc;
 	paper_bar_columns c = PAPER_BAR_COLUMNS_INIT;
 	c.n_rows = d->n;
 	c.symbols = symbols;
@@ -233,6 +251,36 @@ static result run_mem(const data *d, bool fixed)
 	if ((rc = paper_replay_add_bar_columns(r, &c)) != PAPER_OK ||
 	    (rc = paper_replay_add_signals(r, d->sig, d->n_sig)) != PAPER_OK)
 		die(rc, "inputs");
+}
+
+static void add_csv_inputs(paper_replay *r, const char *dir)
+{
+	char path[4096];
+	int rc;
+	snprintf(path, sizeof path, "%s/bars", dir);
+	if ((rc = paper_replay_add_bars_path(r, path)) != PAPER_OK)
+		die(rc, "bars");
+	snprintf(path, sizeof path, "%s/signals.csv", dir);
+	if ((rc = paper_replay_add_signals_file(r, path)) != PAPER_OK)
+		die(rc, "signals");
+}
+
+static paper_replay *new_replay(paper_broker *b, const paper_replay_options *o)
+{
+	paper_replay *r = NULL;
+	int rc = paper_replay_new(&r, b, o);
+	if (rc != PAPER_OK)
+		die(rc, "replay");
+	return r;
+}
+
+static result run_mem(const data *d, bool fixed)
+{
+	result res;
+	paper_broker *b = make_broker();
+	double t0 = now();
+	paper_replay *r = new_replay(b, NULL);
+	add_mem_inputs(r, d, fixed);
 	finish(b, r, t0, &res);
 	return res;
 }
@@ -240,19 +288,10 @@ static result run_mem(const data *d, bool fixed)
 static result run_csv(const char *dir)
 {
 	result res;
-	char path[4096];
 	paper_broker *b = make_broker();
 	double t0 = now();
-	paper_replay *r = NULL;
-	int rc = paper_replay_new(&r, b, NULL);
-	if (rc != PAPER_OK)
-		die(rc, "replay");
-	snprintf(path, sizeof path, "%s/bars", dir);
-	if ((rc = paper_replay_add_bars_path(r, path)) != PAPER_OK)
-		die(rc, "bars");
-	snprintf(path, sizeof path, "%s/signals.csv", dir);
-	if ((rc = paper_replay_add_signals_file(r, path)) != PAPER_OK)
-		die(rc, "signals");
+	paper_replay *r = new_replay(b, NULL);
+	add_csv_inputs(r, dir);
 	finish(b, r, t0, &res);
 	return res;
 }
@@ -413,6 +452,105 @@ static result run_plain(const data *d)
 	return res;
 }
 
+/* ---- the plain CSV parse ---- */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+static int64_t digits(const char *p, int n)
+{
+	int64_t v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (p[i] - '0');
+	return v;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" at p, as the files have it: microseconds since the epoch. */
+static paper_ts parse_iso(const char *p)
+{
+	int64_t days = days_from_civil(digits(p, 4), digits(p + 5, 2), digits(p + 8, 2));
+	int64_t secs = days * 86400 + digits(p + 11, 2) * 3600 + digits(p + 14, 2) * 60 +
+		       digits(p + 17, 2);
+	return secs * PAPER_TS_PER_SECOND;
+}
+
+/* A decimal like 123.45 up to the next ',' or '\n', in 1e-8 units; *p moves past the separator. */
+static int64_t parse_e8(const char **p)
+{
+	const char *q = *p;
+	int64_t v = 0, scale = 100000000;
+	for (; *q >= '0' && *q <= '9'; q++)
+		v = v * 10 + (*q - '0');
+	v *= 100000000;
+	if (*q == '.')
+		for (q++; *q >= '0' && *q <= '9'; q++)
+			v += (*q - '0') * (scale /= 10);
+	*p = q + 1;
+	return v;
+}
+
+/*
+ * The least work that reads the same files: each file through a 1 MB buffer (as the replay's
+ * reader does), each line's time and five numbers into integers, summed so nothing is left
+ * out. No checks, no merge by time, no trading: the floor a CSV replay can be measured by.
+ */
+static result run_parse(const char *dir)
+{
+	char path[4096];
+	size_t cap = 1 << 20;
+	char *buf = malloc(cap + 1);
+	uint64_t rows = 0, sum = 0;
+	double t0 = now();
+	for (int k = 0; k < NSYM && buf; k++) {
+		snprintf(path, sizeof path, "%s/bars/%s.csv", dir, symbols[k]);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			fprintf(stderr, "bench-replay: %s: %s\n", path, strerror(errno));
+			exit(1);
+		}
+		size_t len = 0;
+		bool header = true;
+		for (;;) {
+			ssize_t got = read(fd, buf + len, cap - len);
+			if (got < 0) {
+				fprintf(stderr, "bench-replay: %s: %s\n", path, strerror(errno));
+				exit(1);
+			}
+			len += (size_t)got;
+			buf[len] = '\0';
+			/* Whole lines up to the last newline, in one pass: each line's last number
+			 * ends at its newline. */
+			const char *p = buf, *e = buf + len, *last = memrchr(buf, '\n', len);
+			if (last && header) {
+				p = (const char *)memchr(p, '\n', len) + 1;
+				header = false;
+			}
+			while (last && p <= last) {
+				const char *q = p + 21; /* past the time and its comma */
+				sum += (uint64_t)parse_iso(p);
+				for (int j = 0; j < 5; j++)
+					sum += (uint64_t)parse_e8(&q);
+				rows++;
+				p = q;
+			}
+			len = (size_t)(e - p);
+			memmove(buf, p, len);
+			if (got == 0)
+				break;
+		}
+		close(fd);
+	}
+	result res = { .seconds = now() - t0, .bars = rows, .trades = sum & 1 };
+	free(buf);
+	return res;
+}
+
 /* ---- memory ---- */
 
 static long peak_rss_kb(void)
@@ -467,16 +605,109 @@ static long rss_of(size_t per_sym)
 	return kb;
 }
 
+/* ---- --dump: every output of a replay, to compare two builds byte for byte ---- */
+
+static void dump_event(const paper_event *e, void *payload)
+{
+	fprintf(payload, "%llu %s %lld %llu %s %d %.17g %.17g %.17g %d %.17g\n",
+		(unsigned long long)e->seq, paper_event_type_str(e->type), (long long)e->ts,
+		(unsigned long long)e->order_id, e->symbol ? e->symbol : "-", (int)e->side, e->qty,
+		e->price, e->fee, e->reason, e->equity);
+}
+
+static FILE *dump_file(const char *dir, const char *run, const char *what)
+{
+	char name[256];
+	snprintf(name, sizeof name, "%s.%s", run, what);
+	return open_out(dir, name);
+}
+
+static void dump_days(const paper_replay *r, FILE *f)
+{
+	for (size_t i = 0; i < paper_replay_day_count(r); i++) {
+		paper_day_info d = PAPER_DAY_INFO_INIT;
+		paper_replay_day_at(r, i, &d);
+		fprintf(f, "%lld %lld %lld %lld %.17g %.17g %.17g %.17g %llu %llu %llu %llu %llu %llu "
+			"%llu\n", (long long)d.day, (long long)d.start_equity_e8,
+			(long long)d.end_equity_e8, (long long)d.fees_e8, d.start_equity, d.end_equity,
+			d.pnl, d.fees, (unsigned long long)d.trades, (unsigned long long)d.wins,
+			(unsigned long long)d.losses, (unsigned long long)d.bars,
+			(unsigned long long)d.signals, (unsigned long long)d.entries,
+			(unsigned long long)d.open_positions);
+	}
+}
+
+static void dump_json(int rc, char *json, FILE *f)
+{
+	if (rc != PAPER_OK)
+		die(rc, "summary");
+	fprintf(f, "%s\n", json);
+	paper_string_free(json);
+	fclose(f);
+}
+
+/* One replay (kind mem, e8 or csv; settings bench or busy) with all it writes into out/. */
+static void dump_one(const char *out, const char *kind, bool busy, const data *d, const char *csv)
+{
+	char run[64], trades[4096];
+	snprintf(run, sizeof run, "%s-%s", kind, busy ? "busy" : "bench");
+	snprintf(trades, sizeof trades, "%s/%s.trades.csv", out, run);
+	paper_broker *b = make_broker_with(busy ? busy_settings : bench_settings);
+	FILE *ev = dump_file(out, run, "events.txt");
+	paper_broker_set_event_callback(b, dump_event, ev);
+	paper_replay_options o = PAPER_REPLAY_OPTIONS_INIT;
+	o.trades_path = trades;
+	o.daily = busy;
+	paper_replay *r = new_replay(b, &o);
+	if (strcmp(kind, "csv") == 0)
+		add_csv_inputs(r, csv);
+	else
+		add_mem_inputs(r, d, strcmp(kind, "e8") == 0);
+	int rc = paper_replay_run(r);
+	if (rc != PAPER_OK)
+		die(rc, "run");
+	fclose(ev);
+	char *json = NULL;
+	rc = paper_replay_summary_json(r, PAPER_SUMMARY_EQUITY_CURVE, &json);
+	dump_json(rc, json, dump_file(out, run, "summary.json"));
+	if (busy) {
+		FILE *f = dump_file(out, run, "days.txt");
+		dump_days(r, f);
+		fclose(f);
+		rc = paper_replay_walk_forward_json(r, &json);
+		dump_json(rc, json, dump_file(out, run, "walk-forward.json"));
+	}
+	paper_replay_free(r);
+	paper_broker_free(b);
+}
+
+/* Every kind of input, with the benchmark's settings and with every rule busy. */
+static int dump(const char *out, size_t per_sym)
+{
+	data *d = make_data(per_sym);
+	char *csv = make_tmp();
+	write_csv(csv, per_sym);
+	static const char *const kinds[] = { "mem", "e8", "csv" };
+	for (int k = 0; k < 3; k++)
+		for (int busy = 0; busy < 2; busy++)
+			dump_one(out, kinds[k], busy, d, csv);
+	remove_tree(csv);
+	free(csv);
+	free_data(d);
+	return 0;
+}
+
 /* Time one kind only, e.g. under perf record. */
 static int only(const char *kind, size_t per_sym, int runs)
 {
-	if (strcmp(kind, "mem") && strcmp(kind, "e8") && strcmp(kind, "csv") && strcmp(kind, "plain")) {
-		fprintf(stderr, "bench-replay: --only mem|e8|csv|plain\n");
+	if (strcmp(kind, "mem") && strcmp(kind, "e8") && strcmp(kind, "csv") && strcmp(kind, "plain") &&
+	    strcmp(kind, "parse")) {
+		fprintf(stderr, "bench-replay: --only mem|e8|csv|plain|parse\n");
 		return 2;
 	}
 	data *d = make_data(per_sym);
 	char *dir = NULL;
-	if (strcmp(kind, "csv") == 0) {
+	if (strcmp(kind, "csv") == 0 || strcmp(kind, "parse") == 0) {
 		dir = make_tmp();
 		write_csv(dir, per_sym);
 	}
@@ -484,6 +715,7 @@ static int only(const char *kind, size_t per_sym, int runs)
 		result r = strcmp(kind, "mem") == 0  ? run_mem(d, false)
 			   : strcmp(kind, "e8") == 0  ? run_mem(d, true)
 			   : strcmp(kind, "csv") == 0 ? run_csv(dir)
+			   : strcmp(kind, "parse") == 0 ? run_parse(dir)
 						      : run_plain(d);
 		printf("%s: %.0f bars/s, %llu trades\n", kind, (double)r.bars / r.seconds,
 		       (unsigned long long)r.trades);
@@ -500,6 +732,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--rss-child") == 0)
 		return rss_child((size_t)strtoull(argv[2], NULL, 10));
+	if (argc >= 3 && strcmp(argv[1], "--dump") == 0)
+		return dump(argv[2], argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 1000000);
 	if (argc >= 3 && strcmp(argv[1], "--only") == 0)
 		return only(argv[2], argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 1000000,
 			    argc > 4 ? atoi(argv[4]) : 3);
@@ -510,7 +744,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	data *d = make_data(per_sym);
-	double mem[99], fixed[99], csv[99], plain[99];
+	double mem[99], fixed[99], csv[99], parse[99], plain[99];
 	result r = { 0 };
 	for (int i = 0; i < runs; i++) {
 		r = run_mem(d, false);
@@ -527,9 +761,16 @@ int main(int argc, char **argv)
 	char *dir = make_tmp();
 	size_t rows = write_csv(dir, per_sym);
 	int csv_runs = runs < 3 ? runs : 3;
-	for (int i = 0; i < csv_runs; i++) {
+	for (int i = 0; i < csv_runs; i++) { /* each replay next to a parse of the same files */
 		result c = run_csv(dir);
 		csv[i] = (double)rows / c.seconds;
+		result p = run_parse(dir);
+		if (p.bars != rows) {
+			fprintf(stderr, "bench-replay: the parse read %llu rows of %zu\n",
+				(unsigned long long)p.bars, rows);
+			return 1;
+		}
+		parse[i] = (double)rows / p.seconds;
 	}
 	remove_tree(dir);
 	free(dir);
@@ -539,6 +780,9 @@ int main(int argc, char **argv)
 	printf("BENCH replay_csv_rows_per_sec=%.0f\n", median(csv, csv_runs));
 	printf("BENCH replay_plain_bars_per_sec=%.0f\n", pl);
 	printf("BENCH replay_limit_ratio=%.2f\n", pl / m);
+	double cv = median(csv, csv_runs), pa = median(parse, csv_runs);
+	printf("BENCH replay_csv_parse_rows_per_sec=%.0f\n", pa);
+	printf("BENCH replay_csv_vs_parse=%.2f\n", pa / cv);
 	free_data(d);
 	printf("BENCH replay_peak_rss_kb_1m_rows=%ld\n", rss_of(100000));
 	printf("BENCH replay_peak_rss_kb_10m_rows=%ld\n", rss_of(1000000));

@@ -40,6 +40,50 @@ const char *ld_dialect(const char *sqlite, const char *postgresql)
 	return use_pg ? postgresql : sqlite;
 }
 
+int64_t ld_schema_version(const char *loc)
+{
+	return ld_sql_int(loc, ld_dialect("PRAGMA user_version", "SELECT value::int FROM meta "
+					  "WHERE key = 'schema_version'"));
+}
+
+static void set_version(GString *sql, int version)
+{
+	g_string_append_printf(sql, use_pg ? "UPDATE meta SET value = '%d' WHERE key = "
+				    "'schema_version'" : "PRAGMA user_version = %d", version);
+}
+
+void ld_downgrade_to_v3(const char *loc)
+{
+	static const char *const views[] = { "performance_v", "signal_results_v", "daily_pnl_v",
+					     "orders_v", "positions_v", "trades_v" };
+	static const char *const columns[] = {
+		"events.exit_plan", "events.plan_tp_e8", "events.plan_sl_e8", "events.plan_max_hold",
+		"position_state.strategy", "position_state.signal_id", "position_state.confidence",
+		"position_state.exit_plan", "position_state.plan_tp_e8", "position_state.plan_sl_e8",
+		"position_state.plan_max_hold", "decisions.risk", "decisions.current_price",
+	};
+	GString *sql = g_string_new(NULL);
+	for (size_t i = 0; i < G_N_ELEMENTS(views); i++)
+		g_string_append_printf(sql, "DROP VIEW %s;", views[i]);
+	for (size_t i = 0; i < G_N_ELEMENTS(columns); i++) {
+		const char *dot = strchr(columns[i], '.');
+		g_string_append_printf(sql, "ALTER TABLE %.*s DROP COLUMN %s;",
+				       (int)(dot - columns[i]), columns[i], dot + 1);
+	}
+	set_version(sql, 3);
+	ld_sql(loc, sql->str);
+	g_string_free(sql, TRUE);
+}
+
+void ld_downgrade_to_v2(const char *loc)
+{
+	ld_downgrade_to_v3(loc);
+	GString *sql = g_string_new("DROP TABLE prices; DROP TABLE feed_health;");
+	set_version(sql, 2);
+	ld_sql(loc, sql->str);
+	g_string_free(sql, TRUE);
+}
+
 /* The tests' file paths never hold '=': anything with one is a connection string. */
 static bool pg_loc(const char *loc)
 {

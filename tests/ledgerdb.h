@@ -43,4 +43,17 @@ char *ld_pg_cluster_dir(void);
 /* The same statement for either backend: the SQLite text or the PostgreSQL one. */
 const char *ld_dialect(const char *sqlite, const char *postgresql);
 
+/* The schema version the library writes, for the tests that check a migration's end. */
+#define LD_SCHEMA_VERSION 4
+
+/* The schema version of the ledger at loc (PRAGMA user_version, or the meta row). */
+int64_t ld_schema_version(const char *loc);
+
+/* Make the ledger at loc (closed) look as schema version 3 left it (libpaper 1.1 with feeds,
+ * before exit plans): version 4's views and columns dropped, the version recorded as 3. */
+void ld_downgrade_to_v3(const char *loc);
+
+/* As schema version 2 left it: version 3's tables (prices, feed_health) dropped too. */
+void ld_downgrade_to_v2(const char *loc);
+
 #endif

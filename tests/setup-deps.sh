@@ -15,6 +15,7 @@ libclang-rt-14-dev    # libFuzzer and the sanitizer runtimes of clang (tests/fuz
 libglib2.0-dev
 check                 # the C test suites
 libsqlite3-dev
+libyaml-dev           # YAML config files
 libpq-dev             # the PostgreSQL ledger backend
 postgresql            # its tests: a throw-away server per run (tests/pg/cluster.sh)
 python3

@@ -128,7 +128,7 @@ START_TEST(defaults_are_valid)
 	ck_ok(paper_config_get_int(cfg, "limits.max_open_positions_ceiling", &i64));
 	ck_assert_int_eq(i64, 10);
 	ck_ok(paper_config_get_double(cfg, "limits.max_position_fraction", &d));
-	ck_assert_double_eq(d, 0.2);
+	ck_assert_double_eq(d, 1);
 	ck_ok(paper_config_get_double(cfg, "limits.min_confidence", &d));
 	ck_assert_double_eq(d, 0.6);
 	ck_ok(paper_config_get_bool(cfg, "limits.aggressive", &b));

@@ -192,17 +192,16 @@ END_TEST
 /* Turn a new ledger back into schema version 1, as libpaper 1.0 wrote it. */
 static void downgrade_to_v1(void)
 {
+	ld_downgrade_to_v2(path);
 	if (ld_pg()) {
-		ld_sql(path, "DROP TABLE prices; DROP TABLE feed_health; "
-			     "DROP TABLE bookmarks; ALTER TABLE decisions DROP COLUMN outcome;"
+		ld_sql(path, "DROP TABLE bookmarks; ALTER TABLE decisions DROP COLUMN outcome;"
 			     "ALTER TABLE decisions DROP CONSTRAINT decisions_symbol_check;"
 			     "ALTER TABLE decisions ADD CONSTRAINT decisions_symbol_check CHECK "
 			     "(length(symbol) BETWEEN 1 AND 31);"
 			     "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
 		return;
 	}
-	ld_sql(path, "DROP TABLE prices; DROP TABLE feed_health; " /* schema 3 */
-		     "DROP TABLE bookmarks; DROP TABLE decisions;"
+	ld_sql(path, "DROP TABLE bookmarks; DROP TABLE decisions;"
 		     "CREATE TABLE decisions ("
 		     " id INTEGER PRIMARY KEY,"
 		     " account TEXT NOT NULL REFERENCES accounts (name),"
@@ -249,8 +248,7 @@ START_TEST(version_1_ledger_is_upgraded)
 	ck_assert_str_eq(after, before);
 	char *kept = row_of(1);
 	ck_assert_str_eq(kept, "executed||1\n");
-	ck_assert_int_eq(ld_sql_int(path, ld_dialect("PRAGMA user_version",
-		"SELECT value::int FROM meta WHERE key = 'schema_version'")), 3);
+	ck_assert_int_eq(ld_schema_version(path), LD_SCHEMA_VERSION);
 	/* The upgraded table still keeps its rows and checks new ones. */
 	char err[512];
 	ck_assert(!ld_sql_try(path, "DELETE FROM decisions", err, sizeof err));
@@ -262,6 +260,76 @@ START_TEST(version_1_ledger_is_upgraded)
 	g_free(kept);
 	g_free(before);
 	g_free(after);
+}
+END_TEST
+
+static void on_outcome(const char *outcome, uint64_t count, void *payload)
+{
+	g_string_append_printf(payload, "%s=%llu;", outcome, (unsigned long long)count);
+}
+
+/* Refused decisions are counted, by status, with their reasons, the most frequent first. */
+START_TEST(decisions_counted_with_reasons)
+{
+	paper_ledger *l = new_ledger();
+	paper_config *cfg = lu_config("other");
+	ck_ok(paper_ledger_create_account(l, cfg));
+	paper_config_free(cfg);
+	paper_decision_counts c = PAPER_DECISION_COUNTS_INIT;
+	ck_ok(paper_ledger_decision_counts(l, "acct", &c));
+	ck_assert(c.pending == 0 && c.executed == 0 && c.skipped == 0 && c.rejected == 0);
+
+	static const struct { paper_decision_status status; const char *why; } marks[] = {
+		{ PAPER_DECISION_REJECTED, "symbol_not_allowed (limits.allowed_symbols)" },
+		{ PAPER_DECISION_REJECTED, "max_open_positions (limits.max_open_positions)" },
+		{ PAPER_DECISION_REJECTED, "symbol_not_allowed (limits.allowed_symbols)" },
+		{ PAPER_DECISION_REJECTED, NULL },
+		{ PAPER_DECISION_SKIPPED, "low_confidence (0.30 < 0.60)" },
+		{ PAPER_DECISION_EXECUTED, NULL },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(marks); i++) {
+		int64_t id = add(l, "AAPL", T0 + (paper_ts)i);
+		ck_ok(paper_ledger_decision_mark_outcome(l, id, marks[i].status,
+							 marks[i].status == PAPER_DECISION_EXECUTED,
+							 marks[i].why));
+	}
+	add(l, "MSFT", T0 + 10); /* pending */
+	paper_decision d = PAPER_DECISION_INIT;
+	g_strlcpy(d.symbol, "AAPL", sizeof d.symbol);
+	d.side = PAPER_SIDE_SELL;
+	d.confidence = 0.5;
+	int64_t other = 0;
+	ck_ok(paper_ledger_decision_add(l, "other", &d, &other));
+	ck_ok(paper_ledger_decision_mark_outcome(l, other, PAPER_DECISION_REJECTED, 0, "elsewhere"));
+
+	ck_ok(paper_ledger_decision_counts(l, "acct", &c));
+	ck_assert_uint_eq(c.pending, 1);
+	ck_assert_uint_eq(c.executed, 1);
+	ck_assert_uint_eq(c.skipped, 1);
+	ck_assert_uint_eq(c.rejected, 4);
+	GString *got = g_string_new(NULL);
+	ck_ok(paper_ledger_decision_outcomes(l, "acct", PAPER_DECISION_REJECTED, on_outcome, got));
+	ck_assert_str_eq(got->str, "symbol_not_allowed (limits.allowed_symbols)=2;=1;"
+			 "max_open_positions (limits.max_open_positions)=1;");
+	g_string_truncate(got, 0);
+	ck_ok(paper_ledger_decision_outcomes(l, "acct", PAPER_DECISION_SKIPPED, on_outcome, got));
+	ck_assert_str_eq(got->str, "low_confidence (0.30 < 0.60)=1;");
+	g_string_truncate(got, 0);
+	ck_ok(paper_ledger_decision_outcomes(l, "other", PAPER_DECISION_REJECTED, on_outcome, got));
+	ck_assert_str_eq(got->str, "elsewhere=1;");
+	g_string_free(got, TRUE);
+
+	ck_assert_int_eq(paper_ledger_decision_counts(l, "nobody", &c), PAPER_ENOTFOUND);
+	ck_assert_int_eq(paper_ledger_decision_outcomes(l, "nobody", PAPER_DECISION_REJECTED,
+							on_outcome, NULL), PAPER_ENOTFOUND);
+	ck_assert_int_eq(paper_ledger_decision_outcomes(l, "acct", (paper_decision_status)42,
+							on_outcome, NULL), PAPER_EINVAL);
+	ck_assert_int_eq(paper_ledger_decision_outcomes(l, "acct", PAPER_DECISION_REJECTED, NULL,
+							NULL), PAPER_EINVAL);
+	c.version = 99;
+	ck_assert_int_eq(paper_ledger_decision_counts(l, "acct", &c), PAPER_EVERSION);
+	ck_assert_int_eq(paper_ledger_decision_counts(l, "acct", NULL), PAPER_EINVAL);
+	paper_ledger_close(l);
 }
 END_TEST
 
@@ -427,6 +495,7 @@ static Suite *inbox_suite(void)
 	tcase_add_test(tc, schema_refuses_what_the_reader_cannot_take);
 	tcase_add_test(tc, version_1_ledger_is_upgraded);
 	tcase_add_test(tc, outcome_is_kept_clean);
+	tcase_add_test(tc, decisions_counted_with_reasons);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bookmarks");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -122,8 +122,8 @@ START_TEST(schema_same_as_sqlite)
 	ck_assert(!ld_sql_try(loc, "TRUNCATE decisions", err, sizeof err));
 	ck_assert_ptr_nonnull(strstr(err, "never deleted"));
 	ck_assert_int_eq(ld_sql_int(loc, "SELECT value::int FROM meta WHERE key = "
-				    "'schema_version'"), 3);
-	ck_assert_int_eq(ld_sql_int(file, "PRAGMA user_version"), 3);
+				    "'schema_version'"), LD_SCHEMA_VERSION);
+	ck_assert_int_eq(ld_sql_int(file, "PRAGMA user_version"), LD_SCHEMA_VERSION);
 	g_free(file);
 }
 END_TEST

@@ -254,9 +254,8 @@ START_TEST(schema_two_is_migrated)
 	ck_ok(paper_broker_on_quote(b, "AAPL", T0 + 1, 0, 0, 101));
 	paper_broker_free(b);
 	paper_ledger_close(l);
-	ld_sql(path, ld_pg() ? "DROP TABLE prices; DROP TABLE feed_health; UPDATE meta SET value "
-			       "= '2' WHERE key = 'schema_version'"
-			     : "DROP TABLE prices; DROP TABLE feed_health; PRAGMA user_version = 2");
+	ld_downgrade_to_v2(path);
+	ck_assert_int_eq(ld_schema_version(path), 2);
 	l = lu_open(path, PAPER_DURABLE, 1000);
 	ck_ok(paper_ledger_open_broker(l, "acct", &b));
 	paper_position_info pos = PAPER_POSITION_INFO_INIT;
@@ -268,6 +267,7 @@ START_TEST(schema_two_is_migrated)
 	GArray *recs = all_prices(l, "acct");
 	ck_assert_uint_eq(recs->len, 1);
 	g_array_free(recs, TRUE);
+	ck_assert_int_eq(ld_schema_version(path), LD_SCHEMA_VERSION);
 	paper_broker_free(b);
 	paper_ledger_close(l);
 }

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1573,8 +1574,17 @@ START_TEST(decisions_inbox)
 	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EPRICE);
 	d = decision("AAPL", PAPER_SIDE_BUY, 0.5);
 	ck_assert_int_eq(paper_ledger_decision_add(l, "nobody", &d, NULL), PAPER_ENOTFOUND);
-	d.version = 2;
+	d.version = 3;
 	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EVERSION);
+	d.version = PAPER_DECISION_VERSION;
+	d.risk = 1.5;
+	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EINVAL);
+	d.risk = 0;
+	d.current_price = -1;
+	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EPRICE);
+	d.current_price = NAN;
+	ck_assert_int_eq(paper_ledger_decision_add(l, "acct", &d, NULL), PAPER_EPRICE);
+	d.current_price = 0;
 
 	for (int i = 0; i < 8; i++)
 		out[i] = (paper_decision)PAPER_DECISION_INIT;
@@ -1756,6 +1766,351 @@ START_TEST(views_match_broker)
 	ck_assert_str_eq(row, want);
 	g_free(row);
 	paper_broker_free(idle);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+}
+END_TEST
+
+/* A view column of one row as a number (the query names one value). */
+static double view_double(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+static double view_double(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *q = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	double v = sql_double(q);
+	g_free(q);
+	return v;
+}
+
+/* A time column as text in UTC, 'YYYY-MM-DD HH:MM:SS', on either backend. */
+static const char *view_time(const char *col)
+{
+	static char out[128];
+	if (ld_pg())
+		g_snprintf(out, sizeof out, "to_char(%s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')",
+			   col);
+	else
+		g_strlcpy(out, col, sizeof out);
+	return out;
+}
+
+static void expect_trade_v(const paper_trade_info *t)
+{
+	char q[512], want[256];
+	g_snprintf(q, sizeof q, "SELECT symbol, direction, %s, outcome, CASE WHEN exit_reason IS NULL THEN 1 ELSE 0 END "
+		   "FROM trades_v WHERE account_name = 'acct' AND trade_id = %" PRIu64,
+		   view_time("exit_time"), t->id);
+	char *row = ld_sql_rows(path, q);
+	GDateTime *dt = g_date_time_new_from_unix_utc(t->exit_ts / 1000000);
+	gchar *when = g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
+	int64_t net = t->pnl_gross_e8 - t->fees_e8;
+	g_snprintf(want, sizeof want, "%s|%s|%s|%s|%d\n", t->symbol,
+		   t->direction == PAPER_LONG ? "LONG" : "SHORT", when,
+		   net > 0 ? "win" : net < 0 ? "loss" : "breakeven",
+		   t->exit_reason == PAPER_EXIT_NONE);
+	tu_require(strcmp(row, want) == 0, "trade %" PRIu64 ": view %s, broker %s", t->id, row,
+		   want);
+	g_free(when);
+	g_date_time_unref(dt);
+	g_free(row);
+	const char *w = "FROM trades_v WHERE account_name = 'acct' AND trade_id";
+	ck_assert_double_eq_tol(view_double("SELECT quantity %s = %" PRIu64, w, t->id), t->qty, 1e-8);
+	ck_assert_double_eq_tol(view_double("SELECT entry_price %s = %" PRIu64, w, t->id),
+				t->entry_price, 1e-6 * t->entry_price);
+	ck_assert_double_eq_tol(view_double("SELECT exit_price %s = %" PRIu64, w, t->id),
+				t->exit_price, 1e-6 * t->exit_price);
+	ck_assert_double_eq_tol(view_double("SELECT fees %s = %" PRIu64, w, t->id), t->fees, 1e-8);
+	ck_assert_double_eq_tol(view_double("SELECT net_pnl %s = %" PRIu64, w, t->id), t->pnl_net,
+				1e-8);
+	ck_assert_double_eq_tol(view_double("SELECT hold_minutes %s = %" PRIu64, w, t->id),
+				(double)(t->exit_ts - t->entry_ts) / 60e6, 1e-6);
+}
+
+/*
+ * The views in people's units (schema 4: trades_v, positions_v, orders_v, signal_results_v,
+ * daily_pnl_v, performance_v) say what the broker rebuilt from the log says: prices and money
+ * as numbers, times as UTC text, names for enumerations, one outcome per trade.
+ */
+START_TEST(people_views_match_broker)
+{
+	paper_ledger *l = lu_open(path, PAPER_BATCHED, 64);
+	paper_broker *b = lu_new_account(l, "acct");
+	lu_sim sim;
+	lu_sim_init(&sim, 78);
+	for (int i = 0; i < 3000 || paper_broker_position_count(b) == 0; i++)
+		lu_step(b, &sim);
+	paper_broker_free(b); /* saves the marks */
+	ck_ok(paper_ledger_load_broker(l, "acct", &b));
+	paper_account_info a = tu_account(b);
+	ck_assert_uint_gt(a.closed_trades, 10);
+
+	const char *acct = "WHERE account_name = 'acct'";
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM trades_v"),
+			 (int64_t)a.closed_trades);
+	int64_t wins = 0, losses = 0;
+	double net = 0, fees = 0;
+	for (size_t i = 0; i < paper_broker_trade_count(b); i++) {
+		paper_trade_info t = PAPER_TRADE_INFO_INIT;
+		ck_ok(paper_broker_trade_at(b, i, &t));
+		wins += t.pnl_gross_e8 > t.fees_e8;
+		losses += t.pnl_gross_e8 < t.fees_e8;
+		net += t.pnl_net;
+		fees += t.fees;
+		if (i < 40 || i + 1 == paper_broker_trade_count(b))
+			expect_trade_v(&t);
+	}
+
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM positions_v"),
+			 (int64_t)a.open_positions);
+	for (size_t i = 0; i < paper_broker_position_count(b); i++) {
+		paper_position_info p = PAPER_POSITION_INFO_INIT;
+		ck_ok(paper_broker_position_at(b, i, &p));
+		const char *w = "FROM positions_v WHERE account_name = 'acct' AND symbol";
+		ck_assert_double_eq_tol(view_double("SELECT quantity %s = '%s'", w, p.symbol),
+					fabs(p.qty), 1e-8);
+		ck_assert_double_eq_tol(view_double("SELECT entry_price %s = '%s'", w, p.symbol),
+					p.avg_price, 1e-6 * p.avg_price);
+		ck_assert_double_eq_tol(view_double("SELECT current_price %s = '%s'", w, p.symbol),
+					p.market_price, 1e-8);
+		ck_assert_double_eq_tol(view_double("SELECT unrealized_pnl %s = '%s'", w, p.symbol),
+					p.unrealized_pnl, 1e-6);
+	}
+
+	/* Every order the account accepted, and every one refused at submission (order_id 0). */
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM orders_v WHERE order_id > 0"),
+			 ld_sql_int(path, "SELECT count(*) FROM orders"));
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM orders_v WHERE status = 'rejected'"
+				    " AND order_id = 0"),
+			 ld_sql_int(path, "SELECT count(*) FROM rejections WHERE order_id = 0"));
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM orders_v WHERE status IS NULL OR "
+				    "side IS NULL OR order_type IS NULL OR tif IS NULL"), 0);
+	ck_assert_double_eq_tol(view_double("SELECT sum(commission) FROM orders_v %s", acct),
+				a.fees, 1e-6);
+
+	/* signal_results_v: the closed trades, then the open positions. */
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM signal_results_v"),
+			 (int64_t)(a.closed_trades + a.open_positions));
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM signal_results_v WHERE "
+				    "exit_price IS NULL"), (int64_t)a.open_positions);
+
+	/* daily_pnl_v: the fills' realized P&L and fees over all days are the account's. */
+	ck_assert_double_eq_tol(view_double("SELECT sum(realized_pnl) FROM daily_pnl_v %s", acct),
+				a.realized_pnl, 1e-6);
+	ck_assert_double_eq_tol(view_double("SELECT sum(fees) FROM daily_pnl_v %s", acct), a.fees,
+				1e-6);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT sum(trades) FROM daily_pnl_v"),
+			 (int64_t)a.closed_trades);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM daily_pnl_v WHERE drawdown_pct < 0"),
+			 0);
+
+	/* performance_v: one row, the same counts and money. */
+	char want[256];
+	g_snprintf(want, sizeof want, "%" PRIu64 "|%" PRId64 "|%" PRId64 "|%" PRIu64 "|%" PRIu64
+		   "|0\n", a.closed_trades, wins, losses, a.open_positions, a.rejections);
+	char *row = ld_sql_rows(path, "SELECT total_trades, wins, losses, open_positions, "
+				"rejections, rejected_decisions FROM performance_v");
+	ck_assert_str_eq(row, want);
+	g_free(row);
+	ck_assert_double_eq_tol(view_double("SELECT total_pnl FROM performance_v %s", acct), net,
+				1e-6);
+	ck_assert_double_eq_tol(view_double("SELECT total_fees FROM performance_v %s", acct), fees,
+				1e-6);
+	ck_assert_double_eq_tol(view_double("SELECT win_rate FROM performance_v %s", acct),
+				100.0 * (double)wins / (double)a.closed_trades, 1e-6);
+	ck_assert(view_double("SELECT max_drawdown_pct FROM performance_v %s", acct) >= 0);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+}
+END_TEST
+
+/*
+ * A ledger of schema 3 (libpaper 1.1 with live feeds, before exit plans) is brought to 4 when
+ * opened: its log, positions, prices, feed health and decisions kept; the new columns read
+ * as "none" (no exit plan, risk 0, no current price); the views answer for it.
+ */
+START_TEST(schema_three_is_migrated)
+{
+	paper_ledger *l = lu_open(path, PAPER_DURABLE, 1);
+	paper_broker *b = lu_new_account(l, "acct");
+	lu_sim sim;
+	lu_sim_init(&sim, 79);
+	for (int i = 0; i < 400 || paper_broker_position_count(b) == 0; i++)
+		lu_step(b, &sim);
+	paper_price_record pr = PAPER_PRICE_RECORD_INIT;
+	g_strlcpy(pr.symbol, "AAPL", sizeof pr.symbol);
+	pr.kind = PAPER_PRICE_QUOTE;
+	pr.ts = pr.recv_ts = sim.ts;
+	pr.price = 101.25;
+	ck_ok(paper_ledger_record_price(l, "acct", &pr));
+	paper_decision d = decision("AAPL", PAPER_SIDE_BUY, 0.7);
+	int64_t id = 0;
+	ck_ok(paper_ledger_decision_add(l, "acct", &d, &id));
+	paper_broker_free(b);
+	paper_ledger_close(l);
+	char *log_before = ld_sql_rows(path, "SELECT id, type, ts, symbol, qty_e8, price_e8 FROM "
+				       "events ORDER BY id");
+	char *prices_before = ld_sql_rows(path, "SELECT id, symbol, price_e8 FROM prices");
+	ld_downgrade_to_v3(path);
+	ck_assert_int_eq(ld_schema_version(path), 3);
+
+	l = lu_open(path, PAPER_DURABLE, 1);
+	ck_assert_int_eq(ld_schema_version(path), LD_SCHEMA_VERSION);
+	char *log_after = ld_sql_rows(path, "SELECT id, type, ts, symbol, qty_e8, price_e8 FROM "
+				      "events ORDER BY id");
+	char *prices_after = ld_sql_rows(path, "SELECT id, symbol, price_e8 FROM prices");
+	ck_assert_str_eq(log_after, log_before);
+	ck_assert_str_eq(prices_after, prices_before);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM events WHERE exit_plan IS NOT NULL"),
+			 0);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM position_state WHERE exit_plan <> 0"
+				    " OR plan_tp_e8 <> 0 OR plan_sl_e8 <> 0"), 0);
+	paper_decision out[2] = { PAPER_DECISION_INIT, PAPER_DECISION_INIT };
+	size_t n = 0;
+	ck_ok(paper_ledger_decisions_pending(l, "acct", out, 2, &n));
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(out[0].id, id);
+	ck_assert_double_eq(out[0].risk, 0);
+	ck_assert_double_eq(out[0].current_price, 0);
+
+	/* The account rebuilt from the migrated log is the one before; it trades on. */
+	ck_ok(paper_ledger_open_broker(l, "acct", &b));
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM trades_v"), (int64_t)a.closed_trades);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM positions_v"),
+			 (int64_t)a.open_positions);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM positions_v WHERE take_profit IS NOT"
+				    " NULL OR stop_loss IS NOT NULL"), 0);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT total_trades FROM performance_v"),
+			 (int64_t)a.closed_trades);
+	for (int i = 0; i < 100; i++)
+		lu_step(b, &sim);
+	lu_assert_reconciles(b);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+	g_free(log_before);
+	g_free(log_after);
+	g_free(prices_before);
+	g_free(prices_after);
+}
+END_TEST
+
+/* The session's managed position of a symbol. */
+static paper_session_position managed(const paper_session *s, const char *symbol)
+{
+	for (size_t i = 0; i < paper_session_position_count(s); i++) {
+		paper_session_position p = PAPER_SESSION_POSITION_INIT;
+		ck_ok(paper_session_position_at(s, i, &p));
+		if (strcmp(p.symbol, symbol) == 0)
+			return p;
+	}
+	ck_abort_msg("the session does not manage %s", symbol);
+	return (paper_session_position)PAPER_SESSION_POSITION_INIT;
+}
+
+static void quote_all(paper_session *s, paper_ts ts, double aapl, double msft, double xom)
+{
+	const char *syms[] = { "AAPL", "MSFT", "XOM" };
+	const double px[] = { aapl, msft, xom };
+	ck_ok(paper_session_check_exits(s, ts, syms, px, 3));
+}
+
+/*
+ * The exits a session was given with an entry are the position's, recorded with the entry
+ * order: after the broker is freed and the account opened again, a new session takes the same
+ * levels - a signal's own targets, a plan row's targets and time limit, the percentages of a
+ * signal without targets (from the fill price) - not the session's percentages around the
+ * average price. An entry sized at the signal's ref_price (a decision's current_price) fills
+ * on the next price all the same.
+ */
+START_TEST(exit_plans_survive_a_restart)
+{
+	paper_ledger *l = lu_open(path, PAPER_DURABLE, 1);
+	paper_broker *b = lu_new_account(l, "acct");
+	paper_session *s = NULL;
+	ck_ok(paper_session_new(&s, b));
+	quote_all(s, T0, 100, 200, 50);
+	paper_signal sig = PAPER_SIGNAL_INIT;
+	paper_verdict v;
+	sig.symbol = "AAPL";
+	sig.direction = PAPER_LONG;
+	sig.confidence = 0.9;
+	sig.take_profit = 110;
+	sig.stop_loss = 95;
+	sig.signal_id = "sig-aapl";
+	sig.ref_price = 80; /* sized at 80: 1000 / 80 = 12.5, 12 whole units */
+	ck_ok(paper_session_on_signal(s, &sig, &v, NULL));
+	ck_assert_int_eq(v, PAPER_VERDICT_TRADE);
+	paper_intent it = PAPER_INTENT_INIT;
+	it.symbol = "MSFT";
+	it.direction = PAPER_LONG;
+	it.qty = 3;
+	it.take_profit = 230;
+	it.stop_loss = 180;
+	it.max_hold = HOUR_US;
+	it.signal_id = "plan-x-2024-03-04-3";
+	uint64_t msft_order = 0;
+	ck_ok(paper_session_submit_intent(s, &it, &v, &msft_order));
+	sig = (paper_signal)PAPER_SIGNAL_INIT;
+	sig.symbol = "XOM";
+	sig.direction = PAPER_SHORT;
+	sig.confidence = 0.9;
+	ck_ok(paper_session_on_signal(s, &sig, &v, NULL));
+	ck_assert_int_eq(v, PAPER_VERDICT_TRADE);
+	quote_all(s, T0 + MIN_US, 101, 201, 49);
+	paper_position_info pos = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, "AAPL", &pos));
+	ck_assert_double_eq(pos.qty, 12);
+	ck_assert(pos.avg_price > 100); /* filled on the next price, not at 80 */
+	paper_session_position xom_before = managed(s, "XOM");
+	paper_session_free(s);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+
+	l = lu_open(path, PAPER_DURABLE, 1);
+	ck_ok(paper_ledger_open_broker(l, "acct", &b));
+	ck_ok(paper_session_new(&s, b));
+	ck_assert_uint_eq(paper_session_position_count(s), 3);
+	paper_session_position p = managed(s, "AAPL");
+	ck_assert_double_eq(p.take_profit, 110);
+	ck_assert_double_eq(p.stop_loss, 95);
+	ck_assert_int_eq(p.deadline, p.entry_ts + 240 * MIN_US); /* the session's limit */
+	p = managed(s, "MSFT");
+	ck_assert_double_eq(p.take_profit, 230);
+	ck_assert_double_eq(p.stop_loss, 180);
+	ck_assert_int_eq(p.deadline, T0 + MIN_US + HOUR_US);
+	p = managed(s, "XOM");
+	ck_assert_double_eq(p.take_profit, xom_before.take_profit);
+	ck_assert_double_eq(p.stop_loss, xom_before.stop_loss);
+	ck_assert_double_eq_tol(p.take_profit, p.entry_price * 0.98, 1e-6);
+
+	uint64_t ids[4];
+	size_t n = 0;
+	ck_ok(paper_ledger_signal_orders(l, "acct", "plan-x-2024-03-04-3", ids, 4, &n));
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(ids[0], msft_order);
+	ck_ok(paper_ledger_signal_orders(l, "acct", "never-placed", ids, 4, &n));
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(paper_ledger_signal_orders(l, "nobody", "sig-aapl", ids, 4, &n),
+			 PAPER_ENOTFOUND);
+	ck_assert_int_eq(paper_ledger_signal_orders(l, "acct", "", ids, 4, &n), PAPER_EINVAL);
+
+	/* 105 would be the session's 2% around AAPL's entry: the plan's 110 holds it. */
+	quote_all(s, T0 + 2 * MIN_US, 105, 201, 49);
+	ck_assert_uint_eq(paper_broker_trade_count(b), 0);
+	quote_all(s, T0 + 3 * MIN_US, 111, 201, 49);
+	quote_all(s, T0 + MIN_US + HOUR_US, 111, 202, 49);
+	ck_assert_uint_eq(paper_broker_trade_count(b), 2);
+	paper_trade_info t = PAPER_TRADE_INFO_INIT;
+	ck_ok(paper_broker_trade_at(b, 0, &t));
+	ck_assert_str_eq(t.symbol, "AAPL");
+	ck_assert_int_eq(t.exit_reason, PAPER_EXIT_TAKE_PROFIT);
+	ck_assert_str_eq(t.signal_id, "sig-aapl");
+	ck_ok(paper_broker_trade_at(b, 1, &t));
+	ck_assert_str_eq(t.symbol, "MSFT");
+	ck_assert_int_eq(t.exit_reason, PAPER_EXIT_TIME_LIMIT);
+	paper_session_free(s);
 	paper_broker_free(b);
 	paper_ledger_close(l);
 }
@@ -1964,6 +2319,9 @@ static Suite *ledger_suite(void)
 	tcase_add_test(tc, import_malformed_creates_nothing);
 	tcase_add_test(tc, decisions_inbox);
 	tcase_add_test(tc, views_match_broker);
+	tcase_add_test(tc, people_views_match_broker);
+	tcase_add_test(tc, schema_three_is_migrated);
+	tcase_add_test(tc, exit_plans_survive_a_restart);
 	tcase_add_test(tc, copy_ledger);
 	tcase_add_test(tc, odd_text_round_trips);
 	suite_add_tcase(s, tc);

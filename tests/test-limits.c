@@ -339,6 +339,57 @@ START_TEST(max_position_fraction)
 }
 END_TEST
 
+/*
+ * The default limits fit the seeds' small accounts with only their own settings (docs/config.md,
+ * "Defaults and small accounts"): seed 004's $1,000 account holding three plan positions of
+ * $190 to $300, and seed 003's $1,000 per entry on a $2,000 account, adding to a position.
+ */
+static paper_broker *default_broker(const char *cash)
+{
+	paper_config *cfg = NULL;
+	ck_ok(paper_config_new(&cfg));
+	ck_ok(paper_config_set(cfg, "account.starting_cash", cash));
+	ck_ok(paper_config_set(cfg, "account.type", "cash"));
+	paper_broker *b = tu_broker(cfg);
+	return b;
+}
+
+START_TEST(defaults_fit_small_accounts)
+{
+	paper_broker *b = default_broker("1000");
+	quote(b, "AMD", T0, 150);
+	quote(b, "XOM", T0, 95);
+	quote(b, "CVX", T0, 120);
+	paper_order_request r = order("AMD", PAPER_SIDE_BUY, 2);
+	ck_ok(paper_broker_submit(b, &r, NULL));
+	r = order("XOM", PAPER_SIDE_BUY, 3);
+	ck_ok(paper_broker_submit(b, &r, NULL));
+	r = order("CVX", PAPER_SIDE_BUY, 2);
+	ck_ok(paper_broker_submit(b, &r, NULL));
+	quote(b, "AMD", T0 + 1, 150);
+	quote(b, "XOM", T0 + 1, 95);
+	quote(b, "CVX", T0 + 1, 120);
+	ck_assert_double_eq(position_qty(b, "AMD"), 2);
+	ck_assert_double_eq(position_qty(b, "XOM"), 3);
+	ck_assert_double_eq(position_qty(b, "CVX"), 2);
+	paper_broker_free(b);
+
+	b = default_broker("2000");
+	quote(b, "BTC-USD", T0, 100);
+	r = order("BTC-USD", PAPER_SIDE_BUY, 10); /* $1,000 */
+	ck_ok(paper_broker_submit(b, &r, NULL));
+	quote(b, "BTC-USD", T0 + 1, 100);
+	r = order("BTC-USD", PAPER_SIDE_BUY, 9); /* averaging in: $1,900 of $1,998 */
+	ck_ok(paper_broker_submit(b, &r, NULL));
+	quote(b, "BTC-USD", T0 + 2, 100);
+	ck_assert_double_eq(position_qty(b, "BTC-USD"), 19);
+	/* A position larger than the account is still refused. */
+	r = order("BTC-USD", PAPER_SIDE_BUY, 2);
+	ck_assert_int_ne(paper_broker_submit(b, &r, NULL), PAPER_OK);
+	paper_broker_free(b);
+}
+END_TEST
+
 /* ---- symbols and confidence ---- */
 
 START_TEST(allowed_symbols)
@@ -763,6 +814,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, max_order_notional);
 	tcase_add_test(tc, max_order_notional_does_not_overflow);
 	tcase_add_test(tc, max_position_fraction);
+	tcase_add_test(tc, defaults_fit_small_accounts);
 	tcase_add_test(tc, allowed_symbols);
 	tcase_add_test(tc, min_confidence_and_aggressive);
 	suite_add_tcase(s, tc);

@@ -246,6 +246,34 @@ START_TEST(short_value_past_the_limit)
 }
 END_TEST
 
+/*
+ * Long and short both at the limit, 1e10 of cash: a mark that would take the long past it must
+ * be refused. The quick test of a mark added |value| + long + short + |cash| in 64 unsigned bits;
+ * at these totals the sum passed 2^64, wrapped to a small number and let the mark through (the
+ * long then read 8.4e10).
+ */
+START_TEST(mark_past_the_limit_with_both_sides_full)
+{
+	paper_broker *b = big_broker();
+	flat_bar(b, "A", T0, 4);
+	flat_bar(b, "B", T0, 4);
+	tu_submit(b, "A", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1e9, 0, 0, 0);
+	tu_submit(b, "B", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1e9, 0, 0, 0);
+	for (int p = 4; p <= 46; p += 2) { /* step by step: each mark within the limits */
+		flat_bar(b, "A", T0 + (p + 1) * MIN_US, p);
+		flat_bar(b, "B", T0 + (p + 1) * MIN_US, p);
+	}
+	paper_account_info a = tu_account(b);
+	ck_assert_int_eq(a.long_value * E8, M_E8);
+	ck_assert_int_eq(a.short_value * E8, M_E8);
+	ck_assert_double_eq(a.cash, 1e10);
+	expect_unchanged(b, paper_broker_mark(b, "A", T0 + DAY_US, 84), PAPER_ERANGE, "limit");
+	expect_unchanged(b, paper_broker_on_bar(b, "A", T0 + DAY_US, 84, 84, 84, 84, 1), PAPER_ERANGE,
+			 "limit");
+	paper_broker_free(b);
+}
+END_TEST
+
 /* ---- cash after many fills ---- */
 
 START_TEST(cash_past_the_limit_after_many_fills)
@@ -394,6 +422,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, notional_at_exactly_the_limit_fills_past_it_is_rejected);
 	tcase_add_test(tc, market_value_past_the_limit_refuses_the_data);
 	tcase_add_test(tc, short_value_past_the_limit);
+	tcase_add_test(tc, mark_past_the_limit_with_both_sides_full);
 	tcase_add_test(tc, cash_past_the_limit_after_many_fills);
 	tcase_add_test(tc, fee_past_the_limit);
 	tcase_add_test(tc, slippage_past_the_price_is_one_unit);

@@ -336,6 +336,24 @@ START_TEST(every_input_gives_the_same_trades)
 }
 END_TEST
 
+/* In-memory signals are acted on in time order whatever order the array has. */
+START_TEST(signal_array_in_any_order)
+{
+	fixture *f = fixture_new();
+	char *sorted = run_fixture(f, IN_FIXED, "3");
+	/* The latest signal first: sorted back to the end. */
+	paper_signal last = f->sigs[f->n_sigs - 1];
+	ck_assert_int_gt(last.ts, f->sigs[f->n_sigs - 2].ts);
+	memmove(f->sigs + 1, f->sigs, (f->n_sigs - 1) * sizeof *f->sigs);
+	f->sigs[0] = last;
+	char *moved = run_fixture(f, IN_FIXED, "3");
+	ck_assert_str_eq(sorted, moved);
+	g_free(sorted);
+	g_free(moved);
+	fixture_free(f);
+}
+END_TEST
+
 START_TEST(same_seed_same_bytes)
 {
 	fixture *f = fixture_new();
@@ -1032,12 +1050,412 @@ START_TEST(progress_is_reported)
 }
 END_TEST
 
+/* ---- double columns: the block conversion and its fallbacks ---- */
+
+#define ODD_ROWS 3000
+
+/*
+ * Rows the replay's block conversion does not take at speed, scattered through blocks of
+ * ordinary ones: prices above 2.2e7, lows below 1e-8 (one unit once rounded), half units
+ * (ties of the rounding), and with skip_bad_rows bad rows of every kind. As doubles and as the
+ * same values in *_e8 columns (llround of the product, as libpaper rounds), the two must give
+ * the same trades and counters.
+ */
+static void odd_market(uint32_t *sym, paper_ts *ts, double *d[5], int64_t *e[5])
+{
+	rng_state = 0x1234567u;
+	double px[2] = { 100.0, 3.0e7 };
+	for (size_t j = 0; j < ODD_ROWS; j++) {
+		int k = (int)(j % 2);
+		sym[j] = (uint32_t)k;
+		ts[j] = T0 + (paper_ts)(j / 2) * MIN_US;
+		px[k] *= 1 + (uniform() - 0.5) * 0.01;
+		double o = cents(px[k]) + (j % 7 == 0 ? 5e-9 : 0), c = cents(px[k] * (1 + (uniform() - 0.5) * 0.01));
+		double v[5] = { o, fmax(o, c) + 0.01, fmin(o, c) - 0.01, c, floor(uniform() * 1000) };
+		if (k == 1 && (j / 600) % 2 == 0) /* the second symbol below 2.2e7 at times */
+			for (int f = 0; f < 4; f++)
+				v[f] /= 4.0;
+		if (j % 997 == 5) /* a price of one unit, from a low under 1e-8 */
+			v[0] = v[1] = v[3] = 1e-8, v[2] = 6e-9;
+		for (int f = 0; f < 5; f++) {
+			d[f][j] = v[f];
+			e[f][j] = llround(v[f] * 1e8);
+		}
+		/* Bad rows (skipped): not a number, negative volume, high below low, a time out
+		 * of order. In e8 columns: a negative low stands for the NaN. */
+		if (j % 211 == 17) {
+			d[3][j] = NAN;
+			e[2][j] = -1;
+		}
+		if (j % 223 == 31)
+			d[4][j] = -1, e[4][j] = -100000000;
+		if (j % 227 == 41)
+			d[1][j] = d[2][j] / 2, e[1][j] = e[2][j] / 2;
+		if (j % 229 == 53)
+			ts[j] = T0;
+	}
+}
+
+static char *odd_run(const uint32_t *sym, const paper_ts *ts, double *const d[5],
+		     int64_t *const e[5], bool doubles, paper_replay_stats *st)
+{
+	static const char *const names2[] = { "LOW", "HIGH" };
+	paper_broker *b = broker_with(true, "session.max_hold_minutes", "30", NULL);
+	char *dir = tmp_dir(), *out = g_build_filename(dir, "trades.csv", NULL);
+	paper_replay_options o = PAPER_REPLAY_OPTIONS_INIT;
+	o.trades_path = out;
+	o.skip_bad_rows = true;
+	paper_replay *r = replay_on(b, &o);
+	paper_bar_columns c = PAPER_BAR_COLUMNS_INIT;
+	c.n_rows = ODD_ROWS;
+	c.symbols = names2;
+	c.n_symbols = 2;
+	c.symbol = sym;
+	c.ts = ts;
+	if (doubles)
+		c.open = d[0], c.high = d[1], c.low = d[2], c.close = d[3], c.volume = d[4];
+	else
+		c.open_e8 = e[0], c.high_e8 = e[1], c.low_e8 = e[2], c.close_e8 = e[3], c.volume_e8 = e[4];
+	ck_ok(paper_replay_add_bar_columns(r, &c));
+	paper_signal sig[ODD_ROWS / 20];
+	size_t n = 0;
+	for (size_t j = 40; j + 20 < ODD_ROWS; j += 20) {
+		sig[n] = (paper_signal)PAPER_SIGNAL_INIT;
+		sig[n].symbol = names2[(j / 20) % 2];
+		sig[n].direction = (j / 40) % 2 ? PAPER_SHORT : PAPER_LONG;
+		sig[n].confidence = 0.9;
+		sig[n++].ts = ts[j] + 20 * PAPER_TS_PER_SECOND;
+	}
+	ck_ok(paper_replay_add_signals(r, sig, n));
+	ck_ok(paper_replay_run(r));
+	*st = rstats(r);
+	char *text = read_file(out);
+	g_unlink(out);
+	g_free(out);
+	rm_tree(dir);
+	paper_replay_free(r);
+	paper_broker_free(b);
+	return text;
+}
+
+START_TEST(double_columns_at_any_size_as_e8)
+{
+	uint32_t *sym = g_new(uint32_t, ODD_ROWS);
+	paper_ts *ts = g_new(paper_ts, ODD_ROWS);
+	double *d[5];
+	int64_t *e[5];
+	for (int f = 0; f < 5; f++) {
+		d[f] = g_new(double, ODD_ROWS);
+		e[f] = g_new(int64_t, ODD_ROWS);
+	}
+	odd_market(sym, ts, d, e);
+	paper_replay_stats sd, se;
+	char *td = odd_run(sym, ts, d, e, true, &sd), *te = odd_run(sym, ts, d, e, false, &se);
+	ck_assert_str_eq(td, te);
+	ck_assert_uint_gt(strlen(td), 3000); /* dozens of trades */
+	ck_assert_uint_eq(sd.rows_skipped, se.rows_skipped);
+	ck_assert_uint_ge(sd.rows_skipped, 50);
+	ck_assert_uint_eq(sd.bars, se.bars);
+	ck_assert_uint_eq(sd.bars + sd.rows_skipped, ODD_ROWS);
+	g_free(td);
+	g_free(te);
+	for (int f = 0; f < 5; f++) {
+		g_free(d[f]);
+		g_free(e[f]);
+	}
+	g_free(sym);
+	g_free(ts);
+}
+END_TEST
+
+/* ---- results pinned to a digest ---- */
+
+/*
+ * A market the fixture's is too small for: 8 symbols of one-minute bars, 16 hours a day with
+ * nights and a weekend without bars, an opening gap each day, symbol 7 trading every third
+ * minute only (so the symbols do not step together), from two sources (doubles and *_e8).
+ * Prices are whole cents from an integer walk: no libm, the same inputs everywhere.
+ */
+#define PIN_SYM 8
+#define PIN_MINUTES 9000
+#define PIN_DAY_MINUTES 960
+
+typedef struct pin_market {
+	size_t n[2];                 /* rows of each source */
+	uint32_t *sym[2];
+	paper_ts *ts[2];
+	double *d[5];                /* source 0: symbols 0-3, doubles */
+	int64_t *e[5];               /* source 1: symbols 4-7, 1e-8 */
+	paper_signal *sig[2];        /* two signal inputs */
+	size_t n_sig[2];
+} pin_market;
+
+static const char *const pin_names[PIN_SYM] = { "P0", "P1", "P2", "P3", "P4", "P5", "P6", "P7" };
+
+static int64_t pin_rand(int64_t n)
+{
+	return (int64_t)(uniform() * (double)n);
+}
+
+static paper_ts pin_minute_ts(int i)
+{
+	int day = i / PIN_DAY_MINUTES;
+	return T0 + (paper_ts)(day + (day >= 3 ? 2 : 0)) * 24 * HOUR_US +
+	       (paper_ts)(i % PIN_DAY_MINUTES) * MIN_US;
+}
+
+/* One bar of symbol k at minute i, in cents: open, high, low, close, volume. */
+static void pin_bar(int64_t *px, int i, int64_t v[5])
+{
+	if (i % PIN_DAY_MINUTES == 0)
+		*px += pin_rand(801) - 400;
+	*px += pin_rand(41) - 20;
+	if (*px < 500)
+		*px = 500;
+	int64_t o = *px, c = o + pin_rand(61) - 30;
+	v[0] = o;
+	v[3] = c;
+	v[1] = (o > c ? o : c) + pin_rand(15);
+	v[2] = (o < c ? o : c) - pin_rand(15);
+	v[4] = 100 + pin_rand(5000);
+	*px = c;
+}
+
+static void pin_signal(pin_market *m, int k, int i, const int64_t v[5])
+{
+	int src = k % 2;
+	paper_signal *s = &m->sig[src][m->n_sig[src]++];
+	*s = (paper_signal)PAPER_SIGNAL_INIT;
+	s->symbol = pin_names[k];
+	s->direction = pin_rand(2) ? PAPER_LONG : PAPER_SHORT;
+	s->confidence = 0.6 + (double)pin_rand(40) / 100.0;
+	/* Inside the bar, or exactly on a bar's time (acts after the bars stamped then). */
+	s->ts = pin_minute_ts(i) + (i % 3 == 0 ? 0 : 30 * PAPER_TS_PER_SECOND);
+	if (i % 4 == 0) {
+		double sign = s->direction == PAPER_LONG ? 1 : -1;
+		s->take_profit = (double)(v[3] + (int64_t)sign * 90) / 100.0;
+		s->stop_loss = (double)(v[3] - (int64_t)sign * 60) / 100.0;
+	}
+}
+
+static pin_market *pin_market_new(void)
+{
+	pin_market *m = g_new0(pin_market, 1);
+	size_t cap = (size_t)PIN_MINUTES * 4;
+	for (int j = 0; j < 2; j++) {
+		m->sym[j] = g_new(uint32_t, cap);
+		m->ts[j] = g_new(paper_ts, cap);
+		m->sig[j] = g_new(paper_signal, cap);
+	}
+	for (int c = 0; c < 5; c++) {
+		m->d[c] = g_new(double, cap);
+		m->e[c] = g_new(int64_t, cap);
+	}
+	int64_t px[PIN_SYM];
+	for (int k = 0; k < PIN_SYM; k++)
+		px[k] = 4000 + 2500 * k;
+	rng_state = 0x2545f4914f6cdd1du;
+	for (int i = 0; i < PIN_MINUTES; i++) {
+		for (int k = 0; k < PIN_SYM; k++) {
+			if (k == 7 && i % 3 != 0)
+				continue;
+			int j = k / 4;
+			size_t r = m->n[j]++;
+			int64_t v[5];
+			pin_bar(&px[k], i, v);
+			m->sym[j][r] = (uint32_t)(k % 4);
+			m->ts[j][r] = pin_minute_ts(i);
+			for (int c = 0; c < 5; c++) {
+				if (j == 0)
+					m->d[c][r] = (double)v[c] / 100.0;
+				else
+					m->e[c][r] = v[c] * 1000000;
+			}
+			if ((i + 5 * k) % 23 == 0)
+				pin_signal(m, k, i, v);
+		}
+	}
+	return m;
+}
+
+static void pin_market_free(pin_market *m)
+{
+	for (int j = 0; j < 2; j++) {
+		g_free(m->sym[j]);
+		g_free(m->ts[j]);
+		g_free(m->sig[j]);
+	}
+	for (int c = 0; c < 5; c++) {
+		g_free(m->d[c]);
+		g_free(m->e[c]);
+	}
+	g_free(m);
+}
+
+static void pin_add_inputs(paper_replay *r, const pin_market *m)
+{
+	for (int j = 0; j < 2; j++) {
+		paper_bar_columns c = PAPER_BAR_COLUMNS_INIT;
+		c.n_rows = m->n[j];
+		c.symbols = pin_names + 4 * j;
+		c.n_symbols = 4;
+		c.symbol = m->sym[j];
+		c.ts = m->ts[j];
+		if (j == 0) {
+			c.open = m->d[0], c.high = m->d[1], c.low = m->d[2], c.close = m->d[3];
+			c.volume = m->d[4];
+		} else {
+			c.open_e8 = m->e[0], c.high_e8 = m->e[1], c.low_e8 = m->e[2];
+			c.close_e8 = m->e[3], c.volume_e8 = m->e[4];
+		}
+		ck_ok(paper_replay_add_bar_columns(r, &c));
+		ck_ok(paper_replay_add_signals(r, m->sig[j], m->n_sig[j]));
+	}
+}
+
+typedef struct pin_digest {
+	GChecksum *sum;
+	uint64_t events, halts, snapshots;
+} pin_digest;
+
+static void pin_event(const paper_event *e, void *payload)
+{
+	pin_digest *d = payload;
+	char *line = g_strdup_printf("%" G_GUINT64_FORMAT " %s %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT
+				     " %s %d %.17g %.17g %.17g %d %.17g\n", e->seq,
+				     paper_event_type_str(e->type), e->ts, e->order_id,
+				     e->symbol ? e->symbol : "-", (int)e->side, e->qty, e->price,
+				     e->fee, e->reason, e->equity);
+	g_checksum_update(d->sum, (const guchar *)line, -1);
+	g_free(line);
+	d->events++;
+	d->halts += e->type == PAPER_EVENT_HALT;
+	d->snapshots += e->type == PAPER_EVENT_SNAPSHOT;
+}
+
+static void pin_progress(const paper_replay_progress *p, void *payload)
+{
+	char *line = g_strdup_printf("progress %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %"
+				     G_GINT64_FORMAT "\n", p->rows, p->rows_total, p->ts);
+	g_checksum_update(((pin_digest *)payload)->sum, (const guchar *)line, -1);
+	g_free(line);
+}
+
+static void pin_days(const paper_replay *r, GChecksum *sum)
+{
+	for (size_t i = 0; i < paper_replay_day_count(r); i++) {
+		paper_day_info d = PAPER_DAY_INFO_INIT;
+		ck_ok(paper_replay_day_at(r, i, &d));
+		char *line = g_strdup_printf("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+					     " %" G_GINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+					     " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+					     "\n", d.day, d.start_equity_e8, d.end_equity_e8, d.fees_e8,
+					     d.trades, d.bars, d.signals, d.entries, d.open_positions);
+		g_checksum_update(sum, (const guchar *)line, -1);
+		g_free(line);
+	}
+}
+
+/* The summary up to its metrics: those are statistics in doubles from libm, which may differ
+ * in the last bit between platforms; everything before them comes from fixed point. */
+static void pin_summary(const paper_replay *r, GChecksum *sum)
+{
+	char *json = NULL;
+	ck_ok(paper_replay_summary_json(r, 0, &json));
+	const char *end = strstr(json, ",\"metrics\":");
+	ck_assert(end != NULL);
+	g_checksum_update(sum, (const guchar *)json, end - json);
+	paper_string_free(json);
+}
+
+/*
+ * Replay the pinned market with settings (key, value, ... NULL) and return the SHA-256 of
+ * every result: the event stream (orders, fills, trades, equity snapshots, halts) with the
+ * progress reports among them, the trades CSV, the day rows and the summary. steps > 1 runs it in that many paper_replay_run_until()
+ * calls first.
+ */
+static char *pin_run(const pin_market *m, int steps, const char *const *settings, pin_digest *d)
+{
+	paper_config *cfg = NULL;
+	ck_ok(paper_config_new(&cfg));
+	for (size_t i = 0; settings[i]; i += 2)
+		ck_ok(paper_config_set(cfg, settings[i], settings[i + 1]));
+	paper_broker *b = tu_broker(cfg);
+	*d = (pin_digest){ .sum = g_checksum_new(G_CHECKSUM_SHA256) };
+	ck_ok(paper_broker_set_event_callback(b, pin_event, d));
+	char *dir = tmp_dir(), *trades = g_build_filename(dir, "trades.csv", NULL);
+	paper_replay_options o = PAPER_REPLAY_OPTIONS_INIT;
+	o.trades_path = trades;
+	o.daily = true;
+	o.progress = pin_progress;
+	o.progress_payload = d;
+	o.progress_every = 997;
+	paper_replay *r = replay_on(b, &o);
+	pin_add_inputs(r, m);
+	paper_ts span = pin_minute_ts(PIN_MINUTES) - T0;
+	for (int i = 1; i < steps; i++) /* odd times: inside bars, between signals */
+		ck_ok(paper_replay_run_until(r, T0 + span / steps * i + 17 * PAPER_TS_PER_SECOND));
+	ck_ok(paper_replay_run(r));
+	char *csv = read_file(trades);
+	g_checksum_update(d->sum, (const guchar *)csv, -1);
+	pin_days(r, d->sum);
+	pin_summary(r, d->sum);
+	char *hex = g_strdup(g_checksum_get_string(d->sum));
+	g_checksum_free(d->sum);
+	g_free(csv);
+	g_unlink(trades);
+	g_free(trades);
+	rm_tree(dir);
+	paper_replay_free(r);
+	paper_broker_free(b);
+	return hex;
+}
+
+/*
+ * The replay's results, to the last bit, as committed: a change that moves any fill, trade,
+ * equity snapshot, halt or counter fails here. Update the digests only for an intended change
+ * of behaviour, and say so in the commit.
+ */
+START_TEST(results_are_pinned)
+{
+	static const char *const plain[] = { "session.max_hold_minutes", "90", NULL };
+	static const char *const busy[] = {
+		"account.starting_cash", "20000", "limits.max_open_positions", "3",
+		"limits.daily_loss_limit", "0.02", "session.trailing_pct", "0.8",
+		"engine.intrabar", "optimistic", "costs.seed", "11", NULL };
+	static const struct {
+		const char *const *settings;
+		const char *digest;
+	} runs[] = {
+		{ plain, "29e945b1b8f17f6337cceb880c7cb18bdf3aa11928dffaf12209e0295c140458" },
+		{ busy, "9615b2965e70445f167d3f549744779d3d1ccf19ce890b85df88e41350f9c67c" },
+	};
+	pin_market *m = pin_market_new();
+	for (size_t i = 0; i < G_N_ELEMENTS(runs); i++) {
+		pin_digest d;
+		char *whole = pin_run(m, 1, runs[i].settings, &d);
+		ck_assert_msg(strcmp(whole, runs[i].digest) == 0, "run %zu: digest %s, pinned %s", i,
+			      whole, runs[i].digest);
+		ck_assert_uint_gt(d.events, 4000);
+		ck_assert_uint_gt(d.snapshots, 5); /* a day's start each */
+		if (runs[i].settings == busy)
+			ck_assert_uint_gt(d.halts, 0);
+		char *stepped = pin_run(m, 7, runs[i].settings, &d);
+		ck_assert_str_eq(stepped, whole);
+		g_free(whole);
+		g_free(stepped);
+	}
+	pin_market_free(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *su = suite_create("replay");
 	TCase *tc = tcase_create("replay");
 	tcase_add_test(tc, every_input_gives_the_same_trades);
 	tcase_add_test(tc, same_seed_same_bytes);
+	tcase_add_test(tc, signal_array_in_any_order);
 	tcase_add_test(tc, signal_acts_on_the_first_bar_after_it);
 	tcase_add_test(tc, signals_after_the_data_are_counted);
 	tcase_add_test(tc, whitelist_and_max_positions_hold);
@@ -1045,6 +1463,8 @@ int main(void)
 	tcase_add_test(tc, walk_forward_days_chain);
 	tcase_add_test(tc, progress_is_reported);
 	tcase_add_test(tc, replay_through_a_ledger);
+	tcase_add_test(tc, results_are_pinned);
+	tcase_add_test(tc, double_columns_at_any_size_as_e8);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("bad input");
 	tcase_add_test(tc, bad_bar_rows_name_file_line_field);

@@ -38,4 +38,4 @@ cycle 2025-11-01T12:03:00Z
 "$paper" history --ledger crypto.db
 # The go-live criteria are the account's readiness.* settings (paper.ini): 20 trades, 55 %,
 # Sharpe 1.5, 10 % drawdown, no errors, 14 days.
-"$paper" report --ledger crypto.db --html dashboard.html --refresh 60
+"$paper" report --ledger crypto.db --html dashboard.html --refresh 60 --once

@@ -5,7 +5,7 @@
 #   paper_executor.py         one market order per plan row, filled on the next prices
 #   paper_reconciler.py       paper mark: prices from a feed (here marks.csv, on stdin)
 #   paper_broker.py status    paper status
-#   dashboard_trade_monitor   paper report --refresh 60
+#   dashboard_trade_monitor   paper report --refresh 60 (here --once: written once by this script)
 #   paper_state/ files        paper export: orders, fills, trades, positions, pnl_ledger, state.json
 # The plan's take profit, stop loss and max hold are not managed here: the executor below
 # places plain orders into the account (today's paper execute replays a plan over bars,
@@ -40,4 +40,4 @@ marks 2025-09-02T15:30:00Z                       # the reconciler's later prices
 "$paper" status --ledger "$L"
 "$paper" status --ledger "$L" --json > status.json
 "$paper" export --ledger "$L" --dir paper_state
-"$paper" report --ledger "$L" --html dashboard.html --refresh 60
+"$paper" report --ledger "$L" --html dashboard.html --refresh 60 --once

@@ -3,7 +3,7 @@
  *
  * A paper_config holds typed settings addressed by "group.key" names ("limits.max_open_positions").
  * Every key has a documented default and a valid range (paper_config_key_info()). Settings come
- * from the setters, an INI file (paper_config_load_file()) and the environment
+ * from the setters, an INI or YAML file (paper_config_load_file()) and the environment
  * (PAPER_<GROUP>_<KEY>, paper_config_load_env()); call them in the order
  * defaults -> file -> environment to get the precedence environment > file > defaults.
  *
@@ -103,12 +103,14 @@ PAPER_API int paper_config_key_info_get(size_t index, paper_config_key_info *out
 
 /**
  * Load an INI file (groups [account], [limits], [costs], [engine], [connection], [logging],
- * [session], [metrics], [feed]).
+ * [session], [metrics], [feed]) or a YAML file of the same groups and keys: YAML by the
+ * extension .yaml or .yml, else by its content (docs/config.md, "Which loader reads a file").
  * Values it holds override the config's. Every problem (unknown group or key, bad value,
  * any attempt to enable live trading) is recorded as a violation; valid keys are still applied.
+ * `dry_run = true` (which says what libpaper always is) is accepted and changes nothing.
  * @return PAPER_OK if the file had no problem; PAPER_EIO if it cannot be read (nothing changes);
- *         PAPER_EFORMAT if it is not an INI file (nothing changes); PAPER_ECONFIG or
- *         PAPER_ESAFETY if violations were recorded.
+ *         PAPER_EFORMAT if it is not an INI file, or not YAML of a config's shape (nothing
+ *         changes); PAPER_ECONFIG or PAPER_ESAFETY if violations were recorded.
  */
 PAPER_API int paper_config_load_file(paper_config *cfg, const char *path);
 
@@ -116,7 +118,8 @@ PAPER_API int paper_config_load_file(paper_config *cfg, const char *path);
  * Load settings from the process environment: PAPER_<GROUP>_<KEY> in upper case, e.g.
  * PAPER_LIMITS_MAX_OPEN_POSITIONS=3. Variables whose first word after PAPER_ names no group
  * are not config (PAPER_LEDGER is the command's), except spellings of "go live" (PAPER_LIVE,
- * PAPER_MODE, PAPER_DRY_RUN, PAPER_TRADING_MODE, ...), which are violations.
+ * PAPER_MODE, PAPER_DRY_RUN=false, PAPER_TRADING_MODE, ...), which are violations
+ * (PAPER_DRY_RUN=true is accepted and changes nothing).
  * Not thread-safe against concurrent setenv(). Returns as paper_config_load_file().
  */
 PAPER_API int paper_config_load_env(paper_config *cfg);

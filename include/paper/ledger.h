@@ -230,26 +230,35 @@ typedef struct paper_decision {
 	char reasoning[256];       /**< free text, truncated to fit; no control characters */
 	paper_decision_status status;
 	uint64_t order_id;         /**< the entry order, when executed */
+	/* Version 2 (libpaper 1.1): */
+	double risk;               /**< [0, 1]: fraction sizing scales by 1 - 0.5 x risk (0: none) */
+	double current_price;      /**< the price the decision was made at, 0 = none: the entry is
+				    *   sized at it and the slippage measured from it; it is never a
+				    *   fill price (the entry fills on the next price seen) */
 } paper_decision;
 
-#define PAPER_DECISION_VERSION 1
+/* Version 2 adds risk and current_price. Version 1 structs (without them) are still accepted:
+   paper_ledger_decision_add() takes their risk and current_price as 0, and
+   paper_ledger_decisions_pending() fills an array of them (its stride is theirs). */
+#define PAPER_DECISION_VERSION 2
 #define PAPER_DECISION_INIT { .version = PAPER_DECISION_VERSION }
 
 /**
  * Add a pending decision for an account. created_ts 0 means now; reasoning is cut to fit
  * (never inside a UTF-8 character).
  * @param id_out may be NULL.
- * @return PAPER_OK; PAPER_EINVAL (bad symbol, side or confidence; reasoning holding a control
- *         character — LF and TAB included — or bytes that are not UTF-8); PAPER_EPRICE (a negative or
- *         non-finite target); PAPER_ENOTFOUND (no such account); PAPER_EVERSION; PAPER_ESTATE
- *         (read-only ledger); PAPER_EIO.
+ * @return PAPER_OK; PAPER_EINVAL (bad symbol, side, confidence or risk; reasoning holding a
+ *         control character — LF and TAB included — or bytes that are not UTF-8); PAPER_EPRICE
+ *         (a negative or non-finite target or current_price); PAPER_ENOTFOUND (no such
+ *         account); PAPER_EVERSION; PAPER_ESTATE (read-only ledger); PAPER_EIO.
  */
 PAPER_API int paper_ledger_decision_add(paper_ledger *l, const char *account,
 					const paper_decision *d, int64_t *id_out);
 
 /**
  * The oldest pending decisions of an account (by created_ts, then id), at most cap, into
- * out[0..*count). Each out[i].version must be PAPER_DECISION_VERSION. Any program may write
+ * out[0..*count). Each out[i].version must be the same, 1 or PAPER_DECISION_VERSION (an array
+ * of version 1 structs is filled as one, without risk and current_price). Any program may write
  * the inbox: a row that cannot be taken (a symbol that is not a valid symbol of at most 31
  * bytes, with a NUL, a bad side or confidence) is not returned but marked rejected, its
  * outcome saying why, so it never holds up the rows after it (a read-only ledger just skips
@@ -277,6 +286,64 @@ PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
 PAPER_API int paper_ledger_decision_mark_outcome(paper_ledger *l, int64_t id,
 						 paper_decision_status status, uint64_t order_id,
 						 const char *outcome);
+
+/** How many of an account's decisions have each status (paper_ledger_decision_counts()). */
+typedef struct paper_decision_counts {
+	unsigned int version;      /**< PAPER_DECISION_COUNTS_VERSION */
+	uint64_t pending;          /**< waiting (rows the reader cannot take count as rejected) */
+	uint64_t executed;
+	uint64_t skipped;          /**< not acted on: low confidence, a position already open, ... */
+	uint64_t rejected;         /**< refused: a symbol not allowed, targets on the wrong side,
+				    *   the broker's limits, a row that cannot be read */
+} paper_decision_counts;
+
+#define PAPER_DECISION_COUNTS_VERSION 1
+#define PAPER_DECISION_COUNTS_INIT { .version = PAPER_DECISION_COUNTS_VERSION }
+
+/**
+ * Count an account's decisions by status. Rejected decisions are refusals as much as rejected
+ * orders are: the dashboard and `paper status` count them with the account's errors.
+ * @param out receives the counts; its version must be set.
+ * @return PAPER_OK, PAPER_ENOTFOUND (no such account), PAPER_EVERSION, PAPER_EINVAL,
+ *         PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_decision_counts(paper_ledger *l, const char *account,
+					   paper_decision_counts *out);
+
+/** Called by paper_ledger_decision_outcomes() for each outcome; outcome is valid during the
+ *  call only ("" for decisions marked without one). */
+typedef void (*paper_decision_outcome_cb)(const char *outcome, uint64_t count, void *payload);
+
+/**
+ * The outcomes (reasons) of an account's decisions of one status, each with how many carry
+ * it: the most frequent first, equal counts in byte order of the text. For the reasons of
+ * refusals: status PAPER_DECISION_REJECTED (or SKIPPED).
+ * @param cb called once per distinct outcome.
+ * @return PAPER_OK, PAPER_ENOTFOUND, PAPER_EINVAL (a NULL argument or a bad status),
+ *         PAPER_ENOMEM, PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_decision_outcomes(paper_ledger *l, const char *account,
+					     paper_decision_status status,
+					     paper_decision_outcome_cb cb, void *payload);
+
+/**
+ * The orders an account placed with a signal id (paper_order_request.signal_id), oldest
+ * first, from the ledger's orders table: every order it ever accepted, open or closed, however
+ * long ago. What a program needs to place something once only, across restarts: look its
+ * signal id up before submitting (paper execute does, for the rows of a plan). Orders refused
+ * when submitted have no id and are not listed.
+ * @param signal_id 1 to PAPER_ID_MAX bytes.
+ * @param ids receives up to cap order ids (may be NULL when cap is 0).
+ * @param count receives how many orders have the signal id (may be more than cap).
+ * @return PAPER_OK (count 0 when none); PAPER_ENOTFOUND (no such account); PAPER_EINVAL;
+ *         PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_signal_orders(paper_ledger *l, const char *account,
+					 const char *signal_id, uint64_t *ids, size_t cap,
+					 size_t *count);
 
 /** One finding of paper_ledger_check(). Strings are valid during the callback only. */
 typedef struct paper_check_item {

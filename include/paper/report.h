@@ -21,6 +21,7 @@
 #include "config.h"
 #include "drift.h"
 #include "feed.h"
+#include "ledger.h"
 #include "metrics.h"
 
 PAPER_BEGIN_DECLS
@@ -43,17 +44,24 @@ typedef struct paper_report_options {
 	double min_win_rate;       /**< win rate at least this fraction (default 0.55) */
 	double min_sharpe;         /**< Sharpe ratio at least (default 1.5) */
 	double max_drawdown;       /**< max drawdown at most this fraction, positive (default 0.10) */
-	uint32_t max_errors;       /**< rejected orders and halts at most (default 0: "no errors") */
+	uint32_t max_errors;       /**< errors at most (default 0: "no errors"): rejected
+				        orders, and with a ledger (version 3) rejected decisions */
+	/* Version 3 (libpaper 1.1): */
+	paper_ledger *ledger;      /**< the ledger the account is kept in, or NULL: its inbox's
+				        rejected decisions count as errors and are listed with
+				        their reasons (paper_ledger_decision_outcomes()) */
 } paper_report_options;
 
 /* Version 2 (libpaper 1.1): the same fields; recent_trades 0 is every trade and
    periods_per_year 0 is from the account or the data, both the defaults. Version 1 is still
-   accepted, with its defaults 50 and 252. */
-#define PAPER_REPORT_OPTIONS_VERSION 2
+   accepted, with its defaults 50 and 252. Version 3 adds ledger; versions 1 and 2 (without
+   it) are still accepted. */
+#define PAPER_REPORT_OPTIONS_VERSION 3
 #define PAPER_REPORT_OPTIONS_INIT                                                            \
 	{ .version = PAPER_REPORT_OPTIONS_VERSION, .title = NULL, .refresh_seconds = 0,        \
 	  .recent_fills = 20, .recent_trades = 0, .periods_per_year = 0.0, .min_trades = 20,   \
-	  .min_win_rate = 0.55, .min_sharpe = 1.5, .max_drawdown = 0.10, .max_errors = 0 }
+	  .min_win_rate = 0.55, .min_sharpe = 1.5, .max_drawdown = 0.10, .max_errors = 0,      \
+	  .ledger = NULL }
 
 /**
  * Render the dashboard of a broker's account.
@@ -61,7 +69,8 @@ typedef struct paper_report_options {
  * @param len_out if not NULL, receives its length.
  * @param b the broker (paper_ledger_load_broker() gives one for a stored account).
  * @param opts NULL for the defaults.
- * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ENOMEM.
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ENOMEM; with a ledger, its errors
+ *         reading the inbox (PAPER_ENOTFOUND: the account is not in it; PAPER_EIO).
  */
 PAPER_API int paper_report_html(char **out, size_t *len_out, const paper_broker *b,
 				const paper_report_options *opts);

@@ -44,13 +44,19 @@ typedef struct paper_signal {
 	const char *signal_id;       /**< optional id (<= PAPER_ID_MAX bytes); an id enters once;
 				      *   UTF-8 without control characters, as every tag */
 	const char *strategy;        /**< optional tag (<= PAPER_TAG_MAX bytes) */
+	/* Version 2 (libpaper 1.1): */
+	double ref_price;            /**< the price the entry is sized at (the decision's own,
+				      *   as a decision's current_price); 0: the latest price. Only
+				      *   sizing: the entry still waits for the symbol's data and
+				      *   fills on its next price, never at this one */
 } paper_signal;
 
-#define PAPER_SIGNAL_VERSION 1
+/* Version 2 adds ref_price; version 1 signals (without it) are still accepted. */
+#define PAPER_SIGNAL_VERSION 2
 #define PAPER_SIGNAL_INIT                                                                  \
 	{ .version = PAPER_SIGNAL_VERSION, .symbol = NULL, .direction = PAPER_LONG,          \
 	  .confidence = -1.0, .risk = 0.0, .take_profit = 0.0, .stop_loss = 0.0, .ts = 0,    \
-	  .signal_id = NULL, .strategy = NULL }
+	  .signal_id = NULL, .strategy = NULL, .ref_price = 0.0 }
 
 /**
  * An explicit trade intent (a row of a trade plan): the size and the exit levels are given,
@@ -158,11 +164,13 @@ PAPER_API int paper_session_should_trade(const paper_session *s, const paper_sig
 
 /**
  * The quantity an entry for this signal would have now (session.sizing, rounded down to the
- * symbol's lot), priced at the symbol's latest close (bars) or ask / bid (quotes).
+ * symbol's lot), priced at the signal's ref_price when it has one, else at the symbol's latest
+ * close (bars) or ask / bid (quotes).
  * @param s the session.
  * @param sig the signal.
  * @param qty_out receives the quantity; 0 when it rounds down to nothing.
- * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ENODATA (no price for the symbol yet).
+ * @return PAPER_OK, PAPER_EINVAL, PAPER_EVERSION, PAPER_ENODATA (no price for the symbol yet,
+ *         also with a ref_price: the entry could not be placed).
  */
 PAPER_API int paper_session_size(const paper_session *s, const paper_signal *sig,
 				 double *qty_out);

@@ -6,6 +6,7 @@
 #ifndef PAPER_PRIV_FIXED_H
 #define PAPER_PRIV_FIXED_H
 
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,6 +44,25 @@ static inline int64_t fx_round(double x)
 	else if (f <= -0.5)
 		t--;
 	return t;
+}
+
+/*
+ * fx_round(x) without a branch, for loops over many values: x plus the largest double below
+ * one half, signed like x, truncated. A fraction of one half or more carries the sum to the
+ * next integer (the shortfall, 2^-54, is at most a quarter of the last place of a sum >= 1,
+ * and from below 1 the sum 1 - 2^-54 is a tie that goes to the even 1.0); a smaller fraction
+ * is at least one last place of x below one half, which keeps the sum more than half a last
+ * place below the next integer, so rounding does not carry it there. tests/test-fixed.c checks
+ * it against fx_round() at the halves of every binade and their neighbours. A sum evaluated
+ * wider (x87) would break the argument: fx_round() there.
+ */
+static inline int64_t fx_round_nb(double x)
+{
+#if FLT_EVAL_METHOD == 0
+	return (int64_t)(x + copysign(0x1.fffffffffffffp-2, x));
+#else
+	return fx_round(x);
+#endif
 }
 
 /* *out is always written (0 when x is refused), so no caller reads an unset value. */

@@ -33,6 +33,14 @@ static void grow(ring *r)
 	r->head = 0;
 }
 
+/* (head + i) mod alloc for i < alloc, without a division: a fill or a trade pushes on every
+ * order, and a division costs as much as the rest of the push. */
+static size_t wrap(const ring *r, size_t i)
+{
+	size_t k = r->head + i;
+	return k >= r->alloc ? k - r->alloc : k;
+}
+
 void *ring_push(ring *r)
 {
 	if (r->len == r->alloc && (r->cap == 0 || r->alloc < r->cap))
@@ -40,9 +48,9 @@ void *ring_push(ring *r)
 	size_t slot;
 	if (r->len == r->alloc) { /* full and bounded: overwrite the oldest */
 		slot = r->head;
-		r->head = (r->head + 1) % r->alloc;
+		r->head = wrap(r, 1);
 	} else {
-		slot = (r->head + r->len) % r->alloc;
+		slot = wrap(r, r->len);
 		r->len++;
 	}
 	return r->data + slot * r->elem;
@@ -52,5 +60,5 @@ void *ring_at(const ring *r, size_t i)
 {
 	if (i >= r->len)
 		return NULL;
-	return r->data + ((r->head + i) % r->alloc) * r->elem;
+	return r->data + wrap(r, i) * r->elem;
 }

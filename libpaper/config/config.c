@@ -56,7 +56,7 @@ static const keydef keys[K__COUNT] = {
 	    "largest quantity of one order"),
 	NUM("limits.max_order_notional", PAPER_CONFIG_DOUBLE, "1000000", 0.01, 1e10,
 	    "largest notional (qty x price) of one order"),
-	NUM("limits.max_position_fraction", PAPER_CONFIG_DOUBLE, "0.2", 0.0001, 100.0,
+	NUM("limits.max_position_fraction", PAPER_CONFIG_DOUBLE, "1", 0.0001, 100.0,
 	    "largest position value as a fraction of equity (above 1 needs margin)"),
 	STR("limits.allowed_symbols", "", NULL, "comma-separated whitelist; empty allows every symbol"),
 	NUM("limits.min_confidence", PAPER_CONFIG_DOUBLE, "0.6", 0.0, 1.0,
@@ -502,6 +502,8 @@ static int no_such_key(const char *key)
 
 static int unknown_key(const char *key, const char *value)
 {
+	if (paper__safety_is_affirmation(key, value))
+		return PAPER_OK; /* dry_run = true: what libpaper always is; nothing to change */
 	if (key == NULL || !paper__safety_unknown_is_live(key, value))
 		return no_such_key(key);
 	char *k = paper__text_shown(key, PAPER_TEXT_SHOWN_MAX);

@@ -1,71 +1,16 @@
 /*
  * Loading a config from an INI file (GLib key file) and from PAPER_<GROUP>_<KEY> environment
- * variables. Loaders never stop at the first problem: every one is recorded as a violation
- * for paper_config_validate(), and the valid keys are applied.
+ * variables; a YAML file is handed to config_yaml.c. Loaders never stop at the first problem:
+ * every one is recorded as a violation for paper_config_validate(), and the valid keys are
+ * applied.
  */
 #include <string.h>
 
 #include "config/config_load.h"
 #include "base/error.h"
 #include "base/readfile.h"
+#include "config/config_yaml.h"
 #include "config/safety.h"
-
-static int summarize(paper_config *cfg, guint before, const char *source)
-{
-	guint added = cfg->pending->len - before;
-	int code = PAPER_OK;
-
-	for (guint i = before; i < cfg->pending->len; i++) {
-		const cfg_violation *v = cfg->pending->pdata[i];
-		code = (v->code == PAPER_ESAFETY || code == PAPER_ESAFETY) ? PAPER_ESAFETY : PAPER_ECONFIG;
-	}
-	if (added == 0)
-		return PAPER_OK;
-	const cfg_violation *first = cfg->pending->pdata[before];
-	return paper__error(code, "%s: %u problem%s, first: %s = '%s': %s", source, added,
-			    added == 1 ? "" : "s", first->key, first->value, first->reason);
-}
-
-/*
- * Apply "name = text" from a source; record whatever is wrong with it. A key with a locale
- * (`live[en]`, which GKeyFile would otherwise hide) is no setting; it is judged as a spelling
- * of "go live" by the name before its '['.
- */
-static void apply_one(paper_config *cfg, const char *name, const char *text)
-{
-	int k = paper__config_key_index(name);
-
-	if (k >= 0) {
-		paper__config_set_text(cfg, k, text, name);
-		return;
-	}
-	if (paper__config_is_instrument_key(name)) {
-		const char *why = NULL;
-		if (paper__config_instrument_set(cfg, name, text, &why) != PAPER_OK)
-			paper__config_add_pending(cfg, PAPER_ECONFIG, name, text, why);
-		return;
-	}
-	const char *bracket = strchr(name, '[');
-	char *base = g_strndup(name, bracket ? (gsize)(bracket - name) : strlen(name));
-	if (paper__safety_unknown_is_live(base, text))
-		paper__config_add_pending(cfg, PAPER_ESAFETY, name, text, PAPER__SAFETY_NOT_A_SETTING);
-	else
-		paper__config_add_pending(cfg, PAPER_ECONFIG, name, text,
-					  bracket ? "unknown key (settings have no locale variants)"
-						  : "unknown key");
-	g_free(base);
-}
-
-/* INI groups are spelled exactly, in lower case; [instrument.SYMBOL] keeps the symbol's case. */
-static bool group_exact(const char *g)
-{
-	if (g_str_has_prefix(g, "instrument.") && g[strlen("instrument.")] != '\0')
-		return true;
-	for (const char *p = g; *p; p++)
-		if (g_ascii_isupper(*p))
-			return false;
-	return paper__config_group_known(g, strlen(g));
-}
 
 static void load_group(paper_config *cfg, GKeyFile *kf, const char *group)
 {
@@ -80,7 +25,7 @@ static void load_group(paper_config *cfg, GKeyFile *kf, const char *group)
 			paper__config_add_pending(cfg, PAPER_ECONFIG, full, "", err->message);
 			g_error_free(err);
 		} else {
-			apply_one(cfg, full, text);
+			paper__config_apply(cfg, full, text);
 		}
 		g_free(text);
 		g_free(full);
@@ -103,6 +48,11 @@ PAPER_API int paper_config_load_file(paper_config *cfg, const char *path)
 		g_free(data);
 		return paper__error(PAPER_EFORMAT, "config file '%s' is not UTF-8 text", path);
 	}
+	if (paper__config_is_yaml(path, data, len)) {
+		int rc = paper__config_load_yaml(cfg, path, data, len);
+		g_free(data);
+		return rc;
+	}
 	GKeyFile *kf = g_key_file_new();
 	/* Translations kept: otherwise `key[de] = ...` lines vanish from the keys listed, and a
 	 * file could hold settings no check ever sees. */
@@ -120,22 +70,15 @@ PAPER_API int paper_config_load_file(paper_config *cfg, const char *path)
 	gsize ngroups = 0;
 	gchar **groups = g_key_file_get_groups(kf, &ngroups);
 	for (gsize g = 0; g < ngroups; g++) {
-		if (group_exact(groups[g])) {
+		if (paper__config_group_exact(groups[g]))
 			load_group(cfg, kf, groups[g]);
-		} else {
-			bool live = paper__safety_key_is_live(groups[g]);
-			gchar *key = g_strdup_printf("[%s]", groups[g]);
-			paper__config_add_pending(cfg, live ? PAPER_ESAFETY : PAPER_ECONFIG, key, "",
-						  live ? "not a group: libpaper is paper only and "
-							 "cannot be switched to live trading"
-						       : "unknown group");
-			g_free(key);
-		}
+		else
+			paper__config_refuse_group(cfg, groups[g]);
 	}
 	g_strfreev(groups);
 	g_key_file_free(kf);
 	char *src = g_strdup_printf("config file '%s'", path);
-	int rc = summarize(cfg, before, src);
+	int rc = paper__config_summarize(cfg, before, src);
 	g_free(src);
 	return rc;
 }
@@ -161,8 +104,9 @@ static void env_one(paper_config *cfg, const char *entry)
 		gchar *lower = g_ascii_strdown(rest, -1);
 		if (us && paper__config_group_known(rest, glen)) {
 			lower[glen] = '.';
-			apply_one(cfg, lower, value);
-		} else if (paper__safety_key_is_live(lower)) {
+			paper__config_apply(cfg, lower, value);
+		} else if (paper__safety_key_is_live(lower) &&
+			   !paper__safety_is_affirmation(lower, value)) {
 			/* Not a group: only a mode switch is ours (PAPER_LEDGER=... is not). */
 			paper__config_add_pending(cfg, PAPER_ESAFETY, name, value,
 						  PAPER__SAFETY_NOT_A_SETTING);
@@ -180,7 +124,7 @@ PAPER_API int paper_config_load_envp(paper_config *cfg, const char *const *envp)
 
 	for (size_t i = 0; envp[i]; i++)
 		env_one(cfg, envp[i]);
-	return summarize(cfg, before, "environment");
+	return paper__config_summarize(cfg, before, "environment");
 }
 
 extern char **environ;

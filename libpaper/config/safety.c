@@ -158,6 +158,26 @@ bool paper__safety_value_is_live(const char *value)
 	return live;
 }
 
+bool paper__safety_is_affirmation(const char *key, const char *value)
+{
+	if (key == NULL || value == NULL)
+		return false;
+	const char *dot = strrchr(key, '.');
+	gchar *name = g_ascii_strdown(dot ? dot + 1 : key, -1);
+	g_strdelimit(name, "-", '_');
+	bool dry_run = strcmp(name, "dry_run") == 0 || strcmp(name, "dryrun") == 0;
+	g_free(name);
+	if (!dry_run)
+		return false;
+	static const char *const yes[] = { "true", "yes", "on", "1", NULL };
+	char *v = g_strstrip(g_strdup(value));
+	bool affirmed = false;
+	for (int i = 0; yes[i] && !affirmed; i++)
+		affirmed = g_ascii_strcasecmp(v, yes[i]) == 0;
+	g_free(v);
+	return affirmed;
+}
+
 bool paper__safety_unknown_is_live(const char *key, const char *value)
 {
 	return paper__safety_key_is_live(key) || (value && paper__safety_value_is_live(value));

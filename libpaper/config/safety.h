@@ -21,6 +21,14 @@ bool paper__safety_value_is_live(const char *value);
  */
 bool paper__safety_unknown_is_live(const char *key, const char *value);
 
+/*
+ * True for `dry_run = true` under any of its spellings (dry_run, dryrun, dry-run, dryRun, in
+ * any group or none) with a value that reads as true (true, yes, on, 1): it states exactly what
+ * libpaper guarantees, so it is accepted and changes nothing. Any other value stays a refused
+ * spelling of "go live".
+ */
+bool paper__safety_is_affirmation(const char *key, const char *value);
+
 /* The reason given for every refused spelling of "go live". */
 #define PAPER__SAFETY_NOT_A_SETTING \
 	"not a setting: libpaper is paper only and cannot be switched to live trading"

@@ -5,9 +5,11 @@
 #include "ledger/ledger.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "base/error.h"
+#include "base/fixed.h"
 #include "base/text.h"
 #include "config/config.h"
 #include "ledger/location.h"
@@ -369,13 +371,26 @@ static bool price_ok(double v)
 	return isfinite(v) && v >= 0.0;
 }
 
+/* A version 1 paper_decision is the version 2 one without its last two fields. */
+#define DECISION_V1_SIZE offsetof(paper_decision, risk)
+
+static int decision_version(unsigned int version, const char *what)
+{
+	if (version == 1 || version == PAPER_DECISION_VERSION)
+		return PAPER_OK;
+	return paper__error(PAPER_EVERSION, "%s version %u unsupported (expected 1 or %u)", what,
+			    version, PAPER_DECISION_VERSION);
+}
+
 static int check_decision(const paper_decision *d, paper_decision *copy)
 {
 	PAPER__CHECK_NULL(d, "decision");
-	if (d->version != PAPER_DECISION_VERSION)
-		return paper__error(PAPER_EVERSION, "paper_decision version %u unsupported "
-				    "(expected %u)", d->version, PAPER_DECISION_VERSION);
-	*copy = *d;
+	int vrc = decision_version(d->version, "paper_decision");
+	if (vrc != PAPER_OK)
+		return vrc;
+	memset(copy, 0, sizeof *copy);
+	memcpy(copy, d, d->version == 1 ? DECISION_V1_SIZE : sizeof *copy);
+	copy->version = PAPER_DECISION_VERSION;
 	copy->symbol[PAPER_SYMBOL_MAX] = '\0';
 	/* Free text cut to fit, as documented (never inside a character); the other fields are
 	 * refused when bad. */
@@ -396,6 +411,12 @@ static int check_decision(const paper_decision *d, paper_decision *copy)
 	if (!price_ok(d->take_profit) || !price_ok(d->stop_loss))
 		return paper__error(PAPER_EPRICE, "decision take_profit %g / stop_loss %g must be "
 				    "finite and >= 0 (0 = none)", d->take_profit, d->stop_loss);
+	if (!(copy->risk >= 0.0 && copy->risk <= 1.0))
+		return paper__error(PAPER_EINVAL, "decision risk must be in [0, 1] (got %g)",
+				    copy->risk);
+	if (!price_ok(copy->current_price) || copy->current_price > FX_MAX_DOUBLE)
+		return paper__error(PAPER_EPRICE, "decision current_price %g must be a price >= 0 "
+				    "(0 = none)", copy->current_price);
 	if (copy->created_ts == 0)
 		copy->created_ts = ledger_wall_us();
 	return PAPER_OK;
@@ -479,16 +500,33 @@ PAPER_API int paper_ledger_decisions_pending(paper_ledger *l, const char *accoun
 	PAPER__CHECK_NULL(count, "count");
 	if (cap > 0 && out == NULL)
 		return paper__error(PAPER_EINVAL, "out must not be NULL when cap > 0");
-	for (size_t i = 0; i < cap; i++)
-		if (out[i].version != PAPER_DECISION_VERSION)
-			return paper__error(PAPER_EVERSION, "out[%zu].version %u unsupported "
-					    "(expected %u)", i, out[i].version, PAPER_DECISION_VERSION);
+	/* The array's stride is its structs' size: version 1 ones are shorter. */
+	unsigned int version = cap > 0 ? out[0].version : PAPER_DECISION_VERSION;
+	size_t size = version == 1 ? DECISION_V1_SIZE : sizeof *out;
+	int rc = decision_version(version, "out[0]");
+	for (size_t i = 0; i < cap && rc == PAPER_OK; i++) {
+		unsigned int v;
+		memcpy(&v, (const char *)out + i * size, sizeof v);
+		if (v != version)
+			rc = paper__error(PAPER_EVERSION, "out[%zu].version %u: every struct of the "
+					  "array has the version of out[0] (%u)", i, v, version);
+	}
 	int64_t id;
-	int rc = ledger_connect(l);
+	if (rc == PAPER_OK)
+		rc = ledger_connect(l);
 	if (rc == PAPER_OK)
 		rc = ledger_find_account(l, account, &id);
 	*count = 0;
-	return rc ? rc : fetch_pending(l, account, out, cap, count);
+	if (rc != PAPER_OK || version != 1)
+		return rc ? rc : fetch_pending(l, account, out, cap, count);
+	paper_decision *full = g_new0(paper_decision, cap);
+	rc = fetch_pending(l, account, full, cap, count);
+	for (size_t i = 0; i < *count; i++) {
+		full[i].version = 1;
+		memcpy((char *)out + i * size, &full[i], size);
+	}
+	g_free(full);
+	return rc;
 }
 
 /* Free text for the outcome column: cut to 255 bytes, valid UTF-8, no control characters. */

@@ -125,4 +125,231 @@
 #define LEDGER_BAD_SYMBOL_OUTCOME                                                              \
 	"the symbol is not 1 to 31 bytes of A-Z a-z 0-9 . _ / : ^ = -"
 
+/* ---- schema version 4: the views in people's units (docs/ledger.md, "Views in people's units") ----
+ *
+ * Prices and amounts as decimal numbers, times as time values, enumerations by name, for SQL
+ * written for other paper traders. Each backend passes its forms of a time and a date:
+ * TIME(us) of a column of microseconds since 1970 (SQLite: UTC text 'YYYY-MM-DD HH:MM:SS', as
+ * its datetime() writes, so `>= datetime('now', '-1 day')` compares right; PostgreSQL:
+ * timestamptz, so `>= NOW() - INTERVAL '30 days'` does), DAY(d) of a day number since
+ * 1970-01-01 (SQLite: text 'YYYY-MM-DD'; PostgreSQL: date). Every row keeps the exact
+ * microseconds beside (*_ts). No round() of a DOUBLE PRECISION value (PostgreSQL has none):
+ * amounts are e8 / 1e8, NUMERIC there.
+ */
+#define LEDGER_SQLITE_TIME(us) "strftime('%Y-%m-%d %H:%M:%S', (" us ") / 1000000, 'unixepoch')"
+#define LEDGER_SQLITE_DAY(d) "date((" d ") * 86400, 'unixepoch')"
+#define LEDGER_PG_TIME(us) "to_timestamp((" us ") / 1000000.0)"
+#define LEDGER_PG_DAY(d) "CAST(to_timestamp((" d ") * 86400) AT TIME ZONE 'UTC' AS DATE)"
+
+/* The decision a signal id names ("decision-<id>", as paper run writes it), else NULL. */
+#define LEDGER_DECISION_ID(col)                                                               \
+	"CASE WHEN " col " LIKE 'decision-%' AND length(" col ") BETWEEN 10 AND 27"              \
+	" AND ltrim(substr(" col ", 10), '0123456789') = ''"                                     \
+	" THEN CAST(substr(" col ", 10) AS BIGINT) END"
+
+#define LEDGER_EXIT_NAME(col)                                                                 \
+	"CASE " col " WHEN 1 THEN 'take_profit' WHEN 2 THEN 'stop_loss'"                         \
+	" WHEN 3 THEN 'trailing_stop' WHEN 4 THEN 'time_limit' WHEN 5 THEN 'reverse_signal'"     \
+	" WHEN 6 THEN 'manual' WHEN 7 THEN 'end_of_data' WHEN 8 THEN 'force_exit' END"
+#define LEDGER_TYPE_NAME(col)                                                                 \
+	"CASE " col " WHEN 1 THEN 'market' WHEN 2 THEN 'limit' WHEN 3 THEN 'stop'"               \
+	" WHEN 4 THEN 'stop_limit' END"
+#define LEDGER_TIF_NAME(col)                                                                  \
+	"CASE " col " WHEN 1 THEN 'gtc' WHEN 2 THEN 'day' WHEN 3 THEN 'ioc' WHEN 4 THEN 'fok' END"
+#define LEDGER_STATUS_NAME(col)                                                               \
+	"CASE " col " WHEN 1 THEN 'accepted' WHEN 2 THEN 'partially_filled' WHEN 3 THEN 'filled'" \
+	" WHEN 4 THEN 'cancelled' WHEN 5 THEN 'expired' WHEN 6 THEN 'rejected' END"
+#define LEDGER_REASON_NAME(col)                                                               \
+	"CASE " col " WHEN 0 THEN NULL WHEN 1 THEN 'insufficient_funds'"                         \
+	" WHEN 2 THEN 'short_not_allowed' WHEN 3 THEN 'no_market_data'"                          \
+	" WHEN 4 THEN 'symbol_not_allowed' WHEN 5 THEN 'max_open_positions'"                     \
+	" WHEN 6 THEN 'max_order_qty' WHEN 7 THEN 'max_order_notional'"                          \
+	" WHEN 8 THEN 'max_position_fraction' WHEN 9 THEN 'min_confidence'"                      \
+	" WHEN 10 THEN 'daily_loss_halt' WHEN 11 THEN 'kill_switch' WHEN 12 THEN 'fok_unfillable'" \
+	" WHEN 13 THEN 'ioc_remainder' WHEN 14 THEN 'user_cancel' WHEN 15 THEN 'oco_sibling'"    \
+	" WHEN 16 THEN 'out_of_range' END"
+#define LEDGER_CONFIDENCE(col) "CASE WHEN " col " >= 0 THEN " col " END"
+
+/* One closed round trip per row. pnl_percent: the price move in percent of the entry price,
+ * signed by direction, before costs (seed 003's); the outcome is by net P&L. */
+#define LEDGER_VIEW_TRADES_V(TIME)                                                            \
+	"CREATE VIEW trades_v AS SELECT a.name AS account_name, t.id AS trade_id, t.symbol,"      \
+	" CASE t.direction WHEN 1 THEN 'LONG' ELSE 'SHORT' END AS direction,"                    \
+	" round(t.qty_e8 / 1e8, 8) AS quantity,"                                                  \
+	" " TIME("t.entry_ts") " AS entry_time, " TIME("t.exit_ts") " AS exit_time,"            \
+	" round(t.entry_notional_e8 / 1e8 / NULLIF(t.qty_e8 / 1e8, 0), 8) AS entry_price,"        \
+	" round(t.exit_notional_e8 / 1e8 / NULLIF(t.exit_qty_e8 / 1e8, 0), 8) AS exit_price,"    \
+	" round(t.pnl_e8 / 1e8, 8) AS realized_pnl, round(t.fees_e8 / 1e8, 8) AS fees,"          \
+	" round((t.pnl_e8 - t.fees_e8) / 1e8, 8) AS net_pnl,"                                     \
+	" round((CASE t.direction WHEN 1 THEN 100 ELSE -100 END) * (t.exit_notional_e8 / 1e8"    \
+	" * t.qty_e8 / NULLIF(t.exit_qty_e8 / 1e8 * t.entry_notional_e8, 0) - 1), 8)"            \
+	" AS pnl_percent,"                                                                        \
+	" round((t.pnl_e8 - t.fees_e8) * 100 / NULLIF(t.entry_notional_e8 / 1e8, 0) / 1e8, 8)"   \
+	" AS net_return_pct,"                                                                     \
+	" CASE WHEN t.pnl_e8 > t.fees_e8 THEN 'win' WHEN t.pnl_e8 < t.fees_e8 THEN 'loss'"       \
+	" ELSE 'breakeven' END AS outcome, " LEDGER_EXIT_NAME("t.exit_reason") " AS exit_reason," \
+	" round((t.exit_ts - t.entry_ts) / 60e6, 6) AS hold_minutes, t.strategy, t.signal_id,"   \
+	" " LEDGER_DECISION_ID("t.signal_id") " AS decision_id,"                                 \
+	" " LEDGER_CONFIDENCE("t.confidence") " AS confidence, t.entry_ts, t.exit_ts,"           \
+	" t.account, t.paper FROM trades t JOIN accounts a ON a.id = t.account"
+
+/* One open position per row, valued as open_positions values it. */
+#define LEDGER_VIEW_POSITIONS_V(TIME)                                                         \
+	"CREATE VIEW positions_v AS SELECT p.account_name, p.symbol,"                             \
+	" upper(p.direction) AS direction, p.qty AS quantity, p.avg_price AS entry_price,"        \
+	" p.mark AS current_price, p.market_value AS position_value,"                             \
+	" round(p.basis_e8 / 1e8, 8) AS cost_basis, p.unrealized_pnl,"                           \
+	" round(p.unrealized_pnl * 100 / NULLIF(p.basis_e8 / 1e8, 0), 8) AS unrealized_pnl_pct,"  \
+	" p.realized_pnl, p.fees, " TIME("p.entry_ts") " AS entry_time,"                         \
+	" " TIME("p.marked_ts") " AS marked_time, s.signal_id,"                                  \
+	" " LEDGER_DECISION_ID("s.signal_id") " AS decision_id,"                                 \
+	" " LEDGER_CONFIDENCE("s.confidence") " AS confidence, s.strategy,"                      \
+	" CASE WHEN s.plan_tp_e8 > 0 THEN round(s.plan_tp_e8 / 1e8, 8) END AS take_profit,"      \
+	" CASE WHEN s.plan_sl_e8 > 0 THEN round(s.plan_sl_e8 / 1e8, 8) END AS stop_loss,"        \
+	" CASE WHEN s.plan_max_hold > 0 THEN round(s.plan_max_hold / 60e6, 6) END"               \
+	" AS max_hold_minutes, p.entry_ts, p.marked_ts, p.account, p.paper"                      \
+	" FROM open_positions p JOIN position_state s ON s.account = p.account"                   \
+	" AND s.symbol = p.symbol"
+
+/* Every order, with its fills' slippage and the decision it came from; and the orders refused
+ * at submission (which have no id: order_id 0). */
+#define LEDGER_ORDERS_V_COLS(TIME, o)                                                         \
+	" CASE " o ".side WHEN 1 THEN 'buy' ELSE 'sell' END AS side,"                             \
+	" " LEDGER_TYPE_NAME(o ".type") " AS order_type, " LEDGER_TIF_NAME(o ".tif") " AS tif,"   \
+	" " LEDGER_STATUS_NAME(o ".status") " AS status, " LEDGER_REASON_NAME(o ".reason")       \
+	" AS reason, round(" o ".qty_e8 / 1e8, 8) AS quantity,"                                  \
+	" round(" o ".filled_e8 / 1e8, 8) AS filled_quantity,"                                   \
+	" round(" o ".fill_notional_e8 / 1e8 / NULLIF(" o ".filled_e8 / 1e8, 0), 8)"             \
+	" AS avg_fill_price, CASE WHEN " o ".type IN (2, 4) THEN round(" o ".limit_e8 / 1e8, 8)" \
+	" END AS limit_price, CASE WHEN " o ".type IN (3, 4) THEN round(" o ".stop_e8 / 1e8, 8)" \
+	" END AS stop_price, round(" o ".fees_e8 / 1e8, 8) AS commission,"
+#define LEDGER_VIEW_ORDERS_V(TIME)                                                            \
+	"CREATE VIEW orders_v AS SELECT a.name AS account_name, o.id AS order_id, o.symbol,"    \
+	LEDGER_ORDERS_V_COLS(TIME, "o")                                                           \
+	" round(COALESCE(f.slippage, 0), 8) AS slippage,"                                        \
+	" " TIME("o.submitted_ts") " AS submitted_time, " TIME("o.updated_ts") " AS updated_time," \
+	" " LEDGER_DECISION_ID("o.signal_id") " AS decision_id,"                                 \
+	" CASE WHEN d.current_price > 0 THEN d.current_price END AS decision_price,"            \
+	" o.signal_id, o.strategy, " LEDGER_CONFIDENCE("o.confidence") " AS confidence,"         \
+	" " LEDGER_EXIT_NAME("o.exit_reason") " AS exit_reason, o.submitted_ts, o.updated_ts,"   \
+	" o.account, o.paper FROM (SELECT account, id, symbol, side, type, tif, status, reason,"  \
+	" qty_e8, filled_e8, fill_notional_e8, limit_e8, stop_e8, fees_e8, submitted_ts,"         \
+	" updated_ts, signal_id, strategy, confidence, exit_reason, paper FROM orders"            \
+	" UNION ALL SELECT account, 0, symbol, side, order_type, tif, 6, reason, qty_e8, 0, 0,"   \
+	" limit_e8, stop_e8, 0, ts, ts, signal_id, strategy, confidence, exit_reason, paper"      \
+	" FROM events WHERE type = 2 AND order_id = 0) AS o"                                      \
+	" JOIN accounts a ON a.id = o.account"                                                    \
+	" LEFT JOIN (SELECT account, order_id, sum(abs(price_e8 - ref_price_e8) / 1e8"           \
+	" * qty_e8 / 1e8) AS slippage FROM events WHERE type = 6 GROUP BY account, order_id) f"  \
+	" ON f.account = o.account AND f.order_id = o.id AND o.id > 0"                           \
+	" LEFT JOIN decisions d ON d.id = " LEDGER_DECISION_ID("o.signal_id")                    \
+	" AND d.account = a.name"
+
+/* seed 003's signal_results: closed trades, then open positions (exit columns NULL). */
+#define LEDGER_VIEW_SIGNAL_RESULTS_V                                                          \
+	"CREATE VIEW signal_results_v AS SELECT account_name, trade_id AS id, signal_id, symbol," \
+	" direction, confidence, entry_price, entry_time AS entry_timestamp, exit_price,"        \
+	" exit_time AS exit_timestamp, pnl_percent, outcome, exit_reason,"                       \
+	" entry_time AS created_at, entry_ts, exit_ts FROM trades_v"                              \
+	" UNION ALL SELECT account_name, NULL, signal_id, symbol, direction, confidence,"        \
+	" entry_price, entry_time, NULL, NULL, NULL, NULL, NULL, entry_time, entry_ts, NULL"     \
+	" FROM positions_v"
+
+/*
+ * One row per UTC day with a snapshot or a fill (as pnl_ledger.csv): the day's first and last
+ * snapshot equity, the realized P&L and fees of its fills, the trades it closed, and the
+ * account's way so far from its starting cash and from its highest close.
+ */
+#define LEDGER_VIEW_DAILY_PNL_V(DAY)                                                          \
+	"CREATE VIEW daily_pnl_v AS WITH snap AS (SELECT account, ts / 86400000000 AS day,"      \
+	" min(seq) AS first_seq, max(seq) AS last_seq FROM events WHERE type = 8"                 \
+	" GROUP BY account, ts / 86400000000),"                                                   \
+	" fill AS (SELECT account, ts / 86400000000 AS day, sum(realized_e8) AS realized_e8,"     \
+	" sum(fee_e8) AS fees_e8, count(trade_id) AS trades,"                                     \
+	" sum(CASE WHEN trade_id IS NOT NULL AND pnl_e8 > fees_e8 THEN 1 ELSE 0 END) AS wins,"    \
+	" sum(CASE WHEN trade_id IS NOT NULL AND pnl_e8 < fees_e8 THEN 1 ELSE 0 END) AS losses"   \
+	" FROM events WHERE type = 6 GROUP BY account, ts / 86400000000),"                        \
+	" days AS (SELECT account, day FROM snap UNION SELECT account, day FROM fill),"          \
+	" d AS (SELECT x.account, x.day, s1.equity_e8 AS start_e8, s2.equity_e8 AS end_e8,"       \
+	" COALESCE(f.realized_e8, 0) AS realized_e8, COALESCE(f.fees_e8, 0) AS fees_e8,"          \
+	" COALESCE(f.trades, 0) AS trades, COALESCE(f.wins, 0) AS wins,"                          \
+	" COALESCE(f.losses, 0) AS losses FROM days x"                                            \
+	" LEFT JOIN snap s ON s.account = x.account AND s.day = x.day"                            \
+	" LEFT JOIN events s1 ON s1.id = x.account * 1099511627776 + s.first_seq"                 \
+	" LEFT JOIN events s2 ON s2.id = x.account * 1099511627776 + s.last_seq"                  \
+	" LEFT JOIN fill f ON f.account = x.account AND f.day = x.day),"                          \
+	" w AS (SELECT account, day, start_e8, end_e8, realized_e8, fees_e8, trades, wins, losses," \
+	" max(end_e8) OVER (PARTITION BY account ORDER BY day"                                    \
+	" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS peak_e8 FROM d)"                   \
+	" SELECT a.name AS account_name, " DAY("w.day") " AS date,"                              \
+	" round(w.start_e8 / 1e8, 8) AS start_equity, round(w.end_e8 / 1e8, 8) AS end_equity,"    \
+	" round((w.end_e8 - w.start_e8) / 1e8, 8) AS pnl,"                                        \
+	" round((w.end_e8 - w.start_e8) / 1e8 * 100 / NULLIF(w.start_e8 / 1e8, 0), 8) AS pnl_pct," \
+	" round(w.realized_e8 / 1e8, 8) AS realized_pnl, round(w.fees_e8 / 1e8, 8) AS fees,"      \
+	" round((w.realized_e8 - w.fees_e8) / 1e8, 8) AS realized_pnl_net, w.trades, w.wins,"     \
+	" w.losses, round(w.end_e8 / 1e8 - CAST(c.value AS NUMERIC), 8) AS cumulative_pnl,"       \
+	" round((w.end_e8 / 1e8 - CAST(c.value AS NUMERIC)) * 100 / CAST(c.value AS NUMERIC), 8)" \
+	" AS cumulative_pnl_pct, round(CASE WHEN w.end_e8 IS NULL THEN NULL"                      \
+	" WHEN w.peak_e8 / 1e8 > CAST(c.value AS NUMERIC)"                                        \
+	" THEN (w.peak_e8 - w.end_e8) / 1e8 * 100 / (w.peak_e8 / 1e8)"                            \
+	" WHEN w.end_e8 / 1e8 < CAST(c.value AS NUMERIC) THEN (CAST(c.value AS NUMERIC)"          \
+	" - w.end_e8 / 1e8) * 100 / CAST(c.value AS NUMERIC) ELSE 0 END, 8) AS drawdown_pct,"     \
+	" w.day, a.id AS account, a.paper FROM w JOIN accounts a ON a.id = w.account"            \
+	" LEFT JOIN configs c ON c.account = a.id AND c.key = 'account.starting_cash'"
+
+/*
+ * One row per account: the closed trades' statistics (win rate in percent, averages in money
+ * and in percent), activity, refusals, and from daily_pnl_v the Sharpe ratio of the daily
+ * closes (the first against the starting cash; annualized by metrics.periods_per_year, 252
+ * when 0) and the largest drawdown of a daily close.
+ */
+#define LEDGER_VIEW_PERFORMANCE_V(TIME)                                                       \
+	"CREATE VIEW performance_v AS WITH t AS (SELECT account, count(*) AS n,"                 \
+	" sum(CASE WHEN outcome = 'win' THEN 1 ELSE 0 END) AS wins,"                              \
+	" sum(CASE WHEN outcome = 'loss' THEN 1 ELSE 0 END) AS losses,"                           \
+	" avg(CASE WHEN outcome = 'win' THEN net_pnl END) AS avg_win,"                            \
+	" avg(CASE WHEN outcome = 'loss' THEN net_pnl END) AS avg_loss,"                          \
+	" avg(CASE WHEN outcome = 'win' THEN pnl_percent END) AS avg_win_pct,"                    \
+	" avg(CASE WHEN outcome = 'loss' THEN pnl_percent END) AS avg_loss_pct,"                  \
+	" avg(net_pnl) AS avg_pnl, sum(net_pnl) AS total_pnl, sum(realized_pnl) AS gross_pnl,"    \
+	" sum(fees) AS total_fees, sum(CASE WHEN net_pnl > 0 THEN net_pnl ELSE 0 END) AS gains,"   \
+	" sum(CASE WHEN net_pnl < 0 THEN -net_pnl ELSE 0 END) AS pains, max(net_pnl) AS best,"    \
+	" min(net_pnl) AS worst, avg(hold_minutes) AS avg_hold, min(entry_ts) AS first_ts,"       \
+	" max(exit_ts) AS last_ts FROM trades_v GROUP BY account),"                              \
+	" c AS (SELECT daily_pnl_v.account, day, end_equity FROM daily_pnl_v"                     \
+	" WHERE end_equity IS NOT NULL UNION ALL SELECT account, -1, CAST(value AS NUMERIC)"      \
+	" FROM configs WHERE key = 'account.starting_cash'),"                                     \
+	" r AS (SELECT account, end_equity / NULLIF(lag(end_equity) OVER (PARTITION BY account"  \
+	" ORDER BY day), 0) - 1 AS ret FROM c),"                                                  \
+	" s AS (SELECT account, count(ret) AS n, avg(ret) AS mean, sum(ret * ret) AS ss FROM r"   \
+	" WHERE ret IS NOT NULL GROUP BY account),"                                               \
+	" dd AS (SELECT account, max(drawdown_pct) AS mdd FROM daily_pnl_v GROUP BY account)"     \
+	" SELECT a.name AS account_name, COALESCE(t.n, 0) AS total_trades,"                      \
+	" COALESCE(t.wins, 0) AS wins, COALESCE(t.losses, 0) AS losses,"                          \
+	" COALESCE(t.n - t.wins - t.losses, 0) AS breakevens,"                                    \
+	" round(t.wins * 100.0 / NULLIF(t.n, 0), 8) AS win_rate, round(t.avg_win, 8) AS avg_win," \
+	" round(t.avg_loss, 8) AS avg_loss, round(t.avg_win_pct, 8) AS avg_win_pct,"              \
+	" round(t.avg_loss_pct, 8) AS avg_loss_pct, round(t.avg_pnl, 8) AS avg_pnl,"              \
+	" COALESCE(t.total_pnl, 0) AS total_pnl, COALESCE(t.gross_pnl, 0) AS gross_pnl,"          \
+	" COALESCE(t.total_fees, 0) AS total_fees,"                                               \
+	" round(t.gains / NULLIF(t.pains, 0), 8) AS profit_factor, t.best, t.worst,"             \
+	" round(t.avg_hold, 6) AS avg_hold_minutes,"                                              \
+	" (SELECT count(*) FROM position_state p WHERE p.account = a.id AND p.qty_e8 <> 0)"       \
+	" AS open_positions, (SELECT count(*) FROM events e WHERE e.id BETWEEN"                   \
+	" a.id * 1099511627776 AND a.id * 1099511627776 + 1099511627775 AND e.type = 2)"         \
+	" AS rejections, (SELECT count(*) FROM decisions d WHERE d.account = a.name"              \
+	" AND d.status = 'rejected') AS rejected_decisions,"                                      \
+	" " TIME("t.first_ts") " AS first_entry_time, " TIME("t.last_ts") " AS last_exit_time,"  \
+	" round(CASE WHEN s.n >= 2 AND s.ss - s.n * s.mean * s.mean > 0 THEN s.mean"             \
+	" / sqrt((s.ss - s.n * s.mean * s.mean) / (s.n - 1)) * sqrt(COALESCE(NULLIF("           \
+	" (SELECT CAST(value AS NUMERIC) FROM configs WHERE account = a.id"                       \
+	" AND key = 'metrics.periods_per_year'), 0), 252)) END, 8) AS sharpe_ratio_daily,"       \
+	" COALESCE(dd.mdd, 0) AS max_drawdown_pct, a.id AS account, a.paper FROM accounts a"      \
+	" LEFT JOIN t ON t.account = a.id LEFT JOIN s ON s.account = a.id"                        \
+	" LEFT JOIN dd ON dd.account = a.id"
+
+#define LEDGER_VIEWS_V4(TIME, DAY)                                                            \
+	LEDGER_VIEW_TRADES_V(TIME), LEDGER_VIEW_POSITIONS_V(TIME), LEDGER_VIEW_ORDERS_V(TIME),  \
+	LEDGER_VIEW_SIGNAL_RESULTS_V, LEDGER_VIEW_DAILY_PNL_V(DAY), LEDGER_VIEW_PERFORMANCE_V(TIME)
+
 #endif

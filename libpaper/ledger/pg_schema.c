@@ -171,10 +171,33 @@ static const char *const schema_v3[] = {
 	NULL,
 };
 
+/* Version 4, as sqlite_schema.c's: exit plans, the positions' tags, the decisions' risk and
+ * current_price, the views in people's units. */
+static const char *const schema_v4[] = {
+	"ALTER TABLE events ADD COLUMN exit_plan BIGINT",
+	"ALTER TABLE events ADD COLUMN plan_tp_e8 BIGINT",
+	"ALTER TABLE events ADD COLUMN plan_sl_e8 BIGINT",
+	"ALTER TABLE events ADD COLUMN plan_max_hold BIGINT",
+	"ALTER TABLE position_state ADD COLUMN strategy TEXT",
+	"ALTER TABLE position_state ADD COLUMN signal_id TEXT",
+	"ALTER TABLE position_state ADD COLUMN confidence DOUBLE PRECISION",
+	"ALTER TABLE position_state ADD COLUMN exit_plan BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE position_state ADD COLUMN plan_tp_e8 BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE position_state ADD COLUMN plan_sl_e8 BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE position_state ADD COLUMN plan_max_hold BIGINT NOT NULL DEFAULT 0",
+	"ALTER TABLE decisions ADD COLUMN risk DOUBLE PRECISION NOT NULL DEFAULT 0"
+	" CHECK (risk BETWEEN 0 AND 1)",
+	"ALTER TABLE decisions ADD COLUMN current_price DOUBLE PRECISION NOT NULL DEFAULT 0"
+	" CHECK (current_price >= 0 AND current_price <= 1.7976931348623157e308)",
+	LEDGER_VIEWS_V4(LEDGER_PG_TIME, LEDGER_PG_DAY),
+	NULL,
+};
+
 const char *const *const pg_migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 const int pg_schema_version = (int)(sizeof pg_migrations / sizeof pg_migrations[0]);

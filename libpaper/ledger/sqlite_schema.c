@@ -202,10 +202,36 @@ static const char *const schema_v3[] = {
 	NULL,
 };
 
+/*
+ * Version 4. The exit plan a session records with an entry order (ORDER_ACCEPTED events) and
+ * carries on the position it opens; the position's tags and plan in position_state; the
+ * decisions' risk and current_price; the views in people's units (ledger_views.h).
+ */
+static const char *const schema_v4[] = {
+	"ALTER TABLE events ADD COLUMN exit_plan INTEGER",
+	"ALTER TABLE events ADD COLUMN plan_tp_e8 INTEGER",
+	"ALTER TABLE events ADD COLUMN plan_sl_e8 INTEGER",
+	"ALTER TABLE events ADD COLUMN plan_max_hold INTEGER",
+	"ALTER TABLE position_state ADD COLUMN strategy TEXT",
+	"ALTER TABLE position_state ADD COLUMN signal_id TEXT",
+	"ALTER TABLE position_state ADD COLUMN confidence REAL",
+	"ALTER TABLE position_state ADD COLUMN exit_plan INTEGER NOT NULL DEFAULT 0",
+	"ALTER TABLE position_state ADD COLUMN plan_tp_e8 INTEGER NOT NULL DEFAULT 0",
+	"ALTER TABLE position_state ADD COLUMN plan_sl_e8 INTEGER NOT NULL DEFAULT 0",
+	"ALTER TABLE position_state ADD COLUMN plan_max_hold INTEGER NOT NULL DEFAULT 0",
+	"ALTER TABLE decisions ADD COLUMN risk REAL NOT NULL DEFAULT 0"
+	" CHECK (risk BETWEEN 0 AND 1)",
+	"ALTER TABLE decisions ADD COLUMN current_price REAL NOT NULL DEFAULT 0"
+	" CHECK (current_price >= 0 AND current_price <= 1.7976931348623157e308)",
+	LEDGER_VIEWS_V4(LEDGER_SQLITE_TIME, LEDGER_SQLITE_DAY),
+	NULL,
+};
+
 const char *const *const sqlite_migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 const int sqlite_schema_version = (int)(sizeof sqlite_migrations / sizeof sqlite_migrations[0]);

@@ -24,17 +24,19 @@
 	"client_id, strategy, signal_id, fill_seq, fill_reason, fill_flags, price_e8, fee_e8, "  \
 	"ref_price_e8, alt_price_e8, halt_kind, day_start, equity_e8, cash_e8, value_e8, "       \
 	"realized_e8, fees_e8, basis_e8, entry_ts, entry_qty_e8, entry_notional_e8, "            \
-	"exit_qty_e8, exit_notional_e8, direction"
+	"exit_qty_e8, exit_notional_e8, direction, exit_plan, plan_tp_e8, plan_sl_e8, "          \
+	"plan_max_hold"
 #define DECISION_COLS                                                                          \
 	"id, created_ts, symbol, side, confidence, reasoning, take_profit, stop_loss, order_id, " \
-	"status, processed_ts, outcome"
+	"status, processed_ts, outcome, risk, current_price"
 
 const char *const store_sql_text[SQL__COUNT] = {
 	[SQL_INS_ORDER_FULL] = EV_ID "symbol, side, order_type, tif, order_status, "
 		"order_reason, exit_reason, triggered, qty_e8, filled_e8, limit_e8, stop_e8, "
 		"fill_notional_e8, order_fees_e8, oco_group, submitted_ts, updated_ts, confidence, "
-		"client_id, strategy, signal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"client_id, strategy, signal_id, exit_plan, plan_tp_e8, plan_sl_e8, plan_max_hold) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?)",
 	[SQL_INS_FILL] = EV_ID "symbol, side, qty_e8, price_e8, fee_e8, ref_price_e8, "
 		"alt_price_e8, fill_seq, fill_reason, fill_flags, realized_e8) VALUES (?, ?, ?, ?, "
 		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -52,8 +54,8 @@ const char *const store_sql_text[SQL__COUNT] = {
 		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[SQL_INS_POSITION_RESTORED] = EV_ID "symbol, qty_e8, basis_e8, entry_ts, entry_qty_e8, "
 		"entry_notional_e8, exit_qty_e8, exit_notional_e8, realized_e8, fees_e8, direction, "
-		"confidence, strategy, signal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?, ?)",
+		"confidence, strategy, signal_id, exit_plan, plan_tp_e8, plan_sl_e8, plan_max_hold) "
+		"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[SQL_INS_ORDER_ROW] = "INSERT INTO order_state (key, account, id, accepted, status, "
 		"reason, triggered, qty_e8, filled_e8, limit_e8, stop_e8, fill_notional_e8, fees_e8, "
 		"updated_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -66,11 +68,16 @@ const char *const store_sql_text[SQL__COUNT] = {
 		"ts = excluded.ts, cash_e8 = excluded.cash_e8, realized_e8 = excluded.realized_e8, "
 		"fees_e8 = excluded.fees_e8, fills = excluded.fills, trades = excluded.trades",
 	[SQL_PUT_POSITION_STATE] = "INSERT INTO position_state (account, symbol, qty_e8, "
-		"basis_e8, entry_ts, realized_e8, fees_e8, price_e8, ts, event_seq) VALUES (?, ?, ?, "
-		"?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, symbol) DO UPDATE SET "
-		"qty_e8 = excluded.qty_e8, basis_e8 = excluded.basis_e8, entry_ts = excluded.entry_ts, "
-		"realized_e8 = excluded.realized_e8, fees_e8 = excluded.fees_e8, "
-		"price_e8 = excluded.price_e8, ts = excluded.ts, event_seq = excluded.event_seq",
+		"basis_e8, entry_ts, realized_e8, fees_e8, price_e8, ts, event_seq, strategy, "
+		"signal_id, confidence, exit_plan, plan_tp_e8, plan_sl_e8, plan_max_hold) VALUES (?, "
+		"?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, symbol) DO "
+		"UPDATE SET qty_e8 = excluded.qty_e8, basis_e8 = excluded.basis_e8, "
+		"entry_ts = excluded.entry_ts, realized_e8 = excluded.realized_e8, "
+		"fees_e8 = excluded.fees_e8, price_e8 = excluded.price_e8, ts = excluded.ts, "
+		"event_seq = excluded.event_seq, strategy = excluded.strategy, "
+		"signal_id = excluded.signal_id, confidence = excluded.confidence, "
+		"exit_plan = excluded.exit_plan, plan_tp_e8 = excluded.plan_tp_e8, "
+		"plan_sl_e8 = excluded.plan_sl_e8, plan_max_hold = excluded.plan_max_hold",
 	[SQL_PUT_MARK] = "INSERT INTO marks (account, symbol, price_e8, ts) VALUES (?, ?, ?, ?) "
 		"ON CONFLICT (account, symbol) DO UPDATE SET price_e8 = excluded.price_e8, "
 		"ts = excluded.ts",
@@ -95,14 +102,15 @@ const char *const store_sql_text[SQL__COUNT] = {
 	[SQL_LAST_EVENT] = "SELECT seq FROM events WHERE id BETWEEN ? AND ? ORDER BY id DESC "
 		"LIMIT 1",
 	[SQL_DECISION_ADD] = "INSERT INTO decisions (account, created_ts, symbol, side, "
-		"confidence, reasoning, take_profit, stop_loss) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		"confidence, reasoning, take_profit, stop_loss, risk, current_price) VALUES (?, ?, ?, "
+		"?, ?, ?, ?, ?, ?, ?)",
 	[SQL_DECISIONS_PENDING] = "SELECT " DECISION_COLS " FROM decisions WHERE account = ? AND "
 		"status = 'pending' ORDER BY created_ts, id LIMIT ?",
 	[SQL_EACH_DECISION] = "SELECT " DECISION_COLS " FROM decisions WHERE account = ? "
 		"ORDER BY id",
 	[SQL_DECISION_PUT] = "INSERT INTO decisions (account, created_ts, symbol, side, "
-		"confidence, reasoning, take_profit, stop_loss, status, order_id, processed_ts, "
-		"outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"confidence, reasoning, take_profit, stop_loss, risk, current_price, status, "
+		"order_id, processed_ts, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[SQL_DECISION_MARK] = "UPDATE decisions SET status = ?, order_id = ?, processed_ts = ?, "
 		"outcome = ? WHERE id = ? AND status = 'pending'",
 	[SQL_DECISION_STATUS] = "SELECT status FROM decisions WHERE id = ?",
@@ -136,6 +144,14 @@ static void bind_head(row_out *o, const store_rec *r)
 	o->i64(o, r->reason);
 }
 
+static void bind_plan(row_out *o, const exit_plan *p)
+{
+	o->i64(o, p->kind);
+	o->i64(o, p->tp);
+	o->i64(o, p->sl);
+	o->i64(o, p->max_hold);
+}
+
 static void bind_order_full(row_out *o, const store_rec *r)
 {
 	const order *x = &r->ord;
@@ -160,6 +176,7 @@ static void bind_order_full(row_out *o, const store_rec *r)
 	o->text(o, x->client_id);
 	o->text(o, x->strategy);
 	o->text(o, x->signal_id);
+	bind_plan(o, &x->plan);
 }
 
 static void bind_fill(row_out *o, const store_rec *r)
@@ -224,6 +241,7 @@ static void bind_position(row_out *o, const store_rec *r)
 	o->f64(o, p->confidence);
 	o->text(o, p->strategy);
 	o->text(o, p->signal_id);
+	bind_plan(o, &p->plan);
 }
 
 store_sql store_event_sql(const store_rec *r)
@@ -345,6 +363,10 @@ void store_bind_position_state(row_out *o, const store_rec *r)
 	o->i64(o, price);
 	o->i64(o, filled ? r->f.ts : r->ts);
 	u64(o, r->seq);
+	o->text(o, p->strategy);
+	o->text(o, p->signal_id);
+	o->f64(o, p->confidence);
+	bind_plan(o, &p->plan);
 }
 
 void store_bind_mark(row_out *o, const store_mark *m)
@@ -372,6 +394,8 @@ void store_bind_decision_add(row_out *o, const char *account, const paper_decisi
 	o->text(o, d->reasoning);
 	o->f64(o, d->take_profit);
 	o->f64(o, d->stop_loss);
+	o->f64(o, d->risk);
+	o->f64(o, d->current_price);
 }
 
 void store_bind_decision_put(row_out *o, const char *account, const store_decision *d)
@@ -462,7 +486,7 @@ enum {
 	E_CLIENT_ID, E_STRATEGY, E_SIGNAL_ID, E_FILL_SEQ, E_FILL_REASON, E_FILL_FLAGS, E_PRICE,
 	E_FEE, E_REF_PRICE, E_ALT_PRICE, E_HALT_KIND, E_DAY_START, E_EQUITY, E_CASH, E_VALUE,
 	E_REALIZED, E_FEES, E_BASIS, E_ENTRY_TS, E_ENTRY_QTY, E_ENTRY_NOTIONAL, E_EXIT_QTY,
-	E_EXIT_NOTIONAL, E_DIRECTION
+	E_EXIT_NOTIONAL, E_DIRECTION, E_EXIT_PLAN, E_PLAN_TP, E_PLAN_SL, E_PLAN_MAX_HOLD
 };
 
 static uint8_t u8(const row_in *in, int col)
@@ -474,6 +498,15 @@ static int read_tags(const row_in *in, int strategy_col, char *strategy, char *s
 {
 	int rc = in->text(in, strategy_col, strategy, PAPER_TAG_MAX + 1, "a strategy tag");
 	return rc ? rc : in->text(in, strategy_col + 1, signal_id, PAPER_ID_MAX + 1, "a signal id");
+}
+
+/* NULL in the events of a ledger older than schema version 4: no plan. */
+static void read_plan(const row_in *in, exit_plan *p)
+{
+	p->kind = u8(in, E_EXIT_PLAN);
+	p->tp = in->i64(in, E_PLAN_TP);
+	p->sl = in->i64(in, E_PLAN_SL);
+	p->max_hold = in->i64(in, E_PLAN_MAX_HOLD);
 }
 
 static int read_order_event(const row_in *in, store_rec *r)
@@ -498,6 +531,7 @@ static int read_order_event(const row_in *in, store_rec *r)
 	o->submitted = in->i64(in, E_SUBMITTED);
 	o->updated = in->i64(in, E_UPDATED);
 	o->confidence = in->f64(in, E_CONFIDENCE);
+	read_plan(in, &o->plan);
 	int rc = in->text(in, E_CLIENT_ID, o->client_id, sizeof o->client_id, "a client id");
 	return rc ? rc : read_tags(in, E_STRATEGY, o->strategy, o->signal_id);
 }
@@ -533,6 +567,7 @@ static int read_position(const row_in *in, store_rec *r)
 	p->fees = in->i64(in, E_FEES);
 	p->direction = u8(in, E_DIRECTION);
 	p->confidence = in->f64(in, E_CONFIDENCE);
+	read_plan(in, &p->plan);
 	return read_tags(in, E_STRATEGY, p->strategy, p->signal_id);
 }
 
@@ -783,6 +818,8 @@ int store_read_decision(const row_in *in, store_decision *d, char *why, size_t w
 	d->processed_ts = in->i64(in, 10);
 	text = in->raw(in, 11);
 	g_strlcpy(d->outcome, text ? text : "", sizeof d->outcome);
+	x->risk = in->f64(in, 12);
+	x->current_price = in->f64(in, 13);
 	bool ok = read_symbol(in, x, why, why_cap);
 	int side = name_index(in->raw(in, 3), sides, G_N_ELEMENTS(sides));
 	x->side = side == 1 ? PAPER_SIDE_SELL : PAPER_SIDE_BUY;
@@ -794,6 +831,15 @@ int store_read_decision(const row_in *in, store_decision *d, char *why, size_t w
 	}
 	if (ok && !(x->confidence >= 0.0 && x->confidence <= 1.0)) {
 		snprintf(why, why_cap, "confidence %g is not in [0, 1]", x->confidence);
+		ok = false;
+	}
+	if (ok && !(x->risk >= 0.0 && x->risk <= 1.0)) {
+		snprintf(why, why_cap, "risk %g is not in [0, 1]", x->risk);
+		ok = false;
+	}
+	if (ok && !(x->current_price >= 0.0 && x->current_price <= FX_MAX_DOUBLE)) {
+		snprintf(why, why_cap, "current_price %g is not a price (or 0: none)",
+			 x->current_price);
 		ok = false;
 	}
 	return ok ? PAPER_OK : PAPER_EFORMAT;

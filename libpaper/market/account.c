@@ -51,6 +51,7 @@ static void open_trip(position *p, const order *o, const fill *f, int64_t qty, i
 	p->confidence = o->confidence;
 	memcpy(p->strategy, o->strategy, sizeof p->strategy);
 	memcpy(p->signal_id, o->signal_id, sizeof p->signal_id);
+	p->plan = o->plan;
 	p->qty = o->side == PAPER_SIDE_BUY ? qty : -qty;
 	p->basis = notional;
 	p->entry_qty = qty;
@@ -163,10 +164,11 @@ static bool totals_ok(const paper_broker *b, const instrument *s, int64_t cash, 
 		      int64_t basis, int64_t price, int64_t *value)
 {
 	int64_t v = 0;
-	if (qty != 0 && (!account_value_of(s, qty, basis, price, &v) || !fx_money_ok(v)))
+	uint64_t mag;
+	if (qty != 0 && (!account_value(s, qty, basis, price, &v, &mag) || !fx_money_ok(v)))
 		return false;
-	int64_t lv = b->long_value - (s->value > 0 ? s->value : 0) + (v > 0 ? v : 0);
-	int64_t sv = b->short_value - (s->value < 0 ? -s->value : 0) + (v < 0 ? -v : 0);
+	int64_t lv = account_long_value(b) - (s->value > 0 ? s->value : 0) + (v > 0 ? v : 0);
+	int64_t sv = account_short_value(b) - (s->value < 0 ? -s->value : 0) + (v < 0 ? -v : 0);
 	/* A margined contract's basis is not in the totals (account.h). */
 	bool paid = !account_margined(s);
 	int64_t lb = b->long_basis - (paid && s->pos.qty > 0 ? s->pos.basis : 0) +
@@ -274,10 +276,10 @@ void account_commit_fill(paper_broker *b, const fill *f, const fill_effect *e)
 void account_values(const paper_broker *b, int64_t *long_value, int64_t *short_value,
 		    int64_t *unrealized)
 {
-	*long_value = b->long_value;
-	*short_value = b->short_value;
+	*long_value = account_long_value(b);
+	*short_value = account_short_value(b);
 	/* Each difference within the money limit, the sum within twice it. */
-	*unrealized = (b->long_value - b->long_basis) + (b->short_basis - b->short_value);
+	*unrealized = (*long_value - b->long_basis) + (b->short_basis - *short_value);
 }
 
 int account_check_mark_slow(const paper_broker *b, uint32_t sym, int64_t price, int64_t *value)
@@ -294,10 +296,11 @@ int account_check_mark_slow(const paper_broker *b, uint32_t sym, int64_t price, 
 void account_revalue(paper_broker *b, uint32_t sym)
 {
 	const instrument *s = &b->syms[sym];
-	/* Within the limits: checked by the plan, the mark check or the restore check before. */
 	int64_t v = 0;
+	uint64_t mag;
+	/* Within the limits: checked by the plan, the mark check or the restore check before. */
 	if (s->pos.qty)
-		account_value_of(s, s->pos.qty, s->pos.basis, s->mark, &v);
+		account_value(s, s->pos.qty, s->pos.basis, s->mark, &v, &mag);
 	account_set_value(b, sym, v);
 }
 

@@ -66,7 +66,8 @@ static inline bool account_value_of(const instrument *s, int64_t qty, int64_t ba
 		*out = v;
 		return true;
 	}
-	return fx_sub_checked(v, qty > 0 ? basis : -basis, out);
+	/* Never INT64_MIN: callers take its magnitude. */
+	return fx_sub_checked(v, qty > 0 ? basis : -basis, out) && *out != INT64_MIN;
 }
 
 /* Average price per unit of an amount of money over qty: notional / (qty x multiplier). */
@@ -85,10 +86,58 @@ static inline int64_t account_avg_price(const instrument *s, int64_t notional, i
 	return notional < 0 ? -v : v;
 }
 
+/* Market value of the long positions: gross + net is twice it, >= 0 and within int64 (each
+ * total is within the money limit), so halving it is a shift. */
+static inline int64_t account_long_value(const paper_broker *b)
+{
+	return (int64_t)((uint64_t)(b->gross_value + b->net_value) >> 1);
+}
+
+static inline int64_t account_short_value(const paper_broker *b)
+{
+	return (int64_t)((uint64_t)(b->gross_value - b->net_value) >> 1);
+}
+
 /* cash + long value - short value. Each is within the limits, and so is the result. */
 static inline int64_t account_equity(const paper_broker *b)
 {
-	return b->cash + (b->long_value - b->short_value);
+	return b->cash + b->net_value;
+}
+
+/*
+ * The value qty units of instrument s (cost basis basis) at price (>= 0) add to equity, signed
+ * like qty and rounded half away from zero as fx_mul() does; false when it does not fit in
+ * int64. The one place a position is valued. A contract with a multiplier or margined (a
+ * future) takes account_value_of(); every other symbol the quick product below. *mag
+ * receives |value|.
+ */
+static inline bool account_value(const instrument *s, int64_t qty, int64_t basis, int64_t price,
+				 int64_t *out, uint64_t *mag)
+{
+	if (G_UNLIKELY(s->c.mult != FX_SCALE || account_margined(s))) {
+		if (!account_value_of(s, qty, basis, price, out))
+			return false;
+		*mag = (uint64_t)fx_abs(*out);
+		return true;
+	}
+	/* The sign without a branch: longs and shorts alternate unpredictably. */
+	uint64_t neg = (uint64_t)0 - (uint64_t)(qty < 0); /* all ones for a short */
+	uint64_t uq = ((uint64_t)qty ^ neg) - neg;
+	fx_uwide m = (fx_uwide)uq * (uint64_t)price;
+	uint64_t a;
+	/* Most products fit in 64 bits with room for the rounding half: one multiplication by
+	 * the inverse of the scale. */
+	if (m < (fx_uwide)(UINT64_MAX - FX_SCALE / 2)) {
+		a = ((uint64_t)m + FX_SCALE / 2) / FX_SCALE;
+	} else {
+		int64_t v;
+		if (!fx_mul_checked(qty, price, &v))
+			return false;
+		a = (uint64_t)fx_abs(v);
+	}
+	*out = (int64_t)((a ^ neg) - neg);
+	*mag = a;
+	return true;
 }
 
 /*
@@ -103,16 +152,22 @@ static inline int account_check_mark(const paper_broker *b, uint32_t sym, int64_
 {
 	const instrument *s = &b->syms[sym];
 	int64_t v;
+	uint64_t mag;
 	/* Far from every limit, the usual case on every bar: when |value| + long + short + |cash|
-	 * is within the limit (each term is, so the unsigned sum cannot wrap), so are the new
-	 * long and short totals and the equity (a mark leaves the cost bases as they are). */
-	if (account_value_of(s, s->pos.qty, s->pos.basis, price, &v) &&
-	    (uint64_t)fx_abs(v) + (uint64_t)b->long_value + (uint64_t)b->short_value +
-			    (uint64_t)fx_abs(b->cash) <= (uint64_t)FX_MONEY_MAX) {
+	 * is within the limit, so are the new long and short totals and the equity (a mark leaves
+	 * the cost bases as they are). |value| is checked first: with it within the limit the
+	 * unsigned sum cannot wrap (long + short <= 2 limits, |cash| <= 1). */
+	if (account_value(s, s->pos.qty, s->pos.basis, price, &v, &mag) &&
+	    mag <= (uint64_t)FX_MONEY_MAX &&
+	    mag + (uint64_t)b->gross_value + (uint64_t)fx_abs(b->cash) <= (uint64_t)FX_MONEY_MAX) {
 		*value = v;
 		return PAPER_OK;
 	}
-	return account_check_mark_slow(b, sym, price, value);
+	/* Through a local: the caller's value then stays in a register on the quick path. */
+	int64_t slow = 0;
+	int rc = account_check_mark_slow(b, sym, price, &slow);
+	*value = slow;
+	return rc;
 }
 
 /* Set symbol sym's signed market value (from account_check_mark() or account_revalue()). */
@@ -120,14 +175,8 @@ static inline void account_set_value(paper_broker *b, uint32_t sym, int64_t v)
 {
 	instrument *s = &b->syms[sym];
 
-	if (s->value > 0)
-		b->long_value -= s->value;
-	else
-		b->short_value += s->value;
-	if (v > 0)
-		b->long_value += v;
-	else
-		b->short_value -= v;
+	b->net_value += v - s->value;
+	b->gross_value += fx_abs(v) - fx_abs(s->value);
 	s->value = v;
 }
 

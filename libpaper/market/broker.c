@@ -32,6 +32,12 @@ static int64_t day_of(paper_ts ts)
 
 /* ---- events ---- */
 
+/* Where the day's loss passes the limit (broker.h); both within the money limit: it fits. */
+static void set_loss_floor(paper_broker *b)
+{
+	b->loss_floor = b->halted_daily ? INT64_MIN : b->day_start_equity - b->day_loss_allowed;
+}
+
 static void notify(paper_broker *b, const event *ev, const trade *t)
 {
 	if (b->cb == NULL)
@@ -179,10 +185,11 @@ static void broker_apply(paper_broker *b, const event *ev)
 		*(equity_point *)ring_push(&b->equity) =
 			(equity_point){ .ts = ev->ts, .equity = ev->equity, .cash = b->cash };
 		if (ev->day_start) {
-			b->day = day_of(ev->ts);
+			b->next_day = (day_of(ev->ts) + 1) * DAY_US; /* a time in range: no overflow */
 			b->day_start_equity = ev->equity;
 			b->day_loss_allowed = fx_mul(ev->equity, b->p.daily_loss_limit_fx);
 			b->halted_daily = false;
+			set_loss_floor(b);
 		}
 		break;
 	case PAPER_EVENT_HALT:
@@ -190,6 +197,7 @@ static void broker_apply(paper_broker *b, const event *ev)
 			b->halted_daily = ev->reason;
 		else
 			b->halted_manual = ev->reason;
+		set_loss_floor(b);
 		break;
 	case PAPER_EVENT_ACCOUNT_RESTORED:
 		b->cash = ev->cash;
@@ -318,7 +326,8 @@ PAPER_API int paper_broker_new(paper_broker **out, const paper_config *cfg)
 	b->cash = b->p.starting_cash;
 	b->day_start_equity = b->cash;
 	b->day_loss_allowed = fx_mul(b->cash, b->p.daily_loss_limit_fx);
-	b->day = INT64_MIN;
+	set_loss_floor(b);
+	b->next_day = INT64_MIN;
 	b->next_expiry = INT64_MAX;
 	b->next_order_id = 1;
 	if ((rc = instrument_load_config(b)) != PAPER_OK) {
@@ -467,13 +476,25 @@ static int record_rejection(paper_broker *b, const order *o, const char *symbol,
 	return paper__error(code, "%s", msg);
 }
 
-PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *req,
-				  uint64_t *order_id_out)
+static int check_plan(const exit_plan *plan)
+{
+	if (plan->kind > PLAN_EXPLICIT || plan->tp < 0 || plan->sl < 0 || plan->tp > FX_PRICE_MAX ||
+	    plan->sl > FX_PRICE_MAX || plan->max_hold < 0 || plan->max_hold > PAPER_TS_MAX)
+		return paper__error(PAPER_EINVAL, "exit plan: kind %u, levels %" G_GINT64_FORMAT
+				    " / %" G_GINT64_FORMAT ", hold %" G_GINT64_FORMAT " out of range",
+				    plan->kind, plan->tp, plan->sl, plan->max_hold);
+	return PAPER_OK;
+}
+
+static int submit(paper_broker *b, const paper_order_request *req, const exit_plan *plan,
+		  uint64_t *order_id_out)
 {
 	BROKER_ENTRY(b);
 	order o;
 	memset(&o, 0, sizeof o);
 	int rc = order_from_request(b, req, &o);
+	if (rc == PAPER_OK && plan && (rc = check_plan(plan)) == PAPER_OK)
+		o.plan = *plan;
 	if (rc != PAPER_OK)
 		return rc;
 	if (order_id_out)
@@ -512,6 +533,18 @@ PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *re
 	return rc;
 }
 
+PAPER_API int paper_broker_submit(paper_broker *b, const paper_order_request *req,
+				  uint64_t *order_id_out)
+{
+	return submit(b, req, NULL, order_id_out);
+}
+
+int paper__broker_submit_planned(paper_broker *b, const paper_order_request *req,
+				 const exit_plan *plan, uint64_t *order_id_out)
+{
+	return submit(b, req, plan, order_id_out);
+}
+
 static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t type, uint8_t status,
 		       uint8_t reason)
 {
@@ -524,6 +557,7 @@ static int close_order(paper_broker *b, const order *o, paper_ts ts, uint8_t typ
 
 static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price, int64_t mark_after);
+static inline int record_fill(paper_broker *b, order *o, const event *ev);
 static fill make_fill(const paper_broker *b, const order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price);
 
@@ -565,16 +599,18 @@ static int exit_now(paper_broker *b, uint32_t sym, int64_t qty, uint8_t reason, 
 	o.status = PAPER_STATUS_ACCEPTED;
 	/* An exit past the limits fails here, before its order is recorded. */
 	m->qty = qty;
-	fill f = make_fill(b, &o, m, b->clock, alt_price);
 	fill_effect effect;
-	int rc = account_plan_fill(b, &o, &f, 0, &effect);
+	event fe = { .type = PAPER_EVENT_FILL, .ts = b->clock, .order_id = o.id, .effect = &effect,
+		     .f = make_fill(b, &o, m, b->clock, alt_price) };
+	int rc = account_plan_fill(b, &o, &fe.f, 0, &effect);
 	if (rc != PAPER_OK)
 		return rc;
 	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = o.submitted, .order_id = o.id, .ord = &o };
 	rc = broker_record(b, &ev);
 	if (rc != PAPER_OK)
 		return rc;
-	rc = fill_order(b, orders_find_open(b, o.id), m, b->clock, alt_price, 0);
+	/* Accepting the order moved no money: the plan above still holds. */
+	rc = record_fill(b, orders_find_open(b, o.id), &fe);
 	if (rc == PAPER_OK && order_id_out)
 		*order_id_out = o.id;
 	return rc;
@@ -751,10 +787,9 @@ static int roll_day(paper_broker *b, paper_ts ts)
 /* Halt entries once the day's loss passes the limit. */
 static int check_daily_loss(paper_broker *b, paper_ts ts)
 {
-	if (b->halted_daily)
-		return PAPER_OK;
-	/* Runs on every market event: integers only, against the day's cached threshold. */
-	if (b->day_start_equity - account_equity(b) <= b->day_loss_allowed)
+	/* Runs on every market event: one compare with the day's cached floor (none once
+	 * halted). start - equity > allowed is equity < start - allowed, exactly. */
+	if (account_equity(b) >= b->loss_floor)
 		return PAPER_OK;
 	event ev = { .type = PAPER_EVENT_HALT, .ts = ts, .reason = 1, .halt_kind = 1 };
 	return broker_record(b, &ev);
@@ -777,19 +812,26 @@ static fill make_fill(const paper_broker *b, const order *o, const fill_match *m
  * Fill o as m says, or reject it: a fill whose amounts would pass the limits (checked first,
  * so the risk checks compute within them), then buying power and the entry limits.
  */
+/* The fill ev of o, planned (ev->effect), recorded if the risk checks pass; else o rejected. */
+static inline int record_fill(paper_broker *b, order *o, const event *ev)
+{
+	uint8_t reason = 0;
+	if (risk_check_fill(b, o, ev->f.qty, ev->f.price, ev->f.fee, &reason) == PAPER_OK)
+		return broker_record(b, ev);
+	return close_order(b, o, ev->ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED, reason);
+}
+
 static int fill_order(paper_broker *b, order *o, const fill_match *m, paper_ts ts,
 		      int64_t alt_price, int64_t mark_after)
 {
 	fill_effect effect;
 	event ev = { .type = PAPER_EVENT_FILL, .ts = ts, .order_id = o->id, .effect = &effect,
 		     .f = make_fill(b, o, m, ts, alt_price) };
-	uint8_t reason = 0;
 	/* Planned first, so the ledger can write the fill and the trade it closes together. */
 	if (account_plan_fill(b, o, &ev.f, mark_after, &effect) != PAPER_OK)
-		reason = PAPER_REJECT_OUT_OF_RANGE;
-	else if (risk_check_fill(b, o, m->qty, m->price, ev.f.fee, &reason) == PAPER_OK)
-		return broker_record(b, &ev);
-	return close_order(b, o, ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED, reason);
+		return close_order(b, o, ts, PAPER_EVENT_ORDER_REJECTED, PAPER_STATUS_REJECTED,
+				   PAPER_REJECT_OUT_OF_RANGE);
+	return record_fill(b, o, &ev);
 }
 
 static int record_trigger(paper_broker *b, const order *o, paper_ts ts)
@@ -1084,7 +1126,7 @@ static int market_event(paper_broker *b, uint32_t sym, mkt *m, int64_t mark, boo
 	if (m->ts >= b->next_expiry)
 		rc = settle_expired(b, m->ts);
 	s = &b->syms[sym];
-	if (rc == PAPER_OK && day_of(m->ts) > b->day)
+	if (rc == PAPER_OK && m->ts >= b->next_day)
 		rc = roll_day(b, m->ts);
 	if (m->ts > b->clock)
 		b->clock = m->ts;
@@ -1321,7 +1363,7 @@ static int check_replay(const paper_broker *b, const event *ev)
 	case PAPER_EVENT_ACCOUNT_RESTORED:
 		/* The equity with the restored cash must be within the limits too. */
 		if (!fx_money_ok(ev->cash) || !fx_money_ok(ev->realized) || ev->fees < 0 ||
-		    ev->fees > FX_MONEY_MAX || !fx_money_ok(ev->cash + (b->long_value - b->short_value)))
+		    ev->fees > FX_MONEY_MAX || !fx_money_ok(ev->cash + b->net_value))
 			return corrupt(ev, "restored amounts past the limits (docs/semantics.md, "
 				       "\"Limits\")");
 		return PAPER_OK;
@@ -1404,25 +1446,24 @@ int64_t paper__broker_equity(const paper_broker *b)
 
 /* ---- for in-library drivers (broker_fast.h) ---- */
 
-int paper__broker_on_bar_fx(paper_broker *b, uint32_t sym, paper_ts ts, const int64_t ohlcv[5])
+int paper__broker_on_bar_full(paper_broker *b, uint32_t sym, paper_ts ts, const int64_t ohlcv[5])
 {
 	const instrument *s = &b->syms[sym];
 	if (b->failed)
 		return check_alive(b);
+	/* The replay checked the row, not what reached the broker between two run calls. */
 	if (s->has_data && (ts < s->last_ts || (s->has_bar && ts == s->last_ts)))
 		return paper__error(PAPER_ETIME, "%s: time %" G_GINT64_FORMAT " is %s the last data at %"
 				    G_GINT64_FORMAT, s->name, ts, ts == s->last_ts ? "a duplicate of" : "before",
 				    s->last_ts);
 	mkt m = { .ts = ts, .is_bar = true, .open = ohlcv[0], .high = ohlcv[1], .low = ohlcv[2],
 		  .close = ohlcv[3], .volume = ohlcv[4] };
-	if (m.low <= 0 || m.high < m.low || m.open > m.high || m.open < m.low || m.close > m.high ||
-	    m.close < m.low)
-		return paper__error(PAPER_EPRICE, "%s: bar prices inconsistent (open %.8g high %.8g low "
-				    "%.8g close %.8g)", s->name, fx_to_double(m.open), fx_to_double(m.high),
-				    fx_to_double(m.low), fx_to_double(m.close));
-	if (m.volume < 0)
-		return paper__error(PAPER_EQTY, "%s: negative volume", s->name);
 	return market_event(b, sym, &m, m.close, true);
+}
+
+int paper__broker_check_daily_loss(paper_broker *b, paper_ts ts)
+{
+	return check_daily_loss(b, ts);
 }
 
 int paper__broker_exit_at_fx(paper_broker *b, uint32_t sym, const exit_fx *x, uint64_t *order_id_out)

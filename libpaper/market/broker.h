@@ -14,6 +14,24 @@
 
 #define NO_SLOT UINT32_MAX
 
+/*
+ * The exits a session planned for an entry (docs/semantics.md, "Exit plans"), recorded with the
+ * entry order and carried by the position it opens, so a session that adopts the position
+ * after a restart manages it by the same levels. The broker only keeps it: it is part of the
+ * ORDER_ACCEPTED event, and so of the ledger.
+ */
+typedef enum plan_kind {
+	PLAN_NONE = 0,     /* none recorded (a manual order, an older ledger) */
+	PLAN_SESSION = 1,  /* a signal's: a level of 0 is the session's percentage */
+	PLAN_EXPLICIT = 2, /* an intent's (a plan row): 0 is none, and no trailing stop */
+} plan_kind;
+
+typedef struct exit_plan {
+	uint8_t kind;      /* plan_kind */
+	int64_t tp, sl;    /* absolute levels in fixed point */
+	paper_ts max_hold; /* time limit after the entry fill; 0: none */
+} exit_plan;
+
 typedef struct order {
 	uint64_t id;
 	uint32_t sym;
@@ -30,6 +48,7 @@ typedef struct order {
 	char client_id[PAPER_ID_MAX + 1];
 	char strategy[PAPER_TAG_MAX + 1];
 	char signal_id[PAPER_ID_MAX + 1];
+	exit_plan plan;        /* an entry's planned exits */
 } order;
 
 /* A net position and the round trip it belongs to. */
@@ -44,6 +63,7 @@ typedef struct position {
 	double confidence;
 	char strategy[PAPER_TAG_MAX + 1];
 	char signal_id[PAPER_ID_MAX + 1];
+	exit_plan plan;        /* of the order that opened the round trip */
 } position;
 
 /*
@@ -183,9 +203,12 @@ struct paper_broker {
 	GHashTable *sym_index;
 	GStringChunk *sym_names;
 	instrument *syms;
-	/* Market values of the long and of the short positions (each >= 0, within the money
-	 * limit), kept as the positions and marks change. */
-	int64_t long_value, short_value;
+	/* Market values of the open positions, kept as the positions and marks change: their
+	 * signed sum (longs less shorts) and the sum of their magnitudes (longs plus shorts).
+	 * The long and the short total (account_long_value(), account_short_value()) are each
+	 * >= 0 and within the money limit. A new mark moves both sums by its change, whatever
+	 * the side, so the hot path needs no branch on it. */
+	int64_t net_value, gross_value;
 	/* Cost bases of the long and of the short positions, summed likewise (so the unrealized
 	 * P&L, values less bases, stays within twice the limit). */
 	int64_t long_basis, short_basis;
@@ -216,10 +239,15 @@ struct paper_broker {
 	/* The earliest expiry of a symbol with a position or an open order (INT64_MAX: none):
 	 * market data at or past it settles first (instrument.h), found with one compare. */
 	paper_ts next_expiry;
-	int64_t day;
+	/* Start of the UTC day after the trading day (INT64_MIN before the first): data at or
+	 * past it opens a new day, found with a compare instead of a division per event. */
+	paper_ts next_day;
 	int64_t day_start_equity;
 	int64_t day_loss_allowed; /* day_start_equity x daily_loss_limit, exact */
 	bool halted_manual, halted_daily;
+	/* Equity below this halts entries for the day: day_start_equity - day_loss_allowed, or
+	 * INT64_MIN once halted (broker_loss_floor()), so a market event checks with one compare. */
+	int64_t loss_floor;
 
 	trade closed_trade;    /* closed by the event being recorded */
 	bool has_closed_trade;

@@ -70,9 +70,10 @@ static void position_info(const instrument *s, paper_position_info *out)
 {
 	const position *p = &s->pos;
 	int64_t held = fx_abs(p->qty);
-	/* The notional value (qty x mark x multiplier), for futures too: their unrealized P&L
-	 * is this less the cost basis, as for everything else. */
-	int64_t value = fx_mul3_sat(held, s->mark, s->c.mult);
+	/* The notional value (qty x mark x multiplier): kept at the mark by account.c, except
+	 * for a future, whose kept value is its unrealized P&L. */
+	int64_t value = account_margined(s) ? fx_mul3_sat(held, s->mark, s->c.mult)
+					    : fx_abs(s->value);
 
 	memset(out, 0, sizeof *out);
 	out->version = PAPER_POSITION_INFO_VERSION;

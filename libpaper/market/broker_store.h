@@ -45,6 +45,13 @@ void paper__broker_fail(paper_broker *b, int code, const char *why);
 
 const paper_config *paper__broker_config(const paper_broker *b);
 
+/*
+ * paper_broker_submit() recording an exit plan with the order (a session's entries). plan NULL
+ * records none. PAPER_EINVAL for a plan of an unknown kind, negative levels or hold.
+ */
+int paper__broker_submit_planned(paper_broker *b, const paper_order_request *req,
+				 const exit_plan *plan, uint64_t *order_id_out);
+
 /* Totals the ledger writes with a snapshot. */
 int64_t paper__broker_equity(const paper_broker *b);
 

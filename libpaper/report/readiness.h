@@ -37,9 +37,11 @@ int readiness__check_gate(const paper_readiness_options *g);
 /*
  * Evaluate with a metrics report already built (m may be NULL). g NULL: the checklist of
  * libpaper 1.0, the five criteria with the thresholds of o's fields; else the whole gate,
- * thresholds from the readiness.* keys.
+ * thresholds from the readiness.* keys. inbox_rejected: the inbox's rejected decisions the
+ * report read from the ledger (options version 3), errors when g gives none.
  */
 void readiness__evaluate(paper_readiness *r, const paper_broker *b, const paper_metrics *m,
-			 const paper_report_options *o, const paper_readiness_options *g);
+			 const paper_report_options *o, const paper_readiness_options *g,
+			 uint64_t inbox_rejected);
 
 #endif

@@ -31,6 +31,10 @@ typedef struct page {
 	size_t n_feeds;
 	paper_metrics *m;
 	paper_account_info a;
+	/* With a ledger (options version 3): the inbox's refusals and their reasons. */
+	bool inbox;
+	paper_decision_counts dc;
+	GString *reasons;    /* <li> items, escaped */
 } page;
 
 static double metric(const page *p, const char *key)
@@ -95,7 +99,36 @@ static void kpis(page *p)
 	kpi(p, "sharpe_ratio", "Sharpe", metric(p, "sharpe_ratio"), KPI_RATIO);
 	kpi(p, "max_drawdown", "Max drawdown", metric(p, "max_drawdown"), KPI_PERCENT);
 	kpi(p, "profit_factor", "Profit factor", metric(p, "profit_factor"), KPI_RATIO);
+	kpi(p, "rejections", "Rejected orders", (double)p->a.rejections, KPI_COUNT);
+	if (p->inbox)
+		kpi(p, "rejected_decisions", "Rejected decisions", (double)p->dc.rejected, KPI_COUNT);
 	g_string_append(p->s, "</div>\n");
+}
+
+static void add_reason(const char *outcome, uint64_t count, void *payload)
+{
+	GString *s = payload;
+	g_string_append_printf(s, "<li data-count=\"%" G_GUINT64_FORMAT "\">%" G_GUINT64_FORMAT
+			       " &#215; ", count, count);
+	paper__report_esc(s, *outcome ? outcome : "(no reason given)");
+	g_string_append(s, "</li>");
+}
+
+/* The inbox's refusals, counted with the errors and listed under the checklist. */
+static int read_inbox(page *p)
+{
+	const paper_report_options *o = p->o;
+	if (o->version < 3 || o->ledger == NULL)
+		return PAPER_OK;
+	p->inbox = true;
+	p->dc = (paper_decision_counts)PAPER_DECISION_COUNTS_INIT;
+	p->reasons = g_string_new(NULL);
+	const char *name = cfg_str(p->b->cfg, K_ACCOUNT_NAME);
+	int rc = paper_ledger_decision_counts(o->ledger, name, &p->dc);
+	if (rc == PAPER_OK && p->dc.rejected > 0)
+		rc = paper_ledger_decision_outcomes(o->ledger, name, PAPER_DECISION_REJECTED,
+						    add_reason, p->reasons);
+	return rc;
 }
 
 static void fact(page *p, const char *name, double v, bool sign)
@@ -348,11 +381,15 @@ static void per_symbol(page *p)
 static void judgement(page *p)
 {
 	paper_readiness r;
-	readiness__evaluate(&r, p->b, p->m, p->o, p->g);
+	readiness__evaluate(&r, p->b, p->m, p->o, p->g, p->dc.rejected);
 	if (p->g && p->g->drift)
 		paper__report_drift(p->s, p->g->drift);
 	paper__report_recommendations(p->s, &r);
 	paper__report_readiness(p->s, &r);
+	if (p->reasons && p->reasons->len)
+		g_string_append_printf(p->s, "<section><h2>Refused decisions</h2><p>Decisions of the "
+				       "inbox refused, by reason (counted as errors above):</p>"
+				       "<ul class=\"refusals\">%s</ul></section>\n", p->reasons->str);
 }
 
 static void footer(page *p)
@@ -386,6 +423,13 @@ static int render(char **out, size_t *len_out, const paper_broker *b,
 		   .written = written, .n_feeds = n_feeds };
 	p.a = (paper_account_info)PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(b, &p.a);
+	rc = read_inbox(&p);
+	if (rc != PAPER_OK) {
+		if (p.reasons)
+			g_string_free(p.reasons, TRUE);
+		g_string_free(p.s, TRUE);
+		return rc;
+	}
 	paper_metrics_options mo = PAPER_METRICS_OPTIONS_INIT;
 	mo.periods_per_year = o->periods_per_year;
 	if (paper_metrics_from_broker(&p.m, b, &mo) != PAPER_OK)
@@ -404,6 +448,8 @@ static int render(char **out, size_t *len_out, const paper_broker *b,
 	judgement(&p);
 	footer(&p);
 	g_free(title);
+	if (p.reasons)
+		g_string_free(p.reasons, TRUE);
 	paper_metrics_free(p.m);
 	if (len_out)
 		*len_out = p.s->len;

@@ -49,7 +49,7 @@ static void resolve(thresholds *t, const paper_broker *b, const paper_report_opt
 
 int readiness__check_options(const paper_report_options *o)
 {
-	if (o->version != 1 && o->version != PAPER_REPORT_OPTIONS_VERSION)
+	if (o->version < 1 || o->version > PAPER_REPORT_OPTIONS_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_report_options version %u unsupported",
 				    o->version);
 	/* Version 1 has no "from the data" (0) and shows recent_trades rows as given. */
@@ -148,7 +148,7 @@ static void psr_facts(facts *f, const paper_metrics *m, const thresholds *t)
 }
 
 static void gather(facts *f, const paper_broker *b, const paper_metrics *m,
-		   const paper_readiness_options *g, const thresholds *t)
+		   const paper_readiness_options *g, const thresholds *t, uint64_t inbox_rejected)
 {
 	paper_account_info a = PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(b, &a);
@@ -162,7 +162,8 @@ static void gather(facts *f, const paper_broker *b, const paper_metrics *m,
 	double mdd = metric(m, "max_drawdown");
 	f->max_dd = isfinite(mdd) ? -mdd : NAN;
 	f->periods = m ? (double)paper_metrics_return_count(m) : 0;
-	uint64_t rejected = g ? g->rejected_decisions : 0;
+	/* The caller's count, else what the report read from the ledger's inbox. */
+	uint64_t rejected = g && g->rejected_decisions ? g->rejected_decisions : inbox_rejected;
 	f->errors = (double)(a.rejections + rejected);
 	paper_ts start = start_of(b), now = a.ts;
 	f->calendar_days = start && now > start ? (double)(now - start) / 1e6 / DAY_SECONDS : 0;
@@ -265,13 +266,14 @@ static void psr_criteria(paper_readiness *r, const facts *f, const thresholds *t
 }
 
 void readiness__evaluate(paper_readiness *r, const paper_broker *b, const paper_metrics *m,
-			 const paper_report_options *o, const paper_readiness_options *g)
+			 const paper_report_options *o, const paper_readiness_options *g,
+			 uint64_t inbox_rejected)
 {
 	thresholds t;
 	facts f;
 	memset(r, 0, sizeof *r);
 	resolve(&t, b, o, g);
-	gather(&f, b, m, g, &t);
+	gather(&f, b, m, g, &t, inbox_rejected);
 	r->from_config = g != NULL;
 	legacy_criteria(r, &f, &t);
 	if (g) {
@@ -314,7 +316,7 @@ PAPER_API int paper_readiness_evaluate(paper_readiness **out, const paper_broker
 	if (paper_metrics_from_broker(&m, b, &mo) != PAPER_OK)
 		m = NULL; /* an account whose equity fell to 0: criteria without statistics */
 	paper_readiness *r = g_new(paper_readiness, 1);
-	readiness__evaluate(r, b, m, o, g);
+	readiness__evaluate(r, b, m, o, g, 0);
 	paper_metrics_free(m);
 	*out = r;
 	return PAPER_OK;

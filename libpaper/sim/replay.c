@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/fixed.h"
+#include "base/tstext.h"
 #include "config/config.h"
 #include "market/broker_store.h"
 
@@ -149,7 +150,7 @@ PAPER_API int paper_replay_add_signals(paper_replay *r, const paper_signal *sign
 
 static inline bool before(const bar_src *a, const bar_src *b)
 {
-	return a->cur.ts < b->cur.ts || (a->cur.ts == b->cur.ts && a->order < b->order);
+	return a->at->ts < b->at->ts || (a->at->ts == b->at->ts && a->order < b->order);
 }
 
 static void sift_down(paper_replay *r, size_t i)
@@ -224,9 +225,9 @@ static void sig_pick_next(paper_replay *r)
 	r->sig_next_ts = INT64_MAX;
 	for (guint i = 0; i < r->sigs->len; i++) {
 		sig_src *src = r->sigs->pdata[i];
-		if (src->has_cur && (r->sig_next == NULL || src->cur.ts < r->sig_next_ts)) {
+		if (src->has_cur && (r->sig_next == NULL || src->at->ts < r->sig_next_ts)) {
 			r->sig_next = src;
-			r->sig_next_ts = src->cur.ts;
+			r->sig_next_ts = src->at->ts;
 		}
 	}
 }
@@ -289,6 +290,7 @@ static int act_signal(paper_replay *r, const sig_src *src, const sig_row *s)
 	sig.direction = s->dir;
 	sig.confidence = s->confidence;
 	sig.risk = s->risk;
+	sig.ref_price = s->ref_price;
 	sig.take_profit = s->tp;
 	sig.stop_loss = s->sl;
 	sig.ts = s->ts;
@@ -311,7 +313,7 @@ static int flush_signals(paper_replay *r, paper_ts t)
 {
 	while (r->sig_next_ts < t) {
 		sig_src *src = r->sig_next;
-		int rc = act_signal(r, src, &src->cur);
+		int rc = act_signal(r, src, src->at);
 		if (rc == PAPER_OK)
 			rc = replay__sig_next(r, src);
 		if (rc != PAPER_OK)
@@ -360,33 +362,106 @@ static int start(paper_replay *r)
 	return rc;
 }
 
+/* The index of the block row after which progress is due, rows_read counting the row at i0. */
+static size_t progress_row(const paper_replay *r, size_t i0)
+{
+	if (r->rows_read >= r->next_progress)
+		return i0;
+	uint64_t ahead = r->next_progress - r->rows_read;
+	return ahead < SIZE_MAX - i0 ? i0 + (size_t)ahead : SIZE_MAX;
+}
+
+/*
+ * How far the top source's rows go straight to the session, with nothing to do between them:
+ * before until; at or before the next signal's time (a signal waits for the bars stamped at
+ * it); still ahead of the other sources' next rows (a tie goes to the source added first);
+ * within the day of the daily rows.
+ */
+static paper_ts straight_until(const paper_replay *r, const bar_src *src, paper_ts until)
+{
+	paper_ts lim = until;
+	if (r->sig_next_ts < lim)
+		lim = r->sig_next_ts + 1;
+	if (r->daily) {
+		paper_ts end = r->day.open ? r->day.info.day + TS_DAY_US : INT64_MIN;
+		lim = end < lim ? end : lim;
+	}
+	/* The next row after the top's is at heap[1] or heap[2]. Row times are in range: + 1
+	 * does not overflow. */
+	for (size_t c = 1; c <= 2 && c < r->n_heap; c++) {
+		const bar_src *o = r->heap[c];
+		paper_ts t = o->at->ts + (src->order < o->order);
+		lim = t < lim ? t : lim;
+	}
+	return lim;
+}
+
+/*
+ * The top source's row, in range and with the signals before it done, then its next rows from
+ * the block already checked as long as they go straight to the session (straight_until()):
+ * nothing between them looks at signals or the heap. Then the source moves on.
+ */
+static int run_rows(paper_replay *r, bar_src *src, paper_ts until)
+{
+	paper_ts lim = src->kind == SRC_COLUMNS ? straight_until(r, src, until) : INT64_MIN;
+	/* Locals, not fields re-read after every store the broker makes; the rows read and the
+	 * bars done follow from the row index. */
+	const bar_row *row = src->at, *blk = src->blk;
+	size_t i0 = src->blk_i, i = i0, n = src->blk_n, counted = i0; /* rows_read is at counted */
+	size_t prog = progress_row(r, i0);
+	paper_session *s = r->s;
+	paper_broker *b = s->b; /* see session__on_bar_fx() */
+	int rc = PAPER_OK;
+	if (r->daily)
+		replay__day_roll(r, row->ts);
+	for (;;) {
+		rc = session__on_bar_fx(s, b, row->sym, row->ts, row->v);
+		if (G_UNLIKELY(rc != PAPER_OK)) {
+			rc = bar_failed(src, row->line, rc);
+			break;
+		}
+		if (G_UNLIKELY(i >= prog)) {
+			r->rows_read += i - counted;
+			counted = i;
+			progress(r, row->ts);
+			prog = progress_row(r, i);
+		}
+		if (i + 1 >= n || blk[i + 1].ts >= lim)
+			break;
+		row = &blk[++i];
+	}
+	uint64_t bars = (uint64_t)(i - i0) + (rc == PAPER_OK);
+	if (bars && r->st.bars == 0)
+		r->st.first_ts = src->at->ts;
+	if (bars)
+		r->st.last_ts = rc == PAPER_OK ? row->ts : blk[i - 1].ts;
+	r->st.bars += bars;
+	r->day.info.bars += bars;
+	r->rows_read += i - counted;
+	src->at = row;
+	src->blk_i = i;
+	return rc != PAPER_OK ? rc : heap_advance(r);
+}
+
 /* Bars stamped before until (and in range), with the signals due before each. */
 static int run_bars(paper_replay *r, paper_ts until)
 {
 	while (r->n_heap) {
 		bar_src *src = r->heap[0];
-		const bar_row *row = &src->cur;
+		const bar_row *row = src->at;
 		if (row->ts >= until)
 			return PAPER_OK;
 		int rc = flush_signals(r, row->ts);
 		if (rc != PAPER_OK)
 			return rc;
-		if (G_UNLIKELY(row->ts < r->from)) {
-			r->st.bars_out_of_range++;
+		if (G_LIKELY(row->ts >= r->from)) {
+			rc = run_rows(r, src, until);
 		} else {
-			if (r->daily)
-				replay__day_roll(r, row->ts);
-			rc = session__on_bar_fx(r->s, row->sym, row->ts, row->v);
-			if (G_UNLIKELY(rc != PAPER_OK))
-				return bar_failed(src, row->line, rc);
-			if (G_UNLIKELY(r->st.bars++ == 0))
-				r->st.first_ts = row->ts;
-			r->st.last_ts = row->ts;
-			r->day.info.bars++;
+			r->st.bars_out_of_range++;
+			if (G_UNLIKELY(r->rows_read >= r->next_progress))
+				progress(r, row->ts);
+			rc = heap_advance(r);
 		}
-		if (G_UNLIKELY(r->rows_read >= r->next_progress))
-			progress(r, row->ts);
-		rc = heap_advance(r);
 		if (G_UNLIKELY(rc != PAPER_OK))
 			return rc;
 	}
@@ -400,7 +475,7 @@ static int run_until(paper_replay *r, paper_ts until)
 	int rc = run_bars(r, until);
 	/* While bars in range remain, a signal stamped before until has all its bars done. A
 	 * signal with no bar in range after it waits for finish() (signals_after_data). */
-	if (rc == PAPER_OK && r->n_heap && r->heap[0]->cur.ts < r->to)
+	if (rc == PAPER_OK && r->n_heap && r->heap[0]->at->ts < r->to)
 		rc = flush_signals(r, until);
 	if (rc == PAPER_OK && r->trades_err)
 		rc = r->trades_err;
@@ -439,7 +514,7 @@ static int drain_signals(paper_replay *r)
 {
 	while (r->sig_next) {
 		sig_src *src = r->sig_next;
-		if (src->cur.ts < r->from || src->cur.ts >= r->to)
+		if (src->at->ts < r->from || src->at->ts >= r->to)
 			r->st.signals_out_of_range++;
 		else
 			r->st.signals_after_data++;

@@ -42,7 +42,8 @@ typedef struct bar_src {
 	src_kind kind;
 	char *name;            /* the path, or "columns #N" */
 	uint32_t order;        /* ties between sources go to the one added first */
-	bar_row cur;           /* the row the merge sees next */
+	bar_row cur;           /* CSV: the row read last */
+	const bar_row *at;     /* the row the merge sees next: &cur, or a row of the block */
 	paper_ts prev_ts;      /* rows of one source are in time order (INT64_MIN: none yet) */
 	uint64_t prev_line;
 	/* CSV */
@@ -57,13 +58,13 @@ typedef struct bar_src {
 	/* columns */
 	paper_bar_columns cols;
 	uint32_t *sym_map;     /* column symbol index -> broker index */
-	size_t row;
-	int64_t (*blk)[5];     /* double columns converted a block of rows at a time */
-	uint8_t *blk_bad;      /* the row of the block has a value that is not a price */
-	size_t blk_first, blk_len;
+	size_t row;            /* the next row to convert */
+	bar_row *blk;          /* rows converted and checked a block at a time */
+	size_t blk_i, blk_n;   /* the row `at` points at, and the rows in the block */
 } bar_src;
 
-#define COL_BLOCK 256
+/* 128 rows of 64 bytes: a block stays in L1 while the merge takes its rows. */
+#define COL_BLOCK 128
 
 /* Per broker symbol: the newest row seen, for duplicates and order within the symbol. */
 typedef struct sym_track {
@@ -76,6 +77,7 @@ typedef struct sig_row {
 	char symbol[PAPER_SYMBOL_MAX + 1];
 	paper_direction dir;
 	double confidence, risk, tp, sl;
+	double ref_price;      /* paper_signal version 2: the price to size at, 0: the latest */
 	char id[PAPER_ID_MAX + 1];
 	char strategy[PAPER_TAG_MAX + 1];
 	uint64_t line;         /* line in its file, or index in the array given */
@@ -87,7 +89,8 @@ typedef enum sig_col { SCOL_TS, SCOL_SYMBOL, SCOL_SIDE, SCOL_CONFIDENCE, SCOL_TP
 typedef struct sig_src {
 	bool is_file;
 	char *name;
-	sig_row cur;
+	sig_row cur;           /* a file's row read last */
+	const sig_row *at;     /* the current signal while has_cur: &cur, or a row of the array */
 	bool has_cur;
 	bool has_prev;
 	paper_ts prev_ts;
@@ -166,6 +169,12 @@ int replay__csv_next(paper_replay *r, bar_src *src);
 int replay__columns_next(paper_replay *r, bar_src *src);
 static inline int replay__bar_next(paper_replay *r, bar_src *src)
 {
+	/* Most column rows are the next one of a block already checked. */
+	if (src->kind == SRC_COLUMNS && ++src->blk_i < src->blk_n) {
+		src->at = &src->blk[src->blk_i];
+		r->rows_read++;
+		return 1;
+	}
 	return src->kind == SRC_CSV ? replay__csv_next(r, src) : replay__columns_next(r, src);
 }
 void replay__bar_src_free(gpointer p);
@@ -176,7 +185,7 @@ void replay__where(const bar_src *src, uint64_t line, char *buf, size_t cap);
 /* replay_signals.c */
 int replay__add_signals_file(paper_replay *r, const char *path);
 int replay__add_signals(paper_replay *r, const paper_signal *sigs, size_t n);
-/* Read src's next good signal into src->cur (has_cur false at its end); 0 or an error. */
+/* Move src to its next good signal, src->at (has_cur false at its end); 0 or an error. */
 int replay__sig_next(paper_replay *r, sig_src *src);
 void replay__sig_src_free(gpointer p);
 void replay__sig_where(const sig_src *src, uint64_t line, char *buf, size_t cap);

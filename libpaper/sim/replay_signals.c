@@ -6,6 +6,7 @@
 #include "sim/replay.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -256,8 +257,8 @@ int replay__sig_next(paper_replay *r, sig_src *src)
 {
 	src->has_cur = false;
 	if (!src->is_file) {
-		if (src->i < src->n) {
-			src->cur = src->rows[src->i++];
+		if (src->i < src->n) { /* in place: a row is a few hundred bytes */
+			src->at = &src->rows[src->i++];
 			src->has_cur = true;
 		}
 		return PAPER_OK;
@@ -270,6 +271,7 @@ int replay__sig_next(paper_replay *r, sig_src *src)
 			return got;
 		int rc = parse_signal_line(r, src, line, len);
 		if (rc == PAPER_OK) {
+			src->at = &src->cur;
 			src->has_cur = true;
 			return PAPER_OK;
 		}
@@ -294,11 +296,15 @@ static int copy_str(char *dst, size_t cap, const char *s, size_t index, const ch
 	return PAPER_OK;
 }
 
-static int from_signal(const paper_signal *in, size_t i, sig_row *s)
+/* A version 1 paper_signal is the version 2 one without ref_price. */
+#define SIGNAL_V1_SIZE offsetof(paper_signal, ref_price)
+
+static int from_signal(const paper_signal *given, size_t i, sig_row *s)
 {
-	if (in->version != PAPER_SIGNAL_VERSION)
-		return paper__error(PAPER_EVERSION, "signals[%zu]: paper_signal version %u unsupported",
-				    i, in->version);
+	paper_signal full = PAPER_SIGNAL_INIT, *in = &full;
+	memcpy(in, given, given->version == 1 ? SIGNAL_V1_SIZE : sizeof full);
+	if (in->version == 1)
+		in->ref_price = 0;
 	if (!paper__symbol_valid(in->symbol))
 		return paper__error(PAPER_EINVAL, "signals[%zu]: symbol '%s' is not a valid symbol", i,
 				    in->symbol ? in->symbol : "(null)");
@@ -307,14 +313,20 @@ static int from_signal(const paper_signal *in, size_t i, sig_row *s)
 				    (int)in->direction);
 	if (in->ts <= 0)
 		return paper__error(PAPER_EINVAL, "signals[%zu]: ts is required (> 0)", i);
+	if (!(in->ref_price >= 0 && in->ref_price <= FX_MAX_DOUBLE))
+		return paper__error(PAPER_EINVAL, "signals[%zu]: ref_price %g is not a price (or 0)",
+				    i, in->ref_price);
 	if (!ts_in_range(in->ts))
 		return ts_range_error("signals[]", in->ts);
-	memset(s, 0, sizeof *s);
+	/* Field by field: the row is mostly text buffers, and a signal without an id or a
+	 * strategy needs one byte of each. */
 	g_strlcpy(s->symbol, in->symbol, sizeof s->symbol);
+	s->id[0] = s->strategy[0] = '\0';
 	s->ts = in->ts;
 	s->dir = in->direction;
 	s->confidence = in->confidence < 0 ? -1.0 : in->confidence;
 	s->risk = in->risk;
+	s->ref_price = in->ref_price;
 	s->tp = in->take_profit;
 	s->sl = in->stop_loss;
 	s->line = i;
@@ -323,9 +335,11 @@ static int from_signal(const paper_signal *in, size_t i, sig_row *s)
 		rc = copy_str(s->strategy, sizeof s->strategy, in->strategy, i, "strategy");
 	if (rc != PAPER_OK)
 		return rc;
-	sig_row check = *s;
-	check.confidence = s->confidence < 0 ? 0.0 : s->confidence; /* none is allowed here */
-	const char *field = NULL, *why = check_values(&check, &field);
+	/* No confidence (-1) is allowed here: checked as 0, without copying the row. */
+	double confidence = s->confidence;
+	s->confidence = confidence < 0 ? 0.0 : confidence;
+	const char *field = NULL, *why = check_values(s, &field);
+	s->confidence = confidence;
 	if (why)
 		return paper__error(PAPER_EINVAL, "signals[%zu]: %s %s", i, field, why);
 	return PAPER_OK;
@@ -344,17 +358,34 @@ int replay__add_signals(paper_replay *r, const paper_signal *sigs, size_t n)
 {
 	if (n > 0 && sigs == NULL)
 		return paper__error(PAPER_EINVAL, "signals must not be NULL when n > 0");
+	/* The array's stride is its structs' size: version 1 ones are shorter. */
+	unsigned int version = n > 0 ? sigs[0].version : PAPER_SIGNAL_VERSION;
+	if (version != 1 && version != PAPER_SIGNAL_VERSION)
+		return paper__error(PAPER_EVERSION, "signals[0]: paper_signal version %u unsupported",
+				    version);
+	size_t size = version == 1 ? SIGNAL_V1_SIZE : sizeof *sigs;
 	sig_row *rows = g_try_new(sig_row, n ? n : 1);
 	if (rows == NULL)
 		return paper__error(PAPER_ENOMEM, "no memory for %zu signals", n);
 	for (size_t i = 0; i < n; i++) {
-		int rc = from_signal(&sigs[i], i, &rows[i]);
+		const paper_signal *sig = (const paper_signal *)(const void *)((const char *)sigs + i * size);
+		unsigned int v;
+		memcpy(&v, sig, sizeof v);
+		int rc = v == version ? from_signal(sig, i, &rows[i])
+			 : paper__error(PAPER_EVERSION, "signals[%zu]: version %u, not that of "
+					"signals[0] (%u)", i, v, version);
 		if (rc != PAPER_OK) {
 			g_free(rows);
 			return rc;
 		}
 	}
-	qsort(rows, n, sizeof *rows, cmp_rows);
+	/* Signals usually come in time order: then they are in cmp_rows() order already (ties
+	 * in array order), and sorting rows this large would cost as much as reading them. */
+	size_t i = 1;
+	while (i < n && rows[i - 1].ts <= rows[i].ts)
+		i++;
+	if (i < n)
+		qsort(rows, n, sizeof *rows, cmp_rows);
 	sig_src *src = g_new0(sig_src, 1);
 	src->name = g_strdup_printf("signals #%u", r->sigs->len + 1);
 	src->csv.fd = -1;

@@ -144,12 +144,25 @@ static int check_levels(const char *sym, paper_direction d, double tp, double sl
 	return PAPER_OK;
 }
 
+/* The signal's reference price in fixed point: version 1 signals have none (0). */
+static int64_t signal_ref(const paper_signal *sig)
+{
+	int64_t v = 0;
+	if (sig->version >= 2)
+		fx_from_double(sig->ref_price, &v);
+	return v;
+}
+
 static int check_signal(const paper_signal *sig)
 {
 	PAPER__CHECK_NULL(sig, "signal");
-	if (sig->version != PAPER_SIGNAL_VERSION)
-		return paper__error(PAPER_EVERSION, "paper_signal version %u unsupported (expected %u)",
-				    sig->version, PAPER_SIGNAL_VERSION);
+	if (sig->version != 1 && sig->version != PAPER_SIGNAL_VERSION)
+		return paper__error(PAPER_EVERSION, "paper_signal version %u unsupported (expected 1 "
+				    "or %u)", sig->version, PAPER_SIGNAL_VERSION);
+	if (sig->version >= 2 && !(sig->ref_price >= 0 && sig->ref_price <= FX_MAX_DOUBLE))
+		return paper__error(PAPER_EPRICE, "%s: ref_price must be a price > 0, or 0 for the "
+				    "latest price (got %g)", sig->symbol ? sig->symbol : "(null)",
+				    sig->ref_price);
 	if (!paper__symbol_valid(sig->symbol))
 		return paper__error(PAPER_EINVAL, "signal symbol '%s' is not a valid symbol",
 				    sig->symbol ? sig->symbol : "(null)");
@@ -307,7 +320,9 @@ PAPER_API int paper_session_size(const paper_session *s, const paper_signal *sig
 	int64_t ref = sym < 0 ? 0 : ref_price(&s->b->syms[sym], dir);
 	if (ref <= 0)
 		return no_data(sig->symbol);
-	*qty_out = fx_to_double(signal_qty(s, sig->symbol, sig->confidence, sig->risk, ref));
+	int64_t given = signal_ref(sig);
+	*qty_out = fx_to_double(signal_qty(s, sig->symbol, sig->confidence, sig->risk,
+					   given ? given : ref));
 	return PAPER_OK;
 }
 
@@ -337,8 +352,11 @@ static int submit_entry(paper_session *s, const entry *e, uint64_t *order_id_out
 	req.confidence = e->confidence;
 	req.signal_id = e->signal_id;
 	req.strategy = e->strategy;
+	/* Recorded with the order, so the levels outlive this session (session__adopt()). */
+	exit_plan plan = { .kind = e->explicit_levels ? PLAN_EXPLICIT : PLAN_SESSION, .tp = e->tp,
+			   .sl = e->sl, .max_hold = e->max_hold };
 	uint64_t id = 0;
-	int rc = paper_broker_submit(s->b, &req, &id);
+	int rc = paper__broker_submit_planned(s->b, &req, &plan, &id);
 	if (rc != PAPER_OK)
 		return rc;
 	sess_pos *p = session__pos(s, paper__broker_symbol(s->b, e->symbol));
@@ -364,9 +382,11 @@ static int enter_signal(paper_session *s, const paper_signal *sig, paper_verdict
 		*v = PAPER_VERDICT_REJECTED;
 		return no_data(sig->symbol);
 	}
+	/* Sized at the signal's own price when it gives one; it fills on the next data anyway. */
+	int64_t given = signal_ref(sig);
 	entry e = { .symbol = sig->symbol, .dir = dir, .ts = sig->ts, .confidence = sig->confidence,
 		    .signal_id = sig->signal_id, .strategy = sig->strategy,
-		    .qty = signal_qty(s, sig->symbol, sig->confidence, sig->risk, ref),
+		    .qty = signal_qty(s, sig->symbol, sig->confidence, sig->risk, given ? given : ref),
 		    .max_hold = s->c.max_hold };
 	if (e.qty <= 0) {
 		*v = PAPER_VERDICT_SIZE_ZERO;

@@ -30,7 +30,8 @@ typedef struct sess_pos {
 	int64_t entry_price, tp, sl, trail, best;
 	int64_t trail_rate;    /* 0: no trailing stop */
 	/* A bar with low > guard_lo and high < guard_hi, stamped before guard_ts, fires no rule:
-	 * the levels below and above the position, and the time limit (INT64_MIN/MAX: none). */
+	 * the levels below and above the position, and the time limit (INT64_MIN/MAX: none).
+	 * No bar passes them while an entry is pending (all 0) or a trailing stop moves. */
 	int64_t guard_lo, guard_hi;
 	paper_ts guard_ts;
 } sess_pos;
@@ -78,9 +79,10 @@ sess_pos *session__pos(paper_session *s, uint32_t sym);
 int session__sync(paper_session *s, uint32_t sym);
 
 /*
- * Take over what the broker already holds (a reopened ledger): positions get levels from the
- * session's percentages around their average price and the time limit from their opening
- * time; resting orders that would open a flat symbol become pending entries.
+ * Take over what the broker already holds (a reopened ledger): positions get the exit plan
+ * recorded with the order that opened them (else the session's percentages around their
+ * average price), the time limit from their opening time; resting orders that would open a
+ * flat symbol become pending entries with their recorded plan.
  */
 void session__adopt(paper_session *s);
 
@@ -107,23 +109,33 @@ int session__exit_symbol(paper_session *s, uint32_t sym, paper_exit_reason reaso
 
 #include "market/broker_fast.h"
 
-/* A bar in fixed-point for symbol index sym, then its exits: the replay's hot path. */
-static inline int session__on_bar_fx(paper_session *s, uint32_t sym, paper_ts ts, const int64_t v[5])
+/*
+ * A bar in fixed-point for symbol index sym, then its exits: the replay's hot path. The caller
+ * made the table of positions cover sym (session__pos()), as the replay does for each symbol
+ * it declares. b is s->b, kept by the caller in a local: the library is built with
+ * -fno-strict-aliasing, so after each store into the bar's fields the compiler would load
+ * s->b again, and every address in here waits on that load.
+ */
+static inline int session__on_bar_fx(paper_session *s, paper_broker *b, uint32_t sym,
+				     paper_ts ts, const int64_t v[5])
 {
-	int rc = paper__broker_on_bar_fx(s->b, sym, ts, v);
-	if (rc == PAPER_OK && sym < s->n_pos && s->pos[sym].state != SS_FLAT) {
-		sess_pos *p = &s->pos[sym];
-		int64_t q = s->b->syms[sym].pos.qty;
-		/* Most bars of a held position fire nothing: say so without the full evaluation. */
-		if (p->state == SS_ACTIVE && !p->trail_rate && v[2] > p->guard_lo && v[1] < p->guard_hi &&
-		    ts < p->guard_ts && (p->dir > 0 ? q > 0 : q < 0)) {
+	int rc = paper__broker_on_bar_fx(b, sym, ts, v);
+	sess_pos *p = &s->pos[sym];
+	if (rc == PAPER_OK && p->state != SS_FLAT) {
+		int64_t q = b->syms[sym].pos.qty;
+		/* Most bars of a held position fire nothing: say so without the full evaluation,
+		 * when the bar stays inside the guards and the position is still the session's.
+		 * One branch on all the conditions: which of them holds is hard to predict. */
+		bool quiet = (v[2] > p->guard_lo) & (v[1] < p->guard_hi) & (ts < p->guard_ts) &
+			     (q * p->dir > 0);
+		if (quiet) {
 			p->evaluated = true;
 			p->eval_ts = ts;
 		} else {
 			rc = session__sync(s, sym);
 		}
 	}
-	if (s->b->n_trades != s->trades_seen)
+	if (b->n_trades != s->trades_seen)
 		session__collect(s);
 	return rc;
 }

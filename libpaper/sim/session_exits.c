@@ -89,6 +89,10 @@ static void set_guards(sess_pos *p)
 	p->guard_lo = below ? below : INT64_MIN;
 	p->guard_hi = above ? above : INT64_MAX;
 	p->guard_ts = p->deadline ? p->deadline : INT64_MAX;
+	if (p->trail_rate) { /* the stop follows every bar: none is quiet */
+		p->guard_lo = INT64_MAX;
+		p->guard_hi = INT64_MIN;
+	}
 }
 
 /* After a bar or quote without an exit: the best price since entry and the stop behind it. */
@@ -255,6 +259,23 @@ static int activate(paper_session *s, uint32_t sym, sess_pos *p)
 	return PAPER_OK;
 }
 
+/*
+ * The exits of an adopted entry: the plan recorded with its order (the levels it was entered
+ * with, whichever session entered it), or, when none was (a manual order, an older ledger),
+ * this session's percentages and time limit.
+ */
+static void adopt_plan(const paper_session *s, sess_pos *p, const exit_plan *plan)
+{
+	if (plan->kind == PLAN_NONE) {
+		p->max_hold = s->c.max_hold;
+		return;
+	}
+	p->explicit_levels = plan->kind == PLAN_EXPLICIT;
+	p->tp_given = plan->tp;
+	p->sl_given = plan->sl;
+	p->max_hold = plan->max_hold;
+}
+
 /* A position the broker held before this session existed: manage it from the next data on. */
 static void adopt_position(paper_session *s, uint32_t sym)
 {
@@ -263,13 +284,15 @@ static void adopt_position(paper_session *s, uint32_t sym)
 
 	memset(p, 0, sizeof *p);
 	p->dir = in->pos.qty > 0 ? 1 : -1;
-	p->max_hold = s->c.max_hold;
+	adopt_plan(s, p, &in->pos.plan);
+	bool pct = !p->explicit_levels;
+	/* Per unit: the cost basis is money, with the contract's multiplier. */
 	p->entry_price = account_avg_price(in, in->pos.basis, in->pos.qty);
 	p->entry_ts = in->pos.entry_ts;
-	p->tp = level_from(p->entry_price, p->dir, s->c.tp_rate);
-	p->sl = level_from(p->entry_price, -p->dir, s->c.sl_rate);
+	p->tp = p->tp_given ? p->tp_given : pct ? level_from(p->entry_price, p->dir, s->c.tp_rate) : 0;
+	p->sl = p->sl_given ? p->sl_given : pct ? level_from(p->entry_price, -p->dir, s->c.sl_rate) : 0;
 	p->best = p->entry_price;
-	p->trail_rate = s->c.trail_rate;
+	p->trail_rate = pct ? s->c.trail_rate : 0;
 	p->trail = level_from(p->entry_price, -p->dir, p->trail_rate);
 	p->deadline = p->max_hold ? p->entry_ts + p->max_hold : 0;
 	set_guards(p);
@@ -289,7 +312,7 @@ static void adopt_entry(paper_session *s, const order *o)
 	p->dir = o->side == PAPER_SIDE_BUY ? 1 : -1;
 	p->entry_limit = o->type == PAPER_ORDER_LIMIT || o->type == PAPER_ORDER_STOP_LIMIT;
 	p->entry_order = o->id;
-	p->max_hold = s->c.max_hold;
+	adopt_plan(s, p, &o->plan);
 	p->state = SS_PENDING;
 }
 

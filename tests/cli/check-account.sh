@@ -248,10 +248,36 @@ expect "export: bad --what" 2 "--what: unknown 'everything'" export $A --dir "$t
 expect "export: no --dir" 2 "--dir is required" export $A
 
 # ---- report ----
-expect "report" 0 "" report $A --html "$tmp/dash.html" --refresh 30 --min-trades 1
+expect "report" 0 "" report $A --html "$tmp/dash.html" --refresh 30 --once --min-trades 1
 out_has "report: what it wrote" "wrote the dashboard of account default to $tmp/dash.html"
 check "report: refresh" grep -qF 'http-equiv="refresh" content="30"' "$tmp/dash.html"
 check "report: readiness criterion from --min-trades" grep -qF 'data-check="min_trades" data-pass="true"' "$tmp/dash.html"
+expect "report: --once without --refresh" 2 "--once goes with --refresh SECONDS" report $A --html "$tmp/d.html" --once
+
+# --refresh without --once keeps the page current: the account rebuilt from the ledger (a
+# price given meanwhile shows) until SIGTERM, which stops it with exit status 0.
+"$paper" order AAPL buy 1 $A > /dev/null && "$paper" mark $A AAPL 110 --no-exits > /dev/null ||
+	fail "report --refresh: a position to mark"
+kpi_equity() { sed -n 's/.*data-kpi="equity" data-value="\([^"]*\)".*/\1/p' "$1" | head -n 1; }
+"$paper" report $A --html "$tmp/live.html" --refresh 1 > "$tmp/live.out" 2> "$tmp/live.err" &
+live_pid=$!
+bg_pids="$bg_pids $live_pid"
+wait_for "$tmp/live.out" '^writing it again every 1 s until interrupted' || finish
+eq_before=$(kpi_equity "$tmp/live.html")
+"$paper" mark $A AAPL 250 --no-exits > /dev/null || fail "report --refresh: mark"
+"$paper" status $A --json > "$tmp/live-status.json" || fail "report --refresh: status"
+i=0
+while [ "$(kpi_equity "$tmp/live.html")" = "$eq_before" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+json_true "report --refresh: the page shows the equity after the mark" "$tmp/live-status.json" \
+	"abs(d['equity'] - $(kpi_equity "$tmp/live.html")) < 1e-6 and d['equity'] != $eq_before"
+kill -TERM "$live_pid"
+wait "$live_pid"
+check "report --refresh: SIGTERM stops it with status 0" test $? -eq 0
+check "report --refresh: how often it wrote" grep -qE '^stopped: the dashboard was written ([2-9]|[1-9][0-9]+) times$' "$tmp/live.out"
+check "report --refresh: nothing on stderr" test ! -s "$tmp/live.err"
 expect "report: no --html" 2 "--html FILE is required" report $A
 expect "report: bad win rate" 2 "--min-win-rate: 55 is not a fraction" report $A --html "$tmp/d.html" --min-win-rate 55
 expect "report: bad count" 2 "--min-trades: '2.5' is not a whole number" report $A --html "$tmp/d.html" --min-trades 2.5

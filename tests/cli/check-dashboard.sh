@@ -136,6 +136,8 @@ want = {
     "open_positions": status["open_positions"], "win_rate": stats["win_rate"],
     "sharpe_ratio": stats["sharpe_ratio"], "max_drawdown": stats["max_drawdown"],
     "profit_factor": stats["profit_factor"],
+    # Refusals: orders the broker rejected, and decisions of the inbox refused.
+    "rejections": status["rejections"], "rejected_decisions": status["rejected_decisions"],
 }
 for key, expected in want.items():
     if key not in p.kpis:
@@ -248,7 +250,7 @@ EOF
 verdict_rc=$?
 cat "$tmp/verdict"
 check "the page checks ran to the end" test "$verdict_rc" -eq 0
-check "every page check ran" test "$(grep -cE '^(ok  |FAIL)' "$tmp/verdict")" -eq 54
+check "every page check ran" test "$(grep -cE '^(ok  |FAIL)' "$tmp/verdict")" -eq 56
 checks=$((checks + $(grep -c '^ok' "$tmp/verdict")))
 failures=$((failures + $(grep -c '^FAIL' "$tmp/verdict")))
 if [ "$failures" -ne 0 ] && [ -s "$tmp/chrome.err" ]; then

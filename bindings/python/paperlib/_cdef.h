@@ -583,6 +583,8 @@ typedef struct paper_decision {
 	char reasoning[...];
 	paper_decision_status status;
 	uint64_t order_id;
+	double risk;
+	double current_price;
 	...;
 } paper_decision;
 
@@ -631,6 +633,7 @@ typedef struct paper_signal {
 	paper_ts ts;
 	const char *signal_id;
 	const char *strategy;
+	double ref_price;
 	...;
 } paper_signal;
 

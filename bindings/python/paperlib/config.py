@@ -175,7 +175,8 @@ class Config:
     # ---- loaders ----
 
     def load_file(self, path: _PathLike) -> bool:
-        """Apply an INI file over the current values (``paper_config_load_file``).
+        """Apply an INI or YAML file over the current values (``paper_config_load_file``;
+        YAML by the extension ``.yaml``/``.yml`` or by the content).
 
         Like libpaper's loader it does not stop at the first problem: valid keys are applied
         and every bad line is recorded, to be reported by :meth:`validate` (and refused by
@@ -183,7 +184,8 @@ class Config:
 
         Raises:
             LedgerError: the file cannot be read (EIO); nothing changes.
-            InvalidArgument: not an INI file (EFORMAT); nothing changes.
+            InvalidArgument: not an INI file, or not YAML of a config's shape (EFORMAT);
+                nothing changes.
         """
         data = _encode(os.fsdecode(os.fspath(path)), "path")
         rc = lib.paper_config_load_file(self._ptr(), data)

@@ -62,6 +62,10 @@ class Decision:
     status: DecisionStatus
     #: the entry order, when executed (0 otherwise)
     order_id: int
+    #: in [0, 1]: fraction sizing scales by 1 - 0.5 x risk
+    risk: float = 0.0
+    #: the price the decision was made at (sizing, slippage), or None; never a fill price
+    current_price: Optional[float] = None
 
     @property
     def created_time(self) -> datetime:
@@ -81,6 +85,8 @@ def _decision_from_c(d: Any) -> Decision:
         ffi.string(d.reasoning).decode("utf-8", "replace"),
         DecisionStatus.coerce_known(d.status),
         d.order_id,
+        d.risk,
+        d.current_price or None,
     )
 
 
@@ -290,10 +296,14 @@ class Ledger:
         stop_loss: Optional[float] = None,
         reasoning: str = "",
         created: Optional[Timestamp] = None,
+        risk: float = 0.0,
+        current_price: Optional[float] = None,
     ) -> int:
         """Add a pending decision for an account (any program may also INSERT one in SQL);
         return its id. ``side``: BUY goes long, SELL goes short. ``reasoning`` is truncated
-        to fit (255 bytes)."""
+        to fit (255 bytes). ``risk`` in [0, 1] scales fraction sizing by 1 - 0.5 x risk;
+        ``current_price`` is the price the decision was made at: ``paper run`` sizes the entry
+        at it and measures slippage from it, but the entry fills on the next price seen."""
         d = ffi.new("paper_decision *")
         d.version = lib.PAPER_DECISION_VERSION
         sym = _bytes(symbol, "symbol", lib.PAPER_SYMBOL_MAX)
@@ -302,6 +312,9 @@ class Ledger:
         d.confidence = _number(confidence, "confidence", ErrorCode.EINVAL)
         d.take_profit = 0.0 if take_profit is None else _number(take_profit, "take_profit", ErrorCode.EPRICE)
         d.stop_loss = 0.0 if stop_loss is None else _number(stop_loss, "stop_loss", ErrorCode.EPRICE)
+        d.risk = _number(risk, "risk", ErrorCode.EINVAL)
+        d.current_price = (0.0 if current_price is None
+                           else _number(current_price, "current_price", ErrorCode.EPRICE))
         if not isinstance(reasoning, str):
             raise TypeError(f"reasoning must be a str, not {type(reasoning).__name__}")
         cap = ffi.sizeof(d.reasoning) - 1

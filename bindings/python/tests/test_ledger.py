@@ -153,6 +153,22 @@ def test_decisions_inbox(tmp_path):
             led.mark_decision("1", "skipped")
 
 
+def test_decision_risk_and_current_price(tmp_path):
+    with Ledger(tmp_path / "p.db") as led:
+        led.create_account()
+        a = led.add_decision("default", "BTC-USD", "buy", 0.8, risk=0.5, current_price=50000.0)
+        b = led.add_decision("default", "ETH-USD", "buy", 0.9)
+        d, e = led.pending_decisions("default")
+        assert (d.id, d.risk, d.current_price) == (a, 0.5, 50000.0)
+        assert (e.id, e.risk, e.current_price) == (b, 0.0, None)
+        with pytest.raises(paperlib.InvalidArgument):
+            led.add_decision("default", "AAPL", "buy", 0.5, risk=1.5)
+        with pytest.raises(paperlib.InvalidArgument) as info:
+            led.add_decision("default", "AAPL", "buy", 0.5, current_price=-1.0)
+        assert info.value.code is paperlib.ErrorCode.EPRICE
+        assert len(led.pending_decisions("default")) == 2
+
+
 def test_brokers_keep_their_ledger_alive(tmp_path):
     led = Ledger(tmp_path / "p.db")
     led.create_account()

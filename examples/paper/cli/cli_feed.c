@@ -96,8 +96,47 @@ static bool field_num(char **fields, int col, const char *name, double *out, cha
 	return false;
 }
 
+/*
+ * A line SYMBOL PRICE [TIME] (feeds that allow it, words_ok): what any price script prints.
+ * Without a time the tick's ts is 0, "now", for the caller to fill in.
+ */
+static bool record_words(const cli_feed *f, char *line, cli_tick *out, char *err, size_t cap)
+{
+	char *w[4], *save = NULL;
+	int n = 0;
+	for (char *tok = strtok_r(line, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+		if (n < 4)
+			w[n++] = tok;
+		else
+			n++;
+	memset(out, 0, sizeof *out);
+	out->line = f->line;
+	if (n < 2 || n > 3) {
+		snprintf(err, cap, "%d words: want SYMBOL PRICE [TIME]", n);
+		return false;
+	}
+	if (strlen(w[0]) > PAPER_SYMBOL_MAX) {
+		snprintf(err, cap, "'%s' is not a symbol (1-%d characters)", w[0], PAPER_SYMBOL_MAX);
+		return false;
+	}
+	snprintf(out->symbol, sizeof out->symbol, "%s", w[0]);
+	if (!cli_decimal(w[1], &out->price)) {
+		snprintf(err, cap, "price '%s' is not a number ([-]digits[.digits], at most 8 "
+			 "decimals)", w[1]);
+		return false;
+	}
+	if (n == 3 && !cli_parse_ts(w[2], &out->ts)) {
+		snprintf(err, cap, "time '%s' is not a time (2024-03-01T14:30:00Z or epoch seconds)",
+			 w[2]);
+		return false;
+	}
+	return true;
+}
+
 static bool record(const cli_feed *f, char *line, cli_tick *out, char *err, size_t cap)
 {
+	if (f->words)
+		return record_words(f, line, out, err, cap);
 	char *fields[MAX_COLS + 1];
 	int n = split(line, fields);
 	if (n != f->cols) {
@@ -251,6 +290,10 @@ int cli_feed_next(cli_feed *f, cli_tick *out, char *err, size_t errcap)
 		}
 		if (*g_strstrip(line) == '\0')
 			continue; /* blank lines separate nothing; skip them */
+		if (f->words_ok && *line == '#' && (f->words || !f->have_header))
+			continue; /* comments, in a feed that may be words */
+		if (!f->have_header && f->words_ok && strchr(line, ',') == NULL)
+			f->words = f->have_header = true; /* no header: SYMBOL PRICE [TIME] lines */
 		if (!f->have_header)
 			return header(f, line, err, errcap) ? cli_feed_next(f, out, err, errcap) : -2;
 		return record(f, line, out, err, errcap) ? 1 : -1;

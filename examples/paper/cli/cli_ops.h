@@ -185,6 +185,9 @@ typedef struct cli_feed {
 	int cols;             /* fields per line */
 	int c_ts, c_sym, c_price, c_open, c_high, c_low, c_close, c_volume; /* -1: absent */
 	bool have_header;
+	bool words_ok;        /* set by the caller: lines may be SYMBOL PRICE [TIME] instead of
+			       * CSV (a first line without a comma), '#' lines comments */
+	bool words;           /* they are: a tick's ts 0 means "now" */
 	GString *buf;         /* bytes read */
 	size_t pos;           /* buf[0..pos) is consumed */
 	uint64_t offset;      /* file offset just after the last consumed line */

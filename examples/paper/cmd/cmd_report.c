@@ -1,7 +1,12 @@
-/* paper report: the HTML dashboard of the account, one self-contained file. */
+/*
+ * paper report: the HTML dashboard of the account, one self-contained file - written once, or
+ * with --refresh written again every so many seconds until interrupted.
+ */
 #include "cli/cli_ops.h"
 
+#include <glib-unix.h>
 #include <glib.h>
+#include <signal.h>
 
 #include <math.h>
 #include <string.h>
@@ -11,18 +16,21 @@
 enum {
 	RP_HTML = 1, RP_REFRESH, RP_TITLE, RP_MIN_TRADES, RP_MIN_WIN_RATE, RP_MIN_SHARPE,
 	RP_MAX_DRAWDOWN, RP_MAX_ERRORS, RP_FILLS, RP_TRADES, RP_PPY, RP_MIN_CAL_DAYS,
-	RP_MIN_TRADING_DAYS, RP_MIN_CLEAN_DAYS, RP_MIN_PSR, RP_PSR_BENCHMARK,
+	RP_MIN_TRADING_DAYS, RP_MIN_CLEAN_DAYS, RP_MIN_PSR, RP_PSR_BENCHMARK, RP_ONCE,
 };
 
 static const cli_opt report_opts[] = {
 	{ "--html", "FILE", false, RP_HTML, "write the dashboard here (replaced atomically)" },
-	{ "--refresh", "SECONDS", false, RP_REFRESH, "the page reloads itself every SECONDS (0: never)" },
+	{ "--refresh", "SECONDS", false, RP_REFRESH, "write it again every SECONDS until interrupted, "
+	  "and the page reloads itself as often (0: once, never reloaded)" },
+	{ "--once", NULL, false, RP_ONCE, "with --refresh: write it once and exit (the page still "
+	  "reloads itself; for cron)" },
 	{ "--title", "TEXT", false, RP_TITLE, "the page title (default: Paper account NAME)" },
 	{ "--min-trades", "N", false, RP_MIN_TRADES, "readiness: at least N closed trades (default 20)" },
 	{ "--min-win-rate", "F", false, RP_MIN_WIN_RATE, "readiness: win rate at least F, a fraction (default 0.55)" },
 	{ "--min-sharpe", "F", false, RP_MIN_SHARPE, "readiness: Sharpe ratio at least F (default 1.5)" },
 	{ "--max-drawdown", "F", false, RP_MAX_DRAWDOWN, "readiness: max drawdown at most F, a fraction (default 0.10)" },
-	{ "--max-errors", "N", false, RP_MAX_ERRORS, "readiness: at most N rejected orders (default 0)" },
+	{ "--max-errors", "N", false, RP_MAX_ERRORS, "readiness: at most N errors: rejected orders and rejected decisions (default 0)" },
 	{ "--min-calendar-days", "N", false, RP_MIN_CAL_DAYS, "readiness: the account ran at least N calendar days (default 0)" },
 	{ "--min-trading-days", "N", false, RP_MIN_TRADING_DAYS, "readiness: at least N days with market data (default 0)" },
 	{ "--min-error-free-days", "N", false, RP_MIN_CLEAN_DAYS, "readiness: at least N days since the last error (default 0)" },
@@ -46,9 +54,13 @@ static const char description[] =
 	"verdict; thresholds from the account's readiness.* settings, overridden by the options\n"
 	"below), with --drift-bars (and --drift-signals), the account against a backtest of its\n"
 	"signals (paper drift) and, for an account paper run --feed drives, the health of its live\n"
-	"feeds. Every KPI and chart carries its exact values in data-* attributes.\n"
-	"Read only: it works while paper run drives the account; run it from cron (or watch(1))\n"
-	"with --refresh to keep a browser tab current.";
+	"feeds. Rejected orders and rejected decisions of the inbox count as errors, the\n"
+	"decisions listed with their reasons. Every KPI and chart carries its exact values in\n"
+	"data-* attributes. Read only: it works while paper run drives the account.\n"
+	"With --refresh SECONDS the command keeps the file current - it rebuilds the account from\n"
+	"its ledger and writes the page again every SECONDS until SIGINT or SIGTERM - and the page\n"
+	"reloads itself as often, so a browser tab follows the account; --once writes it once\n"
+	"(from cron).";
 
 #define MAX_OVERRIDES 16
 
@@ -60,7 +72,17 @@ typedef struct report_args {
 	/* readiness.* keys given on the command line, applied over the account's config */
 	const char *keys[MAX_OVERRIDES], *values[MAX_OVERRIDES];
 	int n;
+	bool once;
 } report_args;
+
+/* The watch: the account rebuilt and the page written every refresh_seconds. */
+typedef struct watch {
+	report_args *a;
+	cli_account *acct;
+	GMainLoop *loop;
+	int code;
+	uint64_t writes;
+} watch;
 
 static void override(report_args *a, const char *key, const char *value)
 {
@@ -135,6 +157,9 @@ static int on_option(void *ctx, int id, const char *v)
 		return EXIT_OK;
 	case RP_REFRESH:
 		return count("--refresh", v, &o->refresh_seconds);
+	case RP_ONCE:
+		a->once = true;
+		return EXIT_OK;
 	case RP_MIN_TRADES:
 		rc = count("--min-trades", v, &u);
 		return rc == EXIT_OK ? threshold(a, id, v) : rc;
@@ -216,7 +241,8 @@ static int add_feed(const paper_feed_health_info *h, paper_ts written, void *pay
 	return 0;
 }
 
-static int write_dashboard(report_args *a, cli_account *acct)
+/* The page: the account, the gate (the inbox's refusals among its errors), drift, feeds. */
+static int write_dashboard(report_args *a, cli_account *acct, bool announce)
 {
 	paper_readiness_options g = PAPER_READINESS_OPTIONS_INIT;
 	paper_config *cfg = NULL;
@@ -230,15 +256,16 @@ static int write_dashboard(report_args *a, cli_account *acct)
 	if (code == EXIT_OK) {
 		g.thresholds = cfg;
 		g.drift = d;
+		a->o.ledger = acct->l; /* the inbox's refusals count as errors */
 		int rc = paper_ledger_each_feed_health(acct->l, acct->name, add_feed, &f);
 		if (rc == PAPER_OK)
 			rc = paper_report_write_html_v2(acct->b, &a->o, &g,
 							(paper_feed_health_info *)f.health->data,
 							(paper_ts *)f.written->data, f.health->len,
 							a->html);
-		if (rc == PAPER_OK)
+		if (rc == PAPER_OK && announce)
 			printf("wrote the dashboard of account %s to %s\n", acct->name, a->html);
-		else
+		else if (rc != PAPER_OK)
 			code = cli_fail("report", cli_exit_code(rc), "%s", paper_last_error());
 	}
 	g_array_free(f.health, TRUE);
@@ -246,6 +273,51 @@ static int write_dashboard(report_args *a, cli_account *acct)
 	paper_drift_free(d);
 	paper_config_free(cfg);
 	return code;
+}
+
+/* The account as the ledger holds it now (paper run may have traded since), then the page. */
+static gboolean on_refresh(gpointer data)
+{
+	watch *w = data;
+	paper_broker *b = NULL;
+	int rc = paper_ledger_load_broker(w->acct->l, w->acct->name, &b);
+	if (rc == PAPER_OK) {
+		paper_broker_free(w->acct->b);
+		w->acct->b = b;
+		w->code = write_dashboard(w->a, w->acct, false);
+	} else {
+		w->code = cli_fail("report", cli_ledger_exit_code(rc), "%s", paper_last_error());
+	}
+	w->writes += w->code == EXIT_OK;
+	if (w->code != EXIT_OK)
+		g_main_loop_quit(w->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_stop(gpointer data)
+{
+	g_main_loop_quit(((watch *)data)->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static int keep_current(report_args *a, cli_account *acct)
+{
+	watch w = { a, acct, g_main_loop_new(NULL, FALSE), EXIT_OK, 1 };
+	guint sources[] = {
+		g_unix_signal_add(SIGINT, on_stop, &w),
+		g_unix_signal_add(SIGTERM, on_stop, &w),
+		g_timeout_add_seconds(a->o.refresh_seconds, on_refresh, &w),
+	};
+	printf("writing it again every %u s until interrupted (Ctrl-C, SIGTERM)\n",
+	       a->o.refresh_seconds);
+	fflush(stdout);
+	g_main_loop_run(w.loop);
+	for (size_t i = 0; i < G_N_ELEMENTS(sources); i++)
+		g_source_remove(sources[i]);
+	g_main_loop_unref(w.loop);
+	if (w.code == EXIT_OK)
+		printf("stopped: the dashboard was written %llu times\n", (unsigned long long)w.writes);
+	return w.code;
 }
 
 int cmd_report(int argc, char **argv)
@@ -258,7 +330,7 @@ int cmd_report(int argc, char **argv)
 	bool help = false;
 	int code = cli_parse("report", argc, argv, tables, on_option, &a, &help);
 	if (code == EXIT_OK && help) {
-		cli_usage(stdout, "report", "--html FILE [--refresh SECONDS] [--min-trades N] "
+		cli_usage(stdout, "report", "--html FILE [--refresh SECONDS [--once]] [--min-trades N] "
 			  "[--min-win-rate F]\n       [--min-sharpe F] [--max-drawdown F] [--min-psr P] "
 			  "[--drift-bars PATH [--drift-signals FILE]]\n       [--ledger PATH]",
 			  description, tables, NULL);
@@ -269,11 +341,17 @@ int cmd_report(int argc, char **argv)
 		code = cli_fail("report", EXIT_INPUT, "--html FILE is required");
 	if (code == EXIT_OK && a.drift.n_signals && a.drift.n_bars == 0)
 		code = cli_fail("report", EXIT_INPUT, "--drift-signals needs --drift-bars");
+	if (code == EXIT_OK && a.once && a.o.refresh_seconds == 0)
+		code = cli_fail("report", EXIT_INPUT, "--once goes with --refresh SECONDS (without "
+				"--refresh the dashboard is written once anyway)");
 	cli_account acct;
 	if (code == EXIT_OK)
 		code = cli_account_open(&acct, "report", &a.ledger, true);
 	if (code == EXIT_OK) {
-		code = write_dashboard(&a, &acct);
+		code = write_dashboard(&a, &acct, true);
+		fflush(stdout);
+		if (code == EXIT_OK && a.o.refresh_seconds > 0 && !a.once)
+			code = keep_current(&a, &acct);
 		cli_account_close(&acct);
 	}
 	cli_drift_clear(&a.drift);

@@ -170,14 +170,19 @@ static void log_start(run_ctx *r)
 		cli_money(m, ai.equity), (unsigned long long)ai.open_positions,
 		(unsigned long long)ai.open_orders);
 	g_string_free(feeds, TRUE);
-	/* The session adopts what the account holds (docs/cli.md, "Resuming"): say so. */
-	for (size_t i = 0; i < paper_broker_position_count(r->acct.b); i++) {
-		paper_position_info p = PAPER_POSITION_INFO_INIT;
-		if (paper_broker_position_at(r->acct.b, i, &p) == PAPER_OK)
-			run_log(r, "INFO", "%s %s %s held from before: managed with this session's take "
-				"profit, stop loss and time limit from its average price %s",
-				p.symbol, p.qty > 0 ? "LONG" : "SHORT", cli_qty(q, fabs(p.qty)),
-				cli_money(m, p.avg_price));
+	/* The session adopts what the account holds (docs/cli.md, "Resuming"), with the exit
+	 * plan recorded with each entry: say which levels. */
+	for (size_t i = 0; i < paper_session_position_count(r->s); i++) {
+		paper_session_position p = PAPER_SESSION_POSITION_INIT;
+		char tp[CLI_TEXT_MAX], sl[CLI_TEXT_MAX], until[CLI_TEXT_MAX];
+		if (paper_session_position_at(r->s, i, &p) != PAPER_OK || p.qty == 0)
+			continue;
+		run_log(r, "INFO", "%s %s %s held from before: managed with take profit %s, stop "
+			"loss %s, time limit %s (average price %s)", p.symbol,
+			p.qty > 0 ? "LONG" : "SHORT", cli_qty(q, fabs(p.qty)),
+			p.take_profit > 0 ? cli_price(tp, p.take_profit) : "none",
+			p.stop_loss > 0 ? cli_price(sl, p.stop_loss) : "none",
+			p.deadline ? cli_when(until, p.deadline) : "none", cli_money(m, p.entry_price));
 	}
 }
 

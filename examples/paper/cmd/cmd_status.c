@@ -15,9 +15,14 @@ static const cli_opt status_opts[] = {
 static const char description[] =
 	"Show the account as its ledger holds it: equity, cash, realized P&L (after fees) and\n"
 	"unrealized P&L, the day's P&L (against the equity at the start of the UTC day), buying\n"
-	"power, counts, the open positions at their last marks, and the health of the live feeds\n"
-	"paper run --feed keeps in the ledger (state, last message age, reconnects, gaps,\n"
-	"backfilled bars). Read only: it works while paper run drives the account.";
+	"power, counts, what became of the decisions inbox (refused decisions are errors, as\n"
+	"rejected orders are, listed with their reasons), the open positions at their last\n"
+	"marks, and the health of the live feeds paper run --feed keeps in the ledger (state,\n"
+	"last message age, reconnects, gaps, backfilled bars). Read only: it works while paper\n"
+	"run drives the account.";
+
+/* At most this many reasons of refused decisions are shown (the most frequent). */
+#define REASONS_SHOWN 10
 
 typedef struct status_args {
 	cli_ledger_args ledger;
@@ -33,6 +38,68 @@ static int on_option(void *ctx, int id, const char *value)
 	}
 	int rc = cli_ledger_option(&a->ledger, id, value);
 	return rc < 0 ? EXIT_INPUT : rc;
+}
+
+typedef struct reasons {
+	cli_json *j;       /* JSON: one object per reason */
+	GString *text;     /* text: "reason x N; ..." */
+	size_t n;
+} reasons;
+
+static void on_reason(const char *outcome, uint64_t count, void *payload)
+{
+	reasons *r = payload;
+	if (r->n++ >= REASONS_SHOWN)
+		return;
+	const char *why = *outcome ? outcome : "(no reason given)";
+	if (r->j) {
+		cj_open(r->j, NULL, '{');
+		cj_str(r->j, "reason", why);
+		cj_uint(r->j, "count", count);
+		cj_close(r->j, '}');
+	} else {
+		g_string_append_printf(r->text, "%s%s x%llu", r->text->len ? "; " : "", why,
+				       (unsigned long long)count);
+	}
+}
+
+/* The inbox: counts by status, and the refusals' reasons. */
+static int decisions(const cli_account *acct, cli_json *j)
+{
+	paper_decision_counts c = PAPER_DECISION_COUNTS_INIT;
+	int rc = paper_ledger_decision_counts(acct->l, acct->name, &c);
+	reasons r = { j, j ? NULL : g_string_new(NULL), 0 };
+	if (rc == PAPER_OK && j) {
+		paper_account_info ai = PAPER_ACCOUNT_INFO_INIT;
+		paper_broker_account(acct->b, &ai);
+		cj_uint(j, "rejected_decisions", c.rejected);
+		cj_uint(j, "errors", ai.rejections + c.rejected);
+		cj_open(j, "decisions", '{');
+		cj_uint(j, "pending", c.pending);
+		cj_uint(j, "executed", c.executed);
+		cj_uint(j, "skipped", c.skipped);
+		cj_uint(j, "rejected", c.rejected);
+		cj_close(j, '}');
+		cj_open(j, "rejected_decision_reasons", '[');
+	}
+	if (rc == PAPER_OK && c.rejected)
+		rc = paper_ledger_decision_outcomes(acct->l, acct->name, PAPER_DECISION_REJECTED,
+						    on_reason, &r);
+	if (rc == PAPER_OK && j)
+		cj_close(j, ']');
+	if (rc == PAPER_OK && !j) {
+		char v[CLI_TEXT_MAX];
+		snprintf(v, sizeof v, "%llu rejected", (unsigned long long)c.rejected);
+		printf("  %-16s %16s   %llu pending, %llu executed, %llu skipped%s%s%s\n",
+		       "decisions", v, (unsigned long long)c.pending,
+		       (unsigned long long)c.executed, (unsigned long long)c.skipped,
+		       r.text->len ? "; reasons: " : "", r.text->str,
+		       r.n > REASONS_SHOWN ? "; ..." : "");
+	}
+	if (r.text)
+		g_string_free(r.text, TRUE);
+	return rc == PAPER_OK ? EXIT_OK : cli_fail("status", cli_exit_code(rc), "decisions: %s",
+						   paper_last_error());
 }
 
 typedef struct feeds_view {
@@ -94,16 +161,21 @@ int cmd_status(int argc, char **argv)
 		cj_init(&j);
 		cj_open(&j, NULL, '{');
 		cli_account_json(&j, &acct);
+		code = decisions(&acct, &j);
 		cli_positions_json(&j, "positions", acct.b);
 		feeds(&acct, &j);
 		cj_close(&j, '}');
-		cj_print(&j, stdout);
+		if (code == EXIT_OK)
+			cj_print(&j, stdout);
+		else
+			cj_free(&j);
 	} else {
 		cli_account_print(stdout, &acct);
+		code = decisions(&acct, NULL);
 		fputc('\n', stdout);
 		cli_positions_print(stdout, acct.b);
 		feeds(&acct, NULL);
 	}
 	cli_account_close(&acct);
-	return EXIT_OK;
+	return code;
 }

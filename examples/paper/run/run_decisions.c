@@ -124,8 +124,14 @@ static int entered(run_ctx *r, const paper_decision *d, paper_verdict v, uint64_
 		snprintf(why, sizeof why, "reverse_signal: order %" PRIu64 " closes the position",
 			 order_id);
 	} else {
-		run_log(r, "ORDER", "%s %s %s conf %.2f order %llu decision %lld (fills on the next "
-			"%s price)", d->symbol, dir_text(d), cli_qty(q, o.qty), d->confidence,
+		char sized[96] = "", p[CLI_TEXT_MAX];
+		if (d->risk > 0)
+			snprintf(sized, sizeof sized, " risk %.2f", d->risk);
+		if (d->current_price > 0)
+			snprintf(sized + strlen(sized), sizeof sized - strlen(sized), " sized at %s",
+				 cli_price(p, d->current_price));
+		run_log(r, "ORDER", "%s %s %s conf %.2f%s order %llu decision %lld (fills on the next "
+			"%s price)", d->symbol, dir_text(d), cli_qty(q, o.qty), d->confidence, sized,
 			(unsigned long long)order_id, (long long)d->id, d->symbol);
 		snprintf(why, sizeof why, "entry: order %" PRIu64, order_id);
 	}
@@ -159,6 +165,10 @@ static int verdict_outcome(run_ctx *r, const paper_decision *d, int rc, paper_ve
 			 d->confidence, min);
 		return skip(r, d, why);
 	}
+	case PAPER_VERDICT_SIZE_ZERO:
+		return skip(r, d, "size_zero (the entry rounds down to no whole lot of "
+			    "session.lot_size: set session.fractional = true and a smaller "
+			    "session.lot_size to trade fractions)");
 	default:
 		return skip(r, d, paper_verdict_str(v));
 	}
@@ -170,6 +180,10 @@ static paper_signal signal_of(const run_ctx *r, const paper_decision *d, const c
 	sig.symbol = d->symbol;
 	sig.direction = d->side == PAPER_SIDE_BUY ? PAPER_LONG : PAPER_SHORT;
 	sig.confidence = d->confidence;
+	sig.risk = d->risk;
+	/* The decision's own price sizes the entry (seed 002's rule); it never fills it: the
+	 * order waits for the next price, as every order does. */
+	sig.ref_price = d->current_price;
 	sig.take_profit = d->take_profit;
 	sig.stop_loss = d->stop_loss;
 	sig.ts = 0; /* the account's clock: it fills on a price read after this moment */
