@@ -28,6 +28,7 @@ python3-scipy
 python3-dask          # paperlib's sweeps: a local Dask cluster in the sweep tests and
 python3-distributed   # benchmark, paper sweep (optional at run time)
 python3-hypothesis    # the money property tests
+tzdata                # America/New_York: option expiries (GLib, and Python zoneinfo in examples/options)
 abigail-tools         # the ABI check against the recorded baseline
 valgrind
 chromium              # renders the dashboard headless (tests/cli/check-dashboard.sh)

@@ -81,4 +81,10 @@ void paper__report_equity_svg(GString *s, const paper_broker *b);
 /* Closed trades per exit reason as horizontal bars (m may be NULL). */
 void paper__report_exits_svg(GString *s, const paper_metrics *m);
 
+/* ---- P&L by asset class and by underlying (report_groups.c) ---- */
+
+/* Two tables: closed trades' net P&L and open positions' unrealized P&L per asset class and
+   per underlying (an option's or a future's underlying; any other symbol is its own). */
+void paper__report_pnl_groups(GString *s, const paper_broker *b);
+
 #endif

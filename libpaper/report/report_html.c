@@ -162,12 +162,12 @@ static void cell_money(GString *s, double v, bool signed_tone);
 /* Closed trades and their net P&L per exit reason, from the broker's trades. */
 static void exit_pnl(page *p)
 {
-	double pnl[PAPER_EXIT_FORCE + 1] = { 0 };
-	size_t count[PAPER_EXIT_FORCE + 1] = { 0 }, n = paper_broker_trade_count(p->b);
+	double pnl[PAPER_EXIT_EXPIRY + 1] = { 0 };
+	size_t count[PAPER_EXIT_EXPIRY + 1] = { 0 }, n = paper_broker_trade_count(p->b);
 	for (size_t i = 0; i < n; i++) {
 		paper_trade_info t = PAPER_TRADE_INFO_INIT;
 		if (paper_broker_trade_at(p->b, i, &t) != PAPER_OK ||
-		    (int)t.exit_reason < 0 || t.exit_reason > PAPER_EXIT_FORCE)
+		    (int)t.exit_reason < 0 || t.exit_reason > PAPER_EXIT_EXPIRY)
 			continue;
 		pnl[t.exit_reason] += t.pnl_net;
 		count[t.exit_reason]++;
@@ -177,7 +177,7 @@ static void exit_pnl(page *p)
 	g_string_append(p->s, "<div class=\"scroll\"><table class=\"exits\"><thead><tr>"
 			      "<th class=\"t\">Exit reason</th><th>Trades</th><th>Net P&amp;L</th>"
 			      "</tr></thead><tbody>");
-	for (int r = 0; r <= PAPER_EXIT_FORCE; r++) {
+	for (int r = 0; r <= PAPER_EXIT_EXPIRY; r++) {
 		if (count[r] == 0)
 			continue;
 		g_string_append_printf(p->s, "<tr data-reason=\"%s\" data-pnl=\"%.17g\"><td class=\"t\">"
@@ -444,6 +444,7 @@ static int render(char **out, size_t *len_out, const paper_broker *b,
 	fills(&p);
 	trades(&p);
 	per_symbol(&p);
+	paper__report_pnl_groups(p.s, b);
 	judgement(&p);
 	footer(&p);
 	g_free(title);

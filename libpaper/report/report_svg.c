@@ -174,8 +174,8 @@ void paper__report_exits_svg(GString *s, const paper_metrics *m)
 {
 	static const char *const reasons[] = { "take_profit", "stop_loss", "trailing_stop",
 					       "time_limit", "reverse_signal", "manual",
-					       "end_of_data", "force_exit", NULL };
-	double count[8] = { 0 }, most = 0;
+					       "end_of_data", "force_exit", "expiry", NULL };
+	double count[9] = { 0 }, most = 0;
 	int rows = 0;
 
 	for (int i = 0; m && reasons[i]; i++) {

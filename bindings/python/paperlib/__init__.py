@@ -21,7 +21,8 @@ Modules: :mod:`paperlib.broker` (:class:`Broker`), :mod:`paperlib.config` (:clas
 :mod:`paperlib.strategy` (:class:`Strategy`, :func:`run`: a backtrader-style strategy class),
 :mod:`paperlib.frames` (pandas DataFrames in and out; pandas is optional),
 :mod:`paperlib.barcols` (bars as checked numpy columns),
-:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.feed` (:class:`Feed`,
+:mod:`paperlib.results` (the frozen result records), :mod:`paperlib.instrument`
+(:class:`Instrument`: contracts, multipliers, OCC symbols), :mod:`paperlib.feed` (:class:`Feed`,
 live market data), :mod:`paperlib.enums`,
 :mod:`paperlib.errors`, :mod:`paperlib.timeutil`. docs/python.md is the guide.
 """
@@ -32,6 +33,7 @@ from . import metrics
 from .broker import Broker, EventCallback
 from .config import Config, ConfigValue
 from .enums import (
+    AssetClass,
     ConfigType,
     DecisionStatus,
     Direction,
@@ -42,11 +44,14 @@ from .enums import (
     ExportFlag,
     FillFlag,
     FillReason,
+    InstrumentOrigin,
     MetricsGroup,
+    OptionRight,
     OrderStatus,
     OrderType,
     PnlBasis,
     RejectReason,
+    Settlement,
     Side,
     TimeInForce,
     Verdict,
@@ -69,6 +74,7 @@ from .errors import (
 )
 from .drift import Drift, DriftRow, DriftSummary, drift
 from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
+from .instrument import Instrument, PnlGroup, expiry_of_date, parse_occ
 from .ledger import Decision, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .readiness import Criterion, Readiness, Recommendation
@@ -101,6 +107,14 @@ LIBRARY_VERSION_NUMBER: int = _lib.paper_version_number()
 HEADER_VERSION_NUMBER: int = _lib.PAPER_VERSION_NUMBER
 
 __all__ = [
+    "AssetClass",
+    "Instrument",
+    "InstrumentOrigin",
+    "PnlGroup",
+    "OptionRight",
+    "Settlement",
+    "expiry_of_date",
+    "parse_occ",
     "Bar",
     "Bars",
     "RunResult",

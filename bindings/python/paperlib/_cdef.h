@@ -5,8 +5,8 @@
  * `#define X ...` and enum members with a trailing `...`, so the C compiler fills in the real
  * values from the installed headers; struct layouts end with `...;`, so the compiler computes
  * offsets and sizes. A declaration that disagrees with the real header fails the build.
- * Keep it in the order of include/paper/: common, error, types, config, broker, metrics, ledger,
- * report, session, replay, feed.
+ * Keep it in the order of include/paper/: common, error, types, config, broker, instrument,
+ * metrics, ledger, report, session, replay, feed.
  */
 
 /* ---- common.h ---- */
@@ -41,6 +41,7 @@ void paper_clear_error(void);
 #define PAPER_MONEY_MAX_E8 ...
 #define PAPER_FILL_FLAG_PARTIAL_VOLUME ...
 #define PAPER_FILL_FLAG_AMBIGUOUS ...
+#define PAPER_FILL_FLAG_OWN_PRICE ...
 
 typedef enum paper_side { PAPER_SIDE_BUY, PAPER_SIDE_SELL, ... } paper_side;
 typedef enum paper_direction { PAPER_LONG, PAPER_SHORT, ... } paper_direction;
@@ -59,17 +60,18 @@ typedef enum paper_reject_reason {
 	PAPER_REJECT_MAX_ORDER_NOTIONAL, PAPER_REJECT_MAX_POSITION_FRACTION,
 	PAPER_REJECT_MIN_CONFIDENCE, PAPER_REJECT_DAILY_LOSS_HALT, PAPER_REJECT_KILL_SWITCH,
 	PAPER_REJECT_FOK_UNFILLABLE, PAPER_REJECT_IOC_REMAINDER, PAPER_REJECT_USER_CANCEL,
-	PAPER_REJECT_OCO_SIBLING, PAPER_REJECT_OUT_OF_RANGE, ...
+	PAPER_REJECT_OCO_SIBLING, PAPER_REJECT_OUT_OF_RANGE, PAPER_REJECT_EXPIRED,
+	PAPER_REJECT_TICK_SIZE, PAPER_REJECT_LOT_SIZE, ...
 } paper_reject_reason;
 typedef enum paper_fill_reason {
 	PAPER_FILL_MARKET_QUOTE, PAPER_FILL_MARKET_OPEN, PAPER_FILL_LIMIT_TOUCHED,
 	PAPER_FILL_LIMIT_GAP, PAPER_FILL_STOP_TRIGGERED, PAPER_FILL_STOP_GAP,
-	PAPER_FILL_LIMIT_QUOTE, PAPER_FILL_STOP_QUOTE, PAPER_FILL_AT_MARK, ...
+	PAPER_FILL_LIMIT_QUOTE, PAPER_FILL_STOP_QUOTE, PAPER_FILL_AT_MARK, PAPER_FILL_EXPIRY, ...
 } paper_fill_reason;
 typedef enum paper_exit_reason {
 	PAPER_EXIT_NONE, PAPER_EXIT_TAKE_PROFIT, PAPER_EXIT_STOP_LOSS, PAPER_EXIT_TRAILING_STOP,
 	PAPER_EXIT_TIME_LIMIT, PAPER_EXIT_REVERSE_SIGNAL, PAPER_EXIT_MANUAL,
-	PAPER_EXIT_END_OF_DATA, PAPER_EXIT_FORCE, ...
+	PAPER_EXIT_END_OF_DATA, PAPER_EXIT_FORCE, PAPER_EXIT_EXPIRY, ...
 } paper_exit_reason;
 
 const char *paper_side_str(paper_side side);
@@ -367,6 +369,46 @@ size_t paper_broker_fill_count(const paper_broker *b);
 int paper_broker_fill_at(const paper_broker *b, size_t index, paper_fill_info *out);
 size_t paper_broker_equity_count(const paper_broker *b);
 int paper_broker_equity_at(const paper_broker *b, size_t index, paper_equity_info *out);
+
+/* ---- instrument.h ---- */
+typedef enum paper_asset_class {
+	PAPER_ASSET_EQUITY, PAPER_ASSET_CRYPTO, PAPER_ASSET_FUTURE, PAPER_ASSET_OPTION, ...
+} paper_asset_class;
+typedef enum paper_option_right {
+	PAPER_RIGHT_NONE, PAPER_RIGHT_CALL, PAPER_RIGHT_PUT, ...
+} paper_option_right;
+typedef enum paper_settlement { PAPER_SETTLEMENT_CASH, ... } paper_settlement;
+typedef enum paper_instrument_origin {
+	PAPER_INSTRUMENT_DEFAULT, PAPER_INSTRUMENT_DEFINED, PAPER_INSTRUMENT_OCC, ...
+} paper_instrument_origin;
+
+#define PAPER_INSTRUMENT_SPEC_VERSION ...
+typedef struct paper_instrument_spec {
+	unsigned int version;
+	paper_asset_class asset_class;
+	double multiplier;
+	double tick_size;
+	double lot_size;
+	double min_qty;
+	paper_ts expiry;
+	char underlying[...];
+	paper_option_right right;
+	double strike;
+	paper_settlement settlement;
+	double initial_margin;
+	paper_instrument_origin origin;
+	...;
+} paper_instrument_spec;
+
+const char *paper_asset_class_str(paper_asset_class cls);
+const char *paper_option_right_str(paper_option_right right);
+const char *paper_settlement_str(paper_settlement settlement);
+int paper_asset_class_parse(const char *name, paper_asset_class *out);
+int paper_occ_parse(const char *symbol, paper_instrument_spec *out);
+int paper_broker_define_instrument(paper_broker *b, const char *symbol,
+				   const paper_instrument_spec *spec);
+int paper_broker_instrument(const paper_broker *b, const char *symbol, paper_instrument_spec *out);
+int paper_broker_settle_expired(paper_broker *b, paper_ts ts);
 
 /* ---- metrics.h ---- */
 static const double PAPER_PERIODS_PER_YEAR_DAILY;

@@ -59,9 +59,15 @@ class PaperError(Exception):
         code: the status code (:class:`ErrorCode`, or an int for a code newer than paperlib).
         message: the library's message for the failure (``paper_last_error()``), naming the
             offending value; ``str(error)`` is this message.
+        reason: the :class:`~paperlib.RejectReason` the broker recorded when the failed call
+            was an order it refused: always set on :class:`~paperlib.OrderRejected`; set on
+            an :class:`InvalidArgument` or a :class:`~paperlib.StateError` for the
+            instrument's rules (``TICK_SIZE``, ``LOT_SIZE``: EPRICE, EQTY; ``EXPIRED``:
+            ESTATE); None otherwise.
     """
 
     default_code: int = ErrorCode.EINVAL
+    reason: Any = None
 
     def __init__(self, message: str = "", code: Optional[int] = None) -> None:
         self.code = _code(self.default_code if code is None else int(code))

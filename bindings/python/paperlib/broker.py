@@ -16,8 +16,18 @@ from ._args import UINT32_MAX, UINT64_MAX, integer
 from ._args import number as _number
 from ._paperlib import ffi, lib
 from .config import Config, ConfigValue, violations_of
-from .enums import ExitReason, ExitStyle, FillFlag, FillReason, OrderType, Side, TimeInForce
+from .enums import (
+    ExitReason,
+    ExitStyle,
+    FillFlag,
+    FillReason,
+    OrderType,
+    RejectReason,
+    Side,
+    TimeInForce,
+)
 from .errors import ErrorCode, InvalidArgument, PaperError, StateError, check, error_for
+from .instrument import Instrument, PnlGroup, fill_spec, from_spec, new_spec, pnl_by
 from .logs import LoggerSpec
 from .logs import attach as _attach_log
 from .logs import default_logger as _default_logger
@@ -58,6 +68,8 @@ _F = float
 _cancel = lib.paper_broker_cancel
 
 _REJECTIONS = (lib.PAPER_EFUNDS, lib.PAPER_ELIMIT, lib.PAPER_EHALTED, lib.PAPER_ENODATA)
+_INSTRUMENT_CODES = (lib.PAPER_EPRICE, lib.PAPER_EQTY, lib.PAPER_ESTATE)
+_INSTRUMENT_REASONS = (lib.PAPER_REJECT_EXPIRED, lib.PAPER_REJECT_TICK_SIZE, lib.PAPER_REJECT_LOT_SIZE)
 _MARKET = OrderType.MARKET
 _SYMBOL_MAX = lib.PAPER_SYMBOL_MAX
 _ID_MAX = lib.PAPER_ID_MAX
@@ -305,11 +317,18 @@ class Broker:
     def _error(self, rc: int) -> PaperError:
         if self._b == _NULL:
             return self._unusable()
+        ev = self._events
+        reason = ev.reject_reason if ev.reject_seq and ev.reject_seq == ev.last_seq else 0
+        # Consumed: a later failure that records no rejection must not inherit this one.
+        ev.reject_seq = 0
         if rc in _REJECTIONS:
-            ev = self._events
-            reason = ev.reject_reason if ev.reject_seq and ev.reject_seq == ev.last_seq else 0
             return error_for(rc, reason=reason)
-        return error_for(rc)
+        err = error_for(rc)
+        if reason in _INSTRUMENT_REASONS and rc in _INSTRUMENT_CODES:
+            # The instrument's rules refuse an order with the code of what is wrong (a price
+            # off the tick grid is EPRICE) and record the reason on the rejection.
+            err.reason = RejectReason(reason)
+        return err
 
     # ---- events ----
 
@@ -741,6 +760,108 @@ class Broker:
         if rc or self._disp is not None:
             self._fail(rc)
         return out[0]
+
+    # ---- instruments ----
+
+    def define_instrument(
+        self,
+        symbol: str,
+        *,
+        asset_class: Any,
+        multiplier: Optional[float] = None,
+        tick_size: Optional[float] = None,
+        lot_size: Optional[float] = None,
+        expiry: Any = None,
+        underlying: Optional[str] = None,
+        right: Any = None,
+        strike: Optional[float] = None,
+        min_qty: Optional[float] = None,
+        settlement: Any = None,
+        initial_margin: Optional[float] = None,
+    ) -> Instrument:
+        """Define, or replace, the contract of ``symbol`` (``paper_broker_define_instrument``)
+        and return it as the broker now applies it. Allowed until the symbol's first order is
+        accepted; a definition wins over the OCC reading of the same symbol.
+
+        Args:
+            asset_class: an :class:`~paperlib.AssetClass` or its name (``"option"``,
+                ``"future"``, ``"crypto"``, ``"equity"``).
+            multiplier: price x quantity x multiplier is money. None: the class's default
+                (100 for an option, else 1); give a future its own (ES: 50).
+            tick_size: the price grid (None: none). Limit and stop prices off it are
+                rejected (``RejectReason.TICK_SIZE``); fills are rounded to it, against you.
+            lot_size, min_qty: quantities are whole lots, at least min_qty (None: the class's
+                default: 1 lot; crypto any quantity).
+            expiry: options (required) and futures: an ``int`` paper_ts, an aware
+                ``datetime``, or a ``date`` (16:00 America/New_York that day, the OCC rule).
+                After it the symbol no longer trades (``RejectReason.EXPIRED``) and open
+                positions settle (``ExitReason.EXPIRY``).
+            underlying, right, strike: an option's underlying symbol, ``OptionRight`` (or
+                ``"call"``/``"put"``/``"C"``/``"P"``) and strike; a future may name its
+                underlying (whitelists match it).
+            settlement: ``Settlement.CASH`` (the default).
+            initial_margin: futures: money reserved per contract while a position is open.
+        Raises:
+            InvalidArgument: a field out of its range or not of the asset class (EINVAL,
+                the message names it), an expiry out of range (ETIME).
+            StateError: the symbol already has an accepted order (ESTATE).
+        """
+        b = self._ptr()
+        c = _bytes(symbol, "symbol", _SYMBOL_MAX)
+        spec = new_spec()
+        fill_spec(
+            spec, asset_class=asset_class, multiplier=multiplier, tick_size=tick_size,
+            lot_size=lot_size, min_qty=min_qty, expiry=expiry, underlying=underlying,
+            right=right, strike=strike, settlement=settlement, initial_margin=initial_margin,
+        )
+        rc = lib.paper_broker_define_instrument(b, c, spec)
+        if rc:
+            self._fail(rc)
+        return self.instrument(symbol)
+
+    def instrument(self, symbol: str) -> Instrument:
+        """The contract in force for ``symbol`` (``paper_broker_instrument``): its definition,
+        else its OCC reading, else the default (an equity, multiplier 1). The symbol need not
+        have been seen.
+
+        Raises:
+            InvalidArgument: an undefined OCC-looking symbol that does not parse (EFORMAT),
+                or not a valid symbol (EINVAL).
+        """
+        b = self._ptr()
+        spec = new_spec()
+        rc = lib.paper_broker_instrument(b, _bytes(symbol, "symbol", _SYMBOL_MAX), spec)
+        if rc:
+            self._fail(rc)
+        return from_spec(symbol, spec)
+
+    def settle_expired(self, ts: Optional[Timestamp] = None) -> None:
+        """Settle every open position whose instrument expired at or before ``ts`` (None:
+        the broker's clock) and cancel the open orders of expired instruments
+        (``paper_broker_settle_expired``). The broker does it by itself when data stamped
+        after an expiry arrives; call this when time passes without data.
+
+        Raises:
+            InvalidArgument: ``ts`` before the broker's clock (ETIME), or a settlement past
+                the money limits (ERANGE: nothing settled).
+        """
+        b = self._ptr()
+        rc = lib.paper_broker_settle_expired(b, 0 if ts is None else to_ts(ts))
+        if rc or self._disp is not None:
+            self._fail(rc)
+
+    def pnl_by(self, by: str = "underlying") -> Dict[str, PnlGroup]:
+        """The P&L broken down by ``"underlying"`` (an option's or a future's underlying, any
+        other symbol itself: every SPY option adds to ``"SPY"``) or by ``"asset_class"``
+        (``"equity"``, ``"crypto"``, ``"future"``, ``"option"``): each closed trade's net P&L
+        and each open position's unrealized P&L, as :class:`~paperlib.PnlGroup` records in
+        name order - the dashboard's "P&L by" tables.
+
+        Raises:
+            InvalidArgument: ``by`` is neither.
+        """
+        self._ptr()
+        return pnl_by(self, by)
 
     # ---- queries ----
 

@@ -38,6 +38,10 @@ __all__ = [
     "DecisionStatus",
     "ExportFlag",
     "Verdict",
+    "AssetClass",
+    "OptionRight",
+    "Settlement",
+    "InstrumentOrigin",
 ]
 
 
@@ -177,6 +181,9 @@ class RejectReason(_PaperEnum):
     USER_CANCEL = lib.PAPER_REJECT_USER_CANCEL
     OCO_SIBLING = lib.PAPER_REJECT_OCO_SIBLING
     OUT_OF_RANGE = lib.PAPER_REJECT_OUT_OF_RANGE
+    EXPIRED = lib.PAPER_REJECT_EXPIRED
+    TICK_SIZE = lib.PAPER_REJECT_TICK_SIZE
+    LOT_SIZE = lib.PAPER_REJECT_LOT_SIZE
 
 
 class FillReason(_PaperEnum):
@@ -191,6 +198,7 @@ class FillReason(_PaperEnum):
     LIMIT_QUOTE = lib.PAPER_FILL_LIMIT_QUOTE
     STOP_QUOTE = lib.PAPER_FILL_STOP_QUOTE
     AT_MARK = lib.PAPER_FILL_AT_MARK
+    EXPIRY = lib.PAPER_FILL_EXPIRY
 
 
 class ExitReason(_PaperEnum):
@@ -205,6 +213,7 @@ class ExitReason(_PaperEnum):
     MANUAL = lib.PAPER_EXIT_MANUAL
     END_OF_DATA = lib.PAPER_EXIT_END_OF_DATA
     FORCE = lib.PAPER_EXIT_FORCE
+    EXPIRY = lib.PAPER_EXIT_EXPIRY
 
 
 class ExitStyle(_PaperEnum):
@@ -318,6 +327,39 @@ class FillFlag(enum.IntFlag):
     NONE = 0
     PARTIAL_VOLUME = lib.PAPER_FILL_FLAG_PARTIAL_VOLUME
     AMBIGUOUS = lib.PAPER_FILL_FLAG_AMBIGUOUS
+    OWN_PRICE = lib.PAPER_FILL_FLAG_OWN_PRICE
+
+
+class AssetClass(_PaperEnum):
+    """The kind of contract of an instrument (``paper_asset_class``)."""
+
+    EQUITY = lib.PAPER_ASSET_EQUITY
+    CRYPTO = lib.PAPER_ASSET_CRYPTO
+    FUTURE = lib.PAPER_ASSET_FUTURE
+    OPTION = lib.PAPER_ASSET_OPTION
+
+
+class OptionRight(_PaperEnum):
+    """An option's right (``paper_option_right``); ``NONE`` for anything but an option.
+    Also spelled ``"C"`` / ``"P"`` as in OCC symbols."""
+
+    NONE = lib.PAPER_RIGHT_NONE
+    CALL = lib.PAPER_RIGHT_CALL
+    PUT = lib.PAPER_RIGHT_PUT
+
+
+class Settlement(_PaperEnum):
+    """How positions open at an instrument's expiry are settled (``paper_settlement``)."""
+
+    CASH = lib.PAPER_SETTLEMENT_CASH
+
+
+class InstrumentOrigin(_PaperEnum):
+    """Where a symbol's contract came from (``paper_instrument_origin``)."""
+
+    DEFAULT = lib.PAPER_INSTRUMENT_DEFAULT
+    DEFINED = lib.PAPER_INSTRUMENT_DEFINED
+    OCC = lib.PAPER_INSTRUMENT_OCC
 
 
 # libpaper's *_str() function of each enumeration that has one.
@@ -332,6 +374,10 @@ _C_STR.update({
     ExitReason: lib.paper_exit_reason_str,
     EventType: lib.paper_event_type_str,
     Verdict: lib.paper_verdict_str,
+    AssetClass: lib.paper_asset_class_str,
+    OptionRight: lib.paper_option_right_str,
+    Settlement: lib.paper_settlement_str,
 })
 _ALIASES[Side] = {"long": "buy", "short": "sell"}
 _ALIASES[Direction] = {"buy": "long", "sell": "short"}
+_ALIASES[OptionRight] = {"c": "call", "p": "put"}

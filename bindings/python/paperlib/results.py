@@ -184,7 +184,8 @@ class Fill:
 
     @property
     def notional(self) -> float:
-        """qty * price."""
+        """qty * price, per unit of the instrument's multiplier: the money is this times
+        ``Broker.instrument(symbol).multiplier`` (100 for an option)."""
         return self.qty * self.price
 
 
@@ -217,11 +218,13 @@ class Position:
     direction: Direction
     #: signed
     qty: float
+    #: per unit, as prices are quoted
     avg_price: float
+    #: money: |qty| * avg_price * the instrument's multiplier
     cost_basis: float
     #: last mark
     market_price: float
-    #: signed: qty * market_price
+    #: signed money: qty * market_price * the instrument's multiplier
     market_value: float
     unrealized_pnl: float
     #: realized so far in the round trip still open

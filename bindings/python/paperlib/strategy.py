@@ -38,7 +38,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 from ._paperlib import ffi, lib
 from .broker import Broker, _bytes
 from .config import Config, ConfigValue
-from .enums import ExitReason, OrderType, Side
+from .enums import ExitReason, InstrumentOrigin, OrderType, Side
 from .errors import ErrorCode, InvalidArgument, OrderRejected, PaperError, StateError
 from .frames import bar_sources, is_frames
 from .metrics import Metrics, MetricsOptions
@@ -284,7 +284,7 @@ class _RunState:
     """What a running strategy reaches: the broker, the data, the order fast path."""
 
     __slots__ = ("broker", "data", "names", "code_of", "lots", "default_lot", "bars",
-                 "submit", "_hist")
+                 "submit", "_hist", "_contracts")
 
     def __init__(self, broker: Broker, data: Any, default_lot: float) -> None:
         self.broker = broker
@@ -295,6 +295,18 @@ class _RunState:
         self.bars: Optional[Bars] = None
         self.submit = broker.submit
         self._hist: Optional[Tuple[Any, Any]] = None
+        self._contracts: Dict[str, Tuple[float, Optional[float]]] = {}
+
+    def contract(self, symbol: str) -> Tuple[float, Optional[float]]:
+        """(multiplier, lot) of the symbol's instrument; the lot is None for a symbol never
+        defined (the session's lot applies). Read once per symbol and run: a contract is
+        fixed once the symbol has an order."""
+        c = self._contracts.get(symbol)
+        if c is None:
+            ins = self.broker.instrument(symbol)
+            lot = None if ins.origin is InstrumentOrigin.DEFAULT else ins.lot_size
+            c = self._contracts[symbol] = (ins.multiplier, lot)
+        return c
 
     def last_close(self, symbol: str) -> float:
         bars = self.bars
@@ -310,8 +322,9 @@ class _RunState:
         return float(seen[-1])
 
     def size(self, strat: Strategy, symbol: str, notional: Any, limit: Any) -> float:
-        """notional / price rounded down to the symbol's lot, in exact integer arithmetic on
-        the library's 1e-8 units."""
+        """notional / (price x the instrument's multiplier) rounded down to the symbol's lot
+        (``lots``, else the instrument's when it is defined or an OCC option, else the
+        session's), in exact integer arithmetic on the library's 1e-8 units."""
         from .broker import _number
 
         value = _number(notional, "notional", ErrorCode.EQTY)
@@ -321,15 +334,17 @@ class _RunState:
             else self.last_close(symbol)
         if not price > 0:
             raise InvalidArgument(f"price must be > 0 (got {price!r})", ErrorCode.EPRICE)
-        lot = strat.lots.get(symbol, self.default_lot)
+        mult, contract_lot = self.contract(symbol)
+        lot = strat.lots.get(symbol, self.default_lot if contract_lot is None else contract_lot)
         lot = _number(lot, f"lots[{symbol!r}]", ErrorCode.EQTY)
         if not lot > 0:
             raise InvalidArgument(f"lots[{symbol!r}] must be > 0 (got {lot!r})", ErrorCode.EQTY)
-        n8, p8, l8 = (round(x * 100_000_000) for x in (value, price, lot))
+        n8, p8, l8, m8 = (round(x * 100_000_000) for x in (value, price, lot, mult))
         if p8 <= 0 or l8 <= 0:
             raise InvalidArgument(f"{symbol}: price {price!r} or lot {lot!r} is below 1e-8",
                                   ErrorCode.EQTY)
-        units8 = n8 * 100_000_000 // p8
+        # units = notional / (price x multiplier), each in 1e-8 units
+        units8 = n8 * 100_000_000 * 100_000_000 // (p8 * m8)
         return (units8 // l8 * l8) / 100_000_000
 
     def history(self, symbol: str, field: str, n: Optional[int], now: int) -> Any:

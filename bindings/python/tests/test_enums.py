@@ -23,6 +23,10 @@ CASES = [
     (paperlib.YearsBasis, "PAPER_YEARS_", None),
     (paperlib.PnlBasis, "PAPER_PNL_", None),
     (paperlib.WinRateBasis, "PAPER_WIN_RATE_", None),
+    (paperlib.AssetClass, "PAPER_ASSET_", lib.paper_asset_class_str),
+    (paperlib.OptionRight, "PAPER_RIGHT_", lib.paper_option_right_str),
+    (paperlib.Settlement, "PAPER_SETTLEMENT_", lib.paper_settlement_str),
+    (paperlib.InstrumentOrigin, "PAPER_INSTRUMENT_", None),
 ]
 
 
@@ -44,9 +48,10 @@ def test_values_and_labels(cls, prefix, c_str):
 def test_counts_match_the_headers():
     assert len(paperlib.Side) == 2
     assert len(paperlib.OrderType) == 4
-    assert len(paperlib.RejectReason) == 17
-    assert len(paperlib.FillReason) == 9
-    assert len(paperlib.ExitReason) == 9
+    assert len(paperlib.RejectReason) == 20
+    assert len(paperlib.FillReason) == 10
+    assert len(paperlib.ExitReason) == 10
+    assert len(paperlib.AssetClass) == 4
     assert len(paperlib.EventType) == 12
 
 
@@ -71,6 +76,23 @@ def test_coerce_refuses():
         paperlib.Side.coerce(7)
     with pytest.raises(paperlib.InvalidArgument, match="one of: buy, sell"):
         paperlib.Side.coerce("hold")
+
+
+def test_instrument_values_are_the_documented_ones():
+    # docs/instruments.md pins them: appended after the released values.
+    assert (paperlib.ExitReason.EXPIRY, paperlib.ExitReason.EXPIRY.label) == (9, "expiry")
+    assert (paperlib.RejectReason.EXPIRED, paperlib.RejectReason.EXPIRED.label) == (17, "expired")
+    assert (paperlib.RejectReason.TICK_SIZE, paperlib.RejectReason.TICK_SIZE.label) == (18, "tick_size")
+    assert (paperlib.RejectReason.LOT_SIZE, paperlib.RejectReason.LOT_SIZE.label) == (19, "lot_size")
+    assert (paperlib.FillReason.EXPIRY, paperlib.FillReason.EXPIRY.label) == (10, "expiry")
+    assert paperlib.FillFlag.OWN_PRICE == 0x4
+    assert [m.label for m in paperlib.AssetClass] == ["equity", "crypto", "future", "option"]
+    assert paperlib.OptionRight.coerce("C") is paperlib.OptionRight.CALL
+    assert paperlib.OptionRight.coerce("p") is paperlib.OptionRight.PUT
+    asset = ffi.new("paper_asset_class *")
+    for m in paperlib.AssetClass:
+        assert lib.paper_asset_class_parse(m.label.encode(), asset) == 0 and asset[0] == m
+    assert lib.paper_asset_class_parse(b"bond", asset) == lib.PAPER_EINVAL
 
 
 def test_fill_flags():
