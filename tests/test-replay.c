@@ -1430,8 +1430,8 @@ START_TEST(results_are_pinned)
 		const char *const *settings;
 		const char *digest;
 	} runs[] = {
-		{ plain, "3681dd03c3a21733f2fb713ac74e99e523a3ad8f202112ddf9975bbd9b2df595" },
-		{ busy, "46ba68e1316ac344d00cc5af6b406b806b93b59930bef9f5cc3a1e67d1926787" },
+		{ plain, "7d4dd4d689f0e6c64c478933d6ee8e75554b82d4f56199296561ebd21c9b0c41" },
+		{ busy, "cc0ca368cbfe3ca3dd35cf7530b929378d0c807ecbaa1b8c5984bda6e84390d0" },
 	};
 	pin_market *m = pin_market_new();
 	for (size_t i = 0; i < G_N_ELEMENTS(runs); i++) {
