@@ -857,6 +857,85 @@ START_TEST(ledger_keeps_instruments)
 END_TEST
 
 
+/* A contract defined through the API on an account's broker is kept with the account: a
+ * restart values the position with it, and a replaced definition leaves no old field behind. */
+START_TEST(ledger_keeps_defined_instruments)
+{
+	char *dir = g_dir_make_tmp("paper-instr-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "ledger.db", NULL);
+	paper_config *cfg = tu_config_plain();
+	paper_ledger *l = NULL;
+	ck_ok(paper_ledger_open(&l, path, NULL));
+	ck_ok(paper_ledger_create_account(l, cfg));
+	paper_config_free(cfg);
+	paper_broker *b = NULL;
+	ck_ok(paper_ledger_open_broker(l, "default", &b));
+	paper_instrument_spec es = future_es();
+	es.expiry = INT64_C(1797627600) * PAPER_TS_PER_SECOND + 250000; /* a fraction of a second */
+	ck_ok(paper_broker_define_instrument(b, "ESZ6", &es));
+	/* Defined with a tick, then replaced without one before any order: no tick is kept. */
+	paper_instrument_spec coin = PAPER_INSTRUMENT_SPEC_INIT;
+	coin.asset_class = PAPER_ASSET_CRYPTO;
+	coin.tick_size = 0.01;
+	ck_ok(paper_broker_define_instrument(b, "BTC-USD", &coin));
+	coin.tick_size = 0;
+	coin.lot_size = 1e-8;
+	ck_ok(paper_broker_define_instrument(b, "BTC-USD", &coin));
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0, 5000, 5000, 5000, 5000, 100));
+	tu_submit(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + MIN_US, 5001, 5003, 5000, 5002.5, 100));
+	paper_account_info before = tu_account(b);
+	/* 2 x (5002.5 - 5001) x 50 */
+	ck_assert(fabs(before.unrealized_pnl - 150.0) < 1e-9);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+
+	ck_ok(paper_ledger_open(&l, path, NULL));
+	ck_ok(paper_ledger_open_broker(l, "default", &b));
+	paper_instrument_spec q = PAPER_INSTRUMENT_SPEC_INIT;
+	ck_ok(paper_broker_instrument(b, "ESZ6", &q));
+	ck_assert_int_eq(q.origin, PAPER_INSTRUMENT_DEFINED);
+	ck_assert(q.asset_class == PAPER_ASSET_FUTURE && q.multiplier == 50 &&
+		  q.tick_size == 0.25 && q.initial_margin == 12000);
+	ck_assert_int_eq(q.expiry, es.expiry);
+	ck_assert_str_eq(q.underlying, "ES");
+	ck_ok(paper_broker_instrument(b, "BTC-USD", &q));
+	ck_assert(q.asset_class == PAPER_ASSET_CRYPTO && q.tick_size == 0 && q.lot_size == 1e-8);
+	paper_account_info after = tu_account(b);
+	ck_assert_int_eq(after.cash_e8, before.cash_e8);
+	ck_assert(after.equity == before.equity);
+	ck_assert(fabs(after.unrealized_pnl - 150.0) < 1e-9);
+	/* The same definition again (a restarted program) is accepted and changes nothing. */
+	ck_ok(paper_broker_define_instrument(b, "ESZ6", &es));
+
+	/* A broker whose ledger is gone may not define a contract it could not keep. */
+	paper_ledger_close(l);
+	paper_instrument_spec spy = future_es();
+	ck_assert_int_ne(paper_broker_define_instrument(b, "NQZ6", &spy), PAPER_OK);
+	ck_ok(paper_broker_instrument(b, "NQZ6", &q));
+	ck_assert_int_eq(q.origin, PAPER_INSTRUMENT_DEFAULT);
+	paper_broker_free(b);
+
+	paper_config *stored = NULL;
+	ck_ok(paper_ledger_open(&l, path, NULL));
+	ck_ok(paper_ledger_account_config(l, "default", &stored));
+	char buf[64];
+	ck_ok(paper_config_get_string(stored, "instrument.ESZ6.multiplier", buf, sizeof buf, NULL));
+	ck_assert_str_eq(buf, "50");
+	ck_ok(paper_config_get_string(stored, "instrument.BTC-USD.tick_size", buf, sizeof buf, NULL));
+	ck_assert_str_eq(buf, "");
+	ck_ok(paper_config_get_string(stored, "instrument.NQZ6.asset_class", buf, sizeof buf, NULL));
+	ck_assert_str_eq(buf, "");
+	paper_config_free(stored);
+	paper_ledger_close(l);
+	g_unlink(path);
+	g_free(path);
+	g_rmdir(dir);
+	g_free(dir);
+}
+END_TEST
+
+
 /* A session sizes an option entry by its multiplier and lot, and hands its position over to
  * the expiry: the trade is counted once, with exit reason expiry. */
 START_TEST(session_options_and_expiry)
@@ -1119,6 +1198,7 @@ Suite *instrument_suite(void)
 	tcase_add_test(money, options_round_trip_and_expiry);
 	tcase_add_test(money, short_options);
 	tcase_add_test(money, ledger_keeps_instruments);
+	tcase_add_test(money, ledger_keeps_defined_instruments);
 	tcase_add_test(money, session_options_and_expiry);
 	tcase_add_test(money, session_levels_per_unit);
 	tcase_add_test(money, settle_without_data);

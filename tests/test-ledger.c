@@ -282,6 +282,54 @@ START_TEST(several_accounts)
 }
 END_TEST
 
+/* A contract defined on an account's broker is kept in the account's config rows (both
+ * backends): a reopened broker values the position with it; the same definition again adds no
+ * row; a replaced one leaves none of the old fields. */
+START_TEST(defined_instrument_kept)
+{
+	paper_ledger *l = lu_open(path, PAPER_BATCHED, 50);
+	paper_broker *b = lu_new_account(l, "acct");
+	paper_instrument_spec es = PAPER_INSTRUMENT_SPEC_INIT;
+	es.asset_class = PAPER_ASSET_FUTURE;
+	es.multiplier = 50;
+	es.tick_size = 0.5;
+	ck_ok(paper_broker_define_instrument(b, "ESZ6", &es));
+	es.tick_size = 0.25;
+	es.initial_margin = 12000;
+	ck_ok(paper_broker_define_instrument(b, "ESZ6", &es));
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0, 5000, 5000, 5000, 5000, 100));
+	tu_submit(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 3, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + 60 * PAPER_TS_PER_SECOND, 5001, 5002, 5000,
+				  5001.5, 100));
+	ck_ok(paper_broker_define_instrument(b, "ESZ6", &es));
+	paper_account_info before = tu_account(b);
+	paper_position_info p = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, "ESZ6", &p));
+	double upnl = 3 * (5001.5 - p.avg_price) * 50; /* the multiplier: 50 */
+	ck_assert_msg(fabs(before.unrealized_pnl - upnl) < 1e-6, "%.8f, %.8f at %.8f",
+		      before.unrealized_pnl, upnl, p.avg_price);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+	char *rows = ld_sql_rows(path, "SELECT key, value FROM configs WHERE key LIKE "
+				 "'instrument.%' ORDER BY key");
+	ck_assert_str_eq(rows, "instrument.ESZ6.asset_class|future\n"
+			       "instrument.ESZ6.initial_margin|12000\n"
+			       "instrument.ESZ6.lot_size|1\n"
+			       "instrument.ESZ6.min_qty|1\n"
+			       "instrument.ESZ6.multiplier|50\n"
+			       "instrument.ESZ6.settlement|cash\n"
+			       "instrument.ESZ6.tick_size|0.25\n");
+	g_free(rows);
+	l = lu_open(path, PAPER_DURABLE, 1);
+	ck_ok(paper_ledger_open_broker(l, "acct", &b));
+	paper_account_info after = tu_account(b);
+	ck_assert_int_eq(after.cash_e8, before.cash_e8);
+	ck_assert(after.unrealized_pnl == before.unrealized_pnl && after.equity == before.equity);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+}
+END_TEST
+
 /* ---- one broker per account ---- */
 
 START_TEST(account_in_use_same_process)
@@ -2283,6 +2331,7 @@ static Suite *ledger_suite(void)
 	tcase_add_test(tc, reopen_equal_batched);
 	tcase_add_test(tc, log_has_every_event_type);
 	tcase_add_test(tc, several_accounts);
+	tcase_add_test(tc, defined_instrument_kept);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("locks");
 	tcase_add_checked_fixture(tc, setup, teardown);

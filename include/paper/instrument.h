@@ -154,15 +154,16 @@ PAPER_API int paper_occ_parse(const char *symbol, paper_instrument_spec *out);
  * A definition wins over the OCC reading of the same symbol.
  *
  * A broker opened from a ledger gets its instruments from the account's stored config
- * ([instrument.X] sections) and from OCC symbols; a definition made with this call is not
- * stored in the ledger, so put instruments that must survive a restart in the config the
- * account is created with.
+ * ([instrument.X] sections) and from OCC symbols. A definition made with this call on such a
+ * broker is stored there too, as that symbol's [instrument.X] keys, before the broker takes
+ * it: a reopened account has it (a ledger that cannot be written refuses the definition).
  * @param symbol a valid symbol (PAPER_SYMBOL_MAX bytes at most).
  * @param spec copied; texts are read up to their NUL.
  * @return PAPER_OK; PAPER_EINVAL (NULL, a bad symbol, a field out of its range, a field that
  *         does not belong to the asset class; the message names it); PAPER_ETIME (expiry out
  *         of range); PAPER_EVERSION; PAPER_ESTATE (the symbol has had an accepted order and
- *         the contract differs).
+ *         the contract differs, or the broker's ledger was closed); a ledger's error when
+ *         the definition cannot be stored (PAPER_EIO, PAPER_EBUSY, ...).
  *         On error nothing changes.
  */
 PAPER_API int paper_broker_define_instrument(paper_broker *b, const char *symbol,

@@ -146,6 +146,17 @@ bool paper__config_is_instrument_key(const char *key);
 int paper__config_instrument_set(paper_config *cfg, const char *key, const char *text,
 				 const char **why_out);
 
+/* The name of instrument field f (IF_*), or NULL. */
+const char *paper__config_instrument_field(int f);
+
+/*
+ * Make symbol's section the texts of r, a resolved spec (paper__instrument_resolve()): every
+ * field r holds is written out, the others are left unset, so the section reads back as r -
+ * how a contract defined through the API is kept with a ledger's account.
+ */
+void paper__config_instrument_define(paper_config *cfg, const char *symbol,
+				     const paper_instrument_spec *r);
+
 /* The text of an instrument key (allocated; "" when not set), or PAPER_ECONFIG (unknown key). */
 int paper__config_instrument_get(const paper_config *cfg, const char *key, char **text);
 

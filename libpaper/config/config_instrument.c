@@ -273,6 +273,55 @@ int paper__config_instrument_reset(paper_config *cfg, const char *key)
 	return PAPER_OK;
 }
 
+/* ---- from a contract ---- */
+
+const char *paper__config_instrument_field(int f)
+{
+	return f >= 0 && f < IF__COUNT ? field_names[f] : NULL;
+}
+
+static char *number_text(double v)
+{
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	return g_strdup(g_ascii_dtostr(buf, sizeof buf, v)); /* the shortest text that reads back */
+}
+
+/* The text of field f of the resolved spec r, or NULL when the field keeps its default. */
+static char *field_text(int f, const paper_instrument_spec *r)
+{
+	char when[TS_TEXT_CAP];
+	switch (f) {
+	case IF_ASSET_CLASS: return g_strdup(paper_asset_class_str(r->asset_class));
+	case IF_MULTIPLIER: return r->multiplier > 0 ? number_text(r->multiplier) : NULL;
+	case IF_TICK_SIZE: return r->tick_size > 0 ? number_text(r->tick_size) : NULL;
+	case IF_LOT_SIZE: return r->lot_size > 0 ? number_text(r->lot_size) : NULL;
+	case IF_MIN_QTY: return r->min_qty > 0 ? number_text(r->min_qty) : NULL;
+	case IF_STRIKE: return r->strike > 0 ? number_text(r->strike) : NULL;
+	case IF_INITIAL_MARGIN: return r->initial_margin != 0 ? number_text(r->initial_margin) : NULL;
+	case IF_EXPIRY:
+		if (r->expiry == 0)
+			return NULL;
+		ts_format(when, r->expiry);
+		return g_strdup(when);
+	case IF_UNDERLYING: return r->underlying[0] ? g_strdup(r->underlying) : NULL;
+	case IF_RIGHT:
+		return r->right == PAPER_RIGHT_NONE ? NULL
+		       : g_strdup(r->right == PAPER_RIGHT_CALL ? "call" : "put");
+	case IF_SETTLEMENT: return r->settlement == PAPER_SETTLEMENT_CASH ? g_strdup("cash") : NULL;
+	default: return NULL;
+	}
+}
+
+void paper__config_instrument_define(paper_config *cfg, const char *symbol,
+				     const paper_instrument_spec *r)
+{
+	cfg_instrument *in = find_or_add(cfg, symbol);
+	for (int f = 0; f < IF__COUNT; f++) {
+		g_free(in->text[f]);
+		in->text[f] = field_text(f, r);
+	}
+}
+
 /* ---- as contracts ---- */
 
 size_t paper__config_instrument_count(const paper_config *cfg)

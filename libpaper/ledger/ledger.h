@@ -51,6 +51,11 @@ struct paper_ledger {
 void ledger_attach(paper_ledger *l, paper_broker *b, int64_t account, const char *name,
 		   uint64_t next_seq, store_lock *lock);
 
+/* ---- ledger_contracts.c ---- */
+
+/* Keep the contracts defined through the API on b (attached) with its account's config. */
+void ledger_keep_contracts(paper_broker *b);
+
 /* Commit the batch. On failure, brokers whose applied events were lost are failed. */
 int ledger_commit_batch(paper_ledger *l);
 

@@ -158,6 +158,8 @@ typedef struct store_ops {
 	int (*add_account)(store *s, const char *name, const char *origin, paper_ts created,
 			   int64_t *id_out);
 	int (*put_config)(store *s, int64_t account, const char *key, const char *value);
+	/* Removes the key if the account has it. */
+	int (*del_config)(store *s, int64_t account, const char *key);
 	int (*put_bookmark)(store *s, const store_bookmark *b);
 
 	/* Reads. An iterator streams: memory does not depend on how much it walks. */

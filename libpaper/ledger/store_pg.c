@@ -983,6 +983,15 @@ static int pg_put_config(store *s, int64_t account, const char *key, const char 
 	return queue(s, SQL_PUT_CONFIG, &o, "writing the account's config");
 }
 
+static int pg_del_config(store *s, int64_t account, const char *key)
+{
+	pg_out o;
+	out_init(&o);
+	o_i64(&o.base, account);
+	o_text(&o.base, key);
+	return queue(s, SQL_DEL_CONFIG, &o, "writing the account's config");
+}
+
 static int pg_put_bookmark(store *s, const store_bookmark *b)
 {
 	pg_out o;
@@ -1489,6 +1498,7 @@ const store_ops paper__store_pg = {
 	.put_mark = pg_put_mark,
 	.add_account = pg_add_account,
 	.put_config = pg_put_config,
+	.del_config = pg_del_config,
 	.put_bookmark = pg_put_bookmark,
 	.find_account = pg_find_account,
 	.account_count = pg_account_count,

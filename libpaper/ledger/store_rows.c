@@ -83,6 +83,7 @@ const char *const store_sql_text[SQL__COUNT] = {
 		"ts = excluded.ts",
 	[SQL_ADD_ACCOUNT] = "INSERT INTO accounts (name, origin, created_ts) VALUES (?, ?, ?)",
 	[SQL_PUT_CONFIG] = "INSERT INTO configs (account, key, value) VALUES (?, ?, ?)",
+	[SQL_DEL_CONFIG] = "DELETE FROM configs WHERE account = ? AND key = ?",
 	[SQL_FIND_ACCOUNT] = "SELECT id FROM accounts WHERE name = ?",
 	[SQL_COUNT_ACCOUNTS] = "SELECT count(*) FROM accounts",
 	[SQL_ACCOUNT_NAME] = "SELECT name FROM accounts ORDER BY id LIMIT 1 OFFSET ?",

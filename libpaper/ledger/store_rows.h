@@ -36,6 +36,7 @@ typedef enum store_sql {
 	SQL_PUT_MARK,
 	SQL_ADD_ACCOUNT,        /* the backend returns the new id its own way */
 	SQL_PUT_CONFIG,
+	SQL_DEL_CONFIG,
 	SQL_FIND_ACCOUNT,
 	SQL_COUNT_ACCOUNTS,
 	SQL_ACCOUNT_NAME,

@@ -732,6 +732,18 @@ static int sqlite_put_config(store *s, int64_t account, const char *key, const c
 	return run(s, st, "writing the account's config");
 }
 
+static int sqlite_del_config(store *s, int64_t account, const char *key)
+{
+	int rc;
+	sqlite3_stmt *st = stmt(s, SQL_DEL_CONFIG, &rc);
+	if (st == NULL)
+		return rc;
+	sq_out o = out_for(st);
+	o_i64(&o.base, account);
+	o_text(&o.base, key);
+	return run(s, st, "writing the account's config");
+}
+
 static int sqlite_find_account(store *s, const char *name, int64_t *id_out)
 {
 	int rc;
@@ -1109,6 +1121,7 @@ const store_ops paper__store_sqlite = {
 	.put_mark = sqlite_put_mark,
 	.add_account = sqlite_add_account,
 	.put_config = sqlite_put_config,
+	.del_config = sqlite_del_config,
 	.put_bookmark = sqlite_put_bookmark,
 	.find_account = sqlite_find_account,
 	.account_count = sqlite_account_count,

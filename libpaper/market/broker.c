@@ -1290,6 +1290,12 @@ void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach
 	b->sink = sink;
 	b->detach = detach;
 	b->sink_ctx = ctx;
+	b->on_define = NULL;
+}
+
+void paper__broker_on_define(paper_broker *b, broker_define_hook hook)
+{
+	b->on_define = hook;
 }
 
 const char *paper__broker_symbol_name(const paper_broker *b, uint32_t sym)

@@ -257,6 +257,10 @@ struct paper_broker {
 	event_sink sink;
 	void *sink_ctx;
 	void (*detach)(void *ctx, paper_broker *b);
+	/* Keeps a contract defined through the API with the account (the ledger), before the
+	 * broker takes it; NULL without a ledger. */
+	int (*on_define)(void *ctx, paper_broker *b, const char *symbol,
+			 const paper_instrument_spec *spec);
 	int failed;            /* non-zero: refuse changes (paper__broker_fail) */
 	char failed_why[256];
 

@@ -13,6 +13,15 @@ typedef void (*broker_detach)(void *ctx, paper_broker *b);
 
 void paper__broker_attach(paper_broker *b, event_sink sink, broker_detach detach, void *ctx);
 
+/*
+ * Called with the attach ctx by paper_broker_define_instrument() for a new or changed contract
+ * (spec resolved), before the broker changes: an error refuses the definition. Reset by
+ * paper__broker_attach().
+ */
+typedef int (*broker_define_hook)(void *ctx, paper_broker *b, const char *symbol,
+				  const paper_instrument_spec *spec);
+void paper__broker_on_define(paper_broker *b, broker_define_hook hook);
+
 /* The symbol's index, adding it when new (no market data yet). name must be valid. */
 uint32_t paper__broker_symbol(paper_broker *b, const char *name);
 /* Does the broker know the symbol (data, an order, a definition)? Adds nothing. */

@@ -205,6 +205,14 @@ PAPER_API int paper_broker_define_instrument(paper_broker *b, const char *symbol
 			return paper__error(PAPER_ESTATE, "instrument %s: its contract is fixed once "
 					    "an order for it was accepted", s->name);
 	}
+	if (b->failed)
+		return paper__error(b->failed, "%s", b->failed_why);
+	if (b->on_define != NULL) {
+		if ((rc = b->on_define(b->sink_ctx, b, symbol, &r)) != PAPER_OK)
+			return rc;
+		/* The broker's config is what a reopened account is built from: the same. */
+		paper__config_instrument_define(b->cfg, symbol, &r);
+	}
 	contract_set(b, paper__broker_symbol(b, symbol), &r);
 	return PAPER_OK;
 }

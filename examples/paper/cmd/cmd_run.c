@@ -25,7 +25,7 @@ static const cli_opt run_opts[] = {
 	{ "--max-age", "SECONDS", false, RN_MAX_AGE, "skip decisions created longer ago than this, or stamped further ahead (default: no limit)" },
 	{ "--strategy", "TAG", false, RN_STRATEGY, "strategy tag of the entry orders (default: inbox)" },
 	{ "--lot", "SYMBOL=SIZE", false, RN_LOT, "lot size of one symbol's entries, e.g. BTC-USD=0.0001 (repeatable)" },
-	{ "--instruments", "FILE", false, RN_INSTRUMENTS, "contracts from a CSV for this run (give it to paper init to store them with the account)" },
+	{ "--instruments", "FILE", false, RN_INSTRUMENTS, "contracts from a CSV, defined on the account and stored with it" },
 	{ NULL, NULL, false, 0, NULL },
 };
 
