@@ -339,6 +339,7 @@ PAPER_API int paper_ledger_open_broker(paper_ledger *l, const char *account, pap
 		return rc;
 	}
 	ledger_attach(l, r.b, r.id, account, r.next_seq, lock);
+	ledger_keep_contracts(r.b);
 	*out = r.b;
 	return PAPER_OK;
 }

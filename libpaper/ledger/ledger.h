@@ -53,7 +53,7 @@ void ledger_attach(paper_ledger *l, paper_broker *b, int64_t account, const char
 
 /* ---- ledger_contracts.c ---- */
 
-/* Keep the contracts defined through the API on b (attached) with its account's config. */
+/* Keep the contracts defined through the API on b (just attached) with its account's config. */
 void ledger_keep_contracts(paper_broker *b);
 
 /* Commit the batch. On failure, brokers whose applied events were lost are failed. */

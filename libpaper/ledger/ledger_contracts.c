@@ -47,9 +47,8 @@ static int define_hook(void *ctx, paper_broker *b, const char *symbol,
 	(void)b;
 	const attachment *a = ctx;
 	paper_ledger *l = a->l;
-	int rc = ledger_writable(l, "keep an instrument's contract");
-	if (rc == PAPER_OK)
-		rc = ledger_commit_batch(l);
+	/* Attached, so open for writing; the batch first, as the events came first. */
+	int rc = ledger_commit_batch(l);
 	define_ctx d = { l, a->account, symbol, NULL };
 	if (rc == PAPER_OK)
 		rc = paper_config_new(&d.keys);

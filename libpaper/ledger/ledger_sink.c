@@ -547,7 +547,6 @@ void ledger_attach(paper_ledger *l, paper_broker *b, int64_t account, const char
 	a->lock = lock;
 	g_ptr_array_add(l->attached, a);
 	paper__broker_attach(b, sink, detach, a);
-	ledger_keep_contracts(b);
 }
 
 void ledger_detach_all(paper_ledger *l)
