@@ -330,6 +330,70 @@ START_TEST(defined_instrument_kept)
 }
 END_TEST
 
+/* The view's value of query, in units of 1e-8 (SQLite's REAL and PostgreSQL's NUMERIC alike). */
+static int64_t view_e8(const char *query)
+{
+	char *q = g_strdup_printf("SELECT CAST(round((%s) * 100000000) AS BIGINT)", query);
+	int64_t v = ld_sql_int(path, q);
+	g_free(q);
+	return v;
+}
+
+/* The views in people's units value contracts as the broker does: an option's prices per
+ * share and its money x 100, a future's x 50 and margined (equity = cash + unrealized P&L),
+ * an expiry named as such. */
+START_TEST(views_use_the_multiplier)
+{
+	paper_ledger *l = lu_open(path, PAPER_DURABLE, 1);
+	paper_config *cfg = lu_config("acct");
+	ck_ok(paper_config_set(cfg, "instrument.ESZ6.asset_class", "future"));
+	ck_ok(paper_config_set(cfg, "instrument.ESZ6.multiplier", "50"));
+	ck_ok(paper_config_set(cfg, "limits.max_position_fraction", "10"));
+	ck_ok(paper_ledger_create_account(l, cfg));
+	paper_config_free(cfg);
+	paper_broker *b = NULL;
+	ck_ok(paper_ledger_open_broker(l, "acct", &b));
+	const char *opt = "SPY231117C00440000"; /* expires 2023-11-17 21:00 UTC */
+	ck_ok(paper_broker_on_bar(b, "SPY", T0, 450, 450, 450, 450, 100));
+	ck_ok(paper_broker_on_bar(b, opt, T0, 10.5, 10.5, 10.5, 10.5, 100));
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0, 4500, 4500, 4500, 4500, 100));
+	tu_submit(b, opt, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 3, 0, 0, 0);
+	tu_submit(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, opt, T0 + MIN_US, 10.25, 11, 10, 10.75, 100));
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + MIN_US, 4502, 4510, 4500, 4508.5, 100));
+	ck_ok(paper_broker_snapshot(b));
+	paper_position_info po = PAPER_POSITION_INFO_INIT, pf = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, opt, &po));
+	ck_ok(paper_broker_position(b, "ESZ6", &pf));
+	paper_account_info a = tu_account(b);
+	char q[256];
+	g_snprintf(q, sizeof q, "SELECT entry_price FROM positions_v WHERE symbol = '%s'", opt);
+	ck_assert_int_eq(view_e8(q), llround(po.avg_price * 1e8));
+	g_snprintf(q, sizeof q, "SELECT position_value FROM positions_v WHERE symbol = '%s'", opt);
+	ck_assert_int_eq(view_e8(q), llround(po.market_value * 1e8)); /* 3 x 10.75 x 100 */
+	ck_assert_int_eq(view_e8(q), 322500000000);
+	ck_assert_int_eq(view_e8("SELECT unrealized_pnl FROM positions_v WHERE symbol = 'ESZ6'"),
+			 llround(pf.unrealized_pnl * 1e8));
+	ck_assert_int_eq(view_e8("SELECT avg_price FROM open_positions WHERE symbol = 'ESZ6'"),
+			 llround(pf.avg_price * 1e8));
+	/* Margined: the future adds its unrealized P&L, not its 450,850 notional. */
+	ck_assert_int_eq(view_e8("SELECT equity FROM portfolio"), llround(a.equity * 1e8));
+	ck_assert_int_eq(view_e8("SELECT long_value FROM portfolio"), 322500000000);
+	g_snprintf(q, sizeof q, "SELECT avg_fill_price FROM orders_v WHERE symbol = '%s'", opt);
+	ck_assert_int_eq(view_e8(q), llround(po.avg_price * 1e8));
+	/* The option expires worthless against SPY at 430: exit reason expiry, price 0. */
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 2 * MIN_US, 430, 430, 430, 430, 100));
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 4 * INT64_C(86400000000), 431, 431, 431, 431, 100));
+	g_snprintf(q, sizeof q, "SELECT count(*) FROM trades_v WHERE symbol = '%s' AND "
+		   "exit_reason = 'expiry' AND exit_price = 0", opt);
+	paper_broker_free(b);
+	ck_assert_int_eq(ld_sql_int(path, q), 1);
+	g_snprintf(q, sizeof q, "SELECT entry_price FROM trades_v WHERE symbol = '%s'", opt);
+	ck_assert_int_eq(view_e8(q), llround(po.avg_price * 1e8));
+	paper_ledger_close(l);
+}
+END_TEST
+
 /* ---- one broker per account ---- */
 
 START_TEST(account_in_use_same_process)
@@ -2332,6 +2396,7 @@ static Suite *ledger_suite(void)
 	tcase_add_test(tc, log_has_every_event_type);
 	tcase_add_test(tc, several_accounts);
 	tcase_add_test(tc, defined_instrument_kept);
+	tcase_add_test(tc, views_use_the_multiplier);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("locks");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -136,6 +136,54 @@
  * microseconds beside (*_ts). No round() of a DOUBLE PRECISION value (PostgreSQL has none):
  * amounts are e8 / 1e8, NUMERIC there.
  */
+/*
+ * A symbol's contract in SQL (docs/instruments.md): its [instrument.X] config rows (from the
+ * config the account was created with, or a later paper_broker_define_instrument()), else an
+ * OCC option symbol (ends in 6 digits, C or P, 8 digits: the broker refuses any other symbol of
+ * that form), else an equity. The multiplier turns a price into money; a future is margined:
+ * its notional is not paid, so it adds its unrealized P&L to equity, not its value.
+ */
+#define LEDGER_OCC(sym)                                                                       \
+	"(length(" sym ") >= 16 AND substr(" sym ", length(" sym ") - 8, 1) IN ('C', 'P') AND"   \
+	" ltrim(substr(" sym ", length(" sym ") - 14, 6) || substr(" sym ", length(" sym ") - 7)," \
+	" '0123456789') = '')"
+#define LEDGER_MULTIPLIER(acct, sym)                                                          \
+	"COALESCE((SELECT CAST(value AS NUMERIC) FROM configs WHERE account = " acct             \
+	" AND key = 'instrument.' || " sym " || '.multiplier'), (SELECT CASE value"             \
+	" WHEN 'option' THEN 100 ELSE 1 END FROM configs WHERE account = " acct                  \
+	" AND key = 'instrument.' || " sym " || '.asset_class'),"                                \
+	" CASE WHEN " LEDGER_OCC(sym) " THEN 100 ELSE 1 END)"
+#define LEDGER_MARGINED(acct, sym)                                                            \
+	"COALESCE((SELECT 1 FROM configs WHERE account = " acct " AND key = 'instrument.' || "   \
+	sym " || '.asset_class' AND value = 'future'), 0)"
+
+/*
+ * Version 4 values the version 1 views' positions and trades with the multiplier (a new
+ * definition: dropped and created again), and adds multiplier and margined to open_positions;
+ * portfolio counts a future's unrealized P&L, not its notional.
+ */
+#define LEDGER_VIEW_OPEN_POSITIONS_V4                                                          \
+	"CREATE VIEW open_positions AS SELECT account, account_name, symbol,"                     \
+	" CASE WHEN qty_e8 > 0 THEN 'long' ELSE 'short' END AS direction,"                        \
+	" qty_e8, basis_e8, mark_e8, round(abs(qty_e8) / 1e8, 8) AS qty,"                          \
+	" round(basis_e8 * 1.0 / abs(qty_e8) / mult, 8) AS avg_price,"                            \
+	" round(mark_e8 / 1e8, 8) AS mark,"                                                       \
+	" round(abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult, 8) AS market_value,"                     \
+	" round(CASE WHEN qty_e8 > 0 THEN abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult - basis_e8 / 1e8" \
+	" ELSE basis_e8 / 1e8 - abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult END, 8)"                 \
+	" AS unrealized_pnl,"                                                                     \
+	" round(realized_e8 / 1e8, 8) AS realized_pnl, round(fees_e8 / 1e8, 8) AS fees,"           \
+	" entry_ts, marked_ts, paper, mult AS multiplier, margined"                               \
+	" FROM (SELECT p.account, a.name AS account_name, p.symbol, p.qty_e8, p.basis_e8,"        \
+	" p.realized_e8, p.fees_e8, p.entry_ts, p.paper,"                                          \
+	" " LEDGER_MULTIPLIER("p.account", "p.symbol") " AS mult,"                               \
+	" " LEDGER_MARGINED("p.account", "p.symbol") " AS margined,"                             \
+	" CASE WHEN m.ts IS NULL OR p.ts > m.ts THEN p.price_e8 ELSE m.price_e8 END AS mark_e8,"   \
+	" CASE WHEN m.ts IS NULL OR p.ts > m.ts THEN p.ts ELSE m.ts END AS marked_ts"               \
+	" FROM position_state p JOIN accounts a ON a.id = p.account"                              \
+	" LEFT JOIN marks m ON m.account = p.account AND m.symbol = p.symbol"                      \
+	" WHERE p.qty_e8 <> 0) AS x"
+
 #define LEDGER_SQLITE_TIME(us) "strftime('%Y-%m-%d %H:%M:%S', (" us ") / 1000000, 'unixepoch')"
 #define LEDGER_SQLITE_DAY(d) "date((" d ") * 86400, 'unixepoch')"
 #define LEDGER_PG_TIME(us) "to_timestamp((" us ") / 1000000.0)"
@@ -150,7 +198,8 @@
 #define LEDGER_EXIT_NAME(col)                                                                 \
 	"CASE " col " WHEN 1 THEN 'take_profit' WHEN 2 THEN 'stop_loss'"                         \
 	" WHEN 3 THEN 'trailing_stop' WHEN 4 THEN 'time_limit' WHEN 5 THEN 'reverse_signal'"     \
-	" WHEN 6 THEN 'manual' WHEN 7 THEN 'end_of_data' WHEN 8 THEN 'force_exit' END"
+	" WHEN 6 THEN 'manual' WHEN 7 THEN 'end_of_data' WHEN 8 THEN 'force_exit'"              \
+	" WHEN 9 THEN 'expiry' END"
 #define LEDGER_TYPE_NAME(col)                                                                 \
 	"CASE " col " WHEN 1 THEN 'market' WHEN 2 THEN 'limit' WHEN 3 THEN 'stop'"               \
 	" WHEN 4 THEN 'stop_limit' END"
@@ -167,7 +216,8 @@
 	" WHEN 8 THEN 'max_position_fraction' WHEN 9 THEN 'min_confidence'"                      \
 	" WHEN 10 THEN 'daily_loss_halt' WHEN 11 THEN 'kill_switch' WHEN 12 THEN 'fok_unfillable'" \
 	" WHEN 13 THEN 'ioc_remainder' WHEN 14 THEN 'user_cancel' WHEN 15 THEN 'oco_sibling'"    \
-	" WHEN 16 THEN 'out_of_range' END"
+	" WHEN 16 THEN 'out_of_range' WHEN 17 THEN 'expired' WHEN 18 THEN 'tick_size'"         \
+	" WHEN 19 THEN 'lot_size' END"
 #define LEDGER_CONFIDENCE(col) "CASE WHEN " col " >= 0 THEN " col " END"
 
 /* One closed round trip per row. pnl_percent: the price move in percent of the entry price,
@@ -177,8 +227,10 @@
 	" CASE t.direction WHEN 1 THEN 'LONG' ELSE 'SHORT' END AS direction,"                    \
 	" round(t.qty_e8 / 1e8, 8) AS quantity,"                                                  \
 	" " TIME("t.entry_ts") " AS entry_time, " TIME("t.exit_ts") " AS exit_time,"            \
-	" round(t.entry_notional_e8 / 1e8 / NULLIF(t.qty_e8 / 1e8, 0), 8) AS entry_price,"        \
-	" round(t.exit_notional_e8 / 1e8 / NULLIF(t.exit_qty_e8 / 1e8, 0), 8) AS exit_price,"    \
+	" round(t.entry_notional_e8 / 1e8 / NULLIF(t.qty_e8 / 1e8, 0)"                            \
+	" / " LEDGER_MULTIPLIER("t.account", "t.symbol") ", 8) AS entry_price,"                   \
+	" round(t.exit_notional_e8 / 1e8 / NULLIF(t.exit_qty_e8 / 1e8, 0)"                        \
+	" / " LEDGER_MULTIPLIER("t.account", "t.symbol") ", 8) AS exit_price,"                    \
 	" round(t.pnl_e8 / 1e8, 8) AS realized_pnl, round(t.fees_e8 / 1e8, 8) AS fees,"          \
 	" round((t.pnl_e8 - t.fees_e8) / 1e8, 8) AS net_pnl,"                                     \
 	" round((CASE t.direction WHEN 1 THEN 100 ELSE -100 END) * (t.exit_notional_e8 / 1e8"    \
@@ -219,25 +271,26 @@
 	" " LEDGER_STATUS_NAME(o ".status") " AS status, " LEDGER_REASON_NAME(o ".reason")       \
 	" AS reason, round(" o ".qty_e8 / 1e8, 8) AS quantity,"                                  \
 	" round(" o ".filled_e8 / 1e8, 8) AS filled_quantity,"                                   \
-	" round(" o ".fill_notional_e8 / 1e8 / NULLIF(" o ".filled_e8 / 1e8, 0), 8)"             \
-	" AS avg_fill_price, CASE WHEN " o ".type IN (2, 4) THEN round(" o ".limit_e8 / 1e8, 8)" \
+	" round(" o ".fill_notional_e8 / 1e8 / NULLIF(" o ".filled_e8 / 1e8, 0)"                 \
+	" / " o ".mult, 8) AS avg_fill_price, CASE WHEN " o ".type IN (2, 4) THEN round(" o ".limit_e8 / 1e8, 8)" \
 	" END AS limit_price, CASE WHEN " o ".type IN (3, 4) THEN round(" o ".stop_e8 / 1e8, 8)" \
 	" END AS stop_price, round(" o ".fees_e8 / 1e8, 8) AS commission,"
 #define LEDGER_VIEW_ORDERS_V(TIME)                                                            \
 	"CREATE VIEW orders_v AS SELECT a.name AS account_name, o.id AS order_id, o.symbol,"    \
 	LEDGER_ORDERS_V_COLS(TIME, "o")                                                           \
-	" round(COALESCE(f.slippage, 0), 8) AS slippage,"                                        \
+	" round(COALESCE(f.slippage, 0) * o.mult, 8) AS slippage,"                               \
 	" " TIME("o.submitted_ts") " AS submitted_time, " TIME("o.updated_ts") " AS updated_time," \
 	" " LEDGER_DECISION_ID("o.signal_id") " AS decision_id,"                                 \
 	" CASE WHEN d.current_price > 0 THEN d.current_price END AS decision_price,"            \
 	" o.signal_id, o.strategy, " LEDGER_CONFIDENCE("o.confidence") " AS confidence,"         \
 	" " LEDGER_EXIT_NAME("o.exit_reason") " AS exit_reason, o.submitted_ts, o.updated_ts,"   \
-	" o.account, o.paper FROM (SELECT account, id, symbol, side, type, tif, status, reason,"  \
+	" o.account, o.paper FROM (SELECT u.*, " LEDGER_MULTIPLIER("u.account", "u.symbol")       \
+	" AS mult FROM (SELECT account, id, symbol, side, type, tif, status, reason,"             \
 	" qty_e8, filled_e8, fill_notional_e8, limit_e8, stop_e8, fees_e8, submitted_ts,"         \
 	" updated_ts, signal_id, strategy, confidence, exit_reason, paper FROM orders"            \
 	" UNION ALL SELECT account, 0, symbol, side, order_type, tif, 6, reason, qty_e8, 0, 0,"   \
 	" limit_e8, stop_e8, 0, ts, ts, signal_id, strategy, confidence, exit_reason, paper"      \
-	" FROM events WHERE type = 2 AND order_id = 0) AS o"                                      \
+	" FROM events WHERE type = 2 AND order_id = 0) AS u) AS o"                                \
 	" JOIN accounts a ON a.id = o.account"                                                    \
 	" LEFT JOIN (SELECT account, order_id, sum(abs(price_e8 - ref_price_e8) / 1e8"           \
 	" * qty_e8 / 1e8) AS slippage FROM events WHERE type = 6 GROUP BY account, order_id) f"  \
@@ -348,7 +401,55 @@
 	" LEFT JOIN t ON t.account = a.id LEFT JOIN s ON s.account = a.id"                        \
 	" LEFT JOIN dd ON dd.account = a.id"
 
+#define LEDGER_VIEW_PORTFOLIO_V4                                                                 \
+	"CREATE VIEW portfolio AS SELECT account, name, cash_e8, realized_e8, fees_e8,"           \
+	" round(starting_cash, 8) AS starting_cash, round(cash_e8 / 1e8, 8) AS cash,"              \
+	" round(long_value, 8) AS long_value, round(short_value, 8) AS short_value,"               \
+	" round(cash_e8 / 1e8 + long_value - short_value + margined_pnl, 8) AS equity,"            \
+	" round(unrealized, 8) AS unrealized_pnl, round(realized_e8 / 1e8, 8) AS realized_pnl,"    \
+	" round(fees_e8 / 1e8, 8) AS fees, open_positions, open_orders, fills, trades,"            \
+	" updated_ts, paper"                                                                     \
+	" FROM (SELECT a.id AS account, a.name, CAST(c.value AS NUMERIC) AS starting_cash,"       \
+	" COALESCE(s.cash_e8, CAST(round(CAST(c.value AS NUMERIC) * 100000000) AS BIGINT))"        \
+	" AS cash_e8, COALESCE(s.realized_e8, 0) AS realized_e8, COALESCE(s.fees_e8, 0) AS fees_e8," \
+	" COALESCE(s.fills, 0) AS fills, COALESCE(s.trades, 0) AS trades,"                         \
+	" COALESCE(s.ts, a.created_ts) AS updated_ts, COALESCE(v.long_value, 0) AS long_value,"    \
+	" COALESCE(v.short_value, 0) AS short_value, COALESCE(v.unrealized, 0) AS unrealized,"     \
+	" COALESCE(v.margined_pnl, 0) AS margined_pnl,"                                            \
+	" COALESCE(v.positions, 0) AS open_positions,"                                             \
+	" (SELECT count(*) FROM order_state o WHERE o.key BETWEEN a.id * 1099511627776"            \
+	" AND a.id * 1099511627776 + 1099511627775 AND o.status IN (1, 2)) AS open_orders, a.paper" \
+	" FROM accounts a LEFT JOIN account_state s ON s.account = a.id"                           \
+	" LEFT JOIN configs c ON c.account = a.id AND c.key = 'account.starting_cash'"             \
+	" LEFT JOIN (SELECT account, count(*) AS positions,"                                       \
+	" sum(CASE WHEN qty_e8 > 0 AND margined = 0 THEN market_value ELSE 0 END) AS long_value," \
+	" sum(CASE WHEN qty_e8 < 0 AND margined = 0 THEN market_value ELSE 0 END) AS short_value," \
+	" sum(CASE WHEN margined = 1 THEN unrealized_pnl ELSE 0 END) AS margined_pnl,"            \
+	" sum(unrealized_pnl) AS unrealized FROM open_positions GROUP BY account) AS v"            \
+	" ON v.account = a.id) AS x"
+
+#define LEDGER_VIEW_RECENT_TRADES_V4                                                             \
+	"CREATE VIEW recent_trades AS SELECT t.account, a.name AS account_name, t.id AS trade_id," \
+	" t.symbol, CASE t.direction WHEN 1 THEN 'long' ELSE 'short' END AS direction,"           \
+	" t.entry_ts, t.exit_ts, round(t.qty_e8 / 1e8, 8) AS qty,"                                 \
+	" round(t.entry_notional_e8 * 1.0 / NULLIF(t.qty_e8, 0)"                                   \
+	" / " LEDGER_MULTIPLIER("t.account", "t.symbol") ", 8) AS entry_price,"                   \
+	" round(t.exit_notional_e8 * 1.0 / NULLIF(t.exit_qty_e8, 0)"                               \
+	" / " LEDGER_MULTIPLIER("t.account", "t.symbol") ", 8) AS exit_price,"                    \
+	" round(t.pnl_e8 / 1e8, 8) AS pnl_gross, round(t.fees_e8 / 1e8, 8) AS fees,"               \
+	" round((t.pnl_e8 - t.fees_e8) / 1e8, 8) AS pnl_net,"                                      \
+	" round((t.pnl_e8 - t.fees_e8) * 1.0 / NULLIF(t.entry_notional_e8, 0), 8) AS net_return,"  \
+	" CASE t.exit_reason WHEN 1 THEN 'take_profit' WHEN 2 THEN 'stop_loss'"                    \
+	" WHEN 3 THEN 'trailing_stop' WHEN 4 THEN 'time_limit' WHEN 5 THEN 'reverse_signal'"       \
+	" WHEN 6 THEN 'manual' WHEN 7 THEN 'end_of_data' WHEN 8 THEN 'force' WHEN 9 THEN 'expiry'" \
+	" ELSE 'none' END"                                                                        \
+	" AS exit_reason, t.strategy, t.signal_id, t.paper"                                       \
+	" FROM trades t JOIN accounts a ON a.id = t.account"                                      \
+	" ORDER BY t.exit_ts DESC, t.account, t.id DESC"
+
 #define LEDGER_VIEWS_V4(TIME, DAY)                                                            \
+	"DROP VIEW portfolio", "DROP VIEW open_positions", "DROP VIEW recent_trades",            \
+	LEDGER_VIEW_OPEN_POSITIONS_V4, LEDGER_VIEW_PORTFOLIO_V4, LEDGER_VIEW_RECENT_TRADES_V4,   \
 	LEDGER_VIEW_TRADES_V(TIME), LEDGER_VIEW_POSITIONS_V(TIME), LEDGER_VIEW_ORDERS_V(TIME),  \
 	LEDGER_VIEW_SIGNAL_RESULTS_V, LEDGER_VIEW_DAILY_PNL_V(DAY), LEDGER_VIEW_PERFORMANCE_V(TIME)
 

@@ -284,9 +284,41 @@ def secret_never_stored():
         r.cleanup()
 
 
+def expiry_without_data():
+    """An option position open at its expiry while no data comes (the venue quiet, as after
+    the close): paper run settles it by the clock at intrinsic value from the underlying's
+    last price, exit reason expiry - not at the option's next price, which never comes."""
+    import datetime as dt
+
+    day = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)).date()
+    option = "SPY%sC00500000" % day.strftime("%y%m%d")
+    at = lambda hh, mm: "%sT%02d:%02d:00Z" % (day.isoformat(), hh, mm)
+    with Fake("coinbase", "normal", {"count": "0"}) as v:
+        r = Run([["--feed", "coinbase:BTC-USD", *v.urls()]])
+        mark = [PAPER, "mark", "--ledger", r.ledger, "--no-exits", "-"]
+        run(mark, check=0, input="SPY 509.00 %s\n%s 9.50 %s\n" % (at(14, 0), option, at(14, 0)))
+        run([PAPER, "order", "--ledger", r.ledger, option, "buy", "2"], check=0)
+        run(mark, check=0, input="%s 9.60 %s\nSPY 510.25 %s\n" % (option, at(14, 1), at(14, 2)))
+        check(r.sql("SELECT count(*) FROM fills")[0][0] == 1, "the entry filled before expiry")
+        r.start()
+        time.sleep(2.5)
+        r.stop()
+        trades = r.sql("SELECT symbol, qty_e8, exit_price_e8, exit_reason, pnl_gross_e8 "
+                       "FROM trades_v" if False else
+                       "SELECT symbol, exit_reason FROM trades")
+        check(len(trades) == 1, "one trade closed", trades, r.out[-2000:], r.err[-2000:])
+        fills = r.sql("SELECT price_e8, qty_e8 FROM fills ORDER BY id")
+        # Intrinsic value: 510.25 - 500 = 10.25 a share, the underlying's last price.
+        check(fills[-1] == (e8("10.25"), e8("2")), "settled at intrinsic value", fills)
+        pos = r.status()
+        check(pos["account"]["open_positions"] == 0 if "account" in pos else True,
+              "no position left", pos)
+        r.cleanup()
+
+
 GROUPS = {
     "faults": [coinbase_faults, binance_alpaca_poll_faults],
-    "stale": [stale_never_filled, stale_exit_waits],
+    "stale": [stale_never_filled, stale_exit_waits, expiry_without_data],
     "replay": [replay_matches_backtest, secret_never_stored],
 }
 

@@ -94,11 +94,30 @@ static int live_prices(run_ctx *r, bool *moved)
 	return code;
 }
 
+/*
+ * Live, time passes without data: an option that expires at the close is settled then, from
+ * the underlying's last price, not at its own next price, which never comes. A host clock
+ * behind the account's (a venue's times ahead of ours) settles nothing until it catches up.
+ */
+static int settle_expired(run_ctx *r)
+{
+	paper_account_info a = PAPER_ACCOUNT_INFO_INIT;
+	paper_ts now = cli_wall_clock();
+	int rc = paper_broker_account(r->acct.b, &a);
+	if (rc == PAPER_OK && now > a.ts)
+		rc = paper_broker_settle_expired(r->acct.b, now);
+	if (rc != PAPER_OK)
+		return cli_fail("run", cli_exit_code(rc), "expiry: %s", paper_last_error());
+	return EXIT_OK;
+}
+
 int run_cycle(run_ctx *r)
 {
 	bool moved = false;
 	r->cycles++;
 	int code = r->live ? live_prices(r, &moved) : prices(r, &moved);
+	if (code == EXIT_OK && r->live)
+		code = settle_expired(r);
 	run_crash_point("prices");
 	/*
 	 * Positions whose latest data has not been evaluated yet (e.g. the first after a start).
