@@ -292,27 +292,29 @@ def expiry_without_data():
 
     day = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=3)).date()
     option = "SPY%sC00500000" % day.strftime("%y%m%d")
-    at = lambda hh, mm: "%sT%02d:%02d:00Z" % (day.isoformat(), hh, mm)
+    at = "%sT14:%%02d:00Z" % day.isoformat()
     with Fake("coinbase", "normal", {"count": "0"}) as v:
         r = Run([["--feed", "coinbase:BTC-USD", *v.urls()]])
-        mark = [PAPER, "mark", "--ledger", r.ledger, "--no-exits", "-"]
-        run(mark, check=0, input="SPY 509.00 %s\n%s 9.50 %s\n" % (at(14, 0), option, at(14, 0)))
+
+        def mark(lines):
+            p = subprocess.run([PAPER, "mark", "--ledger", r.ledger, "--no-exits", "-"],
+                               input=lines, capture_output=True, text=True, timeout=60)
+            check(p.returncode == 0, "paper mark", p.stdout[-2000:], p.stderr[-2000:])
+
+        mark("SPY 509.00 %s\n%s 9.50 %s\n" % (at % 0, option, at % 0))
         run([PAPER, "order", "--ledger", r.ledger, option, "buy", "2"], check=0)
-        run(mark, check=0, input="%s 9.60 %s\nSPY 510.25 %s\n" % (option, at(14, 1), at(14, 2)))
+        mark("%s 9.60 %s\nSPY 510.25 %s\n" % (option, at % 1, at % 2))
         check(r.sql("SELECT count(*) FROM fills")[0][0] == 1, "the entry filled before expiry")
         r.start()
         time.sleep(2.5)
         r.stop()
-        trades = r.sql("SELECT symbol, qty_e8, exit_price_e8, exit_reason, pnl_gross_e8 "
-                       "FROM trades_v" if False else
-                       "SELECT symbol, exit_reason FROM trades")
-        check(len(trades) == 1, "one trade closed", trades, r.out[-2000:], r.err[-2000:])
-        fills = r.sql("SELECT price_e8, qty_e8 FROM fills ORDER BY id")
-        # Intrinsic value: 510.25 - 500 = 10.25 a share, the underlying's last price.
-        check(fills[-1] == (e8("10.25"), e8("2")), "settled at intrinsic value", fills)
-        pos = r.status()
-        check(pos["account"]["open_positions"] == 0 if "account" in pos else True,
-              "no position left", pos)
+        trades = r.sql("SELECT symbol, exit_reason, exit_price, quantity FROM trades_v")
+        check(trades == [(option, "expiry", 10.25, 2.0)],
+              "settled at intrinsic value 510.25 - 500, exit reason expiry", trades,
+              r.out[-2000:], r.err[-2000:])
+        fills = r.sql("SELECT price_e8, qty_e8 FROM fills ORDER BY seq")
+        check(fills[-1] == (e8("10.25"), e8("2")), "the settlement fill", fills)
+        check(r.sql("SELECT count(*) FROM positions_v")[0][0] == 0, "no position left")
         r.cleanup()
 
 
