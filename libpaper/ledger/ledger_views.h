@@ -41,20 +41,26 @@
 
 /*
  * Open positions valued at the newest price the ledger has for the symbol: the mark saved with
- * the last snapshot or broker close, or the last fill's price when that is newer.
+ * the last snapshot or broker close, or the last fill's price when that is newer; money with
+ * the symbol's multiplier (LEDGER_MULTIPLIER below). The version 4 step drops this view,
+ * portfolio and recent_trades and creates them again, so an older ledger gets them too.
  */
-#define LEDGER_VIEW_OPEN_POSITIONS                                                             \
+#define LEDGER_VIEW_OPEN_POSITIONS                                                          \
 	"CREATE VIEW open_positions AS SELECT account, account_name, symbol,"                     \
 	" CASE WHEN qty_e8 > 0 THEN 'long' ELSE 'short' END AS direction,"                        \
 	" qty_e8, basis_e8, mark_e8, round(abs(qty_e8) / 1e8, 8) AS qty,"                          \
-	" round(basis_e8 * 1.0 / abs(qty_e8), 8) AS avg_price, round(mark_e8 / 1e8, 8) AS mark,"   \
-	" round(abs(qty_e8) / 1e8 * mark_e8 / 1e8, 8) AS market_value,"                            \
-	" round(CASE WHEN qty_e8 > 0 THEN abs(qty_e8) / 1e8 * mark_e8 / 1e8 - basis_e8 / 1e8"      \
-	" ELSE basis_e8 / 1e8 - abs(qty_e8) / 1e8 * mark_e8 / 1e8 END, 8) AS unrealized_pnl,"      \
+	" round(basis_e8 * 1.0 / abs(qty_e8) / mult, 8) AS avg_price,"                            \
+	" round(mark_e8 / 1e8, 8) AS mark,"                                                       \
+	" round(abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult, 8) AS market_value,"                     \
+	" round(CASE WHEN qty_e8 > 0 THEN abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult - basis_e8 / 1e8" \
+	" ELSE basis_e8 / 1e8 - abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult END, 8)"                 \
+	" AS unrealized_pnl,"                                                                     \
 	" round(realized_e8 / 1e8, 8) AS realized_pnl, round(fees_e8 / 1e8, 8) AS fees,"           \
-	" entry_ts, marked_ts, paper"                                                            \
+	" entry_ts, marked_ts, paper, mult AS multiplier, margined"                               \
 	" FROM (SELECT p.account, a.name AS account_name, p.symbol, p.qty_e8, p.basis_e8,"        \
 	" p.realized_e8, p.fees_e8, p.entry_ts, p.paper,"                                          \
+	" " LEDGER_MULTIPLIER("p.account", "p.symbol") " AS mult,"                               \
+	" " LEDGER_MARGINED("p.account", "p.symbol") " AS margined,"                             \
 	" CASE WHEN m.ts IS NULL OR p.ts > m.ts THEN p.price_e8 ELSE m.price_e8 END AS mark_e8,"   \
 	" CASE WHEN m.ts IS NULL OR p.ts > m.ts THEN p.ts ELSE m.ts END AS marked_ts"               \
 	" FROM position_state p JOIN accounts a ON a.id = p.account"                              \
@@ -62,11 +68,11 @@
 	" WHERE p.qty_e8 <> 0) AS x"
 
 /* One row per account: money, positions at open_positions' prices, activity. */
-#define LEDGER_VIEW_PORTFOLIO                                                                  \
+#define LEDGER_VIEW_PORTFOLIO                                                               \
 	"CREATE VIEW portfolio AS SELECT account, name, cash_e8, realized_e8, fees_e8,"           \
 	" round(starting_cash, 8) AS starting_cash, round(cash_e8 / 1e8, 8) AS cash,"              \
 	" round(long_value, 8) AS long_value, round(short_value, 8) AS short_value,"               \
-	" round(cash_e8 / 1e8 + long_value - short_value, 8) AS equity,"                           \
+	" round(cash_e8 / 1e8 + long_value - short_value + margined_pnl, 8) AS equity,"            \
 	" round(unrealized, 8) AS unrealized_pnl, round(realized_e8 / 1e8, 8) AS realized_pnl,"    \
 	" round(fees_e8 / 1e8, 8) AS fees, open_positions, open_orders, fills, trades,"            \
 	" updated_ts, paper"                                                                     \
@@ -76,30 +82,35 @@
 	" COALESCE(s.fills, 0) AS fills, COALESCE(s.trades, 0) AS trades,"                         \
 	" COALESCE(s.ts, a.created_ts) AS updated_ts, COALESCE(v.long_value, 0) AS long_value,"    \
 	" COALESCE(v.short_value, 0) AS short_value, COALESCE(v.unrealized, 0) AS unrealized,"     \
+	" COALESCE(v.margined_pnl, 0) AS margined_pnl,"                                            \
 	" COALESCE(v.positions, 0) AS open_positions,"                                             \
 	" (SELECT count(*) FROM order_state o WHERE o.key BETWEEN a.id * 1099511627776"            \
 	" AND a.id * 1099511627776 + 1099511627775 AND o.status IN (1, 2)) AS open_orders, a.paper" \
 	" FROM accounts a LEFT JOIN account_state s ON s.account = a.id"                           \
 	" LEFT JOIN configs c ON c.account = a.id AND c.key = 'account.starting_cash'"             \
 	" LEFT JOIN (SELECT account, count(*) AS positions,"                                       \
-	" sum(CASE WHEN qty_e8 > 0 THEN market_value ELSE 0 END) AS long_value,"                   \
-	" sum(CASE WHEN qty_e8 < 0 THEN market_value ELSE 0 END) AS short_value,"                  \
+	" sum(CASE WHEN qty_e8 > 0 AND margined = 0 THEN market_value ELSE 0 END) AS long_value," \
+	" sum(CASE WHEN qty_e8 < 0 AND margined = 0 THEN market_value ELSE 0 END) AS short_value," \
+	" sum(CASE WHEN margined = 1 THEN unrealized_pnl ELSE 0 END) AS margined_pnl,"            \
 	" sum(unrealized_pnl) AS unrealized FROM open_positions GROUP BY account) AS v"            \
 	" ON v.account = a.id) AS x"
 
 /* Closed round trips, newest first (add WHERE account_name = ... and LIMIT). */
-#define LEDGER_VIEW_RECENT_TRADES                                                              \
+#define LEDGER_VIEW_RECENT_TRADES                                                           \
 	"CREATE VIEW recent_trades AS SELECT t.account, a.name AS account_name, t.id AS trade_id," \
 	" t.symbol, CASE t.direction WHEN 1 THEN 'long' ELSE 'short' END AS direction,"           \
 	" t.entry_ts, t.exit_ts, round(t.qty_e8 / 1e8, 8) AS qty,"                                 \
-	" round(t.entry_notional_e8 * 1.0 / NULLIF(t.qty_e8, 0), 8) AS entry_price,"               \
-	" round(t.exit_notional_e8 * 1.0 / NULLIF(t.exit_qty_e8, 0), 8) AS exit_price,"            \
+	" round(t.entry_notional_e8 * 1.0 / NULLIF(t.qty_e8, 0)"                                   \
+	" / " LEDGER_MULTIPLIER("t.account", "t.symbol") ", 8) AS entry_price,"                   \
+	" round(t.exit_notional_e8 * 1.0 / NULLIF(t.exit_qty_e8, 0)"                               \
+	" / " LEDGER_MULTIPLIER("t.account", "t.symbol") ", 8) AS exit_price,"                    \
 	" round(t.pnl_e8 / 1e8, 8) AS pnl_gross, round(t.fees_e8 / 1e8, 8) AS fees,"               \
 	" round((t.pnl_e8 - t.fees_e8) / 1e8, 8) AS pnl_net,"                                      \
 	" round((t.pnl_e8 - t.fees_e8) * 1.0 / NULLIF(t.entry_notional_e8, 0), 8) AS net_return,"  \
 	" CASE t.exit_reason WHEN 1 THEN 'take_profit' WHEN 2 THEN 'stop_loss'"                    \
 	" WHEN 3 THEN 'trailing_stop' WHEN 4 THEN 'time_limit' WHEN 5 THEN 'reverse_signal'"       \
-	" WHEN 6 THEN 'manual' WHEN 7 THEN 'end_of_data' WHEN 8 THEN 'force' ELSE 'none' END"      \
+	" WHEN 6 THEN 'manual' WHEN 7 THEN 'end_of_data' WHEN 8 THEN 'force' WHEN 9 THEN 'expiry'" \
+	" ELSE 'none' END"                                                                        \
 	" AS exit_reason, t.strategy, t.signal_id, t.paper"                                       \
 	" FROM trades t JOIN accounts a ON a.id = t.account"                                      \
 	" ORDER BY t.exit_ts DESC, t.account, t.id DESC"
@@ -156,33 +167,6 @@
 #define LEDGER_MARGINED(acct, sym)                                                            \
 	"COALESCE((SELECT 1 FROM configs WHERE account = " acct " AND key = 'instrument.' || "   \
 	sym " || '.asset_class' AND value = 'future'), 0)"
-
-/*
- * Version 4 values the version 1 views' positions and trades with the multiplier (a new
- * definition: dropped and created again), and adds multiplier and margined to open_positions;
- * portfolio counts a future's unrealized P&L, not its notional.
- */
-#define LEDGER_VIEW_OPEN_POSITIONS_V4                                                          \
-	"CREATE VIEW open_positions AS SELECT account, account_name, symbol,"                     \
-	" CASE WHEN qty_e8 > 0 THEN 'long' ELSE 'short' END AS direction,"                        \
-	" qty_e8, basis_e8, mark_e8, round(abs(qty_e8) / 1e8, 8) AS qty,"                          \
-	" round(basis_e8 * 1.0 / abs(qty_e8) / mult, 8) AS avg_price,"                            \
-	" round(mark_e8 / 1e8, 8) AS mark,"                                                       \
-	" round(abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult, 8) AS market_value,"                     \
-	" round(CASE WHEN qty_e8 > 0 THEN abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult - basis_e8 / 1e8" \
-	" ELSE basis_e8 / 1e8 - abs(qty_e8) / 1e8 * mark_e8 / 1e8 * mult END, 8)"                 \
-	" AS unrealized_pnl,"                                                                     \
-	" round(realized_e8 / 1e8, 8) AS realized_pnl, round(fees_e8 / 1e8, 8) AS fees,"           \
-	" entry_ts, marked_ts, paper, mult AS multiplier, margined"                               \
-	" FROM (SELECT p.account, a.name AS account_name, p.symbol, p.qty_e8, p.basis_e8,"        \
-	" p.realized_e8, p.fees_e8, p.entry_ts, p.paper,"                                          \
-	" " LEDGER_MULTIPLIER("p.account", "p.symbol") " AS mult,"                               \
-	" " LEDGER_MARGINED("p.account", "p.symbol") " AS margined,"                             \
-	" CASE WHEN m.ts IS NULL OR p.ts > m.ts THEN p.price_e8 ELSE m.price_e8 END AS mark_e8,"   \
-	" CASE WHEN m.ts IS NULL OR p.ts > m.ts THEN p.ts ELSE m.ts END AS marked_ts"               \
-	" FROM position_state p JOIN accounts a ON a.id = p.account"                              \
-	" LEFT JOIN marks m ON m.account = p.account AND m.symbol = p.symbol"                      \
-	" WHERE p.qty_e8 <> 0) AS x"
 
 #define LEDGER_SQLITE_TIME(us) "strftime('%Y-%m-%d %H:%M:%S', (" us ") / 1000000, 'unixepoch')"
 #define LEDGER_SQLITE_DAY(d) "date((" d ") * 86400, 'unixepoch')"
@@ -401,55 +385,11 @@
 	" LEFT JOIN t ON t.account = a.id LEFT JOIN s ON s.account = a.id"                        \
 	" LEFT JOIN dd ON dd.account = a.id"
 
-#define LEDGER_VIEW_PORTFOLIO_V4                                                                 \
-	"CREATE VIEW portfolio AS SELECT account, name, cash_e8, realized_e8, fees_e8,"           \
-	" round(starting_cash, 8) AS starting_cash, round(cash_e8 / 1e8, 8) AS cash,"              \
-	" round(long_value, 8) AS long_value, round(short_value, 8) AS short_value,"               \
-	" round(cash_e8 / 1e8 + long_value - short_value + margined_pnl, 8) AS equity,"            \
-	" round(unrealized, 8) AS unrealized_pnl, round(realized_e8 / 1e8, 8) AS realized_pnl,"    \
-	" round(fees_e8 / 1e8, 8) AS fees, open_positions, open_orders, fills, trades,"            \
-	" updated_ts, paper"                                                                     \
-	" FROM (SELECT a.id AS account, a.name, CAST(c.value AS NUMERIC) AS starting_cash,"       \
-	" COALESCE(s.cash_e8, CAST(round(CAST(c.value AS NUMERIC) * 100000000) AS BIGINT))"        \
-	" AS cash_e8, COALESCE(s.realized_e8, 0) AS realized_e8, COALESCE(s.fees_e8, 0) AS fees_e8," \
-	" COALESCE(s.fills, 0) AS fills, COALESCE(s.trades, 0) AS trades,"                         \
-	" COALESCE(s.ts, a.created_ts) AS updated_ts, COALESCE(v.long_value, 0) AS long_value,"    \
-	" COALESCE(v.short_value, 0) AS short_value, COALESCE(v.unrealized, 0) AS unrealized,"     \
-	" COALESCE(v.margined_pnl, 0) AS margined_pnl,"                                            \
-	" COALESCE(v.positions, 0) AS open_positions,"                                             \
-	" (SELECT count(*) FROM order_state o WHERE o.key BETWEEN a.id * 1099511627776"            \
-	" AND a.id * 1099511627776 + 1099511627775 AND o.status IN (1, 2)) AS open_orders, a.paper" \
-	" FROM accounts a LEFT JOIN account_state s ON s.account = a.id"                           \
-	" LEFT JOIN configs c ON c.account = a.id AND c.key = 'account.starting_cash'"             \
-	" LEFT JOIN (SELECT account, count(*) AS positions,"                                       \
-	" sum(CASE WHEN qty_e8 > 0 AND margined = 0 THEN market_value ELSE 0 END) AS long_value," \
-	" sum(CASE WHEN qty_e8 < 0 AND margined = 0 THEN market_value ELSE 0 END) AS short_value," \
-	" sum(CASE WHEN margined = 1 THEN unrealized_pnl ELSE 0 END) AS margined_pnl,"            \
-	" sum(unrealized_pnl) AS unrealized FROM open_positions GROUP BY account) AS v"            \
-	" ON v.account = a.id) AS x"
 
-#define LEDGER_VIEW_RECENT_TRADES_V4                                                             \
-	"CREATE VIEW recent_trades AS SELECT t.account, a.name AS account_name, t.id AS trade_id," \
-	" t.symbol, CASE t.direction WHEN 1 THEN 'long' ELSE 'short' END AS direction,"           \
-	" t.entry_ts, t.exit_ts, round(t.qty_e8 / 1e8, 8) AS qty,"                                 \
-	" round(t.entry_notional_e8 * 1.0 / NULLIF(t.qty_e8, 0)"                                   \
-	" / " LEDGER_MULTIPLIER("t.account", "t.symbol") ", 8) AS entry_price,"                   \
-	" round(t.exit_notional_e8 * 1.0 / NULLIF(t.exit_qty_e8, 0)"                               \
-	" / " LEDGER_MULTIPLIER("t.account", "t.symbol") ", 8) AS exit_price,"                    \
-	" round(t.pnl_e8 / 1e8, 8) AS pnl_gross, round(t.fees_e8 / 1e8, 8) AS fees,"               \
-	" round((t.pnl_e8 - t.fees_e8) / 1e8, 8) AS pnl_net,"                                      \
-	" round((t.pnl_e8 - t.fees_e8) * 1.0 / NULLIF(t.entry_notional_e8, 0), 8) AS net_return,"  \
-	" CASE t.exit_reason WHEN 1 THEN 'take_profit' WHEN 2 THEN 'stop_loss'"                    \
-	" WHEN 3 THEN 'trailing_stop' WHEN 4 THEN 'time_limit' WHEN 5 THEN 'reverse_signal'"       \
-	" WHEN 6 THEN 'manual' WHEN 7 THEN 'end_of_data' WHEN 8 THEN 'force' WHEN 9 THEN 'expiry'" \
-	" ELSE 'none' END"                                                                        \
-	" AS exit_reason, t.strategy, t.signal_id, t.paper"                                       \
-	" FROM trades t JOIN accounts a ON a.id = t.account"                                      \
-	" ORDER BY t.exit_ts DESC, t.account, t.id DESC"
 
 #define LEDGER_VIEWS_V4(TIME, DAY)                                                            \
 	"DROP VIEW portfolio", "DROP VIEW open_positions", "DROP VIEW recent_trades",            \
-	LEDGER_VIEW_OPEN_POSITIONS_V4, LEDGER_VIEW_PORTFOLIO_V4, LEDGER_VIEW_RECENT_TRADES_V4,   \
+	LEDGER_VIEW_OPEN_POSITIONS, LEDGER_VIEW_PORTFOLIO, LEDGER_VIEW_RECENT_TRADES,            \
 	LEDGER_VIEW_TRADES_V(TIME), LEDGER_VIEW_POSITIONS_V(TIME), LEDGER_VIEW_ORDERS_V(TIME),  \
 	LEDGER_VIEW_SIGNAL_RESULTS_V, LEDGER_VIEW_DAILY_PNL_V(DAY), LEDGER_VIEW_PERFORMANCE_V(TIME)
 
