@@ -81,6 +81,8 @@ expect "init for run" 0 "" init $R --instruments "$tmp/instruments.csv" \
 expect "mark SPY" 0 "" mark $R SPY 505 --at 2026-12-01T15:00:00Z
 expect "mark the call" 0 "" mark $R SPY261218C00500000 3 --at 2026-12-01T15:00:00Z
 expect "buy 2 calls" 0 "" order $R SPY261218C00500000 buy 2
+expect "a malformed OCC symbol is named as one, not as unpriced" 2 \
+	"looks like an OCC option symbol but is not one" order $R SPY261318C00500000 buy 1
 cat > "$tmp/run-prices.csv" <<'CSV'
 timestamp,symbol,price
 2026-12-01T15:01:00Z,SPY261218C00500000,3.5

@@ -169,11 +169,16 @@ static int submit_exit_code(int rc)
 
 static int submit(order_args *a, cli_account *acct)
 {
+	/* A malformed OCC symbol says so, rather than that it has no price. */
+	paper_instrument_spec spec = PAPER_INSTRUMENT_SPEC_INIT;
+	int rc = paper_broker_instrument(acct->b, a->req.symbol, &spec);
+	if (rc != PAPER_OK)
+		return cli_fail("order", EXIT_INPUT, "%s", paper_last_error());
 	if (!has_price(acct->b, a->req.symbol))
 		return cli_fail("order", EXIT_INPUT, "no price for %s yet: nothing was submitted (give "
 				"it one with paper mark, or feed it to paper run)", a->req.symbol);
 	uint64_t id = 0;
-	int rc = paper_broker_submit(acct->b, &a->req, &id);
+	rc = paper_broker_submit(acct->b, &a->req, &id);
 	if (rc == PAPER_OK) {
 		print_order(a, acct->b, id);
 		return EXIT_OK;
