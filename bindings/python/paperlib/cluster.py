@@ -290,6 +290,10 @@ def run_jobs(
                     on_chunk(finished)
                 if progress is not None:
                     progress(done, total)
+                # Checked after every chunk, not only between batches: the rest of a batch
+                # may be all that was left, and a stop asked for must still stop the sweep.
+                if stop is not None and stop.is_set() and done < total:
+                    raise Stop()
     except BaseException:
         c.cancel([f for f in futures if not f.done()])
         raise
