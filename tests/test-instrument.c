@@ -78,6 +78,8 @@ START_TEST(occ_malformed_is_an_error)
 		"SPY  240621C00500000", /* padded to 20 */
 		"SPY240621C00500000 ",  /* trailing space */
 		"SPY2406210C0500000",   /* the right misplaced */
+		"SPYC00500621C005000Q ", /* 21 characters, the only space in the tail (fuzz-occ) */
+		"SPY240621C0050000 0",  /* a space in the strike */
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		occ(bad[i], PAPER_EFORMAT);

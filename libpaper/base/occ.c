@@ -86,6 +86,9 @@ occ_status occ_parse(const char *s, occ_symbol *out, const char **why)
 			return malformed(why, "a padded OCC symbol is 21 characters: the root padded "
 					 "with spaces to 6");
 		root_len = (size_t)(space - s);
+		/* The first space ends the root: past the sixth character it is in the tail. */
+		if (root_len == 0 || root_len > OCC_ROOT_MAX)
+			return malformed(why, "spaces may only pad the root to 6 characters");
 		for (size_t i = root_len; i < OCC_ROOT_MAX; i++)
 			if (s[i] != ' ')
 				return malformed(why, "spaces may only pad the root to 6 characters");
