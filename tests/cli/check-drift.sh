@@ -165,6 +165,11 @@ run_prices 11,BBB,50 12,AAA,102 12,BBB,50
 decide 13 BBB buy 1
 run_prices 13,AAA,103 13,BBB,50
 decide 14 CCC buy 0.3
+# Any program may write targets on the wrong side of each other: refused live whatever the
+# prices, and not a signal the backtest can take; it does not stop the comparison.
+sql "$D" "INSERT INTO decisions (account, created_ts, symbol, side, confidence, take_profit,
+	stop_loss) VALUES ('default', $(( (1704153600 + 15 * 3600) * 1000000 )), 'AAA', 'buy', 1,
+	90, 110)" > /dev/null
 run_prices 14,AAA,104 14,BBB,51 14,CCC,20 15,AAA,104 15,BBB,52 15,CCC,20 16,AAA,104 16,BBB,52 \
 	16,CCC,20
 check "live: decision 2 refused" grep -qF "PAPER REJECT 2024-01-02 13:00:00 BBB LONG: BBB: 1 open positions already, limits.max_open_positions is 1 decision 2" "$tmp/run.out"
@@ -177,7 +182,7 @@ json_true "decisions: AAA matched by id, BBB missed" "$tmp/out" '[(r["kind"], r[
 json_true "decisions: the P&L reconciles" "$tmp/out" '(lambda s: (s["paper_pnl"], s["backtest_pnl"], s["pnl_drift"], s["matched_pnl_drift"], s["extra_pnl"], s["missed_pnl"], s["missed"], s["extra"])  == (20, 40, -20, -10, 0, 10, 1, 0))(d["summary"])'
 json_true "decisions: AAA an hour later, 2 dearer in, 1 dearer out" "$tmp/out" '(lambda r: (r["paper"]["entry_price"], r["backtest"]["entry_price"], r["paper"]["exit_price"], r["backtest"]["exit_price"], r["entry_delay_seconds"], r["exit_delay_seconds"], r["entry_drift_bps"], round(r["exit_drift_bps"], 9)) == (102, 100, 104, 103, 3600, 3600, 200, round(-1 / 103 * 1e4, 9)))(d["rows"][0])'
 json_true "decisions: BBB in the backtest, 14:00 at 51 to 16:00 at 52" "$tmp/out" '(lambda b: (b["entry_time"], b["entry_price"], b["exit_time"], b["exit_price"], b["pnl_net"])  == ("2024-01-02T14:00:00Z", 51, "2024-01-02T16:00:00Z", 52, 10))(d["rows"][1]["backtest"])'
-json_true "decisions: the refused ones with their live reasons" "$tmp/out" '[(x["decision"], x["signal_id"], x["symbol"], x["direction"], x["created"], x["status"], x["reason"], x["backtest_traded"], x["backtest_kind"]) for x in d["refused_decisions"]] == [(2, "decision-2", "BBB", "LONG", "2024-01-02T13:00:00Z", "rejected", "BBB: 1 open positions already, limits.max_open_positions is 1", True, "missed"), (3, "decision-3", "CCC", "LONG", "2024-01-02T14:00:00Z", "skipped", "low_confidence (0.30 < limits.min_confidence 0.50)", False, None)]'
+json_true "decisions: the refused ones with their live reasons" "$tmp/out" '[(x["decision"], x["signal_id"], x["symbol"], x["direction"], x["created"], x["status"], x["reason"], x["backtest_traded"], x["backtest_kind"]) for x in d["refused_decisions"][:2]] == [(2, "decision-2", "BBB", "LONG", "2024-01-02T13:00:00Z", "rejected", "BBB: 1 open positions already, limits.max_open_positions is 1", True, "missed"), (3, "decision-3", "CCC", "LONG", "2024-01-02T14:00:00Z", "skipped", "low_confidence (0.30 < limits.min_confidence 0.50)", False, None)] and (lambda x: (x["decision"], x["status"], x["backtest_traded"], "take_profit" in x["reason"]))(d["refused_decisions"][2]) == (4, "rejected", False, True) and len(d["refused_decisions"]) == 3'
 expect "drift of the account's decisions, the text" 0 "" drift --ledger "$D" --bars "$tmp/dhist"
 out_has "decisions: counts" "paper 1, backtest 2; matched 1 (1 by signal id, 0 by time), missed 1, extra 0"
 out_has "decisions: P&L" "drift -20.00 = matched -10.00 + extra 0.00 - missed +10.00"
@@ -185,7 +190,7 @@ out_has "decisions: the refusal's reason" "decision 2 BBB long at 2024-01-02 13:
 out_has "decisions: refused on both sides" "decision 3 CCC long at 2024-01-02 14:00:00: skipped live (low_confidence (0.30 < limits.min_confidence 0.50)); backtest: no closed trade"
 expect "--from after the refusal: it is not replayed" 0 "" drift --ledger "$D" --bars "$tmp/dhist" \
 	--from 2024-01-02T13:30:00Z --json
-json_true "--from: no decision in the period but CCC's" "$tmp/out" '[x["decision"] for x in d["refused_decisions"]] == [3] and d["summary"]["backtest_trades"] == 0'
+json_true "--from: no decision in the period but CCC's and the bad targets'" "$tmp/out" '[x["decision"] for x in d["refused_decisions"]] == [3, 4] and d["summary"]["backtest_trades"] == 0'
 expect "--signals: the refusals are not the file's" 0 "" drift --ledger "$D" --bars "$tmp/dhist" \
 	--signals "$tmp/signals.csv" --json
 json_true "--signals: no refused_decisions key" "$tmp/out" '"refused_decisions" not in d'

@@ -152,6 +152,21 @@ static const char *keep(own *o, const char *text)
 }
 
 /*
+ * What any program may write into the inbox but no backtest can take as a signal: a time
+ * outside libpaper's range, targets on the wrong side of each other. paper run refuses such a
+ * decision whatever the prices, and so would the backtest: it is not replayed (it makes no
+ * trade on either side) and does not stop the comparison.
+ */
+static bool replayable(const paper_decision *d, paper_ts ts)
+{
+	bool is_long = d->side == PAPER_SIDE_BUY;
+	if (ts <= 0 || ts > PAPER_TS_MAX)
+		return false;
+	return !(d->take_profit > 0 && d->stop_loss > 0 &&
+		 (is_long ? d->take_profit <= d->stop_loss : d->take_profit >= d->stop_loss));
+}
+
+/*
  * A decision of the inbox is a signal of the backtest as paper run makes it one (its
  * confidence, risk, targets, and its current_price to size at), at the time the account took
  * it: its entry order's submission when it made one, else its created_ts. Refused ones too: the
@@ -178,7 +193,8 @@ static int one_decision(const paper_decision_record *r, void *ctx)
 	sig.ts = placed && ord.submitted_ts ? ord.submitted_ts : d->created_ts;
 	sig.signal_id = keep(o, id);
 	sig.strategy = placed && ord.strategy[0] ? keep(o, ord.strategy) : NULL;
-	g_array_append_val(o->sig, sig);
+	if (replayable(d, sig.ts))
+		g_array_append_val(o->sig, sig);
 	g_hash_table_add(o->replayed, g_strdup(id));
 	if (d->status == PAPER_DECISION_REJECTED || d->status == PAPER_DECISION_SKIPPED) {
 		cli_drift_refusal x = { .decision = d->id, .direction = sig.direction,
