@@ -333,6 +333,114 @@ START_TEST(decisions_counted_with_reasons)
 }
 END_TEST
 
+static int on_record(const paper_decision_record *r, void *payload)
+{
+	ck_assert_uint_eq(r->version, PAPER_DECISION_RECORD_VERSION);
+	ck_assert_uint_eq(r->decision.version, PAPER_DECISION_VERSION);
+	g_string_append_printf(payload, "%lld %s %d %s %d %s;", (long long)(r->decision.created_ts - T0),
+			       r->decision.symbol, (int)r->decision.status, r->outcome,
+			       r->readable, r->processed_ts ? "marked" : "-");
+	return 0;
+}
+
+static int copy_decision(const paper_decision_record *r, void *payload)
+{
+	*(paper_decision *)payload = r->decision;
+	return 0;
+}
+
+static int stop_at_second(const paper_decision_record *r, void *payload)
+{
+	int *seen = payload;
+	(void)r;
+	return ++*seen == 2 ? 42 : 0;
+}
+
+/* Every decision of an account, whatever became of it, in the order added, and filtered. */
+START_TEST(decisions_listed_whatever_became_of_them)
+{
+	paper_ledger *l = new_ledger();
+	paper_config *cfg = lu_config("other");
+	ck_ok(paper_ledger_create_account(l, cfg));
+	paper_config_free(cfg);
+	int64_t a = add(l, "AAPL", T0 + 30);  /* added first, created last but one */
+	int64_t b = add(l, "MSFT", T0 + 10);
+	int64_t c = add(l, "SPY", T0 + 20);
+	add(l, "QQQ", T0 + 40);               /* pending */
+	insert_unchecked("'TSLA'", "hold", "0.5", T0 + 50); /* pending, no reader can take it */
+	paper_decision d = PAPER_DECISION_INIT;
+	g_strlcpy(d.symbol, "AAPL", sizeof d.symbol);
+	d.side = PAPER_SIDE_BUY;
+	d.confidence = 0.5;
+	d.risk = 0.25;
+	d.current_price = 187.5;
+	d.take_profit = 200;
+	d.created_ts = T0 + 25;
+	int64_t other = 0;
+	ck_ok(paper_ledger_decision_add(l, "other", &d, &other));
+	ck_ok(paper_ledger_decision_mark_outcome(l, a, PAPER_DECISION_EXECUTED, 7, "entry: order 7"));
+	ck_ok(paper_ledger_decision_mark_outcome(l, b, PAPER_DECISION_REJECTED, 0,
+						 "max_open_positions (limits.max_open_positions)"));
+	ck_ok(paper_ledger_decision_mark_outcome(l, c, PAPER_DECISION_SKIPPED, 0, NULL));
+
+	GString *got = g_string_new(NULL);
+	ck_ok(paper_ledger_each_decision(l, "acct", NULL, on_record, got));
+	ck_assert_str_eq(got->str, "30 AAPL 1 entry: order 7 1 marked;"
+			 "10 MSFT 3 max_open_positions (limits.max_open_positions) 1 marked;"
+			 "20 SPY 2  1 marked;40 QQQ 0  1 -;"
+			 "50 TSLA 3 side 'hold' is not buy or sell 0 -;");
+	/* Listing changes nothing: the unreadable row is still pending until a reader marks it. */
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM decisions WHERE account = "
+				    "'acct' AND status = 'pending'"), 2);
+	paper_decision_filter f = PAPER_DECISION_FILTER_INIT;
+	f.from = T0 + 20;
+	f.to = T0 + 40;
+	g_string_truncate(got, 0);
+	ck_ok(paper_ledger_each_decision(l, "acct", &f, on_record, got));
+	ck_assert_str_eq(got->str, "30 AAPL 1 entry: order 7 1 marked;20 SPY 2  1 marked;");
+	f = (paper_decision_filter)PAPER_DECISION_FILTER_INIT;
+	f.status = PAPER_DECISION_REJECTED;
+	g_string_truncate(got, 0);
+	ck_ok(paper_ledger_each_decision(l, "acct", &f, on_record, got));
+	ck_assert_str_eq(got->str, "10 MSFT 3 max_open_positions (limits.max_open_positions) 1 marked;"
+			 "50 TSLA 3 side 'hold' is not buy or sell 0 -;");
+
+	/* Another account's decisions, every field of version 2. */
+	paper_decision seen = PAPER_DECISION_INIT;
+	ck_ok(paper_ledger_each_decision(l, "other", NULL, copy_decision, &seen));
+	ck_assert(seen.id == other && strcmp(seen.symbol, "AAPL") == 0 &&
+		  seen.side == PAPER_SIDE_BUY && seen.confidence == 0.5 && seen.risk == 0.25 &&
+		  seen.current_price == 187.5 && seen.take_profit == 200 && seen.stop_loss == 0 &&
+		  seen.created_ts == T0 + 25 && seen.status == PAPER_DECISION_PENDING);
+	int n = 0;
+	ck_assert_int_eq(paper_ledger_each_decision(l, "acct", NULL, stop_at_second, &n), 42);
+	ck_assert_int_eq(n, 2);
+
+	ck_assert_int_eq(paper_ledger_each_decision(l, "nobody", NULL, on_record, got),
+			 PAPER_ENOTFOUND);
+	ck_assert_int_eq(paper_ledger_each_decision(l, "acct", NULL, NULL, NULL), PAPER_EINVAL);
+	ck_assert_int_eq(paper_ledger_each_decision(NULL, "acct", NULL, on_record, got),
+			 PAPER_EINVAL);
+	f = (paper_decision_filter)PAPER_DECISION_FILTER_INIT;
+	f.status = 4;
+	ck_assert_int_eq(paper_ledger_each_decision(l, "acct", &f, on_record, got), PAPER_EINVAL);
+	f.status = -2;
+	ck_assert_int_eq(paper_ledger_each_decision(l, "acct", &f, on_record, got), PAPER_EINVAL);
+	f = (paper_decision_filter)PAPER_DECISION_FILTER_INIT;
+	f.from = T0 + 2;
+	f.to = T0 + 1;
+	ck_assert_int_eq(paper_ledger_each_decision(l, "acct", &f, on_record, got), PAPER_EINVAL);
+	f.to = 0;
+	f.from = -1;
+	ck_assert_int_eq(paper_ledger_each_decision(l, "acct", &f, on_record, got), PAPER_EINVAL);
+	f = (paper_decision_filter)PAPER_DECISION_FILTER_INIT;
+	f.version = 9;
+	ck_assert_int_eq(paper_ledger_each_decision(l, "acct", &f, on_record, got), PAPER_EVERSION);
+	g_string_free(got, TRUE);
+	paper_ledger_close(l);
+}
+END_TEST
+
 START_TEST(outcome_is_kept_clean)
 {
 	paper_ledger *l = new_ledger();
@@ -496,6 +604,7 @@ static Suite *inbox_suite(void)
 	tcase_add_test(tc, version_1_ledger_is_upgraded);
 	tcase_add_test(tc, outcome_is_kept_clean);
 	tcase_add_test(tc, decisions_counted_with_reasons);
+	tcase_add_test(tc, decisions_listed_whatever_became_of_them);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bookmarks");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -5,6 +5,7 @@
  * recommendation rule, plus one that triggers none.
  */
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -28,9 +29,8 @@ static paper_config *plain(void)
  * All the equity in 1000 units of X bought at 100 on day 0, then one mark a day so that the
  * daily returns are PSR14; an order refused on day 10 (over max_order_qty).
  */
-static paper_broker *psr_account(paper_config *cfg)
+static void psr_trade(paper_broker *b)
 {
-	paper_broker *b = tu_broker(cfg);
 	ck_ok(paper_broker_on_quote(b, "X", D0, 0, 0, 100));
 	tu_submit(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1000, 0, 0, 0);
 	ck_ok(paper_broker_on_quote(b, "X", D0 + MIN_US, 0, 0, 100));
@@ -42,6 +42,12 @@ static paper_broker *psr_account(paper_config *cfg)
 			ck_assert_int_eq(tu_submit_rc(b, "X", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 9999, 0,
 						      0, 0), PAPER_ELIMIT);
 	}
+}
+
+static paper_broker *psr_account(paper_config *cfg)
+{
+	paper_broker *b = tu_broker(cfg);
+	psr_trade(b);
 	return b;
 }
 
@@ -260,6 +266,121 @@ static paper_recommendation only_rule(const paper_readiness *r, const char *id)
 	return x;
 }
 
+static int64_t decide(paper_ledger *l, const char *symbol, paper_ts created,
+		      paper_decision_status st, const char *why)
+{
+	paper_decision d = PAPER_DECISION_INIT;
+	g_strlcpy(d.symbol, symbol, sizeof d.symbol);
+	d.side = PAPER_SIDE_BUY;
+	d.confidence = 0.9;
+	d.created_ts = created;
+	int64_t id = 0;
+	ck_ok(paper_ledger_decision_add(l, "acct", &d, &id));
+	if (st != PAPER_DECISION_PENDING)
+		ck_ok(paper_ledger_decision_mark_outcome(l, id, st, 0, why));
+	return id;
+}
+
+/*
+ * With the ledger (report options version 3) the gate reads the inbox itself: a decision
+ * refused on day 13 is an error of day 13, so the account that last erred on day 10 (the
+ * refused order) has 1 error-free day, not 4, as paper_readiness_evaluate() and the dashboard
+ * both say. The refusal's time is when it was marked, unless that is after the account's clock
+ * (an account that trades the past: marked today, in wall-clock time), then its created_ts.
+ */
+START_TEST(gate_reads_the_inbox)
+{
+	char *dir = g_dir_make_tmp("paper-readiness-XXXXXX", NULL);
+	char *path = g_build_filename(dir, "ledger.db", NULL);
+	paper_ledger *l = NULL;
+	ck_ok(paper_ledger_open(&l, path, NULL));
+	paper_config *cfg = plain();
+	ck_ok(paper_config_set(cfg, "account.name", "acct"));
+	ck_ok(paper_config_set(cfg, "readiness.min_error_free_days", "3"));
+	ck_ok(paper_ledger_create_account(l, cfg));
+	paper_config_free(cfg);
+	paper_broker *b = NULL;
+	ck_ok(paper_ledger_open_broker(l, "acct", &b));
+	psr_trade(b);
+	decide(l, "X", D0 + 12 * DAY_US, PAPER_DECISION_EXECUTED, "entry: order 9");
+	decide(l, "X", D0 + 13 * DAY_US, PAPER_DECISION_REJECTED, "max_order_qty");
+	decide(l, "X", D0 + 13 * DAY_US + 60 * PAPER_TS_PER_SECOND, PAPER_DECISION_SKIPPED,
+	       "low_confidence");
+	decide(l, "X", D0 + 14 * DAY_US, PAPER_DECISION_PENDING, NULL);
+
+	paper_report_options ro = PAPER_REPORT_OPTIONS_INIT;
+	ro.ledger = l;
+	paper_readiness *r = NULL;
+	ck_ok(paper_readiness_evaluate(&r, b, &ro, NULL));
+	paper_readiness_criterion c = crit(r, "errors");
+	ck_assert_msg(c.value == 2 && !c.pass, "errors %g: the order and the decision", c.value);
+	c = crit(r, "min_error_free_days");
+	near(c.value, 1, 1e-9, "error-free days since the refused decision");
+	ck_assert(!c.pass);
+	paper_readiness_free(r);
+	/* Without the ledger: the broker's own errors only. */
+	ck_ok(paper_readiness_evaluate(&r, b, NULL, NULL));
+	near(crit(r, "min_error_free_days").value, 4, 1e-9, "without the inbox");
+	paper_readiness_free(r);
+	/* The caller's count and time still win where they say more. */
+	paper_readiness_options g = PAPER_READINESS_OPTIONS_INIT;
+	g.rejected_decisions = 5;
+	g.last_rejected_decision_ts = D0 + 13 * DAY_US + DAY_US / 2;
+	ck_ok(paper_readiness_evaluate(&r, b, &ro, &g));
+	ck_assert(crit(r, "errors").value == 6);
+	near(crit(r, "min_error_free_days").value, 0.5, 1e-9, "the caller's later refusal");
+	paper_readiness_free(r);
+	/* The dashboard says the same. */
+	char *html = NULL;
+	size_t len = 0;
+	ck_ok(paper_report_html_v2(&html, &len, b, &ro, NULL, NULL, NULL, 0));
+	ck_assert_msg(strstr(html, "data-check=\"min_error_free_days\" data-pass=\"false\" "
+			     "data-value=\"1\" data-threshold=\"3\""), "%s",
+		      strstr(html, "min_error_free_days") ? strstr(html, "min_error_free_days")
+							  : "no gate");
+	ck_assert_ptr_nonnull(strstr(html, "data-check=\"errors\" data-pass=\"false\" "
+					   "data-value=\"2\""));
+	paper_string_free(html);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+
+	/* An account whose clock is ahead of the wall clock: the refusal is when it was marked
+	   (now), not when the decision was created (3 days before the clock). */
+	char *path2 = g_build_filename(dir, "ahead.db", NULL);
+	ck_ok(paper_ledger_open(&l, path2, NULL));
+	cfg = plain();
+	ck_ok(paper_config_set(cfg, "account.name", "acct"));
+	ck_ok(paper_ledger_create_account(l, cfg));
+	paper_config_free(cfg);
+	ck_ok(paper_ledger_open_broker(l, "acct", &b));
+	paper_ts now = g_get_real_time();
+	ck_ok(paper_broker_mark(b, "X", now - 5 * DAY_US, 100));
+	ck_ok(paper_broker_mark(b, "X", now + 2 * DAY_US, 100));
+	decide(l, "X", now - DAY_US, PAPER_DECISION_REJECTED, "symbol_not_allowed");
+	ro.ledger = l;
+	ck_ok(paper_readiness_evaluate(&r, b, &ro, NULL));
+	ck_assert(crit(r, "errors").value == 1);
+	c = crit(r, "min_error_free_days");
+	ck_assert_msg(c.value > 1.99 && c.value <= 2.0 + 1e-9, "error-free %.9g, want 2 (marked now)",
+		      c.value);
+	paper_readiness_free(r);
+	paper_broker_free(b);
+	paper_ledger_close(l);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	for (const char *name; d && (name = g_dir_read_name(d)) != NULL;) {
+		char *f = g_build_filename(dir, name, NULL);
+		ck_assert_int_eq(g_unlink(f), 0);
+		g_free(f);
+	}
+	if (d)
+		g_dir_close(d);
+	ck_assert_int_eq(g_rmdir(dir), 0);
+	g_free(path);
+	g_free(path2);
+	g_free(dir);
+}
+END_TEST
+
 START_TEST(recommendations_each_rule)
 {
 	/* Stop losses: 3 of 5 trades (60% > 50%). Prices flat, no costs: nothing else fires. */
@@ -394,6 +515,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("readiness");
 	TCase *tc = tcase_create("readiness");
 	tcase_add_test(tc, gate_by_hand);
+	tcase_add_test(tc, gate_reads_the_inbox);
 	tcase_add_test(tc, recommendations_each_rule);
 	suite_add_tcase(s, tc);
 	return s;

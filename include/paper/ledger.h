@@ -328,6 +328,54 @@ PAPER_API int paper_ledger_decision_outcomes(paper_ledger *l, const char *accoun
 					     paper_decision_status status,
 					     paper_decision_outcome_cb cb, void *payload);
 
+/** A row of the decisions inbox with what became of it (paper_ledger_each_decision()). */
+typedef struct paper_decision_record {
+	unsigned int version;      /**< PAPER_DECISION_RECORD_VERSION (set by the ledger) */
+	paper_decision decision;   /**< the row (a PAPER_DECISION_VERSION struct); a row that cannot
+				    *   be read (see readable) has the symbol shown escaped */
+	paper_ts processed_ts;     /**< when it was marked (the ledger's wall clock); 0: pending */
+	const char *outcome;       /**< why it was marked so ("" when none given); valid during the
+				    *   call only */
+	bool readable;             /**< false: a row any program wrote that the reader cannot take
+				    *   (a bad symbol, side, confidence, risk or current_price); one
+				    *   still pending is given with status REJECTED and the reason as
+				    *   its outcome, as paper_ledger_decisions_pending() would mark it */
+} paper_decision_record;
+
+#define PAPER_DECISION_RECORD_VERSION 1
+
+/** Which decisions paper_ledger_each_decision() gives. Initialise with
+ *  PAPER_DECISION_FILTER_INIT. */
+typedef struct paper_decision_filter {
+	unsigned int version;      /**< PAPER_DECISION_FILTER_VERSION */
+	paper_ts from;             /**< created_ts at or after this; 0: from the first */
+	paper_ts to;               /**< created_ts before this; 0: to the last */
+	int status;                /**< only this paper_decision_status; -1: every status */
+} paper_decision_filter;
+
+#define PAPER_DECISION_FILTER_VERSION 1
+#define PAPER_DECISION_FILTER_INIT                                                         \
+	{ .version = PAPER_DECISION_FILTER_VERSION, .from = 0, .to = 0, .status = -1 }
+
+/** Called by paper_ledger_each_decision() with each decision; a non-zero return stops the
+ *  walk and is returned. The record is valid during the call only. */
+typedef int (*paper_decision_cb)(const paper_decision_record *r, void *payload);
+
+/**
+ * Every decision of an account's inbox, whatever became of it (pending, executed, skipped or
+ * rejected, with its outcome and when it was marked), in the order they were added (by id):
+ * what a backtest of the account's decisions replays (paper drift) and where the refusals'
+ * times come from (the readiness gate). Read only; memory does not grow with their number.
+ * @param filter NULL: every decision.
+ * @return PAPER_OK; the callback's non-zero return; PAPER_ENOTFOUND (no such account);
+ *         PAPER_EINVAL (a NULL argument, a bad status, to before from); PAPER_EVERSION;
+ *         PAPER_EIO.
+ * @since 1.1
+ */
+PAPER_API int paper_ledger_each_decision(paper_ledger *l, const char *account,
+					 const paper_decision_filter *filter,
+					 paper_decision_cb cb, void *payload);
+
 /**
  * The orders an account placed with a signal id (paper_order_request.signal_id), oldest
  * first, from the ledger's orders table: every order it ever accepted, open or closed, however

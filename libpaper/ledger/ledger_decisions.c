@@ -1,7 +1,8 @@
 /*
- * What became of an account's decisions: counts by status and the reasons given, read from the
- * inbox with the store's walk over its rows (both backends, no query of their own). A walk
- * reads every row of the account once; the inbox of one account is small beside its log.
+ * What became of an account's decisions: counts by status, the reasons given, and the rows
+ * themselves (paper_ledger_each_decision()), read from the inbox with the store's walk over
+ * its rows (both backends, no query of their own). A walk reads every row of the account
+ * once; the inbox of one account is small beside its log.
  */
 #include "ledger/ledger.h"
 
@@ -112,4 +113,51 @@ PAPER_API int paper_ledger_decision_outcomes(paper_ledger *l, const char *accoun
 	g_free(all);
 	g_hash_table_unref(o.counts);
 	return rc;
+}
+
+typedef struct listing {
+	paper_decision_filter f;
+	paper_decision_cb cb;
+	void *payload;
+	int stopped; /* the callback's non-zero return */
+} listing;
+
+static int list_row(void *ctx, const store_decision *d)
+{
+	listing *w = ctx;
+	const paper_decision_filter *f = &w->f;
+	if ((f->from && d->d.created_ts < f->from) || (f->to && d->d.created_ts >= f->to) ||
+	    (f->status >= 0 && (int)d->d.status != f->status))
+		return PAPER_OK;
+	paper_decision_record r = { .version = PAPER_DECISION_RECORD_VERSION, .decision = d->d,
+				    .processed_ts = d->processed_ts, .outcome = d->outcome,
+				    .readable = d->readable };
+	int rc = w->cb(&r, w->payload);
+	if (rc)
+		w->stopped = rc;
+	return rc;
+}
+
+PAPER_API int paper_ledger_each_decision(paper_ledger *l, const char *account,
+					 const paper_decision_filter *filter,
+					 paper_decision_cb cb, void *payload)
+{
+	static const paper_decision_filter all = PAPER_DECISION_FILTER_INIT;
+	PAPER__CHECK_NULL(cb, "cb");
+	const paper_decision_filter *f = filter ? filter : &all;
+	if (f->version != PAPER_DECISION_FILTER_VERSION)
+		return paper__error(PAPER_EVERSION, "paper_decision_filter version %u unsupported "
+				    "(expected %u)", f->version, PAPER_DECISION_FILTER_VERSION);
+	if (f->status < -1 || f->status > PAPER_DECISION_REJECTED)
+		return paper__error(PAPER_EINVAL, "decision status %d unknown (-1: every status)",
+				    f->status);
+	if (f->from < 0 || f->to < 0 || (f->to && f->to < f->from))
+		return paper__error(PAPER_EINVAL, "decision filter: from %lld and to %lld are not a "
+				    "period (0: unbounded)", (long long)f->from, (long long)f->to);
+	int rc = ready(l, account);
+	if (rc != PAPER_OK)
+		return rc;
+	listing w = { *f, cb, payload, 0 };
+	rc = l->ops->each_decision(l->st, account, list_row, &w);
+	return w.stopped ? w.stopped : rc;
 }

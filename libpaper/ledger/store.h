@@ -96,6 +96,7 @@ typedef struct store_decision {
 	paper_decision d;
 	paper_ts processed_ts;   /* 0: not processed */
 	char outcome[256];       /* why it was marked so, cut to fit */
+	bool readable;           /* store_decision_walk_row(): the row passed the reader's checks */
 } store_decision;
 
 /* A pending decision the reader cannot take (a bad symbol, say): rejected, not returned. */

@@ -633,6 +633,7 @@ int store_decision_walk_row(const row_in *in, void *walk)
 	store_decision d;
 	char why[192];
 	int rc = store_read_decision(in, &d, why, sizeof why);
+	d.readable = rc == PAPER_OK;
 	if (rc == PAPER_EFORMAT && d.d.status == PAPER_DECISION_PENDING) {
 		d.d.status = PAPER_DECISION_REJECTED;
 		g_strlcpy(d.outcome, why, sizeof d.outcome);

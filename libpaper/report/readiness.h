@@ -34,14 +34,30 @@ void readiness__advise(paper_readiness *r, const paper_broker *b, const paper_me
 int readiness__check_options(const paper_report_options *o);
 int readiness__check_gate(const paper_readiness_options *g);
 
+/* The inbox's refusals as the gate counts them: how many, and the last one's time. */
+typedef struct readiness_inbox {
+	uint64_t rejected;
+	paper_ts last_rejected_ts; /* 0: none */
+} readiness_inbox;
+
+/*
+ * Read the rejected decisions of b's account from the ledger of o (options version 3 with a
+ * ledger; else none). A refusal's time is when it was marked, unless that is after the
+ * account's clock (an account trading the past, marked in wall-clock time): then the
+ * decision's created_ts.
+ */
+int readiness__read_inbox(const paper_report_options *o, const paper_broker *b,
+			  readiness_inbox *out);
+
 /*
  * Evaluate with a metrics report already built (m may be NULL). g NULL: the checklist of
  * libpaper 1.0, the five criteria with the thresholds of o's fields; else the whole gate,
- * thresholds from the readiness.* keys. inbox_rejected: the inbox's rejected decisions the
- * report read from the ledger (options version 3), errors when g gives none.
+ * thresholds from the readiness.* keys. inbox: the inbox's rejected decisions read from the
+ * ledger (readiness__read_inbox()), errors when g gives no count; the later of its last
+ * refusal and g's ends the error-free days.
  */
 void readiness__evaluate(paper_readiness *r, const paper_broker *b, const paper_metrics *m,
 			 const paper_report_options *o, const paper_readiness_options *g,
-			 uint64_t inbox_rejected);
+			 const readiness_inbox *inbox);
 
 #endif

@@ -34,6 +34,7 @@ typedef struct page {
 	/* With a ledger (options version 3): the inbox's refusals and their reasons. */
 	bool inbox;
 	paper_decision_counts dc;
+	readiness_inbox refusals; /* the gate's count and the last refusal's time */
 	GString *reasons;    /* <li> items, escaped */
 } page;
 
@@ -125,6 +126,8 @@ static int read_inbox(page *p)
 	p->reasons = g_string_new(NULL);
 	const char *name = cfg_str(p->b->cfg, K_ACCOUNT_NAME);
 	int rc = paper_ledger_decision_counts(o->ledger, name, &p->dc);
+	if (rc == PAPER_OK)
+		rc = readiness__read_inbox(o, p->b, &p->refusals);
 	if (rc == PAPER_OK && p->dc.rejected > 0)
 		rc = paper_ledger_decision_outcomes(o->ledger, name, PAPER_DECISION_REJECTED,
 						    add_reason, p->reasons);
@@ -381,7 +384,7 @@ static void per_symbol(page *p)
 static void judgement(page *p)
 {
 	paper_readiness r;
-	readiness__evaluate(&r, p->b, p->m, p->o, p->g, p->dc.rejected);
+	readiness__evaluate(&r, p->b, p->m, p->o, p->g, &p->refusals);
 	if (p->g && p->g->drift)
 		paper__report_drift(p->s, p->g->drift);
 	paper__report_recommendations(p->s, &r);

@@ -148,7 +148,8 @@ static void psr_facts(facts *f, const paper_metrics *m, const thresholds *t)
 }
 
 static void gather(facts *f, const paper_broker *b, const paper_metrics *m,
-		   const paper_readiness_options *g, const thresholds *t, uint64_t inbox_rejected)
+		   const paper_readiness_options *g, const thresholds *t,
+		   const readiness_inbox *inbox)
 {
 	paper_account_info a = PAPER_ACCOUNT_INFO_INIT;
 	paper_broker_account(b, &a);
@@ -163,7 +164,7 @@ static void gather(facts *f, const paper_broker *b, const paper_metrics *m,
 	f->max_dd = isfinite(mdd) ? -mdd : NAN;
 	f->periods = m ? (double)paper_metrics_return_count(m) : 0;
 	/* The caller's count, else what the report read from the ledger's inbox. */
-	uint64_t rejected = g && g->rejected_decisions ? g->rejected_decisions : inbox_rejected;
+	uint64_t rejected = g && g->rejected_decisions ? g->rejected_decisions : inbox->rejected;
 	f->errors = (double)(a.rejections + rejected);
 	paper_ts start = start_of(b), now = a.ts;
 	f->calendar_days = start && now > start ? (double)(now - start) / 1e6 / DAY_SECONDS : 0;
@@ -171,6 +172,8 @@ static void gather(facts *f, const paper_broker *b, const paper_metrics *m,
 	paper_ts last_error = b->last_rejection_ts;
 	if (g && g->last_rejected_decision_ts > last_error)
 		last_error = g->last_rejected_decision_ts;
+	if (inbox->last_rejected_ts > last_error)
+		last_error = inbox->last_rejected_ts;
 	paper_ts clean_from = last_error ? last_error : start;
 	f->error_free_days = clean_from && now > clean_from
 				     ? (double)(now - clean_from) / 1e6 / DAY_SECONDS : 0;
@@ -267,13 +270,13 @@ static void psr_criteria(paper_readiness *r, const facts *f, const thresholds *t
 
 void readiness__evaluate(paper_readiness *r, const paper_broker *b, const paper_metrics *m,
 			 const paper_report_options *o, const paper_readiness_options *g,
-			 uint64_t inbox_rejected)
+			 const readiness_inbox *inbox)
 {
 	thresholds t;
 	facts f;
 	memset(r, 0, sizeof *r);
 	resolve(&t, b, o, g);
-	gather(&f, b, m, g, &t, inbox_rejected);
+	gather(&f, b, m, g, &t, inbox);
 	r->from_config = g != NULL;
 	legacy_criteria(r, &f, &t);
 	if (g) {
@@ -293,6 +296,39 @@ void readiness__evaluate(paper_readiness *r, const paper_broker *b, const paper_
 	readiness__advise(r, b, m, g ? g->drift : NULL);
 }
 
+/* ---- the inbox's refusals ---- */
+
+typedef struct refusals {
+	readiness_inbox *out;
+	paper_ts clock; /* the account's */
+} refusals;
+
+static int on_refusal(const paper_decision_record *d, void *ctx)
+{
+	refusals *x = ctx;
+	paper_ts ts = d->processed_ts && d->processed_ts <= x->clock ? d->processed_ts
+								     : d->decision.created_ts;
+	x->out->rejected++;
+	if (ts > x->out->last_rejected_ts)
+		x->out->last_rejected_ts = ts;
+	return 0;
+}
+
+int readiness__read_inbox(const paper_report_options *o, const paper_broker *b,
+			  readiness_inbox *out)
+{
+	memset(out, 0, sizeof *out);
+	if (o->version < 3 || o->ledger == NULL)
+		return PAPER_OK;
+	paper_account_info a = PAPER_ACCOUNT_INFO_INIT;
+	paper_broker_account(b, &a);
+	refusals x = { out, a.ts };
+	paper_decision_filter f = PAPER_DECISION_FILTER_INIT;
+	f.status = PAPER_DECISION_REJECTED;
+	return paper_ledger_each_decision(o->ledger, cfg_str(b->cfg, K_ACCOUNT_NAME), &f,
+					  on_refusal, &x);
+}
+
 /* ---- the API ---- */
 
 PAPER_API int paper_readiness_evaluate(paper_readiness **out, const paper_broker *b,
@@ -310,13 +346,17 @@ PAPER_API int paper_readiness_evaluate(paper_readiness **out, const paper_broker
 		rc = readiness__check_gate(g);
 	if (rc != PAPER_OK)
 		return rc;
+	readiness_inbox inbox;
+	rc = readiness__read_inbox(o, b, &inbox);
+	if (rc != PAPER_OK)
+		return rc;
 	paper_metrics *m = NULL;
 	paper_metrics_options mo = PAPER_METRICS_OPTIONS_INIT;
 	mo.periods_per_year = o->periods_per_year;
 	if (paper_metrics_from_broker(&m, b, &mo) != PAPER_OK)
 		m = NULL; /* an account whose equity fell to 0: criteria without statistics */
 	paper_readiness *r = g_new(paper_readiness, 1);
-	readiness__evaluate(r, b, m, o, g, 0);
+	readiness__evaluate(r, b, m, o, g, &inbox);
 	paper_metrics_free(m);
 	*out = r;
 	return PAPER_OK;

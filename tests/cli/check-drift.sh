@@ -135,6 +135,69 @@ out_has "the advice" "  - AAA makes all the profit: 7.95 of the 6.55 net (121%)"
 expect "paper stats --json" 0 "" stats --ledger "$L" --json
 json_true "stats --json: metrics and readiness" "$tmp/out" 'd["schema_version"] == 2 and d["readiness"]["ready"] is False and [c["id"] for c in d["readiness"]["criteria"]][-1] == "min_track_record" and {c["id"]: c["threshold"] for c in d["readiness"]["criteria"]}["min_trades"] == 3'
 
+# Without --signals, an account traded by paper run on its decisions inbox: every decision it
+# received is replayed, refused ones included. No costs, 10 units a decision, 120 minutes at
+# most, one position at a time, confidence at least 0.5. Live, decision 1 (AAA, 10:00) fills
+# at 12:00 at 102 (no 11:00 price) and leaves at 14:00 at 104: +20; decision 2 (BBB, 13:00)
+# is refused, AAA being still open; decision 3 (CCC, 14:00, confidence 0.3) is skipped. The
+# backtest's AAA enters at 11:00 at 100 and leaves at 13:00 at 103 (+30), so BBB is taken at
+# 13:00, entered at 14:00 at 51 and left at 16:00 at 52 (+10): a missed trade, shown with the
+# live refusal's reason; CCC is skipped there too. -20 = (20 - 30) + 0 - 10.
+D=$tmp/decisions.db
+"$paper" init --ledger "$D" --cash 10000 --set costs.commission_pct=0 --set costs.commission_min=0 \
+	--set costs.slippage_pct=0 --set costs.slippage_jitter=0 --set costs.slippage_size_impact=0 \
+	--set session.sizing=qty --set session.qty=10 --set session.tp_pct=0 --set session.sl_pct=0 \
+	--set session.max_hold_minutes=120 --set limits.max_open_positions=1 \
+	--set limits.min_confidence=0.5 --set limits.daily_loss_limit=1 > /dev/null || fail "init"
+decide() { # HOUR SYMBOL SIDE CONFIDENCE: a decision created at that hour of 2024-01-02
+	sql "$D" "INSERT INTO decisions (account, created_ts, symbol, side, confidence) VALUES
+		('default', $(( (1704153600 + $1 * 3600) * 1000000 )), '$2', '$3', $4)" > /dev/null
+}
+run_prices() { # HOUR,SYMBOL,PRICE...: paper run over these prices, then its decisions
+	{ echo timestamp,symbol,price
+	  for x in "$@"; do echo "2024-01-02T${x%%,*}:00:00Z,${x#*,}"; done; } > "$tmp/p.csv"
+	"$paper" run --ledger "$D" --prices - --interval 1 < "$tmp/p.csv" >> "$tmp/run.out" 2>&1 ||
+		fail "paper run over $*"
+}
+decide 10 AAA buy 1
+run_prices 10,AAA,100 10,BBB,50
+run_prices 11,BBB,50 12,AAA,102 12,BBB,50
+decide 13 BBB buy 1
+run_prices 13,AAA,103 13,BBB,50
+decide 14 CCC buy 0.3
+# Any program may write targets on the wrong side of each other: refused live whatever the
+# prices, and not a signal the backtest can take; it does not stop the comparison.
+sql "$D" "INSERT INTO decisions (account, created_ts, symbol, side, confidence, take_profit,
+	stop_loss) VALUES ('default', $(( (1704153600 + 15 * 3600) * 1000000 )), 'AAA', 'buy', 1,
+	90, 110)" > /dev/null
+run_prices 14,AAA,104 14,BBB,51 14,CCC,20 15,AAA,104 15,BBB,52 15,CCC,20 16,AAA,104 16,BBB,52 \
+	16,CCC,20
+check "live: decision 2 refused" grep -qF "PAPER REJECT 2024-01-02 13:00:00 BBB LONG: BBB: 1 open positions already, limits.max_open_positions is 1 decision 2" "$tmp/run.out"
+check "live: one trade, +20" grep -qF "PAPER EXIT 2024-01-02 14:00:00 AAA LONG 10 @ 104.00 reason time_limit pnl +20.00" "$tmp/run.out"
+bars "$tmp/dhist" AAA 10:100 11:100 12:102 13:103 14:104 15:104 16:104
+bars "$tmp/dhist" BBB 10:50 11:50 12:50 13:50 14:51 15:52 16:52
+bars "$tmp/dhist" CCC 14:20 15:20 16:20
+expect "drift of the account's decisions --json" 0 "" drift --ledger "$D" --bars "$tmp/dhist" --json
+json_true "decisions: AAA matched by id, BBB missed" "$tmp/out" '[(r["kind"], r["symbol"], r["signal_id"], r["pnl_drift"]) for r in d["rows"]] == [("matched", "AAA", "decision-1", -10), ("missed", "BBB", "decision-2", -10)]'
+json_true "decisions: the P&L reconciles" "$tmp/out" '(lambda s: (s["paper_pnl"], s["backtest_pnl"], s["pnl_drift"], s["matched_pnl_drift"], s["extra_pnl"], s["missed_pnl"], s["missed"], s["extra"])  == (20, 40, -20, -10, 0, 10, 1, 0))(d["summary"])'
+json_true "decisions: AAA an hour later, 2 dearer in, 1 dearer out" "$tmp/out" '(lambda r: (r["paper"]["entry_price"], r["backtest"]["entry_price"], r["paper"]["exit_price"], r["backtest"]["exit_price"], r["entry_delay_seconds"], r["exit_delay_seconds"], r["entry_drift_bps"], round(r["exit_drift_bps"], 9)) == (102, 100, 104, 103, 3600, 3600, 200, round(-1 / 103 * 1e4, 9)))(d["rows"][0])'
+json_true "decisions: BBB in the backtest, 14:00 at 51 to 16:00 at 52" "$tmp/out" '(lambda b: (b["entry_time"], b["entry_price"], b["exit_time"], b["exit_price"], b["pnl_net"])  == ("2024-01-02T14:00:00Z", 51, "2024-01-02T16:00:00Z", 52, 10))(d["rows"][1]["backtest"])'
+json_true "decisions: the refused ones with their live reasons" "$tmp/out" '[(x["decision"], x["signal_id"], x["symbol"], x["direction"], x["created"], x["status"], x["reason"], x["backtest_traded"], x["backtest_kind"]) for x in d["refused_decisions"][:2]] == [(2, "decision-2", "BBB", "LONG", "2024-01-02T13:00:00Z", "rejected", "BBB: 1 open positions already, limits.max_open_positions is 1", True, "missed"), (3, "decision-3", "CCC", "LONG", "2024-01-02T14:00:00Z", "skipped", "low_confidence (0.30 < limits.min_confidence 0.50)", False, None)] and (lambda x: (x["decision"], x["status"], x["backtest_traded"], "take_profit" in x["reason"]))(d["refused_decisions"][2]) == (4, "rejected", False, True) and len(d["refused_decisions"]) == 3'
+expect "drift of the account's decisions, the text" 0 "" drift --ledger "$D" --bars "$tmp/dhist"
+out_has "decisions: counts" "paper 1, backtest 2; matched 1 (1 by signal id, 0 by time), missed 1, extra 0"
+out_has "decisions: P&L" "drift -20.00 = matched -10.00 + extra 0.00 - missed +10.00"
+out_has "decisions: the refusal's reason" "decision 2 BBB long at 2024-01-02 13:00:00: rejected live (BBB: 1 open positions already, limits.max_open_positions is 1); backtest: traded, missed +10.00"
+out_has "decisions: refused on both sides" "decision 3 CCC long at 2024-01-02 14:00:00: skipped live (low_confidence (0.30 < limits.min_confidence 0.50)); backtest: no closed trade"
+expect "--from after the refusal: it is not replayed" 0 "" drift --ledger "$D" --bars "$tmp/dhist" \
+	--from 2024-01-02T13:30:00Z --json
+json_true "--from: no decision in the period but CCC's and the bad targets'" "$tmp/out" '[x["decision"] for x in d["refused_decisions"]] == [3, 4] and d["summary"]["backtest_trades"] == 0'
+expect "--signals: the refusals are not the file's" 0 "" drift --ledger "$D" --bars "$tmp/dhist" \
+	--signals "$tmp/signals.csv" --json
+json_true "--signals: no refused_decisions key" "$tmp/out" '"refused_decisions" not in d'
+expect "the dashboard with the account's decisions" 0 "" report --ledger "$D" \
+	--html "$tmp/dec.html" --drift-bars "$tmp/dhist"
+check "the dashboard: BBB missed" grep -qF '<section class="drift" data-matched="1" data-missed="1" data-extra="0" data-pnl-drift="-20"' "$tmp/dec.html"
+
 # Bad input.
 expect "no --bars" 2 "drift needs the bars" drift --ledger "$L" --signals "$tmp/signals.csv"
 expect "own signals, a symbol without bars (DDD)" 2 "unknown symbol" drift --ledger "$L" --bars "$tmp/hist"

@@ -137,6 +137,30 @@ check "report: the readiness errors count the refused decisions" grep -qF 'data-
 check "report: the rejected_decisions KPI" grep -qF 'data-kpi="rejected_decisions" data-value="2"' "$tmp/dash.html"
 check "performance_v counts them" test "$(sql "$L2" "SELECT rejections, rejected_decisions FROM performance_v")" = "$(printf '0\t2')"
 
+# The gate's error-free days end at the last refused decision: an account marked on March 4
+# and March 6 whose decision was refused on March 5 at 14:00 has one error-free day (the
+# refusal's time is when it was marked; after the account's clock, its created_ts).
+L3=$tmp/gate.db
+"$paper" init --ledger "$L3" --cash 10000 --set readiness.min_error_free_days=1.5 > /dev/null ||
+	fail "init the gate account"
+"$paper" mark --ledger "$L3" AAPL 100 --at "2024-03-04T14:00:00Z" > /dev/null || fail "mark 4"
+"$paper" mark --ledger "$L3" AAPL 101 --at "2024-03-06T14:00:00Z" > /dev/null || fail "mark 6"
+sql "$L3" "INSERT INTO decisions (account, created_ts, symbol, side, confidence) VALUES
+	('default', 1709647200000000, 'MSFT', 'buy', 0.9)" > /dev/null
+sql "$L3" "UPDATE decisions SET status = 'rejected', processed_ts = 1709647200000000,
+	outcome = 'max_open_positions (limits.max_open_positions)'" > /dev/null
+sql "$L3" "INSERT INTO decisions (account, created_ts, symbol, side, confidence) VALUES
+	('default', 1709568000000000, 'MSFT', 'buy', 0.9)" > /dev/null
+sql "$L3" "UPDATE decisions SET status = 'rejected', outcome = 'symbol_not_allowed'
+	WHERE status = 'pending'" > /dev/null
+expect "stats --json: the gate with the inbox" 0 "" stats --ledger "$L3" --json
+json_true "stats: two refused decisions are the errors" "$tmp/out" \
+	'{c["id"]: c["value"] for c in d["readiness"]["criteria"]}["errors"] == 2'
+json_true "stats: one error-free day, since March 5 14:00" "$tmp/out" \
+	'(lambda c: (c["value"], c["pass"]))({c["id"]: c for c in d["readiness"]["criteria"]}["min_error_free_days"]) == (1, False)'
+expect "report: the gate with the inbox" 0 "" report --ledger "$L3" --html "$tmp/gate.html"
+check "report: one error-free day" grep -qF 'data-check="min_error_free_days" data-pass="false" data-value="1" data-threshold="1.5"' "$tmp/gate.html"
+
 # Not while paper run drives the account.
 printf 'timestamp,symbol,price\n' > "$tmp/live.csv"
 "$paper" run --ledger "$L2" --prices "$tmp/live.csv" --interval 60 > "$tmp/run2.out" 2>&1 &

@@ -22,7 +22,7 @@ from ._args import INT64_MAX, INT64_MIN, integer
 from ._paperlib import ffi, lib
 from .broker import Broker, _bytes, _number
 from .enums import Direction, ExitReason, Verdict
-from .errors import ErrorCode, StateError, check
+from .errors import ErrorCode, InvalidArgument, StateError, check
 from .timeutil import Timestamp, from_ts, to_ts
 
 __all__ = ["Session", "Signal", "Intent", "EntryResult", "SessionStats", "SessionPosition", "read_plan"]
@@ -31,6 +31,18 @@ _NULL = ffi.NULL
 _ID_MAX = lib.PAPER_ID_MAX
 _TAG_MAX = lib.PAPER_TAG_MAX
 _SYMBOL_MAX = lib.PAPER_SYMBOL_MAX
+
+
+def _ref_price(value: Any) -> float:
+    """A signal's ref_price for C: None is 0 (none); else a positive finite price (C's 0
+    means "none", so 0 given here is refused rather than silently ignored)."""
+    if value is None:
+        return 0.0
+    v = _number(value, "ref_price", ErrorCode.EPRICE)
+    if not v > 0.0:
+        raise InvalidArgument(f"ref_price must be a positive price, or None for the latest "
+                              f"price (got {value!r})", ErrorCode.EPRICE)
+    return v
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,10 @@ class Signal:
             broker's clock.
         signal_id: optional id; a signal id enters once.
         strategy: optional tag, kept on the trade.
+        ref_price: the price the entry is sized at (a decision's own price, as the inbox's
+            ``current_price``); None: the symbol's latest price. Only sizing: the entry
+            still fills on the symbol's next price, never at this one. A positive finite
+            price; NaN, an infinity, 0 or a negative price raise ``InvalidArgument``.
     """
 
     symbol: str
@@ -59,6 +75,7 @@ class Signal:
     ts: Optional[Timestamp] = None
     signal_id: Optional[str] = None
     strategy: Optional[str] = None
+    ref_price: Optional[float] = None
 
     def to_c(self, out: Any, keep: List[Any]) -> None:
         """Fill a ``paper_signal``; strings it points to are appended to ``keep``."""
@@ -74,6 +91,7 @@ class Signal:
         out.ts = 0 if self.ts is None else to_ts(self.ts)
         out.signal_id = _opt_text(self.signal_id, "signal_id", _ID_MAX, keep)
         out.strategy = _opt_text(self.strategy, "strategy", _TAG_MAX, keep)
+        out.ref_price = _ref_price(self.ref_price)
 
 
 @dataclass(frozen=True)

@@ -187,3 +187,34 @@ def test_session_cannot_be_used_from_the_broker_callback():
     s.on_bar("AAPL", T0, 100.0, 101.0, 99.0, 100.0, 1e6)
     assert seen and "own event callback" in str(seen[0])
     b.close()
+
+
+def test_signal_ref_price_sizes_the_entry():
+    # seed 002's rule: 100,000 x 0.2 x 0.8/0.8 x (1 - 0.5 x 0.5) = 15,000 of the symbol,
+    # sized at the decision's own price 125 (120 units), not at the last close 100 (150).
+    b, s = make(session__sizing="fraction", session__fraction_base=0.2,
+                session__fractional=True, session__lot_size=0.00000001)
+    with b, s:
+        s.on_bar("BTC", T0, 100.0, 100.0, 100.0, 100.0, 1e6)
+        assert s.size(Signal("BTC", "long", confidence=0.8, risk=0.5)) == 150.0
+        sig = Signal("BTC", "long", confidence=0.8, risk=0.5, ref_price=125.0, signal_id="d1")
+        assert s.size(sig) == 120.0
+        assert s.size(Signal("BTC", "long", confidence=0.4, ref_price=64.0)) == 156.25  # 100,000 x 0.2 x 0.4/0.8 / 64
+        r = s.enter(sig)
+        assert r.verdict is Verdict.TRADE
+        # never a fill price: the entry waits for the next price and fills there
+        assert b.order(r.order_id).qty == 120.0 and b.fills() == []
+        s.on_bar("BTC", T0 + HOUR, 101.0, 101.0, 101.0, 101.0, 1e6)
+        (f,) = b.fills()
+        assert (f.qty, f.price) == (120.0, 101.0)
+        (p,) = s.positions()
+        assert p.entry_price == 101.0
+    b, s = make()
+    with b, s:
+        s.on_bar("AAPL", T0, 100.0, 100.0, 100.0, 100.0, 1e6)
+        for bad in (float("nan"), float("inf"), -1.0, 0.0, 0, -0.0):
+            with pytest.raises(paperlib.InvalidArgument, match="ref_price"):
+                s.size(Signal("AAPL", "long", ref_price=bad))
+        with pytest.raises(TypeError):
+            s.size(Signal("AAPL", "long", ref_price="100"))
+        assert s.size(Signal("AAPL", "long", ref_price=None)) == 10.0

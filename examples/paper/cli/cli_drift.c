@@ -12,7 +12,7 @@ enum { DR_BARS = CLI_DRIFT_BASE, DR_SIGNALS, DR_FROM, DR_TO, DR_TOLERANCE, DR_BY
 
 const cli_opt cli_drift_opts[] = {
 	{ "--bars", "PATH", true, DR_BARS, "bars CSV files or directories of *.csv over the account's period" },
-	{ "--signals", "FILE", true, DR_SIGNALS, "the signals the account traded on (signals CSV, with signal_id to match by id); default: the signals of the account's own trades" },
+	{ "--signals", "FILE", true, DR_SIGNALS, "the signals the account traded on (signals CSV, with signal_id to match by id); default: every decision of the account's inbox, refused ones included, and the signals of its other trades" },
 	{ "--from", "TIME", false, DR_FROM, "start of the comparison (default: the account's first price or fill)" },
 	{ "--to", "TIME", false, DR_TO, "end, exclusive (default: just after the account's clock)" },
 	{ "--tolerance", "DURATION", false, DR_TOLERANCE, "largest entry time difference that pairs two trades by time: 90s, 30m, 1h, 2d (default 1h)" },
@@ -22,7 +22,7 @@ const cli_opt cli_drift_opts[] = {
 
 const cli_opt cli_report_drift_opts[] = {
 	{ "--drift-bars", "PATH", true, DR_BARS, "add the paper-versus-backtest section (bars of the account's period)" },
-	{ "--drift-signals", "FILE", true, DR_SIGNALS, "with --drift-bars: the signals the account traded on (default: the signals of its own trades)" },
+	{ "--drift-signals", "FILE", true, DR_SIGNALS, "with --drift-bars: the signals the account traded on (default: its own decisions, refused ones included, and the signals of its other trades)" },
 	{ "--drift-tolerance", "DURATION", false, DR_TOLERANCE, "largest entry time difference that pairs two trades by time (default 1h)" },
 	{ NULL, NULL, false, 0, NULL },
 };
@@ -99,6 +99,7 @@ void cli_drift_clear(cli_drift_args *a)
 {
 	g_free(a->bars);
 	g_free(a->signals);
+	g_free(a->refused);
 	cli_drift_init(a);
 }
 
@@ -134,44 +135,136 @@ static uint64_t entry_order(const paper_broker *b, const paper_trade_info *t)
 	return 0;
 }
 
-/*
- * Without --signals, the account's own signals: every closed trade that carries a signal id
- * (paper run's decision-<id>, a replay's signal_id) is a signal at the time its entry order
- * was submitted (the entry fill's time when the order has left the history), with the trade's
- * symbol, direction, confidence and strategy. The trades hold the strings until the replay
- * has copied them.
- */
-static int own_signals(const char *cmd, const paper_broker *b, paper_replay *r)
+/* The account's own signals, gathered before the replay copies them. */
+typedef struct own {
+	const paper_broker *b;
+	GArray *sig;          /* paper_signal */
+	GPtrArray *text;      /* the strings the signals point to (owned) */
+	GHashTable *replayed; /* the signal ids of the decisions replayed */
+	GArray *refused;      /* cli_drift_refusal */
+} own;
+
+static const char *keep(own *o, const char *text)
 {
-	size_t n = paper_broker_trade_count(b), k = 0;
-	paper_trade_info *t = g_new0(paper_trade_info, n ? n : 1);
-	paper_signal *sig = g_new0(paper_signal, n ? n : 1);
-	for (size_t i = 0; i < n; i++) {
-		t[k] = (paper_trade_info)PAPER_TRADE_INFO_INIT;
-		if (paper_broker_trade_at(b, i, &t[k]) != PAPER_OK || t[k].signal_id[0] == '\0')
-			continue;
-		paper_order_info o = PAPER_ORDER_INFO_INIT;
-		uint64_t id = entry_order(b, &t[k]);
-		sig[k] = (paper_signal)PAPER_SIGNAL_INIT;
-		sig[k].symbol = t[k].symbol;
-		sig[k].direction = t[k].direction;
-		sig[k].confidence = t[k].confidence < 0 ? -1.0 : t[k].confidence;
-		sig[k].signal_id = t[k].signal_id;
-		sig[k].strategy = t[k].strategy[0] ? t[k].strategy : NULL;
-		sig[k].ts = id && paper_broker_order(b, id, &o) == PAPER_OK && o.submitted_ts
-				    ? o.submitted_ts : t[k].entry_ts;
-		k++;
+	char *copy = g_strdup(text);
+	g_ptr_array_add(o->text, copy);
+	return copy;
+}
+
+/*
+ * What any program may write into the inbox but no backtest can take as a signal: a time
+ * outside libpaper's range, targets on the wrong side of each other. paper run refuses such a
+ * decision whatever the prices, and so would the backtest: it is not replayed (it makes no
+ * trade on either side) and does not stop the comparison.
+ */
+static bool replayable(const paper_decision *d, paper_ts ts)
+{
+	bool is_long = d->side == PAPER_SIDE_BUY;
+	if (ts <= 0 || ts > PAPER_TS_MAX)
+		return false;
+	return !(d->take_profit > 0 && d->stop_loss > 0 &&
+		 (is_long ? d->take_profit <= d->stop_loss : d->take_profit >= d->stop_loss));
+}
+
+/*
+ * A decision of the inbox is a signal of the backtest as paper run makes it one (its
+ * confidence, risk, targets, and its current_price to size at), at the time the account took
+ * it: its entry order's submission when it made one, else its created_ts. Refused ones too: the
+ * backtest sees every decision the account received. Rows no reader can take are not decisions.
+ */
+static int one_decision(const paper_decision_record *r, void *ctx)
+{
+	own *o = ctx;
+	const paper_decision *d = &r->decision;
+	if (!r->readable)
+		return 0;
+	char id[32];
+	snprintf(id, sizeof id, "decision-%lld", (long long)d->id);
+	paper_order_info ord = PAPER_ORDER_INFO_INIT;
+	bool placed = d->order_id && paper_broker_order(o->b, d->order_id, &ord) == PAPER_OK;
+	paper_signal sig = PAPER_SIGNAL_INIT;
+	sig.symbol = keep(o, d->symbol);
+	sig.direction = d->side == PAPER_SIDE_BUY ? PAPER_LONG : PAPER_SHORT;
+	sig.confidence = d->confidence;
+	sig.risk = d->risk;
+	sig.ref_price = d->current_price;
+	sig.take_profit = d->take_profit;
+	sig.stop_loss = d->stop_loss;
+	sig.ts = placed && ord.submitted_ts ? ord.submitted_ts : d->created_ts;
+	sig.signal_id = keep(o, id);
+	sig.strategy = placed && ord.strategy[0] ? keep(o, ord.strategy) : NULL;
+	if (replayable(d, sig.ts))
+		g_array_append_val(o->sig, sig);
+	g_hash_table_add(o->replayed, g_strdup(id));
+	if (d->status == PAPER_DECISION_REJECTED || d->status == PAPER_DECISION_SKIPPED) {
+		cli_drift_refusal x = { .decision = d->id, .direction = sig.direction,
+					.status = d->status, .created_ts = d->created_ts };
+		g_strlcpy(x.signal_id, id, sizeof x.signal_id);
+		g_strlcpy(x.symbol, d->symbol, sizeof x.symbol);
+		g_strlcpy(x.reason, r->outcome, sizeof x.reason);
+		g_array_append_val(o->refused, x);
 	}
-	int rc = k ? paper_replay_add_signals(r, sig, k) : PAPER_OK;
-	g_free(sig);
-	g_free(t);
+	return 0;
+}
+
+/*
+ * The closed trades that carry a signal id of no decision replayed (a replay's signal_id):
+ * each a signal at the time its entry order was submitted (the entry fill's time when the
+ * order has left the history), with the trade's symbol, direction, confidence and strategy.
+ */
+static void trade_signals(own *o)
+{
+	const paper_broker *b = o->b;
+	for (size_t i = 0; i < paper_broker_trade_count(b); i++) {
+		paper_trade_info t = PAPER_TRADE_INFO_INIT;
+		if (paper_broker_trade_at(b, i, &t) != PAPER_OK || t.signal_id[0] == '\0' ||
+		    g_hash_table_contains(o->replayed, t.signal_id))
+			continue;
+		paper_order_info ord = PAPER_ORDER_INFO_INIT;
+		uint64_t id = entry_order(b, &t);
+		paper_signal sig = PAPER_SIGNAL_INIT;
+		sig.symbol = keep(o, t.symbol);
+		sig.direction = t.direction;
+		sig.confidence = t.confidence < 0 ? -1.0 : t.confidence;
+		sig.signal_id = keep(o, t.signal_id);
+		sig.strategy = t.strategy[0] ? keep(o, t.strategy) : NULL;
+		sig.ts = id && paper_broker_order(b, id, &ord) == PAPER_OK && ord.submitted_ts
+				 ? ord.submitted_ts : t.entry_ts;
+		g_array_append_val(o->sig, sig);
+	}
+}
+
+/*
+ * Without --signals, the account's own: every decision of its inbox created in the period,
+ * whatever became of it (paper_ledger_each_decision()), and the signals of its other closed
+ * trades. The refused decisions are kept in a->refused, for the report to give their reasons.
+ */
+static int own_signals(const char *cmd, cli_account *acct, cli_drift_args *a, paper_replay *r)
+{
+	own o = { acct->b, g_array_new(FALSE, FALSE, sizeof(paper_signal)),
+		  g_ptr_array_new_with_free_func(g_free),
+		  g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+		  g_array_new(FALSE, FALSE, sizeof(cli_drift_refusal)) };
+	paper_decision_filter f = PAPER_DECISION_FILTER_INIT;
+	f.from = a->from > 0 ? a->from : 0;
+	f.to = a->to > f.from ? a->to : 0;
+	int rc = paper_ledger_each_decision(acct->l, acct->name, &f, one_decision, &o);
+	if (rc == PAPER_OK)
+		trade_signals(&o);
+	if (rc == PAPER_OK && o.sig->len)
+		rc = paper_replay_add_signals(r, (paper_signal *)o.sig->data, o.sig->len);
+	g_free(a->refused);
+	a->n_refused = o.refused->len;
+	a->refused = (cli_drift_refusal *)(void *)g_array_free(o.refused, FALSE);
+	g_array_free(o.sig, TRUE);
+	g_ptr_array_free(o.text, TRUE);
+	g_hash_table_unref(o.replayed);
 	return rc == PAPER_OK ? EXIT_OK : fail_lib(cmd, rc, "the account's signals");
 }
 
 /* The backtest: a broker with the account's own config (no log file: its lines are not the
    account's), a replay of the signals over [from, to), positions left open at the end. */
-static int backtest(const char *cmd, cli_account *acct, const cli_drift_args *a,
-		    paper_broker **bt)
+static int backtest(const char *cmd, cli_account *acct, cli_drift_args *a, paper_broker **bt)
 {
 	paper_config *cfg = NULL;
 	paper_replay *r = NULL;
@@ -198,7 +291,7 @@ static int backtest(const char *cmd, cli_account *acct, const cli_drift_args *a,
 		if ((rc = paper_replay_add_signals_file(r, a->signals[i])) != PAPER_OK)
 			code = fail_lib(cmd, rc, "--signals");
 	if (code == EXIT_OK && a->n_signals == 0)
-		code = own_signals(cmd, acct->b, r);
+		code = own_signals(cmd, acct, a, r);
 	if (code == EXIT_OK && (rc = paper_replay_run(r)) != PAPER_OK)
 		code = fail_lib(cmd, rc, "the backtest");
 	paper_replay_free(r);

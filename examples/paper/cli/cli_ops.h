@@ -64,6 +64,17 @@ int cli_ledger_exit_code(int rc);
 extern const cli_opt cli_drift_opts[];        /* paper drift: --bars --signals --tolerance ... */
 extern const cli_opt cli_report_drift_opts[]; /* paper report: --drift-bars --drift-signals ... */
 
+/* A decision of the account refused live (rejected or skipped) that the backtest replayed. */
+typedef struct cli_drift_refusal {
+	int64_t decision;
+	char signal_id[32];    /* decision-<id>: the backtest trade's, if it made one */
+	char symbol[PAPER_SYMBOL_MAX + 1];
+	paper_direction direction;
+	paper_decision_status status;
+	paper_ts created_ts;
+	char reason[256];      /* the live refusal's outcome ("" when none was given) */
+} cli_drift_refusal;
+
 typedef struct cli_drift_args {
 	const char **bars;     /* as many as given; cli_drift_clear() frees */
 	int n_bars;
@@ -73,6 +84,9 @@ typedef struct cli_drift_args {
 	bool has_from, has_to;
 	paper_ts tolerance;    /* microseconds, default one hour */
 	bool by_signal_id;
+	/* Set by cli_drift_build() without --signals: the account's refused decisions. */
+	cli_drift_refusal *refused;
+	size_t n_refused;
 } cli_drift_args;
 
 void cli_drift_init(cli_drift_args *a);

@@ -15,15 +15,17 @@ static const cli_opt drift_opts[] = {
 };
 
 static const char description[] =
-	"Replay the signals the account traded on (--signals; without it, the signals of the\n"
-	"account's own closed trades, each at the time its entry order was submitted), with the\n"
+	"Replay the signals the account traded on (--signals; without it, every decision of the\n"
+	"account's inbox, refused ones included, and the signals of its other closed trades, each\n"
+	"at the time its entry order was submitted, else the decision's created_ts), with the\n"
 	"account's own config, over the bars of the account's period (its first price or fill to\n"
 	"its clock), and match the account's closed trades one to one with the backtest's: by\n"
 	"signal id, then by symbol, direction and the nearest entry time within --tolerance\n"
 	"(docs/drift.md). Prints the missed trades (the backtest's only), the extra ones (the\n"
 	"account's only), the entry and exit time and price differences of each pair, realised\n"
 	"against modelled slippage and the P&L drift, which reconciles: paper - backtest = matched\n"
-	"drift + extra - missed. Read only.";
+	"drift + extra - missed; without --signals, the decisions refused live with their reasons\n"
+	"(one the backtest takes is a missed trade). Read only.";
 
 typedef struct drift_args {
 	cli_ledger_args ledger;
@@ -130,6 +132,78 @@ static void print_rows(const paper_drift *d)
 	cli_table_free(t);
 }
 
+/* The backtest's row of a refused decision: its trade, when it made one (NULL: none). */
+static bool backtest_row(const paper_drift *d, const char *signal_id, paper_drift_row *out)
+{
+	for (size_t i = 0; i < paper_drift_row_count(d); i++) {
+		*out = (paper_drift_row)PAPER_DRIFT_ROW_INIT;
+		if (paper_drift_row_at(d, i, out) == PAPER_OK && out->kind != PAPER_DRIFT_EXTRA &&
+		    strcmp(out->signal_id, signal_id) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const char *status_name(paper_decision_status s)
+{
+	return s == PAPER_DECISION_REJECTED ? "rejected" : "skipped";
+}
+
+/* The decisions refused live, with the reason, and what the backtest made of each. */
+static void print_refused(const cli_drift_args *a, const paper_drift *d)
+{
+	if (a->n_refused == 0)
+		return;
+	printf("\n  decisions refused live (the backtest replayed them):\n");
+	for (size_t i = 0; i < a->n_refused; i++) {
+		const cli_drift_refusal *x = &a->refused[i];
+		paper_drift_row r;
+		char when[CLI_TEXT_MAX], pnl[CLI_TEXT_MAX];
+		bool traded = backtest_row(d, x->signal_id, &r);
+		printf("    decision %lld %s %s at %s: %s live (%s); backtest: ", (long long)x->decision,
+		       x->symbol, paper_direction_str(x->direction), cli_when(when, x->created_ts),
+		       status_name(x->status), *x->reason ? x->reason : "no reason given");
+		if (traded)
+			printf("traded, %s %s\n", paper_drift_kind_str(r.kind),
+			       cli_signed(pnl, r.backtest_pnl));
+		else
+			printf("no closed trade\n");
+	}
+}
+
+/* paper_drift_to_json() with the refused decisions: {..., "refused_decisions": [...]}. */
+static char *with_refused(const cli_drift_args *a, const paper_drift *d, const char *json)
+{
+	cli_json j;
+	cj_init(&j);
+	cj_open(&j, "refused_decisions", '[');
+	for (size_t i = 0; i < a->n_refused; i++) {
+		const cli_drift_refusal *x = &a->refused[i];
+		paper_drift_row r;
+		bool traded = backtest_row(d, x->signal_id, &r);
+		cj_open(&j, NULL, '{');
+		cj_uint(&j, "decision", (uint64_t)x->decision);
+		cj_str(&j, "signal_id", x->signal_id);
+		cj_str(&j, "symbol", x->symbol);
+		cj_str(&j, "direction", x->direction == PAPER_LONG ? "LONG" : "SHORT"); /* as rows */
+		cj_time(&j, "created", x->created_ts);
+		cj_str(&j, "status", status_name(x->status));
+		cj_str(&j, "reason", x->reason);
+		cj_bool(&j, "backtest_traded", traded);
+		cj_str(&j, "backtest_kind", traded ? paper_drift_kind_str(r.kind) : NULL);
+		cj_close(&j, '}');
+	}
+	cj_close(&j, ']');
+	g_string_truncate(j.s, j.s->len - 1); /* the comma after the member */
+	size_t len = strlen(json);
+	while (len && json[len - 1] != '}')
+		len--;
+	char *out = g_strdup_printf("%.*s,%s}%s", (int)(len ? len - 1 : 0), json, j.s->str,
+				    json + len); /* what followed the object, as it was */
+	cj_free(&j);
+	return out;
+}
+
 int cmd_drift(int argc, char **argv)
 {
 	const cli_opt *const tables[] = { cli_drift_opts, drift_opts, cli_ledger_opts, NULL };
@@ -153,24 +227,28 @@ int cmd_drift(int argc, char **argv)
 		return code;
 	}
 	paper_drift *d = NULL;
-	char *json = NULL;
+	char *json = NULL, *own = NULL;
 	code = cli_drift_build("drift", &acct, &a.d, &d);
 	if (code == EXIT_OK && (a.json || a.out)) {
 		int rc = paper_drift_to_json(d, &json);
 		if (rc != PAPER_OK)
 			code = cli_lib_fail("drift", rc, "paper_drift_to_json");
+		else if (a.d.n_signals == 0) /* the account's own decisions were replayed */
+			own = with_refused(&a.d, d, json);
 	}
 	if (code == EXIT_OK && a.out)
-		code = cli_write_file("drift", a.out, json);
+		code = cli_write_file("drift", a.out, own ? own : json);
 	if (code == EXIT_OK && a.json) {
-		fputs(json, stdout);
+		fputs(own ? own : json, stdout);
 	} else if (code == EXIT_OK) {
 		paper_drift_summary s = PAPER_DRIFT_SUMMARY_INIT;
 		paper_drift_summary_get(d, &s);
 		print_summary(&acct, &a.d, &s);
 		print_rows(d);
+		print_refused(&a.d, d);
 	}
 	paper_string_free(json);
+	g_free(own);
 	paper_drift_free(d);
 	cli_account_close(&acct);
 	cli_drift_clear(&a.d);

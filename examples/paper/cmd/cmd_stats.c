@@ -20,7 +20,8 @@ static const char description[] =
 	"The metrics report of the account (docs/metrics.md): trade statistics over the closed\n"
 	"round trips (net of fees), series statistics over the daily equity curve (Sharpe,\n"
 	"drawdown, returns), the trade statistics per symbol, then the readiness gate (each\n"
-	"criterion with its value, threshold and verdict, from the account's readiness.* settings)\n"
+	"criterion with its value, threshold and verdict, from the account's readiness.* settings;\n"
+	"the decisions of the inbox refused count as errors, each on the day it was refused)\n"
 	"and the recommendations. The names are the report's own keys, the same in the text and\n"
 	"in --json (which adds the gate under \"readiness\"). Read only.";
 
@@ -201,12 +202,14 @@ static int print_json(const stats_args *a, const paper_metrics *m, const paper_r
 	return rc == PAPER_OK ? EXIT_OK : cli_lib_fail("stats", rc, "paper_metrics_to_json");
 }
 
-static int show(const stats_args *a, const paper_broker *b)
+static int show(const stats_args *a, const cli_account *acct)
 {
+	const paper_broker *b = acct->b;
 	paper_metrics *m = NULL;
 	paper_readiness *r = NULL;
 	paper_report_options ro = PAPER_REPORT_OPTIONS_INIT;
 	ro.periods_per_year = a->mo.periods_per_year;
+	ro.ledger = acct->l; /* the inbox's refusals are errors of the gate, as on the dashboard */
 	int rc = paper_metrics_from_broker(&m, b, &a->mo);
 	if (rc != PAPER_OK)
 		return cli_lib_fail("stats", rc, "paper_metrics_from_broker");
@@ -246,7 +249,7 @@ int cmd_stats(int argc, char **argv)
 		code = cli_account_open(&acct, "stats", &a.ledger, true);
 	if (code != EXIT_OK)
 		return code;
-	code = show(&a, acct.b);
+	code = show(&a, &acct);
 	cli_account_close(&acct);
 	return code;
 }
