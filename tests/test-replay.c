@@ -1141,6 +1141,73 @@ static char *odd_run(const uint32_t *sym, const paper_ts *ts, double *const d[5]
 	return text;
 }
 
+/* An array's texts are copied when added: the caller may reuse or free its strings at once.
+ * Symbols, ids and tags come from one buffer scribbled over and freed before the run. */
+START_TEST(array_signal_texts_are_copied)
+{
+	static const char *const names2[] = { "AAA", "BBB" };
+	enum { MINUTES = 120 };
+	uint32_t sym[2 * MINUTES];
+	paper_ts ts[2 * MINUTES];
+	double px[2 * MINUTES], vol[2 * MINUTES];
+	for (size_t j = 0; j < 2 * MINUTES; j++) {
+		sym[j] = (uint32_t)(j % 2);
+		ts[j] = T0 + (paper_ts)(j / 2) * 60 * PAPER_TS_PER_SECOND;
+		px[j] = 100.0 + (double)(j % 7) * 0.01;
+		vol[j] = 1000.0;
+	}
+	paper_broker *b = broker_with(false, "session.max_hold_minutes", "30", NULL);
+	paper_replay *r = replay_on(b, NULL);
+	paper_bar_columns c = PAPER_BAR_COLUMNS_INIT;
+	c.n_rows = 2 * MINUTES;
+	c.symbols = names2;
+	c.n_symbols = 2;
+	c.symbol = sym;
+	c.ts = ts;
+	c.open = c.high = c.low = c.close = px;
+	c.volume = vol;
+	ck_ok(paper_replay_add_bar_columns(r, &c));
+	static const char texts[] = "AAA\0BBB\0id-A\0id-B\0trend";
+	char *text = g_memdup2(texts, sizeof texts);
+	const char *aaa = text, *bbb = text + 4, *ida = text + 8, *idb = text + 13, *tag = text + 18;
+	const struct { const char *symbol, *id, *strategy; int minute; } want[] = {
+		{ aaa, ida, tag, 10 }, { bbb, idb, NULL, 10 }, { aaa, ida, tag, 60 }, { bbb, NULL, tag, 70 },
+	};
+	paper_signal sig[4];
+	for (size_t i = 0; i < 4; i++) {
+		sig[i] = (paper_signal)PAPER_SIGNAL_INIT;
+		sig[i].symbol = want[i].symbol;
+		sig[i].signal_id = want[i].id;
+		sig[i].strategy = want[i].strategy;
+		sig[i].direction = PAPER_LONG;
+		sig[i].confidence = 0.9;
+		sig[i].ts = T0 + want[i].minute * 60 * PAPER_TS_PER_SECOND + 1;
+	}
+	ck_ok(paper_replay_add_signals(r, sig, 4));
+	memset(text, 'X', sizeof texts);
+	g_free(text);
+	ck_ok(paper_replay_run(r));
+	paper_session_stats st = PAPER_SESSION_STATS_INIT;
+	ck_ok(paper_session_stats_get(paper_replay_session(r), &st));
+	ck_assert_uint_eq(st.signals, 4);
+	ck_assert_uint_eq(st.verdicts[PAPER_VERDICT_DUPLICATE_SIGNAL], 1); /* the second id-A */
+	ck_assert_uint_eq(st.verdicts[PAPER_VERDICT_TRADE], 3);
+	ck_assert_uint_eq(paper_broker_trade_count(b), 3);
+	static const char *const got[3][3] = {
+		{ "AAA", "id-A", "trend" }, { "BBB", "id-B", "" }, { "BBB", "", "trend" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		paper_trade_info t = PAPER_TRADE_INFO_INIT;
+		ck_ok(paper_broker_trade_at(b, i, &t));
+		ck_assert_str_eq(t.symbol, got[i][0]);
+		ck_assert_str_eq(t.signal_id, got[i][1]);
+		ck_assert_str_eq(t.strategy, got[i][2]);
+	}
+	paper_replay_free(r);
+	paper_broker_free(b);
+}
+END_TEST
+
 START_TEST(double_columns_at_any_size_as_e8)
 {
 	uint32_t *sym = g_new(uint32_t, ODD_ROWS);
@@ -1468,6 +1535,7 @@ int main(void)
 	tcase_add_test(tc, replay_through_a_ledger);
 	tcase_add_test(tc, results_are_pinned);
 	tcase_add_test(tc, double_columns_at_any_size_as_e8);
+	tcase_add_test(tc, array_signal_texts_are_copied);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("bad input");
 	tcase_add_test(tc, bad_bar_rows_name_file_line_field);

@@ -79,14 +79,17 @@ typedef struct sym_track {
 	uint64_t last_line;
 } sym_track;
 
+/*
+ * The texts are pointers, "" when absent: into the source's buffers for a file's row, into its
+ * string pool for an array's. Inline buffers made a row 192 bytes; an array of 200,000 signals
+ * then cost the replay more in page faults than acting on them.
+ */
 typedef struct sig_row {
 	paper_ts ts;
-	char symbol[PAPER_SYMBOL_MAX + 1];
+	const char *symbol, *id, *strategy;
 	paper_direction dir;
 	double confidence, risk, tp, sl;
 	double ref_price;      /* paper_signal version 2: the price to size at, 0: the latest */
-	char id[PAPER_ID_MAX + 1];
-	char strategy[PAPER_TAG_MAX + 1];
 	uint64_t line;         /* line in its file, or index in the array given */
 } sig_row;
 
@@ -96,7 +99,9 @@ typedef enum sig_col { SCOL_TS, SCOL_SYMBOL, SCOL_SIDE, SCOL_CONFIDENCE, SCOL_TP
 typedef struct sig_src {
 	bool is_file;
 	char *name;
-	sig_row cur;           /* a file's row read last */
+	sig_row cur;           /* a file's row read last, its texts in the buffers below */
+	char cur_symbol[PAPER_SYMBOL_MAX + 1], cur_id[PAPER_ID_MAX + 1];
+	char cur_strategy[PAPER_TAG_MAX + 1];
 	const sig_row *at;     /* the current signal while has_cur: &cur, or a row of the array */
 	bool has_cur;
 	bool has_prev;
@@ -107,6 +112,7 @@ typedef struct sig_src {
 	uint8_t n_fields;
 	ts_cache tc;
 	sig_row *rows;         /* in-memory signals, sorted */
+	GStringChunk *texts;   /* their symbols, ids and strategies */
 	size_t n, i;
 } sig_src;
 

@@ -62,6 +62,8 @@ void replay__sig_src_free(gpointer p)
 	if (src->is_file)
 		csv_close(&src->csv);
 	g_free(src->rows);
+	if (src->texts)
+		g_string_chunk_free(src->texts);
 	g_free(src->name);
 	g_free(src);
 }
@@ -204,7 +206,7 @@ static int parse_field(paper_replay *r, sig_src *src, csv_field f, int c, sig_ro
 						 ts_parse_why(st, f.s, f.n));
 	}
 	case SCOL_SYMBOL:
-		return copy_text(r, src, f, c, s->symbol, sizeof s->symbol);
+		return copy_text(r, src, f, c, src->cur_symbol, sizeof src->cur_symbol);
 	case SCOL_SIDE:
 		return parse_side(f, &s->dir) ? PAPER_OK
 		       : bad_signal(r, src, src->csv.line, "side", "'%.*s' is not LONG, SHORT, BUY or "
@@ -218,9 +220,9 @@ static int parse_field(paper_replay *r, sig_src *src, csv_field f, int c, sig_ro
 	case SCOL_RISK:
 		return parse_number(r, src, f, c, true, &s->risk);
 	case SCOL_ID:
-		return copy_text(r, src, f, c, s->id, sizeof s->id);
+		return copy_text(r, src, f, c, src->cur_id, sizeof src->cur_id);
 	default:
-		return copy_text(r, src, f, c, s->strategy, sizeof s->strategy);
+		return copy_text(r, src, f, c, src->cur_strategy, sizeof src->cur_strategy);
 	}
 }
 
@@ -233,6 +235,10 @@ static int parse_signal_line(paper_replay *r, sig_src *src, const char *line, si
 	int rc = PAPER_OK;
 
 	memset(s, 0, sizeof *s);
+	src->cur_symbol[0] = src->cur_id[0] = src->cur_strategy[0] = '\0';
+	s->symbol = src->cur_symbol;
+	s->id = src->cur_id;
+	s->strategy = src->cur_strategy;
 	s->line = src->csv.line;
 	if (n != src->n_fields)
 		return bad_signal(r, src, s->line, NULL, "expected %u comma-separated fields, found %zu",
@@ -282,8 +288,12 @@ int replay__sig_next(paper_replay *r, sig_src *src)
 
 /* ---- in memory ---- */
 
-static int copy_str(char *dst, size_t cap, const char *s, size_t index, const char *name)
+/* An optional text checked and kept in the pool, once per distinct text (tags repeat); NULL
+ * and "" are kept as "". */
+static int copy_str(GStringChunk *pool, const char **dst, size_t cap, const char *s, size_t index,
+		    const char *name)
 {
+	*dst = "";
 	if (s == NULL)
 		return PAPER_OK;
 	if (strlen(s) >= cap)
@@ -292,14 +302,15 @@ static int copy_str(char *dst, size_t cap, const char *s, size_t index, const ch
 	char why[PAPER_TEXT_WHY_MAX];
 	if (!paper__text_check(s, strlen(s), why))
 		return paper__error(PAPER_EINVAL, "signals[%zu]: %s %s", index, name, why);
-	memcpy(dst, s, strlen(s) + 1);
+	if (*s)
+		*dst = g_string_chunk_insert_const(pool, s);
 	return PAPER_OK;
 }
 
 /* A version 1 paper_signal is the version 2 one without ref_price. */
 #define SIGNAL_V1_SIZE offsetof(paper_signal, ref_price)
 
-static int from_signal(const paper_signal *given, size_t i, sig_row *s)
+static int from_signal(const paper_signal *given, size_t i, GStringChunk *pool, sig_row *s)
 {
 	paper_signal full = PAPER_SIGNAL_INIT, *in = &full;
 	memcpy(in, given, given->version == 1 ? SIGNAL_V1_SIZE : sizeof full);
@@ -320,8 +331,7 @@ static int from_signal(const paper_signal *given, size_t i, sig_row *s)
 		return ts_range_error("signals[]", in->ts);
 	/* Field by field: the row is mostly text buffers, and a signal without an id or a
 	 * strategy needs one byte of each. */
-	g_strlcpy(s->symbol, in->symbol, sizeof s->symbol);
-	s->id[0] = s->strategy[0] = '\0';
+	s->symbol = g_string_chunk_insert_const(pool, in->symbol); /* valid: within the limit */
 	s->ts = in->ts;
 	s->dir = in->direction;
 	s->confidence = in->confidence < 0 ? -1.0 : in->confidence;
@@ -330,9 +340,9 @@ static int from_signal(const paper_signal *given, size_t i, sig_row *s)
 	s->tp = in->take_profit;
 	s->sl = in->stop_loss;
 	s->line = i;
-	int rc = copy_str(s->id, sizeof s->id, in->signal_id, i, "signal_id");
+	int rc = copy_str(pool, &s->id, PAPER_ID_MAX + 1, in->signal_id, i, "signal_id");
 	if (rc == PAPER_OK)
-		rc = copy_str(s->strategy, sizeof s->strategy, in->strategy, i, "strategy");
+		rc = copy_str(pool, &s->strategy, PAPER_TAG_MAX + 1, in->strategy, i, "strategy");
 	if (rc != PAPER_OK)
 		return rc;
 	/* No confidence (-1) is allowed here: checked as 0, without copying the row. */
@@ -367,15 +377,17 @@ int replay__add_signals(paper_replay *r, const paper_signal *sigs, size_t n)
 	sig_row *rows = g_try_new(sig_row, n ? n : 1);
 	if (rows == NULL)
 		return paper__error(PAPER_ENOMEM, "no memory for %zu signals", n);
+	GStringChunk *texts = g_string_chunk_new(4096);
 	for (size_t i = 0; i < n; i++) {
 		const paper_signal *sig = (const paper_signal *)(const void *)((const char *)sigs + i * size);
 		unsigned int v;
 		memcpy(&v, sig, sizeof v);
-		int rc = v == version ? from_signal(sig, i, &rows[i])
+		int rc = v == version ? from_signal(sig, i, texts, &rows[i])
 			 : paper__error(PAPER_EVERSION, "signals[%zu]: version %u, not that of "
 					"signals[0] (%u)", i, v, version);
 		if (rc != PAPER_OK) {
 			g_free(rows);
+			g_string_chunk_free(texts);
 			return rc;
 		}
 	}
@@ -390,6 +402,7 @@ int replay__add_signals(paper_replay *r, const paper_signal *sigs, size_t n)
 	src->name = g_strdup_printf("signals #%u", r->sigs->len + 1);
 	src->csv.fd = -1;
 	src->rows = rows;
+	src->texts = texts;
 	src->n = n;
 	g_ptr_array_add(r->sigs, src);
 	return PAPER_OK;
