@@ -182,16 +182,9 @@ static int one_decision(const paper_decision_record *r, void *ctx)
 	snprintf(id, sizeof id, "decision-%lld", (long long)d->id);
 	paper_order_info ord = PAPER_ORDER_INFO_INIT;
 	bool placed = d->order_id && paper_broker_order(o->b, d->order_id, &ord) == PAPER_OK;
-	paper_signal sig = PAPER_SIGNAL_INIT;
+	paper_signal sig = cli_decision_signal(d, keep(o, id));
 	sig.symbol = keep(o, d->symbol);
-	sig.direction = d->side == PAPER_SIDE_BUY ? PAPER_LONG : PAPER_SHORT;
-	sig.confidence = d->confidence;
-	sig.risk = d->risk;
-	sig.ref_price = d->current_price;
-	sig.take_profit = d->take_profit;
-	sig.stop_loss = d->stop_loss;
 	sig.ts = placed && ord.submitted_ts ? ord.submitted_ts : d->created_ts;
-	sig.signal_id = keep(o, id);
 	sig.strategy = placed && ord.strategy[0] ? keep(o, ord.strategy) : NULL;
 	if (replayable(d, sig.ts))
 		g_array_append_val(o->sig, sig);

@@ -174,3 +174,19 @@ void cli_account_close(cli_account *a)
 	a->b = NULL;
 	a->l = NULL;
 }
+
+paper_signal cli_decision_signal(const paper_decision *d, const char *signal_id)
+{
+	paper_signal sig = PAPER_SIGNAL_INIT;
+	sig.symbol = d->symbol;
+	sig.direction = d->side == PAPER_SIDE_BUY ? PAPER_LONG : PAPER_SHORT;
+	sig.confidence = d->confidence;
+	sig.risk = d->risk;
+	/* The decision's own price sizes the entry (seed 002's rule); it never fills it: the
+	 * order waits for the next price, as every order does. */
+	sig.ref_price = d->current_price;
+	sig.take_profit = d->take_profit;
+	sig.stop_loss = d->stop_loss;
+	sig.signal_id = signal_id;
+	return sig;
+}

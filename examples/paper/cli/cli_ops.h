@@ -21,6 +21,10 @@
 #define CLI_LEDGER_BASE 3000
 extern const cli_opt cli_ledger_opts[];
 
+/* An inbox decision as the signal paper run makes of it: side, confidence, risk, targets, sized
+ * at its current_price (never filled there); ts 0 (the account's clock) and no strategy. */
+paper_signal cli_decision_signal(const paper_decision *d, const char *signal_id);
+
 typedef struct cli_ledger_args {
 	const char *path;    /* --ledger */
 	const char *account; /* --account */

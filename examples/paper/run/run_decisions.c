@@ -176,18 +176,8 @@ static int verdict_outcome(run_ctx *r, const paper_decision *d, int rc, paper_ve
 
 static paper_signal signal_of(const run_ctx *r, const paper_decision *d, const char *id)
 {
-	paper_signal sig = PAPER_SIGNAL_INIT;
-	sig.symbol = d->symbol;
-	sig.direction = d->side == PAPER_SIDE_BUY ? PAPER_LONG : PAPER_SHORT;
-	sig.confidence = d->confidence;
-	sig.risk = d->risk;
-	/* The decision's own price sizes the entry (seed 002's rule); it never fills it: the
-	 * order waits for the next price, as every order does. */
-	sig.ref_price = d->current_price;
-	sig.take_profit = d->take_profit;
-	sig.stop_loss = d->stop_loss;
-	sig.ts = 0; /* the account's clock: it fills on a price read after this moment */
-	sig.signal_id = id;
+	/* ts 0: the account's clock: it fills on a price read after this moment */
+	paper_signal sig = cli_decision_signal(d, id);
 	sig.strategy = r->strategy;
 	return sig;
 }
