@@ -47,8 +47,8 @@ for prof in paper conservative aggressive; do
 	"$py" "$here/decide.py" "$L" BTC/USDT BUY 0.55 weak
 	"$py" "$here/decide.py" "$L" ETH/USDT BUY 0.95 strong
 	"$py" "$here/decide.py" "$L" SOL/USDT BUY 0.75 medium
-	printf 'timestamp,symbol,price\n2025-11-01T12:00:00Z,BTC/USDT,110500\n2025-11-01T12:00:00Z,ETH/USDT,3900\n2025-11-01T12:00:00Z,SOL/USDT,186\n' |
-		"$paper" run --ledger "$L" --prices - --interval 1 > "$tmp/$prof.log"
+	printf 'timestamp,symbol,price\n2025-11-01T12:00:00Z,BTC/USDT,110500\n2025-11-01T12:00:00Z,ETH/USDT,3900\n2025-11-01T12:00:00Z,SOL/USDT,186\n' > "$tmp/p.csv"
+	"$paper" run --ledger "$L" --prices - --interval 1 < "$tmp/p.csv" > "$tmp/$prof.log"
 done
 # Default: 0.55 < 0.60 skipped; ETH 2375 capped at 2000 / 3900 = 0.5128; SOL 1875 / 186 = 10.0806.
 has "default: 0.55 is below 0.60" "$tmp/paper.log" "PAPER SKIP 2025-11-01 12:00:00 BTC/USDT LONG: low_confidence (0.55 < limits.min_confidence 0.60) decision 1"

@@ -21,9 +21,13 @@ rm -f crypto.db crypto.db-wal crypto.db-shm
 # shellcheck disable=SC2086
 "$paper" init --ledger crypto.db --config "$profile" ${PAPER_INIT_SET:-}
 
-cycle() { # one orchestrator cycle on the prices of one timestamp
-	{ head -n 1 "$here/prices.csv"; grep "^$1," "$here/prices.csv"; } |
-		"$paper" run --ledger crypto.db --prices - --interval 1 | grep -E 'PAPER (ORDER|ENTRY|EXIT|SKIP|REJECT)' || true
+# One orchestrator cycle on the prices of one timestamp. They come from a file, not a pipe:
+# paper run never waits for standard input, so a pipe's lines could arrive after the first
+# cycle had already placed the pending decisions at the previous minute's clock.
+cycle() {
+	{ head -n 1 "$here/prices.csv"; grep "^$1," "$here/prices.csv"; } > cycle.csv
+	"$paper" run --ledger crypto.db --prices - --interval 1 < cycle.csv |
+		grep -E 'PAPER (ORDER|ENTRY|EXIT|SKIP|REJECT)' || true
 }
 
 "$py" "$here/decide.py" crypto.db BTC/USDT BUY 0.75 "Strong upward momentum"

@@ -92,8 +92,8 @@ sql "$L2" "INSERT INTO decisions (account, symbol, side, confidence)
 	VALUES ('default', 'ETH-USD', 'buy', 0.9)" > /dev/null
 sql "$L2" "INSERT INTO decisions (account, symbol, side, confidence)
 	VALUES ('default', 'SOL-USD', 'sell', 0.7)" > /dev/null
-printf 'timestamp,symbol,price\n%sT14:00:00Z,BTC-USD,51000\n%sT14:00:00Z,ETH-USD,3000\n' "$D" "$D" |
-	"$paper" run --ledger "$L2" --prices - --interval 1 > "$tmp/run.out" 2> "$tmp/run.err"
+printf 'timestamp,symbol,price\n%sT14:00:00Z,BTC-USD,51000\n%sT14:00:00Z,ETH-USD,3000\n' "$D" "$D" > "$tmp/run.csv"
+"$paper" run --ledger "$L2" --prices - --interval 1 < "$tmp/run.csv" > "$tmp/run.out" 2> "$tmp/run.err"
 check "run: stops at the end of its input" test $? -eq 0
 # 10,000 x 0.2 x 0.8 / 0.8 x (1 - 0.5 x 0.5) = 1,500 at the decision's 50,000: 0.03 BTC; ETH
 # without a current_price at its last price: 10,000 x 0.2 x 0.9 / 0.8 / 3,000 = 0.75.
