@@ -792,6 +792,51 @@ START_TEST(short_options)
 }
 END_TEST
 
+/* The shares under a short call stay: selling them is refused, at placing and at the fill. */
+START_TEST(covered_call_shares_stay)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "account.type", "cash"));
+	ck_ok(paper_config_set(cfg, "limits.allow_short_options", "true"));
+	paper_broker *b = tu_broker(cfg);
+	const char *call = "SPY261218C00550000";
+	ck_ok(paper_broker_on_bar(b, "SPY", T0, 100, 100, 100, 100, 1000));
+	ck_ok(paper_broker_on_bar(b, call, T0, 3, 3, 3, 3, 100));
+	tu_submit(b, "SPY", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 150, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + MIN_US, 100, 100, 100, 100, 1000));
+	/* A sale resting above the market, placed while nothing needed the shares. */
+	uint64_t resting = tu_submit(b, "SPY", PAPER_SIDE_SELL, PAPER_ORDER_LIMIT, 100, 120, 0, 0);
+	tu_submit(b, call, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, call, T0 + 2 * MIN_US, 3, 3, 3, 3, 100));
+	paper_account_info before = tu_account(b);
+	/* 150 held, 100 needed: 50 may go, 51 may not. */
+	ck_assert_int_eq(tu_submit_rc(b, "SPY", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 51, 0, 0, 0),
+			 PAPER_EFUNDS);
+	ck_assert(strstr(paper_last_error(), "naked") != NULL);
+	paper_account_info after = tu_account(b);
+	ck_assert_int_eq(after.cash_e8, before.cash_e8);
+	/* The resting sale would now uncover the call: rejected when the price reaches it. */
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 3 * MIN_US, 125, 125, 125, 125, 1000));
+	paper_order_info o = tu_order(b, resting);
+	ck_assert_int_eq(o.status, PAPER_STATUS_REJECTED);
+	ck_assert_int_eq(o.reason, PAPER_REJECT_SHORT_NOT_ALLOWED);
+	paper_position_info p = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, "SPY", &p));
+	ck_assert(p.qty == 150);
+	tu_submit(b, "SPY", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 50, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 4 * MIN_US, 125, 125, 125, 125, 1000));
+	ck_ok(paper_broker_position(b, "SPY", &p));
+	ck_assert(p.qty == 100);
+	/* Bought back, the call frees the shares. */
+	tu_submit(b, call, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, call, T0 + 5 * MIN_US, 2, 2, 2, 2, 100));
+	tu_submit(b, "SPY", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 100, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 6 * MIN_US, 125, 125, 125, 125, 1000));
+	ck_assert_int_eq(paper_broker_position(b, "SPY", &p), PAPER_ENOTFOUND);
+	paper_broker_free(b);
+}
+END_TEST
+
 /* An account in a ledger keeps its instruments across a restart. */
 START_TEST(ledger_keeps_instruments)
 {
@@ -1199,6 +1244,7 @@ Suite *instrument_suite(void)
 	tcase_add_test(money, crypto_round_trip);
 	tcase_add_test(money, options_round_trip_and_expiry);
 	tcase_add_test(money, short_options);
+	tcase_add_test(money, covered_call_shares_stay);
 	tcase_add_test(money, ledger_keeps_instruments);
 	tcase_add_test(money, ledger_keeps_defined_instruments);
 	tcase_add_test(money, session_options_and_expiry);

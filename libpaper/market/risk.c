@@ -1,6 +1,7 @@
 /*
  * Entry limits apply only to the part of an order that opens or increases a position: an exit
- * that reduces a position is never blocked by them. Buying power is checked when the order is
+ * that reduces a position is never blocked by them (the one exception: shares that cover
+ * short calls, check_cover). Buying power is checked when the order is
  * accepted (at its reference price) and again at each fill (at the fill price), so a cash
  * account never goes below zero and never goes short.
  */
@@ -113,6 +114,22 @@ void risk_reserved(const paper_broker *b, fx_wide *reserved, fx_wide *margined)
 }
 
 /*
+ * Shares that the account's short calls on the underlying slot u need, one multiplier of
+ * shares per contract: the calls were accepted as covered and must stay so.
+ */
+static fx_wide cover_needed(const paper_broker *b, uint32_t u)
+{
+	fx_wide needed = 0;
+	for (uint32_t i = 0; i < b->n_positions; i++) {
+		const instrument *o = &b->syms[b->positions[i]];
+		if (o->c.asset_class == PAPER_ASSET_OPTION && o->c.right == PAPER_RIGHT_CALL &&
+		    o->c.underlying == u && o->pos.qty < 0)
+			needed += fx_mul_sat(-o->pos.qty, o->c.mult);
+	}
+	return needed;
+}
+
+/*
  * Selling an option short (open_qty more short): only with limits.allow_short_options, and a
  * call only when covered - the account holds at least multiplier shares of the underlying per
  * short call on it, this order's included.
@@ -129,13 +146,7 @@ static int check_short_option(const paper_broker *b, const instrument *s, int64_
 		return PAPER_OK;
 	uint32_t u = s->c.underlying;
 	int64_t shares = u != NO_SLOT && b->syms[u].pos.qty > 0 ? b->syms[u].pos.qty : 0;
-	fx_wide needed = fx_mul_sat(open_qty, s->c.mult);
-	for (uint32_t i = 0; i < b->n_positions; i++) {
-		const instrument *o = &b->syms[b->positions[i]];
-		if (o->c.asset_class == PAPER_ASSET_OPTION && o->c.right == PAPER_RIGHT_CALL &&
-		    o->c.underlying == u && o->pos.qty < 0)
-			needed += fx_mul_sat(-o->pos.qty, o->c.mult);
-	}
+	fx_wide needed = fx_mul_sat(open_qty, s->c.mult) + (u != NO_SLOT ? cover_needed(b, u) : 0);
 	if (u != NO_SLOT && needed <= shares)
 		return PAPER_OK;
 	*reason = PAPER_REJECT_SHORT_NOT_ALLOWED;
@@ -143,6 +154,28 @@ static int check_short_option(const paper_broker *b, const instrument *s, int64_
 			    "of %s to cover the short calls, the account holds %.8g", s->name,
 			    (double)needed / (double)FX_SCALE, u != NO_SLOT ? b->syms[u].name : "its "
 			    "underlying", fx_to_double(shares));
+}
+
+/*
+ * Selling qty of the underlying of short calls: refused when fewer shares than the calls need
+ * would remain, since the sale would turn covered calls into naked ones. Buying the calls back
+ * first is the way out, as at a broker.
+ */
+static int check_cover(const paper_broker *b, const order *o, int64_t qty, uint8_t *reason)
+{
+	const instrument *s = &b->syms[o->sym];
+	if (o->side != PAPER_SIDE_SELL || b->n_contract_positions == 0 ||
+	    s->c.asset_class == PAPER_ASSET_OPTION)
+		return PAPER_OK;
+	fx_wide needed = cover_needed(b, o->sym);
+	fx_wide left = s->pos.qty > qty ? (fx_wide)s->pos.qty - qty : 0;
+	if (needed == 0 || left >= needed)
+		return PAPER_OK;
+	*reason = PAPER_REJECT_SHORT_NOT_ALLOWED;
+	return paper__error(PAPER_EFUNDS, "%s: selling %.8g would leave the short calls on it "
+			    "naked: they need %.8g shares, %.8g would remain; buy the calls back "
+			    "first", s->name, fx_to_double(qty), (double)needed / (double)FX_SCALE,
+			    (double)left / (double)FX_SCALE);
 }
 
 /*
@@ -217,9 +250,10 @@ int risk_check_order(const paper_broker *b, const order *o, int64_t ref, uint8_t
 	const instrument *s = &b->syms[o->sym];
 	int64_t open_qty = opening_qty(s->pos.qty, o->side, o->qty);
 
-	if (open_qty == 0)
-		return PAPER_OK;
-	int rc = check_halts(b, s, reason);
+	int rc = check_cover(b, o, o->qty, reason);
+	if (rc != PAPER_OK || open_qty == 0)
+		return rc;
+	rc = check_halts(b, s, reason);
 	if (rc == PAPER_OK)
 		rc = check_limits(b, o, s, open_qty, ref, reason);
 	if (rc == PAPER_OK) {
@@ -234,10 +268,13 @@ int risk_check_fill(const paper_broker *b, const order *o, int64_t qty, int64_t 
 {
 	const instrument *s = &b->syms[o->sym];
 	int64_t open_qty = opening_qty(s->pos.qty, o->side, qty);
-
+	/* Calls sold short since this sale was accepted may need the shares now. */
+	int rc = check_cover(b, o, qty, reason);
+	if (rc != PAPER_OK)
+		return rc;
 	/* An entry that rested through a halt must not open once halted; exits still fill. */
 	if (open_qty > 0) {
-		int rc = check_halts(b, s, reason);
+		rc = check_halts(b, s, reason);
 		if (rc != PAPER_OK)
 			return rc;
 	}
