@@ -793,7 +793,8 @@ class Broker:
             lot_size, min_qty: quantities are whole lots, at least min_qty (None: the class's
                 default: 1 lot; crypto any quantity).
             expiry: options (required) and futures: an ``int`` paper_ts, an aware
-                ``datetime``, or a ``date`` (16:00 America/New_York that day, the OCC rule).
+                ``datetime``, a ``date`` (16:00 America/New_York that day, the OCC rule), or
+                the config's text: ``"2026-12-18"`` or ``"2026-12-18T14:30:00Z"``.
                 After it the symbol no longer trades (``RejectReason.EXPIRED``) and open
                 positions settle (``ExitReason.EXPIRY``).
             underlying, right, strike: an option's underlying symbol, ``OptionRight`` (or

@@ -129,9 +129,26 @@ def expiry_of_date(day: date) -> int:
     return to_ts(local.astimezone(timezone.utc), "expiry")
 
 
-def _expiry(value: Union[Timestamp, date, None]) -> int:
+def _expiry_text(value: str) -> Union[date, datetime]:
+    # The config's spellings: YYYY-MM-DD (the OCC close that day) or an ISO-8601 instant with
+    # its offset; a naive time is refused below, as everywhere in paperlib.
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidArgument(
+            f"expiry: {value!r} is neither YYYY-MM-DD nor an ISO-8601 time with its offset",
+            ErrorCode.EINVAL,
+        ) from None
+
+
+def _expiry(value: Union[Timestamp, date, str, None]) -> int:
     if value is None:
         return 0
+    if isinstance(value, str):
+        value = _expiry_text(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         return expiry_of_date(value)
     ts = to_ts(value, "expiry")
@@ -159,7 +176,7 @@ def fill_spec(
     tick_size: Optional[float],
     lot_size: Optional[float],
     min_qty: Optional[float],
-    expiry: Union[Timestamp, date, None],
+    expiry: Union[Timestamp, date, str, None],
     underlying: Optional[str],
     right: Any,
     strike: Optional[float],

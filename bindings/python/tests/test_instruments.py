@@ -120,6 +120,13 @@ def test_define_instrument_returns_the_contract_in_force():
         assert (mini.multiplier, mini.origin) == (10.0, InstrumentOrigin.DEFINED)
         with pytest.raises(AttributeError):
             mini.multiplier = 100  # frozen
+        # The config's spellings of an expiry: a date (the OCC close) or an instant with its offset.
+        by_text = b.define_instrument("SPYY", asset_class="option", underlying="SPY", right="P",
+                                      strike=470, expiry="2024-01-19")
+        assert by_text.expiry == JAN19_CLOSE
+        es2 = b.define_instrument("ESH7", asset_class="future", multiplier=50,
+                                  expiry="2026-12-18T14:30:00Z")
+        assert es2.expiry_time == expiry
 
 
 def test_define_instrument_refuses_bad_fields_and_changes_nothing():
@@ -150,6 +157,9 @@ def test_define_instrument_refuses_bad_fields_and_changes_nothing():
                 b.define_instrument("XYZ", **kw)
         with pytest.raises(InvalidArgument):
             b.define_instrument("XYZ", asset_class="future", expiry=datetime(2026, 1, 1))  # naive
+        for text in ("2026-01-01T10:00:00", "18 Dec 2026", "", "2026-02-30"):
+            with pytest.raises(InvalidArgument):
+                b.define_instrument("XYZ", asset_class="future", expiry=text)
         assert b.instrument("XYZ") == before
 
 
