@@ -75,7 +75,7 @@ from .errors import (
 from .drift import Drift, DriftRow, DriftSummary, drift
 from .feed import Feed, FeedHealth, FeedMessage, FeedMessageType, FeedState, check_source
 from .instrument import Instrument, PnlGroup, expiry_of_date, parse_occ
-from .ledger import Decision, Ledger
+from .ledger import Decision, DecisionCounts, DecisionRecord, Ledger
 from .metrics import Metrics, MetricsOptions, SeriesAccumulator
 from .readiness import Criterion, Readiness, Recommendation
 from .replay import DayInfo, Replay, ReplayStats, replay
@@ -149,6 +149,8 @@ __all__ = [
     "ConfigViolation",
     "Criterion",
     "Decision",
+    "DecisionCounts",
+    "DecisionRecord",
     "DecisionStatus",
     "Drift",
     "DriftRow",

@@ -594,6 +594,45 @@ int paper_ledger_decisions_pending(paper_ledger *l, const char *account, paper_d
 				   size_t cap, size_t *count);
 int paper_ledger_decision_mark(paper_ledger *l, int64_t id, paper_decision_status status,
 			       uint64_t order_id);
+int paper_ledger_decision_mark_outcome(paper_ledger *l, int64_t id,
+				       paper_decision_status status, uint64_t order_id,
+				       const char *outcome);
+
+#define PAPER_DECISION_COUNTS_VERSION ...
+typedef struct paper_decision_counts {
+	unsigned int version;
+	uint64_t pending;
+	uint64_t executed;
+	uint64_t skipped;
+	uint64_t rejected;
+	...;
+} paper_decision_counts;
+int paper_ledger_decision_counts(paper_ledger *l, const char *account,
+				 paper_decision_counts *out);
+
+#define PAPER_DECISION_RECORD_VERSION ...
+typedef struct paper_decision_record {
+	unsigned int version;
+	paper_decision decision;
+	paper_ts processed_ts;
+	const char *outcome;
+	bool readable;
+	...;
+} paper_decision_record;
+
+#define PAPER_DECISION_FILTER_VERSION ...
+typedef struct paper_decision_filter {
+	unsigned int version;
+	paper_ts from;
+	paper_ts to;
+	int status;
+	...;
+} paper_decision_filter;
+
+typedef int (*paper_decision_cb)(const paper_decision_record *r, void *payload);
+int paper_ledger_each_decision(paper_ledger *l, const char *account,
+			       const paper_decision_filter *filter, paper_decision_cb cb,
+			       void *payload);
 
 /* ---- report.h ---- */
 #define PAPER_REPORT_OPTIONS_VERSION ...
@@ -1088,3 +1127,4 @@ int paperlib_on_bars(paper_broker *b, const char *const *symbols, const uint32_t
 		     size_t *failed);
 extern "Python" void _paperlib_dispatch(const paper_event *event, void *handle);
 extern "Python" void _paperlib_log(const paper_log_line *line, void *handle);
+extern "Python" int _paperlib_decision(const paper_decision_record *r, void *payload);

@@ -254,10 +254,15 @@ def _enum_of(annotation: Any) -> Optional[type]:
     return cls if isinstance(cls, type) and issubclass(cls, enums._PaperEnum) else None
 
 
-def _times_utc(pd: Any, values: Sequence[int]) -> Any:
+def _times_utc(pd: Any, values: Sequence[Optional[int]]) -> Any:
     from .barcols import numpy
 
     np = numpy()
+    if any(v is None for v in values):
+        # None (not yet happened) is NaT; the others stay exact microseconds.
+        known = np.asarray([0 if v is None else v for v in values], dtype=np.int64)
+        times = pd.DatetimeIndex(pd.to_datetime(known, unit="us", utc=True))
+        return times.where([v is not None for v in values], pd.NaT)
     us = np.asarray(values, dtype=np.int64)
     return pd.DatetimeIndex(pd.to_datetime(us, unit="us", utc=True))
 

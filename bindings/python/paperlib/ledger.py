@@ -13,6 +13,7 @@ Ownership: a broker opened or loaded from a ledger keeps the :class:`Ledger` obj
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import weakref
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from .enums import DecisionStatus, Durability, ExportFlag, Side
 from .errors import ErrorCode, InvalidArgument, StateError, check, error_for
 from .timeutil import Timestamp, from_ts, to_ts
 
-__all__ = ["Ledger", "Decision"]
+__all__ = ["Ledger", "Decision", "DecisionRecord", "DecisionCounts"]
 
 _PathLike = Union[str, "os.PathLike[str]"]
 _PATH_MAX = 1 << 16
@@ -71,6 +72,58 @@ class Decision:
     def created_time(self) -> datetime:
         """``created_ts`` as an aware UTC datetime."""
         return from_ts(self.created_ts)
+
+
+@dataclass(frozen=True)
+class DecisionRecord(Decision):
+    """A decision with what became of it (``paper_decision_record``, :meth:`Ledger.decisions`)."""
+
+    #: when it was marked (the ledger's wall clock), None while pending
+    processed_ts: Optional[int] = None
+    #: why it was marked so: the verdict, the broker's refusal, the order ("" when none given)
+    outcome: str = ""
+    #: False: a row some program wrote that no reader can take (a bad symbol, side, ...); a
+    #: pending one is given as REJECTED with the reason as its outcome
+    readable: bool = True
+
+    @property
+    def processed_time(self) -> Optional[datetime]:
+        """``processed_ts`` as an aware UTC datetime, None while pending."""
+        return None if self.processed_ts is None else from_ts(self.processed_ts)
+
+
+@dataclass(frozen=True)
+class DecisionCounts:
+    """How many of an account's decisions have each status (``paper_decision_counts``)."""
+
+    pending: int
+    executed: int
+    skipped: int
+    rejected: int
+
+
+class _DecisionWalk:
+    # What the C walk reaches through its payload: the rows so far, or the first exception.
+    __slots__ = ("rows", "error")
+
+    def __init__(self) -> None:
+        self.rows: List[DecisionRecord] = []
+        self.error: Optional[BaseException] = None
+
+
+@ffi.def_extern()
+def _paperlib_decision(r: Any, payload: Any) -> int:
+    walk = ffi.from_handle(payload)
+    try:
+        d = _decision_from_c(r.decision)
+        outcome = "" if r.outcome == ffi.NULL else ffi.string(r.outcome).decode("utf-8", "replace")
+        walk.rows.append(DecisionRecord(
+            *(getattr(d, f.name) for f in dataclasses.fields(Decision)),
+            processed_ts=r.processed_ts or None, outcome=outcome, readable=bool(r.readable)))
+    except BaseException as e:  # noqa: B036 - stops the walk; re-raised by Ledger.decisions
+        walk.error = e
+        return 1
+    return 0
 
 
 def _decision_from_c(d: Any) -> Decision:
@@ -347,10 +400,16 @@ class Ledger:
         return records_frame(Decision, self.pending_decisions(account, limit), index="id")
 
     def mark_decision(
-        self, decision_id: int, status: Union[DecisionStatus, int, str], order_id: int = 0
+        self,
+        decision_id: int,
+        status: Union[DecisionStatus, int, str],
+        order_id: int = 0,
+        outcome: Optional[str] = None,
     ) -> None:
         """Mark a decision processed (never deleted), with the entry order's id when
-        executed.
+        executed and, optionally, its ``outcome``: why it was skipped or rejected, or what
+        executing it did (kept cut to 255 bytes; what :meth:`decisions` and the dashboard's
+        refusal reasons show).
 
         Raises:
             NotFound: no such decision.
@@ -358,8 +417,75 @@ class Ledger:
         """
         decision_id = integer(decision_id, "decision_id", INT64_MIN, INT64_MAX)
         order_id = integer(order_id, "order_id", 0, UINT64_MAX)
-        check(lib.paper_ledger_decision_mark(self._ptr(), decision_id,
-                                             DecisionStatus.coerce(status, "status"), order_id))
+        st = DecisionStatus.coerce(status, "status")
+        if outcome is None:
+            check(lib.paper_ledger_decision_mark(self._ptr(), decision_id, st, order_id))
+            return
+        if not isinstance(outcome, str):
+            raise TypeError(f"outcome must be a str, not {type(outcome).__name__}")
+        text = outcome.encode("utf-8", "surrogateescape")
+        if b"\0" in text:
+            raise InvalidArgument("outcome holds a NUL character", ErrorCode.EINVAL)
+        check(lib.paper_ledger_decision_mark_outcome(self._ptr(), decision_id, st, order_id, text))
+
+    def decision_counts(self, account: str) -> DecisionCounts:
+        """How many of the account's decisions are pending, executed, skipped and rejected.
+
+        Raises:
+            NotFound: no such account.
+        """
+        c = ffi.new("paper_decision_counts *")
+        c.version = lib.PAPER_DECISION_COUNTS_VERSION
+        check(lib.paper_ledger_decision_counts(self._ptr(), _name(account), c))
+        return DecisionCounts(c.pending, c.executed, c.skipped, c.rejected)
+
+    def decisions(
+        self,
+        account: str,
+        *,
+        since: Optional[Timestamp] = None,
+        until: Optional[Timestamp] = None,
+        status: Union[DecisionStatus, int, str, None] = None,
+    ) -> List[DecisionRecord]:
+        """Every decision of the account's inbox with what became of it, in the order they
+        were added (``paper_ledger_each_decision``): created at or after ``since`` and before
+        ``until`` (None: no bound), of one ``status`` (None: all). What ``paper drift``
+        replays and the readiness gate counts refusals from.
+
+        Raises:
+            NotFound: no such account.
+            InvalidArgument: ``until`` before ``since``, a bad status.
+        """
+        f = ffi.new("paper_decision_filter *")
+        f.version = lib.PAPER_DECISION_FILTER_VERSION
+        setattr(f, "from", 0 if since is None else to_ts(since, "since"))
+        f.to = 0 if until is None else to_ts(until, "until")
+        f.status = -1 if status is None else DecisionStatus.coerce(status, "status")
+        walk = _DecisionWalk()
+        handle = ffi.new_handle(walk)
+        rc = lib.paper_ledger_each_decision(self._ptr(), _name(account), f,
+                                            lib._paperlib_decision, handle)
+        if walk.error is not None:
+            raise walk.error
+        check(rc)
+        return walk.rows
+
+    def decisions_df(
+        self,
+        account: str,
+        *,
+        since: Optional[Timestamp] = None,
+        until: Optional[Timestamp] = None,
+        status: Union[DecisionStatus, int, str, None] = None,
+    ) -> Any:
+        """:meth:`decisions` as a pandas DataFrame indexed by decision id (``created_time``
+        and ``processed_time`` as ``datetime64[ns, UTC]``, NaT while pending; side and status
+        as labels)."""
+        from .frames import records_frame
+
+        return records_frame(DecisionRecord,
+                             self.decisions(account, since=since, until=until, status=status),
+                             index="id")
 
     def __repr__(self) -> str:
         return "<paperlib.Ledger closed>" if self._own is None else f"<paperlib.Ledger at 0x{id(self):x}>"

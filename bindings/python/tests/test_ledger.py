@@ -169,6 +169,57 @@ def test_decision_risk_and_current_price(tmp_path):
         assert len(led.pending_decisions("default")) == 2
 
 
+def test_every_decision_with_its_outcome(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "p.db"
+    with Ledger(path) as led:
+        led.create_account()
+        a = led.add_decision("default", "AAPL", "buy", 0.8, created=T0)
+        b = led.add_decision("default", "MSFT", "sell", 0.3, created=T0 + HOUR)
+        c = led.add_decision("default", "BTC-USD", "buy", 0.9, created=T0 + 2 * HOUR,
+                             current_price=50000.0, risk=0.5)
+        led.mark_decision(a, "executed", order_id=3)
+        led.mark_decision(b, DecisionStatus.SKIPPED, outcome="low_confidence (0.30 < 0.60)")
+    # A row another program wrote that no reader can take.
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute("INSERT INTO decisions (account, symbol, side, confidence) "
+                   "VALUES ('default', 'ETH-USD', 'hold', 0.9)")
+    with Ledger(path) as led:
+        rows = led.decisions("default")
+        assert [r.id for r in rows][:3] == [a, b, c] and len(rows) == 4
+        ra, rb, rc, bad = rows
+        assert (ra.status, ra.order_id, ra.outcome, ra.readable) == (DecisionStatus.EXECUTED, 3, "", True)
+        assert ra.processed_ts is not None and ra.processed_time.tzinfo is not None
+        assert (rb.status, rb.outcome) == (DecisionStatus.SKIPPED, "low_confidence (0.30 < 0.60)")
+        assert (rc.status, rc.processed_ts, rc.processed_time, rc.current_price, rc.risk) == (
+            DecisionStatus.PENDING, None, None, 50000.0, 0.5)
+        assert (bad.readable, bad.status) == (False, DecisionStatus.REJECTED) and bad.outcome
+        # Filters: the period [since, until) by creation time, one status.
+        assert [r.id for r in led.decisions("default", since=T0 + HOUR, until=T0 + 2 * HOUR)] == [b]
+        assert [r.id for r in led.decisions("default", status="executed")] == [a]
+        counts = led.decision_counts("default")
+        assert (counts.pending, counts.executed, counts.skipped, counts.rejected) == (1, 1, 1, 1)
+        with pytest.raises(paperlib.InvalidArgument):
+            led.decisions("default", since=T0 + HOUR, until=T0)
+        with pytest.raises(paperlib.NotFound):
+            led.decisions("nobody")
+        with pytest.raises(paperlib.NotFound):
+            led.decision_counts("nobody")
+        with pytest.raises(paperlib.InvalidArgument):
+            led.mark_decision(c, "skipped", outcome="a\0b")
+        with pytest.raises(TypeError):
+            led.mark_decision(c, "skipped", outcome=5)
+        assert led.decisions("default")[2].status is DecisionStatus.PENDING  # nothing changed
+        pd = pytest.importorskip("pandas")
+        df = led.decisions_df("default")
+        assert list(df.index) == [a, b, c, bad.id]
+        assert df.loc[c, "processed_time"] is pd.NaT
+        assert str(df["created_time"].dtype) == "datetime64[ns, UTC]"
+        assert df.loc[b, "status"] == "skipped" and df.loc[b, "outcome"].startswith("low_conf")
+
+
 def test_brokers_keep_their_ledger_alive(tmp_path):
     led = Ledger(tmp_path / "p.db")
     led.create_account()
