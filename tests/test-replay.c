@@ -425,6 +425,60 @@ START_TEST(signal_acts_on_the_first_bar_after_it)
 }
 END_TEST
 
+/* A signals file's ref_price sizes the entry (1000 / 80 = 12 units); the fill stays on the bar. */
+START_TEST(signal_ref_price_sizes_the_entry)
+{
+	static const struct { const char *cell; double qty; } cases[] = {
+		{ "80", 12 },  /* at the decision's price */
+		{ "", 10 },    /* empty: at the latest close, 100 */
+	};
+	char *dir = tmp_dir();
+	char *bars = write_file(dir, "X.csv", three_bars);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *text = g_strdup_printf("timestamp,symbol,side,confidence,ref_price\n"
+					     "2024-01-02T14:30:00Z,X,LONG,0.9,%s\n", cases[i].cell);
+		char *sigs = write_file(dir, "s.csv", text);
+		paper_broker *b = broker_with(false, "session.sizing", "notional", "session.notional",
+					      "1000", NULL);
+		paper_replay *r = replay_on(b, NULL);
+		ck_ok(paper_replay_add_bars_path(r, bars));
+		ck_ok(paper_replay_add_signals_file(r, sigs));
+		ck_ok(paper_replay_run(r));
+		paper_trade_info t = first_trade(b);
+		ck_assert_double_eq(t.qty, cases[i].qty);
+		ck_assert_double_eq(t.entry_price, 101);
+		paper_replay_free(r);
+		paper_broker_free(b);
+		g_unlink(sigs);
+		g_free(sigs);
+		g_free(text);
+	}
+	/* Not a price: the row is bad, named by its field. */
+	static const char *const bad[] = { "0", "-5", "abc", "1e400" };
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		char *text = g_strdup_printf("timestamp,symbol,side,confidence,ref_price\n"
+					     "2024-01-02T14:30:00Z,X,LONG,0.9,%s\n", bad[i]);
+		char *sigs = write_file(dir, "s.csv", text);
+		paper_broker *b = broker_with(false, NULL);
+		paper_replay *r = replay_on(b, NULL);
+		ck_ok(paper_replay_add_bars_path(r, bars));
+		ck_ok(paper_replay_add_signals_file(r, sigs));
+		ck_assert_int_eq(paper_replay_run(r), PAPER_EFORMAT);
+		ck_assert_msg(strstr(paper_last_error(), "s.csv:2: field 'ref_price'"), "%s: %s", bad[i],
+			      paper_last_error());
+		ck_assert_uint_eq(paper_broker_trade_count(b), 0);
+		paper_replay_free(r);
+		paper_broker_free(b);
+		g_unlink(sigs);
+		g_free(sigs);
+		g_free(text);
+	}
+	g_unlink(bars);
+	g_free(bars);
+	rm_tree(dir);
+}
+END_TEST
+
 START_TEST(signals_after_the_data_are_counted)
 {
 	char *dir = tmp_dir();
@@ -1527,6 +1581,7 @@ int main(void)
 	tcase_add_test(tc, same_seed_same_bytes);
 	tcase_add_test(tc, signal_array_in_any_order);
 	tcase_add_test(tc, signal_acts_on_the_first_bar_after_it);
+	tcase_add_test(tc, signal_ref_price_sizes_the_entry);
 	tcase_add_test(tc, signals_after_the_data_are_counted);
 	tcase_add_test(tc, whitelist_and_max_positions_hold);
 	tcase_add_test(tc, range_and_run_until);

@@ -94,7 +94,7 @@ typedef struct sig_row {
 } sig_row;
 
 typedef enum sig_col { SCOL_TS, SCOL_SYMBOL, SCOL_SIDE, SCOL_CONFIDENCE, SCOL_TP, SCOL_SL,
-		       SCOL_RISK, SCOL_ID, SCOL_STRATEGY, SCOL__N } sig_col;
+		       SCOL_RISK, SCOL_ID, SCOL_STRATEGY, SCOL_REF, SCOL__N } sig_col;
 
 typedef struct sig_src {
 	bool is_file;

@@ -20,6 +20,7 @@ static const char *const scol_names[SCOL__N] = {
 	[SCOL_TS] = "timestamp",  [SCOL_SYMBOL] = "symbol",   [SCOL_SIDE] = "side",
 	[SCOL_CONFIDENCE] = "confidence", [SCOL_TP] = "take_profit", [SCOL_SL] = "stop_loss",
 	[SCOL_RISK] = "risk",     [SCOL_ID] = "signal_id",    [SCOL_STRATEGY] = "strategy",
+	[SCOL_REF] = "ref_price",
 };
 
 #define SKIPPED 1
@@ -112,7 +113,8 @@ static int read_header(sig_src *src, const char *line, size_t len)
 		if (c == SCOL__N || have[c])
 			return paper__error(PAPER_EFORMAT, "%s:1: header: %s column '%.*s' (the columns "
 					    "are timestamp, symbol, side, confidence and optionally "
-					    "take_profit, stop_loss, risk, signal_id, strategy)",
+					    "take_profit, stop_loss, risk, signal_id, strategy, "
+					    "ref_price)",
 					    src->name, c == SCOL__N ? "unknown" : "repeated", (int)f[i].n,
 					    f[i].s);
 		have[c] = true;
@@ -174,7 +176,7 @@ static int parse_number(paper_replay *r, sig_src *src, csv_field f, int c, bool 
 	if (st != FXP_OK)
 		return bad_signal(r, src, src->csv.line, scol_names[c], "%s '%.*s'",
 				  fx_parse_why(st), (int)(f.n > 64 ? 64 : f.n), f.s);
-	if (v <= 0 && (c == SCOL_TP || c == SCOL_SL))
+	if (v <= 0 && (c == SCOL_TP || c == SCOL_SL || c == SCOL_REF))
 		return bad_signal(r, src, src->csv.line, scol_names[c], "must be a price > 0, or empty "
 				  "(got '%.*s')", (int)f.n, f.s);
 	*out = fx_to_double(v);
@@ -219,6 +221,8 @@ static int parse_field(paper_replay *r, sig_src *src, csv_field f, int c, sig_ro
 		return parse_number(r, src, f, c, true, &s->sl);
 	case SCOL_RISK:
 		return parse_number(r, src, f, c, true, &s->risk);
+	case SCOL_REF:
+		return parse_number(r, src, f, c, true, &s->ref_price);
 	case SCOL_ID:
 		return copy_text(r, src, f, c, src->cur_id, sizeof src->cur_id);
 	default:

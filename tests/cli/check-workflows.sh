@@ -112,6 +112,17 @@ json_true "mark -: the fill is on the next price, not the decision's" "$tmp/mark
 	'd["fills"][0]["symbol"] == "BTC-USD" and d["fills"][0]["price"] >= 52000 and d["fills"][0]["qty"] == 0.03'
 check "orders_v: the decision's price beside the fill" test "$(sql "$L2" "SELECT symbol, status, decision_price, avg_fill_price > 52000 FROM orders_v WHERE order_id = 1")" = "$(printf 'BTC-USD\tfilled\t50000.0\t1')"
 check "orders_v: the refused decisions are not orders" test "$(sql "$L2" "SELECT count(*) FROM orders_v")" = 2
+# The session as a backtest: signals.csv carries each decision's risk and price, so a replay
+# sizes BTC at 50,000 with risk 0.5 as the run did (0.03), not at its bar (0.0288...).
+"$paper" export --ledger "$L2" --dir "$tmp/x2" --prices > /dev/null 2> "$tmp/err" || fail "export --prices: $(cat "$tmp/err")"
+check "export: signals.csv with the decision's risk and price" grep -qxF "${D}T14:00:00Z,BTC-USD,LONG,0.8,,,0.5,50000,decision-1,inbox" "$tmp/x2/signals.csv"
+check "export: a decision without them" grep -qxF "${D}T14:00:00Z,ETH-USD,LONG,0.9,,,,,decision-3,inbox" "$tmp/x2/signals.csv"
+printf 'timestamp,symbol,open,high,low,close,volume\n%sT14:00:00Z,BTC-USD,51000,51000,51000,51000,1\n%sT14:00:00Z,ETH-USD,3000,3000,3000,3000,1\n%sT14:01:00Z,BTC-USD,52000,52000,52000,52000,1\n%sT14:01:00Z,ETH-USD,3010,3010,3010,3010,1\n' "$D" "$D" "$D" "$D" > "$tmp/x2/bars.csv"
+"$paper" replay --bars "$tmp/x2/bars.csv" --signals "$tmp/x2/signals.csv" --set account.starting_cash=10000 \
+	--set session.sizing=fraction --set session.fraction_base=0.2 --set session.fractional=true \
+	--set session.lot_size=0.00000001 --set limits.min_confidence=0.5 \
+	--trades-out "$tmp/x2/trades.csv" --summary-out "$tmp/x2/s.json" --quiet --no-progress > /dev/null 2> "$tmp/err" || fail "replay of the export: $(cat "$tmp/err")"
+check "replay: BTC sized as the run sized it" grep -qE "^([^,]*,){0,12}BTC-USD,.*,0\.03," "$tmp/x2/trades.csv"
 
 # A bad line anywhere changes nothing; a CSV works from standard input too.
 printf 'BTC-USD 52100 %sT14:02:00Z\nETH-USD abc %sT14:02:00Z\n' "$D" "$D" |

@@ -396,7 +396,7 @@ class Replay:
 
     def add_signals_file(self, path: _PathLike) -> None:
         """Add signals from a CSV file (timestamp, symbol, side, confidence and optionally
-        take_profit, stop_loss, risk, signal_id, strategy; rows in time order)."""
+        take_profit, stop_loss, risk, signal_id, strategy, ref_price; rows in time order)."""
         check(lib.paper_replay_add_signals_file(self._ptr(), _path(path, "path")))
 
     def add_signals(self, signals: Iterable[Signal]) -> None:

@@ -197,8 +197,8 @@ class SignalsInput:
         """None, a path, a list of paths, :class:`~paperlib.Signal` records, or a pandas
         DataFrame of signals (``timestamp``/``ts`` - datetimes, naive ones UTC, or int
         microseconds -, ``symbol``, ``side``/``direction``, and optionally ``confidence``,
-        ``take_profit``, ``stop_loss``, ``risk``, ``signal_id``, ``strategy``; NaN = not
-        given)."""
+        ``take_profit``, ``stop_loss``, ``risk``, ``signal_id``, ``strategy``, ``ref_price``;
+        NaN = not given)."""
         if isinstance(signals, SignalsInput):
             return signals
         if signals is None:
@@ -278,7 +278,7 @@ def _frame_signals(df: Any) -> List[Signal]:
         return out
 
     fields = {n: opt(n) for n in ("confidence", "take_profit", "stop_loss", "risk",
-                                  "signal_id", "strategy")}
+                                  "signal_id", "strategy", "ref_price")}
     out = []
     for i, (t, sym, side) in enumerate(zip(ts.tolist(), df[cols["symbol"]].tolist(),
                                            df[dcol].tolist())):

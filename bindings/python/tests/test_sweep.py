@@ -438,3 +438,15 @@ def test_inputs_are_checked_where_they_run(tmp_path, small):
 
     with pytest.raises(paperlib.StateError, match="every host of a sweep needs the same version"):
         _versioned_chunk("0.0.0", b, s, {}, [])
+
+
+def test_signal_frames_carry_risk_and_ref_price():
+    # The columns of a signals CSV, ref_price included (a decision's current_price: the entry
+    # is sized at it); NaN is "not given".
+    frame = pd.DataFrame({"timestamp": pd.to_datetime(["2024-01-02T14:30:00Z"] * 2, utc=True),
+                          "symbol": ["X", "Y"], "side": ["LONG", "SHORT"],
+                          "confidence": [0.9, 0.7], "risk": [0.5, np.nan],
+                          "ref_price": [80.0, np.nan]})
+    x, y = SignalsInput.of(frame).records
+    assert (x.symbol, x.risk, x.ref_price) == ("X", 0.5, 80.0)
+    assert (y.symbol, y.risk, y.ref_price) == ("Y", 0.0, None)

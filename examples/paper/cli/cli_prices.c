@@ -7,7 +7,8 @@
  *   price_bars.csv  the prices it used, as bars with a symbol column for paper replay --bars:
  *                   a bar as it came, quotes and trades of one symbol and time as one bar
  *   signals.csv     the entries paper run made from decisions, as signals for paper replay
- *                   --signals, stamped when they were entered
+ *                   --signals, stamped when they were entered, with the decisions' targets,
+ *                   risk and price
  */
 #include "cli/cli_ops.h"
 
@@ -121,10 +122,40 @@ static GString *bars_csv(GArray *bars)
 	return s;
 }
 
-/* The entries paper run made from decisions (signal id "decision-N"), by order id. */
-static GString *signals_csv(const paper_broker *b)
+/* What of an executed decision sizes and guards its entry, by decision id. */
+typedef struct decided {
+	double tp, sl, risk, ref;
+} decided;
+
+static int keep_decision(const paper_decision_record *r, void *payload)
 {
-	GString *s = g_string_new("timestamp,symbol,side,confidence,signal_id,strategy\n");
+	decided *d = g_new(decided, 1);
+	*d = (decided){ r->decision.take_profit, r->decision.stop_loss, r->decision.risk,
+			r->decision.current_price };
+	g_hash_table_insert(payload, g_memdup2(&r->decision.id, sizeof r->decision.id), d);
+	return 0;
+}
+
+/* A price column: empty for 0 (none), as the signals reader takes it. */
+static const char *level_text(char buf[CLI_TEXT_MAX], double v)
+{
+	return v > 0 ? cli_qty(buf, v) : strcpy(buf, "");
+}
+
+/*
+ * The entries paper run made from decisions (signal id "decision-N"), by order id, with the
+ * decision's own targets, risk and price (from the inbox), so that the replay sizes and exits
+ * them as the run did.
+ */
+static GString *signals_csv(paper_ledger *l, const char *account, const paper_broker *b)
+{
+	GHashTable *inbox = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	paper_decision_filter flt = PAPER_DECISION_FILTER_INIT;
+	flt.status = PAPER_DECISION_EXECUTED;
+	if (paper_ledger_each_decision(l, account, &flt, keep_decision, inbox) != PAPER_OK)
+		g_hash_table_remove_all(inbox); /* without them: the signals as the orders show */
+	GString *s = g_string_new("timestamp,symbol,side,confidence,take_profit,stop_loss,risk,"
+				  "ref_price,signal_id,strategy\n");
 	uint64_t max_id = 0;
 	for (size_t i = 0; i < paper_broker_fill_count(b); i++) {
 		paper_fill_info f = PAPER_FILL_INFO_INIT;
@@ -136,17 +167,26 @@ static GString *signals_csv(const paper_broker *b)
 		if (paper_broker_open_order_at(b, i, &o) == PAPER_OK && o.id > max_id)
 			max_id = o.id;
 	}
-	char t[CLI_TEXT_MAX], c[CLI_TEXT_MAX];
+	char t[CLI_TEXT_MAX], c[CLI_TEXT_MAX], x[4][CLI_TEXT_MAX];
 	for (uint64_t id = 1; id <= max_id; id++) {
 		paper_order_info o = PAPER_ORDER_INFO_INIT;
 		if (paper_broker_order(b, id, &o) != PAPER_OK ||
 		    strncmp(o.signal_id, "decision-", 9) != 0 || o.exit_reason != PAPER_EXIT_NONE)
 			continue;
-		g_string_append_printf(s, "%s,%s,%s,%s,%s,%s\n", cli_iso(t, o.submitted_ts), o.symbol,
+		gint64 did = g_ascii_strtoll(o.signal_id + 9, NULL, 10);
+		const decided *d = g_hash_table_lookup(inbox, &did);
+		decided none = { 0, 0, 0, 0 };
+		if (d == NULL)
+			d = &none;
+		g_string_append_printf(s, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+				       cli_iso(t, o.submitted_ts), o.symbol,
 				       o.side == PAPER_SIDE_BUY ? "LONG" : "SHORT",
-				       cli_qty(c, o.confidence < 0 ? 1.0 : o.confidence), o.signal_id,
-				       o.strategy);
+				       cli_qty(c, o.confidence < 0 ? 1.0 : o.confidence),
+				       level_text(x[0], d->tp), level_text(x[1], d->sl),
+				       d->risk > 0 ? cli_qty(x[2], d->risk) : "",
+				       level_text(x[3], d->ref), o.signal_id, o.strategy);
 	}
+	g_hash_table_destroy(inbox);
 	return s;
 }
 
@@ -181,7 +221,7 @@ int cli_export_prices(const char *cmd, const cli_account *acct, const char *dir,
 	if (code == EXIT_OK)
 		code = write_text(cmd, dir, "price_bars.csv", bars_csv(o.bars));
 	if (code == EXIT_OK)
-		code = write_text(cmd, dir, "signals.csv", signals_csv(acct->b));
+		code = write_text(cmd, dir, "signals.csv", signals_csv(acct->l, acct->name, acct->b));
 	g_array_free(o.bars, TRUE);
 	*count = o.n;
 	return code;
