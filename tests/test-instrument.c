@@ -627,6 +627,52 @@ START_TEST(futures_round_trip)
 END_TEST
 
 /* BTC-USD: fractional quantities, a Saturday and a Sunday, 0.1% commission. */
+/* A cash account sets aside its futures' unrealized losses: no buying power from lost money. */
+START_TEST(cash_account_futures_losses)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "account.type", "cash"));
+	paper_broker *b = tu_broker(cfg);
+	paper_instrument_spec es = future_es(); /* multiplier 50, margin 12,000 */
+	es.expiry = INT64_C(1797627600) * PAPER_TS_PER_SECOND;
+	ck_ok(paper_broker_define_instrument(b, "ESZ6", &es));
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0, 5000, 5000, 5000, 5000, 1000));
+	tu_submit(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + MIN_US, 5000, 5000, 5000, 5000, 1000));
+	ck_assert(fabs(tu_account(b).buying_power - 76000.0) < 1e-6); /* 100,000 - 24,000 */
+	/* Down 600 points: 2 x 600 x 50 = 60,000 lost, not paid yet. */
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + 2 * MIN_US, 4400, 4400, 4400, 4400, 1000));
+	paper_account_info a = tu_account(b);
+	ck_assert(fabs(a.equity - 40000.0) < 1e-6);
+	ck_assert(fabs(a.buying_power - 16000.0) < 1e-6); /* 100,000 - 24,000 - 60,000 */
+	/* Two more need 24,000 of margin: refused; one (12,000) fits. */
+	ck_assert_int_eq(tu_submit_rc(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0),
+			 PAPER_EFUNDS);
+	tu_submit(b, "ESZ6", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	/* A gain is not spent before it is realized. */
+	ck_ok(paper_broker_on_bar(b, "ESZ6", T0 + 3 * MIN_US, 5400, 5400, 5400, 5400, 1000));
+	ck_assert(fabs(tu_account(b).buying_power - 64000.0) < 1e-6); /* 100,000 - 36,000 */
+	paper_broker_free(b);
+}
+END_TEST
+
+/* Orders past the money limit say how large they are, multiplier included. */
+START_TEST(money_limit_messages)
+{
+	paper_broker *b = tu_broker_plain();
+	paper_instrument_spec big = PAPER_INSTRUMENT_SPEC_INIT;
+	big.asset_class = PAPER_ASSET_FUTURE;
+	big.multiplier = 1e6;
+	ck_ok(paper_broker_define_instrument(b, "BIG", &big));
+	ck_ok(paper_broker_on_bar(b, "BIG", T0, 1e6, 1e6, 1e6, 1e6, 1000));
+	ck_assert_int_eq(tu_submit_rc(b, "BIG", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1000, 0, 0, 0),
+			 PAPER_ELIMIT);
+	ck_assert_msg(strstr(paper_last_error(), "notional 1000000000000000.00") != NULL, "%s",
+		      paper_last_error());
+	paper_broker_free(b);
+}
+END_TEST
+
 START_TEST(crypto_round_trip)
 {
 	paper_config *cfg = tu_config_plain();
@@ -1083,6 +1129,17 @@ START_TEST(settle_without_data)
 	ck_assert_int_eq(tr.pnl_gross_e8, -100 * E8);
 	ck_assert_int_eq(tr.exit_reason, PAPER_EXIT_EXPIRY);
 	ck_ok(paper_broker_settle_expired(b, JUN21_2024 + DAY_US)); /* nothing left */
+	/* The clock is at the settlement: the contract takes no more orders... */
+	ck_assert_int_eq(tu_account(b).ts, JUN21_2024);
+	ck_assert_int_eq(tu_submit_rc(b, put, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0),
+			 PAPER_ESTATE);
+	ck_assert(strstr(paper_last_error(), "expired") != NULL);
+	/* ...nor does one never seen, expired by its OCC name, though it has no market data. */
+	uint64_t before = tu_account(b).rejections;
+	ck_assert_int_eq(tu_submit_rc(b, "IWM240621C00210000", PAPER_SIDE_BUY, PAPER_ORDER_LIMIT, 1,
+				      1, 0, 0), PAPER_ESTATE);
+	ck_assert(strstr(paper_last_error(), "IWM240621C00210000 expired at") != NULL);
+	ck_assert_uint_eq(tu_account(b).rejections, before + 1);
 	paper_broker_free(b);
 }
 END_TEST
@@ -1244,6 +1301,8 @@ Suite *instrument_suite(void)
 	tcase_add_test(money, crypto_round_trip);
 	tcase_add_test(money, options_round_trip_and_expiry);
 	tcase_add_test(money, short_options);
+	tcase_add_test(money, cash_account_futures_losses);
+	tcase_add_test(money, money_limit_messages);
 	tcase_add_test(money, covered_call_shares_stay);
 	tcase_add_test(money, ledger_keeps_instruments);
 	tcase_add_test(money, ledger_keeps_defined_instruments);

@@ -187,7 +187,9 @@ PAPER_API int paper_broker_instrument(const paper_broker *b, const char *symbol,
  * broker does this by itself when market data stamped after an expiry arrives; call it when
  * time passes without data (a live session at the close, the end of a replay). Each
  * settlement is a fill stamped at the expiry with fill reason PAPER_FILL_EXPIRY and closes
- * the trade with exit reason PAPER_EXIT_EXPIRY (docs/semantics.md, "Expiry").
+ * the trade with exit reason PAPER_EXIT_EXPIRY (docs/semantics.md, "Expiry"). The broker's
+ * clock moves to the latest expiry settled (as a reopened ledger has it), so the contract takes
+ * no more orders.
  * @param ts a time at or after the broker's clock (0: the clock).
  * @return PAPER_OK (also when nothing expired); PAPER_ETIME (ts before the clock or out of
  *         range); PAPER_ERANGE (a settlement would pass the money limits: nothing settled);

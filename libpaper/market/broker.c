@@ -447,14 +447,26 @@ static int order_from_request(const paper_broker *b, const paper_order_request *
 }
 
 /* An order whose notional at its reference price passes the money limit can never fill. */
+/*
+ * The order's notional (qty x price x the contract's multiplier) and commission at its
+ * reference price within the money limit, else PAPER_ERANGE naming the true amount.
+ */
 static int check_notional(const paper_broker *b, const order *o, int64_t ref)
 {
+	const instrument *s = &b->syms[o->sym];
 	int64_t notional;
-	if (fx_money_mul(o->qty, ref, &notional))
-		return PAPER_OK;
-	return paper__error(PAPER_ERANGE, "%s: qty %.8g at %.8g is a notional past the limit of "
-			    "46000000000 (docs/semantics.md, \"Limits\")", b->syms[o->sym].name,
-			    fx_to_double(o->qty), fx_to_double(ref));
+	if (!fx_money_mul3(o->qty, ref, s->c.mult, &notional))
+		return paper__error(PAPER_ERANGE, "%s: qty %.8g at %.8g x multiplier %.8g is a notional "
+				    "of %.6g, past the money limit of 46000000000 (docs/semantics.md, "
+				    "\"Limits\")", s->name, fx_to_double(o->qty), fx_to_double(ref),
+				    fx_to_double(s->c.mult), fx_to_double(o->qty) * fx_to_double(ref) *
+				    fx_to_double(s->c.mult));
+	int64_t fee = engine_commission(&b->p, s, o, o->qty, ref);
+	if (!fx_money_ok(fee))
+		return paper__error(PAPER_ERANGE, "%s: the commission on qty %.8g is past the money "
+				    "limit of 46000000000 (docs/semantics.md, \"Limits\")", s->name,
+				    fx_to_double(o->qty));
+	return PAPER_OK;
 }
 
 static int record_rejection(paper_broker *b, const order *o, const char *symbol, uint8_t reason,
@@ -507,13 +519,17 @@ static int submit(paper_broker *b, const paper_order_request *req, const exit_pl
 		o.sym = s < 0 ? UINT32_MAX : (uint32_t)s;
 		return record_rejection(b, &o, req->symbol, PAPER_REJECT_SYMBOL_NOT_ALLOWED, PAPER_ELIMIT);
 	}
+	uint8_t reason = 0;
+	if ((rc = instrument_check_expiry(b, s, req->symbol, o.submitted, &reason)) != PAPER_OK) {
+		o.sym = s < 0 ? UINT32_MAX : (uint32_t)s;
+		return record_rejection(b, &o, req->symbol, reason, rc);
+	}
 	if (s < 0 || !b->syms[s].has_data) {
 		paper__error(PAPER_ENODATA, "no market data for symbol %s", req->symbol);
 		o.sym = UINT32_MAX;
 		return record_rejection(b, &o, req->symbol, PAPER_REJECT_NO_MARKET_DATA, PAPER_ENODATA);
 	}
 	o.sym = (uint32_t)s;
-	uint8_t reason = 0;
 	if ((rc = instrument_check_order(b, &o, &reason)) != PAPER_OK)
 		return record_rejection(b, &o, req->symbol, reason, rc);
 	int64_t ref = engine_reference_price(&o, &b->syms[s]);
@@ -1024,6 +1040,17 @@ static int64_t settlement_price(const paper_broker *b, const instrument *s, uint
 }
 
 /*
+ * The settlement happened at `at`: the clock moves there, as it does when the ledger replays
+ * the settlement's events, so the expired contract takes no order stamped before its expiry.
+ */
+static int settled_at(paper_broker *b, paper_ts at, int rc)
+{
+	if (rc == PAPER_OK && at > b->clock)
+		b->clock = at;
+	return rc;
+}
+
+/*
  * Settle symbol sym at its expiry: its open orders expire (reason expired), and its position
  * closes at the settlement price, without commission or slippage, by an order and a fill
  * stamped at the expiry (or the clock, if that is later) with exit reason expiry.
@@ -1038,7 +1065,7 @@ static int settle_one(paper_broker *b, uint32_t sym)
 				 PAPER_STATUS_EXPIRED, PAPER_REJECT_EXPIRED);
 	s = &b->syms[sym];
 	if (rc != PAPER_OK || s->pos.qty == 0)
-		return rc;
+		return settled_at(b, at, rc);
 	order o;
 	memset(&o, 0, sizeof o);
 	o.id = b->next_order_id;
@@ -1064,7 +1091,7 @@ static int settle_one(paper_broker *b, uint32_t sym)
 	event ev = { .type = PAPER_EVENT_ORDER_ACCEPTED, .ts = at, .order_id = o.id, .ord = &o };
 	if ((rc = broker_record(b, &ev)) != PAPER_OK)
 		return rc;
-	return broker_record(b, &fe);
+	return settled_at(b, at, broker_record(b, &fe));
 }
 
 /* Settle every contract that expired at or before ts, earliest first. */

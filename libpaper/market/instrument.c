@@ -217,16 +217,34 @@ PAPER_API int paper_broker_define_instrument(paper_broker *b, const char *symbol
 	return PAPER_OK;
 }
 
+static int expired_error(const char *name, paper_ts expiry, uint8_t *reason)
+{
+	*reason = PAPER_REJECT_EXPIRED;
+	char when[TS_TEXT_CAP];
+	ts_format(when, expiry);
+	return paper__error(PAPER_ESTATE, "%s expired at %s: no more orders", name, when);
+}
+
+int instrument_check_expiry(const paper_broker *b, int64_t sym, const char *name, paper_ts ts,
+			    uint8_t *reason)
+{
+	if (sym >= 0)
+		return instrument_expired(&b->syms[sym], ts)
+			       ? expired_error(b->syms[sym].name, b->syms[sym].c.expiry, reason)
+			       : PAPER_OK;
+	paper_instrument_spec s = PAPER_INSTRUMENT_SPEC_INIT;
+	if (occ_looks_like(name) && paper__instrument_from_occ(name, &s) == PAPER_OK &&
+	    ts >= s.expiry)
+		return expired_error(name, s.expiry, reason);
+	return PAPER_OK;
+}
+
 int instrument_check_order(const paper_broker *b, const order *o, uint8_t *reason)
 {
 	const instrument *s = &b->syms[o->sym];
 	const contract *c = &s->c;
-	if (instrument_expired(s, o->submitted)) {
-		*reason = PAPER_REJECT_EXPIRED;
-		char when[TS_TEXT_CAP];
-		ts_format(when, c->expiry);
-		return paper__error(PAPER_ESTATE, "%s expired at %s: no more orders", s->name, when);
-	}
+	if (instrument_expired(s, o->submitted))
+		return expired_error(s->name, c->expiry, reason);
 	if (o->qty % c->lot != 0) {
 		*reason = PAPER_REJECT_LOT_SIZE;
 		return paper__error(PAPER_EQTY, "%s: qty %.8g is not a whole number of lots of %.8g",

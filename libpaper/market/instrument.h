@@ -29,6 +29,14 @@ int instrument_check_name(const paper_broker *b, const char *name);
 int instrument_check_order(const paper_broker *b, const order *o, uint8_t *reason);
 
 /*
+ * Has the contract of symbol name (sym its index, or -1 when the broker has not seen it: an
+ * OCC symbol still carries its expiry) expired at ts? PAPER_ESTATE with *reason expired, so
+ * an order for it is refused as expired before anything else, market data included.
+ */
+int instrument_check_expiry(const paper_broker *b, int64_t sym, const char *name, paper_ts ts,
+			    uint8_t *reason);
+
+/*
  * Does the whitelist admit symbol name (sym its index, or -1 when the broker does not know it
  * yet)? The symbol itself or its underlying (an option's, a future's) must be listed.
  */

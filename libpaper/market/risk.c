@@ -74,10 +74,11 @@ static int check_limits(const paper_broker *b, const order *o, const instrument 
 	 * multiplier: saturated (past the limit, a notional past every limit). */
 	fx_wide notional = s->c.mult == FX_SCALE ? (fx_wide)o->qty * ref / FX_SCALE
 						 : fx_mul3_sat(o->qty, ref, s->c.mult);
+	/* Told in doubles: a saturated product would show the int64 limit, not the notional. */
 	if (notional > p->max_order_notional)
 		return reject(reason, PAPER_REJECT_MAX_ORDER_NOTIONAL, PAPER_ELIMIT,
 			      "%s: notional %.2f exceeds limits.max_order_notional %.2f",
-			      (double)notional / (double)FX_SCALE,
+			      fx_to_double(o->qty) * fx_to_double(ref) * fx_to_double(s->c.mult),
 			      fx_to_double(p->max_order_notional), s->name);
 	if (s->pos.qty == 0 && b->n_positions >= p->max_open_positions)
 		return reject(reason, PAPER_REJECT_MAX_OPEN_POSITIONS, PAPER_ELIMIT,
@@ -106,6 +107,9 @@ void risk_reserved(const paper_broker *b, fx_wide *reserved, fx_wide *margined)
 		if (s->c.asset_class == PAPER_ASSET_FUTURE) {
 			*reserved += fx_mul_sat(held, s->c.margin);
 			*margined += fx_abs(s->value);
+			/* A cash account pays a future's loss from cash at the close: owed already. */
+			if (!b->p.margin && s->value < 0)
+				*reserved -= s->value;
 		} else if (s->c.asset_class == PAPER_ASSET_OPTION && s->pos.qty < 0 &&
 			   s->c.right == PAPER_RIGHT_PUT) {
 			*reserved += fx_mul3_sat(held, s->c.strike, s->c.mult);
@@ -211,8 +215,16 @@ static int check_funds(const paper_broker *b, const instrument *s, uint8_t side,
 		if (rc != PAPER_OK)
 			return rc;
 	}
+	if (!fx_money_ok(fee))
+		return reject(reason, PAPER_REJECT_INSUFFICIENT_FUNDS, PAPER_EFUNDS,
+			      "%s: the commission on %.8g is past the money limit of %.0f",
+			      fx_to_double(open_qty), fx_to_double(FX_MONEY_MAX), s->name);
 	bool full;
 	fx_wide cost = opening_need(s, side, open_qty, price, &full);
+	if (cost > FX_MONEY_MAX)
+		return reject(reason, PAPER_REJECT_INSUFFICIENT_FUNDS, PAPER_EFUNDS,
+			      "%s: opening %.8g needs more than the money limit of %.0f",
+			      fx_to_double(open_qty), fx_to_double(FX_MONEY_MAX), s->name);
 	fx_wide fee_w = fee, reserved, margined;
 	risk_reserved(b, &reserved, &margined);
 	if (!b->p.margin) {

@@ -13,7 +13,8 @@ int risk_check_order(const paper_broker *b, const order *o, int64_t ref, uint8_t
 
 /*
  * What positions in futures and options hold back: *reserved, the cash set aside (a future's
- * initial margin per contract, a short put's strike x multiplier per contract), and *margined,
+ * initial margin per contract, a short put's strike x multiplier per contract, and in a cash
+ * account the futures' unrealized losses, which cash will pay at their close), and *margined,
  * the magnitude of the futures' values (their unrealized P&L, not a market value to margin).
  * Both 0 for an account without such positions.
  */

@@ -794,7 +794,8 @@ class Broker:
                 default: 1 lot; crypto any quantity).
             expiry: options (required) and futures: an ``int`` paper_ts, an aware
                 ``datetime``, a ``date`` (16:00 America/New_York that day, the OCC rule), or
-                the config's text: ``"2026-12-18"`` or ``"2026-12-18T14:30:00Z"``.
+                the config's text: ``"2026-12-18"``, ``"2026-12-18T14:30:00Z"`` or epoch
+                seconds ``"1797627600"``.
                 After it the symbol no longer trades (``RejectReason.EXPIRED``) and open
                 positions settle (``ExitReason.EXPIRY``).
             underlying, right, strike: an option's underlying symbol, ``OptionRight`` (or

@@ -14,8 +14,10 @@ symbol without a broker. docs/instruments.md is the guide.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 from typing import Any, Dict, Optional, Union
 
 from ._args import number as _number
@@ -89,10 +91,20 @@ def _text(chars: Any) -> str:
     return ffi.string(chars).decode("utf-8", "surrogateescape")
 
 
+def _compact(symbol: str) -> str:
+    # The padded 21-character OCC form names the same contract as the compact one, which is
+    # how the broker reports it (positions, orders, fills).
+    if len(symbol) == 21 and " " in symbol[:6] and " " not in symbol[6:]:
+        return symbol[:6].rstrip() + symbol[6:]
+    return symbol
+
+
 def from_spec(symbol: str, s: Any) -> Instrument:
     """The record of a resolved ``paper_instrument_spec``."""
     right = OptionRight.coerce_known(s.right)
     underlying = _text(s.underlying)
+    if s.asset_class == lib.PAPER_ASSET_OPTION:
+        symbol = _compact(symbol)
     return Instrument(
         symbol=symbol,
         asset_class=AssetClass.coerce_known(s.asset_class),
@@ -129,17 +141,24 @@ def expiry_of_date(day: date) -> int:
     return to_ts(local.astimezone(timezone.utc), "expiry")
 
 
-def _expiry_text(value: str) -> Union[date, datetime]:
-    # The config's spellings: YYYY-MM-DD (the OCC close that day) or an ISO-8601 instant with
-    # its offset; a naive time is refused below, as everywhere in paperlib.
+_EPOCH_SECONDS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
+
+
+def _expiry_text(value: str) -> Union[date, datetime, int]:
+    # The config's spellings: YYYY-MM-DD (the OCC close that day), an ISO-8601 instant with
+    # its offset (a naive time is refused below, as everywhere in paperlib), or epoch seconds
+    # (to the microsecond, exactly: a paper_ts).
     text = value.strip()
+    if _EPOCH_SECONDS.fullmatch(text):
+        return int(Decimal(text) * 1_000_000)
     try:
-        if len(text) == 10:
+        if len(text) == 10 and text[4:5] == "-":
             return date.fromisoformat(text)
         return datetime.fromisoformat(text)
     except ValueError:
         raise InvalidArgument(
-            f"expiry: {value!r} is neither YYYY-MM-DD nor an ISO-8601 time with its offset",
+            f"expiry: {value!r} is not YYYY-MM-DD, an ISO-8601 time with its offset or epoch "
+            "seconds",
             ErrorCode.EINVAL,
         ) from None
 

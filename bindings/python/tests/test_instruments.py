@@ -127,6 +127,12 @@ def test_define_instrument_returns_the_contract_in_force():
         es2 = b.define_instrument("ESH7", asset_class="future", multiplier=50,
                                   expiry="2026-12-18T14:30:00Z")
         assert es2.expiry_time == expiry
+        es3 = b.define_instrument("ESM7", asset_class="future", multiplier=50,
+                                  expiry=str(int(expiry.timestamp())))
+        assert es3.expiry_time == expiry
+        # The padded OCC spelling is reported as the broker reports positions: compact.
+        assert b.instrument("SPY   240621C00500000").symbol == "SPY240621C00500000"
+        assert paperlib.parse_occ("SPY   240621C00500000").symbol == "SPY240621C00500000"
 
 
 def test_define_instrument_refuses_bad_fields_and_changes_nothing():
@@ -157,7 +163,7 @@ def test_define_instrument_refuses_bad_fields_and_changes_nothing():
                 b.define_instrument("XYZ", **kw)
         with pytest.raises(InvalidArgument):
             b.define_instrument("XYZ", asset_class="future", expiry=datetime(2026, 1, 1))  # naive
-        for text in ("2026-01-01T10:00:00", "18 Dec 2026", "", "2026-02-30"):
+        for text in ("2026-01-01T10:00:00", "18 Dec 2026", "", "2026-02-30", "-5", "1e9"):
             with pytest.raises(InvalidArgument):
                 b.define_instrument("XYZ", asset_class="future", expiry=text)
         assert b.instrument("XYZ") == before
