@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "base/nyclose.h"
@@ -1064,6 +1065,21 @@ START_TEST(session_options_and_expiry)
 	paper_session_stats st = PAPER_SESSION_STATS_INIT;
 	ck_ok(paper_session_stats_get(s, &st));
 	ck_assert_uint_eq(st.trades, 1);
+	ck_assert_uint_eq(st.expiry_exits, 1); /* the exits add up to the trades */
+	ck_assert_uint_eq(st.exits[PAPER_EXIT_END_OF_DATA] + st.exits[PAPER_EXIT_FORCE], 0);
+	/* A caller built against version 1 gets the fields it has, nothing past them. */
+	union {
+		paper_session_stats st;
+		unsigned char bytes[sizeof(paper_session_stats)];
+	} v1;
+	memset(&v1, 0xAB, sizeof v1);
+	v1.st.version = 1;
+	ck_ok(paper_session_stats_get(s, &v1.st));
+	ck_assert_uint_eq(v1.st.trades, 1);
+	for (size_t i = offsetof(paper_session_stats, expiry_exits); i < sizeof v1; i++)
+		ck_assert_uint_eq(v1.bytes[i], 0xAB);
+	v1.st.version = 3;
+	ck_assert_int_eq(paper_session_stats_get(s, &v1.st), PAPER_EVERSION);
 	ck_ok(paper_session_exit_all(s, PAPER_EXIT_FORCE));
 	char *json = NULL;
 	ck_ok(paper_session_summary_json(s, 0, &json));

@@ -290,14 +290,19 @@ typedef struct paper_session_stats {
 	uint64_t trades_missed;    /**< closed trades dropped by engine.trade_history before read */
 	uint64_t wins;             /**< trades with net P&L > 0 */
 	uint64_t losses;           /**< trades with net P&L < 0 */
-	uint64_t exits[PAPER_EXIT_FORCE + 1]; /**< closed trades by exit reason */
+	uint64_t exits[PAPER_EXIT_FORCE + 1]; /**< closed trades by exit reason, up to
+					       *   PAPER_EXIT_FORCE (expiries: expiry_exits) */
 	uint64_t ambiguous_trades; /**< exits decided by the both-in-one-bar rule */
 	double pnl_net;            /**< net P&L of those trades */
 	double pnl_net_opposite_rule; /**< the same under the opposite intrabar rule */
 	int64_t pnl_net_e8, pnl_net_opposite_rule_e8; /**< exact values */
+	/* version 2 (libpaper 1.1) */
+	uint64_t expiry_exits;     /**< closed trades settled at their instrument's expiry
+				    *   (PAPER_EXIT_EXPIRY), beside exits[] */
 } paper_session_stats;
 
-#define PAPER_SESSION_STATS_VERSION 1
+/* Version 2 adds expiry_exits; a version 1 struct (without it) is still filled. */
+#define PAPER_SESSION_STATS_VERSION 2
 #define PAPER_SESSION_STATS_INIT { .version = PAPER_SESSION_STATS_VERSION }
 
 /**

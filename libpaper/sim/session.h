@@ -63,7 +63,6 @@ struct paper_session {
 	GHashTable *signal_ids;/* ids that entered */
 	uint64_t trades_seen;  /* broker trades read so far (b->n_trades) */
 	paper_session_stats st;
-	uint64_t expiry_exits; /* trades closed at expiry (st.exits ends at force_exit) */
 	int64_t pnl_e8, amb_delta_e8;
 	/* A sum above passed int64 (many trades near the money limit): reading the stats or
 	 * the summary then fails with PAPER_ERANGE instead of giving a wrapped amount. */

@@ -6,6 +6,7 @@
 #include "sim/session.h"
 
 #include <paper/metrics.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -50,11 +51,11 @@ static void count_trade(paper_session *s, const trade *t)
 		s->st.wins++;
 	else if (net < 0)
 		s->st.losses++;
-	/* The public stats end at force_exit (their array is ABI); expiries are kept beside. */
+	/* The public array ends at force_exit (it is ABI); expiries have their own field. */
 	if (t->exit_reason <= PAPER_EXIT_FORCE)
 		s->st.exits[t->exit_reason]++;
 	else if (t->exit_reason == PAPER_EXIT_EXPIRY)
-		s->expiry_exits++;
+		s->st.expiry_exits++;
 }
 
 static int pnl_range_error(void)
@@ -84,21 +85,27 @@ void session__collect(paper_session *s)
 	s->trades_seen = b->n_trades;
 }
 
+#define STATS_V1_SIZE offsetof(paper_session_stats, expiry_exits)
+
 PAPER_API int paper_session_stats_get(const paper_session *s, paper_session_stats *out)
 {
 	PAPER__CHECK_NULL(s, "session");
 	PAPER__CHECK_NULL(out, "out");
-	if (out->version != PAPER_SESSION_STATS_VERSION)
+	unsigned int version = out->version;
+	if (version != 1 && version != PAPER_SESSION_STATS_VERSION)
 		return paper__error(PAPER_EVERSION, "paper_session_stats version %u unsupported",
 				    out->version);
 	int64_t opposite;
 	if (s->pnl_overflow || !fx_add_checked(s->pnl_e8, s->amb_delta_e8, &opposite))
 		return pnl_range_error();
-	*out = s->st;
-	out->pnl_net_e8 = s->pnl_e8;
-	out->pnl_net_opposite_rule_e8 = opposite;
-	out->pnl_net = fx_to_double(out->pnl_net_e8);
-	out->pnl_net_opposite_rule = fx_to_double(out->pnl_net_opposite_rule_e8);
+	paper_session_stats st = s->st;
+	st.version = version;
+	st.pnl_net_e8 = s->pnl_e8;
+	st.pnl_net_opposite_rule_e8 = opposite;
+	st.pnl_net = fx_to_double(st.pnl_net_e8);
+	st.pnl_net_opposite_rule = fx_to_double(st.pnl_net_opposite_rule_e8);
+	/* A version 1 caller's struct ends before expiry_exits. */
+	memcpy(out, &st, version == 1 ? STATS_V1_SIZE : sizeof st);
 	return PAPER_OK;
 }
 
@@ -240,7 +247,7 @@ static void json_counters(GString *g, const paper_session *s)
 		sj_u64(g, s->st.exits[r]);
 	}
 	sj_key(g, paper_exit_reason_str(PAPER_EXIT_EXPIRY), false);
-	sj_u64(g, s->expiry_exits);
+	sj_u64(g, s->st.expiry_exits);
 	g_string_append(g, "}}");
 }
 

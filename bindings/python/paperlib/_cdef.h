@@ -742,6 +742,7 @@ typedef struct paper_session_stats {
 	double pnl_net;
 	double pnl_net_opposite_rule;
 	int64_t pnl_net_e8, pnl_net_opposite_rule_e8;
+	uint64_t expiry_exits;
 	...;
 } paper_session_stats;
 int paper_session_stats_get(const paper_session *s, paper_session_stats *out);

@@ -444,6 +444,7 @@ class Session:
         verdicts = {Verdict.coerce_known(i): st.verdicts[i] for i in range(lib.PAPER_VERDICT_COUNT)}
         n_exits = len(st.exits)
         exits = {ExitReason.coerce_known(i): st.exits[i] for i in range(n_exits)}
+        exits[ExitReason.EXPIRY] = st.expiry_exits
         return SessionStats(
             st.signals, verdicts, st.intents, st.entries, st.entries_filled, st.entries_failed,
             st.trades, st.trades_missed, st.wins, st.losses, exits, st.ambiguous_trades,

@@ -424,3 +424,19 @@ def test_pnl_by_on_an_empty_and_a_closed_broker():
         b.define_instrument("AAPL", asset_class="equity")
     with pytest.raises(StateError):
         b.settle_expired()
+
+
+def test_session_counts_expiry_exits():
+    # A session's exits add up to its trades, expiries included (stats and summary agree).
+    with plain(limits__min_confidence=0, session__sizing="qty", session__qty=1,
+               session__tp_pct=0, session__sl_pct=0, session__max_hold_minutes=0) as b:
+        s = paperlib.Session(b)
+        s.on_bar("SPY", T0, 470, 470, 470, 470, 1e6)
+        s.on_bar(CALL, T0, 2.5, 2.5, 2.5, 2.5, 1e6)
+        s.enter(paperlib.Signal(CALL, "long", confidence=0.9))
+        s.on_bar(CALL, T0 + HOUR, 2.5, 2.5, 2.5, 2.5, 1e6)
+        s.on_bar("SPY", JAN19_CLOSE + HOUR, 480, 480, 480, 480, 1e6)
+        st = s.stats()
+        assert st.trades == 1 and st.exits[ExitReason.EXPIRY] == 1
+        assert sum(st.exits.values()) == st.trades
+        assert s.summary()["trades"]["by_exit_reason"]["expiry"] == 1

@@ -182,6 +182,11 @@ static void print_exits(FILE *out, const paper_session_stats *st)
 			(unsigned long long)st->exits[r]);
 		any = true;
 	}
+	if (st->expiry_exits) {
+		fprintf(out, "%s%s %llu", any ? ", " : "", paper_exit_reason_str(PAPER_EXIT_EXPIRY),
+			(unsigned long long)st->expiry_exits);
+		any = true;
+	}
 	fputs(any ? "\n" : "none\n", out);
 }
 
