@@ -674,6 +674,39 @@ START_TEST(money_limit_messages)
 }
 END_TEST
 
+/* paper_position_info version 2 adds fees; a version 1 caller gets nothing past its fields. */
+START_TEST(position_info_versions)
+{
+	paper_config *cfg = tu_config_plain();
+	ck_ok(paper_config_set(cfg, "costs.commission_per_contract", "1"));
+	paper_broker *b = tu_broker(cfg);
+	const char *call = "SPY261218C00550000";
+	ck_ok(paper_broker_on_bar(b, call, T0, 2.5, 2.5, 2.5, 2.5, 100));
+	tu_submit(b, call, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 2, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, call, T0 + MIN_US, 2.5, 2.5, 2.5, 2.5, 100));
+	tu_submit(b, call, PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, call, T0 + 2 * MIN_US, 3, 3, 3, 3, 100));
+	paper_position_info p = PAPER_POSITION_INFO_INIT;
+	ck_ok(paper_broker_position(b, call, &p));
+	ck_assert_int_eq(p.realized_pnl_e8, 50 * E8); /* (3.00 - 2.50) x 100 */
+	ck_assert_int_eq(p.fees_e8, 3 * E8);          /* 2 + 1 contracts */
+	ck_assert(p.fees == 3.0);
+	union {
+		paper_position_info p;
+		unsigned char bytes[sizeof(paper_position_info)];
+	} v1;
+	memset(&v1, 0xCD, sizeof v1);
+	v1.p.version = 1;
+	ck_ok(paper_broker_position_at(b, 0, &v1.p));
+	ck_assert(v1.p.realized_pnl == 50.0 && v1.p.qty == 1);
+	for (size_t i = offsetof(paper_position_info, fees); i < sizeof v1; i++)
+		ck_assert_uint_eq(v1.bytes[i], 0xCD);
+	v1.p.version = 9;
+	ck_assert_int_eq(paper_broker_position(b, call, &v1.p), PAPER_EVERSION);
+	paper_broker_free(b);
+}
+END_TEST
+
 START_TEST(crypto_round_trip)
 {
 	paper_config *cfg = tu_config_plain();
@@ -1319,6 +1352,7 @@ Suite *instrument_suite(void)
 	tcase_add_test(money, short_options);
 	tcase_add_test(money, cash_account_futures_losses);
 	tcase_add_test(money, money_limit_messages);
+	tcase_add_test(money, position_info_versions);
 	tcase_add_test(money, covered_call_shares_stay);
 	tcase_add_test(money, ledger_keeps_instruments);
 	tcase_add_test(money, ledger_keeps_defined_instruments);

@@ -130,9 +130,13 @@ typedef struct paper_position_info {
 	paper_ts opened_ts;
 	paper_ts marked_ts;
 	int64_t qty_e8, cost_basis_e8;
+	/* version 2 (libpaper 1.1) */
+	double fees;          /**< commissions paid in the round trip still open */
+	int64_t realized_pnl_e8, fees_e8; /**< exact values */
 } paper_position_info;
 
-#define PAPER_POSITION_INFO_VERSION 1
+/* Version 2 adds fees and the exact realized P&L; version 1 structs are still filled. */
+#define PAPER_POSITION_INFO_VERSION 2
 #define PAPER_POSITION_INFO_INIT { .version = PAPER_POSITION_INFO_VERSION }
 
 /** A closed round trip: from the position leaving zero to its return to zero. */

@@ -1,4 +1,5 @@
 /* Reading a broker: copies of its account, positions, orders, trades and fills. */
+#include <stddef.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -66,7 +67,19 @@ PAPER_API int paper_broker_account(const paper_broker *b, paper_account_info *ou
 	return PAPER_OK;
 }
 
-static void position_info(const instrument *s, paper_position_info *out)
+/* A version 1 paper_position_info ends before fees. */
+#define POSITION_INFO_V1_SIZE offsetof(paper_position_info, fees)
+
+static int check_position_out(const paper_position_info *out)
+{
+	PAPER__CHECK_NULL(out, "out");
+	if (out->version != 1 && out->version != PAPER_POSITION_INFO_VERSION)
+		return paper__error(PAPER_EVERSION, "paper_position_info version %u unsupported "
+				    "(expected %u)", out->version, PAPER_POSITION_INFO_VERSION);
+	return PAPER_OK;
+}
+
+static void position_fill(const instrument *s, paper_position_info *out)
 {
 	const position *p = &s->pos;
 	int64_t held = fx_abs(p->qty);
@@ -90,6 +103,19 @@ static void position_info(const instrument *s, paper_position_info *out)
 	out->marked_ts = s->mark_ts;
 	out->qty_e8 = p->qty;
 	out->cost_basis_e8 = p->basis;
+	out->fees = fx_to_double(p->fees);
+	out->realized_pnl_e8 = p->realized;
+	out->fees_e8 = p->fees;
+}
+
+/* Only the fields of the caller's version are written. */
+static void position_info(const instrument *s, paper_position_info *out)
+{
+	paper_position_info all;
+	unsigned int version = out->version;
+	position_fill(s, &all);
+	all.version = version;
+	memcpy(out, &all, version == 1 ? POSITION_INFO_V1_SIZE : sizeof all);
 }
 
 PAPER_API int paper_broker_position(const paper_broker *b, const char *symbol,
@@ -97,7 +123,9 @@ PAPER_API int paper_broker_position(const paper_broker *b, const char *symbol,
 {
 	PAPER__CHECK_NULL(b, "broker");
 	PAPER__CHECK_NULL(symbol, "symbol");
-	CHECK_OUT(out, PAPER_POSITION_INFO_VERSION, "paper_position_info");
+	int rc = check_position_out(out);
+	if (rc != PAPER_OK)
+		return rc;
 	int64_t sym = paper__broker_symbol_find(b, symbol);
 	if (sym < 0 || b->syms[sym].pos.qty == 0)
 		return paper__error(PAPER_ENOTFOUND, "no open position in %s", symbol);
@@ -114,7 +142,9 @@ PAPER_API int paper_broker_position_at(const paper_broker *b, size_t index,
 				       paper_position_info *out)
 {
 	PAPER__CHECK_NULL(b, "broker");
-	CHECK_OUT(out, PAPER_POSITION_INFO_VERSION, "paper_position_info");
+	int rc = check_position_out(out);
+	if (rc != PAPER_OK)
+		return rc;
 	if (index >= b->n_positions)
 		return paper__error(PAPER_ERANGE, "position index %zu >= %u", index, b->n_positions);
 	position_info(&b->syms[b->positions[index]], out);

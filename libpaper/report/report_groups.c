@@ -1,8 +1,10 @@
 /*
- * The dashboard's P&L by asset class and by underlying: each closed trade's net P&L and each
- * open position's unrealized P&L, summed under its instrument's asset class ("option") and
- * its underlying (an option's or a future's underlying; any other symbol is its own), so an
- * options book reads as "SPY +1,250.00" whatever contracts it went through.
+ * The dashboard's P&L by asset class and by underlying: each closed trade's net P&L, and each
+ * open position's P&L realized so far (partial closes) less its fees as realized, its
+ * unrealized P&L as unrealized, summed under its instrument's asset class ("option") and its
+ * underlying (an option's or a future's underlying; any other symbol is its own), so an
+ * options book reads as "SPY +1,250.00" whatever contracts it went through, and the groups add
+ * up to the account's P&L (equity less starting cash).
  */
 #include <paper/instrument.h>
 #include <paper/report.h>
@@ -11,6 +13,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/fixed.h"
 #include "report/report.h"
 
 typedef struct group {
@@ -146,7 +149,8 @@ void paper__report_pnl_groups(GString *s, const paper_broker *b)
 	for (size_t i = 0; i < n; i++) {
 		paper_position_info pos = PAPER_POSITION_INFO_INIT;
 		if (paper_broker_position_at(b, i, &pos) == PAPER_OK)
-			add(&g, pos.symbol, 0.0, pos.unrealized_pnl, false, false);
+			add(&g, pos.symbol, fx_to_double(pos.realized_pnl_e8 - pos.fees_e8),
+			    pos.unrealized_pnl, false, false);
 	}
 
 	g_string_append(s, "<div class=\"grid2\">");

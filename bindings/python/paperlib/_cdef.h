@@ -220,6 +220,8 @@ typedef struct paper_position_info {
 	paper_ts opened_ts;
 	paper_ts marked_ts;
 	int64_t qty_e8, cost_basis_e8;
+	double fees;
+	int64_t realized_pnl_e8, fees_e8;
 	...;
 } paper_position_info;
 

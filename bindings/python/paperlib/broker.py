@@ -855,9 +855,10 @@ class Broker:
     def pnl_by(self, by: str = "underlying") -> Dict[str, PnlGroup]:
         """The P&L broken down by ``"underlying"`` (an option's or a future's underlying, any
         other symbol itself: every SPY option adds to ``"SPY"``) or by ``"asset_class"``
-        (``"equity"``, ``"crypto"``, ``"future"``, ``"option"``): each closed trade's net P&L
-        and each open position's unrealized P&L, as :class:`~paperlib.PnlGroup` records in
-        name order - the dashboard's "P&L by" tables.
+        (``"equity"``, ``"crypto"``, ``"future"``, ``"option"``): each closed trade's net P&L,
+        and each open position's P&L realized so far less its fees (realized) and its
+        unrealized P&L, as :class:`~paperlib.PnlGroup` records in name order - the dashboard's
+        "P&L by" tables. The groups add up to the account's P&L (equity - starting cash).
 
         Raises:
             InvalidArgument: ``by`` is neither.

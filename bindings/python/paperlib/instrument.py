@@ -296,5 +296,7 @@ def pnl_by(broker: Any, by: str) -> Dict[str, PnlGroup]:
     for t in broker.trades():
         add(t.symbol, t.pnl_net, 0.0, True, t.pnl_net > 0)
     for p in broker.positions():
-        add(p.symbol, 0.0, p.unrealized_pnl, False, False)
+        # What the open round trip realized so far (partial closes), less its fees: the groups
+        # then add up to the account's P&L.
+        add(p.symbol, (p.realized_pnl_e8 - p.fees_e8) / 1e8, p.unrealized_pnl, False, False)
     return {k: PnlGroup(k, *sums[k]) for k in sorted(sums)}

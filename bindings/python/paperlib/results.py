@@ -233,6 +233,10 @@ class Position:
     marked_ts: int
     qty_e8: int
     cost_basis_e8: int
+    #: commissions paid in the round trip still open
+    fees: float = 0.0
+    realized_pnl_e8: int = 0
+    fees_e8: int = 0
 
     @property
     def opened_time(self) -> datetime:
@@ -261,6 +265,9 @@ def position_from_c(p: Any) -> Position:
         p.marked_ts,
         p.qty_e8,
         p.cost_basis_e8,
+        p.fees,
+        p.realized_pnl_e8,
+        p.fees_e8,
     )
 
 

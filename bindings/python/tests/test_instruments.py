@@ -374,6 +374,25 @@ def test_pnl_by_asset_class_and_underlying_is_the_dashboards():
             b.pnl_by("symbol")
 
 
+def test_pnl_by_adds_up_to_the_account_with_open_partial_closes_and_fees():
+    # 1.00 a contract of commission; 2 calls bought at 2.50, one sold at 3.00 (realized +50,
+    # fees 3 so far, the round trip still open), the other marked at 3.00 (unrealized +50).
+    with plain(costs__commission_per_contract=1.0) as b:
+        bar(b, CALL, T0, 2.50, 2.50, 2.50, 2.50)
+        b.submit(CALL, Side.BUY, 2)
+        bar(b, CALL, T0 + HOUR, 2.50, 2.50, 2.50, 2.50)
+        b.submit(CALL, Side.SELL, 1)
+        bar(b, CALL, T0 + 2 * HOUR, 3.00, 3.00, 3.00, 3.00)
+        (pos,) = b.positions()
+        assert (pos.realized_pnl, pos.fees, pos.fees_e8) == (50.0, 3.0, 3 * E8)
+        a = b.account()
+        assert a.equity - a.starting_cash == pytest.approx(97.0)   # 50 + 50 - 3
+        for by in ("underlying", "asset_class"):
+            (g,) = b.pnl_by(by).values()
+            assert (g.trades, g.realized, g.unrealized) == (0, 47.0, 50.0)
+            assert g.total == pytest.approx(a.equity - a.starting_cash)
+
+
 def test_instruments_from_the_config():
     cfg = paperlib.Config(instrument__ESZ6__asset_class="future", instrument__ESZ6__multiplier=50,
                           instrument__ESZ6__tick_size=0.25)
