@@ -1227,6 +1227,15 @@ START_TEST(export_files)
 	ck_assert_int_eq(col_sum(&pnl, "realized_pnl"), a.realized_pnl_e8);
 	ck_assert_int_eq(col_sum(&pnl, "fees"), a.fees_e8);
 	ck_assert_int_eq(col_sum(&pnl, "trades"), (int64_t)a.closed_trades * 100000000);
+	/* The days chain: each ends where the next begins; the last at the account's equity. */
+	int c_start = col(&pnl, "start_equity"), c_end = col(&pnl, "end_equity");
+	for (guint i = 0; i + 1 < pnl.rows->len; i++) {
+		GPtrArray *row = g_ptr_array_index(pnl.rows, i), *next = g_ptr_array_index(pnl.rows, i + 1);
+		ck_assert_int_eq(e8_of(g_ptr_array_index(row, c_end)),
+				 e8_of(g_ptr_array_index(next, c_start)));
+	}
+	GPtrArray *last = g_ptr_array_index(pnl.rows, pnl.rows->len - 1);
+	ck_assert_int_eq(e8_of(g_ptr_array_index(last, c_end)), llround(a.equity * 1e8));
 	csv_free(&orders);
 	csv_free(&fills);
 	csv_free(&trades);
@@ -2016,6 +2025,10 @@ START_TEST(people_views_match_broker)
 			 (int64_t)a.closed_trades);
 	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM daily_pnl_v WHERE drawdown_pct < 0"),
 			 0);
+	/* The days chain: each ends where the next begins. */
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM (SELECT end_equity, lead(start_equity)"
+				    " OVER (ORDER BY day) AS nx FROM daily_pnl_v WHERE account_name ="
+				    " 'acct') AS x WHERE nx IS NOT NULL AND nx <> end_equity"), 0);
 
 	/* performance_v: one row, the same counts and money. */
 	char want[256];

@@ -344,6 +344,24 @@ static gint day_cmp(gconstpointer a, gconstpointer b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * A day ends where the next day with a snapshot begins: its first snapshot is taken when that
+ * day starts, before it changes anything, so the days chain even when one call (paper mark)
+ * moved the prices of several of them. The last day ends at its own last snapshot.
+ */
+static void chain_days(GPtrArray *rows)
+{
+	const day_row *next = NULL;
+	for (guint i = rows->len; i-- > 0;) {
+		day_row *d = rows->pdata[i];
+		if (!d->has_equity)
+			continue;
+		if (next)
+			d->end_equity = next->start_equity;
+		next = d;
+	}
+}
+
 static void pnl_row(FILE *f, const char *account, const day_row *d)
 {
 	char b[TS_TEXT_CAP];
@@ -372,6 +390,7 @@ static int write_pnl(export_ctx *x)
 	while (g_hash_table_iter_next(&it, NULL, &v))
 		g_ptr_array_add(rows, v);
 	g_ptr_array_sort(rows, day_cmp);
+	chain_days(rows);
 	int rc = out_open(&o, x->dir, "pnl_ledger.csv");
 	if (rc == PAPER_OK) {
 		fputs("account,date,start_equity,end_equity,pnl,realized_pnl,fees,trades,paper\n", o.f);

@@ -293,8 +293,10 @@
 	" FROM positions_v"
 
 /*
- * One row per UTC day with a snapshot or a fill (as pnl_ledger.csv): the day's first and last
- * snapshot equity, the realized P&L and fees of its fills, the trades it closed, and the
+ * One row per UTC day with a snapshot or a fill (as pnl_ledger.csv): the day's first snapshot
+ * equity and its end - the next day's first snapshot, taken when that day begins and before
+ * it changes anything, so the days chain even when one call marked several of them; the last
+ * day's last snapshot - the realized P&L and fees of its fills, the trades it closed, and the
  * account's way so far from its starting cash and from its highest close.
  */
 #define LEDGER_VIEW_DAILY_PNL_V(DAY)                                                          \
@@ -315,9 +317,12 @@
 	" LEFT JOIN events s1 ON s1.id = x.account * 1099511627776 + s.first_seq"                 \
 	" LEFT JOIN events s2 ON s2.id = x.account * 1099511627776 + s.last_seq"                  \
 	" LEFT JOIN fill f ON f.account = x.account AND f.day = x.day),"                          \
+	" e AS (SELECT account, day, start_e8, COALESCE(lead(start_e8) OVER (PARTITION BY"       \
+	" account ORDER BY day), end_e8) AS end_e8, realized_e8, fees_e8, trades, wins, losses"   \
+	" FROM d),"                                                                               \
 	" w AS (SELECT account, day, start_e8, end_e8, realized_e8, fees_e8, trades, wins, losses," \
 	" max(end_e8) OVER (PARTITION BY account ORDER BY day"                                    \
-	" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS peak_e8 FROM d)"                   \
+	" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS peak_e8 FROM e)"                   \
 	" SELECT a.name AS account_name, " DAY("w.day") " AS date,"                              \
 	" round(w.start_e8 / 1e8, 8) AS start_equity, round(w.end_e8 / 1e8, 8) AS end_equity,"    \
 	" round((w.end_e8 - w.start_e8) / 1e8, 8) AS pnl,"                                        \
