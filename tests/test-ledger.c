@@ -2045,6 +2045,26 @@ START_TEST(people_views_match_broker)
 	ck_assert_double_eq_tol(view_double("SELECT win_rate FROM performance_v %s", acct),
 				100.0 * (double)wins / (double)a.closed_trades, 1e-6);
 	ck_assert(view_double("SELECT max_drawdown_pct FROM performance_v %s", acct) >= 0);
+	/* The Sharpe ratio of the daily closes: the metrics of the stored equity snapshots. */
+	size_t n_pts = paper_broker_equity_count(b);
+	paper_ts *pts = g_new(paper_ts, n_pts);
+	double *peq = g_new(double, n_pts);
+	for (size_t i = 0; i < n_pts; i++) {
+		paper_equity_info e = PAPER_EQUITY_INFO_INIT;
+		ck_ok(paper_broker_equity_at(b, i, &e));
+		pts[i] = e.ts;
+		peq[i] = e.equity;
+	}
+	paper_metrics *m = NULL;
+	ck_ok(paper_metrics_from_arrays(&m, NULL, 0, pts, peq, NULL, n_pts, NULL));
+	double sharpe = NAN;
+	ck_ok(paper_metrics_get(m, "sharpe_ratio", &sharpe));
+	ck_assert(isfinite(sharpe));
+	ck_assert_double_eq_tol(view_double("SELECT sharpe_ratio_daily FROM performance_v %s", acct),
+				sharpe, 1e-6);
+	g_free(pts);
+	g_free(peq);
+	paper_metrics_free(m);
 	paper_broker_free(b);
 	paper_ledger_close(l);
 }

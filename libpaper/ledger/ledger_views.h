@@ -341,9 +341,11 @@
 
 /*
  * One row per account: the closed trades' statistics (win rate in percent, averages in money
- * and in percent), activity, refusals, and from daily_pnl_v the Sharpe ratio of the daily
- * closes (the first against the starting cash; annualized by metrics.periods_per_year, 252
- * when 0) and the largest drawdown of a daily close.
+ * and in percent), activity, refusals, the Sharpe ratio of the daily closes - each UTC day's
+ * last equity snapshot, as paper stats resamples the curve (annualized by
+ * metrics.periods_per_year, else as the metrics read the calendar: 365 when one day in
+ * fourteen is a Saturday, crypto's week, else 252) - and from daily_pnl_v the largest
+ * drawdown of a daily close.
  */
 #define LEDGER_VIEW_PERFORMANCE_V(TIME)                                                       \
 	"CREATE VIEW performance_v AS WITH t AS (SELECT account, count(*) AS n,"                 \
@@ -358,13 +360,16 @@
 	" sum(CASE WHEN net_pnl < 0 THEN -net_pnl ELSE 0 END) AS pains, max(net_pnl) AS best,"    \
 	" min(net_pnl) AS worst, avg(hold_minutes) AS avg_hold, min(entry_ts) AS first_ts,"       \
 	" max(exit_ts) AS last_ts FROM trades_v GROUP BY account),"                              \
-	" c AS (SELECT daily_pnl_v.account, day, end_equity FROM daily_pnl_v"                     \
-	" WHERE end_equity IS NOT NULL UNION ALL SELECT account, -1, CAST(value AS NUMERIC)"      \
-	" FROM configs WHERE key = 'account.starting_cash'),"                                     \
-	" r AS (SELECT account, end_equity / NULLIF(lag(end_equity) OVER (PARTITION BY account"  \
-	" ORDER BY day), 0) - 1 AS ret FROM c),"                                                  \
+	" c AS (SELECT e.account, e.seq, m.day, e.equity_e8 / 1e8 AS eq FROM events e JOIN"      \
+	" (SELECT account, ts / 86400000000 AS day, max(seq) AS seq FROM events WHERE type = 8"   \
+	" GROUP BY account, ts / 86400000000) m ON e.id = m.account * 1099511627776 + m.seq),"    \
+	" r AS (SELECT account, eq / NULLIF(lag(eq) OVER (PARTITION BY account"                   \
+	" ORDER BY seq), 0) - 1 AS ret FROM c),"                                                  \
 	" s AS (SELECT account, count(ret) AS n, avg(ret) AS mean, sum(ret * ret) AS ss FROM r"   \
 	" WHERE ret IS NOT NULL GROUP BY account),"                                               \
+	" k AS (SELECT account, CASE WHEN sum(CASE WHEN day % 7 = 2 THEN 1 ELSE 0 END) * 14"     \
+	" >= count(*) AND sum(CASE WHEN day % 7 = 2 THEN 1 ELSE 0 END) > 0 THEN 365 ELSE 252"     \
+	" END AS ppy FROM c GROUP BY account),"                                                   \
 	" dd AS (SELECT account, max(drawdown_pct) AS mdd FROM daily_pnl_v GROUP BY account)"     \
 	" SELECT a.name AS account_name, COALESCE(t.n, 0) AS total_trades,"                      \
 	" COALESCE(t.wins, 0) AS wins, COALESCE(t.losses, 0) AS losses,"                          \
@@ -385,9 +390,10 @@
 	" round(CASE WHEN s.n >= 2 AND s.ss - s.n * s.mean * s.mean > 0 THEN s.mean"             \
 	" / sqrt((s.ss - s.n * s.mean * s.mean) / (s.n - 1)) * sqrt(COALESCE(NULLIF("           \
 	" (SELECT CAST(value AS NUMERIC) FROM configs WHERE account = a.id"                       \
-	" AND key = 'metrics.periods_per_year'), 0), 252)) END, 8) AS sharpe_ratio_daily,"       \
+	" AND key = 'metrics.periods_per_year'), 0), k.ppy)) END, 8) AS sharpe_ratio_daily,"     \
 	" COALESCE(dd.mdd, 0) AS max_drawdown_pct, a.id AS account, a.paper FROM accounts a"      \
 	" LEFT JOIN t ON t.account = a.id LEFT JOIN s ON s.account = a.id"                        \
+	" LEFT JOIN k ON k.account = a.id"                                                        \
 	" LEFT JOIN dd ON dd.account = a.id"
 
 
