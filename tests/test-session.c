@@ -518,6 +518,40 @@ START_TEST(sizing_fraction_by_confidence_and_risk)
 }
 END_TEST
 
+/*
+ * Sized at a decision's own price (ref_price) below the market: the fraction is of that price,
+ * the cap of the market's, where the broker checks it (seed 002: 10,000 x 0.2 x 0.8 / 0.8 =
+ * 2,000 at 4,000 is 0.5, the cap at 4,001 is 0.4998 in lots of 0.0001).
+ */
+START_TEST(sizing_fraction_at_a_ref_price_stays_under_the_cap)
+{
+	paper_broker *b = broker_with("session.sizing", "fraction", "limits.max_position_fraction",
+				      "0.2", "account.starting_cash", "10000", "session.fractional",
+				      "true", "session.lot_size", "0.0001", NULL);
+	paper_session *s = session_on(b);
+	bar(s, T0, 4001, 4001, 4001, 4001);
+	paper_signal sig = PAPER_SIGNAL_INIT;
+	sig.symbol = SYM;
+	sig.confidence = 0.8;
+	sig.ref_price = 4000;
+	double qty = 0;
+	ck_ok(paper_session_size(s, &sig, &qty));
+	ck_assert_double_eq(qty, 0.4998);
+	paper_verdict v;
+	uint64_t id = 0;
+	ck_ok(paper_session_on_signal(s, &sig, &v, &id));
+	ck_assert_int_eq(v, PAPER_VERDICT_TRADE);
+	/* Below the cap, the decision's price sizes it: 0.6 / 0.8 x 2,000 = 1,500 / 4,000. */
+	sig.symbol = "OTHER";
+	ck_ok(paper_session_on_bar(s, "OTHER", T0, 4001, 4001, 4001, 4001, 1e6));
+	sig.confidence = 0.6;
+	ck_ok(paper_session_size(s, &sig, &qty));
+	ck_assert_double_eq(qty, 0.375);
+	paper_session_free(s);
+	paper_broker_free(b);
+}
+END_TEST
+
 /* ---- should_trade ---- */
 
 START_TEST(should_trade_rules)
@@ -934,6 +968,7 @@ int main(void)
 	tcase_add_test(tc, sizing_notional_and_lots);
 	tcase_add_test(tc, sizing_qty_and_config_lot);
 	tcase_add_test(tc, sizing_fraction_by_confidence_and_risk);
+	tcase_add_test(tc, sizing_fraction_at_a_ref_price_stays_under_the_cap);
 	tcase_add_test(tc, should_trade_rules);
 	tcase_add_test(tc, broker_refusals);
 	tcase_add_test(tc, entry_refused_at_fill);

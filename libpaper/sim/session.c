@@ -288,23 +288,33 @@ static int64_t qty_for(int64_t notional, int64_t price, int64_t mult, int64_t lo
 	return (int64_t)raw / lot * lot;
 }
 
-/* The entry size of a signal at price ref, by session.sizing. */
-static int64_t signal_qty(const paper_session *s, const char *symbol, int64_t sym,
-			  double confidence, double risk, int64_t ref)
+static int64_t amount_of(double equity_share)
 {
-	int64_t lot = lot_of(s, symbol, sym);
-	int64_t notional = s->c.notional;
+	return equity_share > 0 ? (int64_t)floor(equity_share < 9e18 ? equity_share : 9e18) : 0;
+}
+
+/*
+ * The entry size of a signal sized at price ref, by session.sizing; market is the price the
+ * broker values the position at. Fraction sizing is capped at limits.max_position_fraction
+ * of equity at the market price, where the broker checks it: sized at a decision's older,
+ * lower price, the capped entry would otherwise pass the limit by the price's rise.
+ */
+static int64_t signal_qty(const paper_session *s, const char *symbol, int64_t sym,
+			  double confidence, double risk, int64_t ref, int64_t market)
+{
+	int64_t lot = lot_of(s, symbol, sym), mult = mult_of(s, sym);
 
 	if (s->c.sizing == 2)
 		return at_least_min(s, sym, s->c.qty / lot * lot);
-	if (s->c.sizing == 1) {
-		double f = s->c.fraction_base * (confidence < 0.0 ? 1.0 : confidence / FULL_CONFIDENCE) *
-			   (1.0 - 0.5 * risk);
-		double cap = s->c.max_position_fraction * CAP_MARGIN;
-		double amount = (double)account_equity(s->b) * (f < cap ? f : cap);
-		notional = amount > 0 ? (int64_t)floor(amount < 9e18 ? amount : 9e18) : 0;
-	}
-	return at_least_min(s, sym, qty_for(notional, ref, mult_of(s, sym), lot));
+	if (s->c.sizing == 0)
+		return at_least_min(s, sym, qty_for(s->c.notional, ref, mult, lot));
+	double f = s->c.fraction_base * (confidence < 0.0 ? 1.0 : confidence / FULL_CONFIDENCE) *
+		   (1.0 - 0.5 * risk);
+	double cap = s->c.max_position_fraction * CAP_MARGIN;
+	double equity = (double)account_equity(s->b);
+	int64_t qty = qty_for(amount_of(equity * (f < cap ? f : cap)), ref, mult, lot);
+	int64_t capped = qty_for(amount_of(equity * cap), market, mult, lot);
+	return at_least_min(s, sym, qty < capped ? qty : capped);
 }
 
 static int no_data(const char *symbol)
@@ -326,7 +336,7 @@ PAPER_API int paper_session_size(const paper_session *s, const paper_signal *sig
 		return no_data(sig->symbol);
 	int64_t given = signal_ref(sig);
 	*qty_out = fx_to_double(signal_qty(s, sig->symbol, sym, sig->confidence, sig->risk,
-					   given ? given : ref));
+					   given ? given : ref, ref));
 	return PAPER_OK;
 }
 
@@ -393,7 +403,7 @@ static int enter_signal(paper_session *s, const paper_signal *sig, int64_t sym, 
 	entry e = { .symbol = sig->symbol, .dir = dir, .ts = sig->ts, .confidence = sig->confidence,
 		    .signal_id = sig->signal_id, .strategy = sig->strategy,
 		    .qty = signal_qty(s, sig->symbol, sym, sig->confidence, sig->risk,
-				      given ? given : ref),
+				      given ? given : ref, ref),
 		    .max_hold = s->c.max_hold, .sym = sym };
 	if (e.qty <= 0) {
 		*v = PAPER_VERDICT_SIZE_ZERO;
