@@ -277,6 +277,16 @@ PAPER_API int paper_ledger_decision_mark(paper_ledger *l, int64_t id,
 					 paper_decision_status status, uint64_t order_id);
 
 /**
+ * The start of the outcome of a decision rejected because the broker refused its order,
+ * followed by the reject reason's name (paper_reject_reason_str()):
+ * "order refused: max_position_fraction". The refused order is already one of the account's
+ * rejections, so the readiness gate and `paper status` do not count such a decision as a
+ * second error; the reasons group by name.
+ * @since 1.1
+ */
+#define PAPER_DECISION_ORDER_REFUSED "order refused: "
+
+/**
  * paper_ledger_decision_mark() with the decision's outcome, kept in the inbox's `outcome`
  * column: why it was skipped or rejected, or what executing it did. Free text, stored cut to
  * 255 bytes of valid UTF-8 with control characters replaced by spaces; NULL is "".

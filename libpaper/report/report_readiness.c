@@ -308,6 +308,9 @@ static int on_refusal(const paper_decision_record *d, void *ctx)
 	refusals *x = ctx;
 	paper_ts ts = d->processed_ts && d->processed_ts <= x->clock ? d->processed_ts
 								     : d->decision.created_ts;
+	/* Its refused order is one of the account's rejections already: one error, not two. */
+	if (d->outcome && g_str_has_prefix(d->outcome, PAPER_DECISION_ORDER_REFUSED))
+		return 0;
 	x->out->rejected++;
 	if (ts > x->out->last_rejected_ts)
 		x->out->last_rejected_ts = ts;

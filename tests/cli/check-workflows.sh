@@ -148,6 +148,21 @@ check "report: the readiness errors count the refused decisions" grep -qF 'data-
 check "report: the rejected_decisions KPI" grep -qF 'data-kpi="rejected_decisions" data-value="2"' "$tmp/dash.html"
 check "performance_v counts them" test "$(sql "$L2" "SELECT rejections, rejected_decisions FROM performance_v")" = "$(printf '0\t2')"
 
+# A decision whose order the broker refuses is one error, the refused order, not two; the
+# inbox keeps the reason's name (0.04 BTC > limits.max_order_qty 0.01).
+L4=$tmp/refused.db
+"$paper" init --ledger "$L4" --cash 10000 --set session.sizing=fraction --set session.fractional=true \
+	--set session.lot_size=0.00000001 --set limits.max_order_qty=0.01 > /dev/null || fail "init L4"
+sql "$L4" "INSERT INTO decisions (account, symbol, side, confidence) VALUES ('default', 'BTC-USD', 'buy', 0.8)" > /dev/null
+printf 'timestamp,symbol,price\n%sT14:00:00Z,BTC-USD,50000\n' "$D" > "$tmp/l4.csv"
+"$paper" run --ledger "$L4" --prices - --interval 1 < "$tmp/l4.csv" > "$tmp/l4.out" 2>&1 || fail "run L4"
+check "run: the broker's whole message on the line" grep -qF "BTC-USD LONG: BTC-USD: qty 0.04 exceeds limits.max_order_qty 0.01 decision 1" "$tmp/l4.out"
+expect "status --json: the refused order" 0 "" status --ledger "$L4" --json
+json_true "status --json: one refusal, one error" "$tmp/out" \
+	'(d["rejections"], d["rejected_decisions"], d["errors"]) == (1, 1, 1) and d["rejected_decision_reasons"] == [{"reason": "order refused: max_order_qty", "count": 1}]'
+expect "stats --json: the gate counts it once" 0 "" stats --ledger "$L4" --json
+json_true "stats: one error" "$tmp/out" '{c["id"]: c["value"] for c in d["readiness"]["criteria"]}["errors"] == 1'
+
 # The gate's error-free days end at the last refused decision: an account marked on March 4
 # and March 6 whose decision was refused on March 5 at 14:00 has one error-free day (the
 # refusal's time is when it was marked; after the account's clock, its created_ts).

@@ -63,17 +63,29 @@ static void on_reason(const char *outcome, uint64_t count, void *payload)
 	}
 }
 
+/* Refusals whose order the broker refused: already among its rejections. */
+static void on_order_refused(const char *outcome, uint64_t count, void *payload)
+{
+	if (g_str_has_prefix(outcome, PAPER_DECISION_ORDER_REFUSED))
+		*(uint64_t *)payload += count;
+}
+
 /* The inbox: counts by status, and the refusals' reasons. */
 static int decisions(const cli_account *acct, cli_json *j)
 {
 	paper_decision_counts c = PAPER_DECISION_COUNTS_INIT;
 	int rc = paper_ledger_decision_counts(acct->l, acct->name, &c);
 	reasons r = { j, j ? NULL : g_string_new(NULL), 0 };
+	uint64_t order_refused = 0;
+	if (rc == PAPER_OK && j && c.rejected)
+		rc = paper_ledger_decision_outcomes(acct->l, acct->name, PAPER_DECISION_REJECTED,
+						    on_order_refused, &order_refused);
 	if (rc == PAPER_OK && j) {
 		paper_account_info ai = PAPER_ACCOUNT_INFO_INIT;
 		paper_broker_account(acct->b, &ai);
 		cj_uint(j, "rejected_decisions", c.rejected);
-		cj_uint(j, "errors", ai.rejections + c.rejected);
+		/* One refusal, one error: a decision whose order was refused counts as that order. */
+		cj_uint(j, "errors", ai.rejections + c.rejected - order_refused);
 		cj_open(j, "decisions", '{');
 		cj_uint(j, "pending", c.pending);
 		cj_uint(j, "executed", c.executed);

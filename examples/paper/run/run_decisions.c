@@ -94,7 +94,21 @@ static int reject(run_ctx *r, const paper_decision *d, const char *why)
 {
 	run_log(r, "REJECT", "%s %s: %s decision %lld", d->symbol, dir_text(d), why, (long long)d->id);
 	r->rejected++;
-	return mark(r, d, PAPER_DECISION_REJECTED, 0, why);
+	if (r->refused_reason == 0)
+		return mark(r, d, PAPER_DECISION_REJECTED, 0, why);
+	/* The broker refused the order: the inbox keeps the reason's name, grouped and counted
+	 * once (PAPER_DECISION_ORDER_REFUSED); the line above has the whole message. */
+	char outcome[96];
+	snprintf(outcome, sizeof outcome, PAPER_DECISION_ORDER_REFUSED "%s",
+		 paper_reject_reason_str((paper_reject_reason)r->refused_reason));
+	return mark(r, d, PAPER_DECISION_REJECTED, 0, outcome);
+}
+
+/* The broker's refusal of a decision's order, if any, for reject(). */
+static void on_event(const paper_event *e, void *payload)
+{
+	if (e->type == PAPER_EVENT_ORDER_REJECTED)
+		((run_ctx *)payload)->refused_reason = e->reason;
 }
 
 /*
@@ -305,11 +319,15 @@ static int one(run_ctx *r, const paper_decision *d)
 	uint64_t order_id = 0, waiting = waiting_entry(r, d);
 	if ((code = note_reverse(r, d, waiting)) != EXIT_OK)
 		return code;
+	paper_broker_set_event_callback(r->acct.b, on_event, r);
 	rc = paper_session_on_signal(r->s, &sig, &v, &order_id);
+	paper_broker_set_event_callback(r->acct.b, NULL, NULL);
 	if (rc == PAPER_EIO || rc == PAPER_ESTATE || rc == PAPER_ENOMEM)
 		return cli_fail("run", cli_exit_code(rc), "decision %lld: %s", (long long)d->id,
 				paper_last_error());
-	return verdict_outcome(r, d, rc, v, order_id, waiting);
+	code = verdict_outcome(r, d, rc, v, order_id, waiting);
+	r->refused_reason = 0;
+	return code;
 }
 
 int run_decisions(run_ctx *r)
