@@ -133,6 +133,10 @@ check "mark -: nothing applied" grep -qF "(nothing was applied)" "$tmp/err"
 printf 'timestamp,symbol,price\n%sT14:03:00Z,BTC-USD,52200\n' "$D" |
 	"$paper" mark --ledger "$L2" --prices - --json > "$tmp/mark2.json" || fail "mark --prices - (CSV)"
 json_true "mark --prices -: a CSV on standard input" "$tmp/mark2.json" 'd["applied"] == 1 and d["ts"] == "'$D'T14:03:00Z"'
+# As spreadsheets save it: a byte order mark and CRLF line ends.
+printf '\357\273\277timestamp,symbol,price\r\n%sT14:03:30Z,BTC-USD,52210\r\n' "$D" > "$tmp/bom.csv"
+"$paper" mark --ledger "$L2" --prices "$tmp/bom.csv" --json > "$tmp/mark3.json" 2> "$tmp/err" || fail "mark: a BOM: $(cat "$tmp/err")"
+json_true "mark --prices: a byte order mark is no part of the header" "$tmp/mark3.json" 'd["applied"] == 1'
 
 # The refused decisions are errors, with their reasons.
 expect "status: the refused decisions" 0 "" status --ledger "$L2"

@@ -180,7 +180,8 @@ static int read_header(cli_feed *f, const char *cmd)
 	if (nl > buf && nl[-1] == '\r')
 		nl[-1] = '\0';
 	char err[256];
-	if (!header(f, buf, err, sizeof err))
+	size_t bom = strncmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	if (!header(f, buf + bom, err, sizeof err))
 		return cli_fail(cmd, EXIT_INPUT, "--prices %s: %s", f->name, err);
 	return EXIT_OK;
 }
@@ -288,6 +289,9 @@ int cli_feed_next(cli_feed *f, cli_tick *out, char *err, size_t errcap)
 				return 0;
 			continue;
 		}
+		/* A byte order mark before the header is no part of it (docs/formats.md). */
+		if (!f->have_header && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+			line += 3;
 		if (*g_strstrip(line) == '\0')
 			continue; /* blank lines separate nothing; skip them */
 		if (f->words_ok && *line == '#' && (f->words || !f->have_header))
