@@ -166,6 +166,12 @@ json_true "status --json: one refusal, one error" "$tmp/out" \
 	'(d["rejections"], d["rejected_decisions"], d["errors"]) == (1, 1, 1) and d["rejected_decision_reasons"] == [{"reason": "order refused: max_order_qty", "count": 1}]'
 expect "stats --json: the gate counts it once" 0 "" stats --ledger "$L4" --json
 json_true "stats: one error" "$tmp/out" '{c["id"]: c["value"] for c in d["readiness"]["criteria"]}["errors"] == 1'
+# A row no reader can take is refused with its line and its count, like the others.
+sql "$L4" "INSERT INTO decisions (account, symbol, side, confidence, current_price) VALUES ('default', 'BTC-USD', 'buy', 0.8, 1e300)" > /dev/null
+printf 'timestamp,symbol,price\n%sT14:01:00Z,BTC-USD,50000\n' "$D" > "$tmp/l4b.csv"
+"$paper" run --ledger "$L4" --prices - --interval 1 < "$tmp/l4b.csv" > "$tmp/l4b.out" 2>&1 || fail "run L4 again"
+check "run: the unreadable row's line" grep -qF "BTC-USD: current_price 1e+300 is not a price (or 0: none) decision 2" "$tmp/l4b.out"
+check "run: counted in the stop line" grep -qE "^PAPER STOP .* 1 rejected;" "$tmp/l4b.out"
 
 # The gate's error-free days end at the last refused decision: an account marked on March 4
 # and March 6 whose decision was refused on March 5 at 14:00 has one error-free day (the

@@ -55,6 +55,7 @@ typedef struct run_ctx {
 	/* counters for the stop line */
 	uint64_t cycles, prices, stale, bad, entries, exits, skipped, rejected;
 	int refused_reason;        /* the broker's reject reason of the decision's order, 0: none */
+	int64_t unreadable_seen;   /* the newest unreadable row reported (run_decisions.c) */
 } run_ctx;
 
 /* One cycle: new prices and exits, then new decisions, then a snapshot. EXIT_OK or fatal. */

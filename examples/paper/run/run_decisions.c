@@ -330,13 +330,38 @@ static int one(run_ctx *r, const paper_decision *d)
 	return code;
 }
 
+static int on_unreadable(const paper_decision_record *rec, void *payload)
+{
+	run_ctx *r = payload;
+	/* Still pending: the library marks it as the inbox is read next. */
+	if (rec->readable || rec->processed_ts != 0 || rec->decision.id <= r->unreadable_seen)
+		return 0;
+	r->unreadable_seen = rec->decision.id;
+	r->rejected++;
+	run_log(r, "REJECT", "%s: %s decision %lld", rec->decision.symbol, rec->outcome,
+		(long long)rec->decision.id);
+	return 0;
+}
+
+/*
+ * Rows no reader can take are marked rejected by the library as it reads the inbox: each is
+ * a refusal like the others, so it gets its line and its count first.
+ */
+static int read_pending(run_ctx *r, paper_decision *ds, size_t *n)
+{
+	paper_decision_filter f = PAPER_DECISION_FILTER_INIT;
+	f.status = PAPER_DECISION_REJECTED;
+	int rc = paper_ledger_each_decision(r->acct.l, r->acct.name, &f, on_unreadable, r);
+	return rc ? rc : paper_ledger_decisions_pending(r->acct.l, r->acct.name, ds, BATCH, n);
+}
+
 int run_decisions(run_ctx *r)
 {
 	paper_decision *ds = g_new(paper_decision, BATCH);
 	size_t n = 0;
 	for (size_t i = 0; i < BATCH; i++)
 		ds[i] = (paper_decision)PAPER_DECISION_INIT;
-	int rc = paper_ledger_decisions_pending(r->acct.l, r->acct.name, ds, BATCH, &n);
+	int rc = read_pending(r, ds, &n);
 	int code = rc == PAPER_OK ? EXIT_OK
 		   : cli_fail("run", cli_exit_code(rc), "decisions: %s", paper_last_error());
 	for (size_t i = 0; i < n && code == EXIT_OK; i++)
