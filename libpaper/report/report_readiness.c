@@ -161,7 +161,7 @@ static void gather(facts *f, const paper_broker *b, const paper_metrics *m,
 	f->win_rate = metric(m, "win_rate");
 	f->sharpe = metric(m, "sharpe_ratio");
 	double mdd = metric(m, "max_drawdown");
-	f->max_dd = isfinite(mdd) ? -mdd : NAN;
+	f->max_dd = isfinite(mdd) ? 0.0 - mdd : NAN; /* 0 - 0 is +0, never -0 */
 	f->periods = m ? (double)paper_metrics_return_count(m) : 0;
 	/* The caller's count, else what the report read from the ledger's inbox. */
 	uint64_t rejected = g && g->rejected_decisions ? g->rejected_decisions : inbox->rejected;

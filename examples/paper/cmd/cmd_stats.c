@@ -159,7 +159,7 @@ static const char *gate_number(char buf[CLI_TEXT_MAX], double x)
 		return "n/a";
 	if (isinf(x))
 		return x > 0 ? "inf" : "-inf";
-	snprintf(buf, CLI_TEXT_MAX, "%.4g", x);
+	snprintf(buf, CLI_TEXT_MAX, "%.4g", x + 0.0); /* -0 + 0 is 0: no "-0" */
 	return buf;
 }
 
