@@ -42,6 +42,10 @@ opt=$(grep '^SPY240621C00500000,' "$tmp/trades.csv")
 check "the option settles at expiry ($opt)" sh -c "echo '$opt' | grep -q ',1828\.00,'"
 check "with exit reason expiry" sh -c "echo '$opt' | grep -q ',expiry'"
 json_true "one expiry counted" "$tmp/summary.json" 'd["trades"]["by_exit_reason"]["expiry"] == 1'
+# The text summary counts it too (its exits: line said "none" for a trade closed by expiry).
+shift 3
+expect "replay with its text summary" 0 "" replay --no-progress "$@"
+check "the exits line names the expiry" grep -q "exits: .*expiry 1" "$tmp/out"
 
 # Without the file the future is a share: the P&L is 50 times smaller.
 expect "replay without --instruments" 0 "" replay --no-progress --quiet --bars "$tmp/bars.csv" \

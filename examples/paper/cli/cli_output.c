@@ -171,7 +171,24 @@ static double metric(const paper_metrics *m, const char *key)
 	return v;
 }
 
-static void print_exits(FILE *out, const paper_session_stats *st)
+/* Trades closed by expiry: the stats' array ends at force_exit (it is ABI), the summary JSON
+ * counts them under trades.by_exit_reason.expiry. 0 when it cannot be read. */
+static unsigned long long expiry_exits(const paper_session *s)
+{
+	char *json = NULL;
+	if (paper_session_summary_json(s, 0, &json) != PAPER_OK)
+		return 0;
+	unsigned long long n = 0;
+	const char *by = strstr(json, "\"by_exit_reason\":{");
+	const char *end = by ? strchr(by, '}') : NULL;
+	const char *at = by ? strstr(by, "\"expiry\":") : NULL;
+	if (at && at < end)
+		n = g_ascii_strtoull(at + strlen("\"expiry\":"), NULL, 10);
+	paper_string_free(json);
+	return n;
+}
+
+static void print_exits(FILE *out, const paper_session *s, const paper_session_stats *st)
 {
 	fputs("  exits:   ", out);
 	bool any = false;
@@ -180,6 +197,12 @@ static void print_exits(FILE *out, const paper_session_stats *st)
 			continue;
 		fprintf(out, "%s%s %llu", any ? ", " : "", paper_exit_reason_str((paper_exit_reason)r),
 			(unsigned long long)st->exits[r]);
+		any = true;
+	}
+	unsigned long long expired = st->trades ? expiry_exits(s) : 0;
+	if (expired) {
+		fprintf(out, "%s%s %llu", any ? ", " : "", paper_exit_reason_str(PAPER_EXIT_EXPIRY),
+			expired);
 		any = true;
 	}
 	fputs(any ? "\n" : "none\n", out);
@@ -278,7 +301,7 @@ void cli_print_summary(FILE *out, const char *title, const paper_replay *r, doub
 		fprintf(out, ", win rate %.1f%%, profit factor %.2f", metric(m, "win_rate") * 100.0,
 			metric(m, "profit_factor"));
 	fputc('\n', out);
-	print_exits(out, &st);
+	print_exits(out, s, &st);
 	print_ambiguity(out, &st);
 	fprintf(out, "  account: start %.2f, equity %.2f (%+.2f%%), net P&L %.2f, fees %.2f\n",
 		a.starting_cash, a.equity, (a.equity / a.starting_cash - 1.0) * 100.0, st.pnl_net, a.fees);
