@@ -119,6 +119,14 @@ with open(sys.argv[1], "w") as f:
     for i in range(45000): f.write("S%06d,future,50.00000000\n" % i)' "$tmp/huge.csv"
 expect "a file over 1 MiB" 2 "larger than 1048576 bytes" replay --no-progress --quiet \
 	--bars "$tmp/bars.csv" $outs --instruments "$tmp/huge.csv"
+# Read from a pipe, the cap holds while reading; a folder is no file.
+mkfifo "$tmp/pipe.csv"
+cat "$tmp/huge.csv" > "$tmp/pipe.csv" 2> /dev/null &
+bg_pids="$bg_pids $!"
+expect "over 1 MiB through a pipe" 2 "larger than 1048576 bytes" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/pipe.csv"
+expect "a folder" 2 "cannot read it" replay --no-progress --quiet --bars "$tmp/bars.csv" $outs \
+	--instruments "$tmp"
 # The same symbol twice is an error naming both lines, not a merge of the two rows.
 printf 'symbol,asset_class,multiplier\nESZ6,future,50\nNQZ6,future,20\nESZ6,future,20\n' \
 	> "$tmp/dup.csv"

@@ -145,41 +145,67 @@ static int read_row(const char *cmd, const char *path, size_t lineno, const char
 	return code;
 }
 
+/* path opened for reading, not a folder; -1 with *err. *big: a regular file over FILE_MAX. */
+static int open_input(const char *path, bool *big, int *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0) {
+		*err = errno;
+		return -1;
+	}
+	if (fstat(fd, &st) != 0)
+		*err = errno;
+	else if (S_ISDIR(st.st_mode))
+		*err = EISDIR;
+	if (*err) {
+		close(fd);
+		return -1;
+	}
+	*big = S_ISREG(st.st_mode) && (uint64_t)st.st_size > FILE_MAX;
+	return fd;
+}
+
+/* fd to its end, or FILE_MAX + 1 bytes when it holds more, into buf (FILE_MAX + 2 bytes). */
+static int read_upto(int fd, gchar *buf, size_t *n)
+{
+	*n = 0;
+	while (*n <= FILE_MAX) {
+		ssize_t got = read(fd, buf + *n, FILE_MAX + 1 - *n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return errno;
+		if (got == 0)
+			break;
+		*n += (size_t)got;
+	}
+	return 0;
+}
+
 /* The whole file, at most FILE_MAX bytes: checked by its size first, and while reading (a
  * pipe, a file that grows). */
 static int read_capped(const char *cmd, const char *path, gchar **text, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-		int err = fd < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : errno;
-		if (fd >= 0)
-			close(fd);
-		return cli_fail(cmd, EXIT_INPUT, "--instruments %s: cannot read it: %s", path,
-				g_strerror(err));
-	}
-	bool big = S_ISREG(st.st_mode) && (uint64_t)st.st_size > FILE_MAX;
-	gchar *buf = big ? NULL : g_malloc(FILE_MAX + 2);
-	size_t n = 0;
+	bool big = false;
 	int err = 0;
-	while (buf && n <= FILE_MAX) {
-		ssize_t got = read(fd, buf + n, FILE_MAX + 1 - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			err = got < 0 ? errno : 0;
-			break;
-		}
-		n += (size_t)got;
-	}
-	close(fd);
-	if (big || n > FILE_MAX || err) {
+	int fd = open_input(path, &big, &err);
+	gchar *buf = fd >= 0 && !big ? g_malloc(FILE_MAX + 2) : NULL;
+	size_t n = 0;
+	if (buf)
+		err = read_upto(fd, buf, &n);
+	if (fd >= 0)
+		close(fd);
+	int code = EXIT_OK;
+	if (err)
+		code = cli_fail(cmd, EXIT_INPUT, "--instruments %s: cannot read it: %s", path,
+				g_strerror(err));
+	else if (big || n > FILE_MAX)
+		code = cli_fail(cmd, EXIT_INPUT, "--instruments %s: larger than %zu bytes (1 MiB), "
+				"the most paper reads of a list of contracts", path, FILE_MAX);
+	if (code != EXIT_OK) {
 		g_free(buf);
-		return err ? cli_fail(cmd, EXIT_INPUT, "--instruments %s: cannot read it: %s", path,
-				      g_strerror(err))
-			   : cli_fail(cmd, EXIT_INPUT, "--instruments %s: larger than %zu bytes "
-				      "(1 MiB), the most paper reads of a list of contracts", path,
-				      FILE_MAX);
+		return code;
 	}
 	buf[n] = '\0';
 	*text = buf;
