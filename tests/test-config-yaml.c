@@ -343,6 +343,122 @@ START_TEST(shapes_that_are_read)
 }
 END_TEST
 
+/* ---- instruments: every spelling of docs/config.md means the same section ---- */
+
+static const char *const instrument_keys[] = {
+	"instrument.ESZ6.asset_class", "instrument.ESZ6.multiplier", "instrument.ESZ6.tick_size",
+	"instrument.ESZ6.expiry",      "instrument.BRK.B.asset_class", "instrument.BRK.B.lot_size",
+	"instrument.SPYX.asset_class", "instrument.SPYX.underlying",  "instrument.SPYX.right",
+	"instrument.SPYX.strike",      "instrument.SPYX.expiry",
+};
+
+static const char *const instrument_values[] = {
+	"future", "50", "0.25", "2026-12-18", "equity", "1",
+	"option", "SPY", "put", "480", "2026-12-18T14:30:00Z",
+};
+
+START_TEST(instrument_spellings_mean_the_same)
+{
+	static const char *const texts[] = {
+		/* a section per symbol at the top */
+		"instrument.ESZ6:\n  asset_class: future\n  multiplier: 50\n  tick_size: 0.25\n"
+		"  expiry: 2026-12-18\n"
+		"instrument.BRK.B:\n  asset_class: equity\n  lot_size: 1\n"
+		"instrument.SPYX:\n  asset_class: option\n  underlying: SPY\n  right: put\n"
+		"  strike: 480\n  expiry: \"2026-12-18T14:30:00Z\"\n",
+		/* the group instrument:, a mapping per symbol */
+		"instrument:\n  ESZ6:\n    asset_class: future\n    multiplier: 50\n"
+		"    tick_size: 0.25\n    expiry: 2026-12-18\n"
+		"  BRK.B: {asset_class: equity, lot_size: 1}\n"
+		"  SPYX.asset_class: option\n"
+		"instrument.SPYX.underlying: SPY\ninstrument.SPYX.right: put\n"
+		"instrument.SPYX.strike: 480\ninstrument.SPYX.expiry: \"2026-12-18T14:30:00Z\"\n",
+		/* every key at the top */
+		"instrument.ESZ6.asset_class: future\ninstrument.ESZ6.multiplier: 50\n"
+		"instrument.ESZ6.tick_size: 0.25\ninstrument.ESZ6.expiry: 2026-12-18\n"
+		"instrument.BRK.B.asset_class: equity\ninstrument.BRK.B.lot_size: 1\n"
+		"instrument: {SPYX: {asset_class: option, underlying: SPY, right: put, strike: 480,"
+		" expiry: \"2026-12-18T14:30:00Z\"}}\n",
+	};
+	char *first = NULL;
+	for (size_t t = 0; t < G_N_ELEMENTS(texts); t++) {
+		paper_config *cfg = new_config();
+		int rc = load_yaml(cfg, texts[t]);
+		ck_assert_msg(rc == PAPER_OK, "spelling %zu: %s", t, paper_last_error());
+		ck_assert_msg(paper_config_validate(cfg) == PAPER_OK, "spelling %zu: %s", t,
+			      paper_last_error());
+		for (size_t k = 0; k < G_N_ELEMENTS(instrument_keys); k++)
+			assert_text(cfg, instrument_keys[k], instrument_values[k]);
+		/* The same contracts, resolved by a broker. */
+		paper_broker *b = NULL;
+		ck_ok(paper_broker_new(&b, cfg));
+		GString *all = g_string_new(NULL);
+		static const char *const syms[] = { "ESZ6", "BRK.B", "SPYX" };
+		for (size_t i = 0; i < G_N_ELEMENTS(syms); i++) {
+			paper_instrument_spec s = PAPER_INSTRUMENT_SPEC_INIT;
+			ck_ok(paper_broker_instrument(b, syms[i], &s));
+			ck_assert_int_eq(s.origin, PAPER_INSTRUMENT_DEFINED);
+			g_string_append_printf(all, "%s %d %g %g %g %lld %s %d %g|", syms[i],
+					       (int)s.asset_class, s.multiplier, s.tick_size,
+					       s.lot_size, (long long)s.expiry, s.underlying,
+					       (int)s.right, s.strike);
+		}
+		if (first == NULL)
+			first = g_strdup(all->str);
+		ck_assert_str_eq(all->str, first);
+		g_string_free(all, TRUE);
+		paper_broker_free(b);
+		paper_config_free(cfg);
+	}
+	g_free(first);
+}
+END_TEST
+
+/* The checks stay: bad values and shapes under instrument: are violations with their lines. */
+START_TEST(instrument_group_keeps_its_checks)
+{
+	static const struct { const char *text, *key, *reason; } cases[] = {
+		{ "instrument:\n  ESZ6:\n    asset_class: future\n    multiplier: fifty\n",
+		  "instrument.ESZ6.multiplier", "(line 4)" },
+		{ "instrument:\n  ESZ6:\n    colour: red\n", "instrument.ESZ6.colour", "(line 3)" },
+		{ "instrument:\n  ESZ6: 50\n", "instrument.ESZ6",
+		  "give its contract's fields as a mapping under it (line 2)" },
+		{ "instrument:\n  ESZ6:\n    multiplier: [1, 2]\n", "instrument.ESZ6.multiplier",
+		  "(line 3)" },
+		{ "instrument.ESZ6:\n  multiplier: 50\ninstrument:\n  ESZ6:\n    tick_size: 1\n",
+		  "[instrument.ESZ6]", "given twice (first at line 2): give it once (line 5)" },
+		{ "instrument.ESZ6.multiplier: 50\ninstrument:\n  ESZ6.multiplier: 20\n",
+		  "instrument.ESZ6.multiplier", "given twice (first at line 1): give it once (line 3)" },
+		{ "instrument:\n  ESZ6:\n    multiplier: 50\ninstrument:\n  NQZ6:\n    multiplier: 20\n",
+		  "[instrument]", "given twice (first at line 2): give it once (line 5)" },
+		{ "instrument: [ESZ6]\n", "instrument", "(line 1)" },
+		/* a mapping there is the section of the symbol ESZ6.multiplier, as in INI */
+		{ "instrument.ESZ6.multiplier:\n  x: 1\n", "instrument.ESZ6.multiplier.x",
+		  "(line 2)" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		paper_config *cfg = new_config();
+		int rc = load_yaml(cfg, cases[i].text);
+		ck_assert_msg(rc == PAPER_ECONFIG || rc == PAPER_EFORMAT, "'%s': got %d",
+			      cases[i].text, rc);
+		if (rc == PAPER_ECONFIG) {
+			ck_assert_int_eq(paper_config_validate(cfg), PAPER_ECONFIG);
+			ck_assert_msg(paper_config_violation_count(cfg) >= 1, "'%s'", cases[i].text);
+			paper_config_violation v = violation(cfg, 0);
+			ck_assert_msg(strcmp(v.key, cases[i].key) == 0 &&
+					      strstr(v.reason, cases[i].reason) != NULL,
+				      "'%s': %s: %s", cases[i].text, v.key, v.reason);
+		}
+		paper_config_free(cfg);
+	}
+	/* An empty group is nothing, as `limits:` is. */
+	paper_config *cfg = new_config();
+	ck_ok(load_yaml(cfg, "instrument:\n"));
+	ck_ok(paper_config_validate(cfg));
+	paper_config_free(cfg);
+}
+END_TEST
+
 /* Not a config's shape, or features a config has no use for: refused whole, nothing applied. */
 START_TEST(shapes_that_are_refused)
 {
@@ -608,6 +724,8 @@ static Suite *suite(void)
 	tc = tcase_create("shape");
 	tcase_add_test(tc, shapes_that_are_read);
 	tcase_add_test(tc, shapes_that_are_refused);
+	tcase_add_test(tc, instrument_spellings_mean_the_same);
+	tcase_add_test(tc, instrument_group_keeps_its_checks);
 	tcase_add_test(tc, hostile_files_cost_little);
 	tcase_add_test(tc, loader_by_extension_or_content);
 	suite_add_tcase(s, tc);

@@ -1,7 +1,8 @@
 /*
  * A config from a YAML file, read with libyaml's event parser. The file is a mapping of
  * groups, each a mapping of keys to one value (a list for limits.allowed_symbols); `dry_run:
- * true` and `group.key: value` may also stand at the top. Each setting then takes the INI
+ * true` and `group.key: value` may also stand at the top. Instruments nest one level more:
+ * `instrument: {SYMBOL: {field: value}}` is `instrument.SYMBOL: {field: value}`. Each setting then takes the INI
  * loader's own path (paper__config_apply(): the same keys, ranges, safety checks and
  * messages), and each problem is recorded with its line.
  *
@@ -269,15 +270,62 @@ static int group_keys(reader *r, const char *group)
 	}
 }
 
-/* A top-level entry: a group, `dry_run: true`, or a `group.key: value`. */
+/* `SYMBOL: {field: value}` or `SYMBOL.field: value` under `instrument:` (its mapping start
+ * was read): what `instrument.SYMBOL:` and `instrument.SYMBOL.field:` at the top say. */
+static int instrument_symbols(reader *r)
+{
+	int rc;
+	for (;;) {
+		yaml_event_t kev, vev;
+		char *key = NULL;
+		if ((rc = next(r, &kev)) != PAPER_OK)
+			return rc;
+		if (kev.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&kev);
+			return PAPER_OK;
+		}
+		rc = key_text(r, &kev, &key);
+		yaml_event_delete(&kev);
+		if (rc == PAPER_OK && (rc = next(r, &vev)) == PAPER_OK) {
+			char *name = g_strdup_printf("instrument.%s", key);
+			size_t line = line_of(&vev);
+			if (vev.type == YAML_MAPPING_START_EVENT) {
+				char *shown = g_strdup_printf("[%s]", name);
+				bool once = first_time(r, shown, line);
+				g_free(shown);
+				rc = once ? group_keys(r, name) : skip(r);
+			} else if (vev.type == YAML_SCALAR_EVENT &&
+				   !paper__config_is_instrument_key(name)) {
+				refuse(r, name, line, "a symbol: give its contract's fields as a "
+				       "mapping under it");
+			} else {
+				rc = setting(r, name, &vev);
+			}
+			yaml_event_delete(&vev);
+			g_free(name);
+		}
+		g_free(key);
+		if (rc != PAPER_OK)
+			return rc;
+	}
+}
+
+/* A top-level entry: a group, `dry_run: true`, or a `group.key: value`. `instrument:` is the
+ * group of the [instrument.SYMBOL] sections; `instrument.SYMBOL.field: value` is a key, not
+ * the section of a symbol ending in ".field" (docs/config.md). */
 static int top_entry(reader *r, const char *name, yaml_event_t *ev)
 {
 	size_t line = line_of(ev);
-	bool group = paper__config_group_exact(name);
+	bool instruments = strcmp(name, "instrument") == 0;
+	bool group = instruments || paper__config_group_exact(name);
+	if (group && ev->type == YAML_SCALAR_EVENT && paper__config_is_instrument_key(name))
+		return setting(r, name, ev);
 	if (ev->type == YAML_MAPPING_START_EVENT) {
 		char *shown = g_strdup_printf("[%s]", name);
 		bool once = first_time(r, shown, line);
 		g_free(shown);
+		if (instruments && once)
+			return instrument_symbols(r);
 		if (group && once)
 			return group_keys(r, name);
 		if (!group) {

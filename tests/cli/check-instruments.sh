@@ -42,6 +42,10 @@ opt=$(grep '^SPY240621C00500000,' "$tmp/trades.csv")
 check "the option settles at expiry ($opt)" sh -c "echo '$opt' | grep -q ',1828\.00,'"
 check "with exit reason expiry" sh -c "echo '$opt' | grep -q ',expiry'"
 json_true "one expiry counted" "$tmp/summary.json" 'd["trades"]["by_exit_reason"]["expiry"] == 1'
+# The text summary counts it too (its exits: line said "none" for a trade closed by expiry).
+shift 3
+expect "replay with its text summary" 0 "" replay --no-progress "$@"
+check "the exits line names the expiry" grep -q "exits: .*expiry 1" "$tmp/out"
 
 # Without the file the future is a share: the P&L is 50 times smaller.
 expect "replay without --instruments" 0 "" replay --no-progress --quiet --bars "$tmp/bars.csv" \
@@ -98,5 +102,69 @@ json_true "the call settled at expiry" "$tmp/out" \
 expect "status after the restart" 0 "" status $R --json
 json_true "the account reconciles" "$tmp/out" 'abs(d["cash"] - (100000 + 1550)) < 1e-9'
 check "paper run said so" grep -q "reason expiry" "$tmp/run.out"
+
+# Reading the file (docs/formats.md, "Common rules of the CSV files"). A NUL byte is an error
+# naming the line, never the end of the file: the rows after it are not dropped.
+I="--ledger $tmp/read.db"
+printf 'symbol,asset_class,multiplier\nFOO,equity,1\000junk\nESZ6,future,50\n' > "$tmp/nul.csv"
+expect "a NUL byte, its line" 2 "nul.csv, line 2: a NUL byte" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/nul.csv"
+expect "init with a NUL byte" 2 "a NUL byte" init $I --instruments "$tmp/nul.csv"
+check "init stored no account" [ ! -s "$tmp/read.db" ] || [ -z "$(sql "$tmp/read.db" \
+	"SELECT count(*) FROM configs WHERE key LIKE 'instrument.%'" | grep -v '^0$')" ]
+# More than 1 MiB is refused before a row is read, as a config file is.
+"$py" -c 'import sys
+with open(sys.argv[1], "w") as f:
+    f.write("symbol,asset_class,multiplier\n")
+    for i in range(45000): f.write("S%06d,future,50.00000000\n" % i)' "$tmp/huge.csv"
+expect "a file over 1 MiB" 2 "larger than 1048576 bytes" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/huge.csv"
+# Read from a pipe, the cap holds while reading; a folder is no file.
+mkfifo "$tmp/pipe.csv"
+cat "$tmp/huge.csv" > "$tmp/pipe.csv" 2> /dev/null &
+bg_pids="$bg_pids $!"
+expect "over 1 MiB through a pipe" 2 "larger than 1048576 bytes" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/pipe.csv"
+expect "a folder" 2 "cannot read it" replay --no-progress --quiet --bars "$tmp/bars.csv" $outs \
+	--instruments "$tmp"
+# The same symbol twice is an error naming both lines, not a merge of the two rows.
+printf 'symbol,asset_class,multiplier\nESZ6,future,50\nNQZ6,future,20\nESZ6,future,20\n' \
+	> "$tmp/dup.csv"
+expect "a symbol twice" 2 "symbol ESZ6 on lines 2 and 4" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/dup.csv"
+# A byte order mark and CRLF line ends (a spreadsheet's export) are read.
+printf '\357\273\277symbol,asset_class,multiplier\r\nESZ6,future,50\r\n' > "$tmp/bom.csv"
+expect "a byte order mark" 0 "" init --ledger "$tmp/bom.db" --instruments "$tmp/bom.csv"
+got=$(sql "$tmp/bom.db" "SELECT value FROM configs WHERE key = 'instrument.ESZ6.multiplier'")
+check "the BOM file's contract stored ($got)" [ "$got" = "50" ]
+# Quotes: the files take none, and the message says so rather than miscounting the cells.
+printf 'symbol,asset_class,multiplier\n"ESZ6","future","50"\n' > "$tmp/quoted.csv"
+expect "a quoted cell" 2 "line 2: a quote" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/quoted.csv"
+printf '"symbol",asset_class\nESZ6,future\n' > "$tmp/quotedh.csv"
+expect "a quoted header" 2 "line 1: a quote" replay --no-progress --quiet \
+	--bars "$tmp/bars.csv" $outs --instruments "$tmp/quotedh.csv"
+# A row with only its symbol: every cell empty is every default, an equity (whole shares).
+printf 'symbol,asset_class,multiplier,lot_size\nAAPL,,,\n' > "$tmp/bare.csv"
+expect "a row with only a symbol" 0 "" init --ledger "$tmp/bare.db" --instruments "$tmp/bare.csv"
+got=$(sql "$tmp/bare.db" "SELECT value FROM configs WHERE key = 'instrument.AAPL.asset_class'")
+check "defined as an equity ($got)" [ "$got" = "equity" ]
+
+# paper run --instruments is all or nothing: a row that would change the traded call's
+# contract refuses the file before any row (NEWF, first) is stored.
+printf 'symbol,asset_class,multiplier,expiry,underlying,right,strike\nNEWF,future,20,2026-12-18,NQ,,\nSPY261218C00500000,option,10,2026-12-18,SPY,call,500\n' \
+	> "$tmp/conflict.csv"
+printf 'timestamp,symbol,price\n' > "$tmp/noprices.csv"
+expect "run with a row against a fixed contract" 2 "SPY261218C00500000" run $R \
+	--prices - --instruments "$tmp/conflict.csv" < "$tmp/noprices.csv"
+check "the error names the row's line" grep -q "line 3" "$tmp/err"
+got=$(sql "$tmp/run.db" "SELECT count(*) FROM configs WHERE key LIKE 'instrument.NEWF.%'")
+check "no row of the refused file stored ($got keys)" [ "$got" = "0" ]
+printf 'symbol,asset_class,multiplier,expiry,underlying\nNEWF,future,20,2026-12-18,NQ\n' \
+	> "$tmp/newf.csv"
+expect "run with the good row alone" 0 "" run $R --prices - --instruments "$tmp/newf.csv" \
+	< "$tmp/noprices.csv"
+got=$(sql "$tmp/run.db" "SELECT value FROM configs WHERE key = 'instrument.NEWF.multiplier'")
+check "then it is stored ($got)" [ "$got" = "20" ]
 
 finish

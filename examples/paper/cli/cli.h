@@ -110,10 +110,12 @@ void cli_config_clear(cli_config *c);
 
 /*
  * --instruments FILE (cli_instruments.c): the CSV's rows as instrument.SYMBOL.FIELD keys of
- * cfg; or, for an account opened from a ledger (paper run), defined on its broker.
+ * cfg; or, for an account opened from a ledger (paper run), defined on its broker: every row
+ * or none.
  */
 int cli_load_instruments(const char *cmd, const char *path, paper_config *cfg);
-int cli_define_instruments(const char *cmd, const char *path, paper_broker *b);
+int cli_define_instruments(const char *cmd, const char *path, paper_ledger *l,
+			   const char *account, paper_broker *b);
 
 /* ---- a replay run, shared by replay, walk-forward and execute ---- */
 

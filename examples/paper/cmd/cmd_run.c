@@ -217,7 +217,8 @@ static int start(run_ctx *r, const cli_ledger_args *ledger)
 		return code;
 	/* Before the session: it sizes entries by the symbols' lots. */
 	if (r->lots.instruments &&
-	    (code = cli_define_instruments("run", r->lots.instruments, r->acct.b)) != EXIT_OK)
+	    (code = cli_define_instruments("run", r->lots.instruments, r->acct.l,
+					   r->acct.name, r->acct.b)) != EXIT_OK)
 		return code;
 	int rc = paper_session_new(&r->s, r->acct.b);
 	if (rc != PAPER_OK)
