@@ -263,6 +263,8 @@ START_TEST(violations_name_their_line)
 		ck_assert_str_eq(v.key, want[i].key);
 		ck_assert_msg(g_str_has_suffix(v.reason, want[i].reason), "%s: '%s'", v.key, v.reason);
 	}
+	/* A repeat names the value given again, as any other refused value. */
+	ck_assert_str_eq(violation(cfg, 2).value, "5");
 	/* The valid keys were applied. */
 	assert_text(cfg, "account.name", "test");
 	paper_config_free(cfg);

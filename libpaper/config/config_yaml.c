@@ -116,8 +116,8 @@ static void refuse(reader *r, const char *name, size_t line, const char *reason)
 	add(r, name, "", line, PAPER_ECONFIG, reason);
 }
 
-/* False (and a violation) when name was given before. */
-static bool first_time(reader *r, const char *name, size_t line)
+/* False (and a violation naming the value given again, NULL: none) when name was given before. */
+static bool first_time(reader *r, const char *name, size_t line, const char *value)
 {
 	gpointer before = g_hash_table_lookup(r->lines, name);
 	if (before == NULL) {
@@ -126,7 +126,7 @@ static bool first_time(reader *r, const char *name, size_t line)
 	}
 	char *why = g_strdup_printf("given twice (first at line %zu): give it once",
 				    GPOINTER_TO_SIZE(before));
-	refuse(r, name, line, why);
+	add(r, name, value ? value : "", line, PAPER_ECONFIG, why);
 	g_free(why);
 	return false;
 }
@@ -207,7 +207,7 @@ static int list_value(reader *r, const char *name, size_t line)
 		g_string_append_printf(joined, "%s%s", joined->len ? "," : "", v);
 		yaml_event_delete(&ev);
 	}
-	if (rc == PAPER_OK && first_time(r, name, line))
+	if (rc == PAPER_OK && first_time(r, name, line, joined->str))
 		add(r, name, joined->str, line, problem ? PAPER_ECONFIG : PAPER_OK, problem);
 	g_string_free(joined, TRUE);
 	return rc;
@@ -220,7 +220,7 @@ static int setting(reader *r, const char *name, yaml_event_t *ev)
 	if (ev->type == YAML_SCALAR_EVENT) {
 		if (has_nul(ev))
 			refuse(r, name, line, "holds a NUL character");
-		else if (first_time(r, name, line))
+		else if (first_time(r, name, line, scalar_text(ev)))
 			add(r, name, scalar_text(ev), line, PAPER_OK, NULL);
 		return PAPER_OK;
 	}
@@ -291,7 +291,7 @@ static int instrument_symbols(reader *r)
 			size_t line = line_of(&vev);
 			if (vev.type == YAML_MAPPING_START_EVENT) {
 				char *shown = g_strdup_printf("[%s]", name);
-				bool once = first_time(r, shown, line);
+				bool once = first_time(r, shown, line, NULL);
 				g_free(shown);
 				rc = once ? group_keys(r, name) : skip(r);
 			} else if (vev.type == YAML_SCALAR_EVENT &&
@@ -322,7 +322,7 @@ static int top_entry(reader *r, const char *name, yaml_event_t *ev)
 		return setting(r, name, ev);
 	if (ev->type == YAML_MAPPING_START_EVENT) {
 		char *shown = g_strdup_printf("[%s]", name);
-		bool once = first_time(r, shown, line);
+		bool once = first_time(r, shown, line, NULL);
 		g_free(shown);
 		if (instruments && once)
 			return instrument_symbols(r);
@@ -337,7 +337,8 @@ static int top_entry(reader *r, const char *name, yaml_event_t *ev)
 	if (group && ev->type == YAML_SCALAR_EVENT && *scalar_text(ev) == '\0')
 		return PAPER_OK; /* `limits:` with nothing under it: an empty group */
 	if (group) {
-		refuse(r, name, line, "a group: give its keys as a mapping under it");
+		add(r, name, ev->type == YAML_SCALAR_EVENT ? scalar_text(ev) : "", line, PAPER_ECONFIG,
+		    "a group: give its keys as a mapping under it");
 		return ev->type == YAML_SCALAR_EVENT ? PAPER_OK : skip(r);
 	}
 	return setting(r, name, ev);
