@@ -243,8 +243,11 @@ static int key_text(reader *r, yaml_event_t *ev, char **out)
 	return PAPER_OK;
 }
 
-/* The keys of one group (its mapping start was read). */
-static int group_keys(reader *r, const char *group)
+/* Called with each key of a mapping and the first event of its value (deleted after). */
+typedef int (*pair_fn)(reader *r, const char *key, yaml_event_t *value, const void *ctx);
+
+/* Each key and value of a mapping whose start was read, to its end. */
+static int each_pair(reader *r, pair_fn fn, const void *ctx)
 {
 	int rc;
 	for (;;) {
@@ -259,10 +262,8 @@ static int group_keys(reader *r, const char *group)
 		rc = key_text(r, &kev, &key);
 		yaml_event_delete(&kev);
 		if (rc == PAPER_OK && (rc = next(r, &vev)) == PAPER_OK) {
-			char *name = g_strdup_printf("%s.%s", group, key);
-			rc = setting(r, name, &vev);
+			rc = fn(r, key, &vev, ctx);
 			yaml_event_delete(&vev);
-			g_free(name);
 		}
 		g_free(key);
 		if (rc != PAPER_OK)
@@ -270,44 +271,46 @@ static int group_keys(reader *r, const char *group)
 	}
 }
 
-/* `SYMBOL: {field: value}` or `SYMBOL.field: value` under `instrument:` (its mapping start
- * was read): what `instrument.SYMBOL:` and `instrument.SYMBOL.field:` at the top say. */
+static int group_key(reader *r, const char *key, yaml_event_t *value, const void *group)
+{
+	char *name = g_strdup_printf("%s.%s", (const char *)group, key);
+	int rc = setting(r, name, value);
+	g_free(name);
+	return rc;
+}
+
+/* The keys of one group (its mapping start was read). */
+static int group_keys(reader *r, const char *group)
+{
+	return each_pair(r, group_key, group);
+}
+
+/* `SYMBOL: {field: value}` or `SYMBOL.field: value` under `instrument:`: what
+ * `instrument.SYMBOL:` and `instrument.SYMBOL.field:` at the top say. */
+static int instrument_symbol(reader *r, const char *key, yaml_event_t *value, const void *ctx)
+{
+	(void)ctx;
+	char *name = g_strdup_printf("instrument.%s", key);
+	size_t line = line_of(value);
+	int rc = PAPER_OK;
+	if (value->type == YAML_MAPPING_START_EVENT) {
+		char *shown = g_strdup_printf("[%s]", name);
+		bool once = first_time(r, shown, line, NULL);
+		g_free(shown);
+		rc = once ? group_keys(r, name) : skip(r);
+	} else if (value->type == YAML_SCALAR_EVENT && !paper__config_is_instrument_key(name)) {
+		refuse(r, name, line, "a symbol: give its contract's fields as a mapping under it");
+	} else {
+		rc = setting(r, name, value);
+	}
+	g_free(name);
+	return rc;
+}
+
+/* The symbols under `instrument:` (its mapping start was read). */
 static int instrument_symbols(reader *r)
 {
-	int rc;
-	for (;;) {
-		yaml_event_t kev, vev;
-		char *key = NULL;
-		if ((rc = next(r, &kev)) != PAPER_OK)
-			return rc;
-		if (kev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&kev);
-			return PAPER_OK;
-		}
-		rc = key_text(r, &kev, &key);
-		yaml_event_delete(&kev);
-		if (rc == PAPER_OK && (rc = next(r, &vev)) == PAPER_OK) {
-			char *name = g_strdup_printf("instrument.%s", key);
-			size_t line = line_of(&vev);
-			if (vev.type == YAML_MAPPING_START_EVENT) {
-				char *shown = g_strdup_printf("[%s]", name);
-				bool once = first_time(r, shown, line, NULL);
-				g_free(shown);
-				rc = once ? group_keys(r, name) : skip(r);
-			} else if (vev.type == YAML_SCALAR_EVENT &&
-				   !paper__config_is_instrument_key(name)) {
-				refuse(r, name, line, "a symbol: give its contract's fields as a "
-				       "mapping under it");
-			} else {
-				rc = setting(r, name, &vev);
-			}
-			yaml_event_delete(&vev);
-			g_free(name);
-		}
-		g_free(key);
-		if (rc != PAPER_OK)
-			return rc;
-	}
+	return each_pair(r, instrument_symbol, NULL);
 }
 
 /* A top-level entry: a group, `dry_run: true`, or a `group.key: value`. `instrument:` is the
@@ -344,28 +347,15 @@ static int top_entry(reader *r, const char *name, yaml_event_t *ev)
 	return setting(r, name, ev);
 }
 
+static int top_pair(reader *r, const char *key, yaml_event_t *value, const void *ctx)
+{
+	(void)ctx;
+	return top_entry(r, key, value);
+}
+
 static int top_mapping(reader *r)
 {
-	int rc;
-	for (;;) {
-		yaml_event_t kev, vev;
-		char *key = NULL;
-		if ((rc = next(r, &kev)) != PAPER_OK)
-			return rc;
-		if (kev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&kev);
-			return PAPER_OK;
-		}
-		rc = key_text(r, &kev, &key);
-		yaml_event_delete(&kev);
-		if (rc == PAPER_OK && (rc = next(r, &vev)) == PAPER_OK) {
-			rc = top_entry(r, key, &vev);
-			yaml_event_delete(&vev);
-		}
-		g_free(key);
-		if (rc != PAPER_OK)
-			return rc;
-	}
+	return each_pair(r, top_pair, NULL);
 }
 
 /* The document's root: a mapping, or nothing at all (an empty file is an empty config). */
