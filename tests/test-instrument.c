@@ -907,11 +907,18 @@ START_TEST(covered_call_shares_stay)
 	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 4 * MIN_US, 125, 125, 125, 125, 1000));
 	ck_ok(paper_broker_position(b, "SPY", &p));
 	ck_assert(p.qty == 100);
+	/* Closing the position outright is a liquidation the caller asked for: not blocked. */
+	uint64_t closed = 0;
+	ck_ok(paper_broker_close_position(b, "SPY", PAPER_EXIT_MANUAL, &closed));
+	ck_assert_int_eq(tu_order(b, closed).status, PAPER_STATUS_FILLED);
+	ck_assert_int_eq(paper_broker_position(b, "SPY", &p), PAPER_ENOTFOUND);
+	tu_submit(b, "SPY", PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 100, 0, 0, 0);
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 5 * MIN_US, 125, 125, 125, 125, 1000));
 	/* Bought back, the call frees the shares. */
 	tu_submit(b, call, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
-	ck_ok(paper_broker_on_bar(b, call, T0 + 5 * MIN_US, 2, 2, 2, 2, 100));
+	ck_ok(paper_broker_on_bar(b, call, T0 + 6 * MIN_US, 2, 2, 2, 2, 100));
 	tu_submit(b, "SPY", PAPER_SIDE_SELL, PAPER_ORDER_MARKET, 100, 0, 0, 0);
-	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 6 * MIN_US, 125, 125, 125, 125, 1000));
+	ck_ok(paper_broker_on_bar(b, "SPY", T0 + 7 * MIN_US, 125, 125, 125, 125, 1000));
 	ck_assert_int_eq(paper_broker_position(b, "SPY", &p), PAPER_ENOTFOUND);
 	paper_broker_free(b);
 }

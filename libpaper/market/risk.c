@@ -262,7 +262,7 @@ int risk_check_order(const paper_broker *b, const order *o, int64_t ref, uint8_t
 	const instrument *s = &b->syms[o->sym];
 	int64_t open_qty = opening_qty(s->pos.qty, o->side, o->qty);
 
-	int rc = check_cover(b, o, o->qty, reason);
+	int rc = o->exit_reason == PAPER_EXIT_NONE ? check_cover(b, o, o->qty, reason) : PAPER_OK;
 	if (rc != PAPER_OK || open_qty == 0)
 		return rc;
 	rc = check_halts(b, s, reason);
@@ -280,8 +280,9 @@ int risk_check_fill(const paper_broker *b, const order *o, int64_t qty, int64_t 
 {
 	const instrument *s = &b->syms[o->sym];
 	int64_t open_qty = opening_qty(s->pos.qty, o->side, qty);
-	/* Calls sold short since this sale was accepted may need the shares now. */
-	int rc = check_cover(b, o, qty, reason);
+	/* Calls sold short since this sale was accepted may need the shares now; an exit that
+	 * closes the position outright is a liquidation the caller asked for (docs/semantics.md). */
+	int rc = o->exit_reason == PAPER_EXIT_NONE ? check_cover(b, o, qty, reason) : PAPER_OK;
 	if (rc != PAPER_OK)
 		return rc;
 	/* An entry that rested through a halt must not open once halted; exits still fill. */

@@ -172,6 +172,15 @@ printf 'timestamp,symbol,price\n%sT14:01:00Z,BTC-USD,50000\n' "$D" > "$tmp/l4b.c
 "$paper" run --ledger "$L4" --prices - --interval 1 < "$tmp/l4b.csv" > "$tmp/l4b.out" 2>&1 || fail "run L4 again"
 check "run: the unreadable row's line" grep -qF "BTC-USD: current_price 1e+300 is not a price (or 0: none) decision 2" "$tmp/l4b.out"
 check "run: counted in the stop line" grep -qE "^PAPER STOP .* 1 rejected;" "$tmp/l4b.out"
+# A decision for a contract that has expired is refused and the run goes on to the next one
+# (here refused too, by max_order_qty: it was taken, not left pending).
+sql "$L4" "INSERT INTO decisions (account, symbol, side, confidence) VALUES ('default', 'SPY231215C00400000', 'buy', 0.8)" > /dev/null
+sql "$L4" "INSERT INTO decisions (account, symbol, side, confidence) VALUES ('default', 'ETH-USD', 'buy', 0.8)" > /dev/null
+printf 'timestamp,symbol,price\n%sT14:02:00Z,SPY231215C00400000,1.5\n%sT14:02:00Z,ETH-USD,3000\n' "$D" "$D" > "$tmp/l4c.csv"
+"$paper" run --ledger "$L4" --prices - --interval 1 < "$tmp/l4c.csv" > "$tmp/l4c.out" 2>&1
+check "run: an expired contract's decision does not stop the run" test $? -eq 0
+check "run: refused as expired" grep -qF "SPY231215C00400000 expired at 2023-12-15T21:00:00Z: no more orders decision 3" "$tmp/l4c.out"
+check "run: the next decision is taken" test "$(sql "$L4" "SELECT status, outcome FROM decisions WHERE id IN (3, 4) ORDER BY id")" = "$(printf 'rejected\torder refused: expired\nrejected\torder refused: max_order_qty')"
 
 # The gate's error-free days end at the last refused decision: an account marked on March 4
 # and March 6 whose decision was refused on March 5 at 14:00 has one error-free day (the

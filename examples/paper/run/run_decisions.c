@@ -322,7 +322,10 @@ static int one(run_ctx *r, const paper_decision *d)
 	paper_broker_set_event_callback(r->acct.b, on_event, r);
 	rc = paper_session_on_signal(r->s, &sig, &v, &order_id);
 	paper_broker_set_event_callback(r->acct.b, NULL, NULL);
-	if (rc == PAPER_EIO || rc == PAPER_ESTATE || rc == PAPER_ENOMEM)
+	/* A state error the broker recorded as a refusal (an expired contract) is the decision's
+	 * outcome; any other means the account cannot go on. */
+	bool refused = rc == PAPER_ESTATE && r->refused_reason != 0;
+	if (rc == PAPER_EIO || (rc == PAPER_ESTATE && !refused) || rc == PAPER_ENOMEM)
 		return cli_fail("run", cli_exit_code(rc), "decision %lld: %s", (long long)d->id,
 				paper_last_error());
 	code = verdict_outcome(r, d, rc, v, order_id, waiting);
