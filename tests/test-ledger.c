@@ -1950,6 +1950,44 @@ static void expect_trade_v(const paper_trade_info *t)
 }
 
 /*
+ * A day with fills and no snapshot (an option settled while no data came) is skipped by the
+ * chain, in pnl_ledger.csv and daily_pnl_v alike: the days around it still add up to the
+ * account's P&L.
+ */
+START_TEST(daily_pnl_chains_over_a_day_without_snapshot)
+{
+	paper_ledger *l = lu_open(path, PAPER_BATCHED, 64);
+	paper_broker *b = lu_new_account(l, "acct");
+	const char *call = "SPY261218C00500000";
+	paper_ts d17 = INT64_C(1797519600) * PAPER_TS_PER_SECOND; /* 2026-12-17 15:00 UTC */
+	ck_ok(paper_broker_on_quote(b, "SPY", d17, 510, 510, 510));
+	ck_ok(paper_broker_on_quote(b, call, d17, 10, 10, 10));
+	tu_submit(b, call, PAPER_SIDE_BUY, PAPER_ORDER_MARKET, 1, 0, 0, 0);
+	ck_ok(paper_broker_on_quote(b, call, d17 + 3600 * PAPER_TS_PER_SECOND, 10, 10, 10));
+	ck_ok(paper_broker_on_quote(b, "SPY", d17 + 3600 * PAPER_TS_PER_SECOND, 512, 512, 512));
+	ck_ok(paper_broker_snapshot(b));
+	paper_ts d21 = d17 + 4 * 86400 * PAPER_TS_PER_SECOND;
+	ck_ok(paper_broker_settle_expired(b, d21)); /* at 12 on the 18th, without a snapshot */
+	ck_ok(paper_broker_on_quote(b, "SPY", d21, 515, 515, 515));
+	ck_ok(paper_broker_snapshot(b));
+	paper_account_info a = tu_account(b);
+	double total = a.equity - a.starting_cash;
+	ck_assert(total > 150); /* the call bought near 10 settled at 12 */
+	paper_broker_free(b); /* its batch written */
+	ck_assert_double_eq_tol(view_double("SELECT sum(pnl) FROM daily_pnl_v"), total, 1e-6);
+	ck_assert_int_eq(ld_sql_int(path, "SELECT count(*) FROM daily_pnl_v WHERE start_equity IS NULL"
+				    " AND end_equity IS NULL AND realized_pnl > 150"), 1);
+	char *out = g_build_filename(dir, "out", NULL);
+	ck_ok(paper_ledger_export(l, "acct", out, PAPER_EXPORT_PNL));
+	g_free(out);
+	csv_file pnl = csv_read("pnl_ledger.csv");
+	ck_assert_int_eq(col_sum(&pnl, "pnl"), llround(total * 1e8));
+	csv_free(&pnl);
+	paper_ledger_close(l);
+}
+END_TEST
+
+/*
  * The views in people's units (schema 4: trades_v, positions_v, orders_v, signal_results_v,
  * daily_pnl_v, performance_v) say what the broker rebuilt from the log says: prices and money
  * as numbers, times as UTC text, names for enumerations, one outcome per trade.
@@ -2467,6 +2505,7 @@ static Suite *ledger_suite(void)
 	tcase_add_test(tc, decisions_inbox);
 	tcase_add_test(tc, views_match_broker);
 	tcase_add_test(tc, people_views_match_broker);
+	tcase_add_test(tc, daily_pnl_chains_over_a_day_without_snapshot);
 	tcase_add_test(tc, schema_three_is_migrated);
 	tcase_add_test(tc, exit_plans_survive_a_restart);
 	tcase_add_test(tc, copy_ledger);

@@ -317,9 +317,13 @@
 	" LEFT JOIN events s1 ON s1.id = x.account * 1099511627776 + s.first_seq"                 \
 	" LEFT JOIN events s2 ON s2.id = x.account * 1099511627776 + s.last_seq"                  \
 	" LEFT JOIN fill f ON f.account = x.account AND f.day = x.day),"                          \
-	" e AS (SELECT account, day, start_e8, COALESCE(lead(start_e8) OVER (PARTITION BY"       \
-	" account ORDER BY day), end_e8) AS end_e8, realized_e8, fees_e8, trades, wins, losses"   \
-	" FROM d),"                                                                               \
+	" n AS (SELECT account, day, min(CASE WHEN start_e8 IS NOT NULL THEN day END) OVER"       \
+	" (PARTITION BY account ORDER BY day ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING)"   \
+	" AS next_day FROM d),"                                                                   \
+	" e AS (SELECT d.account, d.day, d.start_e8, CASE WHEN d.start_e8 IS NOT NULL THEN"      \
+	" COALESCE(x.start_e8, d.end_e8) END AS end_e8, d.realized_e8, d.fees_e8, d.trades,"      \
+	" d.wins, d.losses FROM d JOIN n ON n.account = d.account AND n.day = d.day"              \
+	" LEFT JOIN d x ON x.account = d.account AND x.day = n.next_day),"                         \
 	" w AS (SELECT account, day, start_e8, end_e8, realized_e8, fees_e8, trades, wins, losses," \
 	" max(end_e8) OVER (PARTITION BY account ORDER BY day"                                    \
 	" ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS peak_e8 FROM e)"                   \
