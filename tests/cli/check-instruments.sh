@@ -149,6 +149,23 @@ printf 'symbol,asset_class,multiplier,lot_size\nAAPL,,,\n' > "$tmp/bare.csv"
 expect "a row with only a symbol" 0 "" init --ledger "$tmp/bare.db" --instruments "$tmp/bare.csv"
 got=$(sql "$tmp/bare.db" "SELECT value FROM configs WHERE key = 'instrument.AAPL.asset_class'")
 check "defined as an equity ($got)" [ "$got" = "equity" ]
+# An OCC symbol describes itself: its empty cells are its own option's, not an equity's, and
+# its padded spelling is the same symbol as the compact one.
+printf 'symbol,asset_class,multiplier
+SPY271217C00500000,,
+QQQ271217P00400000,,10
+' > "$tmp/occ.csv"
+expect "OCC rows with empty cells" 0 "" init --ledger "$tmp/occ.db" --instruments "$tmp/occ.csv"
+got=$(sql "$tmp/occ.db" "SELECT value FROM configs WHERE key = 'instrument.SPY271217C00500000.asset_class'")
+check "an OCC row stays an option ($got)" [ "$got" = "option" ]
+got=$(sql "$tmp/occ.db" "SELECT group_concat(value, ' ') FROM (SELECT value FROM configs WHERE key LIKE 'instrument.QQQ271217P00400000.%' ORDER BY key)")
+check "an OCC row keeps its own fields beside the one it gives ($got)" [ "$got" = "option 1829077200 10 put 400.00000000 QQQ" ]
+printf 'symbol,asset_class,multiplier
+SPY   271217C00500000,option,100
+SPY271217C00500000,option,10
+' > "$tmp/occdup.csv"
+expect "a padded and a compact OCC symbol" 2 "on lines 2 and 3: one row per symbol" replay \
+	--no-progress --quiet --bars "$tmp/bars.csv" $outs --instruments "$tmp/occdup.csv"
 
 # paper run --instruments is all or nothing: a row that would change the traded call's
 # contract refuses the file before any row (NEWF, first) is stored.

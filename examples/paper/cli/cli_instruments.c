@@ -22,6 +22,13 @@ static const char *const columns[] = { "symbol", "asset_class", "multiplier", "t
 				       "lot_size", "min_qty", "expiry", "underlying", "right",
 				       "strike", "settlement", "initial_margin", NULL };
 
+/* Parses as an OCC option symbol (a malformed one is left to the library's message). */
+static bool occ_looks(const char *symbol)
+{
+	paper_instrument_spec o = PAPER_INSTRUMENT_SPEC_INIT;
+	return paper_occ_parse(symbol, &o) == PAPER_OK;
+}
+
 static bool known_column(const char *name)
 {
 	for (int i = 0; columns[i]; i++)
@@ -101,22 +108,70 @@ static int set_key(const char *cmd, const char *path, size_t lineno, const char 
 	return code;
 }
 
+/* The padded 21-character OCC spelling names the contract the compact one does. */
+static char *same_contract(const char *symbol)
+{
+	size_t n = strlen(symbol);
+	if (n == 21 && memchr(symbol, ' ', 6) && !strchr(symbol + 6, ' ')) {
+		char root[7];
+		memcpy(root, symbol, 6);
+		root[6] = '\0';
+		return g_strconcat(g_strchomp(root), symbol + 6, NULL);
+	}
+	return g_strdup(symbol);
+}
+
 /* A symbol's second row would merge into the first key by key: refused, both lines named. */
 static int first_row(const char *cmd, const char *path, size_t lineno, const char *symbol,
 		     rows *r)
 {
-	gpointer before = g_hash_table_lookup(r->seen, symbol);
-	if (before != NULL)
+	char *key = same_contract(symbol);
+	gpointer before = g_hash_table_lookup(r->seen, key);
+	if (before != NULL) {
+		g_free(key);
 		return cli_fail(cmd, EXIT_INPUT, "--instruments %s: symbol %s on lines %zu and %zu: "
 				"one row per symbol", path, symbol, GPOINTER_TO_SIZE(before), lineno);
-	g_hash_table_insert(r->seen, g_strdup(symbol), GSIZE_TO_POINTER(lineno));
+	}
+	g_hash_table_insert(r->seen, key, GSIZE_TO_POINTER(lineno));
 	g_ptr_array_add(r->symbols, g_strdup(symbol));
 	g_array_append_val(r->lines, lineno);
 	return EXIT_OK;
 }
 
+/*
+ * An OCC option symbol describes itself: the fields of its option a row leaves empty come from
+ * the symbol (a row may change its multiplier, say), not the defaults of an equity. Only when
+ * the row's asset_class is empty or option.
+ */
+static int occ_fields(const char *cmd, const char *path, size_t lineno, const char *symbol,
+		      gchar **head, gchar **v, int n, paper_config *cfg)
+{
+	paper_instrument_spec o = PAPER_INSTRUMENT_SPEC_INIT;
+	if (paper_occ_parse(symbol, &o) != PAPER_OK)
+		return EXIT_OK;
+	char strike[64], expiry[32];
+	g_ascii_formatd(strike, sizeof strike, "%.8f", o.strike);
+	g_snprintf(expiry, sizeof expiry, "%" G_GINT64_FORMAT, o.expiry / PAPER_TS_PER_SECOND);
+	const char *fill[][2] = { { "asset_class", "option" }, { "underlying", o.underlying },
+				  { "right", o.right == PAPER_RIGHT_CALL ? "call" : "put" },
+				  { "strike", strike }, { "expiry", expiry } };
+	for (int i = 0; i < n; i++)
+		if (strcmp(head[i], "asset_class") == 0 && v[i][0] && strcmp(v[i], "option") != 0)
+			return EXIT_OK; /* defined as something else on purpose */
+	int code = EXIT_OK;
+	for (size_t f = 0; f < G_N_ELEMENTS(fill) && code == EXIT_OK; f++) {
+		bool given = false;
+		for (int i = 0; i < n; i++)
+			given |= strcmp(head[i], fill[f][0]) == 0 && v[i][0] != '\0';
+		if (!given)
+			code = set_key(cmd, path, lineno, symbol, fill[f][0], fill[f][1], cfg);
+	}
+	return code;
+}
+
 /* One data row into cfg. Every empty cell is the class's default; a row of empty cells is
- * every default, an equity (docs/instruments.md), defined as one rather than left out. */
+ * every default, an equity (docs/instruments.md), defined as one rather than left out; an
+ * OCC symbol's empty cells are its own fields (occ_fields()). */
 static int read_row(const char *cmd, const char *path, size_t lineno, const char *line,
 		    gchar **head, int ncol, int sym_col, paper_config *cfg, rows *r)
 {
@@ -139,7 +194,10 @@ static int read_row(const char *cmd, const char *path, size_t lineno, const char
 		code = set_key(cmd, path, lineno, v[sym_col], head[i], v[i], cfg);
 		set++;
 	}
-	if (code == EXIT_OK && set == 0)
+	bool occ = code == EXIT_OK && occ_looks(v[sym_col]);
+	if (occ)
+		code = occ_fields(cmd, path, lineno, v[sym_col], head, v, n, cfg);
+	else if (code == EXIT_OK && set == 0)
 		code = set_key(cmd, path, lineno, v[sym_col], "asset_class", "equity", cfg);
 	g_strfreev(v);
 	return code;
