@@ -136,10 +136,14 @@ static int keep_decision(const paper_decision_record *r, void *payload)
 	return 0;
 }
 
-/* A price column: empty for 0 (none), as the signals reader takes it. */
+/* A price column: empty for none, as the signals reader takes it - also for a price below
+ * the 1e-8 grid, which would print as 0 and no reader takes (paper run sized such a decision
+ * at the market too). */
 static const char *level_text(char buf[CLI_TEXT_MAX], double v)
 {
-	return v > 0 ? cli_qty(buf, v) : strcpy(buf, "");
+	if (!(v > 0) || strcmp(cli_qty(buf, v), "0") == 0)
+		buf[0] = '\0';
+	return buf;
 }
 
 /*
