@@ -858,7 +858,8 @@ class Broker:
         (``"equity"``, ``"crypto"``, ``"future"``, ``"option"``): each closed trade's net P&L,
         and each open position's P&L realized so far less its fees (realized) and its
         unrealized P&L, as :class:`~paperlib.PnlGroup` records in name order - the dashboard's
-        "P&L by" tables. The groups add up to the account's P&L (equity - starting cash).
+        "P&L by" tables. The groups add up to the account's P&L (equity - starting cash), unless
+        ``engine.trade_history`` dropped closed trades from memory.
 
         Raises:
             InvalidArgument: ``by`` is neither.
