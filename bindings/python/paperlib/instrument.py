@@ -142,25 +142,28 @@ def expiry_of_date(day: date) -> int:
 
 
 _EPOCH_SECONDS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
+_UTC_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z")
 
 
 def _expiry_text(value: str) -> Union[date, datetime, int]:
-    # The config's spellings: YYYY-MM-DD (the OCC close that day), an ISO-8601 instant with
-    # its offset (a naive time is refused below, as everywhere in paperlib), or epoch seconds
-    # (to the microsecond, exactly: a paper_ts).
+    # Exactly the config's spellings (instrument.X.expiry), so a contract defined here can be
+    # written in a config file the same way: YYYY-MM-DD (the OCC close that day), an ISO-8601
+    # UTC time with its Z, or epoch seconds (to the microsecond, exactly: a paper_ts).
     text = value.strip()
     if _EPOCH_SECONDS.fullmatch(text):
         return int(Decimal(text) * 1_000_000)
     try:
         if len(text) == 10 and text[4:5] == "-":
             return date.fromisoformat(text)
-        return datetime.fromisoformat(text)
+        if _UTC_TIME.fullmatch(text):
+            return datetime.fromisoformat(text[:-1] + "+00:00")
     except ValueError:
-        raise InvalidArgument(
-            f"expiry: {value!r} is not YYYY-MM-DD, an ISO-8601 time with its offset or epoch "
-            "seconds",
-            ErrorCode.EINVAL,
-        ) from None
+        pass
+    raise InvalidArgument(
+        f"expiry: {value!r} is not YYYY-MM-DD, an ISO-8601 UTC time "
+        "(2026-12-18T14:30:00Z) or epoch seconds, as in a config",
+        ErrorCode.EINVAL,
+    )
 
 
 def _expiry(value: Union[Timestamp, date, str, None]) -> int:

@@ -163,7 +163,9 @@ def test_define_instrument_refuses_bad_fields_and_changes_nothing():
                 b.define_instrument("XYZ", **kw)
         with pytest.raises(InvalidArgument):
             b.define_instrument("XYZ", asset_class="future", expiry=datetime(2026, 1, 1))  # naive
-        for text in ("2026-01-01T10:00:00", "18 Dec 2026", "", "2026-02-30", "-5", "1e9"):
+        for text in ("2026-01-01T10:00:00", "18 Dec 2026", "", "2026-02-30", "-5", "1e9",
+                     "2026-12-18T14:30:00+05:00", "2026-12-18 14:30:00Z", "2026-12-18T14:30Z",
+                     "2026-12-18T25:30:00Z"):
             with pytest.raises(InvalidArgument):
                 b.define_instrument("XYZ", asset_class="future", expiry=text)
         assert b.instrument("XYZ") == before
