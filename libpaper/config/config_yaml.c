@@ -299,7 +299,8 @@ static int instrument_symbol(reader *r, const char *key, yaml_event_t *value, co
 		g_free(shown);
 		rc = once ? group_keys(r, name) : skip(r);
 	} else if (value->type == YAML_SCALAR_EVENT && !paper__config_is_instrument_key(name)) {
-		refuse(r, name, line, "a symbol: give its contract's fields as a mapping under it");
+		add(r, name, scalar_text(value), line, PAPER_ECONFIG,
+		    "a symbol: give its contract's fields as a mapping under it");
 	} else {
 		rc = setting(r, name, value);
 	}
