@@ -1,7 +1,7 @@
 /*
  * Entry limits apply only to the part of an order that opens or increases a position: an exit
- * that reduces a position is never blocked by them (the one exception: shares that cover
- * short calls, check_cover). Buying power is checked when the order is
+ * that reduces a position is never blocked by them (the one exception: an order, not an exit,
+ * selling shares that cover short calls, check_cover). Buying power is checked when the order is
  * accepted (at its reference price) and again at each fill (at the fill price), so a cash
  * account never goes below zero and never goes short.
  */
