@@ -2,9 +2,9 @@
  * A config from a YAML file, read with libyaml's event parser. The file is a mapping of
  * groups, each a mapping of keys to one value (a list for limits.allowed_symbols); `dry_run:
  * true` and `group.key: value` may also stand at the top. Instruments nest one level more:
- * `instrument: {SYMBOL: {field: value}}` is `instrument.SYMBOL: {field: value}`. Each setting then takes the INI
- * loader's own path (paper__config_apply(): the same keys, ranges, safety checks and
- * messages), and each problem is recorded with its line.
+ * `instrument: {SYMBOL: {field: value}}` is `instrument.SYMBOL: {field: value}`. Each setting
+ * then takes the INI loader's own path (paper__config_apply(): the same keys, ranges, safety
+ * checks and messages), and each problem is recorded with its line.
  *
  * The whole file is read before anything is applied, so a file that is not YAML or not of
  * this shape changes nothing (PAPER_EFORMAT). Anchors, aliases and tags are refused: a config
