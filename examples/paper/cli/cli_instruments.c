@@ -22,13 +22,6 @@ static const char *const columns[] = { "symbol", "asset_class", "multiplier", "t
 				       "lot_size", "min_qty", "expiry", "underlying", "right",
 				       "strike", "settlement", "initial_margin", NULL };
 
-/* Parses as an OCC option symbol (a malformed one is left to the library's message). */
-static bool occ_looks(const char *symbol)
-{
-	paper_instrument_spec o = PAPER_INSTRUMENT_SPEC_INIT;
-	return paper_occ_parse(symbol, &o) == PAPER_OK;
-}
-
 static bool known_column(const char *name)
 {
 	for (int i = 0; columns[i]; i++)
@@ -138,16 +131,30 @@ static int first_row(const char *cmd, const char *path, size_t lineno, const cha
 	return EXIT_OK;
 }
 
+/* The cell of column name in this row, "" when the file has no such column. */
+static const char *cell_of(gchar **head, gchar **v, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(head[i], name) == 0)
+			return v[i];
+	return "";
+}
+
 /*
- * An OCC option symbol describes itself: the fields of its option a row leaves empty come from
- * the symbol (a row may change its multiplier, say), not the defaults of an equity. Only when
- * the row's asset_class is empty or option.
+ * What a row leaves empty. An OCC option symbol describes itself: the fields of its option the
+ * row leaves empty come from the symbol (a row may change its multiplier, say), unless the row
+ * makes it another asset class. Any other row of empty cells is every default, an equity
+ * (docs/instruments.md), defined as one rather than left out.
  */
-static int occ_fields(const char *cmd, const char *path, size_t lineno, const char *symbol,
-		      gchar **head, gchar **v, int n, paper_config *cfg)
+static int fill_empty(const char *cmd, const char *path, size_t lineno, const char *symbol,
+		      gchar **head, gchar **v, int n, bool any_set, paper_config *cfg)
 {
 	paper_instrument_spec o = PAPER_INSTRUMENT_SPEC_INIT;
 	if (paper_occ_parse(symbol, &o) != PAPER_OK)
+		return any_set ? EXIT_OK
+			       : set_key(cmd, path, lineno, symbol, "asset_class", "equity", cfg);
+	const char *cls = cell_of(head, v, n, "asset_class");
+	if (*cls && strcmp(cls, "option") != 0)
 		return EXIT_OK;
 	char strike[64], expiry[32];
 	g_ascii_formatd(strike, sizeof strike, "%.8f", o.strike);
@@ -155,23 +162,14 @@ static int occ_fields(const char *cmd, const char *path, size_t lineno, const ch
 	const char *fill[][2] = { { "asset_class", "option" }, { "underlying", o.underlying },
 				  { "right", o.right == PAPER_RIGHT_CALL ? "call" : "put" },
 				  { "strike", strike }, { "expiry", expiry } };
-	for (int i = 0; i < n; i++)
-		if (strcmp(head[i], "asset_class") == 0 && v[i][0] && strcmp(v[i], "option") != 0)
-			return EXIT_OK; /* defined as something else on purpose */
 	int code = EXIT_OK;
-	for (size_t f = 0; f < G_N_ELEMENTS(fill) && code == EXIT_OK; f++) {
-		bool given = false;
-		for (int i = 0; i < n; i++)
-			given |= strcmp(head[i], fill[f][0]) == 0 && v[i][0] != '\0';
-		if (!given)
+	for (size_t f = 0; f < G_N_ELEMENTS(fill) && code == EXIT_OK; f++)
+		if (*cell_of(head, v, n, fill[f][0]) == '\0')
 			code = set_key(cmd, path, lineno, symbol, fill[f][0], fill[f][1], cfg);
-	}
 	return code;
 }
 
-/* One data row into cfg. Every empty cell is the class's default; a row of empty cells is
- * every default, an equity (docs/instruments.md), defined as one rather than left out; an
- * OCC symbol's empty cells are its own fields (occ_fields()). */
+/* One data row into cfg: each non-empty cell a key, then what it leaves empty (fill_empty()). */
 static int read_row(const char *cmd, const char *path, size_t lineno, const char *line,
 		    gchar **head, int ncol, int sym_col, paper_config *cfg, rows *r)
 {
@@ -187,18 +185,15 @@ static int read_row(const char *cmd, const char *path, size_t lineno, const char
 		code = cli_fail(cmd, EXIT_INPUT, "--instruments %s, line %zu: no symbol", path, lineno);
 	else
 		code = first_row(cmd, path, lineno, v[sym_col], r);
-	int set = 0;
+	bool any_set = false;
 	for (int i = 0; i < n && code == EXIT_OK; i++) {
 		if (i == sym_col || v[i][0] == '\0')
 			continue;
 		code = set_key(cmd, path, lineno, v[sym_col], head[i], v[i], cfg);
-		set++;
+		any_set = true;
 	}
-	bool occ = code == EXIT_OK && occ_looks(v[sym_col]);
-	if (occ)
-		code = occ_fields(cmd, path, lineno, v[sym_col], head, v, n, cfg);
-	else if (code == EXIT_OK && set == 0)
-		code = set_key(cmd, path, lineno, v[sym_col], "asset_class", "equity", cfg);
+	if (code == EXIT_OK)
+		code = fill_empty(cmd, path, lineno, v[sym_col], head, v, n, any_set, cfg);
 	g_strfreev(v);
 	return code;
 }
